@@ -1,0 +1,3 @@
+from gradkit._cli import main
+
+main(prog_name="gradkit")

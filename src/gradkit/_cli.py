@@ -1,0 +1,79 @@
+"""The ``gradkit`` command: a thin layer that parses, calls the library, renders.
+
+Subcommands live in their own modules and are imported only when run, so
+``gradkit --help`` starts without importing JAX. Library errors become one
+clear line on stderr and exit status 1; bad usage exits 2.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from . import __version__
+from ._errors import GradkitError
+
+# name -> ("module:attribute", one-line help shown by `gradkit --help`)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "tour": ("gradkit._tour:tour", "Walk through the D2L notebook (§2.3–2.5) with gradkit."),
+}
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target[0].split(":")
+        return getattr(importlib.import_module(module_name), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GradkitError as error:
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "--version", prog_name="gradkit")
+@click.option(
+    "--plugins-dir",
+    "plugins_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True),
+    envvar="GRADKIT_PLUGINS_DIR",
+    help="Load every *.py file in DIR as a plugin (repeatable; also GRADKIT_PLUGINS_DIR).",
+)
+@click.option(
+    "-p",
+    "plugin_args",
+    multiple=True,
+    metavar="MODULE",
+    help="Load MODULE as a plugin; '-p no:NAME' blocks the plugin NAME (repeatable).",
+)
+def cli(plugins_dirs: tuple[str, ...], plugin_args: tuple[str, ...]) -> None:
+    """gradkit: derivatives, gradients and norms with JAX, and an auto-grader."""
+    from . import _plugins
+
+    _plugins.configure(plugins_dirs=plugins_dirs, plugin_args=plugin_args)
+
+
+def main(argv: list[str] | None = None, prog_name: str | None = None) -> None:
+    """Run the command line (the ``gradkit`` console script)."""
+    cli.main(args=argv if argv is not None else sys.argv[1:], prog_name=prog_name or "gradkit")
