@@ -24,6 +24,7 @@ _EXPORTS: dict[str, str] = {
     "LoopExhaustedError": "._errors",
     "GradientMismatch": "._errors",
     "PluginError": "._errors",
+    "PluginWarning": "._errors",
     "ExerciseError": "._errors",
     "GradingError": "._errors",
     "ExpressionError": "._errors",
@@ -79,6 +80,7 @@ if TYPE_CHECKING:
     from ._errors import LoopExhaustedError as LoopExhaustedError
     from ._errors import NotDifferentiableError as NotDifferentiableError
     from ._errors import PluginError as PluginError
+    from ._errors import PluginWarning as PluginWarning
     from ._errors import TracedControlFlowError as TracedControlFlowError
     from ._errors import UnknownNameError as UnknownNameError
     from ._norms import norm as norm

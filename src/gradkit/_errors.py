@@ -43,6 +43,10 @@ class PluginError(GradkitError):
     """A plugin failed to load, or registered something invalid."""
 
 
+class PluginWarning(UserWarning):
+    """A plugin was skipped (bad import, hook error, invalid spec); the rest keep working."""
+
+
 class ExerciseError(GradkitError):
     """An exercise definition is invalid."""
 
@@ -65,6 +69,7 @@ for _cls in (
     LoopExhaustedError,
     GradientMismatch,
     PluginError,
+    PluginWarning,
     ExerciseError,
     GradingError,
     ExpressionError,
