@@ -1,0 +1,149 @@
+"""Vector norms over the last axis, with finite gradients everywhere.
+
+Each function here reduces the last axis of its input (any leading axes are a
+batch) and is differentiable under `jax.grad`, `jax.jacfwd`, `jax.jacrev`,
+`jax.vmap` and `jax.jit`. Where a norm is not differentiable (a *kink*) the
+derivative is the **minimum-norm subgradient**: the element of the
+subdifferential closest to 0. In particular every norm has gradient 0 at the
+origin, where `jnp.linalg.norm` gives NaN (jax-ml/jax#3058, #26248).
+
+`gradkit.norm` is the public entry point; these are its kernels.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import jax
+import jax.numpy as jnp
+from jax import Array
+
+
+def abs0(x: Array) -> Array:
+    """Return ``|x|`` elementwise with derivative ``sign(x)``, so ``|·|′(0) = 0``.
+
+    ``jnp.abs`` has derivative 1 at 0 (jax-ml/jax#37820); PyTorch and the
+    minimum-norm subgradient both give 0. ``x·sign(x)`` equals ``|x|`` exactly
+    (``sign`` is ±1 or 0) and its derivative is ``sign(x) + x·0 = sign(x)``,
+    with no custom rule: second derivatives are 0, never NaN.
+    """
+    return x * jnp.sign(x)
+
+
+def l2(x: Array) -> Array:
+    """Compute ``‖x‖₂ = sqrt(Σᵢ xᵢ²)`` over the last axis.
+
+    Gradient ``x / ‖x‖₂``, and 0 at ``x = 0`` (the minimum-norm subgradient; the
+    subdifferential there is the unit ball). Second derivatives are finite too:
+    the square root only ever sees a positive argument (the "double where").
+    Squares overflow in float32 above ~1.8e19; `l2_scaled` does not.
+    An empty vector has norm 0.
+    """
+    sq = jnp.sum(x * x, axis=-1)
+    zero = sq == 0
+    # Double where: the inner one keeps sqrt's derivative finite at 0, the outer
+    # one selects the value; a single where still leaks NaN into the gradient.
+    return jnp.where(zero, jnp.zeros_like(sq), jnp.sqrt(jnp.where(zero, jnp.ones_like(sq), sq)))
+
+
+def l1(x: Array) -> Array:
+    """Compute ``‖x‖₁ = Σᵢ |xᵢ|`` over the last axis.
+
+    Gradient ``sign(x)`` with ``sign(0) = 0`` per coordinate: the minimum-norm
+    subgradient (JAX's ``abs`` would give +1 at 0). An empty vector has norm 0.
+    """
+    return jnp.sum(abs0(x), axis=-1)
+
+
+def linf(x: Array) -> Array:
+    """Compute ``‖x‖∞ = maxᵢ |xᵢ|`` over the last axis.
+
+    Gradient ``sign(xᵢ)/k`` on the ``k`` coordinates tied for the maximum and 0
+    elsewhere: ties split evenly, which is the minimum-norm subgradient (the
+    subdifferential is the convex hull of the tied ``sign(xᵢ)eᵢ``). At the
+    origin every coordinate ties and ``sign(0) = 0``, so the gradient is 0.
+    An empty vector has norm 0 (as in numpy).
+    """
+    return jnp.max(abs0(x), axis=-1, initial=0.0)
+
+
+def neg_inf(x: Array) -> Array:
+    """Compute ``minᵢ |xᵢ|`` over the last axis (numpy's ``ord=-inf``; not a norm).
+
+    Gradient ``sign(xᵢ)/k`` on the ``k`` coordinates tied for the minimum, and 0
+    on coordinates equal to 0. The caller rejects an empty last axis (numpy
+    raises there: the minimum of no numbers).
+    """
+    return jnp.min(abs0(x), axis=-1)
+
+
+def count_nonzero(x: Array) -> Array:
+    """Count the non-zero entries over the last axis, as a float (numpy's ``ord=0``).
+
+    Piecewise constant, so the gradient is 0 everywhere. Not a norm: it is not
+    homogeneous.
+    """
+    return jnp.sum((x != 0).astype(x.dtype), axis=-1)
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(1,))
+def lp(x: Array, p: float) -> Array:
+    """Compute ``‖x‖ₚ = (Σᵢ |xᵢ|ᵖ)^(1/p)`` over the last axis, for real ``p > 0``.
+
+    For ``p ≥ 1`` this is a norm; for ``0 < p < 1`` a quasi-norm (the triangle
+    inequality fails). Gradient ``sign(xᵢ)·(|xᵢ|/‖x‖ₚ)^(p-1)``, written as a
+    ratio ≤ 1 so large ``p`` does not overflow. Conventions: 0 at the origin
+    (minimum-norm subgradient); 0 on coordinates equal to 0, which for
+    ``p = 1`` is the minimum-norm subgradient and for ``p < 1`` (where the
+    derivative is infinite) is gradkit's choice of a finite value.
+    """
+    return jnp.sum(abs0(x) ** p, axis=-1) ** (1.0 / p)
+
+
+@lp.defjvp
+def _lp_jvp(p: float, primals: tuple[Array], tangents: tuple[Array]) -> tuple[Array, Array]:
+    (x,), (t,) = primals, tangents
+    n = lp(x, p)
+    positive = (n > 0)[..., None]
+    nonzero = (x != 0) & positive
+    # Double where: both the base and the divisor stay positive in the unused branch.
+    ratio = jnp.where(nonzero, abs0(x), 1.0) / jnp.where(positive, n[..., None], 1.0)
+    weight = jnp.where(nonzero, jnp.sign(x) * ratio ** (p - 1.0), 0.0)
+    return n, jnp.sum(weight * t, axis=-1)
+
+
+@jax.custom_jvp
+def l2_scaled(x: Array) -> Array:
+    """Compute ``‖x‖₂`` over the last axis without overflow or underflow.
+
+    Like LAPACK's ``nrm2``, it scales by ``s = maxᵢ |xᵢ|`` first:
+    ``‖x‖₂ = s·sqrt(Σᵢ (xᵢ/s)²)``, so float32 ``[2e38, 2e38]`` gives
+    ``2.83e38`` where `l2` gives ``inf``, and ``[1e-30]`` gives ``1e-30``
+    where `l2` gives 0. It reads the input twice, so it costs more than `l2`
+    (see docs/benchmarks.md). Gradient ``x/‖x‖₂`` (computed as a ratio, so it
+    is overflow-safe too), and 0 at the origin. An empty vector has norm 0.
+    """
+    s = jnp.max(jnp.abs(x), axis=-1, initial=0.0)
+    positive = s > 0
+    safe_s = jnp.where(positive, s, jnp.ones_like(s))
+    y = x / safe_s[..., None]
+    return jnp.where(positive, safe_s * jnp.sqrt(jnp.sum(y * y, axis=-1)), jnp.zeros_like(s))
+
+
+@l2_scaled.defjvp
+def _l2_scaled_jvp(primals: tuple[Array], tangents: tuple[Array]) -> tuple[Array, Array]:
+    (x,), (t,) = primals, tangents
+    n = l2_scaled(x)
+    positive = n > 0
+    unit = x / jnp.where(positive, n, jnp.ones_like(n))[..., None]
+    return n, jnp.where(positive, jnp.sum(unit * t, axis=-1), jnp.zeros_like(n))
+
+
+def rms(x: Array) -> Array:
+    """Compute the root mean square ``sqrt(Σᵢ xᵢ² / n) = ‖x‖₂/√n`` over the last axis.
+
+    A norm for each fixed length ``n``. Gradient ``x/(n·rms(x))`` and 0 at the
+    origin. An empty vector has rms 0 (not NaN).
+    """
+    n = x.shape[-1]
+    return l2(x) / jnp.sqrt(jnp.asarray(max(n, 1), dtype=x.dtype))
