@@ -23,6 +23,7 @@ _EXPORTS: dict[str, str] = {
     "TracedControlFlowError": "._errors",
     "LoopExhaustedError": "._errors",
     "GradientMismatch": "._errors",
+    "ContractViolation": "._errors",
     "PluginError": "._errors",
     "PluginWarning": "._errors",
     "ExerciseError": "._errors",
@@ -70,6 +71,7 @@ if TYPE_CHECKING:
     from ._autodiff import jacobian as jacobian
     from ._autodiff import value_and_grad as value_and_grad
     from ._control import while_loop as while_loop
+    from ._errors import ContractViolation as ContractViolation
     from ._errors import DuplicateNameError as DuplicateNameError
     from ._errors import ExerciseError as ExerciseError
     from ._errors import ExpressionError as ExpressionError

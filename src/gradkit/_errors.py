@@ -39,6 +39,10 @@ class GradientMismatch(GradkitError, AssertionError):
     """Autodiff and finite differences disagree beyond the tolerance."""
 
 
+class ContractViolation(GradkitError, AssertionError):
+    """A registered item (a norm, a function) breaks its contract (see `gradkit.testing`)."""
+
+
 class PluginError(GradkitError):
     """A plugin failed to load, or registered something invalid."""
 
@@ -68,6 +72,7 @@ for _cls in (
     TracedControlFlowError,
     LoopExhaustedError,
     GradientMismatch,
+    ContractViolation,
     PluginError,
     PluginWarning,
     ExerciseError,
