@@ -1,0 +1,258 @@
+"""Plots in the style of *Dive into Deep Learning* (§2.4), without a notebook.
+
+``plot`` draws curves on axes with labels, a legend and a grid, like d2l's; the
+two helpers draw the book's pictures: a function beside its derivative, and a
+function with its tangent line. Each returns a `matplotlib.figure.Figure` made
+without `pyplot`, so it works headless (save it with ``fig.savefig("f.svg")``)
+and shows itself in Jupyter.
+
+matplotlib is an optional dependency: ``pip install 'gradkit[plot]'``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ._errors import GradkitError, InvalidInputError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["function_and_derivative", "plot", "set_figsize", "tangent_line", "use_svg_display"]
+
+DEFAULT_FMTS = ("-", "m--", "g-.", "r:")
+
+
+def _matplotlib() -> Any:
+    try:
+        import matplotlib
+    except ImportError:
+        raise GradkitError(
+            "gradkit.plot needs matplotlib, which is not installed: pip install 'gradkit[plot]'"
+        ) from None
+    return matplotlib
+
+
+def use_svg_display() -> None:
+    """Use SVG for figures shown in Jupyter and as the default ``savefig`` format.
+
+    SVG stays sharp at any zoom. In Jupyter this sets the inline backend's
+    format, as d2l does; outside Jupyter it only changes ``savefig.format``.
+    """
+    matplotlib = _matplotlib()
+    matplotlib.rcParams["savefig.format"] = "svg"
+    try:
+        from matplotlib_inline import backend_inline
+    except ImportError:  # not in Jupyter: nothing else to configure
+        return
+    backend_inline.set_matplotlib_formats("svg")
+
+
+def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:
+    """Set the default figure size in inches (d2l's ``set_figsize``) and use SVG."""
+    use_svg_display()
+    _matplotlib().rcParams["figure.figsize"] = figsize
+
+
+def _has_one_axis(X: Any) -> bool:
+    return (hasattr(X, "ndim") and X.ndim == 1) or (
+        isinstance(X, list | tuple) and len(X) > 0 and not hasattr(X[0], "__len__")
+    )
+
+
+def plot(
+    X: Any,
+    Y: Any = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    legend: Sequence[str] | None = None,
+    xlim: tuple[float, float] | None = None,
+    ylim: tuple[float, float] | None = None,
+    xscale: str = "linear",
+    yscale: str = "linear",
+    fmts: Sequence[str] = DEFAULT_FMTS,
+    figsize: tuple[float, float] = (3.5, 2.5),
+    axes: Axes | None = None,
+) -> Figure:
+    """Plot one or more curves with axes labels, a legend and a grid (d2l's ``plot``).
+
+    Args:
+        X: the x values, shared by every curve, or one sequence per curve. If `Y`
+            is None, `X` holds the y values and x is the index.
+        Y: the y values: one array, or a list of arrays (one curve each).
+        xlabel, ylabel: axis labels.
+        legend: one label per curve.
+        xlim, ylim: axis limits (default: fitted to the data).
+        xscale, yscale: ``"linear"`` or ``"log"``.
+        fmts: matplotlib format strings, used in turn.
+        figsize: width and height in inches, when a new figure is made.
+        axes: draw on these axes (cleared first) instead of a new figure.
+
+    Returns:
+        The figure drawn on.
+
+    Raises:
+        InvalidInputError: the numbers of x and y sequences do not match.
+    """
+    _matplotlib()
+    from matplotlib.figure import Figure
+
+    if _has_one_axis(X):
+        X = [X]
+    if Y is None:
+        X, Y = [[]] * len(X), X
+    elif _has_one_axis(Y):
+        Y = [Y]
+    if len(X) != len(Y):
+        if len(X) != 1:
+            raise InvalidInputError(
+                f"plot got {len(X)} x sequences for {len(Y)} y sequences; give one x for all "
+                "curves or one per curve"
+            )
+        X = list(X) * len(Y)
+    if axes is None:
+        axes = Figure(figsize=figsize, layout="constrained").add_subplot()
+    axes.cla()
+    for i, (x, y) in enumerate(zip(X, Y, strict=True)):
+        fmt = fmts[i % len(fmts)]
+        if len(x):
+            axes.plot(_numpy(x), _numpy(y), fmt)
+        else:
+            axes.plot(_numpy(y), fmt)
+    axes.set_xlabel(xlabel or "")
+    axes.set_ylabel(ylabel or "")
+    axes.set_xscale(xscale)
+    axes.set_yscale(yscale)
+    if xlim is not None:
+        axes.set_xlim(xlim)
+    if ylim is not None:
+        axes.set_ylim(ylim)
+    if legend:
+        axes.legend(list(legend))
+    axes.grid(True)
+    figure = axes.get_figure()
+    assert figure is not None
+    return figure  # type: ignore[return-value]
+
+
+def _numpy(values: Any) -> Any:
+    import numpy as np
+
+    return np.asarray(values)
+
+
+def _evaluate(f: Callable[[Any], Any], xs: Any) -> tuple[Any, Any, Any]:
+    """Return xs, f(xs) and f′(xs) in float64, as NumPy arrays."""
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+
+    from ._config import float64
+
+    with float64():
+        x = jnp.asarray(np.asarray(xs, dtype=np.float64))
+        if x.ndim != 1 or x.size == 0:
+            raise InvalidInputError(
+                f"xs must be a non-empty 1-D sequence of x values, got shape {tuple(x.shape)}"
+            )
+        y = jax.vmap(f)(x)
+        dy = jax.vmap(jax.grad(f))(x)
+        if y.shape != x.shape:
+            raise InvalidInputError(
+                f"f must map a scalar to a scalar; f(x) has shape {tuple(y.shape[1:])}"
+            )
+        return np.asarray(x), np.asarray(y), np.asarray(dy)
+
+
+def _robust_ylim(*curves: Any) -> tuple[float, float] | None:
+    """Return y-limits that leave out a pole's spike, or None when the data are tame.
+
+    Near a pole (``1/x`` at 0) a few values are orders of magnitude larger than the
+    rest and would flatten the picture; the limits then span the 2nd to 98th
+    percentile of the finite values, with a margin.
+    """
+    import numpy as np
+
+    values = np.concatenate([np.ravel(c) for c in curves])
+    values = values[np.isfinite(values)]
+    if values.size < 10:
+        return None
+    lo, hi = np.percentile(values, [2, 98])
+    span = max(hi - lo, 1e-12)
+    if values.min() >= lo - span and values.max() <= hi + span:
+        return None
+    return float(lo - 0.1 * span), float(hi + 0.1 * span)
+
+
+def function_and_derivative(
+    f: Callable[[Any], Any],
+    xs: Any,
+    *,
+    names: tuple[str, str] = ("f(x)", "f'(x)"),
+    xlabel: str = "x",
+    **kwargs: Any,
+) -> Figure:
+    """Plot f and its derivative f′ (from automatic differentiation) over `xs`.
+
+    This is exercise 4 of D2L §2.5: for ``f = jnp.sin`` the second curve is
+    the cosine. f′ comes from `jax.grad`, evaluated in float64.
+
+    Args:
+        f: a scalar JAX function of a scalar.
+        xs: the x values (1-D).
+        names: the legend labels of f and f′.
+        xlabel: the x-axis label.
+        **kwargs: passed on to `plot` (``figsize``, ``ylim``, ``axes``, …).
+
+    Raises:
+        InvalidInputError: `xs` is not 1-D and non-empty, or f is not scalar.
+    """
+    x, y, dy = _evaluate(f, xs)
+    kwargs.setdefault("ylim", _robust_ylim(y, dy))
+    return plot(x, [y, dy], xlabel=xlabel, legend=list(names), **kwargs)
+
+
+def tangent_line(
+    f: Callable[[Any], Any],
+    x0: float,
+    xs: Any,
+    *,
+    xlabel: str = "x",
+    ylabel: str = "f(x)",
+    **kwargs: Any,
+) -> Figure:
+    """Plot f over `xs` with its tangent line at `x0`, and mark the point of contact.
+
+    The tangent is ``t(x) = f(x0) + f′(x0)·(x − x0)`` with f′ from `jax.grad`;
+    this is the picture of D2L §2.4 (``3x² − 4x`` at 1) and its exercise 6
+    (``x³ − 1/x`` at 1).
+
+    Args:
+        f: a scalar JAX function of a scalar.
+        x0: the point of tangency.
+        xs: the x values (1-D).
+        xlabel, ylabel: the axis labels.
+        **kwargs: passed on to `plot` (``figsize``, ``ylim``, ``axes``, …).
+
+    Raises:
+        InvalidInputError: `xs` is not 1-D and non-empty, f is not scalar, or
+            f or f′ is not finite at `x0`.
+    """
+    import numpy as np
+
+    x, y, _ = _evaluate(f, xs)
+    (x0_arr,), (y0,), (slope,) = _evaluate(f, [x0])
+    if not (np.isfinite(y0) and np.isfinite(slope)):
+        raise InvalidInputError(
+            f"f or its derivative is not finite at x0={x0!r} (f={y0}, f'={slope}); "
+            "choose a point where f is differentiable"
+        )
+    tangent = y0 + slope * (x - x0_arr)
+    label = f"Tangent line (x={x0:g})"
+    kwargs.setdefault("ylim", _robust_ylim(y, tangent))
+    figure = plot(x, [y, tangent], xlabel=xlabel, ylabel=ylabel, legend=["f(x)", label], **kwargs)
+    axes = kwargs.get("axes") or figure.axes[0]
+    axes.plot([x0_arr], [y0], "ko", markersize=4)
+    return figure
