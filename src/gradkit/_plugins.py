@@ -1,11 +1,15 @@
 """The plugin manager: finds plugins, calls their hooks, fills the registries.
 
-Loading is lazy (the first read of a registry triggers it) and idempotent.
-Order: built-ins, entry points (group ``gradkit``), plugin directories, then
-modules named with ``-p``.
+Loading is lazy (the first read of a registry triggers it) and happens once.
+Order: the built-ins, installed entry points (group ``gradkit``), the ``*.py``
+files of the plugin directories, then the modules named with ``-p``.
 
-NOTE: this is the foundation's minimal manager (built-ins and entry points);
-the plugins issue hardens it (directories, -p, blocking, isolation, listing).
+Every plugin is loaded on its own, so one that fails to import, whose hook
+raises, or that registers something invalid is skipped with one
+`PluginWarning` (or, with ``GRADKIT_STRICT_PLUGINS=1``, a `PluginError`) while
+the others keep working. A plugin's items enter the registries all together or
+not at all. When two plugins register the same name, the first one loaded keeps
+it and the second plugin is skipped with a message naming both providers.
 """
 
 from __future__ import annotations
@@ -13,86 +17,426 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import importlib.metadata
-from typing import Any
+import os
+import re
+import threading
+import warnings
+from collections.abc import Callable
+from typing import Any, Literal
 
 import pluggy
 
-from . import hookspecs
-from ._registry import exercises, functions, norms
+from . import __version__, hookspecs
+from ._errors import PluginError, PluginWarning
+from ._plugin_sources import (
+    Source,
+    describe_error,
+    entry_points,
+    forget_files,
+    import_file,
+    plugin_files,
+    validate_spec,
+)
+from ._registry import Registry, exercises, functions, norms
 
 BUILTIN_PLUGINS = (
     "gradkit.default_plugins.functions",
     "gradkit.default_plugins.norms",
 )
 
-_manager: pluggy.PluginManager | None = None
-_loaded = False
+# hook name -> (what it registers, the registry it fills)
+HOOKS: dict[str, tuple[str, Registry[Any]]] = {
+    "register_functions": ("functions", functions),
+    "register_norms": ("norms", norms),
+    "register_exercises": ("exercises", exercises),
+}
+
+HOOKS_KEY = {kind: registry._key for kind, registry in HOOKS.values()}
+
+Status = Literal["loaded", "blocked", "failed"]
 
 
-def get_plugin_manager() -> pluggy.PluginManager:
-    """Return the process-wide plugin manager, loading plugins on first use."""
-    load()
-    assert _manager is not None
-    return _manager
+@dataclasses.dataclass(frozen=True)
+class PluginInfo:
+    """What `gradkit plugins` shows about one plugin.
+
+    Attributes:
+        name: the plugin's name, the one ``-p no:NAME`` blocks.
+        source: ``"built-in"``, ``"entry point"``, ``"file"`` or ``"module"``.
+        location: the module, the file path, or the entry point's ``module:attr``.
+        package: the distribution that provides an entry point, else None.
+        version: the distribution's (or module's) version when known.
+        status: ``"loaded"``, ``"blocked"`` or ``"failed"``.
+        reason: why it was blocked or failed; empty when loaded.
+        hooks: the hooks the plugin implements.
+        registered: what each hook registered, e.g. ``{"norms": ("huber",)}``.
+    """
+
+    name: str
+    source: Source
+    location: str
+    package: str | None = None
+    version: str | None = None
+    status: Status = "loaded"
+    reason: str = ""
+    hooks: tuple[str, ...] = ()
+    registered: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def provider(self) -> str:
+        """Say who provides it, e.g. ``gradkit-extra-norms 0.1.0 (entry point 'extra_norms')``."""
+        if self.source == "built-in":
+            return f"gradkit {__version__} (built-in)"
+        if self.source == "file":
+            return f"file {self.location}"
+        package = f"{self.package} {self.version} " if self.package else ""
+        return f"{package}({self.source} {self.name!r})"
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the plain-JSON form that ``gradkit plugins --json`` prints."""
+        data = dataclasses.asdict(self)
+        data["hooks"] = list(self.hooks)
+        data["registered"] = {kind: list(names) for kind, names in self.registered.items()}
+        return data
 
 
-def _registries() -> dict[str, Any]:
-    return {
-        "register_functions": functions,
-        "register_norms": norms,
-        "register_exercises": exercises,
-    }
-
-
-def _collect(pm: pluggy.PluginManager, plugin: object, provider: str) -> None:
-    for hook_name, registry in _registries().items():
-        caller = getattr(pm.hook, hook_name)
-        for impl in caller.get_hookimpls():
-            if impl.plugin is not plugin:
-                continue
-
-            def register(spec: Any, _registry: Any = registry) -> None:
-                _registry._add(dataclasses.replace(spec, provider=provider))
-
-            kwargs = {"register": register} if "register" in impl.argnames else {}
-            impl.function(**kwargs)
-
-
-def load() -> None:
-    """Load every plugin once; later calls do nothing."""
-    global _manager, _loaded
-    if _loaded:
-        return
-    _loaded = True
-    pm = pluggy.PluginManager(hookspecs.PROJECT)
-    pm.add_hookspecs(hookspecs)
-    _manager = pm
-    for module_name in BUILTIN_PLUGINS:
-        module = importlib.import_module(module_name)
-        pm.register(module, name=module_name)
-        _collect(pm, module, "gradkit (built-in)")
-    for ep in importlib.metadata.entry_points(group=hookspecs.PROJECT):
-        plugin = ep.load()
-        pm.register(plugin, name=ep.name)
-        dist = ep.dist
-        provider = f"{dist.name} {dist.version}" if dist is not None else ep.name
-        _collect(pm, plugin, f"{provider} (plugin {ep.name!r})")
-    pm.check_pending()
-
-
-def reset() -> None:
-    """Forget every loaded plugin and empty the registries (for tests)."""
-    global _manager, _loaded
-    _manager = None
-    _loaded = False
-    for registry in _registries().values():
-        registry._clear()
+@dataclasses.dataclass(frozen=True)
+class _Config:
+    plugins_dirs: tuple[str, ...]
+    modules: tuple[str, ...]
+    blocked: tuple[tuple[str, str], ...]  # (canonical name, what blocked it)
+    load_only: tuple[str, ...] | None  # None: every entry point
+    strict: bool
 
 
 _options: dict[str, tuple[str, ...]] = {"plugins_dirs": (), "plugin_args": ()}
+_lock = threading.RLock()
+_state: dict[str, Any] = {"loaded": False, "config": None, "manager": None, "fatal": None}
+_infos: list[PluginInfo] = []
+
+
+def canonical(name: str) -> str:
+    """Return `name` lower-cased with runs of ``-``, ``_`` and ``.`` made one ``-``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _split(value: str, sep: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(sep) if part.strip())
+
+
+def _current_config() -> _Config:
+    env = os.environ
+    dirs: list[str] = []
+    for path in (
+        *_options["plugins_dirs"],
+        *_split(env.get("GRADKIT_PLUGINS_DIR", ""), os.pathsep),
+    ):
+        if os.path.abspath(path) not in map(os.path.abspath, dirs):
+            dirs.append(path)
+    blocked = [
+        (canonical(a[3:]), f"-p {a}") for a in _options["plugin_args"] if a.startswith("no:")
+    ]
+    blocked += [
+        (canonical(n), "GRADKIT_DISABLE_PLUGINS")
+        for n in _split(env.get("GRADKIT_DISABLE_PLUGINS", ""), ",")
+    ]
+    load = env.get("GRADKIT_LOAD_PLUGINS")
+    return _Config(
+        plugins_dirs=tuple(dirs),
+        modules=tuple(a for a in _options["plugin_args"] if not a.startswith("no:")),
+        blocked=tuple(blocked),
+        load_only=None if load is None else _split(load, ","),
+        strict=env.get("GRADKIT_STRICT_PLUGINS", "").strip().lower()
+        not in ("", "0", "false", "no"),
+    )
 
 
 def configure(*, plugins_dirs: tuple[str, ...] = (), plugin_args: tuple[str, ...] = ()) -> None:
-    """Set the plugin directories and ``-p`` arguments for the next load."""
-    _options["plugins_dirs"] = tuple(plugins_dirs)
-    _options["plugin_args"] = tuple(plugin_args)
+    """Set the plugin directories and ``-p`` arguments (the command line calls this).
+
+    Plugins already loaded with other settings are forgotten, so the next read
+    of a registry loads them again with these.
+    """
+    with _lock:
+        _options["plugins_dirs"] = tuple(plugins_dirs)
+        _options["plugin_args"] = tuple(plugin_args)
+        if _state["loaded"] and _state["config"] != _current_config():
+            reset(keep_options=True)
+
+
+def reset(*, keep_options: bool = False) -> None:
+    """Forget every loaded plugin and empty the registries (for tests)."""
+    with _lock:
+        forget_files()
+        _infos.clear()
+        _state.update(loaded=False, config=None, manager=None, fatal=None)
+        for _kind, registry in HOOKS.values():
+            registry._clear()
+        if not keep_options:
+            _options.update(plugins_dirs=(), plugin_args=())
+
+
+def load() -> None:
+    """Load every plugin once; later calls do nothing (or re-raise a strict-mode error)."""
+    if _state["loaded"]:
+        if _state["fatal"] is not None:
+            raise _state["fatal"]
+        return
+    with _lock:
+        if _state["loaded"]:
+            return load()
+        # Set first: a plugin that reads a registry while loading sees what is there so far.
+        _state["loaded"] = True
+        config = _current_config()
+        manager = pluggy.PluginManager(hookspecs.PROJECT)
+        manager.add_hookspecs(hookspecs)
+        _state.update(config=config, manager=manager)
+        try:
+            _Loader(manager, config).run()
+        except PluginError as error:
+            _state["fatal"] = error
+            raise
+
+
+def get_plugin_manager() -> pluggy.PluginManager:
+    """Return the process-wide pluggy manager, loading plugins on first use."""
+    load()
+    return _state["manager"]
+
+
+def plugins() -> tuple[PluginInfo, ...]:
+    """Return what is known about every plugin: loaded, blocked or failed, in load order."""
+    load()
+    return tuple(_infos)
+
+
+def get_plugin(name: str) -> PluginInfo:
+    """Return the `PluginInfo` of the plugin called `name` (or provided by package `name`)."""
+    from ._errors import UnknownNameError
+
+    found = [
+        p for p in plugins() if canonical(name) in (canonical(p.name), canonical(p.package or ""))
+    ]
+    if not found:
+        known = ", ".join(sorted({p.name for p in _infos})) or "(none)"
+        raise UnknownNameError(f"unknown plugin {name!r}; known plugins: {known}")
+    return found[0]
+
+
+class _Skip(Exception):
+    """Internal: the current plugin must be skipped for the reason in args[0]."""
+
+
+class _Loader:
+    """One pass over every plugin source, in order."""
+
+    def __init__(self, manager: pluggy.PluginManager, config: _Config) -> None:
+        self.pm = manager
+        self.config = config
+        self.owner: dict[tuple[str, str], PluginInfo] = {}  # (kind, item name) -> provider
+
+    def run(self) -> None:
+        builtins = {canonical(name): name for name in BUILTIN_PLUGINS}
+        for name, how in self.config.blocked:
+            if name in builtins:
+                raise PluginError(
+                    f"the built-in plugin {builtins[name]!r} cannot be disabled ({how}); "
+                    "gradkit's own functions and norms depend on it. Disable third-party "
+                    "plugins only."
+                )
+        for module_name in BUILTIN_PLUGINS:
+            info = PluginInfo(module_name, "built-in", module_name, "gradkit", __version__)
+            self._load_one(info, lambda m=module_name: importlib.import_module(m))
+        self._entry_points()
+        for directory in self.config.plugins_dirs:
+            for path in plugin_files(directory):
+                stem = os.path.splitext(os.path.basename(path))[0]
+                self._consider(PluginInfo(stem, "file", path), lambda p=path: import_file(p))
+        for module_name in self.config.modules:
+            self._module(module_name)
+        try:
+            self.pm.check_pending()
+        except pluggy.PluginValidationError as error:  # _load_one already removed such plugins
+            raise PluginError(f"unexpected unknown hook after loading: {error}") from None
+
+    def _blocked_by(self, *names: str | None) -> str | None:
+        wanted = {canonical(n) for n in names if n}
+        return next((how for name, how in self.config.blocked if name in wanted), None)
+
+    def _consider(self, info: PluginInfo, importer: Callable[[], object]) -> None:
+        how = self._blocked_by(info.name, info.package)
+        if how is not None:
+            _infos.append(dataclasses.replace(info, status="blocked", reason=f"blocked by {how}"))
+        else:
+            self._load_one(info, importer)
+
+    def _entry_points(self) -> None:
+        only = self.config.load_only
+        wanted = {canonical(n) for n in only or ()}
+        seen: set[str] = set()
+        for ep in entry_points():
+            info = _entry_point_info(ep)
+            keys = {canonical(ep.name), canonical(info.package or "")}
+            seen |= keys
+            if only is not None and not keys & wanted:
+                _infos.append(dataclasses.replace(info, status="blocked", reason=_NOT_LISTED))
+            else:
+                self._consider(info, ep.load)
+        for name in only or ():
+            if canonical(name) not in seen:
+                installed = ", ".join(sorted(p.name for p in _infos if p.source == "entry point"))
+                self._fail(
+                    PluginInfo(name, "entry point", "?"),
+                    "is named in GRADKIT_LOAD_PLUGINS, but no installed package has a gradkit "
+                    f"entry point of that name (installed: {installed or 'none'})",
+                )
+
+    def _module(self, name: str) -> None:
+        previous = next((p for p in _infos if p.name == name and p.source == "entry point"), None)
+        if previous is not None and previous.reason != _NOT_LISTED:
+            return  # -p names an entry point that was already loaded, blocked or failed
+        ep = next((ep for ep in entry_points() if ep.name == name), None)
+        if ep is not None:
+            if previous is not None:
+                _infos.remove(previous)
+            self._consider(_entry_point_info(ep), ep.load)
+        else:
+            info = PluginInfo(name, "module", name)
+            self._consider(info, lambda: importlib.import_module(name))
+
+    def _fail(self, info: PluginInfo, reason: str) -> None:
+        _infos.append(dataclasses.replace(info, status="failed", reason=reason))
+        message = f"plugin {info.name!r} ({info.provider}) {reason}."
+        if self.config.strict:
+            raise PluginError(
+                f"{message} GRADKIT_STRICT_PLUGINS=1 makes plugin failures fatal; {_hint(info)}"
+            )
+        warnings.warn(f"{message} It was skipped; {_hint(info)}", PluginWarning, stacklevel=2)
+
+    def _load_one(self, info: PluginInfo, importer: Callable[[], object]) -> None:
+        other = next((p for p in _infos if p.name == info.name and p.status == "loaded"), None)
+        if other is not None:
+            self._fail(
+                info, f"has the same name as the loaded plugin from {other.provider}; rename one"
+            )
+            return
+        try:
+            plugin = importer()
+        except Exception as error:
+            self._fail(info, f"failed to import: {describe_error(error)}")
+            return
+        try:
+            self.pm.register(plugin, name=info.name)
+        except (ValueError, pluggy.PluginValidationError) as error:
+            self._fail(info, f"could not be registered: {describe_error(error)}")
+            return
+        try:
+            hooks = self._check_hooks(plugin)
+            staged = self._collect(plugin, info)
+        except _Skip as skip:
+            self.pm.unregister(plugin)
+            self._fail(info, str(skip))
+            return
+        registered: dict[str, list[str]] = {}
+        for kind, registry, name, spec in staged:
+            registry._add(spec)
+            self.owner[(kind, name)] = info
+            registered.setdefault(kind, []).append(name)
+        final = {kind: tuple(names) for kind, names in registered.items()}
+        _infos.append(dataclasses.replace(info, hooks=hooks, registered=final))
+
+    def _check_hooks(self, plugin: object) -> tuple[str, ...]:
+        hooks = []
+        for caller in self.pm.get_hookcallers(plugin) or []:
+            if caller.has_spec():
+                hooks.append(caller.name)
+                continue
+            impls = [i for i in caller.get_hookimpls() if i.plugin is plugin]
+            if any(not impl.optionalhook for impl in impls):
+                raise _Skip(
+                    f"implements the unknown hook {caller.name!r} (misspelt? gradkit's hooks are "
+                    f"{', '.join(sorted(HOOKS))})"
+                )
+        return tuple(sorted(hooks))
+
+    def _collect(
+        self, plugin: object, info: PluginInfo
+    ) -> list[tuple[str, Registry[Any], str, Any]]:
+        staged: list[tuple[str, Registry[Any], str, Any]] = []
+        problems: list[str] = []  # kept here too, in case the hook swallows the _Skip
+        for hook_name, (kind, _registry) in HOOKS.items():
+            for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
+                if impl.plugin is not plugin:
+                    continue
+
+                def register(spec: Any, _hook: str = hook_name, _kind: str = kind) -> None:
+                    problem = validate_spec(_kind, spec) or self._clash(_kind, spec, info, staged)
+                    if problem:
+                        problems.append(problem)
+                        raise _Skip(problem)
+                    spec = _with_provider(spec, info.provider)
+                    staged.append((_kind, HOOKS[_hook][1], _item_name(_kind, spec), spec))
+
+                kwargs = {"register": register} if "register" in impl.argnames else {}
+                try:
+                    result = impl.function(**kwargs)
+                except _Skip:
+                    raise
+                except Exception as error:
+                    raise _Skip(f"hook {hook_name} raised {describe_error(error)}") from None
+                if problems:
+                    raise _Skip(problems[0])
+                if result is not None:
+                    raise _Skip(
+                        f"hook {hook_name} returned {type(result).__name__} {result!r:.60}; call "
+                        "register(spec) once per item instead of returning or yielding specs"
+                    )
+        return staged
+
+    def _clash(self, kind: str, spec: Any, info: PluginInfo, staged: list[Any]) -> str:
+        name = _item_name(kind, spec)
+        what = f"{kind[:-1]} {name!r}"
+        if any(k == kind and n == name for k, _r, n, _s in staged):
+            return f"registers the {what} twice"
+        first = self.owner.get((kind, name))
+        if first is None:
+            return ""
+        return (
+            f"registers the {what}, which {first.provider} already registered; the first "
+            "plugin loaded keeps the name. Disable one of the two with "
+            f"`gradkit -p no:{first.name}` or `gradkit -p no:{info.name}` (or "
+            "GRADKIT_DISABLE_PLUGINS=NAME), or list the plugins to keep in GRADKIT_LOAD_PLUGINS"
+        )
+
+
+_NOT_LISTED = "not listed in GRADKIT_LOAD_PLUGINS"
+
+
+def _entry_point_info(ep: importlib.metadata.EntryPoint) -> PluginInfo:
+    dist = ep.dist
+    package, version = (dist.name, dist.version) if dist is not None else (None, None)
+    return PluginInfo(ep.name, "entry point", ep.value, package, version)
+
+
+def _item_name(kind: str, spec: Any) -> str:
+    return getattr(spec, HOOKS_KEY[kind])
+
+
+def _with_provider(spec: Any, provider: str) -> Any:
+    if dataclasses.is_dataclass(spec) and any(
+        f.name == "provider" for f in dataclasses.fields(spec)
+    ):
+        return dataclasses.replace(spec, provider=provider)
+    return spec
+
+
+def _hint(info: PluginInfo) -> str:
+    if info.source == "entry point":
+        return (
+            f"disable it with `gradkit -p no:{info.name}` or leave it out of GRADKIT_LOAD_PLUGINS"
+        )
+    if info.source == "file":
+        return f"fix or remove {info.location}, or disable it with `gradkit -p no:{info.name}`"
+    if info.source == "module":
+        return f"fix the module or drop `-p {info.name}`"
+    return "this is a bug in gradkit; please report it"
