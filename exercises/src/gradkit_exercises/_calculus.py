@@ -1,0 +1,3 @@
+"""Calculus exercises (§2.4)."""
+
+EXERCISES: tuple = ()

@@ -1,0 +1,1 @@
+"""Reference solutions (trusted; never shipped to students)."""

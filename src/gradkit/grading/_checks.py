@@ -1,0 +1,480 @@
+"""The check library: composable, frozen values that ask for answers and judge them.
+
+A check never touches a submission. ``requests(rng)`` states what it needs
+(evaluations, costs, constants, the source), drawing inputs from seeded
+samplers; ``judge(got, ref)`` turns the submission's responses, and the
+reference solution's responses to the same requests, into a verdict and a
+message. Hidden checks never put inputs or expected values in the message.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .._errors import ExerciseError
+from ._compare import compare
+from ._protocol import (
+    Call,
+    Constant,
+    Cost,
+    Evaluate,
+    Fault,
+    FunctionRef,
+    Mode,
+    Ok,
+    Request,
+    Response,
+    Source,
+    Static,
+    Transform,
+)
+from ._results import Visibility
+from ._samplers import Sampler
+from ._source import usage
+
+_EPS64 = float(np.finfo(np.float64).eps)
+_TRANSFORM_LABEL = {
+    "call": "values",
+    "jit": "works under jit",
+    "grad": "gradient",
+    "jit_grad": "reverse-mode under jit",
+    "vmap": "works under vmap",
+    "jacfwd": "forward-mode Jacobian",
+    "jacrev": "reverse-mode Jacobian",
+}
+
+
+def fault_message(fault: Fault, entry: str, *, hidden: bool) -> str:
+    """Say why an entry could not answer, in words safe for the check's visibility."""
+    if fault.kind == "missing":
+        return (
+            f"`{entry}` is not defined: {fault.message}"
+            if fault.message
+            else (f"`{entry}` is not defined")
+        )
+    if fault.kind == "not-implemented":
+        return f"`{entry}` is not implemented yet (it raises NotImplementedError)"
+    text = fault.message.strip().splitlines()[0] if fault.message.strip() else ""
+    if hidden:
+        text = text[:160]
+    return (
+        f"`{entry}` failed ({fault.kind}): {text}" if text else f"`{entry}` failed ({fault.kind})"
+    )
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, FunctionRef):
+        return value.name
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return f"{float(value):.6g}"
+        text = np.array2string(value, precision=4, threshold=8, separator=", ")
+        return " ".join(text.split())
+    return repr(value)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Check:
+    """Base of every check: a weight, a visibility and an optional display name."""
+
+    weight: float = 1.0
+    visibility: Visibility = "visible"
+    name: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.visibility not in ("visible", "hidden"):
+            raise ExerciseError(
+                f"check visibility must be 'visible' or 'hidden', got {self.visibility!r}"
+            )
+        if not (isinstance(self.weight, int | float) and self.weight > 0):
+            raise ExerciseError(f"check weight must be > 0, got {self.weight!r}")
+
+    @property
+    def hidden(self) -> bool:
+        return self.visibility == "hidden"
+
+    @property
+    def label(self) -> str:
+        """The name shown in reports."""
+        return self.name or self._default_name()
+
+    def _default_name(self) -> str:
+        return type(self).__name__.lower()
+
+    def entries(self) -> tuple[str, ...]:
+        """The entries (and constants) this check reads."""
+        raise NotImplementedError
+
+    needs_reference: bool = dataclasses.field(default=True, init=False, repr=False)
+
+    def requests(self, rng: np.random.Generator) -> tuple[Request, ...]:
+        """Return the requests to send, inputs drawn from `rng`."""
+        raise NotImplementedError
+
+    def followup(self, got: Sequence[Response]) -> tuple[Request, ...]:
+        """Return requests that depend on the first answers (rare; default none)."""
+        del got
+        return ()
+
+    def judge(
+        self, requests: Sequence[Request], got: Sequence[Response], ref: Sequence[Response] | None
+    ) -> tuple[bool, str]:
+        """Return (passed, message) for the submission's responses."""
+        raise NotImplementedError
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Values(Check):
+    """Compare ``transform(entry)`` with the reference at sampled inputs.
+
+    Every combination of a ``statics`` row (bound before tracing: numbers,
+    strings, `FunctionRef`) and ``samples`` draws of ``args`` is one request.
+    ``roundoff=i`` widens ``atol`` by ``1000·ε₆₄/|hᵢ|`` elementwise, with h
+    the i-th argument: the float64 round-off bound of a difference quotient.
+    """
+
+    entry: str
+    args: tuple[Sampler, ...]
+    statics: tuple[tuple[Static, ...], ...] = ((),)
+    transform: Transform = "call"
+    curry: bool = False
+    mode: Mode = "export"
+    samples: int = 3
+    rtol: float = 1e-6
+    atol: float = 1e-9
+    roundoff: int | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.hidden and self.mode == "eager":
+            raise ExerciseError(
+                f"check on {self.entry!r}: a hidden check cannot use mode='eager' (eager "
+                "inputs reach the submission's Python); use mode='export' or make it visible"
+            )
+        if self.samples < 1 or not self.statics:
+            raise ExerciseError(f"check on {self.entry!r} needs samples >= 1 and one static row")
+
+    def _default_name(self) -> str:
+        return f"{self.entry} {_TRANSFORM_LABEL.get(self.transform, self.transform)}"
+
+    def entries(self) -> tuple[str, ...]:
+        return (self.entry,)
+
+    def _call(self, static: tuple[Static, ...]) -> Call:
+        return Call(self.entry, tuple(static), self.transform, self.curry, self.mode)
+
+    def requests(self, rng: np.random.Generator) -> tuple[Request, ...]:
+        out: list[Request] = []
+        for static in self.statics:
+            call = self._call(static)
+            for _ in range(self.samples):
+                out.append(Evaluate(call, tuple(s.draw(rng) for s in self.args)))
+        return tuple(out)
+
+    def _atol(self, request: Request) -> Any:
+        if self.roundoff is None or not isinstance(request, Evaluate):
+            return self.atol
+        h = np.abs(request.args[self.roundoff])
+        return self.atol + 1000.0 * _EPS64 / h
+
+    def judge(
+        self, requests: Sequence[Request], got: Sequence[Response], ref: Sequence[Response] | None
+    ) -> tuple[bool, str]:
+        assert ref is not None
+        failures: list[str] = []
+        for request, answer, expected in zip(requests, got, ref, strict=True):
+            assert isinstance(request, Evaluate)
+            if isinstance(expected, Fault):
+                return False, f"the reference solution failed (a bug in the exercise): {expected}"
+            where = self._where(request)
+            if isinstance(answer, Fault):
+                msg = fault_message(answer, self.entry, hidden=self.hidden)
+                if answer.kind in ("missing", "not-implemented") or self.hidden:
+                    return False, msg
+                return False, f"{msg} ({where})"
+            found = compare(answer.value, expected.value, rtol=self.rtol, atol=self._atol(request))
+            if found is not None:
+                if self.hidden:
+                    failures.append(found.public)
+                else:
+                    detail = f"; {found.detail}" if found.detail else ""
+                    return False, f"{where}: {found.public}{detail}"
+        if failures:
+            return False, (
+                f"wrong at {len(failures)} of {len(requests)} hidden inputs: {failures[0]}"
+            )
+        kind = "hidden" if self.hidden else "sampled"
+        return True, f"matches the reference at {len(requests)} {kind} inputs"
+
+    def _where(self, request: Evaluate) -> str:
+        parts = [_show(s) for s in request.call.static] + [_show(a) for a in request.args]
+        fn = self.entry if self.transform == "call" else f"{self.transform}({self.entry})"
+        return f"{fn}({', '.join(parts)})"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Finite(Values):
+    """Require finite answers (no NaN or inf) of ``transform(entry)``; no reference needed."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "needs_reference", False)
+
+    def _default_name(self) -> str:
+        what = "gradient" if self.transform in ("grad", "jit_grad") else "value"
+        return f"{self.entry} finite {what}"
+
+    def judge(
+        self, requests: Sequence[Request], got: Sequence[Response], ref: Sequence[Response] | None
+    ) -> tuple[bool, str]:
+        for request, answer in zip(requests, got, strict=True):
+            assert isinstance(request, Evaluate)
+            where = "at a hidden input" if self.hidden else f"at {self._where(request)}"
+            if isinstance(answer, Fault):
+                return False, fault_message(answer, self.entry, hidden=self.hidden)
+            leaves = _leaves(answer.value)
+            if leaves is None:
+                return False, f"`{self.entry}` returned something that is not an array {where}"
+            if not all(np.all(np.isfinite(leaf)) for leaf in leaves):
+                return False, f"`{self.entry}` gave NaN or inf {where}"
+        return True, f"finite at {len(requests)} inputs"
+
+
+def _leaves(value: Any) -> list[np.ndarray] | None:
+    if isinstance(value, tuple | list):
+        out: list[np.ndarray] = []
+        for v in value:
+            sub = _leaves(v)
+            if sub is None:
+                return None
+            out.extend(sub)
+        return out
+    if type(value) is np.ndarray and value.dtype.kind in "fiub":
+        return [value]
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return [np.asarray(float(value))]
+    return None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CostAtMost(Values):
+    """Require XLA's flop estimate ≤ ``factor`` × the reference's, on the same inputs."""
+
+    factor: float = 4.0
+    samples: int = 1
+
+    def _default_name(self) -> str:
+        return f"cost ≤ {self.factor:g}× reference"
+
+    def requests(self, rng: np.random.Generator) -> tuple[Request, ...]:
+        return tuple(Cost(r.call, r.args) for r in super().requests(rng))  # type: ignore[union-attr]
+
+    def judge(
+        self, requests: Sequence[Request], got: Sequence[Response], ref: Sequence[Response] | None
+    ) -> tuple[bool, str]:
+        assert ref is not None
+        worst = 0.0
+        for request, answer, expected in zip(requests, got, ref, strict=True):
+            assert isinstance(request, Cost)
+            if isinstance(expected, Fault) or not isinstance(expected.value, int | float):
+                return False, f"the reference's cost is unknown (a bug in the exercise): {expected}"
+            if isinstance(answer, Fault):
+                return False, fault_message(answer, self.entry, hidden=self.hidden)
+            flops = answer.value
+            if isinstance(flops, bool) or not isinstance(flops, int | float) or flops < 0:
+                return False, f"cost of `{self.entry}` is unknown (got {flops!r})"
+            ratio = float(flops) / max(float(expected.value), 1.0)
+            worst = max(worst, ratio)
+            if ratio > self.factor:
+                shape = "×".join(str(d) for d in request.args[0].shape) or "scalar"
+                return False, (
+                    f"`{self.entry}` costs {ratio:.1f}× the reference's flops on a {shape} input "
+                    f"(limit {self.factor:g}×)"
+                )
+        return True, f"costs at most {worst:.2f}× the reference's flops"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Avoids(Check):
+    """Require that `entry`, and everything it reaches in the submission, avoids `names`."""
+
+    entry: str
+    names: frozenset[str]
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "names", frozenset(self.names))
+        object.__setattr__(self, "needs_reference", False)
+
+    def _default_name(self) -> str:
+        return "does not use " + ", ".join(f"`{n}`" for n in sorted(self.names))
+
+    def entries(self) -> tuple[str, ...]:
+        return (self.entry,)
+
+    def requests(self, rng: np.random.Generator) -> tuple[Request, ...]:
+        return (Source(),)
+
+    def judge(
+        self, requests: Sequence[Request], got: Sequence[Response], ref: Sequence[Response] | None
+    ) -> tuple[bool, str]:
+        (answer,) = got
+        if isinstance(answer, Fault):
+            return False, f"the source could not be read ({answer.kind}): {answer.message}"
+        texts = answer.value.values() if isinstance(answer.value, dict) else [answer.value]
+        for text in texts:
+            if not isinstance(text, str):
+                return False, "the source is not text"
+            try:
+                found = usage(text, self.entry)
+            except SyntaxError as error:
+                return False, f"the source does not parse: {error.msg} (line {error.lineno})"
+            if not found.found:
+                continue
+            if found.stub:
+                return (
+                    False,
+                    f"`{self.entry}` is not implemented yet (it raises NotImplementedError)",
+                )
+            used = sorted(found.names & self.names)
+            if used:
+                where = ", ".join(f"`{n}` (line {found.lines[n]})" for n in used)
+                return False, f"`{self.entry}` uses {where}, which this exercise rules out"
+            return True, f"`{self.entry}` avoids " + ", ".join(sorted(self.names))
+        return False, f"`{self.entry}` is not defined in the source"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Stationary(Check):
+    """Require ``f′(point) = 0`` for the submitted constant `point`, with f not constant.
+
+    The derivative is the submission's own ``grad(f)``, evaluated first at
+    sampled inputs (some must be non-zero: f is not constant) and then, in a
+    follow-up request, at the submitted point.
+    """
+
+    function: str
+    point: str
+    args: Sampler
+    samples: int = 5
+    atol: float = 1e-8
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "needs_reference", False)
+
+    def _default_name(self) -> str:
+        return f"{self.function}′({self.point}) = 0"
+
+    def entries(self) -> tuple[str, ...]:
+        return (self.function, self.point)
+
+    def requests(self, rng: np.random.Generator) -> tuple[Request, ...]:
+        call = Call(self.function, transform="grad")
+        draws = tuple(Evaluate(call, (self.args.draw(rng),)) for _ in range(self.samples))
+        return (Constant(self.point), *draws)
+
+    def followup(self, got: Sequence[Response]) -> tuple[Request, ...]:
+        point = got[0]
+        if isinstance(point, Ok) and _is_number(point.value):
+            call = Call(self.function, transform="grad")
+            return (Evaluate(call, (np.asarray(float(point.value)),)),)
+        return ()
+
+    def judge(
+        self, requests: Sequence[Request], got: Sequence[Response], ref: Sequence[Response] | None
+    ) -> tuple[bool, str]:
+        point = got[0]
+        if isinstance(point, Fault):
+            return False, fault_message(point, self.point, hidden=False)
+        if not _is_number(point.value):
+            return False, f"`{self.point}` must be a float, got {point.value!r}"
+        slopes = got[1 : 1 + self.samples]
+        for answer in slopes:
+            if isinstance(answer, Fault):
+                return False, fault_message(answer, self.function, hidden=False)
+        values = [_leaves(a.value) for a in slopes]  # type: ignore[union-attr]
+        if not any(v and np.any(np.abs(v[0]) > self.atol) for v in values):
+            return (
+                False,
+                f"`{self.function}` has zero slope everywhere sampled: it must not be constant",
+            )
+        at = got[1 + self.samples] if len(got) > 1 + self.samples else None
+        if at is None or isinstance(at, Fault):
+            reason = fault_message(at, self.function, hidden=False) if at else "no answer"
+            return False, f"cannot differentiate `{self.function}` at {point.value!r}: {reason}"
+        slope = _leaves(at.value)
+        if not slope or slope[0].shape != () or not abs(float(slope[0])) <= self.atol:
+            return (
+                False,
+                f"{self.function}′({point.value!r}) = {_show(slope[0]) if slope else '?'}, not 0",
+            )
+        return True, f"{self.function}′({point.value!r}) = 0 and `{self.function}` is not constant"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and np.isfinite(value)
+
+
+# Constructors: the vocabulary exercise authors use.
+
+
+def values(entry: str, *args: Sampler, **options: Any) -> Values:
+    """Compare ``entry(*static, *args)`` with the reference (``statics=``, ``samples=``, ...)."""
+    return Values(entry=entry, args=args, **_statics(options))
+
+
+def grad(entry: str, *args: Sampler, **options: Any) -> Values:
+    """Compare ``jax.grad`` of the entry (w.r.t. its first array argument) with the reference's."""
+    return Values(entry=entry, args=args, transform="grad", **_statics(options))
+
+
+def jit(entry: str, *args: Sampler, **options: Any) -> Values:
+    """Compare ``jax.jit(entry)`` with the reference: fails on Python control flow on values."""
+    return Values(entry=entry, args=args, transform="jit", **_statics(options))
+
+
+def jit_grad(entry: str, *args: Sampler, **options: Any) -> Values:
+    """Compare ``jax.jit(jax.grad(entry))`` with the reference (reverse mode under jit)."""
+    return Values(entry=entry, args=args, transform="jit_grad", **_statics(options))
+
+
+def vmap(entry: str, *args: Sampler, **options: Any) -> Values:
+    """Compare ``jax.vmap(entry)`` (over axis 0 of every argument) with the reference."""
+    return Values(entry=entry, args=args, transform="vmap", **_statics(options))
+
+
+def finite(entry: str, *args: Sampler, transform: Transform = "call", **options: Any) -> Finite:
+    """Require finite values of ``transform(entry)`` at the given inputs (e.g. `fixed` points)."""
+    options.setdefault("samples", 1)
+    return Finite(entry=entry, args=args, transform=transform, **_statics(options))
+
+
+def cost(entry: str, *args: Sampler, factor: float, **options: Any) -> CostAtMost:
+    """Require XLA flops ≤ `factor` × the reference implementation's, on the same inputs."""
+    return CostAtMost(entry=entry, args=args, factor=factor, **_statics(options))
+
+
+def avoids(entry: str, *names: str, **options: Any) -> Avoids:
+    """Require that the entry's source (and what it reaches) does not use `names`."""
+    return Avoids(entry=entry, names=frozenset(names), **options)
+
+
+def stationary(function: str, point: str, args: Sampler, **options: Any) -> Stationary:
+    """Require the submitted constant `point` to be a stationary point of `function`."""
+    return Stationary(function=function, point=point, args=args, **options)
+
+
+def _statics(options: dict[str, Any]) -> dict[str, Any]:
+    static = options.pop("static", None)
+    if static is not None:
+        if "statics" in options:
+            raise ExerciseError("give either static= or statics=, not both")
+        options["statics"] = (tuple(static),)
+    elif "statics" in options:
+        options["statics"] = tuple(tuple(row) for row in options["statics"])
+    return options

@@ -1,0 +1,118 @@
+"""Compare a submission's answer with the reference's, in float64, strictly.
+
+Rules (documented in docs/exercises.md):
+
+- Structure: tuples and lists must match in kind-insensitive length and
+  nesting (a tuple answer may come back as a list); a scalar answer is a
+  0-d array.
+- Leaves must be plain `numpy.ndarray` values (a Python number is turned into
+  one first); anything else, including ndarray subclasses, is rejected, so no
+  user-defined ``__eq__`` or ``__array_ufunc__`` ever runs.
+- Shapes must be equal exactly: no broadcasting, ``(1, n)`` is not ``(n,)``.
+- Dtype class: a floating reference needs a floating answer (float16/32/64);
+  an integer or boolean reference needs an integer or boolean answer; complex
+  answers are never accepted for real references.
+- NaN and ±inf must sit exactly where the reference has them; the finite
+  entries must satisfy ``|got − expected| ≤ atol + rtol·|expected|`` (the
+  reference is the ``b`` of numpy's `isclose`), all computed in float64.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+_FLOAT_KINDS = "f"
+_INT_KINDS = "iub"
+
+
+@dataclasses.dataclass(frozen=True)
+class Mismatch:
+    """Why an answer differs from the reference.
+
+    ``public`` may be shown for any check; ``detail`` adds values and is shown
+    only for visible checks.
+    """
+
+    public: str
+    detail: str = ""
+
+
+def _leaf(value: Any) -> np.ndarray | None:
+    if isinstance(value, bool | int | float) and not isinstance(value, np.generic):
+        return np.asarray(value)
+    if type(value) is np.ndarray:
+        return value
+    if isinstance(value, np.generic) and type(value).__module__ == "numpy":
+        return np.asarray(value)
+    return None
+
+
+def _text(a: np.ndarray) -> str:
+    return " ".join(np.array2string(a, precision=6, threshold=8, separator=", ").split())
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, tuple | list):
+        return f"a {type(value).__name__} of {len(value)}"
+    return f"a value of type {type(value).__name__}"
+
+
+def compare(
+    got: Any, expected: Any, *, rtol: float, atol: float | np.ndarray, path: str = "result"
+) -> Mismatch | None:
+    """Return None when `got` matches `expected`, else the first `Mismatch`."""
+    if isinstance(expected, tuple | list):
+        if not isinstance(got, tuple | list):
+            return Mismatch(f"{path} is {_describe(got)}; expected a tuple of {len(expected)}")
+        if len(got) != len(expected):
+            return Mismatch(
+                f"{path} has {len(got)} parts; expected {len(expected)}",
+            )
+        atols = atol if isinstance(atol, tuple | list) else [atol] * len(expected)
+        for i, (g, e, a) in enumerate(zip(got, expected, atols, strict=True)):
+            found = compare(g, e, rtol=rtol, atol=a, path=f"{path}[{i}]")
+            if found is not None:
+                return found
+        return None
+    exp = _leaf(expected)
+    if exp is None:  # the reference is ours; this is a bug in an exercise
+        raise TypeError(f"reference value at {path} is not an array: {expected!r}")
+    arr = _leaf(got)
+    if arr is None:
+        return Mismatch(f"{path} is {_describe(got)}; expected an array")
+    if arr.shape != exp.shape:
+        return Mismatch(
+            f"{path} has shape {arr.shape}; the reference's shape differs",
+            f"expected shape {exp.shape}",
+        )
+    if exp.dtype.kind in _FLOAT_KINDS and arr.dtype.kind not in _FLOAT_KINDS:
+        return Mismatch(f"{path} has dtype {arr.dtype}; expected a floating-point array")
+    if exp.dtype.kind in _INT_KINDS and arr.dtype.kind not in _INT_KINDS:
+        return Mismatch(f"{path} has dtype {arr.dtype}; expected an integer or boolean array")
+    a = arr.astype(np.float64)
+    e = exp.astype(np.float64)
+    for mask, what in ((np.isnan, "NaN"), (np.isposinf, "+inf"), (np.isneginf, "-inf")):
+        ma, me = mask(a), mask(e)
+        if not np.array_equal(ma, me):
+            extra = int(np.sum(ma & ~me))
+            if extra:
+                return Mismatch(
+                    f"{path} has {extra} {what} entr{'y' if extra == 1 else 'ies'} "
+                    "where the reference is finite"
+                )
+            return Mismatch(f"{path} lacks a {what} the reference has")
+    finite = np.isfinite(e)
+    tol = np.broadcast_to(np.asarray(atol, dtype=np.float64), e.shape)
+    err = np.abs(a - e)
+    bad = finite & ~(err <= tol + rtol * np.abs(e))
+    if np.any(bad):
+        worst = float(np.max(err[bad]))
+        return Mismatch(
+            f"{path} differs from the reference at {int(np.sum(bad))} of {e.size} "
+            f"entr{'y' if e.size == 1 else 'ies'}",
+            f"largest error {worst:.3g}; got {_text(a)}, expected {_text(e)}",
+        )
+    return None

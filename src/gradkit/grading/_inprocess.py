@@ -1,0 +1,226 @@
+"""Answer requests in this process: for TRUSTED code only.
+
+Reference solutions, ``gradkit exercises verify`` and the tests of wrong
+solutions use `InProcessCandidate`. It honours ``mode="export"`` the way the
+sandbox does: it traces the call, serializes it with `jax.export`,
+deserializes it and runs the artifact, which proves a reference exportable.
+Untrusted submissions go through the sandboxed candidate of `gradkit grade`.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import linecache
+import traceback
+import types
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .._config import float64
+from .._errors import GradingError
+from ._protocol import (
+    Call,
+    Constant,
+    Cost,
+    Evaluate,
+    Fault,
+    FunctionRef,
+    Ok,
+    Request,
+    Response,
+    Source,
+    resolve_function,
+)
+
+
+class _Missing(Exception):
+    pass
+
+
+class _Invalid(Exception):
+    pass
+
+
+class InProcessCandidate:
+    """A `Candidate` backed by a namespace (a module or a mapping) in this process."""
+
+    def __init__(
+        self, namespace: Mapping[str, Any] | types.ModuleType, *, source: str | None = None
+    ):
+        if isinstance(namespace, types.ModuleType):
+            self._ns: Mapping[str, Any] = vars(namespace)
+            if source is None:
+                try:
+                    source = inspect.getsource(namespace)
+                except (OSError, TypeError):
+                    source = None
+        else:
+            self._ns = namespace
+        self._source = source
+        self._compiled: dict[Any, Any] = {}
+
+    @classmethod
+    def from_source(cls, source: str, name: str = "submission") -> InProcessCandidate:
+        """Execute trusted `source` as a fresh module and wrap it (never for student code)."""
+        filename = f"<{name}>"
+        module = types.ModuleType(name)
+        module.__file__ = filename
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        exec(compile(source, filename, "exec"), vars(module))  # noqa: S102 - trusted by contract
+        return cls(module, source=source)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> InProcessCandidate:
+        """Execute a TRUSTED Python file (a test's wrong solution, a reference) and wrap it."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise GradingError(f"cannot read {str(path)!r}: {error.strerror}") from error
+        return cls.from_source(text, name=path.stem)
+
+    def run(self, requests: Sequence[Request]) -> list[Response]:
+        """Answer each request in order; a fault of the code becomes a `Fault`."""
+        return [self._answer(r) for r in requests]
+
+    def _answer(self, request: Request) -> Response:
+        if isinstance(request, Source):
+            if self._source is None:
+                return Fault("missing", "no source text")
+            return Ok(self._source)
+        if isinstance(request, Constant):
+            return self._constant(request.name)
+        if isinstance(request, Evaluate | Cost):
+            try:
+                with _maybe_x64(request.call.x64):
+                    return Ok(self._evaluate(request))
+            except _Missing as missing:
+                return Fault("missing", str(missing))
+            except _Invalid as invalid:
+                return Fault("invalid", f"`{request.call.entry}` {invalid}")
+            except Exception as error:  # noqa: BLE001 - the candidate's fault, reported
+                return self._fault(request.call, error)
+        raise GradingError(f"unknown request {request!r}")
+
+    def _constant(self, name: str) -> Response:
+        if name not in self._ns:
+            return Fault("missing", f"`{name}` is not defined")
+        value = self._ns[name]
+        if isinstance(value, str | bool | int | float) or value is None:
+            return Ok(value)
+        if hasattr(value, "dtype") and getattr(value, "shape", None) == ():
+            arr = np.asarray(value)
+            if arr.dtype.kind in "fiu":
+                return Ok(float(arr))
+        return Fault("invalid", f"`{name}` is a {type(value).__name__}, not a string or number")
+
+    def _entry(self, call: Call) -> Callable[..., Any]:
+        if call.entry not in self._ns:
+            raise _Missing(f"`{call.entry}` is not defined")
+        entry = self._ns[call.entry]
+        if not callable(entry):
+            raise TypeError(f"`{call.entry}` is a {type(entry).__name__}, not a function")
+        static = [
+            resolve_function(s.name) if isinstance(s, FunctionRef) else s for s in call.static
+        ]
+        if call.curry:
+            g = entry(*static)
+            if not callable(g):
+                raise TypeError(
+                    f"`{call.entry}(...)` returned a {type(g).__name__}, not a function"
+                )
+            return g
+        return functools.partial(entry, *static) if static else entry
+
+    def _transformed(self, call: Call) -> Callable[..., Any]:
+        import jax
+
+        g = self._entry(call)
+        return {
+            "call": lambda: g,
+            "jit": lambda: jax.jit(g),
+            "grad": lambda: jax.grad(g),
+            "jit_grad": lambda: jax.jit(jax.grad(g)),
+            "vmap": lambda: jax.vmap(g),
+            "jacfwd": lambda: jax.jacfwd(g),
+            "jacrev": lambda: jax.jacrev(g),
+        }[call.transform]()
+
+    def _exported(self, call: Call, args: tuple[np.ndarray, ...]) -> Callable[..., Any]:
+        import jax
+        from jax import export
+
+        key = (call, tuple((a.shape, a.dtype.str) for a in args))
+        if key not in self._compiled:
+            fn = self._transformed(call)
+            specs = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in args]
+            blob = export.export(jax.jit(fn))(*specs).serialize()
+            self._compiled[key] = jax.jit(export.deserialize(blob).call)
+        return self._compiled[key]
+
+    def _evaluate(self, request: Evaluate | Cost) -> Any:
+        import jax
+
+        call, args = request.call, request.args
+        if isinstance(request, Cost):
+            fn = (
+                self._exported(call, args)
+                if call.mode == "export"
+                else jax.jit(self._transformed(call))
+            )
+            analysis = fn.lower(*args).compile().cost_analysis()
+            if isinstance(analysis, list | tuple):  # older jax returned a list of one dict
+                analysis = analysis[0] if analysis else None
+            if not analysis or "flops" not in analysis:
+                raise GradingError("XLA cost analysis is unavailable on this backend")
+            return float(analysis["flops"])
+        if call.mode == "export":
+            out = self._exported(call, args)(*args)
+        else:
+            out = self._transformed(call)(*args)
+        return _to_data(out)
+
+    def _fault(self, call: Call, error: Exception) -> Fault:
+        if isinstance(error, NotImplementedError) and self._raised_by_submission(error, call):
+            return Fault("not-implemented", f"`{call.entry}` raised NotImplementedError")
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        return Fault("error", f"{type(error).__name__}: {first}" if first else type(error).__name__)
+
+    def _raised_by_submission(self, error: BaseException, call: Call) -> bool:
+        entry = self._ns.get(call.entry)
+        code = getattr(entry, "__code__", None)
+        frames = traceback.extract_tb(error.__traceback__)
+        if code is None or not frames:
+            return False
+        return frames[-1].filename == code.co_filename
+
+
+def _to_data(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        return tuple(_to_data(v) for v in value)
+    if isinstance(value, bool | int | float):
+        return np.asarray(value)
+    if hasattr(value, "__jax_array__") or type(value).__module__.startswith("jax"):
+        return np.asarray(value)
+    if type(value) is np.ndarray or isinstance(value, np.generic):
+        return np.asarray(value)
+    raise _Invalid(f"returned a {type(value).__name__}, not an array or a tuple of arrays")
+
+
+class _maybe_x64:
+    """Enter `float64()` when asked; a no-op context otherwise."""
+
+    def __init__(self, enabled: bool):
+        self._ctx = float64() if enabled else None
+
+    def __enter__(self) -> None:
+        if self._ctx is not None:
+            self._ctx.__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        if self._ctx is not None:
+            self._ctx.__exit__(*exc)

@@ -1,0 +1,203 @@
+"""Grade a candidate: gather every check's requests, ask once, judge, score.
+
+`grade_candidate` draws every check's inputs from the seed, sends the
+de-duplicated batch to the candidate in ONE ``run`` call (plus one more only
+for checks whose inputs depend on the first answers, such as a submitted
+stationary point), gets the reference's answers to the same requests from a
+`ReferenceCache`, and turns the verdicts into `ExerciseResult` values.
+"""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from collections.abc import Hashable, Sequence
+
+import numpy as np
+
+from ._checks import Check, fault_message
+from ._inprocess import InProcessCandidate
+from ._protocol import Candidate, Constant, Cost, Evaluate, Fault, Ok, Request, Response
+from ._results import CheckResult, ExerciseResult, Status
+from ._spec import ExerciseSpec
+
+
+def request_key(request: Request) -> Hashable:
+    """Return a hashable key equal for equal requests (arrays compared by bytes)."""
+    if isinstance(request, Evaluate | Cost):
+        arrays = tuple((a.dtype.str, a.shape, a.tobytes()) for a in request.args)
+        return (type(request).__name__, request.call, arrays)
+    return request
+
+
+def check_rng(seed: int, exercise_id: str, index: int) -> np.random.Generator:
+    """Return the generator for check number `index` of an exercise: a pure function of its args."""
+    return np.random.default_rng([seed, zlib.crc32(f"{exercise_id}#{index}".encode())])
+
+
+class ReferenceCache:
+    """The reference solutions' answers, computed once per request and shared.
+
+    Thread-safe: concurrent graders wait for one computation. Keyed by the
+    exercise (each has its own reference solution) and the request.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._answers: dict[tuple[str, Hashable], Response] = {}
+        self._candidates: dict[str, InProcessCandidate] = {}
+
+    def get_many(self, exercise: ExerciseSpec, requests: Sequence[Request]) -> list[Response]:
+        """Return the reference's responses to `requests`, computing the missing ones."""
+        keys = [(exercise.id, request_key(r)) for r in requests]
+        with self._lock:
+            missing: dict[tuple[str, Hashable], Request] = {}
+            for key, request in zip(keys, requests, strict=True):
+                if key not in self._answers:
+                    missing.setdefault(key, request)
+            if missing:
+                candidate = self._candidates.get(exercise.id)
+                if candidate is None:
+                    candidate = InProcessCandidate(exercise.reference_namespace())
+                    self._candidates[exercise.id] = candidate
+                answers = candidate.run(list(missing.values()))
+                self._answers.update(zip(missing, answers, strict=True))
+            return [self._answers[k] for k in keys]
+
+
+class _Batch:
+    """De-duplicates requests and remembers where each answer goes."""
+
+    def __init__(self) -> None:
+        self.requests: list[Request] = []
+        self._index: dict[Hashable, int] = {}
+
+    def add(self, requests: Sequence[Request]) -> list[int]:
+        out = []
+        for request in requests:
+            key = request_key(request)
+            if key not in self._index:
+                self._index[key] = len(self.requests)
+                self.requests.append(request)
+            out.append(self._index[key])
+        return out
+
+
+def _run(candidate: Candidate, requests: list[Request]) -> list[Response]:
+    if not requests:
+        return []
+    answers = list(candidate.run(requests))
+    if len(answers) != len(requests):
+        fault = Fault("crash", f"the candidate answered {len(answers)} of {len(requests)} requests")
+        return [fault] * len(requests)
+    return answers
+
+
+def grade_candidate(
+    candidate: Candidate,
+    exercises: Sequence[ExerciseSpec],
+    *,
+    seed: int,
+    references: ReferenceCache | None = None,
+) -> tuple[ExerciseResult, ...]:
+    """Grade `candidate` on `exercises`, reproducibly for a given `seed`."""
+    references = references if references is not None else ReferenceCache()
+    batch = _Batch()
+    plan: list[tuple[ExerciseSpec, list[tuple[Check, list[Request], list[int]]], int | None]] = []
+    for spec in exercises:
+        checks = []
+        for i, check in enumerate(spec.checks):
+            requests = list(check.requests(check_rng(seed, spec.id, i)))
+            checks.append((check, requests, batch.add(requests)))
+        answer = batch.add([Constant(spec.answer_name)])[0] if spec.answer_name else None
+        plan.append((spec, checks, answer))
+    answers = _run(candidate, batch.requests)
+
+    first = len(batch.requests)
+    for _, checks, _ in plan:
+        for check, requests, slots in checks:
+            extra = list(check.followup([answers[s] for s in slots]))
+            if extra:
+                requests.extend(extra)
+                slots.extend(batch.add(extra))
+    answers.extend(_run(candidate, batch.requests[first:]))
+    return tuple(
+        _grade_one(spec, checks, answers, answer, references) for spec, checks, answer in plan
+    )
+
+
+def _grade_one(
+    spec: ExerciseSpec,
+    checks: list[tuple[Check, list[Request], list[int]]],
+    answers: list[Response],
+    answer_slot: int | None,
+    references: ReferenceCache,
+) -> ExerciseResult:
+    if spec.kind == "written":
+        return _written(spec, answers[answer_slot] if answer_slot is not None else None)
+    unavailable = _unavailable(spec, checks, answers)
+    results = []
+    for check, requests, slots in checks:
+        got = [answers[s] for s in slots]
+        missing = [e for e in check.entries() if e in unavailable]
+        if missing:
+            passed, message = False, unavailable[missing[0]]
+        else:
+            ref = references.get_many(spec, requests) if check.needs_reference else None
+            passed, message = check.judge(requests, got, ref)
+        results.append(CheckResult(check.label, passed, check.weight, check.visibility, message))
+    total = sum(r.weight for r in results)
+    share = sum(r.weight for r in results if r.passed) / total if total else 0.0
+    return ExerciseResult(
+        spec.id,
+        spec.title,
+        share * spec.max_score,
+        spec.max_score,
+        _status(results, [answers[s] for _, _, slots in checks for s in slots]),
+        tuple(results),
+    )
+
+
+def _unavailable(
+    spec: ExerciseSpec,
+    checks: list[tuple[Check, list[Request], list[int]]],
+    answers: list[Response],
+) -> dict[str, str]:
+    """Entries that are missing or raise NotImplementedError, with the message to show."""
+    out: dict[str, str] = {}
+    for _, requests, slots in checks:
+        for request, slot in zip(requests, slots, strict=True):
+            answer = answers[slot]
+            if isinstance(answer, Fault) and answer.kind in ("missing", "not-implemented"):
+                name = (
+                    request.call.entry
+                    if isinstance(request, Evaluate | Cost)
+                    else (request.name if isinstance(request, Constant) else None)
+                )
+                if name is not None and name not in out:
+                    out[name] = fault_message(answer, name, hidden=True)
+    return out
+
+
+def _status(results: list[CheckResult], answers: list[Response]) -> Status:
+    if results and all(r.passed for r in results):
+        return "passed"
+    if answers and all(isinstance(a, Fault) and a.kind in ("crash", "timeout") for a in answers):
+        return "timeout" if any(a.kind == "timeout" for a in answers) else "error"  # type: ignore[union-attr]
+    return "partial" if any(r.passed for r in results) else "failed"
+
+
+def _written(spec: ExerciseSpec, answer: Response | None) -> ExerciseResult:
+    name = spec.answer_name
+    text = answer.value if isinstance(answer, Ok) and isinstance(answer.value, str) else None
+    submitted = bool(text and text.strip())
+    if submitted:
+        message = "submitted for manual grading"
+    elif isinstance(answer, Fault):
+        message = fault_message(answer, str(name), hidden=False)
+    else:
+        message = f"`{name}` is empty: write your answer in it as a string"
+    check = CheckResult("answer submitted", submitted, 1.0, "visible", message)
+    return ExerciseResult(
+        spec.id, spec.title, 0.0, 0.0, "manual", (check,), answer=text if submitted else None
+    )
