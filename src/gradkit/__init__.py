@@ -38,6 +38,18 @@ _EXPORTS: dict[str, str] = {
     "exercises": "._registry",
     # plugins
     "hookimpl": ".hookspecs",
+    # exercises and grading
+    "Entry": ".grading",
+    "ExerciseSpec": ".grading",
+    "checks": ".grading",
+    "samplers": ".grading",
+    "FunctionRef": ".grading",
+    "InProcessCandidate": ".grading",
+    "grade_candidate": ".grading",
+    "ReferenceCache": ".grading",
+    "CheckResult": ".grading",
+    "ExerciseResult": ".grading",
+    "SubmissionResult": ".grading",
     # numerical calculus (§2.4)
     "difference_quotient": "._numeric",
     "limit_table": "._numeric",
@@ -96,6 +108,17 @@ if TYPE_CHECKING:
     from ._registry import exercises as exercises
     from ._registry import functions as functions
     from ._registry import norms as norms
+    from .grading import CheckResult as CheckResult
+    from .grading import Entry as Entry
+    from .grading import ExerciseResult as ExerciseResult
+    from .grading import ExerciseSpec as ExerciseSpec
+    from .grading import FunctionRef as FunctionRef
+    from .grading import InProcessCandidate as InProcessCandidate
+    from .grading import ReferenceCache as ReferenceCache
+    from .grading import SubmissionResult as SubmissionResult
+    from .grading import checks as checks
+    from .grading import grade_candidate as grade_candidate
+    from .grading import samplers as samplers
     from .hookspecs import hookimpl as hookimpl
 
 
