@@ -1,0 +1,327 @@
+"""Contract checks for norm variants: the axioms, gradients, and transformations.
+
+`check_norm` runs on any `NormSpec` (or registered name), so a plugin author
+can test a variant before publishing it, and gradkit's own tests run it over
+every registered norm. The axioms are checked as properties with hypothesis
+(shrinking a failure to a small input), in float64.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ._errors import ContractViolation, InvalidInputError
+from ._registry import NormSpec
+
+AXIOMS = ("non-negativity", "definiteness", "absolute homogeneity", "triangle inequality")
+CHECKS = (
+    "scalar output",
+    *AXIOMS,
+    "finite gradient at 0",
+    "gradient matches finite differences",
+    "jit and vmap",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class NormViolation:
+    """One failed check: which one, and the input that shows it."""
+
+    check: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.check}: {self.message}"
+
+
+@dataclasses.dataclass(frozen=True)
+class NormCheckReport:
+    """What `check_norm` found for one norm variant.
+
+    Attributes:
+        name: the variant's name.
+        passed: the checks that held.
+        skipped: the checks not applicable (axioms of a spec with ``is_norm=False``).
+        violations: the checks that failed, each with the input that shows it.
+    """
+
+    name: str
+    passed: tuple[str, ...]
+    skipped: tuple[str, ...]
+    violations: tuple[NormViolation, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every applicable check held."""
+        return not self.violations
+
+    def __str__(self) -> str:
+        lines = [f"norm {self.name!r}: {len(self.passed)} passed, {len(self.violations)} failed"]
+        lines += [f"  FAILED {v}" for v in self.violations]
+        lines += [f"  skipped {s} (is_norm=False)" for s in self.skipped]
+        return "\n".join(lines)
+
+
+class _Failed(AssertionError):
+    """Raised inside a hypothesis property; its message names the input."""
+
+
+def check_norm(
+    spec: NormSpec | str,
+    *,
+    examples: int = 25,
+    seed: int = 0,
+    rtol: float = 1e-9,
+    atol: float = 1e-12,
+    raise_on_failure: bool = True,
+) -> NormCheckReport:
+    """Check that a norm variant satisfies the norm contract.
+
+    Checks, each in float64: the output is a scalar; the axioms (non-negativity
+    ``f(x) ≥ 0``, definiteness ``f(0) = 0`` and ``f(x) > 0`` for ``x ≠ 0``,
+    absolute homogeneity ``f(αx) = |α|f(x)``, triangle inequality
+    ``f(x + y) ≤ f(x) + f(y)``) as hypothesis properties; the gradient at 0 is
+    finite under `jax.grad`, `jax.jacfwd` and `jax.jacrev`; the gradient
+    matches central finite differences at random (almost surely smooth)
+    points; `jax.jit` and `jax.vmap` give the same values as plain calls.
+    A spec with ``is_norm=False`` skips definiteness, homogeneity and the
+    triangle inequality. Inputs are vectors of length 1–4 (``kind="vector"``)
+    or matrices of shapes 1×1, 2×3, 3×2 and 3×3, with entries 0 or ``1e-3 ≤ |xᵢ| ≤ 1e3`` (tiny
+    entries would test underflow, not the axioms).
+
+    Args:
+        spec: a `NormSpec`, or the name of a registered one.
+        examples: hypothesis examples per property.
+        seed: seeds hypothesis and the random points, for reproducible runs.
+        rtol: relative tolerance of the equalities and inequalities.
+        atol: absolute tolerance of the same.
+        raise_on_failure: raise `ContractViolation` when a check fails; with
+            False, return the report either way.
+
+    Returns:
+        A `NormCheckReport`.
+
+    Raises:
+        ContractViolation: a check failed; the message names the check and
+            the input.
+        InvalidInputError: ``spec`` is neither a `NormSpec` nor a string.
+        UnknownNameError: ``spec`` names no registered norm.
+    """
+    spec = _resolve(spec)
+    from ._config import float64
+
+    skipped = () if spec.is_norm else AXIOMS[1:]
+    passed: list[str] = []
+    violations: list[NormViolation] = []
+    with float64():
+        checker = _Checker(spec, examples=examples, seed=seed, rtol=rtol, atol=atol)
+        for check in CHECKS:
+            if check in skipped:
+                continue
+            try:
+                checker.run(check)
+            except _Failed as failure:
+                violations.append(NormViolation(check, str(failure)))
+            except Exception as error:  # a plugin's bug must become a report, not a crash
+                summary = " ".join(str(error).split())[:300]
+                violations.append(NormViolation(check, f"raised {type(error).__name__}: {summary}"))
+            else:
+                passed.append(check)
+            if check == "scalar output" and violations:
+                break  # every other check needs a scalar
+    report = NormCheckReport(spec.name, tuple(passed), skipped, tuple(violations))
+    if violations and raise_on_failure:
+        raise ContractViolation(str(report))
+    return report
+
+
+def _resolve(spec: NormSpec | str) -> NormSpec:
+    if isinstance(spec, NormSpec):
+        return spec
+    if isinstance(spec, str):
+        from ._registry import norms
+
+        return norms.get(spec)
+    raise InvalidInputError(
+        f"check_norm expects a NormSpec or the name of a registered norm, got {spec!r}"
+    )
+
+
+class _Checker:
+    """The individual checks, sharing one jitted function and the settings."""
+
+    def __init__(self, spec: NormSpec, *, examples: int, seed: int, rtol: float, atol: float):
+        import jax
+
+        self.spec = spec
+        self.fn = jax.jit(spec.fn)
+        self.examples = examples
+        self.seed = seed
+        self.rtol = rtol
+        self.atol = atol
+
+    def run(self, check: str) -> None:
+        method = {
+            "scalar output": self.scalar_output,
+            "non-negativity": self.non_negativity,
+            "definiteness": self.definiteness,
+            "absolute homogeneity": self.homogeneity,
+            "triangle inequality": self.triangle,
+            "finite gradient at 0": self.gradient_at_zero,
+            "gradient matches finite differences": self.gradient_matches,
+            "jit and vmap": self.transformations,
+        }[check]
+        method()
+
+    # helpers
+
+    def value(self, x: np.ndarray) -> float:
+        return float(self.fn(x))
+
+    def shapes(self) -> list[tuple[int, ...]]:
+        if self.spec.kind == "vector":
+            return [(n,) for n in range(1, 5)]
+        return [(1, 1), (2, 3), (3, 2), (3, 3)]
+
+    def close(self, a: float, b: float) -> bool:
+        return abs(a - b) <= self.atol + self.rtol * max(abs(a), abs(b))
+
+    def given(self, prop: Callable[..., None], *strategies: Any) -> None:
+        """Run ``prop`` on hypothesis examples; a failure re-raises shrunk."""
+        import hypothesis
+        from hypothesis import HealthCheck, settings
+
+        settings_ = settings(
+            max_examples=self.examples,
+            deadline=None,
+            database=None,
+            derandomize=False,
+            suppress_health_check=list(HealthCheck),
+            print_blob=False,
+        )
+        test = hypothesis.seed(self.seed)(settings_(hypothesis.given(*strategies)(prop)))
+        test()
+
+    def arrays(self, shape: tuple[int, ...] | None = None) -> Any:
+        from hypothesis import strategies as st
+        from hypothesis.extra import numpy as hnp
+
+        element = st.one_of(
+            st.just(0.0), st.floats(1e-3, 1e3), st.floats(-1e3, -1e-3), st.integers(-3, 3)
+        ).map(float)
+        if shape is not None:
+            return hnp.arrays(np.float64, shape, elements=element)
+        return st.sampled_from(self.shapes()).flatmap(
+            lambda s: hnp.arrays(np.float64, s, elements=element)
+        )
+
+    def pairs(self) -> Any:
+        from hypothesis import strategies as st
+
+        return st.sampled_from(self.shapes()).flatmap(
+            lambda s: st.tuples(self.arrays(s), self.arrays(s))
+        )
+
+    # the checks
+
+    def scalar_output(self) -> None:
+        for shape in self.shapes():
+            out = self.fn(np.ones(shape))
+            if getattr(out, "shape", None) != ():
+                got = getattr(out, "shape", type(out).__name__)
+                raise _Failed(f"fn returned {got} for input of shape {shape}; expected a scalar")
+
+    def non_negativity(self) -> None:
+        def prop(x: np.ndarray) -> None:
+            y = self.value(x)
+            if not y >= 0:
+                raise _Failed(f"f(x) = {y!r} < 0 at x = {x.tolist()!r}")
+
+        self.given(prop, self.arrays())
+
+    def definiteness(self) -> None:
+        for shape in self.shapes():
+            y = self.value(np.zeros(shape))
+            if y != 0:
+                raise _Failed(f"f(0) = {y!r}, not 0, at x = zeros{shape}")
+
+        def prop(x: np.ndarray) -> None:
+            y = self.value(x)
+            if np.any(x != 0) and not y > 0:
+                raise _Failed(f"f(x) = {y!r} for non-zero x = {x.tolist()!r}")
+
+        self.given(prop, self.arrays())
+
+    def homogeneity(self) -> None:
+        from hypothesis import strategies as st
+
+        def prop(x: np.ndarray, alpha: float) -> None:
+            lhs, rhs = self.value(alpha * x), abs(alpha) * self.value(x)
+            if not self.close(lhs, rhs):
+                raise _Failed(
+                    f"f(αx) = {lhs!r} but |α|·f(x) = {rhs!r} at α = {alpha!r}, x = {x.tolist()!r}"
+                )
+
+        self.given(prop, self.arrays(), st.floats(-10, 10))
+
+    def triangle(self) -> None:
+        def prop(xy: tuple[np.ndarray, np.ndarray]) -> None:
+            x, y = xy
+            lhs, fx, fy = self.value(x + y), self.value(x), self.value(y)
+            if lhs > fx + fy + self.atol + self.rtol * (fx + fy):
+                raise _Failed(
+                    f"f(x + y) = {lhs!r} > f(x) + f(y) = {fx!r} + {fy!r} at "
+                    f"x = {x.tolist()!r}, y = {y.tolist()!r}"
+                )
+
+        self.given(prop, self.pairs())
+
+    def gradient_at_zero(self) -> None:
+        import jax
+
+        for shape in (self.shapes()[0], self.shapes()[-1]):
+            zero = np.zeros(shape)
+            for mode, transform in (
+                ("grad", jax.grad),
+                ("jacfwd", jax.jacfwd),
+                ("jacrev", jax.jacrev),
+            ):
+                g = np.asarray(jax.jit(transform(self.spec.fn))(zero))
+                if not np.all(np.isfinite(g)):
+                    raise _Failed(f"{mode} at x = zeros{shape} is {g.tolist()!r}, not finite")
+
+    def gradient_matches(self) -> None:
+        from jax.test_util import check_grads
+
+        rng = np.random.default_rng(self.seed)
+        for shape in self.shapes()[1::2]:
+            x = rng.normal(size=shape)
+            try:
+                check_grads(self.spec.fn, (x,), order=1, modes=("fwd", "rev"), eps=1e-6)
+            except AssertionError as error:
+                summary = " ".join(str(error).split())[:300]
+                raise _Failed(
+                    f"autodiff and central differences disagree at x = {x.tolist()!r}: {summary}"
+                ) from None
+
+    def transformations(self) -> None:
+        import jax
+
+        rng = np.random.default_rng(self.seed + 1)
+        for shape in self.shapes()[::2]:
+            batch = rng.normal(size=(3, *shape))
+            plain = np.array([float(self.spec.fn(b)) for b in batch])
+            mapped = np.asarray(jax.vmap(self.spec.fn)(batch))
+            jitted = np.array([self.value(b) for b in batch])
+            for label, got in (("jax.vmap", mapped), ("jax.jit", jitted)):
+                if got.shape != plain.shape or not np.allclose(
+                    got, plain, rtol=self.rtol, atol=self.atol
+                ):
+                    raise _Failed(
+                        f"{label} gives {got.tolist()!r} but plain calls give {plain.tolist()!r} "
+                        f"at x = {batch.tolist()!r}"
+                    )
