@@ -69,6 +69,11 @@ _EXPORTS: dict[str, str] = {
     "while_loop": "._control",
     # norms (§2.3)
     "norm": "._norms",
+    # expressions, pictures (gradkit.plot is a public submodule)
+    "parse_expression": "._expr",
+    "Expression": "._expr",
+    "graph": "._graph",
+    "Graph": "._graph",
 }
 
 if TYPE_CHECKING:
@@ -97,6 +102,10 @@ if TYPE_CHECKING:
     from ._errors import PluginWarning as PluginWarning
     from ._errors import TracedControlFlowError as TracedControlFlowError
     from ._errors import UnknownNameError as UnknownNameError
+    from ._expr import Expression as Expression
+    from ._expr import parse_expression as parse_expression
+    from ._graph import Graph as Graph
+    from ._graph import graph as graph
     from ._norms import norm as norm
     from ._numeric import LimitTable as LimitTable
     from ._numeric import difference_quotient as difference_quotient

@@ -20,7 +20,14 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["function_and_derivative", "plot", "set_figsize", "tangent_line", "use_svg_display"]
+__all__ = [
+    "function_and_derivative",
+    "plot",
+    "plot_function",
+    "set_figsize",
+    "tangent_line",
+    "use_svg_display",
+]
 
 DEFAULT_FMTS = ("-", "m--", "g-.", "r:")
 
@@ -73,7 +80,7 @@ def plot(
     xscale: str = "linear",
     yscale: str = "linear",
     fmts: Sequence[str] = DEFAULT_FMTS,
-    figsize: tuple[float, float] = (3.5, 2.5),
+    figsize: tuple[float, float] | None = None,
     axes: Axes | None = None,
 ) -> Figure:
     """Plot one or more curves with axes labels, a legend and a grid (d2l's ``plot``).
@@ -87,7 +94,8 @@ def plot(
         xlim, ylim: axis limits (default: fitted to the data).
         xscale, yscale: ``"linear"`` or ``"log"``.
         fmts: matplotlib format strings, used in turn.
-        figsize: width and height in inches, when a new figure is made.
+        figsize: width and height in inches of a new figure; default
+            ``rcParams["figure.figsize"]``, which `set_figsize` sets.
         axes: draw on these axes (cleared first) instead of a new figure.
 
     Returns:
@@ -186,73 +194,83 @@ def _robust_ylim(*curves: Any) -> tuple[float, float] | None:
     return float(lo - 0.1 * span), float(hi + 0.1 * span)
 
 
-def function_and_derivative(
+def plot_function(
     f: Callable[[Any], Any],
     xs: Any,
     *,
-    names: tuple[str, str] = ("f(x)", "f'(x)"),
+    derivative: bool = False,
+    tangent_at: float | None = None,
     xlabel: str = "x",
+    ylabel: str | None = None,
+    title: str | None = None,
     **kwargs: Any,
 ) -> Figure:
-    """Plot f and its derivative f′ (from automatic differentiation) over `xs`.
+    """Plot f over `xs`, optionally with its derivative and its tangent line at a point.
 
-    This is exercise 4 of D2L §2.5: for ``f = jnp.sin`` the second curve is
-    the cosine. f′ comes from `jax.grad`, evaluated in float64.
+    f′ comes from `jax.grad`, evaluated in float64. The tangent at x0 is
+    ``t(x) = f(x0) + f′(x0)·(x − x0)``, drawn with a dot at the point of contact.
+    When a pole makes a few values huge (``1/x`` near 0) and `ylim` is not
+    given, the y-limits leave the spike out.
 
     Args:
         f: a scalar JAX function of a scalar.
         xs: the x values (1-D).
-        names: the legend labels of f and f′.
-        xlabel: the x-axis label.
-        **kwargs: passed on to `plot` (``figsize``, ``ylim``, ``axes``, …).
-
-    Raises:
-        InvalidInputError: `xs` is not 1-D and non-empty, or f is not scalar.
-    """
-    x, y, dy = _evaluate(f, xs)
-    kwargs.setdefault("ylim", _robust_ylim(y, dy))
-    return plot(x, [y, dy], xlabel=xlabel, legend=list(names), **kwargs)
-
-
-def tangent_line(
-    f: Callable[[Any], Any],
-    x0: float,
-    xs: Any,
-    *,
-    xlabel: str = "x",
-    ylabel: str = "f(x)",
-    **kwargs: Any,
-) -> Figure:
-    """Plot f over `xs` with its tangent line at `x0`, and mark the point of contact.
-
-    The tangent is ``t(x) = f(x0) + f′(x0)·(x − x0)`` with f′ from `jax.grad`;
-    this is the picture of D2L §2.4 (``3x² − 4x`` at 1) and its exercise 6
-    (``x³ − 1/x`` at 1).
-
-    Args:
-        f: a scalar JAX function of a scalar.
-        x0: the point of tangency.
-        xs: the x values (1-D).
+        derivative: also draw f′.
+        tangent_at: also draw the tangent line at this x.
         xlabel, ylabel: the axis labels.
-        **kwargs: passed on to `plot` (``figsize``, ``ylim``, ``axes``, …).
+        title: a title above the axes.
+        **kwargs: passed on to `plot` (``figsize``, ``ylim``, ``fmts``, ``axes``, …).
 
     Raises:
-        InvalidInputError: `xs` is not 1-D and non-empty, f is not scalar, or
-            f or f′ is not finite at `x0`.
+        InvalidInputError: `xs` is not 1-D and non-empty, f is not a scalar
+            function, or f or f′ is not finite at `tangent_at`.
     """
     import numpy as np
 
-    x, y, _ = _evaluate(f, xs)
-    (x0_arr,), (y0,), (slope,) = _evaluate(f, [x0])
-    if not (np.isfinite(y0) and np.isfinite(slope)):
-        raise InvalidInputError(
-            f"f or its derivative is not finite at x0={x0!r} (f={y0}, f'={slope}); "
-            "choose a point where f is differentiable"
-        )
-    tangent = y0 + slope * (x - x0_arr)
-    label = f"Tangent line (x={x0:g})"
-    kwargs.setdefault("ylim", _robust_ylim(y, tangent))
-    figure = plot(x, [y, tangent], xlabel=xlabel, ylabel=ylabel, legend=["f(x)", label], **kwargs)
+    x, y, dy = _evaluate(f, xs)
+    curves, legend = [y], ["f(x)"]
+    if derivative:
+        curves.append(dy)
+        legend.append("f'(x)")
+    if tangent_at is not None:
+        (x0,), (y0,), (slope,) = _evaluate(f, [tangent_at])
+        if not (np.isfinite(y0) and np.isfinite(slope)):
+            raise InvalidInputError(
+                f"f or its derivative is not finite at x0={tangent_at!r} (f={y0}, f'={slope}); "
+                "choose a point where f is differentiable"
+            )
+        curves.append(y0 + slope * (x - x0))
+        legend.append(f"Tangent line (x={tangent_at:g})")
+    kwargs.setdefault("ylim", _robust_ylim(*curves))
+    figure = plot(x, curves, xlabel=xlabel, ylabel=ylabel, legend=legend, **kwargs)
     axes = kwargs.get("axes") or figure.axes[0]
-    axes.plot([x0_arr], [y0], "ko", markersize=4)
+    if tangent_at is not None:
+        axes.plot([x0], [y0], "ko", markersize=4)
+    if title:
+        axes.set_title(title)
     return figure
+
+
+def function_and_derivative(f: Callable[[Any], Any], xs: Any, **kwargs: Any) -> Figure:
+    """Plot f and its derivative f′ (from automatic differentiation) over `xs`.
+
+    This is exercise 4 of D2L §2.5: for ``f = jnp.sin`` the second curve is the
+    cosine. Keyword arguments go to `plot_function` and on to `plot`.
+
+    >>> import jax.numpy as jnp, numpy as np
+    >>> fig = function_and_derivative(jnp.sin, np.linspace(-np.pi, np.pi, 50))
+    >>> [line.get_label() for line in fig.axes[0].get_legend().get_lines()]
+    ['f(x)', "f'(x)"]
+    """
+    return plot_function(f, xs, derivative=True, **kwargs)
+
+
+def tangent_line(f: Callable[[Any], Any], x0: float, xs: Any, **kwargs: Any) -> Figure:
+    """Plot f over `xs` with its tangent line at `x0`, and mark the point of contact.
+
+    This is the picture of D2L §2.4 (``3x² − 4x`` at 1) and its exercise 6
+    (``x³ − 1/x`` at 1). Keyword arguments go to `plot_function` and `plot`;
+    the y-axis is labelled ``f(x)`` unless `ylabel` says otherwise.
+    """
+    kwargs.setdefault("ylabel", "f(x)")
+    return plot_function(f, xs, tangent_at=x0, **kwargs)

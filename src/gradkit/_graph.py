@@ -1,0 +1,278 @@
+"""Dependency graphs of a computation, read from its jaxpr and written as Graphviz DOT.
+
+D2L draws the computational graph from x to f(x) by hand; here JAX traces the
+function (`jax.make_jaxpr`) and every equation of the jaxpr becomes one node,
+every variable passed from one equation to another one edge. With
+``grad=True`` the traced function is ``jax.value_and_grad(f)``, so the picture
+shows the backward pass too, coloured apart from the forward pass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ._errors import GradkitError, InvalidInputError, NotDifferentiableError
+
+INSTALL_GRAPHVIZ = (
+    "install Graphviz: `apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` "
+    "(macOS) or `conda install graphviz`"
+)
+_COLOURS = {"input": "#dbeafe", "output": "#dcfce7", "forward": "#f1f5f9", "backward": "#fee2e2"}
+# params that say how, not what: left out of node labels
+_NOISE = {"name", "out_sharding", "sharding", "accuracy", "weak_type", "symbolic_zeros"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Node:
+    """One node of a `Graph`.
+
+    Attributes:
+        id: the DOT identifier (``in0``, ``op3``, ``lit1``, ``out0``).
+        label: the text shown (primitive, parameters, output type).
+        kind: ``"input"``, ``"op"``, ``"literal"`` or ``"output"``.
+        primitive: the JAX primitive of an ``"op"`` node, else None.
+        phase: ``"forward"`` or ``"backward"`` for an op of a ``grad=True`` graph.
+    """
+
+    id: str
+    label: str
+    kind: str
+    primitive: str | None = None
+    phase: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Graph:
+    """The dependency graph of a traced function: nodes, edges and DOT text.
+
+    ``str(graph)`` is the DOT source. In Jupyter the graph shows as SVG when
+    Graphviz's ``dot`` program is installed (`_repr_svg_`), else as text.
+    """
+
+    nodes: tuple[Node, ...]
+    edges: tuple[tuple[str, str], ...]
+    dot: str
+
+    def __str__(self) -> str:
+        return self.dot
+
+    def __repr__(self) -> str:
+        ops = sum(node.kind == "op" for node in self.nodes)
+        return f"<gradkit.Graph: {ops} operations, {len(self.edges)} edges; print() it for DOT>"
+
+    def svg(self) -> str:
+        """Render with Graphviz; raises `GradkitError` when ``dot`` is not installed."""
+        return render(self.dot, "svg").decode()
+
+    def png(self) -> bytes:
+        """Render with Graphviz; raises `GradkitError` when ``dot`` is not installed."""
+        return render(self.dot, "png")
+
+    def _repr_svg_(self) -> str | None:
+        return self.svg() if shutil.which("dot") else None
+
+    def save(self, path: str | Path) -> Path:
+        """Write the graph to `path`: ``.dot``/``.gv`` as text, ``.svg``/``.png``/``.pdf`` rendered.
+
+        Raises:
+            InvalidInputError: the suffix is none of these.
+            GradkitError: rendering needs Graphviz and it is not installed.
+        """
+        path = Path(path)
+        suffix = path.suffix.lower().lstrip(".")
+        if suffix in ("dot", "gv"):
+            path.write_text(self.dot, encoding="utf-8")
+        elif suffix in ("svg", "png", "pdf"):
+            path.write_bytes(render(self.dot, suffix))
+        else:
+            raise InvalidInputError(
+                f"cannot write a graph to {str(path)!r}: use a .dot, .gv, .svg, .png or .pdf file"
+            )
+        return path
+
+
+def render(dot: str, fmt: str) -> bytes:
+    """Render DOT text with Graphviz's ``dot -T<fmt>`` and return the bytes."""
+    exe = shutil.which("dot")
+    if exe is None:
+        raise GradkitError(
+            f"writing {fmt.upper()} needs Graphviz's `dot` program, which is not on PATH: "
+            f"{INSTALL_GRAPHVIZ}; or write a .dot file and render it elsewhere"
+        )
+    try:
+        done = subprocess.run(
+            [exe, f"-T{fmt}"], input=dot.encode(), capture_output=True, timeout=60, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise GradkitError(f"Graphviz `dot -T{fmt}` took more than 60 s") from None
+    if done.returncode != 0:
+        message = done.stderr.decode(errors="replace").strip()
+        raise GradkitError(f"Graphviz `dot -T{fmt}` failed (exit {done.returncode}): {message}")
+    return done.stdout
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _type(var: Any) -> str:
+    aval = getattr(var, "aval", None)
+    short = getattr(aval, "str_short", None)
+    if not callable(short):
+        return str(aval)
+    try:
+        return short(short_dtypes=True)
+    except TypeError:  # older JAX without the keyword
+        return short()
+
+
+def _params(eqn: Any) -> str:
+    shown = []
+    for key, value in eqn.params.items():
+        if key in _NOISE or value is None:
+            continue
+        simple = isinstance(value, bool | int | float | str) or (
+            isinstance(value, tuple) and all(isinstance(v, int) for v in value)
+        )
+        if simple and len(repr(value)) <= 24:
+            shown.append(f"{key}={value}")
+    name = eqn.params.get("name")
+    head = f"{eqn.primitive.name}: {name}" if isinstance(name, str) else eqn.primitive.name
+    return " ".join([head, *shown[:2]])
+
+
+def _input_names(f: Callable[..., Any], count: int, nargs: int) -> list[str]:
+    try:
+        names = [
+            p.name
+            for p in inspect.signature(f).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+    except (TypeError, ValueError):
+        names = []
+    if count == nargs and len(names) >= nargs:
+        return names[:nargs]
+    return ["x"] if count == 1 else [f"x{i}" for i in range(count)]
+
+
+def graph(f: Callable[..., Any], *example_args: Any, grad: bool = False) -> Graph:
+    """Trace `f` at `example_args` and return its dependency graph.
+
+    Every equation of the jaxpr (``jax.make_jaxpr(f)(*example_args)``) becomes
+    one node labelled with its primitive (``integer_pow y=2``, ``log``, …) and
+    output type; inputs, literal constants and outputs are nodes too. An edge
+    goes from the node that computes a value to each node that uses it.
+    Equations that call a sub-computation (``jit``, ``custom_jvp_call``) are one
+    node each, not expanded.
+
+    Args:
+        f: a JAX function.
+        *example_args: arguments to trace with; only their shapes and dtypes matter.
+        grad: trace ``jax.value_and_grad(f)`` instead (gradient with respect to
+            the first argument), so the graph holds the backward pass: its
+            nodes have ``phase="backward"`` and are drawn red.
+
+    Returns:
+        A `Graph`; ``str()`` of it is the DOT text.
+
+    Raises:
+        InvalidInputError: no example argument was given.
+        NotDifferentiableError: ``grad=True`` and f does not return a scalar.
+    """
+    import jax
+
+    if not example_args:
+        raise InvalidInputError(
+            "graph needs example arguments to trace with, e.g. gk.graph(f, 1.0)"
+        )
+    target = f
+    outputs = ["f(x)"]
+    if grad:
+        shape = jax.eval_shape(f, *example_args)
+        if getattr(shape, "shape", None) != ():
+            raise NotDifferentiableError(
+                f"graph(..., grad=True) needs f to return a scalar, it returns {shape!r}; "
+                "graph a scalar function of it instead, such as its sum"
+            )
+        target = jax.value_and_grad(f)
+        outputs = ["f(x)", "∂f/∂x"]
+    jaxpr = jax.make_jaxpr(target)(*example_args).jaxpr
+    return _build(jaxpr, _input_names(f, len(jaxpr.invars), len(example_args)), outputs, grad)
+
+
+def _build(jaxpr: Any, names: list[str], outputs: list[str], grad: bool) -> Graph:
+    nodes: list[Node] = []
+    edges: list[tuple[str, str]] = []
+    producer: dict[Any, str] = {}
+    literals = 0
+
+    def source(var: Any) -> str:
+        nonlocal literals
+        if hasattr(var, "val"):  # a Literal: a constant written into the jaxpr
+            literals += 1
+            node_id = f"lit{literals - 1}"
+            nodes.append(Node(node_id, f"{var.val}", "literal"))
+            return node_id
+        return producer[var]
+
+    for i, var in enumerate(jaxpr.constvars):
+        producer[var] = f"const{i}"
+        nodes.append(Node(f"const{i}", f"constant\n{_type(var)}", "literal"))
+    for i, (var, name) in enumerate(zip(jaxpr.invars, names, strict=True)):
+        producer[var] = f"in{i}"
+        nodes.append(Node(f"in{i}", f"{name}\n{_type(var)}", "input"))
+    forward = _forward_equations(jaxpr) if grad else None
+    for k, eqn in enumerate(jaxpr.eqns):
+        node_id = f"op{k}"
+        phase = None if forward is None else ("forward" if k in forward else "backward")
+        label = f"{_params(eqn)}\n{', '.join(_type(v) for v in eqn.outvars)}"
+        nodes.append(Node(node_id, label, "op", eqn.primitive.name, phase))
+        for var in eqn.invars:
+            edges.append((source(var), node_id))
+        for var in eqn.outvars:
+            producer[var] = node_id
+    for i, var in enumerate(jaxpr.outvars):
+        nodes.append(Node(f"out{i}", outputs[i] if i < len(outputs) else f"out{i}", "output"))
+        edges.append((source(var), f"out{i}"))
+    return Graph(tuple(nodes), tuple(edges), _dot(nodes, edges))
+
+
+def _forward_equations(jaxpr: Any) -> set[int]:
+    """Return the indices of the equations the first output (the value) depends on."""
+    made_by = {var: k for k, eqn in enumerate(jaxpr.eqns) for var in eqn.outvars}
+    needed: set[int] = set()
+    stack = [v for v in jaxpr.outvars[:1] if not hasattr(v, "val")]
+    while stack:
+        k = made_by.get(stack.pop())
+        if k is None or k in needed:
+            continue
+        needed.add(k)
+        stack.extend(v for v in jaxpr.eqns[k].invars if not hasattr(v, "val"))
+    return needed
+
+
+def _dot(nodes: list[Node], edges: list[tuple[str, str]]) -> str:
+    lines = [
+        "digraph gradkit {",
+        "  rankdir=LR;",
+        '  node [fontname="Helvetica", fontsize=11];',
+        '  edge [color="#475569"];',
+    ]
+    for node in nodes:
+        if node.kind == "literal":
+            style = "shape=plaintext"
+        elif node.kind == "op":
+            fill = _COLOURS[node.phase or "forward"]
+            style = f'shape=box, style="rounded,filled", fillcolor="{fill}"'
+        else:
+            style = f'shape=ellipse, style=filled, fillcolor="{_COLOURS[node.kind]}"'
+        lines.append(f"  {node.id} [label={_quote(node.label)}, {style}];")
+    lines.extend(f"  {a} -> {b};" for a, b in edges)
+    lines.append("}")
+    return "\n".join(lines) + "\n"
