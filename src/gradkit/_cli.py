@@ -21,8 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "tour": ("gradkit._tour:tour", "Walk through the D2L notebook (§2.3–2.5) with gradkit."),
     "limit": ("gradkit._cli_calculus:limit", "Tabulate (f(x+h) - f(x))/h as h shrinks (D2L §2.4)."),
     "diff": ("gradkit._cli_calculus:diff", "Derivative or gradient, checked numerically."),
-    "plot": ("gradkit._cli_calculus:plot", "Plot a function with its derivative or tangent line."),
-    "graph": ("gradkit._cli_calculus:graph", "Dependency graph of a computation, from its jaxpr."),
+    "plot": ("gradkit._cli_pictures:plot", "Plot a function with its derivative or tangent line."),
+    "graph": ("gradkit._cli_pictures:graph", "Dependency graph of a computation, from its jaxpr."),
     "norm": ("gradkit._cli_calculus:norm", "Norm of a vector or matrix (D2L §2.3)."),
     "devices": ("gradkit._cli_calculus:devices", "List the JAX backends and devices present."),
 }

@@ -1,4 +1,4 @@
-"""The calculus commands: ``limit``, ``diff``, ``plot``, ``graph``, ``norm``, ``devices``.
+"""The calculus commands: ``limit``, ``diff``, ``norm``, ``devices`` (pictures: `_cli_pictures`).
 
 Each parses its arguments, calls the library in float64 and renders the result:
 plain text for people, ``--json`` for machines. JAX is imported inside the
@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
@@ -107,7 +106,8 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, allow_nan=False))
 
 
-def _function(expr: str) -> Callable[[Any], Any]:
+def function_arg(expr: str) -> Callable[[Any], Any]:
+    """Resolve an EXPR argument: expression, registered name or module:function."""
     from ._expr import resolve_function
 
     return resolve_function(expr)
@@ -182,7 +182,7 @@ def limit(
         raise click.UsageError("give either --h (repeatable) or --steps, not both")
     if steps is not None:
         hs = tuple(10.0**-k for k in range(1, steps + 1))
-    f = _function(expr)
+    f = function_arg(expr)
     with use_device(device), float64():
         exact_value = float(jax.grad(f)(float(at))) if exact else None
         table = gk.limit_table(f, at, hs or None, exact=exact_value)
@@ -268,7 +268,7 @@ def diff(expr: str, at: Any, order: int, method: str, as_json: bool, device: str
     from ._config import float64
     from ._devices import use_device
 
-    f = _function(expr)
+    f = function_arg(expr)
     with use_device(device), float64():
         x = jnp.asarray(at, dtype=jnp.float64)
         value = f(x)
@@ -394,112 +394,3 @@ def devices(as_json: bool) -> None:
         status = ("default" if b.default else "present") if b.available else "absent"
         table.add_row(b.name, status, ", ".join(b.devices) or "-")
     Console(highlight=False, soft_wrap=False).print(table)
-
-
-_PLOT_SUFFIXES = (".svg", ".png", ".pdf")
-
-
-@click.command()
-@click.argument("expr")
-@click.option("--derivative", is_flag=True, help="Also draw the derivative f′ (autodiff).")
-@click.option(
-    "--tangent-at", type=float, default=None, help="Also draw the tangent line at this x."
-)
-@click.option(
-    "--range",
-    "xrange",
-    type=(float, float),
-    default=None,
-    help="The x interval A B; default -5 5, or x0-2 x0+2 with --tangent-at x0.",
-)
-@click.option("--points", type=click.IntRange(2, 100_000), default=401, show_default=True,
-              help="How many x values to evaluate.")  # fmt: skip
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    default="plot.svg",
-    show_default=True,
-    help="The file to write: .svg, .png or .pdf.",
-)
-def plot(
-    expr: str, derivative: bool, tangent_at: float | None, xrange: tuple[float, float] | None,
-    points: int, output: str,
-) -> None:  # fmt: skip
-    """Plot a function of x in the style of D2L, with its derivative or a tangent line.
-
-    EXPR is an expression in x such as 'x**3 - 1/x', a registered function name or
-    module:function. Needs matplotlib: pip install 'gradkit[plot]'.
-    """
-    import numpy as np
-
-    from .plot import plot_function
-
-    path = Path(output)
-    if path.suffix.lower() not in _PLOT_SUFFIXES:
-        raise click.BadParameter(
-            f"{output!r} has no .svg, .png or .pdf suffix", param_hint="'-o' / '--output'"
-        )
-    if xrange is None:
-        xrange = (-5.0, 5.0) if tangent_at is None else (tangent_at - 2, tangent_at + 2)
-    lo, hi = xrange
-    if not lo < hi:
-        raise click.BadParameter(
-            f"the range must have A < B, got {lo:g} {hi:g}", param_hint="--range"
-        )
-    figure = plot_function(
-        _function(expr),
-        np.linspace(lo, hi, points),
-        derivative=derivative,
-        tangent_at=tangent_at,
-        title=f"f(x) = {expr}",
-        figsize=(5.0, 3.5),
-    )
-    figure.savefig(path, dpi=150)
-    click.echo(f"wrote {output}")
-
-
-@click.command()
-@click.argument("expr")
-@click.option(
-    "--grad", "with_grad", is_flag=True, help="Include the backward pass (value and gradient)."
-)
-@click.option(
-    "--at",
-    "at",
-    type=VALUES,
-    default=None,
-    help=f"The example input to trace with: {VALUES_HELP}; default 1.0, or ones for x[i].",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    default=None,
-    help="Write to .dot or .gv (text), or .svg, .png or .pdf (needs Graphviz); "
-    "default: print the DOT text.",
-)
-def graph(expr: str, with_grad: bool, at: Any, output: str | None) -> None:
-    """Draw the dependency graph of EXPR from its jaxpr, as Graphviz DOT.
-
-    One node per JAX primitive, an edge for each value passed on; with --grad the
-    backward pass too (red). EXPR is an expression in x such as
-    'log(x**2)*sin(x) + 1/x', a registered function name or module:function.
-    """
-    import jax.numpy as jnp
-
-    from ._config import float64
-    from ._expr import Expression
-    from ._graph import graph as make_graph
-
-    f = _function(expr)
-    with float64():
-        if at is None:
-            size = f.min_size if isinstance(f, Expression) and f.indexed else 0
-            at = jnp.ones(size) if size else 1.0
-        result = make_graph(f, jnp.asarray(at, dtype=jnp.float64), grad=with_grad)
-    if output is None:
-        click.echo(result.dot, nl=False)
-        return
-    result.save(output)
-    click.echo(f"wrote {output}")
