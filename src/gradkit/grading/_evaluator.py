@@ -1,0 +1,174 @@
+"""The sandboxed process that runs submissions' artifacts on the grader's inputs.
+
+Run as ``python -I -m gradkit.grading._evaluator FD MEMORY_MB CPU_SECONDS``.
+It never imports or runs student Python: it receives serialized StableHLO
+(``jax.export``) from the grader, checks it (`check_artifact`: CPU only, one
+device, no effects, no host callbacks, no custom calls outside
+`ALLOWED_CUSTOM_CALLS`, no infeed/outfeed/send/recv), compiles it, runs it on
+the (possibly hidden) inputs and measures its cost with XLA's cost analysis.
+
+One evaluator lives per grading job slot and serves many submissions, so it
+keeps compiled executables by artifact hash and input shapes: students who
+write the same code share one compile. Results go back as plain arrays and
+numbers. A malformed artifact can crash this process only; the grader then
+starts a fresh one.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import sys
+import traceback
+from collections import OrderedDict
+from typing import Any
+
+from ._channel import decode, encode, recv, send
+from ._sandbox import apply_limits
+
+MESSAGE_LIMIT = 256 << 20
+CACHE_SIZE = 512
+# custom calls JAX itself emits on CPU for honest code: shape checks of symbolic
+# exports, sharding annotations and LAPACK kernels (jnp.linalg)
+ALLOWED_CUSTOM_CALLS = frozenset(
+    {"shape_assertion", "Sharding", "SPMDFullToShardShape", "SPMDShardToFullShape"}
+)
+ALLOWED_PREFIXES = ("lapack_",)
+_FORBIDDEN_OPS = ("infeed", "outfeed", "send", "recv")
+_CUSTOM_CALL = re.compile(r"custom_call\s*@([\w.$-]+)|call_target_name\s*=\s*\"([^\"]*)\"")
+_OP = re.compile(r"\b(?:stablehlo|mhlo)\.(\w+)")
+
+
+class Rejected(Exception):
+    """The artifact uses something outside the allow-list."""
+
+
+def check_artifact(exported: Any) -> None:
+    """Raise `Rejected` unless the artifact is a plain, effect-free CPU computation."""
+    if "cpu" not in tuple(exported.platforms):
+        raise Rejected(f"the artifact targets {tuple(exported.platforms)!r}, not cpu")
+    if exported.nr_devices != 1:
+        raise Rejected(f"the artifact wants {exported.nr_devices} devices")
+    if exported.ordered_effects or exported.unordered_effects:
+        raise Rejected("the artifact has side effects (a host callback, print or debug?)")
+    text = exported.mlir_module()
+    for match in _CUSTOM_CALL.finditer(text):
+        target = match.group(1) or match.group(2)
+        if target not in ALLOWED_CUSTOM_CALLS and not target.startswith(ALLOWED_PREFIXES):
+            kind = "a host callback" if "callback" in target else "a custom call"
+            raise Rejected(f"the artifact uses {kind} ({target!r}), which is not allowed")
+    for op in _OP.findall(text):
+        if op in _FORBIDDEN_OPS:
+            raise Rejected(f"the artifact uses the operation {op!r}, which is not allowed")
+
+
+def _flops(compiled: Any) -> float:
+    analysis = compiled.cost_analysis()
+    if isinstance(analysis, list | tuple):  # older jax: one dict per computation
+        analysis = analysis[0] if analysis else {}
+    return float((analysis or {}).get("flops", 0.0))
+
+
+class Evaluator:
+    """Check, compile (once per hash and shapes) and run artifacts."""
+
+    def __init__(self) -> None:
+        self.artifacts: OrderedDict[str, Any] = OrderedDict()
+        self.compiled: OrderedDict[tuple, Any] = OrderedDict()
+
+    def _artifact(self, key: str, data: bytes | None) -> Any:
+        if key in self.artifacts:
+            self.artifacts.move_to_end(key)
+            return self.artifacts[key]
+        if data is None:
+            raise KeyError(key)
+        from jax import export
+
+        try:
+            exported = export.deserialize(bytearray(data))
+            check_artifact(exported)
+            entry: Any = exported
+        except Rejected as error:
+            entry = error
+        except Exception as error:  # noqa: BLE001 - any malformed artifact
+            entry = Rejected(f"the artifact could not be read ({type(error).__name__})")
+        self.artifacts[key] = entry
+        if len(self.artifacts) > CACHE_SIZE:
+            self.artifacts.popitem(last=False)
+        return entry
+
+    def run(self, header: dict[str, Any], buffers: list[bytes]) -> tuple[dict, list]:
+        """Answer one ``run`` message: every input set of one artifact."""
+        key = header["key"]
+        try:
+            exported = self._artifact(key, buffers[0] if header.get("artifact") else None)
+        except KeyError:
+            return {"ok": False, "kind": "unknown", "message": "send the artifact"}, []
+        out: list[bytes] = []
+        results = []
+        for run in header["runs"]:
+            if isinstance(exported, Rejected):
+                results.append({"ok": False, "kind": "forbidden", "message": str(exported)})
+                continue
+            try:
+                args = decode(run["args"], buffers)
+                value = self._run_one(key, exported, args, cost=bool(run.get("cost")))
+            except Exception as error:  # noqa: BLE001 - a submission's function failed
+                results.append({"ok": False, "kind": "error", "message": _brief(error)})
+                continue
+            results.append({"ok": True, "value": encode(value, out)})
+        return {"ok": True, "results": results}, out
+
+    def _run_one(self, key: str, exported: Any, args: list[Any], *, cost: bool) -> Any:
+        import jax
+        import numpy as np
+
+        if len(args) != len(exported.in_avals):
+            raise TypeError(f"expects {len(exported.in_avals)} arguments, got {len(args)}")
+        args = [
+            np.asarray(a, dtype=aval.dtype) for a, aval in zip(args, exported.in_avals, strict=True)
+        ]
+        signature = (key, tuple((a.shape, a.dtype.str) for a in args))
+        compiled = self.compiled.get(signature)
+        if compiled is None:
+            compiled = jax.jit(exported.call).lower(*args).compile()
+            self.compiled[signature] = compiled
+            if len(self.compiled) > CACHE_SIZE:
+                self.compiled.popitem(last=False)
+        else:
+            self.compiled.move_to_end(signature)
+        if cost:
+            return _flops(compiled)
+        outputs = compiled(*args)
+        return jax.tree.map(lambda leaf: np.asarray(leaf), outputs)
+
+
+def _brief(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    first = lines[0][:200] if lines else ""
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__
+
+
+def main(argv: list[str]) -> None:
+    """Limit this process, then serve ``run`` messages until the channel closes."""
+    fd, memory_mb, cpu_seconds = int(argv[0]), int(argv[1]), int(argv[2])
+    apply_limits(memory_mb, cpu_seconds)
+    sock = socket.socket(fileno=fd)
+    import jax  # noqa: F401 - warm up before the first request
+
+    from .._config import float64
+
+    evaluator = Evaluator()
+    send(sock, {"op": "ready"}, [])
+    try:
+        with float64():
+            while True:
+                header, buffers = recv(sock, float("inf"), MESSAGE_LIMIT)
+                reply, out = evaluator.run(header, buffers)
+                send(sock, reply, out)
+    except Exception:  # the grader closed the channel: done
+        traceback.print_exc()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
