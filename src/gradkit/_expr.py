@@ -128,11 +128,13 @@ class Expression:
         source: the text it was parsed from.
         indexed: whether it indexes x (``x[0]``), so that x must be a vector.
         min_size: the smallest length of x that every index fits in (0 if not indexed).
+        max_constant: the largest absolute constant used when evaluating.
     """
 
     source: str
     indexed: bool
     min_size: int
+    max_constant: float
     fn: Callable[[Any], Any] = dataclasses.field(repr=False)
 
     def __call__(self, x: Any) -> jax.Array:
@@ -145,6 +147,12 @@ class Expression:
             raise ExpressionError(
                 f"expression {self.source!r} indexes x up to x[{self.min_size - 1}], so x must be "
                 f"a vector of length >= {self.min_size}; got {got}"
+            )
+        if self.max_constant > float(jnp.finfo(x.dtype).max):
+            raise ExpressionError(
+                f"expression {self.source!r} uses the constant {self.max_constant:g}, which "
+                f"overflows {x.dtype}; evaluate it in float64 (gradkit's commands do) or "
+                "use smaller constants"
             )
         return self.fn(x)
 
@@ -176,6 +184,13 @@ class _Compiler:
         self.min_size = 0
         self.indexed = False
         self.uses_x = False
+        self.max_constant = 0.0
+
+    def used(self, value: Compiled) -> Compiled:
+        """Note a constant that is used at run time (folded ones are not)."""
+        if not callable(value):
+            self.max_constant = max(self.max_constant, abs(float(value)))
+        return value
 
     def error(self, node: ast.AST, what: str, hint: str = HELP) -> ExpressionError:
         start = _char_col(self.source, getattr(node, "col_offset", 0))
@@ -250,7 +265,7 @@ class _Compiler:
                 right = int(right)
             else:
                 right = float(right)
-        return _apply2(fn, left, right)
+        return _apply2(fn, self.used(left), self.used(right))
 
     def fold(
         self, node: ast.AST, symbol: str, fn: Callable[[Any, Any], Any], a: Any, b: Any
@@ -289,7 +304,7 @@ class _Compiler:
                 node, f"{func.id}() takes {arity} argument{plural}, got {len(node.args)}"
             )
         args = [self.compile(arg, depth + 1) for arg in node.args]
-        return _apply(fn, [a if callable(a) else float(a) for a in args])
+        return _apply(fn, [a if callable(a) else float(self.used(a)) for a in args])
 
     def subscript(self, node: ast.Subscript) -> Compiled:
         if not (isinstance(node.value, ast.Name) and node.value.id == "x"):
@@ -372,13 +387,19 @@ def parse_expression(source: str) -> Expression:
     except (ValueError, MemoryError, RecursionError) as error:
         raise ExpressionError(f"cannot parse expression {text[:40]!r}: {error}") from None
     compiler = _Compiler(text)
-    body = compiler.compile(tree.body)
+    body = compiler.used(compiler.compile(tree.body))
     if compiler.uses_x:
         fn = body
     else:
         fn = lambda x: jnp.zeros_like(x) + _value(body, x)  # noqa: E731
     assert callable(fn)
-    return Expression(source=text, indexed=compiler.indexed, min_size=compiler.min_size, fn=fn)
+    return Expression(
+        source=text,
+        indexed=compiler.indexed,
+        min_size=compiler.min_size,
+        max_constant=compiler.max_constant,
+        fn=fn,
+    )
 
 
 _MODULE_FUNCTION = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
