@@ -25,6 +25,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "graph": ("gradkit._cli_pictures:graph", "Dependency graph of a computation, from its jaxpr."),
     "norm": ("gradkit._cli_calculus:norm", "Norm of a vector or matrix (D2L §2.3)."),
     "devices": ("gradkit._cli_calculus:devices", "List the JAX backends and devices present."),
+    "plugins": ("gradkit._cli_plugins:plugins", "List plugins: source, status, what each added."),
+    "functions": ("gradkit._cli_plugins:functions", "List the registered functions."),
+    "norms": ("gradkit._cli_plugins:norms", "List the registered norm variants (ord names)."),
+    "grade": ("gradkit.grading._cli:grade", "Grade submissions in a sandbox; report the scores."),
+    "report": ("gradkit.grading._cli:report", "Merge the JSON reports of grading shards."),
+    "check-plugin": ("gradkit._cli_plugins:check_plugin", "Contract checks on a plugin's items."),
+    "new-plugin": ("gradkit._cli_plugins:new_plugin", "Create a plugin package, tests included."),
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
