@@ -19,6 +19,7 @@ import importlib
 import importlib.metadata
 import os
 import re
+import sys
 import threading
 import warnings
 from collections.abc import Callable
@@ -89,8 +90,9 @@ class PluginInfo:
             return f"gradkit {__version__} (built-in)"
         if self.source == "file":
             return f"file {self.location}"
-        package = f"{self.package} {self.version} " if self.package else ""
-        return f"{package}({self.source} {self.name!r})"
+        if self.package is None:
+            return f"{self.source} {self.name!r}"
+        return f"{self.package} {self.version} ({self.source} {self.name!r})"
 
     def to_json(self) -> dict[str, Any]:
         """Return the plain-JSON form that ``gradkit plugins --json`` prints."""
@@ -154,14 +156,31 @@ def _current_config() -> _Config:
 def configure(*, plugins_dirs: tuple[str, ...] = (), plugin_args: tuple[str, ...] = ()) -> None:
     """Set the plugin directories and ``-p`` arguments (the command line calls this).
 
+    It also makes a `PluginWarning` print as one ``Warning: ...`` line on
+    stderr, without the file and line of the usual warning format.
+
     Plugins already loaded with other settings are forgotten, so the next read
     of a registry loads them again with these.
     """
+    if not getattr(warnings.showwarning, "_gradkit", False):
+        warnings.showwarning = _show_warning(warnings.showwarning)
     with _lock:
         _options["plugins_dirs"] = tuple(plugins_dirs)
         _options["plugin_args"] = tuple(plugin_args)
         if _state["loaded"] and _state["config"] != _current_config():
             reset(keep_options=True)
+
+
+def _show_warning(fallback: Callable[..., None]) -> Callable[..., None]:
+    def show(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if issubclass(category, PluginWarning):
+            file = kwargs.get("file") or (args[2] if len(args) > 2 else None) or sys.stderr
+            file.write(f"Warning: {message}\n")
+        else:
+            fallback(message, category, *args, **kwargs)
+
+    show._gradkit = True  # type: ignore[attr-defined]
+    return show
 
 
 def reset(*, keep_options: bool = False) -> None:
@@ -325,6 +344,8 @@ class _Loader:
         except Exception as error:
             self._fail(info, f"failed to import: {describe_error(error)}")
             return
+        if info.version is None and isinstance(getattr(plugin, "__version__", None), str):
+            info = dataclasses.replace(info, version=plugin.__version__)  # type: ignore[attr-defined]
         try:
             self.pm.register(plugin, name=info.name)
         except (ValueError, pluggy.PluginValidationError) as error:
@@ -370,7 +391,10 @@ class _Loader:
                     continue
 
                 def register(spec: Any, _hook: str = hook_name, _kind: str = kind) -> None:
-                    problem = validate_spec(_kind, spec) or self._clash(_kind, spec, info, staged)
+                    problem = validate_spec(_kind, spec)
+                    if problem:
+                        problem = f"registered an invalid item from {_hook}: {problem}"
+                    problem = problem or self._clash(_kind, spec, info, staged)
                     if problem:
                         problems.append(problem)
                         raise _Skip(problem)

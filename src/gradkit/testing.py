@@ -2,14 +2,21 @@
 
 Run them on anything you register, before you publish it::
 
-    from gradkit.testing import check_norm
+    from gradkit.testing import check_function, check_norm
 
     def test_my_norm():
         check_norm(my_plugin.SPEC)   # raises gk.ContractViolation naming the failed axiom
 
+    def test_my_function():
+        check_function(my_plugin.FUNCTION)   # jit, vmap, grad; derivative vs autodiff
+
 The checks need the ``test`` extra (hypothesis): ``pip install gradkit[test]``.
 """
 
+from ._function_contracts import CheckResult as CheckResult
+from ._function_contracts import ContractReport as ContractReport
+from ._function_contracts import check_function as check_function
+from ._function_contracts import check_plugin as check_plugin
 from ._norm_contracts import NormCheckReport as NormCheckReport
 from ._norm_contracts import NormViolation as NormViolation
 from ._norm_contracts import check_norm as check_norm

@@ -41,7 +41,7 @@ def register_norms(register: Callable[[gk.NormSpec], None]) -> None:
             name="l21",
             fn=k.l21,
             kind="matrix",
-            description="Σⱼ ‖a₍:,j₎‖₂, the sum of the columns' L2 norms; 0 gradient on zero columns",
+            description="Σⱼ ‖a₍:,j₎‖₂, the sum of the column L2 norms; 0 gradient on zero columns",
         )
     )
 

@@ -1,0 +1,288 @@
+"""Contract checks for registered functions, and for everything one plugin registered.
+
+`check_function` runs on any `FunctionSpec` (or registered name): the function
+traces under `jax.jit`, `jax.vmap` and `jax.grad` and gives the same values,
+and a declared derivative matches autodiff at sampled points. `check_plugin`
+runs these and `gradkit.testing.check_norm` over every item a plugin
+registered; ``gradkit check-plugin NAME`` prints its table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any, Literal
+
+from ._errors import ContractViolation, InvalidInputError
+from ._plugin_sources import describe_error
+from ._registry import FunctionSpec
+
+FUNCTION_CHECKS = ("finite values", "jit", "vmap", "grad", "derivative matches autodiff")
+
+Outcome = Literal["pass", "fail", "skip"]
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckResult:
+    """One row of a contract report: which item, which check, and how it went.
+
+    Attributes:
+        kind: ``"function"``, ``"norm"`` or ``"exercise"``.
+        name: the item's registry name.
+        check: the check, e.g. ``"jit"`` or ``"triangle inequality"``.
+        outcome: ``"pass"``, ``"fail"`` or ``"skip"``.
+        detail: for a failure the input and the difference; for a skip, why.
+    """
+
+    kind: str
+    name: str
+    check: str
+    outcome: Outcome
+    detail: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ContractReport:
+    """The results of `check_function` or `check_plugin`, in the order they ran."""
+
+    results: tuple[CheckResult, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether no check failed (skips are fine)."""
+        return all(r.outcome != "fail" for r in self.results)
+
+    @property
+    def failures(self) -> tuple[CheckResult, ...]:
+        """The failed checks."""
+        return tuple(r for r in self.results if r.outcome == "fail")
+
+    def summary(self) -> str:
+        """Return ``"39 passed, 0 failed, 3 skipped"``."""
+        counts = {o: sum(r.outcome == o for r in self.results) for o in ("pass", "fail", "skip")}
+        return f"{counts['pass']} passed, {counts['fail']} failed, {counts['skip']} skipped"
+
+    def __str__(self) -> str:
+        failed = [f"  FAILED {r.kind} {r.name!r} {r.check}: {r.detail}" for r in self.failures]
+        return "\n".join([self.summary(), *failed])
+
+
+def check_function(
+    spec: FunctionSpec | str,
+    *,
+    samples: int = 4,
+    seed: int = 0,
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+    raise_on_failure: bool = True,
+) -> ContractReport:
+    """Check that a registered function composes with JAX and matches its derivative.
+
+    The inputs are ``spec.sampler(key)`` for `samples` keys split from
+    ``jax.random.key(seed)``, drawn and evaluated in float64. Checks:
+    ``finite values`` (every output is finite); ``jit`` (``jax.jit(fn)(x)``
+    equals ``fn(x)``); ``vmap`` (``jax.vmap(fn)`` over the stacked inputs equals
+    the stacked outputs); ``grad`` (``jax.grad(lambda x: fn(x).sum())(x)`` is
+    finite with the shape of ``x``); ``derivative matches autodiff``
+    (``spec.derivative(x)`` equals that gradient, which is ``f′`` elementwise
+    for elementwise functions and ``∇f`` for scalar-valued ones; skipped when
+    no derivative is declared). Equal means ``|a − b| ≤ atol + rtol·|b|``.
+
+    Args:
+        spec: a `FunctionSpec`, or the name of a registered one.
+        samples: how many inputs to draw.
+        seed: the PRNG seed of the inputs.
+        rtol: relative tolerance of the comparisons.
+        atol: absolute tolerance of the comparisons.
+        raise_on_failure: raise `ContractViolation` when a check fails; with
+            False, return the report either way.
+
+    Returns:
+        A `ContractReport` with one `CheckResult` per check.
+
+    Raises:
+        ContractViolation: a check failed; the message names it and the input.
+        InvalidInputError: `spec` is neither a `FunctionSpec` nor a string.
+        UnknownNameError: `spec` names no registered function.
+    """
+    spec = _resolve(spec)
+    from ._config import float64
+
+    with float64():
+        results = _FunctionChecker(spec, samples, seed, rtol, atol).run()
+    report = ContractReport(tuple(results))
+    if raise_on_failure and not report.ok:
+        raise ContractViolation(f"function {spec.name!r}: {report}")
+    return report
+
+
+def check_plugin(name: str, *, examples: int | None = None) -> ContractReport:
+    """Run the contract checks on every item that the plugin `name` registered.
+
+    Functions get `check_function`, norms `gradkit.testing.check_norm`, and
+    exercises ``gradkit.testing.check_exercise`` where the installed gradkit
+    has it (otherwise their row says ``skip``). Nothing is raised for a
+    failed check: read ``report.ok``.
+
+    Args:
+        name: the plugin's name as ``gradkit plugins`` shows it, or its package.
+        examples: inputs per check (``samples`` of `check_function`,
+            ``examples`` of ``check_norm``); None keeps their defaults.
+
+    Raises:
+        UnknownNameError: no plugin (or package) is called `name`.
+        PluginError: the plugin did not load (blocked or failed), so there is
+            nothing to check; the message says why.
+    """
+    from . import _plugins, testing
+    from ._errors import PluginError
+    from ._registry import exercises, functions, norms
+
+    info = _plugins.get_plugin(name)
+    if info.status != "loaded":
+        raise PluginError(
+            f"plugin {info.name!r} is {info.status} ({info.reason}): nothing to check"
+        )
+    results: list[CheckResult] = []
+    for item in info.registered.get("functions", ()):
+        spec = functions.get(item)
+        some = {} if examples is None else {"samples": examples}
+        results += check_function(spec, raise_on_failure=False, **some).results
+    for item in info.registered.get("norms", ()):
+        some = {} if examples is None else {"examples": examples}
+        results += _norm_results(testing.check_norm, norms.get(item), some)
+    check_exercise: Callable[..., Any] | None = getattr(testing, "check_exercise", None)
+    for item in info.registered.get("exercises", ()):
+        if check_exercise is None:
+            results.append(CheckResult("exercise", item, "contract", "skip", "no exercise checks"))
+        else:
+            results += _exercise_results(check_exercise, exercises.get(item))
+    return ContractReport(tuple(results))
+
+
+def _norm_results(
+    check_norm: Callable[..., Any], spec: Any, options: dict[str, int]
+) -> list[CheckResult]:
+    try:
+        report = check_norm(spec, raise_on_failure=False, **options)
+    except Exception as error:  # a broken plugin must not stop the other rows
+        return [CheckResult("norm", spec.name, "contract", "fail", describe_error(error))]
+    rows = [CheckResult("norm", spec.name, c, "pass") for c in report.passed]
+    rows += [CheckResult("norm", spec.name, v.check, "fail", v.message) for v in report.violations]
+    rows += [CheckResult("norm", spec.name, c, "skip", "is_norm=False") for c in report.skipped]
+    return rows
+
+
+def _exercise_results(check_exercise: Callable[..., Any], spec: Any) -> list[CheckResult]:
+    try:
+        check_exercise(spec)
+    except Exception as error:
+        return [CheckResult("exercise", spec.id, "contract", "fail", describe_error(error))]
+    return [CheckResult("exercise", spec.id, "contract", "pass")]
+
+
+def _resolve(spec: FunctionSpec | str) -> FunctionSpec:
+    if isinstance(spec, FunctionSpec):
+        return spec
+    if isinstance(spec, str):
+        from ._registry import functions
+
+        return functions.get(spec)
+    raise InvalidInputError(
+        f"check_function expects a FunctionSpec or the name of a registered function, got {spec!r}"
+    )
+
+
+class _Fail(Exception):
+    """Internal: a check failed, for the reason in args[0]."""
+
+
+class _FunctionChecker:
+    def __init__(self, spec: FunctionSpec, samples: int, seed: int, rtol: float, atol: float):
+        self.spec, self.rtol, self.atol = spec, rtol, atol
+        self.samples, self.seed = samples, seed
+
+    def run(self) -> list[CheckResult]:
+        import jax
+
+        def row(check: str, outcome: Outcome, detail: str = "") -> CheckResult:
+            return CheckResult("function", self.spec.name, check, outcome, detail)
+
+        try:
+            keys = jax.random.split(jax.random.key(self.seed), self.samples)
+            self.xs = [self.spec.sampler(k) for k in keys]
+            self.ys = [self.spec.fn(x) for x in self.xs]
+        except Exception as error:
+            return [row(FUNCTION_CHECKS[0], "fail", f"calling it raised {describe_error(error)}")]
+        results = []
+        for check, method in zip(FUNCTION_CHECKS, self._methods(), strict=True):
+            if check == FUNCTION_CHECKS[-1] and self.spec.derivative is None:
+                results.append(row(check, "skip", "no derivative declared"))
+                continue
+            try:
+                method()
+            except _Fail as failure:
+                results.append(row(check, "fail", str(failure)))
+            except Exception as error:
+                results.append(row(check, "fail", describe_error(error)))
+            else:
+                results.append(row(check, "pass"))
+        return results
+
+    def _methods(self) -> list[Callable[[], None]]:
+        return [self.finite, self.jit, self.vmap, self.grad, self.derivative]
+
+    def _close(self, got: Any, want: Any, what: str, x: Any) -> None:
+        import numpy as np
+
+        got, want = np.asarray(got), np.asarray(want)
+        if got.shape != want.shape:
+            raise _Fail(f"{what} has shape {got.shape}, expected {want.shape} at x={_show(x)}")
+        if not np.allclose(got, want, rtol=self.rtol, atol=self.atol, equal_nan=True):
+            raise _Fail(f"{what} = {_show(got)}, expected {_show(want)} at x={_show(x)}")
+
+    def finite(self) -> None:
+        import numpy as np
+
+        for x, y in zip(self.xs, self.ys, strict=True):
+            if not np.all(np.isfinite(np.asarray(y))):
+                raise _Fail(f"fn(x) = {_show(y)} at x={_show(x)}")
+
+    def jit(self) -> None:
+        import jax
+
+        jitted = jax.jit(self.spec.fn)
+        for x, y in zip(self.xs, self.ys, strict=True):
+            self._close(jitted(x), y, "jit(fn)(x)", x)
+
+    def vmap(self) -> None:
+        import jax
+        import jax.numpy as jnp
+
+        xs = jnp.stack(self.xs)
+        self._close(jax.vmap(self.spec.fn)(xs), jnp.stack(self.ys), "vmap(fn)(xs)", xs)
+
+    def _autodiff(self, x: Any) -> Any:
+        import jax
+        import jax.numpy as jnp
+
+        return jax.grad(lambda t: jnp.sum(self.spec.fn(t)))(x)
+
+    def grad(self) -> None:
+        import numpy as np
+
+        for x in self.xs:
+            g = np.asarray(self._autodiff(x))
+            if g.shape != np.shape(x) or not np.all(np.isfinite(g)):
+                raise _Fail(f"grad = {_show(g)} at x={_show(x)}")
+
+    def derivative(self) -> None:
+        assert self.spec.derivative is not None
+        for x in self.xs:
+            self._close(self.spec.derivative(x), self._autodiff(x), "derivative(x)", x)
+
+
+def _show(value: Any) -> str:
+    import numpy as np
+
+    return np.array2string(np.asarray(value), precision=6, threshold=8, separator=", ")

@@ -1,0 +1,1 @@
+import gradkit_fixture_no_such_module  # noqa: F401

@@ -1,0 +1,6 @@
+import gradkit as gk
+
+
+@gk.hookimpl
+def register_norms(register):
+    raise RuntimeError("boom")

@@ -1,0 +1,606 @@
+"""The plugin manager: discovery, order, blocking, failure isolation, strict mode, contracts."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import gradkit as gk
+from gradkit import _plugins, hookspecs
+from gradkit.testing import check_function, check_plugin
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "plugin_fixtures"
+ENV = (
+    "GRADKIT_LOAD_PLUGINS",
+    "GRADKIT_PLUGINS_DIR",
+    "GRADKIT_STRICT_PLUGINS",
+    "GRADKIT_DISABLE_PLUGINS",
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_plugins(monkeypatch: pytest.MonkeyPatch):
+    """Each test starts and ends with nothing loaded and no plugin variables set."""
+    for name in ENV:
+        monkeypatch.delenv(name, raising=False)
+    _plugins.reset()
+    yield
+    _plugins.reset()
+
+
+def make_dist(root: Path, dist: str, version: str, ep: str, module: str, source: str) -> None:
+    """Install a fake distribution with a `gradkit` entry point under `root` (on sys.path)."""
+    (root / f"{module}.py").write_text(source)
+    info = root / f"{dist.replace('-', '_')}-{version}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n")
+    (info / "entry_points.txt").write_text(f"[gradkit]\n{ep} = {module}\n")
+
+
+NORM_PLUGIN = """
+import gradkit as gk
+
+@gk.hookimpl
+def register_norms(register):
+    register(gk.NormSpec({name!r}, lambda v: abs(v).sum()))
+"""
+
+
+def info(name: str) -> _plugins.PluginInfo:
+    return next(p for p in _plugins.plugins() if p.name == name)
+
+
+def only_entry_points(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
+    """Hide every installed entry point but `names`, so results do not depend on the venv."""
+    from gradkit import _plugin_sources
+
+    kept = [ep for ep in _plugin_sources.entry_points() if ep.name in names]
+    monkeypatch.setattr(_plugins, "entry_points", lambda: kept)
+
+
+# --- laziness and order -------------------------------------------------------------------
+
+
+def test_import_gradkit_loads_no_plugin_and_no_jax():
+    code = (
+        "import sys, gradkit\n"
+        "print(sorted(m for m in ('jax', 'gradkit._plugins', 'pluggy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_first_registry_read_loads_every_plugin_once(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("GRADKIT_PLUGINS_DIR", str(FIXTURES / "good"))
+    assert _plugins._state["loaded"] is False
+    assert "fixture-cube" in gk.functions
+    first = _plugins.plugins()
+    assert gk.norms.get("fixture-l1").provider == f"file {FIXTURES / 'good' / 'cube.py'}"
+    assert _plugins.plugins() is not first and _plugins.plugins() == first
+    assert sys.modules["_gradkit_file_plugin.cube"] is not None
+    _plugins.reset()
+    assert "_gradkit_file_plugin.cube" not in sys.modules
+    assert gk.functions._items == {}
+
+
+def test_load_order_is_builtins_entry_points_directories_then_dash_p(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    only_entry_points(monkeypatch, "extra_norms")
+    monkeypatch.syspath_prepend(str(FIXTURES / "modules"))
+    _plugins.configure(plugins_dirs=(str(FIXTURES / "good"),), plugin_args=("gk_fixture_module",))
+    assert [(p.name, p.source, p.status) for p in _plugins.plugins()] == [
+        ("gradkit.default_plugins.functions", "built-in", "loaded"),
+        ("gradkit.default_plugins.norms", "built-in", "loaded"),
+        ("extra_norms", "entry point", "loaded"),
+        ("cube", "file", "loaded"),
+        ("gk_fixture_module", "module", "loaded"),
+    ]
+    module = info("gk_fixture_module")
+    assert (module.version, module.registered) == ("2.5", {"functions": ("fixture-module-square",)})
+    assert gk.functions.get("fixture-module-square").provider == "module 'gk_fixture_module'"
+
+
+def test_builtins_register_through_the_hooks_and_record_their_provider():
+    builtin = info("gradkit.default_plugins.norms")
+    assert builtin.hooks == ("register_norms",) and "l2" in builtin.registered["norms"]
+    assert gk.norms.get("l2").provider == f"gradkit {gk.__version__} (built-in)"
+
+
+# --- the example plugin package, through its entry point ---------------------------------
+
+
+def test_the_installed_example_package_is_discovered_through_its_entry_point():
+    extra = info("extra_norms")
+    assert (extra.source, extra.package, extra.version, extra.status) == (
+        "entry point",
+        "gradkit-extra-norms",
+        "0.1.0",
+        "loaded",
+    )
+    assert extra.location == "gradkit_extra_norms"
+    assert extra.hooks == ("register_functions", "register_norms")
+    assert extra.registered == {
+        "functions": ("log-cosh", "swish"),
+        "norms": ("huber", "schatten-1", "schatten-3", "l21"),
+    }
+    provider = "gradkit-extra-norms 0.1.0 (entry point 'extra_norms')"
+    assert gk.norms.get("huber").provider == provider
+
+
+def test_a_registered_norm_works_by_name_at_once_under_jit_and_grad():
+    x = jnp.array([0.5, -2.0, 3.0, 0.0])
+    # huber: 0.5²/2 + (2 − ½) + (3 − ½) + 0
+    assert float(gk.norm(x, ord="huber")) == 4.125
+    assert float(jax.jit(lambda v: gk.norm(v, ord="huber"))(x)) == 4.125
+    grad = jax.grad(lambda v: gk.norm(v, ord="huber"))(x)
+    np.testing.assert_array_equal(grad, [0.5, -1.0, 1.0, 0.0])
+    rows = jnp.array([[3.0, 4.0], [0.0, 0.0]])
+    np.testing.assert_allclose(gk.norm(rows, ord="huber", axis=1), [6.0, 0.0])
+
+
+def test_example_matrix_norms_have_the_textbook_values_and_finite_gradients():
+    a = jnp.array([[3.0, 0.0], [0.0, -4.0], [0.0, 0.0]])
+    assert float(gk.norm(a, ord="schatten-1")) == pytest.approx(7.0)
+    assert float(gk.norm(a, ord="schatten-3")) == pytest.approx((27 + 64) ** (1 / 3))
+    assert float(gk.norm(a, ord="l21")) == pytest.approx(7.0)
+    for name in ("schatten-1", "schatten-3", "l21"):
+        g = jax.grad(lambda m, n=name: gk.norm(m, ord=n))(jnp.zeros((3, 2)))
+        np.testing.assert_array_equal(g, np.zeros((3, 2)))
+    g = jax.grad(lambda m: gk.norm(m, ord="schatten-1"))(a)
+    np.testing.assert_allclose(g, [[1, 0], [0, -1], [0, 0]], atol=1e-6)
+
+
+def test_blocking_the_package_leaves_its_norms_out(monkeypatch: pytest.MonkeyPatch):
+    _plugins.configure(plugin_args=("no:extra_norms",))
+    assert info("extra_norms").status == "blocked"
+    assert info("extra_norms").reason == "blocked by -p no:extra_norms"
+    with pytest.raises(gk.UnknownNameError, match="unknown norm 'huber'"):
+        gk.norm(jnp.ones(3), ord="huber")
+
+
+# --- entry points: blocking before import, GRADKIT_LOAD_PLUGINS ---------------------------
+
+
+@pytest.fixture
+def dists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Two fake installed packages: gk-fix-alpha 1.0 (alpha) and gk-fix-beta 2.0 (beta)."""
+    tag = tmp_path.name.replace("-", "_")
+    make_dist(
+        tmp_path,
+        "gk-fix-alpha",
+        "1.0",
+        "alpha",
+        f"alpha_{tag}",
+        NORM_PLUGIN.format(name="alpha-norm"),
+    )
+    make_dist(
+        tmp_path,
+        "gk-fix-beta",
+        "2.0",
+        "beta",
+        f"beta_{tag}",
+        "import os\nos.environ['GK_FIX_BETA_IMPORTED'] = '1'\n"
+        + NORM_PLUGIN.format(name="beta-norm"),
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv("GK_FIX_BETA_IMPORTED", raising=False)
+    only_entry_points(monkeypatch, "alpha", "beta")
+    return tmp_path
+
+
+def test_entry_points_of_fake_packages_are_loaded_with_name_and_version(dists: Path):
+    assert {"alpha-norm", "beta-norm"} <= set(gk.norms.names())
+    assert gk.norms.get("beta-norm").provider == "gk-fix-beta 2.0 (entry point 'beta')"
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "reason"),
+    [
+        (("no:beta",), {}, "blocked by -p no:beta"),
+        (("no:gk-fix-beta",), {}, "blocked by -p no:gk-fix-beta"),
+        (("no:GK_fix_Beta",), {}, "blocked by -p no:GK_fix_Beta"),
+        ((), {"GRADKIT_LOAD_PLUGINS": "alpha"}, "not listed in GRADKIT_LOAD_PLUGINS"),
+        ((), {"GRADKIT_LOAD_PLUGINS": "gk-fix-alpha"}, "not listed in GRADKIT_LOAD_PLUGINS"),
+        ((), {"GRADKIT_LOAD_PLUGINS": ""}, "not listed in GRADKIT_LOAD_PLUGINS"),
+        ((), {"GRADKIT_DISABLE_PLUGINS": "beta"}, "blocked by GRADKIT_DISABLE_PLUGINS"),
+    ],
+)
+def test_a_blocked_plugin_is_never_imported(
+    dists: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    env: dict[str, str],
+    reason: str,
+):
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    _plugins.configure(plugin_args=args)
+    beta = info("beta")
+    assert (beta.status, beta.reason, beta.package, beta.version) == (
+        "blocked",
+        reason,
+        "gk-fix-beta",
+        "2.0",
+    )
+    assert "beta-norm" not in gk.norms
+    assert "GK_FIX_BETA_IMPORTED" not in os.environ
+    assert "l2" in gk.norms  # built-ins always load
+
+
+def test_load_plugins_empty_then_dash_p_loads_one_entry_point_by_name(
+    dists: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("GRADKIT_LOAD_PLUGINS", "")
+    _plugins.configure(plugin_args=("beta",))
+    assert info("alpha").status == "blocked"
+    assert (info("beta").status, info("beta").source) == ("loaded", "entry point")
+    assert "beta-norm" in gk.norms and "alpha-norm" not in gk.norms
+
+
+def test_load_plugins_naming_an_unknown_plugin_warns(dists: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("GRADKIT_LOAD_PLUGINS", "alpha,gamma")
+    message = (
+        "plugin 'gamma' (entry point 'gamma') is named in GRADKIT_LOAD_PLUGINS, but no installed "
+        "package has a gradkit entry point of that name (installed: alpha, beta)"
+    )
+    with pytest.warns(gk.PluginWarning, match=re.escape(message)):
+        _plugins.load()
+    assert "alpha-norm" in gk.norms
+
+
+def test_builtins_cannot_be_disabled():
+    _plugins.configure(plugin_args=("no:gradkit.default_plugins.norms",))
+    message = (
+        "the built-in plugin 'gradkit.default_plugins.norms' cannot be disabled "
+        "(-p no:gradkit.default_plugins.norms)"
+    )
+    with pytest.raises(gk.PluginError, match=re.escape(message)):
+        gk.norms.names()
+
+
+def test_a_missing_plugin_directory_is_an_error(tmp_path: Path):
+    _plugins.configure(plugins_dirs=(str(tmp_path / "nope"),))
+    with pytest.raises(gk.PluginError, match=r"the plugin directory '.*nope' does not exist"):
+        _plugins.load()
+
+
+# --- failure isolation --------------------------------------------------------------------
+
+
+def file_of(scenario: str, stem: str) -> str:
+    return str(FIXTURES / scenario / f"{stem}.py")
+
+
+FAILURES = [
+    (
+        "broken_import",
+        "broken",
+        "failed to import: ModuleNotFoundError: No module named 'gradkit_fixture_no_such_module'",
+    ),
+    ("hook_raises", "raises", "hook register_norms raised RuntimeError: boom"),
+    (
+        "wrong_type",
+        "wrong_type",
+        "registered an invalid item from register_norms: 'l7' is a str, not a gradkit.NormSpec",
+    ),
+    (
+        "no_trace",
+        "no_trace",
+        "registered an invalid item from register_functions: function 'fixture-relu' does not "
+        "trace with jax.eval_shape: TracerBoolConversionError: Attempted boolean conversion of "
+        "traced array with shape bool[]",
+    ),
+    (
+        "misspelled",
+        "misspelled",
+        "implements the unknown hook 'register_norm' (misspelt? gradkit's hooks are "
+        "register_exercises, register_functions, register_norms)",
+    ),
+    (
+        "generator",
+        "generator",
+        "hook register_norms returned generator <generator object register_norms at",
+    ),
+    (
+        "swallow",
+        "swallow",
+        "registered an invalid item from register_norms: 42 is a int, not a gradkit.NormSpec",
+    ),
+]
+
+
+@pytest.mark.parametrize(("scenario", "stem", "reason"), FAILURES, ids=[f[0] for f in FAILURES])
+def test_a_failing_plugin_is_skipped_with_one_warning_and_listed(
+    monkeypatch: pytest.MonkeyPatch, scenario: str, stem: str, reason: str
+):
+    monkeypatch.setenv(
+        "GRADKIT_PLUGINS_DIR", os.pathsep.join([str(FIXTURES / scenario), str(FIXTURES / "good")])
+    )
+    head = f"plugin '{stem}' (file {file_of(scenario, stem)}) {reason}"
+    with pytest.warns(gk.PluginWarning) as record:
+        names = gk.norms.names()
+        gk.functions.names()
+        _plugins.load()
+    assert len(record) == 1
+    message = str(record[0].message)
+    assert message.startswith(head), message
+    assert message.endswith(
+        f"It was skipped; fix or remove {file_of(scenario, stem)}, or disable it with "
+        f"`gradkit -p no:{stem}`"
+    )
+    failed = info(stem)
+    assert failed.status == "failed" and failed.reason.startswith(reason)
+    assert failed.registered == {}
+    assert "fixture-l1" in names and "l2" in names  # the others keep working
+    assert "fixture-ok" not in gk.functions  # all of a plugin's items, or none
+    assert _plugins.get_plugin_manager().get_plugin(stem) is None
+
+
+@pytest.mark.parametrize(("scenario", "stem", "reason"), FAILURES, ids=[f[0] for f in FAILURES])
+def test_strict_mode_makes_a_failing_plugin_fatal(
+    monkeypatch: pytest.MonkeyPatch, scenario: str, stem: str, reason: str
+):
+    monkeypatch.setenv("GRADKIT_STRICT_PLUGINS", "1")
+    _plugins.configure(plugins_dirs=(str(FIXTURES / scenario),))
+    head = f"plugin '{stem}' (file {file_of(scenario, stem)}) {reason}"
+    with pytest.raises(gk.PluginError, match=re.escape(head)) as raised:
+        gk.norms.names()
+    assert "GRADKIT_STRICT_PLUGINS=1 makes plugin failures fatal" in str(raised.value)
+    with pytest.raises(gk.PluginError, match=re.escape(head)):
+        gk.functions.names()  # and stays fatal
+
+
+def test_an_entry_point_that_fails_to_import_is_isolated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    make_dist(
+        tmp_path,
+        "gk-fix-broken",
+        "0.3",
+        "broken_ep",
+        "broken_ep_mod",
+        "raise ImportError('needs torch')",
+    )
+    make_dist(
+        tmp_path,
+        "gk-fix-fine",
+        "1.0",
+        "fine_ep",
+        "fine_ep_mod",
+        NORM_PLUGIN.format(name="fine-norm"),
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    only_entry_points(monkeypatch, "broken_ep", "fine_ep")
+    message = (
+        "plugin 'broken_ep' (gk-fix-broken 0.3 (entry point 'broken_ep')) failed to import: "
+        "ImportError: needs torch. It was skipped; disable it with `gradkit -p no:broken_ep` or "
+        "leave it out of GRADKIT_LOAD_PLUGINS"
+    )
+    with pytest.warns(gk.PluginWarning, match=re.escape(message)):
+        assert "fine-norm" in gk.norms  # loaded after the broken one, unlike pluggy's loader
+
+
+def test_two_packages_registering_one_name_keep_the_first_and_name_both(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    make_dist(tmp_path, "gk-fix-one", "1.2", "one", "one_mod", NORM_PLUGIN.format(name="shared"))
+    make_dist(tmp_path, "gk-fix-two", "3.4", "two", "two_mod", NORM_PLUGIN.format(name="shared"))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    only_entry_points(monkeypatch, "one", "two")
+    message = (
+        "plugin 'two' (gk-fix-two 3.4 (entry point 'two')) registers the norm 'shared', which "
+        "gk-fix-one 1.2 (entry point 'one') already registered; the first plugin loaded keeps "
+        "the name. Disable one of the two with `gradkit -p no:one` or `gradkit -p no:two` (or "
+        "GRADKIT_DISABLE_PLUGINS=NAME), or list the plugins to keep in GRADKIT_LOAD_PLUGINS."
+    )
+    with pytest.warns(gk.PluginWarning, match=re.escape(message)):
+        assert gk.norms.get("shared").provider == "gk-fix-one 1.2 (entry point 'one')"
+    assert info("two").status == "failed"
+    monkeypatch.setenv("GRADKIT_STRICT_PLUGINS", "1")
+    _plugins.reset()
+    with pytest.raises(gk.PluginError, match=re.escape(message[:200])):
+        gk.norms.names()
+    monkeypatch.delenv("GRADKIT_STRICT_PLUGINS")
+    _plugins.configure(plugin_args=("no:one",))
+    assert gk.norms.get("shared").provider == "gk-fix-two 3.4 (entry point 'two')"
+
+
+def test_duplicate_across_plugin_files_drops_the_whole_second_plugin(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    _plugins.configure(plugins_dirs=(str(FIXTURES / "duplicate"),))
+    with pytest.warns(
+        gk.PluginWarning,
+        match=r"plugin 'b_second' .* registers the norm 'fixture-dup', which file .*a_first.py",
+    ):
+        assert gk.norms.get("fixture-dup").description == "first"
+    assert "fixture-dup-other" not in gk.norms
+
+
+def test_the_same_entry_point_name_in_two_packages_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    make_dist(tmp_path, "gk-fix-aa", "1.0", "same", "same_a_mod", NORM_PLUGIN.format(name="same-a"))
+    make_dist(tmp_path, "gk-fix-bb", "2.0", "same", "same_b_mod", NORM_PLUGIN.format(name="same-b"))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    only_entry_points(monkeypatch, "same")
+    message = (
+        "plugin 'same' (gk-fix-bb 2.0 (entry point 'same')) has the same name as the loaded "
+        "plugin from gk-fix-aa 1.0 (entry point 'same'); rename one"
+    )
+    with pytest.warns(gk.PluginWarning, match=re.escape(message)):
+        assert "same-a" in gk.norms and "same-b" not in gk.norms
+
+
+def test_a_plugin_registering_one_name_twice_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (tmp_path / "twice.py").write_text(
+        NORM_PLUGIN.format(name="twice")
+        + "    register(gk.NormSpec('twice', lambda v: abs(v).max()))\n"
+    )
+    _plugins.configure(plugins_dirs=(str(tmp_path),))
+    with pytest.warns(
+        gk.PluginWarning,
+        match="registers the norm 'twice' twice",
+    ):
+        assert "twice" not in gk.norms
+
+
+def test_a_norm_that_does_not_return_a_scalar_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (tmp_path / "vec.py").write_text(NORM_PLUGIN.replace(".sum()", "").format(name="vec"))
+    _plugins.configure(plugins_dirs=(str(tmp_path),))
+    message = (
+        "registered an invalid item from register_norms: norm 'vec' must return a scalar for a "
+        "vector, got ShapeDtypeStruct(shape=(4,), dtype=float32)"
+    )
+    with pytest.warns(gk.PluginWarning, match=re.escape(message)):
+        assert "vec" not in gk.norms
+
+
+def test_configure_reloads_only_when_the_settings_change(monkeypatch: pytest.MonkeyPatch):
+    _plugins.load()
+    manager = _plugins.get_plugin_manager()
+    _plugins.configure()
+    assert _plugins.get_plugin_manager() is manager
+    _plugins.configure(plugins_dirs=(str(FIXTURES / "good"),))
+    assert _plugins.get_plugin_manager() is not manager and "fixture-cube" in gk.functions
+
+
+def test_plugin_info_json_and_lookup_by_package():
+    data = _plugins.get_plugin("gradkit-extra-norms").to_json()
+    assert data == {
+        "name": "extra_norms",
+        "source": "entry point",
+        "location": "gradkit_extra_norms",
+        "package": "gradkit-extra-norms",
+        "version": "0.1.0",
+        "status": "loaded",
+        "reason": "",
+        "hooks": ["register_functions", "register_norms"],
+        "registered": {
+            "functions": ["log-cosh", "swish"],
+            "norms": ["huber", "schatten-1", "schatten-3", "l21"],
+        },
+    }
+    with pytest.raises(
+        gk.UnknownNameError, match=r"unknown plugin 'nope'; known plugins: .*extra_norms"
+    ):
+        _plugins.get_plugin("nope")
+
+
+# --- contract checks ----------------------------------------------------------------------
+
+
+def test_check_function_passes_the_built_in_style_specs():
+    spec = gk.FunctionSpec("t-cube", lambda x: x**3, derivative=lambda x: 3 * x**2)
+    report = check_function(spec)
+    assert [(r.check, r.outcome) for r in report.results] == [
+        ("finite values", "pass"),
+        ("jit", "pass"),
+        ("vmap", "pass"),
+        ("grad", "pass"),
+        ("derivative matches autodiff", "pass"),
+    ]
+    assert report.ok and report.summary() == "5 passed, 0 failed, 0 skipped"
+    no_derivative = check_function(gk.FunctionSpec("t-sq", lambda x: x * x))
+    assert no_derivative.results[-1].outcome == "skip"
+
+
+def relu_python(x):
+    return x if x > 0 else 0 * x
+
+
+@pytest.mark.parametrize(
+    ("spec", "check", "detail"),
+    [
+        (gk.FunctionSpec("t-relu", relu_python), "jit", "TracerBoolConversionError"),
+        (
+            gk.FunctionSpec("t-log", jnp.log, sampler=lambda k: -jnp.ones(())),
+            "finite values",
+            "fn(x) = nan at x=-1.",
+        ),
+        (
+            gk.FunctionSpec(
+                "t-sqrt", lambda x: jnp.sqrt(jnp.abs(x)), sampler=lambda k: jnp.zeros(2)
+            ),
+            "grad",
+            "grad = [inf, inf] at x=[0., 0.]",
+        ),
+        (
+            gk.FunctionSpec(
+                "t-wrong", jnp.sin, sampler=lambda k: jnp.zeros(()), derivative=jnp.sin
+            ),
+            "derivative matches autodiff",
+            "derivative(x) = 0., expected 1. at x=0.",
+        ),
+    ],
+    ids=["jit", "finite", "grad", "derivative"],
+)
+def test_check_function_reports_the_failing_check(spec: gk.FunctionSpec, check: str, detail: str):
+    report = check_function(spec, raise_on_failure=False)
+    failed = {r.check: r.detail for r in report.failures}
+    assert check in failed and detail in failed[check], failed
+    with pytest.raises(
+        gk.ContractViolation, match=rf"function '{spec.name}': \d passed, \d failed"
+    ):
+        check_function(spec)
+
+
+def test_check_function_rejects_what_is_not_a_function_spec():
+    with pytest.raises(
+        gk.InvalidInputError, match=r"check_function expects a FunctionSpec .* got 3"
+    ):
+        check_function(3)  # type: ignore[arg-type]
+    with pytest.raises(gk.UnknownNameError, match="unknown function 'nope'"):
+        check_function("nope")
+
+
+def test_check_plugin_runs_every_contract_on_what_the_plugin_registered(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    _plugins.configure(plugins_dirs=(str(FIXTURES / "good"),))
+    report = check_plugin("cube", examples=3)
+    assert report.ok
+    assert {(r.kind, r.name) for r in report.results} == {
+        ("function", "fixture-cube"),
+        ("norm", "fixture-l1"),
+    }
+    assert ("norm", "fixture-l1", "triangle inequality", "pass") in [
+        (r.kind, r.name, r.check, r.outcome) for r in report.results
+    ]
+
+
+def test_check_plugin_refuses_a_plugin_that_did_not_load(monkeypatch: pytest.MonkeyPatch):
+    _plugins.configure(plugin_args=("no:extra_norms",))
+    with pytest.raises(
+        gk.PluginError,
+        match=r"plugin 'extra_norms' is blocked \(blocked by -p no:extra_norms\): nothing to check",
+    ):
+        check_plugin("extra_norms")
+
+
+# --- docs ---------------------------------------------------------------------------------
+
+
+def test_every_hook_is_documented_with_its_signature_and_an_example():
+    docs = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    hooks = [name for name in dir(hookspecs) if hasattr(getattr(hookspecs, name), "gradkit_spec")]
+    assert sorted(hooks) == ["register_exercises", "register_functions", "register_norms"]
+    for hook in hooks:
+        assert f"### `{hook}(register)`" in docs, f"docs/plugins.md does not document {hook}"
+        assert f"def {hook}(register" in docs, f"docs/plugins.md has no example of {hook}"
+        doc = getattr(hookspecs, hook).__doc__
+        assert f"``{hook}(register)``" in doc and "Example::" in doc
