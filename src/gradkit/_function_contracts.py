@@ -23,7 +23,7 @@ Outcome = Literal["pass", "fail", "skip"]
 
 
 @dataclasses.dataclass(frozen=True)
-class CheckResult:
+class ContractResult:
     """One row of a contract report: which item, which check, and how it went.
 
     Attributes:
@@ -45,7 +45,7 @@ class CheckResult:
 class ContractReport:
     """The results of `check_function` or `check_plugin`, in the order they ran."""
 
-    results: tuple[CheckResult, ...]
+    results: tuple[ContractResult, ...]
 
     @property
     def ok(self) -> bool:
@@ -53,7 +53,7 @@ class ContractReport:
         return all(r.outcome != "fail" for r in self.results)
 
     @property
-    def failures(self) -> tuple[CheckResult, ...]:
+    def failures(self) -> tuple[ContractResult, ...]:
         """The failed checks."""
         return tuple(r for r in self.results if r.outcome == "fail")
 
@@ -98,7 +98,7 @@ def check_function(
             False, return the report either way.
 
     Returns:
-        A `ContractReport` with one `CheckResult` per check.
+        A `ContractReport` with one `ContractResult` per check.
 
     Raises:
         ContractViolation: a check failed; the message names it and the input.
@@ -143,7 +143,7 @@ def check_plugin(name: str, *, examples: int | None = None) -> ContractReport:
         raise PluginError(
             f"plugin {info.name!r} is {info.status} ({info.reason}): nothing to check"
         )
-    results: list[CheckResult] = []
+    results: list[ContractResult] = []
     for item in info.registered.get("functions", ()):
         spec = functions.get(item)
         some = {} if examples is None else {"samples": examples}
@@ -154,7 +154,9 @@ def check_plugin(name: str, *, examples: int | None = None) -> ContractReport:
     check_exercise: Callable[..., Any] | None = getattr(testing, "check_exercise", None)
     for item in info.registered.get("exercises", ()):
         if check_exercise is None:
-            results.append(CheckResult("exercise", item, "contract", "skip", "no exercise checks"))
+            results.append(
+                ContractResult("exercise", item, "contract", "skip", "no exercise checks")
+            )
         else:
             results += _exercise_results(check_exercise, exercises.get(item))
     return ContractReport(tuple(results))
@@ -162,23 +164,25 @@ def check_plugin(name: str, *, examples: int | None = None) -> ContractReport:
 
 def _norm_results(
     check_norm: Callable[..., Any], spec: Any, options: dict[str, int]
-) -> list[CheckResult]:
+) -> list[ContractResult]:
     try:
         report = check_norm(spec, raise_on_failure=False, **options)
     except Exception as error:  # a broken plugin must not stop the other rows
-        return [CheckResult("norm", spec.name, "contract", "fail", describe_error(error))]
-    rows = [CheckResult("norm", spec.name, c, "pass") for c in report.passed]
-    rows += [CheckResult("norm", spec.name, v.check, "fail", v.message) for v in report.violations]
-    rows += [CheckResult("norm", spec.name, c, "skip", "is_norm=False") for c in report.skipped]
+        return [ContractResult("norm", spec.name, "contract", "fail", describe_error(error))]
+    rows = [ContractResult("norm", spec.name, c, "pass") for c in report.passed]
+    rows += [
+        ContractResult("norm", spec.name, v.check, "fail", v.message) for v in report.violations
+    ]
+    rows += [ContractResult("norm", spec.name, c, "skip", "is_norm=False") for c in report.skipped]
     return rows
 
 
-def _exercise_results(check_exercise: Callable[..., Any], spec: Any) -> list[CheckResult]:
+def _exercise_results(check_exercise: Callable[..., Any], spec: Any) -> list[ContractResult]:
     try:
         check_exercise(spec)
     except Exception as error:
-        return [CheckResult("exercise", spec.id, "contract", "fail", describe_error(error))]
-    return [CheckResult("exercise", spec.id, "contract", "pass")]
+        return [ContractResult("exercise", spec.id, "contract", "fail", describe_error(error))]
+    return [ContractResult("exercise", spec.id, "contract", "pass")]
 
 
 def _resolve(spec: FunctionSpec | str) -> FunctionSpec:
@@ -202,11 +206,11 @@ class _FunctionChecker:
         self.spec, self.rtol, self.atol = spec, rtol, atol
         self.samples, self.seed = samples, seed
 
-    def run(self) -> list[CheckResult]:
+    def run(self) -> list[ContractResult]:
         import jax
 
-        def row(check: str, outcome: Outcome, detail: str = "") -> CheckResult:
-            return CheckResult("function", self.spec.name, check, outcome, detail)
+        def row(check: str, outcome: Outcome, detail: str = "") -> ContractResult:
+            return ContractResult("function", self.spec.name, check, outcome, detail)
 
         try:
             keys = jax.random.split(jax.random.key(self.seed), self.samples)

@@ -1,8 +1,9 @@
 """The plugin contract: the hooks a gradkit plugin may implement.
 
-A plugin is a module (or an object) with functions marked ``@gradkit.hookimpl``
-whose names are the hook names below. Each hook receives a ``register``
-callable; call it once per item you add::
+A plugin is a module (a package's entry point in group ``gradkit``, a ``*.py``
+file in a plugin directory, or a module named with ``gradkit -p``) holding
+functions marked ``@gradkit.hookimpl`` whose names are the hook names below.
+Each hook receives a ``register`` callable; call it once per item you add::
 
     import gradkit as gk
 
@@ -10,9 +11,21 @@ callable; call it once per item you add::
     def register_norms(register):
         register(gk.NormSpec("l3", lambda v: gk.norm(v, ord=3), kind="vector"))
 
-Plugins may implement any subset of the hooks, and may leave out the
-``register`` argument of a hook they do not use. A misspelled hook name is
-reported when the plugins load.
+Rules the plugin manager enforces (see ``docs/plugins.md``):
+
+* A plugin may implement any subset of the hooks, and may leave out the
+  ``register`` argument of a hook it does not use.
+* ``register`` takes one frozen spec (`gradkit.FunctionSpec`,
+  `gradkit.NormSpec`, `gradkit.ExerciseSpec`); the manager fills in its
+  ``provider``. Hooks return None: call ``register`` rather than returning or
+  yielding specs.
+* A plugin whose hook raises, that registers something that is not a spec
+  of the right type, a function or norm that does not trace under
+  `jax.eval_shape`, or a name another plugin already registered, is skipped
+  as a whole with a `gradkit.PluginWarning` (an error with
+  ``GRADKIT_STRICT_PLUGINS=1``). So is a plugin with a misspelt hook name.
+* Keep the module cheap to import: import JAX inside the hooks or the
+  functions, and never compile or touch devices at import time.
 """
 
 from __future__ import annotations
@@ -35,10 +48,18 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 def register_functions(register: Callable[[FunctionSpec], None]) -> None:
     """Add differentiable functions to `gradkit.functions`.
 
-    Signature: ``register_functions(register)`` where ``register(spec)`` takes a
-    `gradkit.FunctionSpec`.
+    Signature: ``register_functions(register)``, where ``register(spec)``
+    takes one `gradkit.FunctionSpec` and returns None. A function takes one
+    array (drawn by ``spec.sampler(key)``) and must trace under `jax.jit`,
+    `jax.vmap` and `jax.grad`; ``derivative``, when given, is f′ applied
+    elementwise (or ∇f for a scalar-valued function), and
+    ``gradkit check-plugin`` compares it with autodiff.
 
     Example::
+
+        import jax
+        import jax.numpy as jnp
+        import gradkit as gk
 
         @gk.hookimpl
         def register_functions(register):
@@ -46,6 +67,7 @@ def register_functions(register: Callable[[FunctionSpec], None]) -> None:
                 name="softplus",
                 fn=lambda x: jnp.logaddexp(x, 0.0),
                 description="log(1 + eˣ)",
+                sampler=lambda key: jax.random.normal(key, (5,)),
                 derivative=jax.nn.sigmoid,
             ))
     """
@@ -55,18 +77,29 @@ def register_functions(register: Callable[[FunctionSpec], None]) -> None:
 def register_norms(register: Callable[[NormSpec], None]) -> None:
     """Add norm variants to `gradkit.norms`, usable as ``gk.norm(x, ord=name)``.
 
-    Signature: ``register_norms(register)`` where ``register(spec)`` takes a
-    `gradkit.NormSpec`.
+    Signature: ``register_norms(register)``, where ``register(spec)`` takes
+    one `gradkit.NormSpec` and returns None. ``spec.fn`` maps one vector
+    (``kind="vector"``) or one matrix (``kind="matrix"``) to a scalar;
+    `gradkit.norm` handles ``axis``, ``keepdims`` and batches. Give it a
+    finite gradient everywhere (the zero subgradient at 0, not NaN);
+    `gradkit.testing.check_norm` checks that and the norm axioms (skipped
+    for ``is_norm=False``).
 
     Example::
+
+        import jax.numpy as jnp
+        import gradkit as gk
+
+        def l1_l2(v):
+            return jnp.sum(jnp.abs(v)) + gk.norm(v)
 
         @gk.hookimpl
         def register_norms(register):
             register(gk.NormSpec(
-                name="l3",
-                fn=lambda v: gk.norm(v, ord=3),
+                name="l1-plus-l2",
+                fn=l1_l2,
                 kind="vector",
-                description="(Σ|vᵢ|³)^(1/3)",
+                description="Σ|vᵢ| + ‖v‖₂ (elastic-net penalty)",
             ))
     """
 
@@ -75,20 +108,24 @@ def register_norms(register: Callable[[NormSpec], None]) -> None:
 def register_exercises(register: Callable[[ExerciseSpec], None]) -> None:
     """Add exercises to `gradkit.exercises`, gradable with ``gradkit grade``.
 
-    Signature: ``register_exercises(register)`` where ``register(spec)`` takes a
-    `gradkit.ExerciseSpec`.
+    Signature: ``register_exercises(register)``, where ``register(spec)``
+    takes one `gradkit.ExerciseSpec` and returns None. Exercises are keyed by
+    ``spec.id``; their reference solutions are trusted code that runs only in
+    the grader's process, never in a student's.
 
     Example::
+
+        import gradkit as gk
 
         @gk.hookimpl
         def register_exercises(register):
             register(gk.ExerciseSpec(
-                id="mycourse.square",
+                id="mycourse.square-derivative",
                 title="The derivative of x²",
                 section="2.4",
-                prompt="Define `d_square(x)` returning 2x.",
-                entries=(gk.Entry("d_square", "(x)", "Return the derivative of x² at x."),),
-                checks=(gk.checks.values("d_square", sampler=gk.samplers.normal(())),),
+                prompt="Define `d_square(x)` returning the derivative of x² at x.",
+                entries=(gk.Entry("d_square", "(x)", "Return 2x."),),
+                checks=(gk.checks.values("d_square", gk.samplers.normal(3)),),
                 reference={"d_square": lambda x: 2 * x},
             ))
     """
