@@ -135,6 +135,9 @@ class Values(Check):
     strings, `FunctionRef`) and ``samples`` draws of ``args`` is one request.
     ``roundoff=i`` widens ``atol`` by ``1000·ε₆₄/|hᵢ|`` elementwise, with h
     the i-th argument: the float64 round-off bound of a difference quotient.
+    ``part=k`` compares only item k of a tuple answer (e.g. the slope of a
+    ``(slope, intercept)`` pair); ``shape_only=True`` compares structure,
+    shapes and dtype classes but not values.
     """
 
     entry: str
@@ -147,6 +150,8 @@ class Values(Check):
     rtol: float = 1e-6
     atol: float = 1e-9
     roundoff: int | None = None
+    part: int | None = None
+    shape_only: bool = False
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -196,7 +201,21 @@ class Values(Check):
                 if answer.kind in ("missing", "not-implemented") or self.hidden:
                     return False, msg
                 return False, f"{msg} ({where})"
-            found = compare(answer.value, expected.value, rtol=self.rtol, atol=self._atol(request))
+            got_value, exp_value = answer.value, expected.value
+            if self.part is not None:
+                if not isinstance(got_value, tuple | list) or len(got_value) <= self.part:
+                    return (
+                        False,
+                        f"`{self.entry}` must return a tuple; got {type(got_value).__name__}",
+                    )
+                got_value, exp_value = got_value[self.part], exp_value[self.part]
+            found = compare(
+                got_value,
+                exp_value,
+                rtol=self.rtol,
+                atol=self._atol(request),
+                values=not self.shape_only,
+            )
             if found is not None:
                 if self.hidden:
                     failures.append(found.public)
@@ -208,7 +227,8 @@ class Values(Check):
                 f"wrong at {len(failures)} of {len(requests)} hidden inputs: {failures[0]}"
             )
         kind = "hidden" if self.hidden else "sampled"
-        return True, f"matches the reference at {len(requests)} {kind} inputs"
+        what = "has the reference's shape" if self.shape_only else "matches the reference"
+        return True, f"{what} at {len(requests)} {kind} inputs"
 
     def _where(self, request: Evaluate) -> str:
         parts = [_show(s) for s in request.call.static] + [_show(a) for a in request.args]
@@ -426,6 +446,13 @@ def _is_number(value: Any) -> bool:
 def values(entry: str, *args: Sampler, **options: Any) -> Values:
     """Compare ``entry(*static, *args)`` with the reference (``statics=``, ``samples=``, ...)."""
     return Values(entry=entry, args=args, **_statics(options))
+
+
+def shape(entry: str, *args: Sampler, **options: Any) -> Values:
+    """Compare only the structure, shapes and dtype classes of the answers with the reference's."""
+    options.setdefault("name", f"{entry} shape")
+    options.setdefault("samples", 1)
+    return Values(entry=entry, args=args, shape_only=True, **_statics(options))
 
 
 def grad(entry: str, *args: Sampler, **options: Any) -> Values:

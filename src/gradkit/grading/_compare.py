@@ -61,9 +61,18 @@ def _describe(value: Any) -> str:
 
 
 def compare(
-    got: Any, expected: Any, *, rtol: float, atol: float | np.ndarray, path: str = "result"
+    got: Any,
+    expected: Any,
+    *,
+    rtol: float,
+    atol: float | np.ndarray,
+    path: str = "result",
+    values: bool = True,
 ) -> Mismatch | None:
-    """Return None when `got` matches `expected`, else the first `Mismatch`."""
+    """Return None when `got` matches `expected`, else the first `Mismatch`.
+
+    With ``values=False`` only structure, shapes and dtype classes are compared.
+    """
     if isinstance(expected, tuple | list):
         if not isinstance(got, tuple | list):
             return Mismatch(f"{path} is {_describe(got)}; expected a tuple of {len(expected)}")
@@ -73,7 +82,7 @@ def compare(
             )
         atols = atol if isinstance(atol, tuple | list) else [atol] * len(expected)
         for i, (g, e, a) in enumerate(zip(got, expected, atols, strict=True)):
-            found = compare(g, e, rtol=rtol, atol=a, path=f"{path}[{i}]")
+            found = compare(g, e, rtol=rtol, atol=a, path=f"{path}[{i}]", values=values)
             if found is not None:
                 return found
         return None
@@ -92,6 +101,8 @@ def compare(
         return Mismatch(f"{path} has dtype {arr.dtype}; expected a floating-point array")
     if exp.dtype.kind in _INT_KINDS and arr.dtype.kind not in _INT_KINDS:
         return Mismatch(f"{path} has dtype {arr.dtype}; expected an integer or boolean array")
+    if not values:
+        return None
     a = arr.astype(np.float64)
     e = exp.astype(np.float64)
     for mask, what in ((np.isnan, "NaN"), (np.isposinf, "+inf"), (np.isneginf, "-inf")):
@@ -107,7 +118,8 @@ def compare(
     finite = np.isfinite(e)
     tol = np.broadcast_to(np.asarray(atol, dtype=np.float64), e.shape)
     err = np.abs(a - e)
-    bad = finite & ~(err <= tol + rtol * np.abs(e))
+    with np.errstate(invalid="ignore", over="ignore"):
+        bad = finite & ~(err <= tol + rtol * np.abs(e))
     if np.any(bad):
         worst = float(np.max(err[bad]))
         return Mismatch(

@@ -36,8 +36,52 @@ def _sin_dot(x: Any) -> Any:
     return jnp.sum(jnp.sin(x) * x)
 
 
+def _jnp(name: str) -> Callable[[Any], Any]:
+    def fn(x: Any) -> Any:
+        import jax.numpy as jnp
+
+        return getattr(jnp, name)(x)
+
+    fn.__name__ = name
+    return fn
+
+
 PROBES: dict[str, Callable[[Any], Any]] = {
     "probe.wide": _wide,
     "probe.tall": _tall,
     "probe.sin-dot": _sin_dot,
+    # invertible pairs, for the derivative of an inverse
+    "probe.exp": _jnp("exp"),
+    "probe.log": _jnp("log"),
+    "probe.sinh": _jnp("sinh"),
+    "probe.asinh": _jnp("arcsinh"),
 }
+
+
+def lookup(name: str) -> Callable[[Any], Any]:
+    """Return the probe or registered function called `name`."""
+    probe = PROBES.get(name)
+    if probe is not None:
+        return probe
+    from .._registry import functions
+
+    return functions.get(name).fn
+
+
+def derivative(name: str) -> Callable[[Any], Any]:
+    """Return f′ of the scalar function `name`, applied elementwise."""
+    if name not in PROBES:
+        from .._registry import functions
+
+        spec = functions.get(name)
+        if spec.derivative is not None:
+            return spec.derivative
+    fn = lookup(name)
+
+    def df(x: Any) -> Any:
+        import jax
+        import jax.numpy as jnp
+
+        return jnp.vectorize(jax.grad(fn))(x)
+
+    return df

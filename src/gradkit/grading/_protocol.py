@@ -52,16 +52,15 @@ def resolve_function(name: str) -> Any:
     Looks in the grader's probe functions first (``"probe.wide"``,
     ``"probe.tall"``, ...: shapes the built-in registry lacks, shipped with
     gradkit itself so the sandboxed worker has them), then in
-    `gradkit.functions`. Raises `UnknownNameError` for an unknown name.
+    `gradkit.functions`. A trailing prime (``"sin'"``) names the derivative:
+    the spec's analytic one when it has it, else autodiff applied elementwise.
+    Raises `UnknownNameError` for an unknown name.
     """
-    from ._probes import PROBES
+    from ._probes import derivative, lookup
 
-    probe = PROBES.get(name)
-    if probe is not None:
-        return probe
-    from .._registry import functions
-
-    return functions.get(name).fn
+    if name.endswith("'"):
+        return derivative(name[:-1])
+    return lookup(name)
 
 
 Static = FunctionRef | float | int | bool | str
