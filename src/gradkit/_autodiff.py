@@ -1,0 +1,282 @@
+"""Functional automatic differentiation (D2L §2.5) with errors a PyTorch user understands.
+
+Each function here is a thin layer over the JAX transformation of the same
+name: the checks run in Python while JAX traces, so the traced program (and so
+the compiled XLA) is exactly what raw JAX gives. What the layer adds is
+translation: a non-scalar output, an integer input or Python ``if``/``while``
+on a traced value becomes a `gradkit` error that says what to write instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Literal
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ._errors import (
+    InvalidInputError,
+    NotDifferentiableError,
+    TracedControlFlowError,
+)
+from ._gradcheck import GradCheckReport as GradCheckReport
+from ._gradcheck import check_grad as check_grad
+
+__all__ = [
+    "GradCheckReport",
+    "backward",
+    "check_grad",
+    "derivative",
+    "detach",
+    "grad",
+    "hessian",
+    "hvp",
+    "jacobian",
+    "value_and_grad",
+]
+
+Argnums = int | Sequence[int]
+
+
+def _name(f: Callable[..., Any]) -> str:
+    return getattr(f, "__name__", None) or type(f).__name__
+
+
+def _argnum_tuple(argnums: Argnums) -> tuple[int, ...]:
+    return (argnums,) if isinstance(argnums, int) else tuple(argnums)
+
+
+def _check_float_inputs(fname: str, what: str, args: Sequence[Any], argnums: Argnums) -> None:
+    """Refuse integer/bool inputs to differentiate with respect to, before JAX does."""
+    for i in _argnum_tuple(argnums):
+        if i >= len(args):
+            raise InvalidInputError(
+                f"{what} differentiates {fname} with respect to argument {i}, but only "
+                f"{len(args)} argument(s) were given; pass it, or change argnums"
+            )
+        for leaf in jax.tree.leaves(args[i]):
+            dtype = jnp.result_type(leaf)
+            if not jnp.issubdtype(dtype, jnp.inexact):
+                shown = leaf if np.size(leaf) <= 8 else f"array of shape {np.shape(leaf)}"
+                raise NotDifferentiableError(
+                    f"{what} differentiates with respect to floating-point values, but argument "
+                    f"{i} of {fname} has dtype {dtype} ({shown!r}): use floats, e.g. "
+                    "jnp.arange(4.0) instead of jnp.arange(4), or x.astype(jnp.float32)"
+                )
+
+
+@contextlib.contextmanager
+def _translate(fname: str, what: str) -> Iterator[None]:
+    """Turn JAX's tracing errors inside `what` into gradkit errors that say what to do."""
+    try:
+        yield
+    except jax.errors.ConcretizationTypeError as err:
+        raise TracedControlFlowError(
+            f"{fname} used a traced value where Python needs a concrete one (an `if`, "
+            f"`while`, `bool()`, `float()` or `int()` on an array) while {what} traced it "
+            "under jit/vmap. Write loops with gk.while_loop(cond, body, init, max_steps=...) "
+            "and branches with jax.lax.cond(pred, true_fn, false_fn, x) or jnp.where; "
+            "outside jit, gk.grad also runs plain Python control flow."
+        ) from err
+    except TypeError as err:
+        msg = str(err)
+        if "only defined for scalar-output functions" in msg:
+            shape = msg.split("Output had shape:")[-1].split(".")[0].strip() or "non-scalar"
+            raise NotDifferentiableError(
+                f"{what} needs {fname} to return a scalar, but it returned shape {shape} "
+                "(PyTorch's y.backward() needs a scalar too). Use gk.backward(f, x), which is "
+                "y.backward(torch.ones_like(y)), reduce with .sum() as in "
+                "gk.grad(lambda x: f(x).sum()), or use gk.jacobian(f) for every partial "
+                "derivative."
+            ) from err
+        if "requires real-valued outputs" in msg:
+            raise NotDifferentiableError(
+                f"{what} needs {fname} to return floating-point values; {msg.split(',')[1]}. "
+                "Return floats (e.g. x.astype(jnp.float32)), or use gk.backward for "
+                "complex outputs."
+            ) from err
+        raise
+
+
+def _wrap(
+    transformed: Callable[..., Any], f: Callable[..., Any], what: str, argnums: Argnums
+) -> Callable[..., Any]:
+    fname = _name(f)
+
+    @functools.wraps(f)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        _check_float_inputs(fname, what, args, argnums)
+        with _translate(fname, what):
+            return transformed(*args, **kwargs)
+
+    return wrapped
+
+
+def grad(
+    f: Callable[..., Any], argnums: Argnums = 0, *, has_aux: bool = False
+) -> Callable[..., Any]:
+    """Return the function that computes the gradient of the scalar function `f`.
+
+    ``gk.grad(f)(x)`` is PyTorch's ``y = f(x); y.backward(); x.grad``, without
+    the buffer: the gradient is returned, nothing accumulates, and calling it
+    twice gives the same answer. Same semantics as `jax.grad` (differentiates
+    with respect to argument `argnums`, which may be any pytree of floats).
+
+    Raises (while tracing):
+        NotDifferentiableError: `f` returns a non-scalar (use `backward` or
+            ``.sum()``), or an input to differentiate is an integer (use floats).
+        TracedControlFlowError: `f` uses Python ``if``/``while`` on a traced value
+            (under `jit`/`vmap`); use `gradkit.while_loop` or `jax.lax.cond`.
+
+    >>> import jax.numpy as jnp
+    >>> gk_grad = grad(lambda x: 2 * jnp.dot(x, x))
+    >>> gk_grad(jnp.arange(4.0)).tolist()
+    [0.0, 4.0, 8.0, 12.0]
+    """
+    return _wrap(jax.grad(f, argnums, has_aux=has_aux), f, "gk.grad", argnums)
+
+
+def value_and_grad(
+    f: Callable[..., Any], argnums: Argnums = 0, *, has_aux: bool = False
+) -> Callable[..., Any]:
+    """Return the function that computes ``(f(x), ∇f(x))`` in one pass.
+
+    Same semantics and errors as `grad`; the value comes for free with the
+    reverse pass (``y = f(x); y.backward()`` keeps ``y`` too).
+    """
+    return _wrap(jax.value_and_grad(f, argnums, has_aux=has_aux), f, "gk.value_and_grad", argnums)
+
+
+def derivative(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Return f′ for a scalar function f: R → R, applied elementwise to arrays.
+
+    ``gk.derivative(jnp.sin)(xs)`` is cos(xs) for an array `xs` of any shape:
+    the scalar derivative is mapped over the elements (`jnp.vectorize` of
+    `grad`), so `f` is only ever called on scalars and need not be vectorised.
+    This is the tool for plotting f and f′ (D2L §2.5 exercise 4).
+
+    Raises:
+        NotDifferentiableError: ``f(scalar)`` is not a scalar (use `jacobian`),
+            or the input is an integer array.
+    """
+    scalar = grad(f)
+    fname = _name(f)
+
+    @functools.wraps(f)
+    def df(x: Any) -> Any:
+        _check_float_inputs(fname, "gk.derivative", (x,), 0)
+        if jnp.ndim(x) == 0:
+            return scalar(x)
+        with _translate(fname, "gk.derivative"):
+            return jnp.vectorize(scalar)(x)
+
+    return df
+
+
+def backward(f: Callable[[Any], Any], x: Any, cotangent: Any = None) -> Any:
+    """Return the vector–Jacobian product ``cotangentᵀ·∂f/∂x``: PyTorch's ``y.backward(gradient)``.
+
+    ``gk.backward(f, x, v)`` is what ``y = f(x); y.backward(v); x.grad`` leaves in
+    ``x.grad``: Σᵢ vᵢ ∂yᵢ/∂x. With ``cotangent=None`` it uses ones, which is
+    ``y.sum().backward()``, so ``gk.backward(lambda x: x.sum(), x)`` is ones.
+
+    Args:
+        f: a function of one array (or pytree) argument.
+        x: the point, floating point.
+        cotangent: same shape and dtype as ``f(x)``; default ones.
+
+    Raises:
+        NotDifferentiableError: integer `x`.
+        InvalidInputError: the cotangent's shape does not match ``f(x)``.
+        TracedControlFlowError: Python control flow on traced values under jit/vmap.
+    """
+    fname = _name(f)
+    _check_float_inputs(fname, "gk.backward", (x,), 0)
+    with _translate(fname, "gk.backward"):
+        y, vjp = jax.vjp(f, x)
+        if cotangent is None:
+            cotangent = jax.tree.map(jnp.ones_like, y)
+        else:
+            cotangent = jax.tree.map(
+                lambda c, yy: jnp.asarray(c, dtype=jnp.result_type(yy)), cotangent, y
+            )
+            got = jax.tree.map(jnp.shape, cotangent)
+            want = jax.tree.map(jnp.shape, y)
+            if got != want:
+                raise InvalidInputError(
+                    f"gk.backward: the cotangent has shape {got}, but {fname}(x) has shape "
+                    f"{want}; pass one weight per output (like y.backward(gradient) in PyTorch)"
+                )
+        (dx,) = vjp(cotangent)
+    return dx
+
+
+def jacobian(
+    f: Callable[..., Any],
+    argnums: Argnums = 0,
+    *,
+    mode: Literal["auto", "fwd", "rev"] = "auto",
+    has_aux: bool = False,
+) -> Callable[..., Any]:
+    """Return the function that computes the Jacobian ∂f/∂x, shape ``f(x).shape + x.shape``.
+
+    ``mode="rev"`` builds it one output at a time (`jax.jacrev`), ``"fwd"`` one input
+    at a time (`jax.jacfwd`); ``"auto"`` picks forward mode when the inputs are
+    fewer than the outputs (decided per call from the shapes, at trace time).
+    """
+    if mode not in ("auto", "fwd", "rev"):
+        raise InvalidInputError(f"unknown mode {mode!r}; known modes: auto, fwd, rev")
+    fwd = jax.jacfwd(f, argnums, has_aux=has_aux)
+    rev = jax.jacrev(f, argnums, has_aux=has_aux)
+    fname = _name(f)
+
+    @functools.wraps(f)
+    def jac(*args: Any, **kwargs: Any) -> Any:
+        _check_float_inputs(fname, "gk.jacobian", args, argnums)
+        with _translate(fname, "gk.jacobian"):
+            chosen = mode
+            if chosen == "auto":
+                out = jax.eval_shape(functools.partial(f, **kwargs), *args)
+                if has_aux:
+                    out = out[0]
+                n_in = sum(
+                    np.size(a) for i in _argnum_tuple(argnums) for a in jax.tree.leaves(args[i])
+                )
+                n_out = sum(int(np.prod(o.shape)) for o in jax.tree.leaves(out))
+                chosen = "fwd" if n_in < n_out else "rev"
+            return (fwd if chosen == "fwd" else rev)(*args, **kwargs)
+
+    return jac
+
+
+def hessian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
+    """Return the function that computes the Hessian ∇²f of a scalar function.
+
+    Forward over reverse (`jax.jacfwd` of `jax.grad`), the cheapest order for Hessians.
+    """
+    return _wrap(jax.jacfwd(jax.grad(f, argnums), argnums), f, "gk.hessian", argnums)
+
+
+def hvp(f: Callable[[Any], Any], x: Any, v: Any) -> Any:
+    """Return the Hessian–vector product ∇²f(x)·v without forming the Hessian.
+
+    Forward-over-reverse: the JVP of ∇f at `x` along `v`, about the cost of two
+    gradients, where ``hessian(f)(x) @ v`` costs n gradients and n² memory.
+    """
+    fname = _name(f)
+    _check_float_inputs(fname, "gk.hvp", (x, v), (0, 1))
+    with _translate(fname, "gk.hvp"):
+        return jax.jvp(jax.grad(f), (x,), (v,))[1]
+
+
+def detach(x: Any) -> Any:
+    """Return `x` cut from differentiation (PyTorch's ``.detach()``): ``jax.lax.stop_gradient``.
+
+    The value is unchanged; every derivative through it is zero, in every mode
+    and at every order.
+    """
+    return jax.lax.stop_gradient(x)
