@@ -1,0 +1,254 @@
+"""The calculus commands, run with click's CliRunner: exact output, exact errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from gradkit import _plugins
+from gradkit._cli import COMMANDS, cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str) -> Result:
+    _plugins.reset()
+    try:
+        return CliRunner().invoke(cli, list(args), prog_name="gradkit")
+    finally:
+        _plugins.reset()
+
+
+def lines(result: Result) -> list[str]:
+    return [line.rstrip() for line in result.output.splitlines()]
+
+
+SEED = [
+    "h=0.10000, numerical limit=2.30000",
+    "h=0.01000, numerical limit=2.03000",
+    "h=0.00100, numerical limit=2.00300",
+    "h=0.00010, numerical limit=2.00030",
+    "h=0.00001, numerical limit=2.00003",
+]
+
+
+def test_limit_prints_the_seeds_five_lines() -> None:
+    result = run("limit", "3*x**2 - 4*x", "--at", "1")
+    assert result.exit_code == 0, result.output
+    assert lines(result) == SEED
+
+
+def test_limit_with_exact_adds_the_error_against_autodiff() -> None:
+    result = run("limit", "3*x**2 - 4*x", "--at", "1", "--exact", "--steps", "3")
+    assert result.exit_code == 0, result.output
+    assert lines(result) == [
+        "h=0.10000, numerical limit=2.30000, error=3.00000e-01",
+        "h=0.01000, numerical limit=2.03000, error=3.00000e-02",
+        "h=0.00100, numerical limit=2.00300, error=3.00000e-03",
+        "f'(1) = 2 (autodiff)",
+    ]
+
+
+def test_limit_takes_steps_and_registered_names() -> None:
+    result = run("limit", "quadratic", "--at", "1", "--h", "0.1", "--h", "0.001")
+    assert lines(result) == [SEED[0], SEED[2]]
+
+
+def test_limit_json() -> None:
+    result = run("limit", "x**3 - 1/x", "--at", "1", "--exact", "--json", "--steps", "2")
+    data = json.loads(result.output)
+    assert data["expression"] == "x**3 - 1/x" and data["x"] == 1.0 and data["exact"] == 4.0
+    assert [row["h"] for row in data["rows"]] == [0.1, 0.01]
+    assert data["rows"][0]["limit"] == pytest.approx(4.2190909090909)
+    assert data["rows"][1]["error"] == pytest.approx(0.0201990099)
+
+
+def test_limit_refuses_h_and_steps_together() -> None:
+    result = run("limit", "x", "--at", "1", "--h", "0.1", "--steps", "2")
+    assert result.exit_code == 2
+    assert "Error: give either --h (repeatable) or --steps, not both" in result.output
+
+
+def test_diff_scalar() -> None:
+    result = run("diff", "3*x**2 - 4*x", "--at", "1")
+    assert result.exit_code == 0, result.output
+    assert lines(result) == [
+        "x     = 1",
+        "f(x)  = -1",
+        "f'(x) = 2  (autodiff)",
+        "check = 2  (central differences)",
+        "max |difference| = 3.7e-11",
+    ]
+
+
+def test_diff_gradient_of_exercise_7() -> None:
+    result = run("diff", "3*x[0]**2 + 5*exp(x[1])", "--at", "1,0")
+    assert lines(result) == [
+        "x        = [1, 0]",
+        "f(x)     = 8",
+        "gradient = [6, 5]  (autodiff)",
+        "check    = [6, 5]  (central differences)",
+        "max |difference| = 4.4e-11",
+    ]
+
+
+def test_diff_hessian_and_second_derivative() -> None:
+    result = run("diff", "3*x[0]**2 + 5*exp(x[1])", "--at", "[1, 0]", "--order", "2")
+    assert lines(result)[2] == "hessian = [[6, 0], [0, 5]]  (autodiff)"
+    result = run("diff", "x**3 - 1/x", "--at", "1", "--order", "2")
+    assert lines(result)[2] == "f''(x) = 4  (autodiff)"
+
+
+def test_diff_jacobian_of_an_elementwise_function() -> None:
+    result = run("diff", "sin(x)", "--at", "0,0")
+    assert lines(result)[1:4] == [
+        "f(x)     = [0, 0]",
+        "jacobian = [[1, 0], [0, 1]]  (autodiff)",
+        "check    = [[1, 0], [0, 1]]  (central differences)",
+    ]
+
+
+def test_diff_with_a_finite_difference_method_checks_against_autodiff() -> None:
+    result = run("diff", "3*x**2 - 4*x", "--at", "1", "--method", "complex")
+    assert lines(result)[2:] == [
+        "f'(x) = 2  (complex step)",
+        "check = 2  (autodiff)",
+        "max |difference| = 0.0e+00",
+    ]
+    result = run("diff", "x[0]*x[1]", "--at", "[2, 3]", "--method", "richardson")
+    assert lines(result)[2:4] == [
+        "gradient = [3, 2]  (Richardson extrapolation)",
+        "check    = [3, 2]  (autodiff)",
+    ]
+
+
+def test_diff_json() -> None:
+    data = json.loads(run("diff", "2*sum(x*x)", "--at", "0,1,2,3", "--json").output)
+    assert data["name"] == "gradient" and data["derivative"] == [0.0, 4.0, 8.0, 12.0]
+    assert data["method"] == "autodiff" and data["check_method"] == "central"
+    assert data["max_abs_difference"] < 1e-8
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
+    [
+        (["diff", "log(x)", "--at", "-1"], 1,
+         "Error: the value of 'log(x)' is not finite at x=-1 (nan): choose a point inside the "
+         "function's domain where it is differentiable"),
+        (["diff", "sqrt(x)", "--at", "0"], 1,
+         "Error: the derivative of 'sqrt(x)' is not finite at x=0"),
+        (["diff", "x.real", "--at", "1"], 1, "Error: attribute access ('.real') is not allowed"),
+        (["diff", "x", "--at", "nope"], 2,
+         "Error: Invalid value for '--at': cannot read 'nope' as numbers: give a number, "
+         "comma-separated numbers (3,-4,0) or a JSON nested list ([[1,2],[3,4]])"),
+        (["diff", "x", "--at", "[1, true]"], 2, "cannot read '[1, true]' as numbers"),
+        (["diff", "x", "--at", "[]"], 2, "Error: Invalid value for '--at': '[]' holds no numbers"),
+        (["diff", "x", "--at", "1", "--order", "9"], 2, "9 is not in the range 1<=x<=4"),
+        (["diff", "abs(x)", "--at", "0", "--method", "complex"], 1,
+         "Error: method='complex' needs f built from analytic (holomorphic) operations"),
+        (["diff", "x", "--at", "1", "--device", "gpu"], 1,
+         "Error: JAX has no 'gpu' backend in this process (present: cpu). To use it: "
+         "pip install 'jax[cuda12]'"),
+        (["limit", "x[0]", "--at", "1"], 1,
+         "Error: expression 'x[0]' indexes x up to x[0], so x must be a vector"),
+        (["norm", "3,-4", "--axis", "a"], 2,
+         "Error: Invalid value for --axis: 'a' is not an axis: give an integer (0) or two (0,1)"),
+        (["norm", "3,-4,0", "--ord", "l7"], 1, "Error: unknown norm 'l7'; known norms: "),
+    ],
+)  # fmt: skip
+def test_errors_are_one_clear_line(args: list[str], status: int, message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == status, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["3,-4,0"], "5"),
+        (["3,-4,0", "--ord", "1"], "7"),
+        (["3,-4,0", "--ord", "inf"], "4"),
+        (["--", "-3,4"], "5"),
+        (["[[1,2,3],[4,5,6]]", "--axis", "0"], "[4.123105626, 5.385164807, 6.708203932]"),
+        (["[[1,2,3],[4,5,6]]", "--axis", "1"], "[3.741657387, 8.774964387]"),
+        (["[[1,2,3],[4,5,6]]", "--ord", "fro"], "9.539392014"),
+        (["[[1,2,3],[4,5,6]]", "--axis", "1", "--keepdims"], "[[3.741657387], [8.774964387]]"),
+    ],
+)
+def test_norm_reproduces_the_seed(args: list[str], expected: str) -> None:
+    result = run("norm", *args)
+    assert result.exit_code == 0, result.output
+    assert lines(result) == [expected]
+
+
+def test_norm_json() -> None:
+    data = json.loads(run("norm", "[[1,2,3],[4,5,6]]", "--axis", "0,1", "--json").output)
+    assert data == {
+        "values": [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]],
+        "ord": None,
+        "axis": [0, 1],
+        "norm": pytest.approx(9.539392014169456),
+    }
+
+
+def test_devices_lists_every_backend() -> None:
+    result = run("devices")
+    assert result.exit_code == 0, result.output
+    assert lines(result) == [
+        "backend   status    devices",
+        "───────────────────────────",
+        "cpu       default   0: cpu",
+        "gpu       absent    -",
+        "tpu       absent    -",
+    ]
+
+
+def test_devices_json() -> None:
+    data = json.loads(run("devices", "--json").output)
+    assert data == [
+        {"backend": "cpu", "available": True, "default": True, "devices": ["0: cpu"]},
+        {"backend": "gpu", "available": False, "default": False, "devices": []},
+        {"backend": "tpu", "available": False, "default": False, "devices": []},
+    ]
+
+
+def test_device_cpu_is_accepted() -> None:
+    assert run("diff", "x**2", "--at", "3", "--device", "cpu").exit_code == 0
+
+
+MINE = ["limit", "diff", "plot", "graph", "norm", "devices"]
+
+
+@pytest.mark.parametrize("name", MINE)
+def test_help_is_complete(name: str) -> None:
+    result = run(name, "--help")
+    assert result.exit_code == 0
+    assert result.output.startswith(f"Usage: gradkit {name} [OPTIONS]")
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None and command.help
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert param.help, f"gradkit {name} {param.opts[0]} has no help text"
+            assert param.opts[-1] in result.output
+
+
+@pytest.mark.parametrize("name", ["limit", "diff", "norm"])
+def test_computing_commands_take_device_and_json(name: str) -> None:
+    output = run(name, "--help").output
+    assert "--device [cpu|gpu|tpu]" in output and "--json" in output
+
+
+def test_every_command_is_documented_in_docs_cli_md() -> None:
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^## gradkit ([\w-]+)\s*$", text, flags=re.MULTILINE))
+    missing = sorted(set(COMMANDS) - documented)
+    assert not missing, (
+        f"docs/cli.md has no '## gradkit <command>' section for: {', '.join(missing)}. "
+        "Every command in gradkit._cli.COMMANDS needs one, with a ```console example."
+    )
