@@ -166,11 +166,11 @@ def _evaluate(f: Callable[[Any], Any], xs: Any) -> tuple[Any, Any, Any]:
                 f"xs must be a non-empty 1-D sequence of x values, got shape {tuple(x.shape)}"
             )
         y = jax.vmap(f)(x)
-        dy = jax.vmap(jax.grad(f))(x)
         if y.shape != x.shape:
             raise InvalidInputError(
                 f"f must map a scalar to a scalar; f(x) has shape {tuple(y.shape[1:])}"
             )
+        dy = jax.vmap(jax.grad(f))(x)
         return np.asarray(x), np.asarray(y), np.asarray(dy)
 
 
