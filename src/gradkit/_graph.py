@@ -25,7 +25,11 @@ INSTALL_GRAPHVIZ = (
 )
 _COLOURS = {"input": "#dbeafe", "output": "#dcfce7", "forward": "#f1f5f9", "backward": "#fee2e2"}
 # params that say how, not what: left out of node labels
-_NOISE = {"name", "out_sharding", "sharding", "accuracy", "weak_type", "symbolic_zeros"}
+_NOISE = {
+    "name", "out_sharding", "sharding", "accuracy", "weak_type", "symbolic_zeros",
+    "donated_invars", "keep_unused", "num_consts", "inline", "ctx_mesh", "in_shardings",
+    "out_shardings", "in_layouts", "out_layouts", "compiler_options_kvs",
+}  # fmt: skip
 
 
 @dataclasses.dataclass(frozen=True)
@@ -143,6 +147,10 @@ def _params(eqn: Any) -> str:
         if simple and len(repr(value)) <= 24:
             shown.append(f"{key}={value}")
     name = eqn.params.get("name")
+    if name is None:  # custom_jvp_call and friends name the function they wrap
+        inner = eqn.params.get("call_jaxpr") or eqn.params.get("fun_jaxpr")
+        inner = getattr(inner, "jaxpr", inner)
+        name = getattr(getattr(inner, "debug_info", None), "func_name", None)
     head = f"{eqn.primitive.name}: {name}" if isinstance(name, str) else eqn.primitive.name
     return " ".join([head, *shown[:2]])
 
