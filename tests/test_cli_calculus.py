@@ -238,10 +238,11 @@ def test_help_is_complete(name: str) -> None:
             assert param.opts[-1] in result.output
 
 
-@pytest.mark.parametrize("name", ["limit", "diff", "norm"])
-def test_computing_commands_take_device_and_json(name: str) -> None:
+@pytest.mark.parametrize("name", ["limit", "diff", "norm", "plot"])
+def test_computing_commands_take_a_device(name: str) -> None:
     output = run(name, "--help").output
-    assert "--device [cpu|gpu|tpu]" in output and "--json" in output
+    assert "--device [cpu|gpu|tpu]" in output
+    assert ("--json" in output) == (name != "plot")
 
 
 def test_every_command_is_documented_in_docs_cli_md() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from ._cli_calculus import VALUES, VALUES_HELP, function_arg
+from ._cli_calculus import VALUES, VALUES_HELP, device_option, function_arg
 
 _PLOT_SUFFIXES = (".svg", ".png", ".pdf")
 
@@ -39,9 +39,10 @@ _PLOT_SUFFIXES = (".svg", ".png", ".pdf")
     show_default=True,
     help="The file to write: .svg, .png or .pdf.",
 )
+@device_option
 def plot(
     expr: str, derivative: bool, tangent_at: float | None, xrange: tuple[float, float] | None,
-    points: int, output: str,
+    points: int, output: str, device: str | None,
 ) -> None:  # fmt: skip
     """Plot a function of x in the style of D2L, with its derivative or a tangent line.
 
@@ -50,6 +51,7 @@ def plot(
     """
     import numpy as np
 
+    from ._devices import use_device
     from .plot import plot_function
 
     path = Path(output)
@@ -64,14 +66,15 @@ def plot(
         raise click.BadParameter(
             f"the range must have A < B, got {lo:g} {hi:g}", param_hint="--range"
         )
-    figure = plot_function(
-        function_arg(expr),
-        np.linspace(lo, hi, points),
-        derivative=derivative,
-        tangent_at=tangent_at,
-        title=f"f(x) = {expr}",
-        figsize=(5.0, 3.5),
-    )
+    with use_device(device):
+        figure = plot_function(
+            function_arg(expr),
+            np.linspace(lo, hi, points),
+            derivative=derivative,
+            tangent_at=tangent_at,
+            title=f"f(x) = {expr}",
+            figsize=(5.0, 3.5),
+        )
     figure.savefig(path, dpi=150)
     click.echo(f"wrote {output}")
 
