@@ -21,13 +21,14 @@ def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _print_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+def _print_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], wrap: str) -> None:
+    """Print a borderless table; only the column `wrap` wraps, the others keep one line."""
     from rich.console import Console
     from rich.table import Table, box
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for header in headers:
-        table.add_column(header, overflow="fold")
+        table.add_column(header, overflow="fold", no_wrap=header != wrap)
     for row in rows:
         table.add_row(*row)
     Console(highlight=False, soft_wrap=False).print(table)
@@ -80,7 +81,7 @@ def functions(as_json: bool) -> None:
         )
         return
     rows = [(s.name, s.description, _short_provider(s.provider)) for s in specs]
-    _print_table(("name", "description", "provider"), rows)
+    _print_table(("name", "description", "provider"), rows, wrap="description")
 
 
 @click.command("norms")
@@ -108,7 +109,7 @@ def norms(as_json: bool) -> None:
         (s.name, s.kind, "yes" if s.is_norm else "no", s.description, _short_provider(s.provider))
         for s in specs
     ]
-    _print_table(("name", "kind", "norm", "description", "provider"), rows)
+    _print_table(("name", "kind", "norm", "description", "provider"), rows, wrap="description")
 
 
 def _indented(text: str) -> str:
@@ -155,7 +156,7 @@ def check_plugin(ctx: click.Context, name: str, examples: int | None, as_json: b
         _echo_json({"plugin": name, "ok": report.ok, "results": [vars(r) for r in report.results]})
     else:
         rows = [(r.kind, r.name, r.check, r.outcome.upper(), r.detail) for r in report.results]
-        _print_table(("kind", "name", "check", "result", "detail"), rows)
+        _print_table(("kind", "name", "check", "result", "detail"), rows, wrap="detail")
         click.echo(report.summary())
     if not report.ok:
         ctx.exit(1)

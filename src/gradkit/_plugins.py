@@ -19,7 +19,6 @@ import importlib
 import importlib.metadata
 import os
 import re
-import sys
 import threading
 import warnings
 from collections.abc import Callable
@@ -162,8 +161,8 @@ def configure(*, plugins_dirs: tuple[str, ...] = (), plugin_args: tuple[str, ...
     Plugins already loaded with other settings are forgotten, so the next read
     of a registry loads them again with these.
     """
-    if not getattr(warnings.showwarning, "_gradkit", False):
-        warnings.showwarning = _show_warning(warnings.showwarning)
+    if not getattr(warnings.formatwarning, "_gradkit", False):
+        warnings.formatwarning = _format_warning(warnings.formatwarning)
     with _lock:
         _options["plugins_dirs"] = tuple(plugins_dirs)
         _options["plugin_args"] = tuple(plugin_args)
@@ -171,16 +170,14 @@ def configure(*, plugins_dirs: tuple[str, ...] = (), plugin_args: tuple[str, ...
             reset(keep_options=True)
 
 
-def _show_warning(fallback: Callable[..., None]) -> Callable[..., None]:
-    def show(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+def _format_warning(fallback: Callable[..., str]) -> Callable[..., str]:
+    def format_warning(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> str:
         if issubclass(category, PluginWarning):
-            file = kwargs.get("file") or (args[2] if len(args) > 2 else None) or sys.stderr
-            file.write(f"Warning: {message}\n")
-        else:
-            fallback(message, category, *args, **kwargs)
+            return f"Warning: {message}\n"
+        return fallback(message, category, *args, **kwargs)
 
-    show._gradkit = True  # type: ignore[attr-defined]
-    return show
+    format_warning._gradkit = True  # type: ignore[attr-defined]
+    return format_warning
 
 
 def reset(*, keep_options: bool = False) -> None:

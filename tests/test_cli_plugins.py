@@ -1,0 +1,288 @@
+"""The plugin commands: plugins, functions, norms, check-plugin, new-plugin; start-up."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import gradkit as gk
+from gradkit import _plugin_sources, _plugins
+from gradkit._cli import cli
+
+FIXTURES = Path(__file__).parent / "plugin_fixtures"
+GOOD = FIXTURES / "good"
+BROKEN = FIXTURES / "broken_import"
+ENV = (
+    "GRADKIT_LOAD_PLUGINS",
+    "GRADKIT_PLUGINS_DIR",
+    "GRADKIT_STRICT_PLUGINS",
+    "GRADKIT_DISABLE_PLUGINS",
+)
+BROKEN_REASON = (
+    "failed to import: ModuleNotFoundError: No module named 'gradkit_fixture_no_such_module'"
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_plugins(monkeypatch: pytest.MonkeyPatch):
+    for name in ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("NO_COLOR", "1")
+    _plugins.reset()
+    yield
+    _plugins.reset()
+
+
+@pytest.fixture
+def no_builtins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Leave out the built-ins and every entry point but extra_norms: outputs stay exact."""
+    monkeypatch.setattr(_plugins, "BUILTIN_PLUGINS", ())
+    kept = [ep for ep in _plugin_sources.entry_points() if ep.name == "extra_norms"]
+    monkeypatch.setattr(_plugins, "entry_points", lambda: kept)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """Run gradkit in-process; stdout loses the trailing spaces rich pads table rows with."""
+    result = CliRunner().invoke(cli, list(args), prog_name="gradkit", catch_exceptions=False)
+    stdout = "".join(line.rstrip() + "\n" for line in result.stdout.splitlines())
+    return result.exit_code, stdout, result.stderr
+
+
+def gradkit_process(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k not in ENV} | env
+    code = "import sys; from gradkit._cli import main; main(sys.argv[1:])"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=environ
+    )
+
+
+# --- start-up -----------------------------------------------------------------------------
+
+
+def test_help_does_not_import_jax_or_load_plugins():
+    code = (
+        "import sys\n"
+        "from gradkit._cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in ('jax', 'jaxlib', 'gradkit._plugins') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[-1] == "[]"
+    for command in ("plugins", "functions", "norms", "check-plugin", "new-plugin"):
+        assert f"  {command} " in out.stdout
+
+
+# --- gradkit plugins ----------------------------------------------------------------------
+
+
+def test_plugins_lists_source_status_and_what_each_registered(no_builtins: None):
+    with pytest.warns(gk.PluginWarning, match="plugin 'broken'"):
+        code, out, err = run("--plugins-dir", str(GOOD), "--plugins-dir", str(BROKEN), "plugins")
+    assert code == 0 and err == ""
+    assert out.splitlines() == [
+        "extra_norms  0.1.0  entry point gradkit-extra-norms  loaded",
+        "    functions: log-cosh, swish",
+        "    norms: huber, schatten-1, schatten-3, l21",
+        f"cube  -  file {GOOD / 'cube.py'}  loaded",
+        "    functions: fixture-cube",
+        "    norms: fixture-l1",
+        f"broken  -  file {BROKEN / 'broken.py'}  failed",
+        "    failed to import: ModuleNotFoundError: No module named",
+        "      'gradkit_fixture_no_such_module'",
+    ]
+
+
+def test_plugins_shows_blocked_plugins_and_why(no_builtins: None):
+    code, out, _ = run("-p", "no:extra_norms", "plugins")
+    assert (code, out) == (
+        0,
+        "extra_norms  0.1.0  entry point gradkit-extra-norms  blocked\n"
+        "    blocked by -p no:extra_norms\n",
+    )
+
+
+def test_plugins_json(no_builtins: None, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("GRADKIT_PLUGINS_DIR", str(BROKEN))
+    with pytest.warns(gk.PluginWarning):
+        code, out, _ = run("plugins", "--json")
+    data = json.loads(out)
+    assert [(p["name"], p["source"], p["status"]) for p in data] == [
+        ("extra_norms", "entry point", "loaded"),
+        ("broken", "file", "failed"),
+    ]
+    assert data[1] == {
+        "name": "broken",
+        "source": "file",
+        "location": str(BROKEN / "broken.py"),
+        "package": None,
+        "version": None,
+        "status": "failed",
+        "reason": BROKEN_REASON,
+        "hooks": [],
+        "registered": {},
+    }
+
+
+def test_strict_mode_turns_a_failed_plugin_into_exit_status_1(no_builtins: None, monkeypatch):
+    monkeypatch.setenv("GRADKIT_STRICT_PLUGINS", "1")
+    code, out, err = run("--plugins-dir", str(BROKEN), "norms")
+    assert (code, out) == (1, "")
+    assert err.startswith(f"Error: plugin 'broken' (file {BROKEN / 'broken.py'}) {BROKEN_REASON}.")
+    assert "GRADKIT_STRICT_PLUGINS=1 makes plugin failures fatal" in err
+
+
+def test_a_real_process_warns_once_on_stderr_and_keeps_working():
+    done = gradkit_process("--plugins-dir", str(BROKEN), "-p", "no:extra_norms", "norms", "--json")
+    assert done.returncode == 0
+    assert done.stderr == (
+        f"Warning: plugin 'broken' (file {BROKEN / 'broken.py'}) {BROKEN_REASON}. It was "
+        f"skipped; fix or remove {BROKEN / 'broken.py'}, or disable it with "
+        "`gradkit -p no:broken`\n"
+    )
+    assert "l2" in [n["name"] for n in json.loads(done.stdout)]
+    strict = gradkit_process("--plugins-dir", str(BROKEN), "plugins", GRADKIT_STRICT_PLUGINS="1")
+    assert strict.returncode == 1 and strict.stderr.startswith("Error: plugin 'broken' ")
+
+
+# --- gradkit functions / norms ------------------------------------------------------------
+
+
+def test_functions_and_norms_list_the_registries(no_builtins: None):
+    code, out, _ = run("-p", "no:extra_norms", "--plugins-dir", str(GOOD), "functions")
+    assert code == 0
+    assert out.splitlines() == [
+        "name           description   provider",
+        "─" * 37,
+        "fixture-cube   x³            cube.py",
+    ]
+    code, out, _ = run("-p", "no:extra_norms", "--plugins-dir", str(GOOD), "norms")
+    assert out.splitlines() == [
+        "name         kind     norm   description   provider",
+        "─" * 51,
+        "fixture-l1   vector   yes    Σ|vᵢ|         cube.py",
+    ]
+
+
+def test_functions_and_norms_json(no_builtins: None):
+    code, out, _ = run("functions", "--json")
+    assert json.loads(out) == [
+        {
+            "name": "log-cosh",
+            "description": "log(cosh x), a smooth |x|; derivative tanh x",
+            "derivative": True,
+            "provider": "gradkit-extra-norms 0.1.0 (entry point 'extra_norms')",
+        },
+        {
+            "name": "swish",
+            "description": "x·σ(x) (SiLU); derivative σ(x)(1 + x(1 − σ(x)))",
+            "derivative": True,
+            "provider": "gradkit-extra-norms 0.1.0 (entry point 'extra_norms')",
+        },
+    ]
+    code, out, _ = run("norms", "--json")
+    rows = {n["name"]: (n["kind"], n["is_norm"]) for n in json.loads(out)}
+    assert rows == {
+        "huber": ("vector", False),
+        "l21": ("matrix", True),
+        "schatten-1": ("matrix", True),
+        "schatten-3": ("matrix", True),
+    }
+
+
+# --- gradkit check-plugin -----------------------------------------------------------------
+
+
+def test_check_plugin_prints_a_pass_table(no_builtins: None):
+    code, out, _ = run("--plugins-dir", str(GOOD), "check-plugin", "cube", "--examples", "3")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0].split() == ["kind", "name", "check", "result", "detail"]
+    assert lines[2:7] == [
+        "function   fixture-cube   finite values                         PASS",
+        "function   fixture-cube   jit                                   PASS",
+        "function   fixture-cube   vmap                                  PASS",
+        "function   fixture-cube   grad                                  PASS",
+        "function   fixture-cube   derivative matches autodiff           PASS",
+    ]
+    assert "norm       fixture-l1     triangle inequality                   PASS" in lines
+    assert lines[-1] == "13 passed, 0 failed, 0 skipped"
+
+
+def test_check_plugin_exits_1_when_a_check_fails(no_builtins: None):
+    bad = FIXTURES / "bad_contract"
+    code, out, _ = run("--plugins-dir", str(bad), "check-plugin", "bad_derivative")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[-1] == "4 passed, 1 failed, 0 skipped"
+    assert lines[-4:-1] == [
+        "function   fixture-sine   derivative matches autodiff   FAIL     derivative(x) =",
+        "                                                                 0., expected 1.",
+        "                                                                 at x=0.",
+    ]
+    code, out, _ = run("--plugins-dir", str(bad), "check-plugin", "bad_derivative", "--json")
+    data = json.loads(out)
+    assert (code, data["ok"], data["results"][-1]["outcome"]) == (1, False, "fail")
+
+
+def test_check_plugin_errors(no_builtins: None):
+    code, out, err = run("check-plugin", "nope")
+    assert (code, err) == (1, "Error: unknown plugin 'nope'; known plugins: extra_norms\n")
+    code, out, err = run("-p", "no:extra_norms", "check-plugin", "extra_norms")
+    assert (code, err) == (
+        1,
+        "Error: plugin 'extra_norms' is blocked (blocked by -p no:extra_norms): nothing to check\n",
+    )
+
+
+# --- gradkit new-plugin -------------------------------------------------------------------
+
+
+def test_new_plugin_scaffolds_a_package_that_passes_its_own_tests(tmp_path: Path):
+    code, out, _ = run("new-plugin", "my-norms", "--dir", str(tmp_path))
+    root = tmp_path / "gradkit-my-norms"
+    assert code == 0
+    assert out.splitlines() == [
+        f"created {root}",
+        "  pyproject.toml",
+        "  README.md",
+        "  src/gradkit_my_norms/__init__.py",
+        "  tests/test_gradkit_my_norms.py",
+        f"next: pip install -e {root} && python -m pytest {root}",
+    ]
+    pyproject = (root / "pyproject.toml").read_text()
+    assert '[project.entry-points.gradkit]\nmy_norms = "gradkit_my_norms"' in pyproject
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "3 passed, 1 skipped" in done.stdout
+
+
+def test_new_plugin_rejects_bad_names_and_existing_folders(tmp_path: Path):
+    code, _, err = run("new-plugin", "My Norms", "--dir", str(tmp_path))
+    assert (code, err) == (
+        1,
+        "Error: invalid plugin name 'My Norms': use lower-case letters, digits and single '-' "
+        "between them, starting with a letter (e.g. 'my-norms')\n",
+    )
+    (tmp_path / "gradkit-taken").mkdir()
+    code, _, err = run("new-plugin", "taken", "--dir", str(tmp_path))
+    assert (code, err) == (
+        1,
+        f"Error: {str(tmp_path / 'gradkit-taken')!r} already exists; choose another NAME or "
+        "--dir, or remove it first\n",
+    )
