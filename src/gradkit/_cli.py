@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("gradkit.grading._cli:report", "Merge the JSON reports of grading shards."),
     "check-plugin": ("gradkit._cli_plugins:check_plugin", "Contract checks on a plugin's items."),
     "new-plugin": ("gradkit._cli_plugins:new_plugin", "Create a plugin package, tests included."),
+    "exercises": ("gradkit._cli_exercises:exercises", "List, show, hand out and verify exercises."),
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

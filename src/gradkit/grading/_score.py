@@ -201,3 +201,24 @@ def _written(spec: ExerciseSpec, answer: Response | None) -> ExerciseResult:
     return ExerciseResult(
         spec.id, spec.title, 0.0, 0.0, "manual", (check,), answer=text if submitted else None
     )
+
+
+def grade_references(
+    exercises: Sequence[ExerciseSpec], *, seed: int, references: ReferenceCache | None = None
+) -> tuple[ExerciseResult, ...]:
+    """Grade each exercise's own reference solution (trusted, in-process): all should pass.
+
+    The reference runs as a candidate through the same export path as a
+    submission, so this also proves that every reference call is exportable.
+    """
+    references = references if references is not None else ReferenceCache()
+    results = []
+    for spec in exercises:
+        candidate = InProcessCandidate(spec.reference_namespace()) if spec.reference else _Empty()
+        results.extend(grade_candidate(candidate, [spec], seed=seed, references=references))
+    return tuple(results)
+
+
+class _Empty:
+    def run(self, requests: Sequence[Request]) -> list[Response]:
+        return [Fault("missing", "no reference solution") for _ in requests]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -139,3 +139,16 @@ class ExerciseSpec:
         if self.reference is None:
             return {}
         return self.reference
+
+
+def _section_key(spec: ExerciseSpec) -> tuple:
+    head, _, tail = spec.section.partition(" ex.")
+    numbers = tuple(int(p) if p.isdigit() else 0 for p in head.strip().split("."))
+    exercise = int(tail.strip()) if tail.strip().isdigit() else 0
+    # the section's text first (2.4.1 ...), then its exercises (2.4 ex. 1, ...)
+    return (numbers[:2], 1 if tail else 0, numbers[2:], exercise, spec.id)
+
+
+def book_order(specs: Iterable[ExerciseSpec]) -> list[ExerciseSpec]:
+    """Sort exercises by section, the section's text before its end-of-section exercises."""
+    return sorted(specs, key=_section_key)

@@ -1,0 +1,196 @@
+"""``gradkit exercises``: list, show, write the student stubs, verify the references.
+
+Exercises come from plugins (the ``gradkit-exercises`` package, or an
+instructor's own through ``--plugins-dir``). JAX is imported only by the
+commands that grade.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+JSON_HELP = "Print JSON instead of a table."
+
+
+def _specs(ids: tuple[str, ...] = ()) -> list[Any]:
+    from ._registry import exercises
+    from .grading._spec import book_order
+
+    if ids:
+        return [exercises.get(i) for i in ids]
+    return book_order(exercises)
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    from rich.console import Console
+    from rich.table import Table, box
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for header in headers:
+        table.add_column(header, overflow="fold", no_wrap=header != "title")
+    for row in rows:
+        table.add_row(*row)
+    Console(highlight=False, soft_wrap=False).print(table)
+
+
+def _points(spec: Any) -> str:
+    return "manual" if spec.kind == "written" else f"{spec.points:g}"
+
+
+@click.group("exercises")
+def exercises() -> None:
+    """List, show and hand out the exercises; verify their reference solutions.
+
+    Exercises are plugins: install ``gradkit-exercises`` (the D2L §2.3–2.5
+    set), or point ``gradkit --plugins-dir DIR`` at a folder of your own.
+    """
+
+
+@exercises.command("list")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+def list_(as_json: bool) -> None:
+    """List the registered exercises in book order: id, points, title."""
+    specs = _specs()
+    if as_json:
+        _echo_json(
+            [
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "section": s.section,
+                    "kind": s.kind,
+                    "points": s.max_score,
+                    "entries": [e.name for e in s.entries],
+                    "provider": s.provider,
+                }
+                for s in specs
+            ]
+        )
+        return
+    if not specs:
+        click.echo("No exercises registered. Install some: pip install -e exercises")
+        return
+    _table(
+        ("id", "points", "title"),
+        [(s.id, _points(s), s.title) for s in specs],
+    )
+
+
+@exercises.command("show")
+@click.argument("exercise_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+def show(exercise_id: str, as_json: bool) -> None:
+    """Show one exercise: its prompt, what to define, and how it is checked."""
+    (spec,) = _specs((exercise_id,))
+    entries = [
+        {"name": e.name, "signature": e.signature, "doc": e.doc, "kind": e.kind}
+        for e in spec.entries
+    ]
+    checks = [
+        {"name": c.label, "weight": c.weight, "visibility": c.visibility} for c in spec.checks
+    ]
+    if as_json:
+        _echo_json(
+            {
+                "id": spec.id,
+                "title": spec.title,
+                "section": spec.section,
+                "kind": spec.kind,
+                "points": spec.max_score,
+                "prompt": spec.prompt,
+                "entries": entries,
+                "checks": checks,
+                "provider": spec.provider,
+            }
+        )
+        return
+    click.echo(f"{spec.id}: {spec.title} (§{spec.section}, {_points(spec)} points)")
+    click.echo("")
+    click.echo(spec.prompt.rstrip())
+    click.echo("")
+    click.echo("Define:")
+    for e in spec.entries:
+        head = f"{e.name}{e.signature}" if e.kind == "function" else f"{e.name}: {e.signature}"
+        click.echo(f"  {head}  {e.doc}")
+    if checks:
+        click.echo("Checks:")
+        for c in checks:
+            click.echo(f"  {c['name']}  (weight {c['weight']:g}, {c['visibility']})")
+
+
+@exercises.command("stubs")
+@click.argument("outdir", type=click.Path(file_okay=False))
+@click.option("--id", "ids", multiple=True, metavar="ID", help="Only these exercises (repeatable).")
+@click.option("--force", is_flag=True, help="Overwrite existing solutions files.")
+def stubs(outdir: str, ids: tuple[str, ...], force: bool) -> None:
+    """Write the student handout: OUTDIR/solutions.py and OUTDIR/solutions.ipynb.
+
+    Every entry is a stub with its signature and docstring that raises
+    NotImplementedError, under its exercise's prompt; written answers are
+    empty strings.
+    """
+    from ._errors import GradingError
+    from .grading._stubs import stub_notebook, stub_source
+
+    specs = _specs(ids)
+    out = Path(outdir)
+    targets = {out / "solutions.py": stub_source, out / "solutions.ipynb": stub_notebook}
+    existing = [str(p) for p in targets if p.exists()]
+    if existing and not force:
+        raise GradingError(
+            f"{', '.join(existing)} already exists; use --force to overwrite, or another OUTDIR"
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    for path, render in targets.items():
+        path.write_text(render(specs), encoding="utf-8")
+    click.echo(
+        f"Wrote {out / 'solutions.py'} and {out / 'solutions.ipynb'} ({len(specs)} exercises)."
+    )
+
+
+@exercises.command("verify")
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@click.option("--seed", default=0, show_default=True, help="Seed of the sampled inputs.")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+def verify(ids: tuple[str, ...], seed: int, as_json: bool) -> None:
+    """Grade the reference solutions (trusted, in-process); exit 1 unless all pass.
+
+    Each reference runs through the same export path as a submission, so this
+    also proves that it is exportable. Written exercises show as "manual".
+    """
+    from .grading._score import grade_references
+
+    results = grade_references(_specs(ids), seed=seed)
+    failed = [r for r in results if r.status not in ("passed", "manual")]
+    if as_json:
+        _echo_json(
+            [
+                {
+                    "id": r.id,
+                    "score": r.score,
+                    "max_score": r.max_score,
+                    "status": r.status,
+                    "failed": [c.name + ": " + c.message for c in r.checks if not c.passed],
+                }
+                for r in results
+            ]
+        )
+    else:
+        _table(
+            ("id", "score", "status"),
+            [(r.id, f"{r.score:g}/{r.max_score:g}", r.status) for r in results],
+        )
+        for r in failed:
+            for c in r.checks:
+                if not c.passed:
+                    click.echo(f"{r.id}: {c.name}: {c.message}", err=True)
+    if failed:
+        raise SystemExit(1)

@@ -1,0 +1,8 @@
+# exercise: autodiff.chain-rule-by-hand
+# fails: df values | df (hidden)
+# mistake: drops the derivative of 1/x
+import jax.numpy as jnp
+
+
+def df(x):
+    return 2 / x * jnp.sin(x) + jnp.log(x**2) * jnp.cos(x)

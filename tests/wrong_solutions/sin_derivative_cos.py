@@ -1,0 +1,8 @@
+# exercise: autodiff.sin-derivative
+# fails: does not use `cos`
+# mistake: exploits f′ = cos, which the exercise forbids ("cost" in this comment is fine)
+import jax.numpy as jnp
+
+
+def dsin(x):
+    return jnp.cos(x)

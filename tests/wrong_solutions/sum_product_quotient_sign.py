@@ -1,0 +1,13 @@
+# exercise: calculus.sum-product-quotient
+# fails: quotient_rule values | quotient_rule (hidden)
+# mistake: a plus in the numerator of the quotient rule
+def sum_rule(df, dg):
+    return lambda x: df(x) + dg(x)
+
+
+def product_rule(f, g, df, dg):
+    return lambda x: df(x) * g(x) + f(x) * dg(x)
+
+
+def quotient_rule(f, g, df, dg):
+    return lambda x: (df(x) * g(x) + f(x) * dg(x)) / g(x) ** 2
