@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Literal
 
@@ -94,10 +95,11 @@ def _translate(fname: str, what: str) -> Iterator[None]:
                 "derivative."
             ) from err
         if "requires real-valued outputs" in msg:
+            got = re.search(r"but got (\w+)", msg)
             raise NotDifferentiableError(
-                f"{what} needs {fname} to return floating-point values; {msg.split(',')[1]}. "
-                "Return floats (e.g. x.astype(jnp.float32)), or use gk.backward for "
-                "complex outputs."
+                f"{what} needs {fname} to return a floating-point scalar, but it returned dtype "
+                f"{got.group(1) if got else 'non-float'}: return floats (e.g. "
+                "y.astype(jnp.float32)); for complex outputs use gk.backward (a VJP)"
             ) from err
         raise
 

@@ -7,6 +7,7 @@ table is wrong in float32 (h=1e-5 gives 2.00272 instead of 2.00003).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 from collections.abc import Callable, Sequence
@@ -40,6 +41,26 @@ def _dtype(dtype: Any) -> Any:
             f"dtype must be a real floating-point type such as jnp.float64, got {dtype!r}"
         )
     return dt
+
+
+def _traced(x: Any) -> bool:
+    return isinstance(x, jax.core.Tracer)
+
+
+def _precision(x: Any, dt: Any) -> tuple[Any, contextlib.AbstractContextManager[None]]:
+    """Return the dtype to compute in and the scope to compute it under.
+
+    float64 comes from a scoped x64 context. Inside the caller's own `jax.jit`
+    with x64 off that cannot work (the caller's program is lowered after the
+    scope ends, and float64 would be truncated), so there gradkit computes in
+    the input's own float dtype, with that dtype's step.
+    """
+    if dt == np.float64 and _traced(x) and not jax.config.jax_enable_x64:
+        own = np.dtype(getattr(x, "dtype", np.float32))
+        return (own if np.issubdtype(own, np.floating) else np.dtype(np.float32)), (
+            contextlib.nullcontext()
+        )
+    return dt, float64()
 
 
 def _as_float(x: Any, dt: Any, what: str = "x") -> jax.Array:
@@ -80,8 +101,8 @@ def difference_quotient(f: Callable[[Any], Any], x: Any, h: Any, *, dtype: Any =
     >>> float(difference_quotient(lambda x: 3 * x**2 - 4 * x, 1.0, 0.1))
     2.3000000000000043
     """
-    dt = _dtype(dtype)
-    with float64():
+    dt, scope = _precision(x, _dtype(dtype))
+    with scope:
         xs = _as_float(x, dt)
         hs = _as_float(h, dt, "h")
         concrete = _concrete(hs)
@@ -195,11 +216,21 @@ def _default_step(method: str, dt: Any) -> float:
     return 0.5  # richardson: the largest step of the sequence (times the scale)
 
 
+def _map(g: Callable[[jax.Array], jax.Array], ts: jax.Array) -> jax.Array:
+    """Return ``g`` at each of `ts`: vectorised, or one by one when `g` uses Python control flow."""
+    try:
+        return jax.vmap(g)(ts)
+    except jax.errors.ConcretizationTypeError:
+        if _concrete(ts) is None:
+            raise
+        return jnp.stack([g(t) for t in ts])
+
+
 def _richardson(g: Callable[[jax.Array], jax.Array], t0: jax.Array, steps: jax.Array) -> jax.Array:
     """Extrapolate central differences at `steps` (halving) and keep the best window."""
     steps = (t0 + steps) - t0  # exactly representable steps
-    plus = jax.vmap(g)(t0 + steps)
-    minus = jax.vmap(g)(t0 - steps)
+    plus = _map(g, t0 + steps)
+    minus = _map(g, t0 - steps)
     shape = (-1,) + (1,) * (plus.ndim - 1)
     table = [(plus - minus) / (2 * steps.reshape(shape))]
     for m in range(1, min(_RICHARDSON_LEVELS, steps.shape[0])):
@@ -245,9 +276,19 @@ def _scalar_rule(
     return (g(t0 + h) - g(t0 - h)) / (2 * h)
 
 
+def _out_shape(f: Callable[[Any], Any], x: jax.Array) -> tuple[int, ...] | None:
+    """Return the shape of ``f(x)``, tracing abstractly unless `f` needs concrete values."""
+    try:
+        out = jax.eval_shape(f, x)
+    except jax.errors.ConcretizationTypeError:
+        if _concrete(x) is None:
+            raise
+        out = f(x)
+    return getattr(out, "shape", None)
+
+
 def _derivative_at(f: Callable[[Any], Any], x: jax.Array, method: str, step: float | None) -> Any:
-    out = jax.eval_shape(f, x)
-    out_shape = getattr(out, "shape", None)
+    out_shape = _out_shape(f, x)
     if x.ndim == 0:
         return _scalar_rule(f, x, method, step)
     flat = x.ravel()
@@ -394,7 +435,10 @@ def numerical_derivative(
             global ``jax_enable_x64``).
 
     Returns:
-        ``df(x)``, which works under `jax.jit` and `jax.vmap`.
+        ``df(x)``, which works under `jax.jit` and `jax.vmap`. Inside your own
+        `jax.jit`/`jax.vmap` with x64 off it computes in the input's own dtype
+        (float64 cannot leave a scoped context into your program); pass arrays to
+        ``df`` directly to get float64.
 
     Raises:
         InvalidInputError: unknown `method`, a non-positive `step`, or shapes it cannot handle.
@@ -411,25 +455,33 @@ def numerical_derivative(
     dt = _dtype(dtype)
     checked: set[tuple[Any, ...]] = set()
 
-    @jax.jit
-    def compute(x: jax.Array) -> Any:
-        x = jnp.asarray(x).astype(dt)
+    @functools.partial(jax.jit, static_argnums=1)
+    def compute(x: jax.Array, dt_now: Any) -> Any:
+        x = jnp.asarray(x).astype(dt_now)
         return _derivative_at(f, x, method, None if step is None else float(step))
 
     @functools.wraps(f)
     def df(x: Any) -> jax.Array:
-        with float64():
-            key = (np.shape(x), str(getattr(x, "dtype", type(x))))
+        dt_now, scope = _precision(x, dt)
+        with scope:
+            key = (np.shape(x), str(getattr(x, "dtype", type(x))), str(dt_now))
             if key not in checked:
-                xs = _as_float(x, dt)
-                elementwise = xs.ndim > 0 and jax.eval_shape(f, xs).shape == xs.shape
+                xs = _as_float(x, dt_now)
+                elementwise = xs.ndim > 0 and _out_shape(f, xs) == xs.shape
                 if elementwise:
                     _check_elementwise(f, xs)
                 if method == "complex":
-                    ct = np.complex128 if dt == np.float64 else np.complex64
+                    ct = np.complex128 if dt_now == np.float64 else np.complex64
                     _check_holomorphic(f, () if elementwise else xs.shape, ct)
                 if _concrete(xs) is not None:
                     checked.add(key)
-            return compute(x)
+            try:
+                return compute(x, dt_now)
+            except jax.errors.ConcretizationTypeError:
+                # Python `if`/`while` on x (as in D2L's eager examples): run unjitted,
+                # which works whenever x itself is concrete.
+                if _concrete(x) is None:
+                    raise
+                return compute.__wrapped__(x, dt_now)  # type: ignore[attr-defined]
 
     return df
