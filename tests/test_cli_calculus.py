@@ -57,6 +57,8 @@ def test_limit_with_exact_adds_the_error_against_autodiff() -> None:
 def test_limit_takes_steps_and_registered_names() -> None:
     result = run("limit", "quadratic", "--at", "1", "--h", "0.1", "--h", "0.001")
     assert lines(result) == [SEED[0], SEED[2]]
+    result = run("limit", "3*x**2 - 4*x", "--at", "1", "--h", "1e-4,1e-5")
+    assert lines(result) == SEED[3:]
 
 
 def test_limit_json() -> None:

@@ -145,9 +145,9 @@ def derivative_tensor(f: Callable[[Any], Any], order: int) -> Callable[[Any], An
 @click.option(
     "--h",
     "hs",
-    type=float,
+    type=VALUES,
     multiple=True,
-    help="A step h (repeatable, e.g. --h 0.1 --h 0.01); default 1e-1, 1e-2, …, 1e-5.",
+    help="The steps h: --h 0.1,0.01 or --h 0.1 --h 0.01; default 1e-1, 1e-2, …, 1e-5.",
 )
 @click.option(
     "--steps",
@@ -163,7 +163,7 @@ def derivative_tensor(f: Callable[[Any], Any], order: int) -> Callable[[Any], An
 @json_option
 @device_option
 def limit(
-    expr: str, at: float, hs: tuple[float, ...], steps: int | None, exact: bool, as_json: bool,
+    expr: str, at: float, hs: tuple[Any, ...], steps: int | None, exact: bool, as_json: bool,
     device: str | None,
 ) -> None:  # fmt: skip
     """Tabulate (f(x+h) − f(x))/h as h shrinks toward 0 (D2L §2.4), in float64.
@@ -180,6 +180,7 @@ def limit(
 
     if hs and steps is not None:
         raise click.UsageError("give either --h (repeatable) or --steps, not both")
+    hs = tuple(float(h) for values in hs for h in values.ravel())
     if steps is not None:
         hs = tuple(10.0**-k for k in range(1, steps + 1))
     f = function_arg(expr)

@@ -409,35 +409,36 @@ _REGISTRY_NAME = re.compile(r"^[a-z][a-z0-9_.\-]*$")
 def resolve_function(text: str) -> Callable[[Any], Any]:
     """Return the function that `text` names on the command line.
 
-    `text` is, in this order: a ``module:function`` to import; a name registered
-    in `gradkit.functions` (``quadratic``); or an expression for
-    `parse_expression`. The names of the expression language (``x``, ``pi``,
-    ``e``) are never looked up in the registry.
+    `text` is a ``module:function`` to import, an expression for
+    `parse_expression`, or else a name registered in `gradkit.functions`
+    (``quadratic``, ``log-sin``). An expression wins over a registered name
+    that happens to be one (``x``, ``pi``); the registry is only read when the
+    text is not an expression, so ordinary expressions never load plugins.
 
     Raises:
         ExpressionError: the module or attribute cannot be imported, is not
-            callable, or the text is neither a registered name nor an expression.
+            callable, or the text is neither an expression nor a registered name;
+            the message then lists the registered names.
     """
     if not isinstance(text, str):
         raise ExpressionError(f"an expression must be a string, got {text!r}")
     text = text.strip()
     if len(text) <= MAX_LENGTH and _MODULE_FUNCTION.match(text):
         return _import_function(text)
-    if len(text) <= MAX_LENGTH and _REGISTRY_NAME.match(text) and text not in ("x", *CONSTANTS):
+    try:
+        return parse_expression(text)
+    except ExpressionError as error:
+        # dunder text is an attack, not a name: refuse it without loading plugins
+        if len(text) > MAX_LENGTH or "__" in text or not _REGISTRY_NAME.match(text):
+            raise
         from ._registry import functions
 
         if text in functions:
             return functions.get(text).fn
-        if re.fullmatch(r"[a-z_][a-z0-9_]*", text):
-            # a bare name: the user probably meant a registered function
-            try:
-                return parse_expression(text)
-            except ExpressionError as error:
-                known = ", ".join(functions.names()) or "(none)"
-                raise ExpressionError(
-                    f"{error}\nNor is {text!r} a registered function; registered: {known}."
-                ) from None
-    return parse_expression(text)
+        known = ", ".join(functions.names()) or "(none)"
+        raise ExpressionError(
+            f"{error}\nNor is {text!r} a registered function; registered: {known}."
+        ) from None
 
 
 def _import_function(text: str) -> Callable[[Any], Any]:
