@@ -17,6 +17,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,7 @@ from ._sandbox import Child, Level
 STARTUP_SECONDS = 90.0  # python + JAX import on a loaded 2-core machine, our code only
 MESSAGE_LIMIT = 64 << 20
 MAX_RESTARTS = 4
+BUNDLE = 16  # artifacts per evaluator compile: few compiles, still overlapping the tracing
 
 
 @dataclass(frozen=True)
@@ -90,13 +92,15 @@ class Evaluator:
         self._child: Child | None = None
         self._lock = threading.Lock()
         self.restarts = 0
+        self._last_fault = Fault("crash", "evaluating it crashed")
+        self._ready = False
 
     def start(self) -> None:
-        """Start the evaluator process (and wait until JAX is imported)."""
+        """Start the evaluator process now; it imports JAX while other work goes on."""
         with self._lock:
-            self._ensure()
+            self._spawn()
 
-    def _ensure(self) -> Child:
+    def _spawn(self) -> Child:
         if self._child is None or not self._child.alive():
             if self._child is not None:
                 self._child.close()
@@ -107,39 +111,74 @@ class Evaluator:
                 level=self.limits.level,
                 hide=self.limits.hide,
             )
-            recv(self._child.sock, time.monotonic() + STARTUP_SECONDS, 1 << 16)
+            self._ready = False
         return self._child
 
-    def run(
-        self, artifact: bytes, runs: list[tuple[tuple[np.ndarray, ...], bool]]
-    ) -> list[Response]:
-        """Run one artifact on each input set (``cost=True`` measures flops instead)."""
+    def _ensure(self) -> Child:
+        child = self._spawn()
+        if not self._ready:
+            recv(child.sock, time.monotonic() + STARTUP_SECONDS, 1 << 16)
+            self._ready = True
+        return child
+
+    def run_bundle(
+        self, items: Sequence[tuple[bytes, list[tuple[tuple[np.ndarray, ...], bool]]]]
+    ) -> list[list[Response]]:
+        """Run artifacts, each on its input sets (``cost=True`` measures flops instead).
+
+        The evaluator compiles the whole bundle once. When the bundle breaks
+        the evaluator (a crash, a hang), each artifact is retried alone, so
+        only the guilty one faults.
+        """
+        answers = self._send_bundle(items)
+        if answers is not None:
+            return answers
+        if len(items) == 1:
+            return [[self._last_fault] * len(items[0][1])]
+        return [self.run_bundle([item])[0] for item in items]
+
+    def _send_bundle(
+        self, items: Sequence[tuple[bytes, list[tuple[tuple[np.ndarray, ...], bool]]]]
+    ) -> list[list[Response]] | None:
         with self._lock:
             child = self._ensure()
-            buffers = [artifact]
-            items = [{"args": encode(list(args), buffers), "cost": cost} for args, cost in runs]
-            key = hashlib.sha256(artifact).hexdigest()
-            deadline = time.monotonic() + self.limits.timeout * max(1, len(runs))
+            buffers: list[bytes] = []
+            message = []
+            for artifact, runs in items:
+                buffers.append(artifact)
+                message.append(
+                    {
+                        "key": hashlib.sha256(artifact).hexdigest(),
+                        "artifact": len(buffers) - 1,
+                        "runs": [{"args": encode(list(a), buffers), "cost": c} for a, c in runs],
+                    }
+                )
+            count = sum(len(runs) for _, runs in items)
+            deadline = time.monotonic() + self.limits.timeout + 0.5 * count
             try:
-                send(child.sock, {"key": key, "artifact": True, "runs": items}, buffers)
+                send(child.sock, {"items": message}, buffers)
                 reply, out = recv(child.sock, deadline, MESSAGE_LIMIT)
                 results = reply["results"]
-                if not (isinstance(results, list) and len(results) == len(runs)):
+                if not (isinstance(results, list) and len(results) == len(items)):
                     raise ChannelError("invalid", "wrong number of results")
-            except (ChannelError, OSError, KeyError) as error:
-                self._child.close() if self._child else None
+                return [
+                    [
+                        _response(r, out) if isinstance(r, dict) else Fault("invalid", "bad result")
+                        for r in row
+                    ]
+                    for row in results
+                ]
+            except (ChannelError, OSError, KeyError, TypeError) as error:
+                child.close()
+                self._ready = False
                 self._child = None
                 self.restarts += 1
                 timeout = isinstance(error, ChannelError) and error.kind == "timeout"
-                fault = Fault(
+                self._last_fault = Fault(
                     "timeout" if timeout else "crash",
                     "evaluating it took too long" if timeout else "evaluating it crashed",
                 )
-                return [fault] * len(runs)
-            return [
-                _response(r, out) if isinstance(r, dict) else Fault("invalid", "bad result")
-                for r in results
-            ]
+                return None
 
     def close(self) -> None:
         """Stop the evaluator."""
@@ -168,7 +207,7 @@ class RemoteCandidate:
         self._load_fault: Fault | None = None
         self._broken: dict[str, Fault] = {}
         self._restarts = 0
-        self._loaded = False
+        self._loaded = self._ever_loaded = False
         self._child = self._spawn()
 
     def _spawn(self) -> Child:
@@ -206,8 +245,13 @@ class RemoteCandidate:
             fault = _response(reply, buffers)
             self._load_fault = fault if isinstance(fault, Fault) else Fault("invalid", "bad reply")
             return None
-        self._loaded = True
+        self._loaded = self._ever_loaded = True
         return child
+
+    @property
+    def load_fault(self) -> Fault | None:
+        """Why the submission could not be run at all (None once it has loaded)."""
+        return None if self._ever_loaded else self._load_fault
 
     def _channel_fault(self, error: Exception, doing: str) -> Fault:
         if isinstance(error, ChannelError) and error.kind == "timeout":
@@ -274,79 +318,108 @@ class RemoteCandidate:
     def _export_all(
         self, groups: list[_Group], requests: Sequence[Request], answers: list[Response | None]
     ) -> None:
-        def settle(group: _Group, response: Response) -> None:
-            for i in group.members:
-                answers[i] = response
+        """Export every group in the worker; evaluate in bundles while it traces on."""
+        bundle: list[tuple[bytes, list[int]]] = []
+        running: list[tuple[list[list[int]], Future[list[list[Response]]]]] = []
+        with ThreadPoolExecutor(max_workers=1) as pool:
 
-        pending = list(groups)
-        while pending:
-            ready = [g for g in pending if g.call.entry not in self._broken]
-            for group in pending:
-                if group.call.entry in self._broken:
-                    settle(group, self._broken[group.call.entry])
-            pending = []
-            child = self._worker() if ready else None
-            if child is None:
-                for group in ready:
-                    settle(group, self._load_fault or Fault("crash", "no worker"))
-                return
-            items = [
-                {"call": call_to_json(g.call), "avals": g.avals, "symbolic": g.symbolic}
-                for g in ready
-            ]
-            try:
-                send(child.sock, {"op": "export", "items": items}, [])
-            except OSError as error:
-                self._drop()
-                self._broken.setdefault(ready[0].call.entry, self._channel_fault(error, "export"))
-                pending = ready
-                continue
-            for n, group in enumerate(ready):
-                try:
-                    deadline = time.monotonic() + self.limits.timeout
-                    reply, out = recv(child.sock, deadline, MESSAGE_LIMIT)
-                except (ChannelError, OSError) as error:
-                    name = f"tracing `{group.call.entry}` ({group.call.transform})"
-                    self._broken[group.call.entry] = self._channel_fault(error, name)
-                    self._drop()
-                    pending = ready[n:]
-                    break
-                if reply.get("ok") is not True or len(out) != 1:
-                    settle(
-                        group,
-                        _response(reply, out)
-                        if reply.get("ok") is not True
-                        else Fault("invalid", "the worker sent no artifact"),
-                    )
-                    continue
-                pending += self._evaluate(
-                    group, out[0], bool(reply.get("symbolic")), requests, settle
-                )
+            def dispatch() -> None:
+                items = [
+                    (
+                        artifact,
+                        [(tuple(requests[i].args), isinstance(requests[i], Cost)) for i in members],
+                    )  # type: ignore[union-attr]
+                    for artifact, members in bundle
+                ]
+                future = pool.submit(self.evaluator.run_bundle, items)
+                running.append(([m for _, m in bundle], future))
+                bundle.clear()
 
-    def _evaluate(
+            pending = list(groups)
+            while pending:
+                pending = self._export_round(pending, requests, answers, bundle, dispatch)
+            if bundle:
+                dispatch()
+            for members_list, future in running:
+                for members, responses in zip(members_list, future.result(), strict=True):
+                    for i, response in zip(members, responses, strict=True):
+                        answers[i] = response
+
+    def _export_round(
         self,
-        group: _Group,
-        artifact: bytes,
-        symbolic: bool,
+        pending: list[_Group],
         requests: Sequence[Request],
-        settle: Callable[[_Group, Response], None],
+        answers: list[Response | None],
+        bundle: list[tuple[bytes, list[int]]],
+        dispatch: Callable[[], None],
     ) -> list[_Group]:
-        """Run an artifact on its group's inputs; return the groups still to export.
+        """Ask the worker for one artifact per group; return the groups still to export."""
+        later: list[_Group] = []
+        ready = []
+        for group in pending:
+            if group.call.entry in self._broken:
+                for i in group.members:
+                    answers[i] = self._broken[group.call.entry]
+            else:
+                ready.append(group)
+        child = self._worker() if ready else None
+        if child is None:
+            for group in ready:
+                for i in group.members:
+                    answers[i] = self._load_fault or Fault("crash", "no worker")
+            return []
+        items = [
+            {"call": call_to_json(g.call), "avals": g.avals, "symbolic": g.symbolic} for g in ready
+        ]
+        try:
+            send(child.sock, {"op": "export", "items": items}, [])
+        except OSError as error:
+            self._broken.setdefault(ready[0].call.entry, self._channel_fault(error, "export"))
+            self._drop()
+            return ready
+        for n, group in enumerate(ready):
+            try:
+                reply, out = recv(child.sock, time.monotonic() + self.limits.timeout, MESSAGE_LIMIT)
+            except (ChannelError, OSError) as error:
+                doing = f"tracing `{group.call.entry}` ({group.call.transform})"
+                self._broken[group.call.entry] = self._channel_fault(error, doing)
+                self._drop()
+                return later + ready[n:]
+            if reply.get("ok") is not True or len(out) != 1:
+                fault = (
+                    _response(reply, out)
+                    if reply.get("ok") is not True
+                    else Fault("invalid", "the worker sent no artifact")
+                )
+                for i in group.members:
+                    answers[i] = fault
+                continue
+            members, rest = self._split(group, bool(reply.get("symbolic")), requests)
+            later += rest
+            bundle.append((out[0], members))
+            if len(bundle) >= BUNDLE:
+                dispatch()
+        return later
 
-        A concretely shaped artifact (the code did not trace with symbolic
-        shapes) serves only inputs of its own shapes: the others form new groups.
+    @staticmethod
+    def _split(
+        group: _Group, symbolic: bool, requests: Sequence[Request]
+    ) -> tuple[list[int], list[_Group]]:
+        """The members an artifact serves, and new groups for the rest.
+
+        An artifact traced with concrete shapes (the code did not trace with
+        symbolic ones) serves only inputs of its own shapes.
         """
-        members, later = group.members, {}
-        if not symbolic:
-            own = tuple((tuple(s), d) for s, d in group.avals)
-            members = [i for i in group.members if _signature(requests[i].args) == own]  # type: ignore[union-attr]
-            for i in group.members:
-                signature = _signature(requests[i].args)  # type: ignore[union-attr]
-                if signature != own:
-                    avals = [(list(s), d) for s, d in signature]
-                    later_group = later.setdefault(signature, _Group(group.call, avals, [], False))
-                    later_group.members.append(i)
-        runs = [(tuple(requests[i].args), isinstance(requests[i], Cost)) for i in members]  # type: ignore[union-attr]
-        for i, response in zip(members, self.evaluator.run(artifact, runs), strict=True):
-            settle(_Group(group.call, group.avals, [i]), response)
-        return list(later.values())
+        if symbolic:
+            return group.members, []
+        own = tuple((tuple(shape), dtype) for shape, dtype in group.avals)
+        members: list[int] = []
+        later: dict[tuple, _Group] = {}
+        for i in group.members:
+            signature = _signature(requests[i].args)  # type: ignore[union-attr]
+            if signature == own:
+                members.append(i)
+            else:
+                avals = [(list(shape), dtype) for shape, dtype in signature]
+                later.setdefault(signature, _Group(group.call, avals, [], False)).members.append(i)
+        return members, list(later.values())

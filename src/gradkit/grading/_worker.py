@@ -126,7 +126,7 @@ class Worker:
         try:
             value = self._entry(name)
         except (KeyError, LookupError):
-            return _fault("missing", f"the submission does not define {name!r}")
+            return _fault("missing", "")
         if value is None or type(value) in (str, int, float, bool):
             return {"ok": True, "value": value}
         try:  # a 0-d numeric array counts as a number, as for the reference
@@ -166,7 +166,7 @@ class Worker:
             else:
                 value = _plain_arrays(fn(*args), 0)
         except KeyError:
-            return _fault("missing", f"the submission does not define {call.entry!r}"), []
+            return _fault("missing", ""), []
         except _NotArrays as error:
             return _fault("invalid", f"{call.entry} returned {error}, not arrays"), []
         except BaseException as error:  # noqa: BLE001
@@ -183,7 +183,7 @@ class Worker:
         try:
             fn = self._callable(call)
         except KeyError:
-            return _fault("missing", f"the submission does not define {call.entry!r}"), []
+            return _fault("missing", ""), []
         except BaseException as error:  # noqa: BLE001
             return _from_exception(error, f"building {call.entry}"), []
         errors = []

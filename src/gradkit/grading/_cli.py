@@ -1,0 +1,249 @@
+"""``gradkit grade`` and ``gradkit report merge``: parse, grade, render.
+
+Exit status: 0 when grading ran, whatever the scores; 1 with ``--fail-under``
+when a submission scores below it; 2 for bad usage; 3 when the grader itself
+failed (one line on stderr says why).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+GRADER_FAULT = 3
+_FORMATS = ("table", "json", "gradescope", "junit", "csv")
+_LEVELS = ("auto", "namespaces", "limits")
+
+
+def _fault(error: Exception) -> None:
+    click.echo(f"Error: {error}", err=True)
+    raise SystemExit(GRADER_FAULT)
+
+
+def _table(report: Any, width: int | None = None) -> str:
+    """Render a report as rich tables, one per submission, as plain text."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(
+        file=__import__("io").StringIO(),
+        width=width or 80,
+        color_system=None,
+        force_terminal=False,
+        legacy_windows=False,
+    )
+    for sub in report.submissions:
+        table = Table(title=sub.path, title_justify="left", expand=False)
+        table.add_column("exercise")
+        table.add_column("score", justify="right")
+        table.add_column("status")
+        table.add_column("feedback")
+        for e in sub.exercises:
+            failed = [c for c in e.checks if not c.passed]
+            note = failed[0].message if failed else ""
+            table.add_row(e.id, f"{e.score:g}/{e.max_score:g}", e.status, note)
+        console.print(table)
+        console.print(
+            f"total {sub.score:g}/{sub.max_score:g} ({sub.status})"
+            + (f" - {sub.message}" if sub.message else "")
+        )
+    n = len(report.submissions)
+    console.print(
+        f"{n} submission{'s' * (n != 1)} graded; sandbox: {report.sandbox}; seed: {report.seed}"
+    )
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    from .._errors import GradingError
+    from ._runner import parse_shard
+
+    try:
+        return parse_shard(value)
+    except GradingError as error:
+        raise click.BadParameter(str(error)) from error
+
+
+@click.command("grade")
+@click.argument("submissions", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "--exercises",
+    "pattern",
+    default="*",
+    show_default=True,
+    help="Grade only exercises whose id matches (comma-separated globs).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_FORMATS),
+    default="table",
+    show_default=True,
+    help="Report format.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Parallel submissions [default: CPUs].")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds allowed per request (import, one trace, one evaluation).",
+)
+@click.option(
+    "--memory",
+    type=click.IntRange(min=256),
+    default=2048,
+    show_default=True,
+    help="Memory limit per sandboxed process, in MB (RLIMIT_DATA).",
+)
+@click.option(
+    "--sandbox",
+    type=click.Choice(_LEVELS),
+    default="auto",
+    show_default=True,
+    help="Sandbox level; auto picks namespaces when available.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    help="Seed of the check inputs [default: random, recorded in the report].",
+)
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 1),
+    help="Exit 1 when a submission scores below this fraction of the points.",
+)
+@click.option(
+    "--feedback",
+    type=click.Path(file_okay=False),
+    help="Write one Markdown feedback file per submission into DIR.",
+)
+@click.option(
+    "--shard",
+    callback=_shard,
+    metavar="i/N",
+    help="Grade only the i-th of N deterministic slices of the submissions.",
+)
+def grade(
+    submissions: tuple[str, ...],
+    pattern: str,
+    fmt: str,
+    output: str | None,
+    jobs: int | None,
+    timeout: float,
+    memory: int,
+    sandbox: str,
+    seed: int | None,
+    fail_under: float | None,
+    feedback: str | None,
+    shard: tuple[int, int] | None,
+) -> None:
+    """Grade SUBMISSION files (.py, a directory, or .ipynb) in a sandbox.
+
+    Exit status: 0 when grading ran (whatever the scores), 1 with --fail-under
+    when a submission scores below it, 2 for bad usage, 3 when the grader failed.
+    """
+    from .._errors import GradingError
+    from ._reports import feedback_name, render, to_feedback
+    from ._runner import GradeOptions, default_jobs, grade_paths, select_exercises
+
+    try:
+        specs = select_exercises(pattern)
+    except GradingError as error:
+        raise click.BadParameter(str(error), param_hint="'--exercises'") from error
+    if fmt == "gradescope" and len(submissions) != 1:
+        raise click.BadParameter(
+            "the gradescope format takes exactly one submission", param_hint="'--format'"
+        )
+    options = GradeOptions(
+        jobs=jobs or default_jobs(),
+        timeout=timeout,
+        memory_mb=memory,
+        sandbox=sandbox,
+        seed=secrets.randbelow(2**31) if seed is None else seed,
+        shard=shard,
+    )
+    try:
+        report = _grade_with_progress(submissions, specs, options, grade_paths)
+        text = _table(report) if fmt == "table" else render(report, fmt)
+    except GradingError as error:
+        _fault(error)
+    _emit(text, output)
+    if feedback:
+        folder = Path(feedback)
+        folder.mkdir(parents=True, exist_ok=True)
+        for sub in report.submissions:
+            (folder / feedback_name(sub.path)).write_text(to_feedback(report, sub), "utf-8")
+    if fail_under is not None and any(
+        s.max_score > 0 and s.score < fail_under * s.max_score for s in report.submissions
+    ):
+        sys.exit(1)
+
+
+def _grade_with_progress(submissions: Any, specs: Any, options: Any, grade_paths: Any) -> Any:
+    """Grade with a progress bar on stderr when it is a terminal."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as progress:
+        task = progress.add_task("grading", total=len(submissions))
+        return grade_paths(
+            list(submissions), specs, options, on_result=lambda _: progress.advance(task)
+        )
+
+
+@click.group("report")
+def report() -> None:
+    """Work with grading reports (JSON written by `gradkit grade --format json`)."""
+
+
+@report.command("merge")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_FORMATS),
+    default="json",
+    show_default=True,
+    help="Format of the merged report.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
+def merge_command(reports: tuple[str, ...], fmt: str, output: str | None) -> None:
+    """Merge the JSON reports of shards (`gradkit grade --shard i/N`) into one."""
+    from .._errors import GradingError
+    from ._reports import from_json, merge, render
+
+    loaded = []
+    for path in reports:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise click.BadParameter(
+                f"{path!r} is not a JSON report ({error})", param_hint="REPORTS"
+            ) from error
+        try:
+            loaded.append(from_json(data, where=path))
+        except GradingError as error:
+            raise click.BadParameter(str(error), param_hint="REPORTS") from error
+    try:
+        merged = merge(loaded)
+        text = _table(merged) if fmt == "table" else render(merged, fmt)
+    except GradingError as error:
+        raise click.BadParameter(str(error), param_hint="REPORTS") from error
+    _emit(text, output)

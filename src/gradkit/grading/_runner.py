@@ -1,0 +1,264 @@
+"""Grade many submissions: job slots, shards, one reference cache per run.
+
+Each of ``jobs`` slots owns one long-lived sandboxed evaluator (its compile
+cache is shared by every submission the slot grades) and starts one sandboxed
+worker per submission. The reference solutions' answers are computed once per
+run, in this process, and shared by all slots. ``shard=(i, n)`` grades the
+i-th of n deterministic slices, so a batch system can split a course and
+`gradkit report merge` can join the pieces.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import importlib.util
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .._errors import GradingError
+from ._protocol import Fault, Request, Response
+from ._remote import Evaluator, Limits, RemoteCandidate
+from ._results import ExerciseResult, Status, SubmissionResult
+from ._sandbox import choose_level
+from ._submission import Submission, load_submission
+
+if TYPE_CHECKING:
+    from ._score import ReferenceCache
+    from ._spec import ExerciseSpec
+
+
+@dataclasses.dataclass(frozen=True)
+class GradeOptions:
+    """How to grade: resources, sandbox, seed and slice."""
+
+    jobs: int = 2
+    timeout: float = 10.0
+    memory_mb: int = 2048
+    sandbox: str = "auto"
+    seed: int = 0
+    shard: tuple[int, int] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Report:
+    """A grading run: what every report format renders."""
+
+    gradkit_version: str
+    seed: int
+    sandbox: str
+    exercises: tuple[str, ...]
+    submissions: tuple[SubmissionResult, ...]
+    shard: str | None = None
+    seconds: float = 0.0
+
+
+def select_exercises(patterns: str = "*") -> list[ExerciseSpec]:
+    """Return the registered exercises whose id matches any comma-separated glob."""
+    from .._registry import exercises
+
+    wanted = [p.strip() for p in patterns.split(",") if p.strip()] or ["*"]
+    ids = sorted(exercises.names())
+    chosen = [i for i in ids if any(fnmatch.fnmatchcase(i, p) for p in wanted)]
+    if not chosen:
+        raise GradingError(
+            f"no exercise matches {patterns!r}; run `gradkit exercises list` for the ids"
+        )
+    return [exercises[i] for i in chosen]
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """Parse ``"i/N"`` (1 ≤ i ≤ N)."""
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        index = count = 0
+    if not 1 <= index <= count:
+        raise GradingError(f"invalid shard {text!r}: use i/N with 1 <= i <= N, e.g. 2/8")
+    return index, count
+
+
+def shard_paths(paths: Sequence[str], shard: tuple[int, int] | None) -> list[str]:
+    """Return the slice of ``paths`` a shard grades (sorted, every N-th from i)."""
+    ordered = sorted(dict.fromkeys(paths))
+    if shard is None:
+        return ordered
+    index, count = shard
+    return ordered[index - 1 :: count]
+
+
+def hidden_paths(specs: Sequence[ExerciseSpec]) -> tuple[str, ...]:
+    """Directories holding the exercises' reference code, hidden from the sandbox."""
+    found: set[str] = set()
+    for spec in specs:
+        modules = [spec.reference] if isinstance(spec.reference, str) else []
+        if not isinstance(spec.reference, str) and spec.reference is not None:
+            modules += [getattr(v, "__module__", None) for v in spec.reference.values()]
+        for module in filter(None, modules):
+            top = str(module).split(".")[0]
+            if top in ("gradkit", "builtins", "__main__"):
+                continue  # the worker needs gradkit itself
+            try:
+                found_spec = importlib.util.find_spec(top)
+            except (ImportError, ValueError):
+                continue
+            if found_spec is None:
+                continue
+            if found_spec.submodule_search_locations:
+                found.update(found_spec.submodule_search_locations)
+            elif found_spec.origin and found_spec.origin not in ("built-in", "frozen"):
+                found.add(str(Path(found_spec.origin).parent))
+    return tuple(sorted(found))
+
+
+class _Broken:
+    """A candidate for a submission that could not be read: every answer is a fault."""
+
+    def __init__(self, why: str) -> None:
+        self.fault = Fault("error", why)
+
+    def run(self, requests: Sequence[Request]) -> list[Response]:
+        return [self.fault] * len(requests)
+
+
+def _status(exercises: Sequence[ExerciseResult], broken: Fault | None) -> Status:
+    code = [e for e in exercises if e.status != "manual"]
+    if code and all(e.status == "passed" for e in code):
+        return "passed"
+    if broken is not None:
+        return "timeout" if broken.kind == "timeout" else "error"
+    if code and all(e.status in ("error", "timeout") for e in code):
+        return "timeout" if any(e.status == "timeout" for e in code) else "error"
+    return "partial" if any(e.score > 0 for e in code) else "failed"
+
+
+def grade_submission(
+    submission: Submission,
+    specs: Sequence[ExerciseSpec],
+    evaluator: Evaluator,
+    limits: Limits,
+    *,
+    seed: int,
+    references: ReferenceCache,
+) -> SubmissionResult:
+    """Grade one submission in a fresh sandboxed worker."""
+    from ._score import grade_candidate
+
+    notes = list(submission.notes)
+    broken: Fault | None = None
+    if submission.error is not None:
+        broken = Fault("error", submission.error)
+        results = grade_candidate(
+            _Broken(submission.error), specs, seed=seed, references=references
+        )
+    else:
+        candidate = RemoteCandidate(
+            submission.files, submission.order, submission.source, evaluator, limits
+        )
+        try:
+            results = grade_candidate(candidate, specs, seed=seed, references=references)
+        finally:
+            candidate.close()
+        broken = candidate.load_fault
+        notes += candidate.notes
+    if broken is not None:
+        notes.insert(0, f"the submission could not be run: {broken.message}")
+    return SubmissionResult(
+        path=submission.path,
+        score=sum(r.score for r in results),
+        max_score=sum(r.max_score for r in results),
+        status=_status(results, broken),
+        exercises=tuple(results),
+        message="; ".join(notes),
+    )
+
+
+def grade_paths(
+    paths: Sequence[str],
+    specs: Sequence[ExerciseSpec],
+    options: GradeOptions,
+    *,
+    on_result: Callable[[SubmissionResult], None] | None = None,
+) -> Report:
+    """Grade the submissions at ``paths`` (after sharding) with ``options.jobs`` slots."""
+    from .. import __version__
+    from ._score import ReferenceCache
+
+    start = time.perf_counter()
+    level = choose_level(options.sandbox)
+    selected = shard_paths(paths, options.shard)
+    limits = Limits(level, options.timeout, options.memory_mb, hidden_paths(specs))
+    jobs = max(1, min(options.jobs, len(selected) or 1))
+    references = ReferenceCache()
+    slots: queue.Queue[Evaluator] = queue.Queue()
+    evaluators = [Evaluator(limits) for _ in range(jobs)]
+    for evaluator in evaluators:
+        slots.put(evaluator)
+
+    def one(path: str) -> SubmissionResult:
+        evaluator = slots.get()
+        try:
+            result = grade_submission(
+                load_submission(path),
+                specs,
+                evaluator,
+                limits,
+                seed=options.seed,
+                references=references,
+            )
+        finally:
+            slots.put(evaluator)
+        if on_result is not None:
+            on_result(result)
+        return result
+
+    for evaluator in evaluators:
+        evaluator.start()
+    # the references' answers, computed while the sandboxes start and trace
+    warm = threading.Thread(target=_warm_references, args=(specs, options.seed, references))
+    warm.start()
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(one, selected))
+        warm.join()
+    finally:
+        for evaluator in evaluators:
+            evaluator.close()
+    shard = f"{options.shard[0]}/{options.shard[1]}" if options.shard else None
+    return Report(
+        gradkit_version=__version__,
+        seed=options.seed,
+        sandbox=level,
+        exercises=tuple(s.id for s in specs),
+        submissions=tuple(results),
+        shard=shard,
+        seconds=time.perf_counter() - start,
+    )
+
+
+def _warm_references(specs: Sequence[ExerciseSpec], seed: int, references: ReferenceCache) -> None:
+    """Fill the cache with the reference answers every check will ask for."""
+    from ._score import check_rng
+
+    for spec in specs:
+        requests = [
+            request
+            for i, check in enumerate(spec.checks)
+            if check.needs_reference
+            for request in check.requests(check_rng(seed, spec.id, i))
+        ]
+        try:
+            references.get_many(spec, requests)
+        except Exception:  # noqa: BLE001 - grading asks again and reports the error properly
+            continue
+
+
+def default_jobs() -> int:
+    """The number of CPUs this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
