@@ -45,6 +45,12 @@ def _points(spec: Any) -> str:
     return "manual" if spec.kind == "written" else f"{spec.points:g}"
 
 
+def _worth(spec: Any) -> str:
+    if spec.kind == "written":
+        return "graded by hand"
+    return f"{spec.points:g} point{'' if spec.points == 1 else 's'}"
+
+
 @click.group("exercises")
 def exercises() -> None:
     """List, show and hand out the exercises; verify their reference solutions.
@@ -112,7 +118,7 @@ def show(exercise_id: str, as_json: bool) -> None:
             }
         )
         return
-    click.echo(f"{spec.id}: {spec.title} (§{spec.section}, {_points(spec)} points)")
+    click.echo(f"{spec.id}: {spec.title} (§{spec.section}, {_worth(spec)})")
     click.echo("")
     click.echo(spec.prompt.rstrip())
     click.echo("")
@@ -146,13 +152,15 @@ def stubs(outdir: str, ids: tuple[str, ...], force: bool) -> None:
     existing = [str(p) for p in targets if p.exists()]
     if existing and not force:
         raise GradingError(
-            f"{', '.join(existing)} already exists; use --force to overwrite, or another OUTDIR"
+            f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''}; "
+            "use --force to overwrite, or choose another OUTDIR"
         )
     out.mkdir(parents=True, exist_ok=True)
     for path, render in targets.items():
         path.write_text(render(specs), encoding="utf-8")
     click.echo(
-        f"Wrote {out / 'solutions.py'} and {out / 'solutions.ipynb'} ({len(specs)} exercises)."
+        f"Wrote {out / 'solutions.py'} and {out / 'solutions.ipynb'} "
+        f"({len(specs)} exercise{'' if len(specs) == 1 else 's'})."
     )
 
 

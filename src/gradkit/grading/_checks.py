@@ -194,7 +194,10 @@ class Values(Check):
         for request, answer, expected in zip(requests, got, ref, strict=True):
             assert isinstance(request, Evaluate)
             if isinstance(expected, Fault):
-                return False, f"the reference solution failed (a bug in the exercise): {expected}"
+                return False, (
+                    "the reference solution failed (a bug in the exercise): "
+                    f"{expected.kind}: {expected.message}"
+                )
             where = self._where(request)
             if isinstance(answer, Fault):
                 msg = fault_message(answer, self.entry, hidden=self.hidden)
@@ -301,7 +304,10 @@ class CostAtMost(Values):
         for request, answer, expected in zip(requests, got, ref, strict=True):
             assert isinstance(request, Cost)
             if isinstance(expected, Fault) or not isinstance(expected.value, int | float):
-                return False, f"the reference's cost is unknown (a bug in the exercise): {expected}"
+                return (
+                    False,
+                    f"the reference's cost is unknown (a bug in the exercise): {expected!r}",
+                )
             if isinstance(answer, Fault):
                 return False, fault_message(answer, self.entry, hidden=self.hidden)
             flops = answer.value
