@@ -172,9 +172,8 @@ def _pointed(source: str, start: int, end: int, what: str, hint: str = HELP) -> 
     caret = " " * (start - lo) + "^" * max(1, min(end, lo + 76) - start)
     prefix = "…" if lo else ""
     pad = " " * len(prefix)
-    return ExpressionError(
-        f"{what} at column {start + 1}: {snippet!r}\n  {prefix}{window}\n  {pad}{caret}\n{hint}"
-    )
+    where = f"at column {start + 1}: {snippet!r}" if snippet else "at the end"
+    return ExpressionError(f"{what} {where}\n  {prefix}{window}\n  {pad}{caret}\n{hint}")
 
 
 class _Compiler:
@@ -379,10 +378,14 @@ def parse_expression(source: str) -> Expression:
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as error:
-        column = max(0, (error.offset or 1) - 1)
         what = (
             "invalid syntax" if error.msg == "invalid syntax" else f"invalid syntax ({error.msg})"
         )
+        column = (error.offset or 0) - 1
+        if not 0 <= column < len(text) and error.msg == "invalid syntax":
+            what, column = "the expression is incomplete", len(text)  # it ran out of text
+        elif not 0 <= column < len(text):
+            column = 0
         raise _pointed(text, column, column + 1, what) from None
     except (ValueError, MemoryError, RecursionError) as error:
         raise ExpressionError(f"cannot parse expression {text[:40]!r}: {error}") from None
