@@ -8,14 +8,14 @@ Checks state requests and judge responses; a `Candidate` answers them
 
 from __future__ import annotations
 
-from . import _checks as checks
+from . import _checklib as checks
 from . import _samplers as samplers
-from ._checks import Avoids as Avoids
 from ._checks import Check as Check
 from ._checks import CostAtMost as CostAtMost
 from ._checks import Finite as Finite
-from ._checks import Stationary as Stationary
 from ._checks import Values as Values
+from ._checks_special import Avoids as Avoids
+from ._checks_special import Stationary as Stationary
 from ._inprocess import InProcessCandidate as InProcessCandidate
 from ._protocol import Call as Call
 from ._protocol import Candidate as Candidate

@@ -19,22 +19,18 @@ from .._errors import ExerciseError
 from ._compare import compare
 from ._protocol import (
     Call,
-    Constant,
     Cost,
     Evaluate,
     Fault,
     FunctionRef,
     Mode,
-    Ok,
     Request,
     Response,
-    Source,
     Static,
     Transform,
 )
 from ._results import Visibility
 from ._samplers import Sampler
-from ._source import usage
 
 _EPS64 = float(np.finfo(np.float64).eps)
 _TRANSFORM_LABEL = {
@@ -322,192 +318,3 @@ class CostAtMost(Values):
                     f"(limit {self.factor:g}×)"
                 )
         return True, f"costs at most {worst:.2f}× the reference's flops"
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class Avoids(Check):
-    """Require that `entry`, and everything it reaches in the submission, avoids `names`."""
-
-    entry: str
-    names: frozenset[str]
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        object.__setattr__(self, "names", frozenset(self.names))
-        object.__setattr__(self, "needs_reference", False)
-
-    def _default_name(self) -> str:
-        return "does not use " + ", ".join(f"`{n}`" for n in sorted(self.names))
-
-    def entries(self) -> tuple[str, ...]:
-        return (self.entry,)
-
-    def requests(self, rng: np.random.Generator) -> tuple[Request, ...]:
-        return (Source(),)
-
-    def judge(
-        self, requests: Sequence[Request], got: Sequence[Response], ref: Sequence[Response] | None
-    ) -> tuple[bool, str]:
-        (answer,) = got
-        if isinstance(answer, Fault):
-            return False, f"the source could not be read ({answer.kind}): {answer.message}"
-        texts = answer.value.values() if isinstance(answer.value, dict) else [answer.value]
-        for text in texts:
-            if not isinstance(text, str):
-                return False, "the source is not text"
-            try:
-                found = usage(text, self.entry)
-            except SyntaxError as error:
-                return False, f"the source does not parse: {error.msg} (line {error.lineno})"
-            if not found.found:
-                continue
-            if found.stub:
-                return (
-                    False,
-                    f"`{self.entry}` is not implemented yet (it raises NotImplementedError)",
-                )
-            used = sorted(found.names & self.names)
-            if used:
-                where = ", ".join(f"`{n}` (line {found.lines[n]})" for n in used)
-                return False, f"`{self.entry}` uses {where}, which this exercise rules out"
-            return True, f"`{self.entry}` avoids " + ", ".join(sorted(self.names))
-        return False, f"`{self.entry}` is not defined in the source"
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class Stationary(Check):
-    """Require ``f′(point) = 0`` for the submitted constant `point`, with f not constant.
-
-    The derivative is the submission's own ``grad(f)``, evaluated first at
-    sampled inputs (some must be non-zero: f is not constant) and then, in a
-    follow-up request, at the submitted point.
-    """
-
-    function: str
-    point: str
-    args: Sampler
-    samples: int = 5
-    atol: float = 1e-8
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        object.__setattr__(self, "needs_reference", False)
-
-    def _default_name(self) -> str:
-        return f"{self.function}′({self.point}) = 0"
-
-    def entries(self) -> tuple[str, ...]:
-        return (self.function, self.point)
-
-    def requests(self, rng: np.random.Generator) -> tuple[Request, ...]:
-        call = Call(self.function, transform="grad")
-        draws = tuple(Evaluate(call, (self.args.draw(rng),)) for _ in range(self.samples))
-        return (Constant(self.point), *draws)
-
-    def followup(self, got: Sequence[Response]) -> tuple[Request, ...]:
-        point = got[0]
-        if isinstance(point, Ok) and _is_number(point.value):
-            call = Call(self.function, transform="grad")
-            return (Evaluate(call, (np.asarray(float(point.value)),)),)
-        return ()
-
-    def judge(
-        self, requests: Sequence[Request], got: Sequence[Response], ref: Sequence[Response] | None
-    ) -> tuple[bool, str]:
-        point = got[0]
-        if isinstance(point, Fault):
-            return False, fault_message(point, self.point, hidden=False)
-        if not _is_number(point.value):
-            return False, f"`{self.point}` must be a float, got {point.value!r}"
-        slopes = got[1 : 1 + self.samples]
-        for answer in slopes:
-            if isinstance(answer, Fault):
-                return False, fault_message(answer, self.function, hidden=False)
-        values = [_leaves(a.value) for a in slopes]  # type: ignore[union-attr]
-        if not any(v and np.any(np.abs(v[0]) > self.atol) for v in values):
-            return (
-                False,
-                f"`{self.function}` has zero slope everywhere sampled: it must not be constant",
-            )
-        at = got[1 + self.samples] if len(got) > 1 + self.samples else None
-        if at is None or isinstance(at, Fault):
-            reason = fault_message(at, self.function, hidden=False) if at else "no answer"
-            return False, f"cannot differentiate `{self.function}` at {point.value!r}: {reason}"
-        slope = _leaves(at.value)
-        if not slope or slope[0].shape != () or not abs(float(slope[0])) <= self.atol:
-            return (
-                False,
-                f"{self.function}′({point.value!r}) = {_show(slope[0]) if slope else '?'}, not 0",
-            )
-        return True, f"{self.function}′({point.value!r}) = 0 and `{self.function}` is not constant"
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and np.isfinite(value)
-
-
-# Constructors: the vocabulary exercise authors use.
-
-
-def values(entry: str, *args: Sampler, **options: Any) -> Values:
-    """Compare ``entry(*static, *args)`` with the reference (``statics=``, ``samples=``, ...)."""
-    return Values(entry=entry, args=args, **_statics(options))
-
-
-def shape(entry: str, *args: Sampler, **options: Any) -> Values:
-    """Compare only the structure, shapes and dtype classes of the answers with the reference's."""
-    options.setdefault("name", f"{entry} shape")
-    options.setdefault("samples", 1)
-    return Values(entry=entry, args=args, shape_only=True, **_statics(options))
-
-
-def grad(entry: str, *args: Sampler, **options: Any) -> Values:
-    """Compare ``jax.grad`` of the entry (w.r.t. its first array argument) with the reference's."""
-    return Values(entry=entry, args=args, transform="grad", **_statics(options))
-
-
-def jit(entry: str, *args: Sampler, **options: Any) -> Values:
-    """Compare ``jax.jit(entry)`` with the reference: fails on Python control flow on values."""
-    return Values(entry=entry, args=args, transform="jit", **_statics(options))
-
-
-def jit_grad(entry: str, *args: Sampler, **options: Any) -> Values:
-    """Compare ``jax.jit(jax.grad(entry))`` with the reference (reverse mode under jit)."""
-    return Values(entry=entry, args=args, transform="jit_grad", **_statics(options))
-
-
-def vmap(entry: str, *args: Sampler, **options: Any) -> Values:
-    """Compare ``jax.vmap(entry)`` (over axis 0 of every argument) with the reference."""
-    return Values(entry=entry, args=args, transform="vmap", **_statics(options))
-
-
-def finite(entry: str, *args: Sampler, transform: Transform = "call", **options: Any) -> Finite:
-    """Require finite values of ``transform(entry)`` at the given inputs (e.g. `fixed` points)."""
-    options.setdefault("samples", 1)
-    return Finite(entry=entry, args=args, transform=transform, **_statics(options))
-
-
-def cost(entry: str, *args: Sampler, factor: float, **options: Any) -> CostAtMost:
-    """Require XLA flops ≤ `factor` × the reference implementation's, on the same inputs."""
-    return CostAtMost(entry=entry, args=args, factor=factor, **_statics(options))
-
-
-def avoids(entry: str, *names: str, **options: Any) -> Avoids:
-    """Require that the entry's source (and what it reaches) does not use `names`."""
-    return Avoids(entry=entry, names=frozenset(names), **options)
-
-
-def stationary(function: str, point: str, args: Sampler, **options: Any) -> Stationary:
-    """Require the submitted constant `point` to be a stationary point of `function`."""
-    return Stationary(function=function, point=point, args=args, **options)
-
-
-def _statics(options: dict[str, Any]) -> dict[str, Any]:
-    static = options.pop("static", None)
-    if static is not None:
-        if "statics" in options:
-            raise ExerciseError("give either static= or statics=, not both")
-        options["statics"] = (tuple(static),)
-    elif "statics" in options:
-        options["statics"] = tuple(tuple(row) for row in options["statics"])
-    return options

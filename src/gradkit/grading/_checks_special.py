@@ -1,0 +1,136 @@
+"""Checks that read the source or depend on a submitted constant."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ._checks import Check, _leaves, _show, fault_message
+from ._protocol import Call, Constant, Evaluate, Fault, Ok, Request, Response, Source
+from ._samplers import Sampler
+from ._source import usage
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Avoids(Check):
+    """Require that `entry`, and everything it reaches in the submission, avoids `names`."""
+
+    entry: str
+    names: frozenset[str]
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "names", frozenset(self.names))
+        object.__setattr__(self, "needs_reference", False)
+
+    def _default_name(self) -> str:
+        return "does not use " + ", ".join(f"`{n}`" for n in sorted(self.names))
+
+    def entries(self) -> tuple[str, ...]:
+        return (self.entry,)
+
+    def requests(self, rng: np.random.Generator) -> tuple[Request, ...]:
+        return (Source(),)
+
+    def judge(
+        self, requests: Sequence[Request], got: Sequence[Response], ref: Sequence[Response] | None
+    ) -> tuple[bool, str]:
+        (answer,) = got
+        if isinstance(answer, Fault):
+            return False, f"the source could not be read ({answer.kind}): {answer.message}"
+        texts = answer.value.values() if isinstance(answer.value, dict) else [answer.value]
+        for text in texts:
+            if not isinstance(text, str):
+                return False, "the source is not text"
+            try:
+                found = usage(text, self.entry)
+            except SyntaxError as error:
+                return False, f"the source does not parse: {error.msg} (line {error.lineno})"
+            if not found.found:
+                continue
+            if found.stub:
+                return (
+                    False,
+                    f"`{self.entry}` is not implemented yet (it raises NotImplementedError)",
+                )
+            used = sorted(found.names & self.names)
+            if used:
+                where = ", ".join(f"`{n}` (line {found.lines[n]})" for n in used)
+                return False, f"`{self.entry}` uses {where}, which this exercise rules out"
+            return True, f"`{self.entry}` avoids " + ", ".join(sorted(self.names))
+        return False, f"`{self.entry}` is not defined in the source"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Stationary(Check):
+    """Require ``f′(point) = 0`` for the submitted constant `point`, with f not constant.
+
+    The derivative is the submission's own ``grad(f)``, evaluated first at
+    sampled inputs (some must be non-zero: f is not constant) and then, in a
+    follow-up request, at the submitted point.
+    """
+
+    function: str
+    point: str
+    args: Sampler
+    samples: int = 5
+    atol: float = 1e-8
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "needs_reference", False)
+
+    def _default_name(self) -> str:
+        return f"{self.function}′({self.point}) = 0"
+
+    def entries(self) -> tuple[str, ...]:
+        return (self.function, self.point)
+
+    def requests(self, rng: np.random.Generator) -> tuple[Request, ...]:
+        call = Call(self.function, transform="grad")
+        draws = tuple(Evaluate(call, (self.args.draw(rng),)) for _ in range(self.samples))
+        return (Constant(self.point), *draws)
+
+    def followup(self, got: Sequence[Response]) -> tuple[Request, ...]:
+        point = got[0]
+        if isinstance(point, Ok) and _is_number(point.value):
+            call = Call(self.function, transform="grad")
+            return (Evaluate(call, (np.asarray(float(point.value)),)),)
+        return ()
+
+    def judge(
+        self, requests: Sequence[Request], got: Sequence[Response], ref: Sequence[Response] | None
+    ) -> tuple[bool, str]:
+        point = got[0]
+        if isinstance(point, Fault):
+            return False, fault_message(point, self.point, hidden=False)
+        if not _is_number(point.value):
+            return False, f"`{self.point}` must be a float, got {point.value!r}"
+        slopes = got[1 : 1 + self.samples]
+        for answer in slopes:
+            if isinstance(answer, Fault):
+                return False, fault_message(answer, self.function, hidden=False)
+        values = [_leaves(a.value) for a in slopes]  # type: ignore[union-attr]
+        if not any(v and np.any(np.abs(v[0]) > self.atol) for v in values):
+            return (
+                False,
+                f"`{self.function}` has zero slope everywhere sampled: it must not be constant",
+            )
+        at = got[1 + self.samples] if len(got) > 1 + self.samples else None
+        if at is None or isinstance(at, Fault):
+            reason = fault_message(at, self.function, hidden=False) if at else "no answer"
+            return False, f"cannot differentiate `{self.function}` at {point.value!r}: {reason}"
+        slope = _leaves(at.value)
+        if not slope or slope[0].shape != () or not abs(float(slope[0])) <= self.atol:
+            return (
+                False,
+                f"{self.function}′({point.value!r}) = {_show(slope[0]) if slope else '?'}, not 0",
+            )
+        return True, f"{self.function}′({point.value!r}) = 0 and `{self.function}` is not constant"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and np.isfinite(value)
