@@ -114,7 +114,7 @@ def while_loop[Carry](
     callback: not exportable; for interactive use).
 
     Args:
-        cond: ``cond(x) -> bool`` scalar.
+        cond: ``cond(x)`` returns one bool (shape ``()``).
         body: ``body(x) -> x`` with the same structure, shapes and dtypes.
         init: the initial carry, any pytree of arrays.
         max_steps: positive bound on the number of steps (a Python int).
@@ -126,7 +126,8 @@ def while_loop[Carry](
         The final carry.
 
     Raises:
-        InvalidInputError: bad `max_steps`, `kind` or `on_exhaust`, or (with
+        InvalidInputError: bad `max_steps`, `kind` or `on_exhaust`, a `cond` that
+            does not return one bool, or (with
             ``on_exhaust="nan"``) a carry without a float leaf to poison.
         LoopExhaustedError: ``on_exhaust="raise"`` and the loop ran out of steps.
     """
@@ -146,6 +147,13 @@ def while_loop[Carry](
         raise InvalidInputError(
             "gk.while_loop marks an exhausted loop by making its float results NaN, but the "
             f"carry {init!r} has no float leaf; add one, or pass on_exhaust='raise'"
+        )
+    pred = jax.eval_shape(cond, init)
+    if getattr(pred, "shape", None) != () or not jnp.issubdtype(pred.dtype, jnp.bool_):
+        raise InvalidInputError(
+            f"gk.while_loop: cond must return one bool, but it returned shape "
+            f"{getattr(pred, 'shape', None)} and dtype {getattr(pred, 'dtype', None)}; "
+            "reduce it, e.g. jnp.all(b < 1000) or jnp.linalg.norm(b) < 1000"
         )
     final = _equinox_loop(cond, body, init, int(max_steps), kind, checkpoints)
     exhausted = jnp.asarray(cond(final), dtype=bool)
