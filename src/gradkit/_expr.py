@@ -46,38 +46,21 @@ def _norm(v: Any) -> Any:
     return norm(v)
 
 
-# name -> (function, number of arguments)
-FUNCTIONS: dict[str, tuple[Callable[..., Any], int]] = {
-    "abs": (jnp.abs, 1),
-    "arccos": (jnp.arccos, 1),
-    "arcsin": (jnp.arcsin, 1),
-    "arctan": (jnp.arctan, 1),
-    "cbrt": (jnp.cbrt, 1),
-    "cos": (jnp.cos, 1),
-    "cosh": (jnp.cosh, 1),
-    "dot": (jnp.dot, 2),
-    "erf": (jax.scipy.special.erf, 1),
-    "exp": (jnp.exp, 1),
-    "expm1": (jnp.expm1, 1),
-    "log": (jnp.log, 1),
-    "log10": (jnp.log10, 1),
-    "log1p": (jnp.log1p, 1),
-    "log2": (jnp.log2, 1),
-    "max": (jnp.maximum, 2),
-    "mean": (jnp.mean, 1),
-    "min": (jnp.minimum, 2),
-    "norm": (_norm, 1),
-    "prod": (jnp.prod, 1),
-    "relu": (jax.nn.relu, 1),
-    "sigmoid": (jax.nn.sigmoid, 1),
-    "sin": (jnp.sin, 1),
-    "sinh": (jnp.sinh, 1),
-    "softplus": (jax.nn.softplus, 1),
-    "sqrt": (jnp.sqrt, 1),
-    "sum": (jnp.sum, 1),
-    "tan": (jnp.tan, 1),
-    "tanh": (jnp.tanh, 1),
-}
+_JNP_UNARY = (
+    "abs arccos arcsin arctan cbrt cos cosh exp expm1 log log10 log1p log2 mean prod sin sinh "
+    "sqrt sum tan tanh"
+)
+# name -> (function, number of arguments), in alphabetical order for messages
+FUNCTIONS: dict[str, tuple[Callable[..., Any], int]] = dict(
+    sorted(
+        {
+            **{name: (getattr(jnp, name), 1) for name in _JNP_UNARY.split()},
+            "dot": (jnp.dot, 2), "max": (jnp.maximum, 2), "min": (jnp.minimum, 2),
+            "erf": (jax.scipy.special.erf, 1), "norm": (_norm, 1), "relu": (jax.nn.relu, 1),
+            "sigmoid": (jax.nn.sigmoid, 1), "softplus": (jax.nn.softplus, 1),
+        }.items()
+    )
+)  # fmt: skip
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
 
 _BINARY: dict[type[ast.operator], tuple[str, Callable[[Any, Any], Any]]] = {
@@ -90,27 +73,15 @@ _BINARY: dict[type[ast.operator], tuple[str, Callable[[Any, Any], Any]]] = {
 
 # what to call a forbidden node in an error message
 _FORBIDDEN: dict[type[ast.AST], str] = {
-    ast.Attribute: "attribute access",
-    ast.Lambda: "lambda",
-    ast.ListComp: "a list comprehension",
-    ast.SetComp: "a set comprehension",
-    ast.DictComp: "a dict comprehension",
-    ast.GeneratorExp: "a generator expression",
-    ast.Compare: "a comparison",
-    ast.BoolOp: "'and'/'or'",
-    ast.IfExp: "a conditional expression",
-    ast.NamedExpr: "an assignment (:=)",
-    ast.Starred: "unpacking (*)",
-    ast.Await: "await",
-    ast.Yield: "yield",
-    ast.YieldFrom: "yield",
-    ast.JoinedStr: "an f-string",
-    ast.List: "a list",
-    ast.Tuple: "a tuple",
-    ast.Set: "a set",
-    ast.Dict: "a dict",
+    ast.Attribute: "attribute access", ast.Lambda: "lambda", ast.Compare: "a comparison",
+    ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
+    ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression",
+    ast.BoolOp: "'and'/'or'", ast.IfExp: "a conditional expression",
+    ast.NamedExpr: "an assignment (:=)", ast.Starred: "unpacking (*)", ast.Await: "await",
+    ast.Yield: "yield", ast.YieldFrom: "yield", ast.JoinedStr: "an f-string",
+    ast.List: "a list", ast.Tuple: "a tuple", ast.Set: "a set", ast.Dict: "a dict",
     ast.Slice: "a slice",
-}
+}  # fmt: skip
 
 HELP = (
     "Use numbers, x (x[0], x[1], … for a vector), + - * / **, parentheses, "
