@@ -388,7 +388,9 @@ class _Loader:
                     continue
 
                 def register(spec: Any, _hook: str = hook_name, _kind: str = kind) -> None:
-                    problem = validate_spec(_kind, spec)
+                    # built-ins are trusted (gradkit's own contract tests cover them):
+                    # checking the type only keeps e.g. equinox from loading at start-up
+                    problem = validate_spec(_kind, spec, trace=info.source != "built-in")
                     if problem:
                         problem = f"registered an invalid item from {_hook}: {problem}"
                     problem = problem or self._clash(_kind, spec, info, staged)
