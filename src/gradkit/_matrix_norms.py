@@ -37,7 +37,8 @@ def fro(x: Array) -> Array:
 
     Gradient ``A/‖A‖_F``, and 0 at the zero matrix. An empty matrix has norm 0.
     """
-    return l2(x.reshape(*x.shape[:-2], -1))
+    # explicit sizes: reshape's -1 is ambiguous when a batch axis is empty
+    return l2(x.reshape(*x.shape[:-2], x.shape[-2] * x.shape[-1]))
 
 
 @functools.partial(jax.custom_jvp, nondiff_argnums=(1, 2))

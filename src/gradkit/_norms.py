@@ -81,7 +81,7 @@ def norm(x: Any, ord: Ord = None, axis: Axis = None, keepdims: bool = False) -> 
     if isinstance(ord, str) and ord not in ("fro", "nuc"):
         return _norm_by_name(x, ord, axis, keepdims)
     if axis is None and ord is None:
-        return _keep(vec.l2(x.reshape(-1)), (), x.ndim, keepdims, all_axes=True)
+        return _keep(vec.l2(x.reshape(x.size)), (), x.ndim, keepdims, all_axes=True)
     axes = _normalize_axes(axis, x.ndim, ord)
     if len(axes) == 1:
         return _keep(_vector(_move_last(x, axes), ord), axes, x.ndim, keepdims)
@@ -242,7 +242,8 @@ def _norm_by_name(x: Array, name: str, axis: Axis, keepdims: bool) -> Array:
     if spec.kind == "vector":
         axes = tuple(range(x.ndim)) if axis is None else _normalize_axes(axis, x.ndim, name)
         batch = _move_last(x, axes)
-        batch = batch.reshape(*batch.shape[: x.ndim - len(axes)], -1)
+        lead = batch.shape[: x.ndim - len(axes)]
+        batch = batch.reshape(*lead, math.prod(batch.shape[len(lead) :]))
     else:
         axes = _normalize_axes(axis, x.ndim, name)
         if len(axes) != 2:
@@ -258,7 +259,7 @@ def _norm_by_name(x: Array, name: str, axis: Axis, keepdims: bool) -> Array:
 def _map(fn: Callable[[Array], Any], x: Array, core: int, name: str) -> Array:
     """Apply ``fn`` to each of the trailing ``core``-D blocks of ``x``."""
     lead = x.shape[: x.ndim - core]
-    flat = x.reshape(-1, *x.shape[x.ndim - core :])
+    flat = x.reshape(math.prod(lead), *x.shape[x.ndim - core :])
     y = jax.vmap(fn)(flat)
     if getattr(y, "shape", None) != flat.shape[:1]:
         what = "vector" if core == 1 else "matrix"

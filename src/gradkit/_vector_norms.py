@@ -112,31 +112,41 @@ def _lp_jvp(p: float, primals: tuple[Array], tangents: tuple[Array]) -> tuple[Ar
     return n, jnp.sum(weight * t, axis=-1)
 
 
+def _scaled(x: Array) -> tuple[Array, Array, Array, Array]:
+    """Return ``y = x/2ᵉ``, ``‖y‖₂`` and the two halves of ``e``, where ``2ᵉ⁻¹ ≤ max|xᵢ| < 2ᵉ``."""
+    _, e = jnp.frexp(jnp.max(jnp.abs(x), axis=-1, initial=0.0))
+    # Two power-of-two steps, each exact: a single factor 2⁻ᵉ (or a division by
+    # max|xᵢ|) is subnormal for float32 inputs above ~1e38, and XLA on CPU
+    # flushes subnormals to 0.
+    low = e // 2
+    high = e - low
+    y = jnp.ldexp(jnp.ldexp(x, -low[..., None]), -high[..., None])
+    return y, jnp.sqrt(jnp.sum(y * y, axis=-1)), low, high
+
+
 @jax.custom_jvp
 def l2_scaled(x: Array) -> Array:
     """Compute ``‖x‖₂`` over the last axis without overflow or underflow.
 
-    Like LAPACK's ``nrm2``, it scales by ``s = maxᵢ |xᵢ|`` first:
-    ``‖x‖₂ = s·sqrt(Σᵢ (xᵢ/s)²)``, so float32 ``[2e38, 2e38]`` gives
-    ``2.83e38`` where `l2` gives ``inf``, and ``[1e-30]`` gives ``1e-30``
-    where `l2` gives 0. It reads the input twice, so it costs more than `l2`
-    (see docs/benchmarks.md). Gradient ``x/‖x‖₂`` (computed as a ratio, so it
-    is overflow-safe too), and 0 at the origin. An empty vector has norm 0.
+    Like LAPACK's ``nrm2`` it scales first: with ``2ᵉ⁻¹ ≤ maxᵢ|xᵢ| < 2ᵉ``,
+    ``‖x‖₂ = 2ᵉ·sqrt(Σᵢ (xᵢ/2ᵉ)²)``, scaling by exact powers of two. So float32
+    ``[2e38, 2e38]`` gives ``2.83e38`` where `l2` gives ``inf``, and ``[1e-30]``
+    gives ``1e-30`` where `l2` gives 0. It reads the input twice, so it costs
+    more than `l2` (see docs/benchmarks.md). Gradient ``x/‖x‖₂`` (computed
+    from the scaled values, so it is overflow-safe too), and 0 at the origin.
+    An empty vector has norm 0.
     """
-    s = jnp.max(jnp.abs(x), axis=-1, initial=0.0)
-    positive = s > 0
-    safe_s = jnp.where(positive, s, jnp.ones_like(s))
-    y = x / safe_s[..., None]
-    return jnp.where(positive, safe_s * jnp.sqrt(jnp.sum(y * y, axis=-1)), jnp.zeros_like(s))
+    _, root, low, high = _scaled(x)
+    return jnp.ldexp(jnp.ldexp(root, low), high)
 
 
 @l2_scaled.defjvp
 def _l2_scaled_jvp(primals: tuple[Array], tangents: tuple[Array]) -> tuple[Array, Array]:
     (x,), (t,) = primals, tangents
-    n = l2_scaled(x)
-    positive = n > 0
-    unit = x / jnp.where(positive, n, jnp.ones_like(n))[..., None]
-    return n, jnp.where(positive, jnp.sum(unit * t, axis=-1), jnp.zeros_like(n))
+    y, root, low, high = _scaled(x)
+    positive = root > 0
+    unit = y / jnp.where(positive, root, jnp.ones_like(root))[..., None]
+    return jnp.ldexp(jnp.ldexp(root, low), high), jnp.sum(unit * t, axis=-1)
 
 
 def rms(x: Array) -> Array:
