@@ -124,16 +124,16 @@ def _finite(value: Any, what: str, expr: str, at: Any) -> None:
 
 
 def derivative_tensor(f: Callable[[Any], Any], order: int) -> Callable[[Any], Any]:
-    """Return the order-`order` derivative of f by forward-mode autodiff.
+    """Return the order-`order` derivative of f by automatic differentiation.
 
     Its value at x has shape ``f(x).shape + x.shape * order``: f′ for a scalar x,
     the gradient or Hessian for a scalar f of a vector, the Jacobian otherwise.
     """
-    import jax
+    import gradkit as gk
 
     g = f
     for _ in range(order):
-        g = jax.jacfwd(g)
+        g = gk.jacobian(g)
     return g
 
 
@@ -171,7 +171,6 @@ def limit(
     EXPR is an expression in x such as '3*x**2 - 4*x', a registered function name
     (see `gradkit functions`) or module:function.
     """
-    import jax
 
     import gradkit as gk
 
@@ -185,7 +184,7 @@ def limit(
         hs = tuple(10.0**-k for k in range(1, steps + 1))
     f = function_arg(expr)
     with use_device(device), float64():
-        exact_value = float(jax.grad(f)(float(at))) if exact else None
+        exact_value = float(gk.derivative(f)(float(at))) if exact else None
         table = gk.limit_table(f, at, hs or None, exact=exact_value)
     if as_json:
         errors = table.errors or [None] * len(table.hs)

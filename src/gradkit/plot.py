@@ -157,6 +157,8 @@ def _evaluate(f: Callable[[Any], Any], xs: Any) -> tuple[Any, Any, Any]:
     import jax.numpy as jnp
     import numpy as np
 
+    import gradkit as gk
+
     from ._config import float64
 
     with float64():
@@ -170,7 +172,7 @@ def _evaluate(f: Callable[[Any], Any], xs: Any) -> tuple[Any, Any, Any]:
             raise InvalidInputError(
                 f"f must map a scalar to a scalar; f(x) has shape {tuple(y.shape[1:])}"
             )
-        dy = jax.vmap(jax.grad(f))(x)
+        dy = gk.derivative(f)(x)
         return np.asarray(x), np.asarray(y), np.asarray(dy)
 
 
@@ -207,7 +209,7 @@ def plot_function(
 ) -> Figure:
     """Plot f over `xs`, optionally with its derivative and its tangent line at a point.
 
-    f′ comes from `jax.grad`, evaluated in float64. The tangent at x0 is
+    f′ comes from `gradkit.derivative` (autodiff), evaluated in float64. The tangent at x0 is
     ``t(x) = f(x0) + f′(x0)·(x − x0)``, drawn with a dot at the point of contact.
     When a pole makes a few values huge (``1/x`` near 0) and `ylim` is not
     given, the y-limits leave the spike out.
