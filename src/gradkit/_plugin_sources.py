@@ -1,19 +1,24 @@
-"""Where plugins come from and what they may register: the plugin manager's helpers.
+"""The plugin manager's helpers: where plugins come from, what they may register.
 
-Finding entry points and plugin files, importing a file as a module, and the
-cheap load-time check of every registered spec (right type, and for functions
-and norms: traces abstractly with `jax.eval_shape` to the right shape).
+Finding entry points and plugin files, importing a file as a module, the
+settings of a load (`read_config`), the record kept of each plugin
+(`PluginInfo`), and the cheap load-time check of every registered spec (right
+type, and for functions and norms: traces with `jax.eval_shape` to the right
+shape).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import importlib.metadata
 import importlib.util
 import os
+import re
 import sys
 from typing import Any, Literal
 
+from . import __version__
 from ._errors import PluginError
 
 Source = Literal["built-in", "entry point", "file", "module"]
@@ -144,3 +149,116 @@ def _trace_norm(spec: Any) -> str:
     if not isinstance(out, jax.ShapeDtypeStruct) or out.shape != ():
         return f"norm {spec.name!r} must return a scalar for a {spec.kind}, got {out!r:.80}"
     return ""
+
+
+Status = Literal["loaded", "blocked", "failed"]
+
+
+@dataclasses.dataclass(frozen=True)
+class PluginInfo:
+    """What `gradkit plugins` shows about one plugin.
+
+    Attributes:
+        name: the plugin's name, the one ``-p no:NAME`` blocks.
+        source: ``"built-in"``, ``"entry point"``, ``"file"`` or ``"module"``.
+        location: the module, the file path, or the entry point's ``module:attr``.
+        package: the distribution that provides an entry point, else None.
+        version: the distribution's (or module's) version when known.
+        status: ``"loaded"``, ``"blocked"`` or ``"failed"``.
+        reason: why it was blocked or failed; empty when loaded.
+        hooks: the hooks the plugin implements.
+        registered: what each hook registered, e.g. ``{"norms": ("huber",)}``.
+    """
+
+    name: str
+    source: Source
+    location: str
+    package: str | None = None
+    version: str | None = None
+    status: Status = "loaded"
+    reason: str = ""
+    hooks: tuple[str, ...] = ()
+    registered: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def provider(self) -> str:
+        """Say who provides it, e.g. ``gradkit-extra-norms 0.1.0 (entry point 'extra_norms')``."""
+        if self.source == "built-in":
+            return f"gradkit {__version__} (built-in)"
+        if self.source == "file":
+            return f"file {self.location}"
+        if self.package is None:
+            return f"{self.source} {self.name!r}"
+        return f"{self.package} {self.version} ({self.source} {self.name!r})"
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the plain-JSON form that ``gradkit plugins --json`` prints."""
+        data = dataclasses.asdict(self)
+        data["hooks"] = list(self.hooks)
+        data["registered"] = {kind: list(names) for kind, names in self.registered.items()}
+        return data
+
+
+@dataclasses.dataclass(frozen=True)
+class PluginConfig:
+    """What to load: the settings of one load, compared to see when to reload."""
+
+    plugins_dirs: tuple[str, ...]
+    modules: tuple[str, ...]
+    blocked: tuple[tuple[str, str], ...]  # (canonical name, what blocked it)
+    load_only: tuple[str, ...] | None  # None: every entry point
+    strict: bool
+
+
+def canonical(name: str) -> str:
+    """Return `name` lower-cased with runs of ``-``, ``_`` and ``.`` made one ``-``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _split(value: str, sep: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(sep) if part.strip())
+
+
+def entry_point_info(ep: importlib.metadata.EntryPoint) -> PluginInfo:
+    dist = ep.dist
+    package, version = (dist.name, dist.version) if dist is not None else (None, None)
+    return PluginInfo(ep.name, "entry point", ep.value, package, version)
+
+
+def hint(info: PluginInfo) -> str:
+    """Say how to get rid of a failing plugin, by its source."""
+    if info.source == "entry point":
+        return (
+            f"disable it with `gradkit -p no:{info.name}` or leave it out of GRADKIT_LOAD_PLUGINS"
+        )
+    if info.source == "file":
+        return f"fix or remove {info.location}, or disable it with `gradkit -p no:{info.name}`"
+    if info.source == "module":
+        return f"fix the module or drop `-p {info.name}`"
+    return "this is a bug in gradkit; please report it"
+
+
+def read_config(plugins_dirs: tuple[str, ...], plugin_args: tuple[str, ...]) -> PluginConfig:
+    """Combine the command line's options with the GRADKIT_* environment variables."""
+    env = os.environ
+    dirs: list[str] = []
+    for path in (
+        *plugins_dirs,
+        *_split(env.get("GRADKIT_PLUGINS_DIR", ""), os.pathsep),
+    ):
+        if os.path.abspath(path) not in map(os.path.abspath, dirs):
+            dirs.append(path)
+    blocked = [(canonical(a[3:]), f"-p {a}") for a in plugin_args if a.startswith("no:")]
+    blocked += [
+        (canonical(n), "GRADKIT_DISABLE_PLUGINS")
+        for n in _split(env.get("GRADKIT_DISABLE_PLUGINS", ""), ",")
+    ]
+    load = env.get("GRADKIT_LOAD_PLUGINS")
+    return PluginConfig(
+        plugins_dirs=tuple(dirs),
+        modules=tuple(a for a in plugin_args if not a.startswith("no:")),
+        blocked=tuple(blocked),
+        load_only=None if load is None else _split(load, ","),
+        strict=env.get("GRADKIT_STRICT_PLUGINS", "").strip().lower()
+        not in ("", "0", "false", "no"),
+    )

@@ -18,23 +18,27 @@ import dataclasses
 import importlib
 import importlib.metadata
 import os
-import re
 import threading
 import warnings
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 import pluggy
 
 from . import __version__, hookspecs
 from ._errors import PluginError, PluginWarning
 from ._plugin_sources import (
-    Source,
+    PluginConfig,
+    PluginInfo,
+    canonical,
     describe_error,
+    entry_point_info,
     entry_points,
     forget_files,
+    hint,
     import_file,
     plugin_files,
+    read_config,
     validate_spec,
 )
 from ._registry import Registry, exercises, functions, norms
@@ -52,63 +56,7 @@ HOOKS: dict[str, tuple[str, Registry[Any]]] = {
 }
 
 HOOKS_KEY = {kind: registry._key for kind, registry in HOOKS.values()}
-
-Status = Literal["loaded", "blocked", "failed"]
-
-
-@dataclasses.dataclass(frozen=True)
-class PluginInfo:
-    """What `gradkit plugins` shows about one plugin.
-
-    Attributes:
-        name: the plugin's name, the one ``-p no:NAME`` blocks.
-        source: ``"built-in"``, ``"entry point"``, ``"file"`` or ``"module"``.
-        location: the module, the file path, or the entry point's ``module:attr``.
-        package: the distribution that provides an entry point, else None.
-        version: the distribution's (or module's) version when known.
-        status: ``"loaded"``, ``"blocked"`` or ``"failed"``.
-        reason: why it was blocked or failed; empty when loaded.
-        hooks: the hooks the plugin implements.
-        registered: what each hook registered, e.g. ``{"norms": ("huber",)}``.
-    """
-
-    name: str
-    source: Source
-    location: str
-    package: str | None = None
-    version: str | None = None
-    status: Status = "loaded"
-    reason: str = ""
-    hooks: tuple[str, ...] = ()
-    registered: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
-
-    @property
-    def provider(self) -> str:
-        """Say who provides it, e.g. ``gradkit-extra-norms 0.1.0 (entry point 'extra_norms')``."""
-        if self.source == "built-in":
-            return f"gradkit {__version__} (built-in)"
-        if self.source == "file":
-            return f"file {self.location}"
-        if self.package is None:
-            return f"{self.source} {self.name!r}"
-        return f"{self.package} {self.version} ({self.source} {self.name!r})"
-
-    def to_json(self) -> dict[str, Any]:
-        """Return the plain-JSON form that ``gradkit plugins --json`` prints."""
-        data = dataclasses.asdict(self)
-        data["hooks"] = list(self.hooks)
-        data["registered"] = {kind: list(names) for kind, names in self.registered.items()}
-        return data
-
-
-@dataclasses.dataclass(frozen=True)
-class _Config:
-    plugins_dirs: tuple[str, ...]
-    modules: tuple[str, ...]
-    blocked: tuple[tuple[str, str], ...]  # (canonical name, what blocked it)
-    load_only: tuple[str, ...] | None  # None: every entry point
-    strict: bool
-
+_NOT_LISTED = "not listed in GRADKIT_LOAD_PLUGINS"
 
 _options: dict[str, tuple[str, ...]] = {"plugins_dirs": (), "plugin_args": ()}
 _lock = threading.RLock()
@@ -116,40 +64,8 @@ _state: dict[str, Any] = {"loaded": False, "config": None, "manager": None, "fat
 _infos: list[PluginInfo] = []
 
 
-def canonical(name: str) -> str:
-    """Return `name` lower-cased with runs of ``-``, ``_`` and ``.`` made one ``-``."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def _split(value: str, sep: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(sep) if part.strip())
-
-
-def _current_config() -> _Config:
-    env = os.environ
-    dirs: list[str] = []
-    for path in (
-        *_options["plugins_dirs"],
-        *_split(env.get("GRADKIT_PLUGINS_DIR", ""), os.pathsep),
-    ):
-        if os.path.abspath(path) not in map(os.path.abspath, dirs):
-            dirs.append(path)
-    blocked = [
-        (canonical(a[3:]), f"-p {a}") for a in _options["plugin_args"] if a.startswith("no:")
-    ]
-    blocked += [
-        (canonical(n), "GRADKIT_DISABLE_PLUGINS")
-        for n in _split(env.get("GRADKIT_DISABLE_PLUGINS", ""), ",")
-    ]
-    load = env.get("GRADKIT_LOAD_PLUGINS")
-    return _Config(
-        plugins_dirs=tuple(dirs),
-        modules=tuple(a for a in _options["plugin_args"] if not a.startswith("no:")),
-        blocked=tuple(blocked),
-        load_only=None if load is None else _split(load, ","),
-        strict=env.get("GRADKIT_STRICT_PLUGINS", "").strip().lower()
-        not in ("", "0", "false", "no"),
-    )
+def _current_config() -> PluginConfig:
+    return read_config(_options["plugins_dirs"], _options["plugin_args"])
 
 
 def configure(*, plugins_dirs: tuple[str, ...] = (), plugin_args: tuple[str, ...] = ()) -> None:
@@ -246,7 +162,7 @@ class _Skip(Exception):
 class _Loader:
     """One pass over every plugin source, in order."""
 
-    def __init__(self, manager: pluggy.PluginManager, config: _Config) -> None:
+    def __init__(self, manager: pluggy.PluginManager, config: PluginConfig) -> None:
         self.pm = manager
         self.config = config
         self.owner: dict[tuple[str, str], PluginInfo] = {}  # (kind, item name) -> provider
@@ -291,7 +207,7 @@ class _Loader:
         wanted = {canonical(n) for n in only or ()}
         seen: set[str] = set()
         for ep in entry_points():
-            info = _entry_point_info(ep)
+            info = entry_point_info(ep)
             keys = {canonical(ep.name), canonical(info.package or "")}
             seen |= keys
             if only is not None and not keys & wanted:
@@ -315,7 +231,7 @@ class _Loader:
         if ep is not None:
             if previous is not None:
                 _infos.remove(previous)
-            self._consider(_entry_point_info(ep), ep.load)
+            self._consider(entry_point_info(ep), ep.load)
         else:
             info = PluginInfo(name, "module", name)
             self._consider(info, lambda: importlib.import_module(name))
@@ -325,9 +241,9 @@ class _Loader:
         message = f"plugin {info.name!r} ({info.provider}) {reason}."
         if self.config.strict:
             raise PluginError(
-                f"{message} GRADKIT_STRICT_PLUGINS=1 makes plugin failures fatal; {_hint(info)}"
+                f"{message} GRADKIT_STRICT_PLUGINS=1 makes plugin failures fatal; {hint(info)}"
             )
-        warnings.warn(f"{message} It was skipped; {_hint(info)}", PluginWarning, stacklevel=2)
+        warnings.warn(f"{message} It was skipped; {hint(info)}", PluginWarning, stacklevel=2)
 
     def _load_one(self, info: PluginInfo, importer: Callable[[], object]) -> None:
         other = next((p for p in _infos if p.name == info.name and p.status == "loaded"), None)
@@ -432,15 +348,6 @@ class _Loader:
         )
 
 
-_NOT_LISTED = "not listed in GRADKIT_LOAD_PLUGINS"
-
-
-def _entry_point_info(ep: importlib.metadata.EntryPoint) -> PluginInfo:
-    dist = ep.dist
-    package, version = (dist.name, dist.version) if dist is not None else (None, None)
-    return PluginInfo(ep.name, "entry point", ep.value, package, version)
-
-
 def _item_name(kind: str, spec: Any) -> str:
     return getattr(spec, HOOKS_KEY[kind])
 
@@ -451,15 +358,3 @@ def _with_provider(spec: Any, provider: str) -> Any:
     ):
         return dataclasses.replace(spec, provider=provider)
     return spec
-
-
-def _hint(info: PluginInfo) -> str:
-    if info.source == "entry point":
-        return (
-            f"disable it with `gradkit -p no:{info.name}` or leave it out of GRADKIT_LOAD_PLUGINS"
-        )
-    if info.source == "file":
-        return f"fix or remove {info.location}, or disable it with `gradkit -p no:{info.name}`"
-    if info.source == "module":
-        return f"fix the module or drop `-p {info.name}`"
-    return "this is a bug in gradkit; please report it"
