@@ -307,6 +307,12 @@ FAILURES = [
         "register_exercises, register_functions, register_norms)",
     ),
     (
+        "bad_argument",
+        "bad_argument",
+        "has an invalid hook implementation: hookimpl definition: register_norms(add); "
+        "Argument(s) {'add'} are declared in the hookimpl but can not be found in the hookspec",
+    ),
+    (
         "generator",
         "generator",
         "hook register_norms returned generator <generator object register_norms at",

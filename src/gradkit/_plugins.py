@@ -261,7 +261,12 @@ class _Loader:
             info = dataclasses.replace(info, version=plugin.__version__)  # type: ignore[attr-defined]
         try:
             self.pm.register(plugin, name=info.name)
-        except (ValueError, pluggy.PluginValidationError) as error:
+        except pluggy.PluginValidationError as error:
+            # pluggy's first line only names the plugin; the next ones say what is wrong
+            detail = "; ".join(str(error).splitlines()[1:]) or str(error)
+            self._fail(info, f"has an invalid hook implementation: {detail}")
+            return
+        except ValueError as error:
             self._fail(info, f"could not be registered: {describe_error(error)}")
             return
         try:
