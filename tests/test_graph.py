@@ -170,6 +170,23 @@ def test_with_graphviz_svg_is_rendered_by_dot(fake_graphviz: Path, tmp_path: Pat
     assert Path(f"{fake_graphviz}.stdin").read_text() == result.dot
 
 
+def test_a_failing_graphviz_is_an_error_but_not_in_jupyter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bin_dir = tmp_path / "broken-bin"
+    bin_dir.mkdir()
+    script = bin_dir / "dot"
+    script.write_text("#!/bin/sh\necho 'syntax error in line 1' >&2\nexit 3\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    result = gk.graph(jnp.sin, 1.0)
+    with pytest.raises(
+        gk.GradkitError, match=r"Graphviz `dot -Tpng` failed \(exit 3\): syntax error in line 1"
+    ):
+        result.png()
+    assert result._repr_svg_() is None
+
+
 def invoke(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(cli, list(args), prog_name="gradkit")
     return result.exit_code, result.output

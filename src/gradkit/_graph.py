@@ -79,7 +79,11 @@ class Graph:
         return render(self.dot, "png")
 
     def _repr_svg_(self) -> str | None:
-        return self.svg() if shutil.which("dot") else None
+        # Jupyter falls back to the text repr when this returns None
+        try:
+            return self.svg() if shutil.which("dot") else None
+        except GradkitError:
+            return None
 
     def save(self, path: str | Path) -> Path:
         """Write the graph to `path`: ``.dot``/``.gv`` as text, ``.svg``/``.png``/``.pdf`` rendered.
