@@ -1,5 +1,5 @@
 # exercise: autodiff.sin-derivative
-# fails: does not use `cos`
+# fails: dsin does not use `cos`
 # mistake: exploits f′ = cos, which the exercise forbids ("cost" in this comment is fine)
 import jax.numpy as jnp
 

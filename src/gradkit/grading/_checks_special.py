@@ -27,7 +27,7 @@ class Avoids(Check):
         object.__setattr__(self, "needs_reference", False)
 
     def _default_name(self) -> str:
-        return "does not use " + ", ".join(f"`{n}`" for n in sorted(self.names))
+        return f"{self.entry} does not use " + ", ".join(f"`{n}`" for n in sorted(self.names))
 
     def entries(self) -> tuple[str, ...]:
         return (self.entry,)
