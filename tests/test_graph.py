@@ -229,3 +229,10 @@ def test_cli_graph_png_with_graphviz(fake_graphviz: Path, tmp_path: Path) -> Non
     status, output = invoke("graph", "x**2", "-o", str(tmp_path / "g.png"))
     assert (status, output) == (0, f"wrote {tmp_path / 'g.png'}\n")
     assert fake_graphviz.read_text().strip() == "-Tpng"
+
+
+def test_cli_graph_traces_a_registered_function_at_its_samplers_shape() -> None:
+    status, output = invoke("graph", "dot2")
+    assert status == 0, output
+    nodes, _ = parse_dot(output)
+    assert nodes["in0"].endswith("\nf64[4]")

@@ -79,6 +79,21 @@ def plot(
     click.echo(f"wrote {output}")
 
 
+def _example_shape(expr: str, f: Any) -> tuple[int, ...]:
+    """Return the input shape to trace `f` with when no --at is given."""
+    import jax
+
+    from ._expr import Expression
+    from ._registry import functions
+
+    if isinstance(f, Expression):
+        return (f.min_size,) if f.indexed else ()
+    if expr in functions and functions.get(expr).fn is f:
+        # a registered function: its sampler knows the input shape it expects
+        return tuple(jax.eval_shape(functions.get(expr).sampler, jax.random.key(0)).shape)
+    return ()
+
+
 @click.command()
 @click.argument("expr")
 @click.option(
@@ -109,14 +124,12 @@ def graph(expr: str, with_grad: bool, at: Any, output: str | None) -> None:
     import jax.numpy as jnp
 
     from ._config import float64
-    from ._expr import Expression
     from ._graph import graph as make_graph
 
     f = function_arg(expr)
     with float64():
         if at is None:
-            size = f.min_size if isinstance(f, Expression) and f.indexed else 0
-            at = jnp.ones(size) if size else 1.0
+            at = jnp.ones(_example_shape(expr, f))
         result = make_graph(f, jnp.asarray(at, dtype=jnp.float64), grad=with_grad)
     if output is None:
         click.echo(result.dot, nl=False)
