@@ -30,6 +30,7 @@ from ._sandbox import Child, Level
 STARTUP_SECONDS = 90.0  # python + JAX import on a loaded 2-core machine, our code only
 MESSAGE_LIMIT = 64 << 20
 MAX_RESTARTS = 4
+MAX_STRAYS = 64
 BUNDLE = 16  # artifacts per evaluator compile: few compiles, still overlapping the tracing
 
 
@@ -41,6 +42,7 @@ class Limits:
     timeout: float = 10.0  # seconds per request (one import, one trace, one evaluation)
     memory_mb: int = 2048
     hide: tuple[str, ...] = ()
+    tag: str = ""  # prefix of the children's marker (`leftover_processes` finds a run's)
 
 
 @dataclass
@@ -110,6 +112,7 @@ class Evaluator:
                 [str(self.limits.memory_mb), str(cpu)],
                 level=self.limits.level,
                 hide=self.limits.hide,
+                tag=self.limits.tag,
             )
             self._ready = False
         return self._child
@@ -208,6 +211,7 @@ class RemoteCandidate:
         self._broken: dict[str, Fault] = {}
         self._restarts = 0
         self._loaded = self._ever_loaded = False
+        self._ident = 0
         self._child = self._spawn()
 
     def _spawn(self) -> Child:
@@ -217,6 +221,7 @@ class RemoteCandidate:
             level=self.limits.level,
             files=self.files,
             hide=self.limits.hide,
+            tag=self.limits.tag,
         )
 
     def _worker(self) -> Child | None:
@@ -235,8 +240,8 @@ class RemoteCandidate:
             return child
         try:
             recv(child.sock, time.monotonic() + STARTUP_SECONDS, 1 << 16)
-            send(child.sock, {"op": "load", "files": self.order}, [])
-            reply, buffers = recv(child.sock, time.monotonic() + self.limits.timeout, 1 << 16)
+            ident = self._send(child, {"op": "load", "files": self.order}, [])
+            reply, buffers = self._reply(child, ident, None)
         except (ChannelError, OSError) as error:
             self._load_fault = self._channel_fault(error, "importing the submission")
             self._drop()
@@ -252,6 +257,26 @@ class RemoteCandidate:
     def load_fault(self) -> Fault | None:
         """Why the submission could not be run at all (None once it has loaded)."""
         return None if self._ever_loaded else self._load_fault
+
+    def _send(self, child: Child, message: dict[str, Any], buffers: list[bytes]) -> int:
+        self._ident += 1
+        send(child.sock, {**message, "id": self._ident}, buffers)
+        return self._ident
+
+    def _reply(
+        self, child: Child, ident: int, item: int | None
+    ) -> tuple[dict[str, Any], list[bytes]]:
+        """The reply to request ``ident`` (item ``item``), skipping anything else.
+
+        The submission shares the worker's process and can write into the
+        channel; messages that are not the awaited reply are dropped.
+        """
+        deadline = time.monotonic() + self.limits.timeout
+        for _ in range(MAX_STRAYS):
+            reply, out = recv(child.sock, deadline, MESSAGE_LIMIT)
+            if reply.get("id") == ident and reply.get("item") == item:
+                return reply, out
+        raise ChannelError("invalid", "too many unexpected messages")
 
     def _channel_fault(self, error: Exception, doing: str) -> Fault:
         if isinstance(error, ChannelError) and error.kind == "timeout":
@@ -307,8 +332,8 @@ class RemoteCandidate:
             assert self._load_fault is not None
             return self._load_fault
         try:
-            send(child.sock, message, buffers)
-            reply, out = recv(child.sock, time.monotonic() + self.limits.timeout, MESSAGE_LIMIT)
+            ident = self._send(child, message, buffers)
+            reply, out = self._reply(child, ident, None)
         except (ChannelError, OSError) as error:
             self._broken[entry] = self._channel_fault(error, f"`{entry}`")
             self._drop()
@@ -372,14 +397,14 @@ class RemoteCandidate:
             {"call": call_to_json(g.call), "avals": g.avals, "symbolic": g.symbolic} for g in ready
         ]
         try:
-            send(child.sock, {"op": "export", "items": items}, [])
+            ident = self._send(child, {"op": "export", "items": items}, [])
         except OSError as error:
             self._broken.setdefault(ready[0].call.entry, self._channel_fault(error, "export"))
             self._drop()
             return ready
         for n, group in enumerate(ready):
             try:
-                reply, out = recv(child.sock, time.monotonic() + self.limits.timeout, MESSAGE_LIMIT)
+                reply, out = self._reply(child, ident, n)
             except (ChannelError, OSError) as error:
                 doing = f"tracing `{group.call.entry}` ({group.call.transform})"
                 self._broken[group.call.entry] = self._channel_fault(error, doing)

@@ -44,6 +44,7 @@ class GradeOptions:
     sandbox: str = "auto"
     seed: int = 0
     shard: tuple[int, int] | None = None
+    tag: str = ""  # marks this run's sandboxed processes (see `leftover_processes`)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -193,7 +194,7 @@ def grade_paths(
     start = time.perf_counter()
     level = choose_level(options.sandbox)
     selected = shard_paths(paths, options.shard)
-    limits = Limits(level, options.timeout, options.memory_mb, hidden_paths(specs))
+    limits = Limits(level, options.timeout, options.memory_mb, hidden_paths(specs), options.tag)
     jobs = max(1, min(options.jobs, len(selected) or 1))
     references = ReferenceCache()
     slots: queue.Queue[Evaluator] = queue.Queue()

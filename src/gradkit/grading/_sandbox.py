@@ -147,9 +147,10 @@ class Child:
         files: dict[str, bytes] | None = None,
         hide: Sequence[str] = (),
         pids_max: int = 128,
+        tag: str = "",
     ) -> None:
         self.level = level
-        self.marker = uuid.uuid4().hex
+        self.marker = tag + uuid.uuid4().hex
         self._base = Path(tempfile.mkdtemp(prefix="gradkit-"))
         self.workdir = self._base / "w"
         self.workdir.mkdir()
@@ -244,7 +245,7 @@ class Child:
 
 
 def leftover_processes(marker: str | None = None) -> list[int]:
-    """List live processes started by a sandbox (any, or the one with ``marker``).
+    """List live processes started by a sandbox (any, or those whose marker starts with ``marker``).
 
     Scans ``/proc/*/environ`` for `SANDBOX_ENV`, which every child and its
     descendants inherit; a process that clears its environment escapes this

@@ -33,18 +33,33 @@ MESSAGE_LIMIT = 64 << 20
 MODULE = "submission"
 
 
-def _transforms() -> dict[str, Any]:
-    import jax
+_TOOLS: dict[str, Any] = {}
 
-    return {
-        "call": lambda g: g,
-        "jit": jax.jit,
-        "grad": jax.grad,
-        "jit_grad": lambda g: jax.jit(jax.grad(g)),
-        "vmap": jax.vmap,
-        "jacfwd": jax.jacfwd,
-        "jacrev": jax.jacrev,
-    }
+
+def _capture_tools() -> None:
+    """Keep JAX's transforms and exporter before the submission can replace them.
+
+    A submission that assigns ``jax.grad = ...`` changes the module attribute,
+    not these references, so its gradient is still JAX's.
+    """
+    import jax
+    from jax import export
+
+    grad, jit = jax.grad, jax.jit
+    _TOOLS.update(
+        call=lambda g: g,
+        jit=jit,
+        grad=grad,
+        jit_grad=lambda g: jit(grad(g)),
+        vmap=jax.vmap,
+        jacfwd=jax.jacfwd,
+        jacrev=jax.jacrev,
+        export=export.export,
+        symbolic_shape=export.symbolic_shape,
+        ShapeDtypeStruct=jax.ShapeDtypeStruct,
+        Array=jax.Array,
+        device_get=jax.device_get,
+    )
 
 
 def _brief(error: BaseException) -> str:
@@ -59,11 +74,20 @@ def _fault(kind: str, message: str) -> dict[str, Any]:
 
 
 def _from_exception(error: BaseException, doing: str) -> dict[str, Any]:
-    if isinstance(error, NotImplementedError):
+    if isinstance(error, NotImplementedError) and _raised_by_submission(error):
         return _fault("not-implemented", f"{doing} raised NotImplementedError (not done yet?)")
     if isinstance(error, SystemExit):
         return _fault("error", f"{doing} called sys.exit({error.code!r})")
     return _fault("error", f"{doing} raised {_brief(error)}")
+
+
+def _raised_by_submission(error: BaseException) -> bool:
+    """Whether the innermost frame is the submission's (a stub), not JAX's."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return bool(frames) and frames[-1].filename in _SUBMISSION_FILES
+
+
+_SUBMISSION_FILES: set[str] = set()
 
 
 class Worker:
@@ -75,28 +99,35 @@ class Worker:
         self.load_fault: dict[str, Any] | None = None
 
     def serve(self) -> None:
-        """Answer requests until the grader closes the channel."""
+        """Answer requests until the grader closes the channel.
+
+        Every reply echoes the request's ``id`` (and the item number of an
+        export), so the grader can drop anything the submission writes into
+        the channel on its own.
+        """
         while True:
             header, buffers = recv(self.sock, float("inf"), MESSAGE_LIMIT)
-            op = header.get("op")
+            op, ident = header.get("op"), header.get("id")
+            if op == "export":
+                for n, item in enumerate(header["items"]):
+                    reply, out = self.export(item)
+                    send(self.sock, {**reply, "id": ident, "item": n}, out)
+                continue
             if op == "load":
-                send(self.sock, self.load(header["files"]), [])
+                reply, out = self.load(header["files"]), []
             elif op == "constant":
-                send(self.sock, self.constant(header["name"]), [])
+                reply, out = self.constant(header["name"]), []
             elif op == "eager":
                 reply, out = self.eager(header, buffers)
-                send(self.sock, reply, out)
-            elif op == "export":
-                for item in header["items"]:
-                    reply, out = self.export(item)
-                    send(self.sock, reply, out)
             else:
-                send(self.sock, _fault("invalid", f"unknown operation {op!r}"), [])
+                reply, out = _fault("invalid", f"unknown operation {op!r}"), []
+            send(self.sock, {**reply, "id": ident}, out)
 
     def load(self, files: list[str]) -> dict[str, Any]:
         """Execute the submission's files, in order, into one module."""
         module = types.ModuleType(MODULE)
         module.__file__ = files[0] if files else f"{MODULE}.py"
+        _SUBMISSION_FILES.update(files)
         sys.modules[MODULE] = module
         sys.path.insert(0, ".")
         try:
@@ -148,7 +179,7 @@ class Worker:
             resolve_function(s.name) if isinstance(s, FunctionRef) else s for s in call.static
         ]
         g = entry(*static) if call.curry else functools.partial(entry, *static)
-        return _transforms()[call.transform](g)
+        return _TOOLS[call.transform](g)
 
     def eager(self, header: dict[str, Any], buffers: list[bytes]) -> tuple[dict, list]:
         """Call an entry in Python on (public) inputs."""
@@ -203,7 +234,6 @@ class _NotArrays(Exception):
 
 def _plain_arrays(value: Any, depth: int) -> Any:
     """Copy a result into plain numpy arrays (nested in tuples/lists/dicts), or raise."""
-    import jax
     import numpy as np
 
     if depth > 16:
@@ -213,8 +243,8 @@ def _plain_arrays(value: Any, depth: int) -> Any:
         return tuple(items) if isinstance(value, tuple) else items
     if type(value) is dict:
         return {str(k): _plain_arrays(v, depth + 1) for k, v in value.items()}
-    if isinstance(value, jax.Array):
-        return np.array(jax.device_get(value))
+    if isinstance(value, _TOOLS["Array"]):
+        return np.array(_TOOLS["device_get"](value))
     if (
         type(value) in (float, int, bool)
         or type(value) is np.ndarray
@@ -228,9 +258,7 @@ def _plain_arrays(value: Any, depth: int) -> Any:
 
 
 def _is_jax(value: Any) -> bool:
-    import jax
-
-    return isinstance(value, jax.Array)
+    return isinstance(value, _TOOLS["Array"])
 
 
 def _export(
@@ -239,9 +267,7 @@ def _export(
     """``jax.export`` ``fn`` for arguments like ``avals``; dims > 1 become symbols."""
     import contextlib
 
-    import jax
     import numpy as np
-    from jax import export
 
     from .._config import float64
 
@@ -252,13 +278,13 @@ def _export(
             sizes = sorted({n for shape in shapes for n in shape if n > 1})
             if sizes:
                 names = ", ".join(f"d{i}" for i in range(len(sizes)))
-                symbols = dict(zip(sizes, export.symbolic_shape(names), strict=True))
+                symbols = dict(zip(sizes, _TOOLS["symbolic_shape"](names), strict=True))
                 shapes = [tuple(symbols.get(n, n) for n in shape) for shape in shapes]
         specs = [
-            jax.ShapeDtypeStruct(shape, np.dtype(dtype))
+            _TOOLS["ShapeDtypeStruct"](shape, np.dtype(dtype))
             for shape, (_, dtype) in zip(shapes, avals, strict=True)
         ]
-        exported = export.export(jax.jit(fn), platforms=("cpu",))(*specs)
+        exported = _TOOLS["export"](_TOOLS["jit"](fn), platforms=("cpu",))(*specs)
         return bytes(exported.serialize())
 
 
@@ -267,8 +293,7 @@ def main(argv: list[str]) -> None:
     fd, memory_mb, cpu_seconds = int(argv[0]), int(argv[1]), int(argv[2])
     apply_limits(memory_mb, cpu_seconds)
     sock = socket.socket(fileno=fd)
-    import jax  # noqa: F401 - imported before the submission, outside its time
-
+    _capture_tools()  # imports JAX before the submission, outside its time
     send(sock, {"op": "ready"}, [])
     try:
         Worker(sock).serve()
