@@ -7,13 +7,12 @@ commands that grade.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import click
 
-JSON_HELP = "Print JSON instead of a table."
+from ._cli_plugins import JSON_HELP, _echo_json, _print_table
 
 
 def _specs(ids: tuple[str, ...] = ()) -> list[Any]:
@@ -23,22 +22,6 @@ def _specs(ids: tuple[str, ...] = ()) -> list[Any]:
     if ids:
         return [exercises.get(i) for i in ids]
     return book_order(exercises)
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-
-
-def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-    from rich.console import Console
-    from rich.table import Table, box
-
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for header in headers:
-        table.add_column(header, overflow="fold", no_wrap=header != "title")
-    for row in rows:
-        table.add_row(*row)
-    Console(highlight=False, soft_wrap=False).print(table)
 
 
 def _points(spec: Any) -> str:
@@ -84,9 +67,8 @@ def list_(as_json: bool) -> None:
     if not specs:
         click.echo("No exercises registered. Install some: pip install -e exercises")
         return
-    _table(
-        ("id", "points", "title"),
-        [(s.id, _points(s), s.title) for s in specs],
+    _print_table(
+        ("id", "points", "title"), [(s.id, _points(s), s.title) for s in specs], wrap="title"
     )
 
 
@@ -192,9 +174,10 @@ def verify(ids: tuple[str, ...], seed: int, as_json: bool) -> None:
             ]
         )
     else:
-        _table(
+        _print_table(
             ("id", "score", "status"),
             [(r.id, f"{r.score:g}/{r.max_score:g}", r.status) for r in results],
+            wrap="",
         )
         for r in failed:
             for c in r.checks:
