@@ -366,6 +366,17 @@ def test_strict_mode_makes_a_failing_plugin_fatal(
         gk.functions.names()  # and stays fatal
 
 
+def test_a_dash_p_module_that_does_not_exist_is_reported():
+    _plugins.configure(plugin_args=("gk_fixture_nowhere",))
+    message = (
+        "plugin 'gk_fixture_nowhere' (module 'gk_fixture_nowhere') failed to import: "
+        "ModuleNotFoundError: No module named 'gk_fixture_nowhere'. It was skipped; fix the "
+        "module or drop `-p gk_fixture_nowhere`"
+    )
+    with pytest.warns(gk.PluginWarning, match=re.escape(message)):
+        assert info("gk_fixture_nowhere").status == "failed"
+
+
 def test_an_entry_point_that_fails_to_import_is_isolated(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
