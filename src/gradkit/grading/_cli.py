@@ -29,6 +29,7 @@ def _table(report: Any, width: int | None = None) -> str:
     """Render a report as rich tables, one per submission, as plain text."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(
         file=__import__("io").StringIO(),
@@ -38,7 +39,8 @@ def _table(report: Any, width: int | None = None) -> str:
         legacy_windows=False,
     )
     for sub in report.submissions:
-        table = Table(title=sub.path, title_justify="left", expand=False)
+        console.print(Text(sub.path))
+        table = Table()
         table.add_column("exercise")
         table.add_column("score", justify="right")
         table.add_column("status")
@@ -46,12 +48,10 @@ def _table(report: Any, width: int | None = None) -> str:
         for e in sub.exercises:
             failed = [c for c in e.checks if not c.passed]
             note = failed[0].message if failed else ""
-            table.add_row(e.id, f"{e.score:g}/{e.max_score:g}", e.status, note)
+            table.add_row(e.id, f"{e.score:g}/{e.max_score:g}", e.status, Text(note))
         console.print(table)
-        console.print(
-            f"total {sub.score:g}/{sub.max_score:g} ({sub.status})"
-            + (f" - {sub.message}" if sub.message else "")
-        )
+        summary = f"total {sub.score:g}/{sub.max_score:g} ({sub.status})"
+        console.print(Text(summary + (f" - {sub.message}" if sub.message else "")))
     n = len(report.submissions)
     console.print(
         f"{n} submission{'s' * (n != 1)} graded; sandbox: {report.sandbox}; seed: {report.seed}"

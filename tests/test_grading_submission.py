@@ -1,0 +1,74 @@
+"""Reading submissions: .py files, directories, notebooks."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from gradkit.grading._submission import MAX_BYTES, load_submission, notebook_code
+
+
+def test_a_python_file_runs_as_submission_py(tmp_path):
+    path = tmp_path / "alice.py"
+    path.write_text("x = 1\n")
+    sub = load_submission(path)
+    assert (sub.files, sub.order, sub.source, sub.error) == (
+        {"submission.py": b"x = 1\n"},
+        ("submission.py",),
+        "x = 1\n",
+        None,
+    )
+
+
+def test_a_directory_runs_its_solutions_py_with_the_others_importable(tmp_path):
+    (tmp_path / "solutions.py").write_text("from helpers import k\n")
+    (tmp_path / "helpers.py").write_text("k = 2\n")
+    (tmp_path / "notes.txt").write_text("ignored")
+    sub = load_submission(tmp_path)
+    assert sorted(sub.files) == ["helpers.py", "solutions.py"]
+    assert sub.order == ("solutions.py",)
+    assert sub.source == "from helpers import k\n"
+
+
+def test_a_directory_without_solutions_py_runs_every_file_in_name_order(tmp_path):
+    (tmp_path / "b.py").write_text("b = 2\n")
+    (tmp_path / "a.py").write_text("a = 1\n")
+    sub = load_submission(tmp_path)
+    assert sub.order == ("a.py", "b.py")
+    assert sub.source == "a = 1\n\nb = 2\n"
+
+
+def test_a_notebook_keeps_code_cells_and_drops_magics(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# Homework"),
+        nbformat.v4.new_code_cell("%matplotlib inline\nimport jax.numpy as jnp"),
+        nbformat.v4.new_code_cell("!pip install gradkit\n  %time x = 1\ndef f(x):\n    return x"),
+        nbformat.v4.new_code_cell("%%bash\necho hi"),
+    ]
+    path = tmp_path / "hw.ipynb"
+    nbformat.write(notebook, path)
+    sub = load_submission(path)
+    assert sub.source == "import jax.numpy as jnp\n\ndef f(x):\n    return x\n"
+    assert sub.notes == ("notebook: dropped 5 IPython magic/shell line(s)",)
+    assert notebook_code(path.read_text())[1] == 5
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "error"),
+    [
+        ("hw.ipynb", "{not json", "not a readable notebook (NotJSONError)"),
+        ("hw.txt", "x = 1", "not a .py file, a directory or an .ipynb notebook"),
+        ("big.py", "#" * (MAX_BYTES + 1), f"the limit is {MAX_BYTES:,}"),
+    ],
+)
+def test_unreadable_submissions_carry_the_reason(tmp_path, name, content, error):
+    path = tmp_path / name
+    path.write_text(content)
+    sub = load_submission(path)
+    assert sub.error is not None and error in sub.error
+    assert sub.files == {}
+
+
+def test_an_empty_directory_is_an_error(tmp_path):
+    assert load_submission(tmp_path).error == "the directory holds no .py files"
