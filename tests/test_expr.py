@@ -76,6 +76,12 @@ def test_a_constant_expression_has_the_shape_of_x_and_zero_derivative() -> None:
     assert float(jax.grad(f)(1.0)) == 0.0
 
 
+def test_integers_beyond_int32_are_constants_like_any_other() -> None:
+    # found by the property test: a Python int > 2³¹ must not reach JAX as an int
+    assert float(parse_expression("2147483648 + x*0")(1.0)) == 2147483648.0
+    assert float(parse_expression("2147483648")(1.0)) == 2147483648.0
+
+
 def test_integer_input_is_converted_to_float() -> None:
     out = parse_expression("x / 2")(jnp.arange(3))
     assert jnp.issubdtype(out.dtype, jnp.floating)
@@ -242,9 +248,11 @@ def test_random_text_gives_a_result_or_a_clean_error(text: str) -> None:
     _evaluate_or_refuse(text)
 
 
-_atoms = st.sampled_from(
-    ["x", "x[0]", "x[2]", "x[-1]", "1", "2.5", "0", "pi", "e", "1e308", "9", "y", "x.T",
-     "'s'", "None", "True", "()", "[x]"]
+_atoms = (
+    st.sampled_from(["x", "x[0]", "x[2]", "x[-1]", "1", "2.5", "0", "pi", "e", "1e308", "9",
+                     "y", "x.T", "'s'", "None", "True", "()", "[x]"])
+    | st.integers(-(2**70), 2**70).map(str)
+    | st.floats(allow_nan=False, allow_infinity=False).map(repr)
 )  # fmt: skip
 
 

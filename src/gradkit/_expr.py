@@ -229,13 +229,16 @@ class _Compiler:
         symbol, fn = _BINARY[type(op)]
         if not callable(left) and not callable(right):
             return self.fold(node, symbol, fn, left, right)
-        if symbol == "**" and not callable(right):
-            # an integral exponent stays an int, so JAX uses exact `integer_pow`
-            if float(right).is_integer() and abs(right) <= MAX_INTEGER_EXPONENT:
-                right = int(right)
-            else:
-                right = float(right)
-        return _apply2(fn, self.used(left), self.used(right))
+        # run-time constants are floats: a Python int beyond int32 would overflow in JAX,
+        # except that a small integral exponent stays an int, for exact `integer_pow`
+        small_power = (
+            symbol == "**"
+            and not callable(right)
+            and float(right).is_integer()
+            and abs(right) <= MAX_INTEGER_EXPONENT
+        )
+        right = int(right) if small_power else _floated(right)
+        return _apply2(fn, self.used(_floated(left)), self.used(right))
 
     def fold(
         self, node: ast.AST, symbol: str, fn: Callable[[Any, Any], Any], a: Any, b: Any
@@ -294,6 +297,10 @@ class _Compiler:
         self.uses_x = self.indexed = True
         self.min_size = max(self.min_size, i + 1 if i >= 0 else -i)
         return lambda x: x[i]
+
+
+def _floated(c: Compiled) -> Compiled:
+    return c if callable(c) else float(c)
 
 
 def _identity(x: Any) -> Any:
@@ -361,7 +368,7 @@ def parse_expression(source: str) -> Expression:
     except (ValueError, MemoryError, RecursionError) as error:
         raise ExpressionError(f"cannot parse expression {text[:40]!r}: {error}") from None
     compiler = _Compiler(text)
-    body = compiler.used(compiler.compile(tree.body))
+    body = compiler.used(_floated(compiler.compile(tree.body)))
     if compiler.uses_x:
         fn = body
     else:
