@@ -85,9 +85,10 @@ def check_norm(
     ``f(x) ≥ 0``, definiteness ``f(0) = 0`` and ``f(x) > 0`` for ``x ≠ 0``,
     absolute homogeneity ``f(αx) = |α|f(x)``, triangle inequality
     ``f(x + y) ≤ f(x) + f(y)``) as hypothesis properties; the gradient at 0 is
-    finite under `jax.grad`, `jax.jacfwd` and `jax.jacrev`; the gradient
-    matches central finite differences at random (almost surely smooth)
-    points; `jax.jit` and `jax.vmap` give the same values as plain calls.
+    finite under `jax.grad`, `jax.jacfwd` and `jax.jacrev`; forward- and
+    reverse-mode derivatives match central differences (step 1e-6) along
+    random directions at random (almost surely smooth) points; `jax.jit` and
+    `jax.vmap` give the same values as plain calls.
     A spec with ``is_norm=False`` skips definiteness, homogeneity and the
     triangle inequality. Inputs are vectors of length 1–4 (``kind="vector"``)
     or matrices of shapes 1×1, 2×3, 3×2 and 3×3, with entries 0 or ``1e-3 ≤ |xᵢ| ≤ 1e3`` (tiny
@@ -229,7 +230,7 @@ class _Checker:
     # the checks
 
     def scalar_output(self) -> None:
-        for shape in self.shapes():
+        for shape in (self.shapes()[0], self.shapes()[-1]):
             out = self.fn(np.ones(shape))
             if getattr(out, "shape", None) != ():
                 got = getattr(out, "shape", type(out).__name__)
@@ -295,24 +296,31 @@ class _Checker:
                     raise _Failed(f"{mode} at x = zeros{shape} is {g.tolist()!r}, not finite")
 
     def gradient_matches(self) -> None:
-        from jax.test_util import check_grads
+        import jax
 
         rng = np.random.default_rng(self.seed)
+        grad = jax.jit(jax.grad(self.spec.fn))
+        jvp = jax.jit(lambda x, u: jax.jvp(self.spec.fn, (x,), (u,))[1])
+        eps = 1e-6
         for shape in self.shapes()[1::2]:
             x = rng.normal(size=shape)
-            try:
-                check_grads(self.spec.fn, (x,), order=1, modes=("fwd", "rev"), eps=1e-6)
-            except AssertionError as error:
-                summary = " ".join(str(error).split())[:300]
-                raise _Failed(
-                    f"autodiff and central differences disagree at x = {x.tolist()!r}: {summary}"
-                ) from None
+            for u in rng.normal(size=(2, *shape)):
+                central = (self.value(x + eps * u) - self.value(x - eps * u)) / (2 * eps)
+                for mode, got in (
+                    ("forward", float(jvp(x, u))),
+                    ("reverse", float(grad(x).ravel() @ u.ravel())),
+                ):
+                    if abs(got - central) > 1e-6 + 1e-5 * abs(central):
+                        raise _Failed(
+                            f"{mode}-mode derivative {got!r} but central difference {central!r} "
+                            f"at x = {x.tolist()!r} in direction u = {u.tolist()!r}"
+                        )
 
     def transformations(self) -> None:
         import jax
 
         rng = np.random.default_rng(self.seed + 1)
-        for shape in self.shapes()[::2]:
+        for shape in self.shapes()[-1:]:
             batch = rng.normal(size=(3, *shape))
             plain = np.array([float(self.spec.fn(b)) for b in batch])
             mapped = np.asarray(jax.vmap(self.spec.fn)(batch))
