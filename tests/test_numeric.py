@@ -200,3 +200,13 @@ def test_python_control_flow_functions_run_eagerly():
 def test_property_log_derivative(x, method):
     got = float(gk.numerical_derivative(jnp.log, method=method)(x))
     assert got == pytest.approx(1 / x, rel=1e-8)
+
+
+def test_unhashable_callables_work():
+    class Unhashable:
+        __hash__ = None
+
+        def __call__(self, x):
+            return x**3
+
+    assert float(gk.numerical_derivative(Unhashable())(2.0)) == pytest.approx(12.0, rel=1e-9)

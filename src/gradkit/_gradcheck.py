@@ -121,12 +121,34 @@ def _numerical_jvp(f: Callable[..., Any], args: tuple[Any, ...], tangent: tuple[
     return _scalar_rule(along, jnp.zeros((), jnp.float64), "richardson", None)
 
 
-def _jit_or_eager(fn: Callable[..., Any], *args: Any) -> Any:
-    """Run `fn` compiled (fast), or eagerly when it uses Python control flow on values."""
+def _value(f: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    return f(*args)
+
+
+def _jvp_flat(f: Callable[..., Any], args: tuple[Any, ...], tangent: tuple[Any, ...]) -> Any:
+    return _flat(jax.jvp(f, args, tangent)[1])
+
+
+def _vjp_flat(f: Callable[..., Any], args: tuple[Any, ...], cotangent: Any) -> Any:
+    return _flat(jax.vjp(f, *args)[1](cotangent))
+
+
+# `f` is static: checking the same function again reuses the compiled passes.
+_COMPILED: dict[Callable[..., Any], Callable[..., Any]] = {
+    fn: jax.jit(fn, static_argnums=0) for fn in (_value, _numerical_jvp, _jvp_flat, _vjp_flat)
+}
+
+
+def _jit_or_eager(fn: Callable[..., Any], f: Callable[..., Any], *args: Any) -> Any:
+    """Run ``fn(f, *args)`` compiled, or eagerly when `f` uses Python control flow on values."""
     try:
-        return jax.jit(fn)(*args)
+        return _COMPILED[fn](f, *args)
     except jax.errors.ConcretizationTypeError:
-        return fn(*args)
+        return fn(f, *args)
+    except TypeError as err:  # an unhashable callable cannot be a static argument
+        if "hashable" not in str(err):
+            raise
+        return fn(f, *args)
 
 
 def _compare(
@@ -162,15 +184,15 @@ def _check(
     rng: np.random.RandomState,
 ) -> list[GradCheckResult]:
     tangent = _random_like(args, rng)
-    out = _jit_or_eager(f, *args)
+    out = _jit_or_eager(_value, f, args)
     cotangent = _random_like(out, rng)
-    num = _jit_or_eager(lambda a, t: _numerical_jvp(f, a, t), args, tangent)
+    num = _jit_or_eager(_numerical_jvp, f, args, tangent)
     results = []
     if "fwd" in modes:
-        ad = _jit_or_eager(lambda a, t: _flat(jax.jvp(f, a, t)[1]), args, tangent)
+        ad = _jit_or_eager(_jvp_flat, f, args, tangent)
         results.append(_compare("fwd" + label, level, ad, num, rtol, atol))
     if "rev" in modes:
-        vjp_ct = _jit_or_eager(lambda a, c: _flat(jax.vjp(f, *a)[1](c)), args, cotangent)
+        vjp_ct = _jit_or_eager(_vjp_flat, f, args, cotangent)
         ad_proj = jnp.vdot(vjp_ct, _flat(tangent))
         num_proj = jnp.vdot(num, _flat(cotangent))
         results.append(_compare("rev" + label, level, ad_proj, num_proj, rtol, atol))

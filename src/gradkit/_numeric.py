@@ -309,6 +309,13 @@ def _derivative_at(f: Callable[[Any], Any], x: jax.Array, method: str, step: flo
     )
 
 
+# `f` is static: numerical_derivative(f) called again for the same `f` reuses the
+# compiled program instead of compiling a new one.
+@functools.partial(jax.jit, static_argnums=(0, 2, 3, 4))
+def _compute(f: Callable[[Any], Any], x: Any, method: str, step: float | None, dt: Any) -> Any:
+    return _derivative_at(f, jnp.asarray(x).astype(dt), method, step)
+
+
 # --------------------------------------------------------------------- complex step
 
 # Primitives that are not holomorphic: complex step through them loses or
@@ -455,10 +462,21 @@ def numerical_derivative(
     dt = _dtype(dtype)
     checked: set[tuple[Any, ...]] = set()
 
-    @functools.partial(jax.jit, static_argnums=1)
-    def compute(x: jax.Array, dt_now: Any) -> Any:
-        x = jnp.asarray(x).astype(dt_now)
-        return _derivative_at(f, x, method, None if step is None else float(step))
+    step_ = None if step is None else float(step)
+    try:
+        hash(f)
+        shared: Callable[..., Any] = _compute
+    except TypeError:  # an unhashable callable cannot be a static argument
+        local = jax.jit(
+            lambda x, m, st, d: _derivative_at(f, jnp.asarray(x).astype(d), m, st),
+            static_argnums=(1, 2, 3),
+        )
+
+        def shared(_f: Any, x: Any, m: str, st: float | None, d: Any) -> Any:
+            return local(x, m, st, d)
+
+    def compute(x: Any, dt_now: Any) -> Any:
+        return shared(f, x, method, step_, dt_now)
 
     @functools.wraps(f)
     def df(x: Any) -> jax.Array:
@@ -482,6 +500,6 @@ def numerical_derivative(
                 # which works whenever x itself is concrete.
                 if _concrete(x) is None:
                     raise
-                return compute.__wrapped__(x, dt_now)  # type: ignore[attr-defined]
+                return _compute.__wrapped__(f, x, method, step_, dt_now)  # type: ignore[attr-defined]
 
     return df
