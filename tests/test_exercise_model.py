@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -389,3 +391,81 @@ def test_reference_cache_computes_each_request_once():
     again = cache.get_many(SQUARE, list(requests) * 2)
     assert again[: len(first)] == first
     assert len(cache._answers) == len(requests)
+
+
+# -- written exercises, ordering ------------------------------------------------------------
+
+ESSAY = ExerciseSpec(
+    id="test.essay",
+    title="Essay",
+    section="2.5 ex. 1",
+    prompt="Why?",
+    entries=(Entry("why_answer", "str", "Your answer.", kind="constant"),),
+    kind="written",
+    points=3,
+)
+
+
+@pytest.mark.parametrize(
+    ("namespace", "answer", "message"),
+    [
+        ({"why_answer": "Because."}, "Because.", "submitted for manual grading"),
+        ({"why_answer": "   "}, None, "`why_answer` is empty: write your answer in it as a string"),
+        ({"why_answer": 42}, None, "`why_answer` is empty: write your answer in it as a string"),
+        ({}, None, "`why_answer` is not defined: `why_answer` is not defined"),
+    ],
+)
+def test_written_answers_are_collected_for_manual_grading(namespace, answer, message):
+    (result,) = grade_candidate(InProcessCandidate(namespace), [ESSAY], seed=0)
+    assert (result.score, result.max_score, result.status) == (0.0, 0.0, "manual")
+    assert result.answer == answer
+    assert result.checks[0].message == message
+    assert result.checks[0].passed is (answer is not None)
+
+
+def test_book_order_puts_a_sections_text_before_its_exercises():
+    from gradkit.grading._spec import book_order
+
+    def spec(section: str) -> ExerciseSpec:
+        return ExerciseSpec(
+            id=f"t.{section.replace(' ', '')}", title="t", section=section, prompt="p",
+            entries=ESSAY.entries, kind="written",
+        )  # fmt: skip
+
+    sections = ["2.5 ex. 10", "2.5 ex. 2", "2.5.4", "2.4 ex. 1", "2.3", "2.5.1"]
+    assert [s.section for s in book_order(map(spec, sections))] == [
+        "2.3",
+        "2.4 ex. 1",
+        "2.5.1",
+        "2.5.4",
+        "2.5 ex. 2",
+        "2.5 ex. 10",
+    ]
+
+
+def test_finite_and_cost_messages():
+    spec = ExerciseSpec(
+        id="test.norm", title="t", section="2.3", prompt="p",
+        entries=(Entry("l2", "(v)", "L2 norm"),),
+        checks=(
+            checks.finite("l2", samplers.fixed([0.0, 0.0]), transform="grad", visibility="hidden"),
+            checks.cost("l2", samplers.normal(64), factor=2.0),
+        ),
+        reference={"l2": lambda v: gk.norm(v)},
+    )  # fmt: skip
+    naive = InProcessCandidate.from_source(
+        "import jax.numpy as jnp\n"
+        "def l2(v):\n"
+        "    # an outer product first: n² work for an n-vector\n"
+        "    return jnp.sqrt(jnp.sum(jnp.outer(v, v) * jnp.eye(v.shape[0])))\n"
+    )
+    (result,) = grade_candidate(naive, [spec], seed=0)
+    finite, cost = result.checks
+    assert (finite.name, finite.message) == (
+        "l2 finite gradient",
+        "`l2` gave NaN or inf at a hidden input",
+    )
+    assert cost.name == "cost ≤ 2× reference"
+    assert re.fullmatch(
+        r"`l2` costs \d+\.\d× the reference's flops on a 64 input \(limit 2×\)", cost.message
+    )
