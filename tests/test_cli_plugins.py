@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 import gradkit as gk
 from gradkit import _plugin_sources, _plugins
 from gradkit._cli import cli
+from test_plugins import FAILURES  # the failure scenarios, shared with the library tests
 
 FIXTURES = Path(__file__).parent / "plugin_fixtures"
 GOOD = FIXTURES / "good"
@@ -139,6 +141,45 @@ def test_strict_mode_turns_a_failed_plugin_into_exit_status_1(no_builtins: None,
     assert (code, out) == (1, "")
     assert err.startswith(f"Error: plugin 'broken' (file {BROKEN / 'broken.py'}) {BROKEN_REASON}.")
     assert "GRADKIT_STRICT_PLUGINS=1 makes plugin failures fatal" in err
+
+
+@pytest.mark.parametrize(("scenario", "stem", "reason"), FAILURES, ids=[f[0] for f in FAILURES])
+def test_every_kind_of_failure_leaves_the_cli_running_and_strict_mode_exits_1(
+    no_builtins: None, monkeypatch: pytest.MonkeyPatch, scenario: str, stem: str, reason: str
+):
+    path = FIXTURES / scenario / f"{stem}.py"
+    head = f"plugin '{stem}' (file {path}) {reason}"
+    with pytest.warns(gk.PluginWarning, match="^" + re.escape(head)):
+        code, out, _ = run("--plugins-dir", str(FIXTURES / scenario), "plugins", "--json")
+    listed = {p["name"]: p for p in json.loads(out)}
+    assert code == 0 and listed["extra_norms"]["status"] == "loaded"
+    assert listed[stem]["status"] == "failed" and listed[stem]["reason"].startswith(reason)
+    monkeypatch.setenv("GRADKIT_STRICT_PLUGINS", "1")
+    code, out, err = run("--plugins-dir", str(FIXTURES / scenario), "plugins")
+    assert (code, out) == (1, "") and err.startswith("Error: " + head)
+
+
+def test_a_duplicate_name_across_two_packages_in_the_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from test_plugins import NORM_PLUGIN, make_dist
+
+    make_dist(tmp_path, "gk-cli-one", "1.0", "cli_one", "cli_one_mod", NORM_PLUGIN.format(name="x"))
+    make_dist(tmp_path, "gk-cli-two", "2.0", "cli_two", "cli_two_mod", NORM_PLUGIN.format(name="x"))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    kept = [ep for ep in _plugin_sources.entry_points() if ep.name in ("cli_one", "cli_two")]
+    monkeypatch.setattr(_plugins, "entry_points", lambda: kept)
+    head = (
+        "plugin 'cli_two' (gk-cli-two 2.0 (entry point 'cli_two')) registers the norm 'x', "
+        "which gk-cli-one 1.0 (entry point 'cli_one') already registered"
+    )
+    with pytest.warns(gk.PluginWarning, match="^" + re.escape(head)):
+        code, out, _ = run("norms", "--json")
+    assert code == 0 and "l2" in [n["name"] for n in json.loads(out)]
+    monkeypatch.setenv("GRADKIT_STRICT_PLUGINS", "1")
+    code, _, err = run("norms")
+    assert code == 1 and err.startswith("Error: " + head)
+    assert "`gradkit -p no:cli_one` or `gradkit -p no:cli_two`" in err
 
 
 def test_a_real_process_warns_once_on_stderr_and_keeps_working():
