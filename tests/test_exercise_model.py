@@ -270,6 +270,14 @@ def test_avoids_check_messages():
     assert checks.avoids("stub", "cos").judge([request], [Ok(SOURCE)], None)[1] == (
         "`stub` is not implemented yet (it raises NotImplementedError)"
     )
+    assert checks.avoids("by_string", "cos").judge([request], [Ok(SOURCE)], None)[1] == (
+        "`by_string` uses `cos` (line 26), which this exercise rules out"
+    )
+    hidden = "import jax.numpy as jnp\ndef f(x):\n    return getattr(jnp, 'c' + 'os')(x)\n"
+    assert checks.avoids("f", "cos").judge([request], [Ok(hidden)], None)[1] == (
+        "`f` uses `getattr` (line 3): dynamic code could hide a name this exercise rules out; "
+        "call functions directly"
+    )
     assert (
         checks.avoids("f", "cos")
         .judge([request], [Ok("def f(:")], None)[1]

@@ -13,10 +13,17 @@ from ._protocol import Call, Constant, Evaluate, Fault, Ok, Request, Response, S
 from ._samplers import Sampler
 from ._source import usage
 
+# Ways to reach a name without writing it: refused by every "must not use" check.
+DYNAMIC = frozenset({"eval", "exec", "compile", "__import__", "import_module", "getattr"})
+
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Avoids(Check):
-    """Require that `entry`, and everything it reaches in the submission, avoids `names`."""
+    """Require that `entry`, and everything it reaches in the submission, avoids `names`.
+
+    Dynamic lookups (`eval`, `exec`, `getattr`, `__import__`, ...) fail the check
+    too, since they could spell a forbidden name at run time.
+    """
 
     entry: str
     names: frozenset[str]
@@ -57,6 +64,13 @@ class Avoids(Check):
                     f"`{self.entry}` is not implemented yet (it raises NotImplementedError)",
                 )
             used = sorted(found.names & self.names)
+            dynamic = sorted(found.names & DYNAMIC)
+            if dynamic and not used:
+                where = ", ".join(f"`{n}` (line {found.lines[n]})" for n in dynamic)
+                return False, (
+                    f"`{self.entry}` uses {where}: dynamic code could hide a name this exercise "
+                    "rules out; call functions directly"
+                )
             if used:
                 where = ", ".join(f"`{n}` (line {found.lines[n]})" for n in used)
                 return False, f"`{self.entry}` uses {where}, which this exercise rules out"

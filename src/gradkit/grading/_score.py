@@ -148,10 +148,11 @@ def _grade_one(
         results.append(CheckResult(check.label, passed, check.weight, check.visibility, message))
     total = sum(r.weight for r in results)
     share = sum(r.weight for r in results if r.passed) / total if total else 0.0
+    # rounded so that 3 × 0.8 reports as 2.4, not 2.4000000000000004
     return ExerciseResult(
         spec.id,
         spec.title,
-        share * spec.max_score,
+        round(share * spec.max_score, 9),
         spec.max_score,
         _status(results, [answers[s] for _, _, slots in checks for s in slots]),
         tuple(results),
