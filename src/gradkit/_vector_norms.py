@@ -19,15 +19,18 @@ import jax.numpy as jnp
 from jax import Array
 
 
+@jax.custom_jvp
 def abs0(x: Array) -> Array:
     """Return ``|x|`` elementwise with derivative ``sign(x)``, so ``|·|′(0) = 0``.
 
     ``jnp.abs`` has derivative 1 at 0 (jax-ml/jax#37820); PyTorch and the
-    minimum-norm subgradient both give 0. ``x·sign(x)`` equals ``|x|`` exactly
-    (``sign`` is ±1 or 0) and its derivative is ``sign(x) + x·0 = sign(x)``,
-    with no custom rule: second derivatives are 0, never NaN.
+    minimum-norm subgradient both give 0. The tangent ``sign(x)·t`` is linear
+    and its own derivative is 0, so second derivatives are 0, never NaN.
     """
-    return x * jnp.sign(x)
+    return jnp.abs(x)
+
+
+abs0.defjvp(lambda primals, tangents: (jnp.abs(primals[0]), jnp.sign(primals[0]) * tangents[0]))
 
 
 def l2(x: Array) -> Array:
@@ -64,7 +67,9 @@ def linf(x: Array) -> Array:
     origin every coordinate ties and ``sign(0) = 0``, so the gradient is 0.
     An empty vector has norm 0 (as in numpy).
     """
-    return jnp.max(abs0(x), axis=-1, initial=0.0)
+    if x.shape[-1] == 0:
+        return jnp.zeros(x.shape[:-1], x.dtype)
+    return jnp.max(abs0(x), axis=-1)
 
 
 def neg_inf(x: Array) -> Array:
@@ -115,12 +120,13 @@ def _lp_jvp(p: float, primals: tuple[Array], tangents: tuple[Array]) -> tuple[Ar
 def _scaled(x: Array) -> tuple[Array, Array, Array, Array]:
     """Return ``y = x/2ᵉ``, ``‖y‖₂`` and the two halves of ``e``, where ``2ᵉ⁻¹ ≤ max|xᵢ| < 2ᵉ``."""
     _, e = jnp.frexp(jnp.max(jnp.abs(x), axis=-1, initial=0.0))
-    # Two power-of-two steps, each exact: a single factor 2⁻ᵉ (or a division by
-    # max|xᵢ|) is subnormal for float32 inputs above ~1e38, and XLA on CPU
-    # flushes subnormals to 0.
+    # Two exact power-of-two factors, each a normal number: a single 2⁻ᵉ (or a
+    # division by max|xᵢ|) is subnormal for float32 inputs above ~1e38, and XLA
+    # on CPU flushes subnormals to 0.
     low = e // 2
     high = e - low
-    y = jnp.ldexp(jnp.ldexp(x, -low[..., None]), -high[..., None])
+    one = jnp.ones((), x.dtype)
+    y = x * jnp.ldexp(one, -low)[..., None] * jnp.ldexp(one, -high)[..., None]
     return y, jnp.sqrt(jnp.sum(y * y, axis=-1)), low, high
 
 
