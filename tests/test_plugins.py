@@ -600,6 +600,27 @@ def test_check_plugin_runs_every_contract_on_what_the_plugin_registered(
     ]
 
 
+@pytest.mark.slow
+def test_the_example_package_passes_every_contract_check():
+    report = check_plugin("gradkit-extra-norms", examples=2)
+    assert report.ok, str(report)
+    checked = {(r.kind, r.name) for r in report.results if r.outcome == "pass"}
+    assert checked == {
+        ("function", "log-cosh"),
+        ("function", "swish"),
+        ("norm", "huber"),
+        ("norm", "schatten-1"),
+        ("norm", "schatten-3"),
+        ("norm", "l21"),
+    }
+    skipped = {(r.name, r.check) for r in report.results if r.outcome == "skip"}
+    assert skipped == {
+        ("huber", "definiteness"),
+        ("huber", "absolute homogeneity"),
+        ("huber", "triangle inequality"),
+    }
+
+
 def test_check_plugin_refuses_a_plugin_that_did_not_load(monkeypatch: pytest.MonkeyPatch):
     _plugins.configure(plugin_args=("no:extra_norms",))
     with pytest.raises(
