@@ -444,6 +444,17 @@ def test_duplicate_across_plugin_files_drops_the_whole_second_plugin(
     assert "fixture-dup-other" not in gk.norms
 
 
+def test_a_plugin_cannot_replace_a_built_in_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    (tmp_path / "mine.py").write_text(NORM_PLUGIN.format(name="l2"))
+    _plugins.configure(plugins_dirs=(str(tmp_path),))
+    message = (
+        "registers the norm 'l2', which gradkit itself provides; built-in names cannot be "
+        "replaced, so rename the item in the plugin."
+    )
+    with pytest.warns(gk.PluginWarning, match=re.escape(message)):
+        assert gk.norms.get("l2").provider == f"gradkit {gk.__version__} (built-in)"
+
+
 def test_the_same_entry_point_name_in_two_packages_is_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

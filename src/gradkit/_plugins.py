@@ -345,6 +345,11 @@ class _Loader:
         first = self.owner.get((kind, name))
         if first is None:
             return ""
+        if first.source == "built-in":
+            return (
+                f"registers the {what}, which gradkit itself provides; built-in names cannot be "
+                "replaced, so rename the item in the plugin"
+            )
         return (
             f"registers the {what}, which {first.provider} already registered; the first "
             "plugin loaded keeps the name. Disable one of the two with "
