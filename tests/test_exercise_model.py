@@ -477,3 +477,17 @@ def test_finite_and_cost_messages():
     assert re.fullmatch(
         r"`l2` costs \d+\.\d× the reference's flops on a 64 input \(limit 2×\)", cost.message
     )
+
+
+def test_a_broken_reference_fails_its_checks_without_sinking_the_rest():
+    broken = ExerciseSpec(
+        id="test.broken", title="t", section="1", prompt="p", entries=SQUARE.entries,
+        checks=SQUARE.checks, reference="no_such_module_xyz",
+    )  # fmt: skip
+    candidate = InProcessCandidate({"d_square": lambda x: 2 * x})
+    bad, good = grade_candidate(candidate, [broken, SQUARE], seed=0)
+    assert good.status == "passed" and bad.status == "failed"
+    assert bad.checks[0].message.startswith(
+        "this check could not be graded (ExerciseError: exercise 'test.broken': cannot import "
+        "its reference module 'no_such_module_xyz'"
+    )

@@ -143,8 +143,7 @@ def _grade_one(
         if missing:
             passed, message = False, unavailable[missing[0]]
         else:
-            ref = references.get_many(spec, requests) if check.needs_reference else None
-            passed, message = check.judge(requests, got, ref)
+            passed, message = _judge(spec, check, requests, got, references)
         results.append(CheckResult(check.label, passed, check.weight, check.visibility, message))
     total = sum(r.weight for r in results)
     share = sum(r.weight for r in results if r.passed) / total if total else 0.0
@@ -157,6 +156,23 @@ def _grade_one(
         _status(results, [answers[s] for _, _, slots in checks for s in slots]),
         tuple(results),
     )
+
+
+def _judge(
+    spec: ExerciseSpec,
+    check: Check,
+    requests: list[Request],
+    got: list[Response],
+    references: ReferenceCache,
+) -> tuple[bool, str]:
+    try:
+        ref = references.get_many(spec, requests) if check.needs_reference else None
+        return check.judge(requests, got, ref)
+    except Exception as error:  # noqa: BLE001 - one broken check must not sink the submission
+        return False, (
+            f"this check could not be graded ({type(error).__name__}: {error}); "
+            "this is a bug in the exercise, not in your submission"
+        )
 
 
 def _unavailable(
