@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import inspect
 import linecache
+import threading
 import traceback
 import types
 from collections.abc import Callable, Mapping, Sequence
@@ -38,6 +39,7 @@ from ._protocol import (
 
 _MAX_ARTIFACTS = 2048
 _ARTIFACTS: dict[Any, Any] = {}
+_ARTIFACTS_LOCK = threading.Lock()
 
 
 class _Missing(Exception):
@@ -159,15 +161,17 @@ class InProcessCandidate:
         # Keyed by the entry object itself: the same trusted function (a reference
         # solution graded by `verify`, say) is exported and compiled once per process.
         key = (self._ns.get(call.entry), call, tuple((a.shape, a.dtype.str) for a in args))
-        compiled = _ARTIFACTS.get(key)
+        with _ARTIFACTS_LOCK:
+            compiled = _ARTIFACTS.get(key)
         if compiled is None:
             fn = self._transformed(call)
             specs = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in args]
             blob = export.export(jax.jit(fn))(*specs).serialize()
             compiled = jax.jit(export.deserialize(blob).call)
-            if len(_ARTIFACTS) >= _MAX_ARTIFACTS:
-                _ARTIFACTS.pop(next(iter(_ARTIFACTS)))
-            _ARTIFACTS[key] = compiled
+            with _ARTIFACTS_LOCK:
+                if len(_ARTIFACTS) >= _MAX_ARTIFACTS:
+                    _ARTIFACTS.pop(next(iter(_ARTIFACTS)))
+                _ARTIFACTS[key] = compiled
         return compiled
 
     def _evaluate(self, request: Evaluate | Cost) -> Any:
