@@ -258,9 +258,9 @@ def jacobian(
 def hessian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
     """Return the function that computes the Hessian ∇²f of a scalar function.
 
-    Forward over reverse (`jax.jacfwd` of `jax.grad`), the cheapest order for Hessians.
+    `jax.hessian`: forward over reverse, the cheapest order for Hessians.
     """
-    return _wrap(jax.jacfwd(jax.grad(f, argnums), argnums), f, "gk.hessian", argnums)
+    return _wrap(jax.hessian(f, argnums), f, "gk.hessian", argnums)
 
 
 def hvp(f: Callable[[Any], Any], x: Any, v: Any) -> Any:
