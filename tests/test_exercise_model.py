@@ -491,3 +491,47 @@ def test_a_broken_reference_fails_its_checks_without_sinking_the_rest():
         "this check could not be graded (ExerciseError: exercise 'test.broken': cannot import "
         "its reference module 'no_such_module_xyz'"
     )
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: Entry("x", "(x)", "doc", kind="method"), r"entry 'x': kind must be 'function' or"),
+        (
+            lambda: ExerciseSpec(
+                id="a.b",
+                title="t",
+                section="1",
+                prompt="p",
+                entries=(Entry("f", "(x)", "d"), Entry("f", "(x)", "d")),
+            ),  # fmt: skip
+            r"exercise 'a.b' lists an entry twice: \['f', 'f'\]",
+        ),
+        (
+            lambda: ExerciseSpec(
+                id="a.b", title="t", section="1", prompt="p", entries=SQUARE.entries, points=-1
+            ),
+            r"exercise 'a.b': points must be >= 0, got -1",
+        ),
+        (
+            lambda: checks.values("f", samplers.normal(), static=(1.0,), statics=((2.0,),)),
+            r"give either static= or statics=, not both",
+        ),
+        (
+            lambda: checks.values("f", samplers.normal(), samples=0),
+            r"check on 'f' needs samples >= 1 and one static row",
+        ),
+        (
+            lambda: gk.grading.Sampler("poisson").draw(np.random.default_rng(0)),
+            r"unknown sampler kind 'poisson'",
+        ),
+    ],
+)
+def test_invalid_definitions_raise_exercise_errors(make, message):
+    with pytest.raises(gk.ExerciseError, match=message):
+        make()
+
+
+def test_an_unknown_request_is_a_grading_error():
+    with pytest.raises(gk.GradingError, match=r"unknown request 'what\?'"):
+        InProcessCandidate({}).run(["what?"])
