@@ -535,3 +535,18 @@ def test_invalid_definitions_raise_exercise_errors(make, message):
 def test_an_unknown_request_is_a_grading_error():
     with pytest.raises(gk.GradingError, match=r"unknown request 'what\?'"):
         InProcessCandidate({}).run(["what?"])
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=60))
+def test_comments_and_docstrings_never_count_as_code(comment):
+    source = (
+        "import jax.numpy as jnp\n"
+        "def f(x):\n"
+        f'    """{comment.replace(chr(92), "").replace(chr(34), "")} doc."""\n'
+        f"    # {comment}\n"
+        "    return jnp.sin(x)\n"
+    )
+    found = usage(source, "f")
+    assert found.found and not found.stub
+    assert found.names <= {"f", "x", "jnp", "sin", "jax", "numpy"}
