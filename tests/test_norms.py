@@ -367,3 +367,11 @@ def test_a_variant_returning_a_vector_is_rejected():
             gk.norm(jnp.ones((2, 3)), "not-scalar", axis=1)
     finally:
         norms._remove("not-scalar")
+
+
+def test_second_derivatives_where_smooth():
+    x = jnp.array([3.0, 4.0])
+    expected = jnp.eye(2) / 5 - jnp.outer(x, x) / 125
+    for ord in (2, "l2", "l2-scaled"):
+        hess = jax.jit(jax.hessian(lambda v, o=ord: gk.norm(v, o)))(x)
+        np.testing.assert_allclose(hess, expected, rtol=1e-12, atol=1e-15, err_msg=str(ord))

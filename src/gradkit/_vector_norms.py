@@ -33,20 +33,27 @@ def abs0(x: Array) -> Array:
 abs0.defjvp(lambda primals, tangents: (jnp.abs(primals[0]), jnp.sign(primals[0]) * tangents[0]))
 
 
+@jax.custom_jvp
 def l2(x: Array) -> Array:
     """Compute ``‖x‖₂ = sqrt(Σᵢ xᵢ²)`` over the last axis.
 
     Gradient ``x / ‖x‖₂``, and 0 at ``x = 0`` (the minimum-norm subgradient; the
-    subdifferential there is the unit ball). Second derivatives are finite too:
-    the square root only ever sees a positive argument (the "double where").
-    Squares overflow in float32 above ~1.8e19; `l2_scaled` does not.
-    An empty vector has norm 0.
+    subdifferential there is the unit ball). Second derivatives are finite too
+    (0 at the origin). Squares overflow in float32 above ~1.8e19; `l2_scaled`
+    does not. An empty vector has norm 0.
     """
-    sq = jnp.sum(x * x, axis=-1)
-    zero = sq == 0
-    # Double where: the inner one keeps sqrt's derivative finite at 0, the outer
-    # one selects the value; a single where still leaks NaN into the gradient.
-    return jnp.where(zero, jnp.zeros_like(sq), jnp.sqrt(jnp.where(zero, jnp.ones_like(sq), sq)))
+    return jnp.sqrt(jnp.sum(x * x, axis=-1))
+
+
+@l2.defjvp
+def _l2_jvp(primals: tuple[Array], tangents: tuple[Array]) -> tuple[Array, Array]:
+    (x,), (t,) = primals, tangents
+    n = l2(x)
+    positive = n > 0
+    # A scalar factor per vector: the gradient is then one multiply per entry, as
+    # in jnp.linalg.norm, and 0 rather than NaN at the origin.
+    inverse = jnp.where(positive, 1.0 / jnp.where(positive, n, 1.0), 0.0)
+    return n, jnp.sum(x * t, axis=-1) * inverse
 
 
 def l1(x: Array) -> Array:
@@ -117,17 +124,21 @@ def _lp_jvp(p: float, primals: tuple[Array], tangents: tuple[Array]) -> tuple[Ar
     return n, jnp.sum(weight * t, axis=-1)
 
 
-def _scaled(x: Array) -> tuple[Array, Array, Array, Array]:
-    """Return ``y = x/2ᵉ``, ``‖y‖₂`` and the two halves of ``e``, where ``2ᵉ⁻¹ ≤ max|xᵢ| < 2ᵉ``."""
+def _scaled(x: Array) -> tuple[Array, Array, Array, Array, Array]:
+    """Return ``‖x/2ᵉ‖₂``, the factors ``2⁻ˡᵒʷ``, ``2⁻ʰⁱᵍʰ`` and ``low + high = e``.
+
+    ``e`` is the exponent with ``2ᵉ⁻¹ ≤ max|xᵢ| < 2ᵉ``. Two exact power-of-two
+    factors, each a normal number: a single ``2⁻ᵉ`` (or a division by
+    ``max|xᵢ|``) is subnormal for float32 inputs above ~1e38, and XLA on CPU
+    flushes subnormals to 0.
+    """
     _, e = jnp.frexp(jnp.max(jnp.abs(x), axis=-1, initial=0.0))
-    # Two exact power-of-two factors, each a normal number: a single 2⁻ᵉ (or a
-    # division by max|xᵢ|) is subnormal for float32 inputs above ~1e38, and XLA
-    # on CPU flushes subnormals to 0.
     low = e // 2
     high = e - low
     one = jnp.ones((), x.dtype)
-    y = x * jnp.ldexp(one, -low)[..., None] * jnp.ldexp(one, -high)[..., None]
-    return y, jnp.sqrt(jnp.sum(y * y, axis=-1)), low, high
+    f_low, f_high = jnp.ldexp(one, -low), jnp.ldexp(one, -high)
+    y = x * f_low[..., None] * f_high[..., None]
+    return jnp.sqrt(jnp.sum(y * y, axis=-1)), f_low, f_high, low, high
 
 
 @jax.custom_jvp
@@ -142,16 +153,17 @@ def l2_scaled(x: Array) -> Array:
     from the scaled values, so it is overflow-safe too), and 0 at the origin.
     An empty vector has norm 0.
     """
-    _, root, low, high = _scaled(x)
+    root, _, _, low, high = _scaled(x)
     return jnp.ldexp(jnp.ldexp(root, low), high)
 
 
 @l2_scaled.defjvp
 def _l2_scaled_jvp(primals: tuple[Array], tangents: tuple[Array]) -> tuple[Array, Array]:
     (x,), (t,) = primals, tangents
-    y, root, low, high = _scaled(x)
-    positive = root > 0
-    unit = y / jnp.where(positive, root, jnp.ones_like(root))[..., None]
+    root, f_low, f_high, low, high = _scaled(x)
+    # x/‖x‖ = (x·2⁻ˡᵒʷ)·(2⁻ʰⁱᵍʰ/root): every factor stays a normal number
+    inverse = f_high / jnp.where(root > 0, root, jnp.ones_like(root))
+    unit = x * f_low[..., None] * inverse[..., None]
     return jnp.ldexp(jnp.ldexp(root, low), high), jnp.sum(unit * t, axis=-1)
 
 
