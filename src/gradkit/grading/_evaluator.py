@@ -96,45 +96,42 @@ class Evaluator:
         return entry
 
     def bundle(self, header: dict[str, Any], buffers: list[bytes]) -> tuple[dict, list]:
-        """Answer a ``bundle``: several artifacts, each with its input sets.
+        """Answer a bundle: artifacts, each with its flat list of arguments.
 
-        Value runs of all accepted artifacts are compiled together into ONE
-        executable (cached by the artifacts' hashes and input shapes): XLA's
-        fixed cost per compile dominates small functions, so this is several
-        times faster than one compile each. If the bundle fails to compile,
-        each run is compiled on its own, so one bad artifact spoils nothing
-        else. Cost runs are compiled alone: their flops are per function.
+        Every artifact returns a list of results (one per run). Value
+        artifacts are compiled together into ONE executable (cached by the
+        artifacts' hashes and argument shapes), since XLA's fixed cost per
+        compile dominates small functions; if that fails, each is compiled on
+        its own, so one bad artifact spoils nothing else. A ``cost`` item
+        returns the flops of its artifact instead.
         """
         out: list[bytes] = []
-        results: list[list[dict[str, Any] | None]] = []
-        together: list[tuple[int, int, str, Any, list[Any]]] = []
+        results: list[dict[str, Any] | None] = []
+        together: list[tuple[int, str, Any, list[Any]]] = []
         for n, item in enumerate(header["items"]):
             exported = self._artifact(item["key"], buffers[item["artifact"]])
-            row: list[dict[str, Any] | None] = []
-            for m, run in enumerate(item["runs"]):
-                if isinstance(exported, Rejected):
-                    row.append({"ok": False, "kind": "forbidden", "message": str(exported)})
+            if isinstance(exported, Rejected):
+                results.append({"ok": False, "kind": "forbidden", "message": str(exported)})
+                continue
+            try:
+                args = self._cast(exported, decode(item["args"], buffers))
+                if item.get("cost"):
+                    results.append(self._ok(self._cost(item["key"], exported, args), out))
                     continue
-                try:
-                    args = self._cast(exported, decode(run["args"], buffers))
-                    if run.get("cost"):
-                        row.append(self._ok(self._cost(item["key"], exported, args), out))
-                        continue
-                except Exception as error:  # noqa: BLE001 - a submission's function failed
-                    row.append({"ok": False, "kind": "error", "message": _brief(error)})
-                    continue
-                row.append(None)
-                together.append((n, m, item["key"], exported, args))
-            results.append(row)
+            except Exception as error:  # noqa: BLE001 - a submission's function failed
+                results.append({"ok": False, "kind": "error", "message": _brief(error)})
+                continue
+            results.append(None)
+            together.append((n, item["key"], exported, args))
         values = self._run_together(together)
-        for (n, m, key, exported, args), value in zip(together, values, strict=True):
-            if value is None:  # the bundle failed: this run alone
+        for (n, key, exported, args), value in zip(together, values, strict=True):
+            if value is None:  # the bundle failed: this artifact alone
                 try:
                     value = self._run_alone(key, exported, args)
                 except Exception as error:  # noqa: BLE001
-                    results[n][m] = {"ok": False, "kind": "error", "message": _brief(error)}
+                    results[n] = {"ok": False, "kind": "error", "message": _brief(error)}
                     continue
-            results[n][m] = self._ok(value, out)
+            results[n] = self._ok(value, out)
         return {"ok": True, "results": results}, out
 
     @staticmethod
@@ -162,17 +159,17 @@ class Evaluator:
             self.compiled.move_to_end(signature)
         return compiled
 
-    def _run_together(self, runs: list[tuple[int, int, str, Any, list[Any]]]) -> list[Any]:
+    def _run_together(self, runs: list[tuple[int, str, Any, list[Any]]]) -> list[Any]:
         """Run many artifacts in one executable; ``None`` for each when that fails."""
         import jax
         import numpy as np
 
         if len(runs) < 2:
             return [None] * len(runs)
-        functions = [exported.call for _, _, _, exported, _ in runs]
+        functions = [exported.call for _, _, exported, _ in runs]
         flat = [args for *_, args in runs]
         signature = ("bundle",) + tuple(
-            (key, tuple((a.shape, a.dtype.str) for a in args)) for _, _, key, _, args in runs
+            (key, tuple((a.shape, a.dtype.str) for a in args)) for _, key, _, args in runs
         )
 
         def combined(*argsets: Any) -> list[Any]:

@@ -16,8 +16,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +30,8 @@ STARTUP_SECONDS = 90.0  # python + JAX import on a loaded 2-core machine, our co
 MESSAGE_LIMIT = 64 << 20
 MAX_RESTARTS = 4
 MAX_STRAYS = 64
+# faults of a combined artifact that one bad entry can cause: retry one artifact per entry
+RETRY = ("forbidden", "timeout", "crash")
 BUNDLE = 16  # artifacts per evaluator compile: few compiles, still overlapping the tracing
 
 
@@ -47,21 +48,11 @@ class Limits:
 
 @dataclass
 class _Group:
+    """Requests of one call, exported together (a cost request is a group alone)."""
+
     call: Any
-    avals: list[tuple[list[int], str]]
+    cost: bool
     members: list[int] = field(default_factory=list)
-    symbolic: bool = True
-
-
-def _signature(args: Sequence[np.ndarray]) -> tuple:
-    return tuple((tuple(a.shape), a.dtype.str) for a in args)
-
-
-def _pattern(args: Sequence[np.ndarray]) -> tuple:
-    """Shapes with each size > 1 replaced by its rank among the sizes: the artifact's key."""
-    sizes = sorted({n for a in args for n in a.shape if n > 1})
-    rank = {n: f"d{i}" for i, n in enumerate(sizes)}
-    return tuple((tuple(rank.get(n, n) for n in a.shape), a.dtype.str) for a in args)
 
 
 def _tuples(value: Any) -> Any:
@@ -124,10 +115,8 @@ class Evaluator:
             self._ready = True
         return child
 
-    def run_bundle(
-        self, items: Sequence[tuple[bytes, list[tuple[tuple[np.ndarray, ...], bool]]]]
-    ) -> list[list[Response]]:
-        """Run artifacts, each on its input sets (``cost=True`` measures flops instead).
+    def run_bundle(self, items: Sequence[tuple[bytes, list[np.ndarray], bool]]) -> list[Response]:
+        """Run artifacts on their flat argument lists (``cost=True``: measure flops).
 
         The evaluator compiles the whole bundle once. When the bundle breaks
         the evaluator (a crash, a hang), each artifact is retried alone, so
@@ -137,27 +126,25 @@ class Evaluator:
         if answers is not None:
             return answers
         if len(items) == 1:
-            return [[self._last_fault] * len(items[0][1])]
+            return [self._last_fault]
         return [self.run_bundle([item])[0] for item in items]
 
     def _send_bundle(
-        self, items: Sequence[tuple[bytes, list[tuple[tuple[np.ndarray, ...], bool]]]]
-    ) -> list[list[Response]] | None:
+        self, items: Sequence[tuple[bytes, list[np.ndarray], bool]]
+    ) -> list[Response] | None:
         with self._lock:
             child = self._ensure()
             buffers: list[bytes] = []
             message = []
-            for artifact, runs in items:
+            for artifact, args, cost in items:
                 buffers.append(artifact)
-                message.append(
-                    {
-                        "key": hashlib.sha256(artifact).hexdigest(),
-                        "artifact": len(buffers) - 1,
-                        "runs": [{"args": encode(list(a), buffers), "cost": c} for a, c in runs],
-                    }
-                )
-            count = sum(len(runs) for _, runs in items)
-            deadline = time.monotonic() + self.limits.timeout + 0.5 * count
+                key = hashlib.sha256(artifact).hexdigest()
+                index = len(buffers) - 1
+                encoded = encode(list(args), buffers)
+                message.append({"key": key, "artifact": index, "args": encoded, "cost": cost})
+            # compiling grows with the runs: allow 0.25 s each on top of the timeout
+            runs = sum(len(args) for _, args, _ in items)
+            deadline = time.monotonic() + self.limits.timeout + 0.25 * runs
             try:
                 send(child.sock, {"items": message}, buffers)
                 reply, out = recv(child.sock, deadline, MESSAGE_LIMIT)
@@ -165,11 +152,8 @@ class Evaluator:
                 if not (isinstance(results, list) and len(results) == len(items)):
                     raise ChannelError("invalid", "wrong number of results")
                 return [
-                    [
-                        _response(r, out) if isinstance(r, dict) else Fault("invalid", "bad result")
-                        for r in row
-                    ]
-                    for row in results
+                    _response(r, out) if isinstance(r, dict) else Fault("invalid", "bad result")
+                    for r in results
                 ]
             except (ChannelError, OSError, KeyError, TypeError) as error:
                 child.close()
@@ -191,6 +175,91 @@ class Evaluator:
                 self._child = None
 
 
+def spawn_worker(limits: Limits) -> Child:
+    """Start a sandboxed worker; it imports JAX, then waits for its submission."""
+    return Child(
+        "gradkit.grading._worker",
+        [str(limits.memory_mb), str(int(limits.timeout * 20) + 60)],
+        level=limits.level,
+        hide=limits.hide,
+        tag=limits.tag,
+    )
+
+
+class WorkerPool:
+    """Workers started ahead of need: a submission takes one whose JAX is imported.
+
+    Each `take` starts a replacement, so the next submission's worker imports
+    JAX while this one is graded.
+    """
+
+    def __init__(self, limits: Limits, spares: int) -> None:
+        self.limits = limits
+        self._lock = threading.Lock()
+        self._spares = [spawn_worker(limits) for _ in range(spares)]
+        self._closed = False
+
+    def take(self) -> Child:
+        """Return a started worker and start another in its place."""
+        with self._lock:
+            child = self._spares.pop(0) if self._spares else None
+            if not self._closed:
+                self._spares.append(spawn_worker(self.limits))
+        if child is None or not child.alive():
+            if child is not None:
+                child.close()
+            child = spawn_worker(self.limits)
+        return child
+
+    def close(self) -> None:
+        """Kill the spare workers."""
+        with self._lock:
+            self._closed = True
+            spares, self._spares = self._spares, []
+        for child in spares:
+            child.close()
+
+
+class EvaluatorPool:
+    """The job slots' evaluators, shared: a bundle goes where its artifact was compiled.
+
+    Students often submit identical code, hence identical artifacts; sending
+    every copy to the evaluator that already compiled it (or is compiling it)
+    compiles it once per run instead of once per evaluator.
+    """
+
+    def __init__(self, evaluators: Sequence[Evaluator]) -> None:
+        self.evaluators = list(evaluators)
+        self._owner: dict[str, Evaluator] = {}
+        self._load = {id(e): 0 for e in self.evaluators}
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start every evaluator process."""
+        for evaluator in self.evaluators:
+            evaluator.start()
+
+    def run_bundle(self, items: Sequence[tuple[bytes, list[np.ndarray], bool]]) -> list[Response]:
+        """Run a bundle on the evaluator that knows its largest artifact, else the idlest."""
+        key = hashlib.sha256(max((a for a, _, _ in items), key=len, default=b"")).hexdigest()
+        with self._lock:
+            evaluator = self._owner.get(key) or min(
+                self.evaluators, key=lambda e: self._load[id(e)]
+            )
+            self._owner[key] = evaluator
+            self._load[id(evaluator)] += 1
+        try:
+            return evaluator.run_bundle(items)
+        finally:
+            with self._lock:
+                self._load[id(evaluator)] -= 1
+
+    def close(self) -> None:
+        """Stop every evaluator."""
+        for evaluator in self.evaluators:
+            evaluator.close()
+
+
 class RemoteCandidate:
     """A submission in a sandboxed worker, evaluated by a slot's `Evaluator`."""
 
@@ -199,11 +268,12 @@ class RemoteCandidate:
         files: dict[str, bytes],
         order: Sequence[str],
         source: str,
-        evaluator: Evaluator,
+        evaluator: Evaluator | EvaluatorPool,
         limits: Limits,
+        workers: WorkerPool | None = None,
     ) -> None:
         self.files, self.order, self.source = files, list(order), source
-        self.evaluator, self.limits = evaluator, limits
+        self.evaluator, self.limits, self.workers = evaluator, limits, workers
         self.notes: list[str] = []
         self.output_bytes = 0
         self._child: Child | None = None
@@ -212,17 +282,11 @@ class RemoteCandidate:
         self._restarts = 0
         self._loaded = self._ever_loaded = False
         self._ident = 0
+        self._combined = True  # one artifact for the whole batch (off once one cheats)
         self._child = self._spawn()
 
     def _spawn(self) -> Child:
-        return Child(
-            "gradkit.grading._worker",
-            [str(self.limits.memory_mb), str(int(self.limits.timeout * 20) + 60)],
-            level=self.limits.level,
-            files=self.files,
-            hide=self.limits.hide,
-            tag=self.limits.tag,
-        )
+        return self.workers.take() if self.workers is not None else spawn_worker(self.limits)
 
     def _worker(self) -> Child | None:
         """The running worker with the submission loaded, or None when that failed."""
@@ -240,7 +304,9 @@ class RemoteCandidate:
             return child
         try:
             recv(child.sock, time.monotonic() + STARTUP_SECONDS, 1 << 16)
-            ident = self._send(child, {"op": "load", "files": self.order}, [])
+            names = sorted(self.files)
+            message = {"op": "load", "files": names, "order": self.order}
+            ident = self._send(child, message, [self.files[n] for n in names])
             reply, buffers = self._reply(child, ident, None)
         except (ChannelError, OSError) as error:
             self._load_fault = self._channel_fault(error, "importing the submission")
@@ -314,11 +380,10 @@ class RemoteCandidate:
                     "args": encode(list(request.args), buffers),
                 }
                 answers[i] = self._ask(request.call.entry, message, buffers)
-            elif isinstance(request, Evaluate | Cost):
-                args = tuple(np.asarray(a) for a in request.args)
-                key = (request.call, _pattern(args))
-                avals = [(list(a.shape), a.dtype.str) for a in args]
-                groups.setdefault(key, _Group(request.call, avals)).members.append(i)
+            elif isinstance(request, Cost):
+                groups[("cost", i)] = _Group(request.call, True, [i])
+            elif isinstance(request, Evaluate):
+                groups.setdefault(request.call, _Group(request.call, False)).members.append(i)
             else:
                 answers[i] = Fault("invalid", f"unknown request {type(request).__name__}")
         self._export_all(list(groups.values()), requests, answers)
@@ -343,43 +408,65 @@ class RemoteCandidate:
     def _export_all(
         self, groups: list[_Group], requests: Sequence[Request], answers: list[Response | None]
     ) -> None:
-        """Export every group in the worker; evaluate in bundles while it traces on."""
-        bundle: list[tuple[bytes, list[int]]] = []
-        running: list[tuple[list[list[int]], Future[list[list[Response]]]]] = []
-        with ThreadPoolExecutor(max_workers=1) as pool:
-
-            def dispatch() -> None:
-                items = [
-                    (
-                        artifact,
-                        [(tuple(requests[i].args), isinstance(requests[i], Cost)) for i in members],
-                    )  # type: ignore[union-attr]
-                    for artifact, members in bundle
+        """Export the groups (one combined artifact when possible) and evaluate them."""
+        pending = list(groups)
+        while pending:
+            exported: list[tuple[_Group, bytes, int]] = []
+            pending = self._export_round(pending, requests, answers, exported)
+            if not exported:
+                continue
+            # the same artifact serves several groups: send it once with all their runs
+            merged: dict[bytes, list[tuple[_Group, int]]] = {}
+            for group, artifact, offset in exported:
+                merged.setdefault(artifact, []).append((group, offset))
+            order = list(merged)
+            flat = []
+            for artifact in order:
+                entries = sorted(merged[artifact], key=lambda e: e[1])
+                args = [
+                    np.asarray(a)
+                    for g, _ in entries
+                    for i in g.members
+                    for a in requests[i].args  # type: ignore[union-attr]
                 ]
-                future = pool.submit(self.evaluator.run_bundle, items)
-                running.append(([m for _, m in bundle], future))
-                bundle.clear()
+                flat.append((artifact, args, entries[0][0].cost))
+            results = self.evaluator.run_bundle(flat)
+            retry = False
+            for artifact, response in zip(order, results, strict=True):
+                entries = sorted(merged[artifact], key=lambda e: e[1])
+                if isinstance(response, Fault):
+                    if response.kind in RETRY and len(entries) > 1 and self._combined:
+                        retry = True  # find the guilty one: one artifact each
+                        pending += [g for g, _ in entries]
+                        continue
+                    for g, _ in entries:
+                        for i in g.members:
+                            answers[i] = response
+                    continue
+                value = response.value
+                for g, offset in entries:
+                    for k, i in enumerate(g.members):
+                        answers[i] = self._pick(value, offset + k, g.cost)
+            if retry:
+                self._combined = False
 
-            pending = list(groups)
-            while pending:
-                pending = self._export_round(pending, requests, answers, bundle, dispatch)
-            if bundle:
-                dispatch()
-            for members_list, future in running:
-                for members, responses in zip(members_list, future.result(), strict=True):
-                    for i, response in zip(members, responses, strict=True):
-                        answers[i] = response
+    @staticmethod
+    def _pick(value: Any, index: int, cost: bool) -> Response:
+        """Run ``index`` of an artifact's results (or the flops of a cost artifact)."""
+        if cost:
+            return Ok(value) if isinstance(value, float) else Fault("invalid", "bad cost")
+        if not isinstance(value, tuple) or index >= len(value):
+            return Fault("invalid", "the artifact returned the wrong number of results")
+        return Ok(value[index])
 
     def _export_round(
         self,
         pending: list[_Group],
         requests: Sequence[Request],
         answers: list[Response | None],
-        bundle: list[tuple[bytes, list[int]]],
-        dispatch: Callable[[], None],
+        exported: list[tuple[_Group, bytes, int]],
     ) -> list[_Group]:
-        """Ask the worker for one artifact per group; return the groups still to export."""
-        later: list[_Group] = []
+        """Ask the worker to export the groups; return the groups still to export."""
         ready = []
         for group in pending:
             if group.call.entry in self._broken:
@@ -394,57 +481,49 @@ class RemoteCandidate:
                     answers[i] = self._load_fault or Fault("crash", "no worker")
             return []
         items = [
-            {"call": call_to_json(g.call), "avals": g.avals, "symbolic": g.symbolic} for g in ready
+            {
+                "call": call_to_json(g.call),
+                "cost": g.cost,
+                "runs": [
+                    [(list(np.shape(a)), np.asarray(a).dtype.str) for a in requests[i].args]  # type: ignore[union-attr]
+                    for i in g.members
+                ],
+            }
+            for g in ready
         ]
+        current = 0
         try:
-            ident = self._send(child, {"op": "export", "items": items}, [])
-        except OSError as error:
-            self._broken.setdefault(ready[0].call.entry, self._channel_fault(error, "export"))
+            message = {"op": "export", "items": items, "combined": self._combined}
+            ident = self._send(child, message, [])
+            while True:
+                reply, out = self._reply(child, ident, None)
+                if "progress" not in reply:
+                    break
+                step = reply["progress"]
+                current = step if isinstance(step, int) and 0 <= step < len(ready) else current
+        except (ChannelError, OSError) as error:
+            group = ready[current]
+            doing = f"tracing `{group.call.entry}` ({group.call.transform})"
+            self._broken[group.call.entry] = self._channel_fault(error, doing)
             self._drop()
             return ready
-        for n, group in enumerate(ready):
-            try:
-                reply, out = self._reply(child, ident, n)
-            except (ChannelError, OSError) as error:
-                doing = f"tracing `{group.call.entry}` ({group.call.transform})"
-                self._broken[group.call.entry] = self._channel_fault(error, doing)
-                self._drop()
-                return later + ready[n:]
-            if reply.get("ok") is not True or len(out) != 1:
-                fault = (
-                    _response(reply, out)
-                    if reply.get("ok") is not True
-                    else Fault("invalid", "the worker sent no artifact")
-                )
-                for i in group.members:
-                    answers[i] = fault
+        results = reply.get("results")
+        if not (isinstance(results, list) and len(results) == len(ready)):
+            results = [{"ok": False, "kind": "invalid", "message": "bad export reply"}] * len(ready)
+        for group, result in zip(ready, results, strict=True):
+            where = result.get("artifact") if isinstance(result, dict) else None
+            offset = result.get("offset") if isinstance(result, dict) else None
+            if (
+                result.get("ok") is True
+                and isinstance(where, int)
+                and 0 <= where < len(out)
+                and (isinstance(offset, int) and offset >= 0)
+            ):
+                exported.append((group, out[where], offset))
                 continue
-            members, rest = self._split(group, bool(reply.get("symbolic")), requests)
-            later += rest
-            bundle.append((out[0], members))
-            if len(bundle) >= BUNDLE:
-                dispatch()
-        return later
-
-    @staticmethod
-    def _split(
-        group: _Group, symbolic: bool, requests: Sequence[Request]
-    ) -> tuple[list[int], list[_Group]]:
-        """The members an artifact serves, and new groups for the rest.
-
-        An artifact traced with concrete shapes (the code did not trace with
-        symbolic ones) serves only inputs of its own shapes.
-        """
-        if symbolic:
-            return group.members, []
-        own = tuple((tuple(shape), dtype) for shape, dtype in group.avals)
-        members: list[int] = []
-        later: dict[tuple, _Group] = {}
-        for i in group.members:
-            signature = _signature(requests[i].args)  # type: ignore[union-attr]
-            if signature == own:
-                members.append(i)
-            else:
-                avals = [(list(shape), dtype) for shape, dtype in signature]
-                later.setdefault(signature, _Group(group.call, avals, [], False)).members.append(i)
-        return members, list(later.values())
+            fault = _response(result, []) if isinstance(result, dict) else None
+            if not isinstance(fault, Fault):
+                fault = Fault("invalid", "the worker sent no artifact")
+            for i in group.members:
+                answers[i] = fault
+        return []

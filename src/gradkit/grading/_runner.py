@@ -14,7 +14,6 @@ import dataclasses
 import fnmatch
 import importlib.util
 import os
-import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from .._errors import GradingError
 from ._protocol import Fault, Request, Response
-from ._remote import Evaluator, Limits, RemoteCandidate
+from ._remote import Evaluator, EvaluatorPool, Limits, RemoteCandidate, WorkerPool
 from ._results import ExerciseResult, Status, SubmissionResult
 from ._sandbox import choose_level
 from ._submission import Submission, load_submission
@@ -142,11 +141,12 @@ def _status(exercises: Sequence[ExerciseResult], broken: Fault | None) -> Status
 def grade_submission(
     submission: Submission,
     specs: Sequence[ExerciseSpec],
-    evaluator: Evaluator,
+    evaluator: Evaluator | EvaluatorPool,
     limits: Limits,
     *,
     seed: int,
     references: ReferenceCache,
+    workers: WorkerPool | None = None,
 ) -> SubmissionResult:
     """Grade one submission in a fresh sandboxed worker."""
     from ._score import grade_candidate
@@ -160,7 +160,7 @@ def grade_submission(
         )
     else:
         candidate = RemoteCandidate(
-            submission.files, submission.order, submission.source, evaluator, limits
+            submission.files, submission.order, submission.source, evaluator, limits, workers
         )
         try:
             results = grade_candidate(candidate, specs, seed=seed, references=references)
@@ -197,30 +197,23 @@ def grade_paths(
     limits = Limits(level, options.timeout, options.memory_mb, hidden_paths(specs), options.tag)
     jobs = max(1, min(options.jobs, len(selected) or 1))
     references = ReferenceCache()
-    slots: queue.Queue[Evaluator] = queue.Queue()
-    evaluators = [Evaluator(limits) for _ in range(jobs)]
-    for evaluator in evaluators:
-        slots.put(evaluator)
+    evaluators = EvaluatorPool([Evaluator(limits) for _ in range(jobs)])
+    evaluators.start()
+    workers = WorkerPool(limits, spares=jobs)
 
     def one(path: str) -> SubmissionResult:
-        evaluator = slots.get()
-        try:
-            result = grade_submission(
-                load_submission(path),
-                specs,
-                evaluator,
-                limits,
-                seed=options.seed,
-                references=references,
-            )
-        finally:
-            slots.put(evaluator)
+        result = grade_submission(
+            load_submission(path),
+            specs,
+            evaluators,
+            limits,
+            seed=options.seed,
+            references=references,
+        )
         if on_result is not None:
             on_result(result)
         return result
 
-    for evaluator in evaluators:
-        evaluator.start()
     # the references' answers, computed while the sandboxes start and trace
     warm = threading.Thread(target=_warm_references, args=(specs, options.seed, references))
     warm.start()
@@ -229,8 +222,8 @@ def grade_paths(
             results = list(pool.map(one, selected))
         warm.join()
     finally:
-        for evaluator in evaluators:
-            evaluator.close()
+        workers.close()
+        evaluators.close()
     shard = f"{options.shard[0]}/{options.shard[1]}" if options.shard else None
     return Report(
         gradkit_version=__version__,
