@@ -210,3 +210,13 @@ def test_unhashable_callables_work():
             return x**3
 
     assert float(gk.numerical_derivative(Unhashable())(2.0)) == pytest.approx(12.0, rel=1e-9)
+
+
+def test_complex_step_verifies_recombined_real_imag_parts():
+    # jnp.log10 splits log(z) into real and imaginary parts and recombines them:
+    # holomorphic, so accepted after a numerical check at the point
+    got = float(gk.numerical_derivative(jnp.log10, method="complex")(0.5))
+    assert abs(got - 1 / (0.5 * np.log(10))) <= 1e-15
+    # a split that is not recombined is refused
+    with pytest.raises(gk.NotDifferentiableError, match=r"f applies 'real' to a complex value"):
+        gk.numerical_derivative(lambda x: x.real * x.imag, method="complex")(0.5)

@@ -226,24 +226,54 @@ def _map(g: Callable[[jax.Array], jax.Array], ts: jax.Array) -> jax.Array:
         return jnp.stack([g(t) for t in ts])
 
 
-def _richardson(g: Callable[[jax.Array], jax.Array], t0: jax.Array, steps: jax.Array) -> jax.Array:
-    """Extrapolate central differences at `steps` (halving) and keep the best window."""
-    steps = (t0 + steps) - t0  # exactly representable steps
-    plus = _map(g, t0 + steps)
-    minus = _map(g, t0 - steps)
-    shape = (-1,) + (1,) * (plus.ndim - 1)
-    table = [(plus - minus) / (2 * steps.reshape(shape))]
-    for m in range(1, min(_RICHARDSON_LEVELS, steps.shape[0])):
+@functools.lru_cache(maxsize=8)
+def _richardson_weights(k: int, levels: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return the linear maps from k central differences to the windows' last two columns."""
+    table = [np.eye(k)]
+    for m in range(1, min(levels, k)):
         fac = 4.0**m  # the step ratio is 2 and central differences have even error terms
         prev = table[-1]
         table.append((fac * prev[1:] - prev[:-1]) / (fac - 1))
-    best, before = table[-1], table[-2][: table[-1].shape[0]] if len(table) > 1 else table[-1]
+    best = table[-1]
+    before = table[-2][: best.shape[0]] if len(table) > 1 else best
+    return best, before
+
+
+def _apply(w: jax.Array, d: jax.Array) -> jax.Array:
+    # an elementwise product and a sum, which XLA fuses; a (tiny) dot is a slow library call on CPU
+    return jnp.sum(w[:, :, None] * d[None], axis=1)
+
+
+def _richardson(g: Callable[[jax.Array], jax.Array], t0: jax.Array, steps: jax.Array) -> jax.Array:
+    """Extrapolate central differences at `steps` (halving) and keep the best window.
+
+    The extrapolation table is linear in the differences, so it is applied as
+    fixed weights (a few fused XLA ops rather than one per table column).
+    A window that touches a non-finite difference (a step outside f's domain)
+    is never chosen.
+    """
+    steps = (t0 + steps) - t0  # exactly representable steps
+    plus = _map(g, t0 + steps)
+    minus = _map(g, t0 - steps)
+    k = steps.shape[0]
+    out_shape = plus.shape[1:]
+    diffs = ((plus - minus).reshape(k, -1)) / (2 * steps[:, None])
+    finite = jnp.isfinite(diffs)
+    diffs = jnp.where(finite, diffs, 0)
+    w_best, w_before = (
+        jnp.asarray(w, diffs.dtype) for w in _richardson_weights(k, _RICHARDSON_LEVELS)
+    )
+    best = _apply(w_best, diffs)
     if best.shape[0] == 1:
-        return best[0]
-    err = jnp.abs(best - before) + jnp.abs(jnp.diff(best, axis=0, append=best[-1:]))
-    err = jnp.where(jnp.isfinite(err) & jnp.isfinite(best), err, jnp.inf)
+        return jnp.where(jnp.all(finite, axis=0), best[0], jnp.nan).reshape(out_shape)
+    touched = _apply(jnp.asarray(w_best != 0, diffs.dtype), jnp.asarray(~finite, diffs.dtype)) > 0
+    err = jnp.abs(best - _apply(w_before, diffs))
+    err = err + jnp.abs(jnp.diff(best, axis=0, append=best[-1:]))
+    err = jnp.where(touched | ~jnp.isfinite(err), jnp.inf, err)
     idx = jnp.argmin(err, axis=0)
-    return jnp.take_along_axis(best, idx[None], axis=0)[0]
+    chosen = jnp.take_along_axis(best, idx[None], axis=0)[0]
+    chosen = jnp.where(jnp.isinf(jnp.min(err, axis=0)), jnp.nan, chosen)
+    return chosen.reshape(out_shape)
 
 
 def _scalar_rule(
@@ -309,11 +339,17 @@ def _derivative_at(f: Callable[[Any], Any], x: jax.Array, method: str, step: flo
     )
 
 
-# `f` is static: numerical_derivative(f) called again for the same `f` reuses the
-# compiled program instead of compiling a new one.
-@functools.partial(jax.jit, static_argnums=(0, 2, 3, 4))
 def _compute(f: Callable[[Any], Any], x: Any, method: str, step: float | None, dt: Any) -> Any:
     return _derivative_at(f, jnp.asarray(x).astype(dt), method, step)
+
+
+# Compiled programs are shared: numerical_derivative(f) made again for the same
+# `f` (a loop, a test, a plot) reuses the program instead of compiling anew.
+@functools.lru_cache(maxsize=256)
+def _program(
+    f: Callable[[Any], Any], method: str, step: float | None, dt: Any
+) -> Callable[[Any], Any]:
+    return jax.jit(functools.partial(_compute, f, method=method, step=step, dt=dt))
 
 
 # --------------------------------------------------------------------- complex step
@@ -346,23 +382,33 @@ def _sub_jaxprs(value: Any) -> list[Any]:
     return []
 
 
-def _non_holomorphic(jaxpr: Any) -> str | None:
-    """Return the first primitive in `jaxpr` that breaks complex step, or None."""
+def _offending(jaxpr: Any) -> list[str]:
+    """Return the primitives in `jaxpr` (and its sub-jaxprs) that can break complex step."""
+    found: list[str] = []
     for eqn in jaxpr.eqns:
         subs = [sub for param in eqn.params.values() for sub in _sub_jaxprs(param)]
         for sub in subs:
-            found = _non_holomorphic(sub)
-            if found is not None:
-                return found
+            found += _offending(sub)
+        name = eqn.primitive.name
+        if name == "complex":
+            found.append(name)  # a recombination of parts, see _check_holomorphic
         if subs or not any(_is_complex(v) for v in eqn.invars):
             continue  # a call or loop is judged by its body; real-only ops are harmless
-        name = eqn.primitive.name
         if name in _NON_HOLOMORPHIC or not all(_is_complex(v) for v in eqn.outvars):
-            return name
-    return None
+            found.append(name)
+    return found
 
 
-def _check_holomorphic(f: Callable[[Any], Any], shape: tuple[int, ...], ct: Any) -> None:
+# Splitting z into real and imaginary parts is harmless when both are scaled by
+# the same real factor and recombined (jnp.log10 does that), so these get a
+# numerical check at the point instead of a refusal.
+_SOFT = frozenset({"real", "imag"})
+
+
+def _check_holomorphic(
+    f: Callable[[Any], Any], x: jax.Array, elementwise: bool, ct: Any, dt: Any
+) -> None:
+    shape = () if elementwise else x.shape
     try:
         closed = jax.make_jaxpr(f)(jax.ShapeDtypeStruct(shape, ct))
     except (TypeError, ValueError) as err:
@@ -370,13 +416,23 @@ def _check_holomorphic(f: Callable[[Any], Any], shape: tuple[int, ...], ct: Any)
             f"method='complex' evaluates f at complex points, but f rejects complex input "
             f"({type(err).__name__}: {err}); use method='central' or 'richardson'"
         ) from err
-    found = _non_holomorphic(closed.jaxpr)
-    if found is None and not all(_is_complex(v) for v in closed.jaxpr.outvars):
-        found = "a real-valued output"
-    if found is not None:
+    found = _offending(closed.jaxpr)
+    hard = [name for name in found if name not in _SOFT and name != "complex"]
+    soft = [name for name in found if name in _SOFT]
+    if not hard and not all(_is_complex(v) for v in closed.jaxpr.outvars):
+        hard = [*soft, "a real-valued output"]
+    if not hard and soft:
+        ok = "complex" in found and _concrete(x) is not None
+        if ok:
+            by_complex = np.asarray(_compute(f, x, "complex", None, dt))
+            by_richardson = np.asarray(_compute(f, x, "richardson", None, dt))
+            ok = bool(np.allclose(by_complex, by_richardson, rtol=1e-7, atol=1e-10))
+        if not ok:
+            hard = soft
+    if hard:
         raise NotDifferentiableError(
             f"method='complex' needs f built from analytic (holomorphic) operations, but f "
-            f"applies {found!r} to a complex value, where the complex step silently gives a "
+            f"applies {hard[0]!r} to a complex value, where the complex step silently gives a "
             "wrong derivative (as for jnp.abs, jnp.linalg.norm, jnp.maximum, comparisons "
             "and jnp.where conditions); use method='central' or 'richardson'"
         )
@@ -426,8 +482,10 @@ def numerical_derivative(
     * ``"complex"`` Im f(x + ih)/h, h = u²: no cancellation, exact to rounding, but only
       for holomorphic `f`. Before evaluating, gradkit traces f at a complex input
       and refuses (`NotDifferentiableError`) any primitive that takes a complex
-      value and is not analytic: abs, sign, conj, real/imag, max/min, comparisons
-      (so `jnp.where` on x), sort, floor/round, or any that turns complex into real;
+      value and is not analytic: abs, sign, conj, max/min, comparisons (so
+      `jnp.where` on x), sort, floor/round, or any that turns complex into real.
+      A split into real and imaginary parts that is recombined (as `jnp.log10`
+      does) is instead checked at the first point against ``"richardson"``;
     * ``"richardson"``: central differences at steps s·2⁻ᵏ (k = 1…24) extrapolated
       over windows of 5 steps; the window with the smallest error estimate wins
       (error ~1e-13 in float64). It evaluates f up to s/2 away from x: pass `step`
@@ -461,28 +519,21 @@ def numerical_derivative(
         raise InvalidInputError(f"step must be a positive number, got step={step!r}")
     dt = _dtype(dtype)
     checked: set[tuple[Any, ...]] = set()
-
     step_ = None if step is None else float(step)
-    try:
-        hash(f)
-        shared: Callable[..., Any] = _compute
-    except TypeError:  # an unhashable callable cannot be a static argument
-        local = jax.jit(
-            lambda x, m, st, d: _derivative_at(f, jnp.asarray(x).astype(d), m, st),
-            static_argnums=(1, 2, 3),
-        )
 
-        def shared(_f: Any, x: Any, m: str, st: float | None, d: Any) -> Any:
-            return local(x, m, st, d)
+    def program(dt_now: Any) -> Callable[[Any], Any]:
+        try:
+            return _program(f, method, step_, dt_now)
+        except TypeError:  # an unhashable callable: compile for this instance only
+            return _program.__wrapped__(f, method, step_, dt_now)
 
-    def compute(x: Any, dt_now: Any) -> Any:
-        return shared(f, x, method, step_, dt_now)
+    programs = {np.dtype(np.float64): program(np.dtype(np.float64))}
 
     @functools.wraps(f)
     def df(x: Any) -> jax.Array:
         dt_now, scope = _precision(x, dt)
         with scope:
-            key = (np.shape(x), str(getattr(x, "dtype", type(x))), str(dt_now))
+            key = (np.shape(x), getattr(x, "dtype", type(x)), dt_now)
             if key not in checked:
                 xs = _as_float(x, dt_now)
                 elementwise = xs.ndim > 0 and _out_shape(f, xs) == xs.shape
@@ -490,16 +541,19 @@ def numerical_derivative(
                     _check_elementwise(f, xs)
                 if method == "complex":
                     ct = np.complex128 if dt_now == np.float64 else np.complex64
-                    _check_holomorphic(f, () if elementwise else xs.shape, ct)
+                    _check_holomorphic(f, xs, elementwise, ct, dt_now)
                 if _concrete(xs) is not None:
                     checked.add(key)
+            run = programs.get(dt_now)
+            if run is None:
+                run = programs[dt_now] = program(dt_now)
             try:
-                return compute(x, dt_now)
+                return run(x)
             except jax.errors.ConcretizationTypeError:
                 # Python `if`/`while` on x (as in D2L's eager examples): run unjitted,
                 # which works whenever x itself is concrete.
                 if _concrete(x) is None:
                     raise
-                return _compute.__wrapped__(f, x, method, step_, dt_now)  # type: ignore[attr-defined]
+                return _compute(f, x, method, step_, dt_now)
 
     return df
