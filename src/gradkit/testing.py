@@ -13,8 +13,8 @@ Run them on anything you register, before you publish it::
 The checks need the ``test`` extra (hypothesis): ``pip install gradkit[test]``.
 """
 
-from ._function_contracts import ContractResult as ContractResult
 from ._function_contracts import ContractReport as ContractReport
+from ._function_contracts import ContractResult as ContractResult
 from ._function_contracts import check_function as check_function
 from ._function_contracts import check_plugin as check_plugin
 from ._norm_contracts import NormCheckReport as NormCheckReport
