@@ -644,6 +644,22 @@ def test_check_plugin_refuses_a_plugin_that_did_not_load(monkeypatch: pytest.Mon
 # --- docs ---------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("hook", ["register_functions", "register_norms", "register_exercises"])
+def test_the_docstring_example_of_every_hook_registers_a_valid_spec(hook: str):
+    import textwrap
+    import types
+
+    from gradkit._plugin_sources import validate_spec
+
+    example = textwrap.dedent(getattr(hookspecs, hook).__doc__.split("Example::")[1])
+    module = types.ModuleType(f"example_{hook}")
+    exec(compile(example, f"hookspecs.{hook}", "exec"), module.__dict__)
+    specs: list[object] = []
+    getattr(module, hook)(specs.append)
+    assert len(specs) == 1
+    assert validate_spec(hook.removeprefix("register_"), specs[0]) == ""
+
+
 def test_every_hook_is_documented_with_its_signature_and_an_example():
     docs = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
     hooks = [name for name in dir(hookspecs) if hasattr(getattr(hookspecs, name), "gradkit_spec")]
