@@ -79,7 +79,9 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
 
 
 @click.command("grade")
-@click.argument("submissions", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument(
+    "submissions", nargs=-1, required=True, type=click.Path(exists=True), metavar="SUBMISSION..."
+)
 @click.option(
     "--exercises",
     "pattern",
@@ -214,7 +216,13 @@ def report() -> None:
 
 
 @report.command("merge")
-@click.argument("reports", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument(
+    "reports",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="REPORT...",
+)
 @click.option(
     "--format",
     "fmt",
