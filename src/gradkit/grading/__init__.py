@@ -26,14 +26,26 @@ from ._protocol import Fault as Fault
 from ._protocol import FunctionRef as FunctionRef
 from ._protocol import Ok as Ok
 from ._protocol import Source as Source
+from ._remote import Limits as Limits
+from ._remote import RemoteCandidate as RemoteCandidate
+from ._reports import from_json as report_from_json
+from ._reports import merge as merge_reports
+from ._reports import render as render_report
+from ._reports import to_json as report_to_json
 from ._results import CheckResult as CheckResult
 from ._results import ExerciseResult as ExerciseResult
 from ._results import SubmissionResult as SubmissionResult
+from ._runner import GradeOptions as GradeOptions
+from ._runner import Report as Report
+from ._runner import grade_paths as grade_paths
+from ._runner import select_exercises as select_exercises
 from ._samplers import Sampler as Sampler
 from ._score import ReferenceCache as ReferenceCache
 from ._score import grade_candidate as grade_candidate
 from ._spec import Entry as Entry
 from ._spec import ExerciseSpec as ExerciseSpec
+from ._submission import Submission as Submission
+from ._submission import load_submission as load_submission
 
 __all__ = [
     "Avoids",
@@ -51,15 +63,27 @@ __all__ = [
     "Fault",
     "Finite",
     "FunctionRef",
+    "GradeOptions",
     "InProcessCandidate",
+    "Limits",
     "Ok",
     "ReferenceCache",
+    "RemoteCandidate",
+    "Report",
     "Sampler",
     "Source",
     "Stationary",
+    "Submission",
     "SubmissionResult",
     "Values",
     "checks",
     "grade_candidate",
+    "grade_paths",
+    "load_submission",
+    "merge_reports",
+    "render_report",
+    "report_from_json",
+    "report_to_json",
     "samplers",
+    "select_exercises",
 ]
