@@ -18,51 +18,23 @@ def _specs() -> list[NormSpec]:
     from gradkit import _matrix_norms as mat
     from gradkit import _vector_norms as vec
 
+    vector, matrix = "vector", "matrix"
+    # name, fn, kind, is_norm, description
+    table = [
+        ("l0", vec.count_nonzero, vector, False, "#{i : xᵢ ≠ 0}, not a norm; gradient 0"),
+        ("l1", vec.l1, vector, True, "Σ|xᵢ|; gradient sign(x), sign(0) = 0"),
+        ("l2", vec.l2, vector, True, "sqrt(Σxᵢ²); gradient x/‖x‖, 0 at x = 0"),
+        ("l2-scaled", vec.l2_scaled, vector, True, "sqrt(Σxᵢ²) scaled first (LAPACK nrm2)"),
+        ("linf", vec.linf, vector, True, "max|xᵢ|; ties share the gradient, 0 at x = 0"),
+        ("min-abs", vec.neg_inf, vector, False, "min|xᵢ|, numpy's ord=-inf; not a norm"),
+        ("rms", vec.rms, vector, True, "sqrt(Σxᵢ²/n); 0 for an empty vector"),
+        ("fro", mat.fro, matrix, True, "sqrt(Σaᵢⱼ²); gradient 0 at A = 0"),
+        ("nuc", _singular("nuc"), matrix, True, "Σσᵢ; gradient U_r V_rᵀ over σᵢ > 0"),
+        ("spectral", _singular("max"), matrix, True, "σ_max; tied σ average their uᵢvᵢᵀ"),
+    ]
     return [
-        NormSpec(
-            "l0",
-            vec.count_nonzero,
-            "vector",
-            False,
-            "#{i : xᵢ ≠ 0}, the count of non-zeros (not a norm; gradient 0)",
-        ),
-        NormSpec("l1", vec.l1, "vector", True, "Σ|xᵢ|; gradient sign(x), sign(0) = 0"),
-        NormSpec("l2", vec.l2, "vector", True, "sqrt(Σxᵢ²); gradient x/‖x‖, 0 at x = 0"),
-        NormSpec(
-            "l2-scaled",
-            vec.l2_scaled,
-            "vector",
-            True,
-            "sqrt(Σxᵢ²) scaled by max|xᵢ| (LAPACK nrm2): no overflow or underflow",
-        ),
-        NormSpec(
-            "linf", vec.linf, "vector", True, "max|xᵢ|; ties split the gradient evenly, 0 at x = 0"
-        ),
-        NormSpec("min-abs", vec.neg_inf, "vector", False, "min|xᵢ| (numpy's ord=-inf; not a norm)"),
-        NormSpec(
-            "rms",
-            vec.rms,
-            "vector",
-            True,
-            "sqrt(Σxᵢ²/n), the root mean square; 0 for an empty vector",
-        ),
-        NormSpec(
-            "fro", mat.fro, "matrix", True, "sqrt(Σaᵢⱼ²), the Frobenius norm; gradient 0 at A = 0"
-        ),
-        NormSpec(
-            "nuc",
-            _singular("nuc"),
-            "matrix",
-            True,
-            "Σσᵢ, the nuclear norm; gradient U_r V_rᵀ over σᵢ > 0",
-        ),
-        NormSpec(
-            "spectral",
-            _singular("max"),
-            "matrix",
-            True,
-            "σ_max, the operator 2-norm; ties average uᵢvᵢᵀ",
-        ),
+        NormSpec(name, fn, kind=kind, is_norm=is_norm, description=description)
+        for name, fn, kind, is_norm, description in table
     ]
 
 
