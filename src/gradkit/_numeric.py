@@ -229,54 +229,28 @@ def _map(g: Callable[[jax.Array], jax.Array], ts: jax.Array) -> jax.Array:
         return jnp.stack([g(t) for t in ts])
 
 
-@functools.lru_cache(maxsize=8)
-def _richardson_weights(k: int, levels: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return the linear maps from k central differences to the windows' last two columns."""
-    table = [np.eye(k)]
-    for m in range(1, min(levels, k)):
-        fac = 4.0**m  # the step ratio is 2 and central differences have even error terms
-        prev = table[-1]
-        table.append((fac * prev[1:] - prev[:-1]) / (fac - 1))
-    best = table[-1]
-    before = table[-2][: best.shape[0]] if len(table) > 1 else best
-    return best, before
-
-
-def _apply(w: jax.Array, d: jax.Array) -> jax.Array:
-    # an elementwise product and a sum, which XLA fuses; a (tiny) dot is a slow library call on CPU
-    return jnp.sum(w[:, :, None] * d[None], axis=1)
-
-
 def _richardson(g: Callable[[jax.Array], jax.Array], t0: jax.Array, steps: jax.Array) -> jax.Array:
     """Extrapolate central differences at `steps` (halving) and keep the best window.
 
-    The extrapolation table is linear in the differences, so it is applied as
-    fixed weights (a few fused XLA ops rather than one per table column).
-    A window that touches a non-finite difference (a step outside f's domain)
-    is never chosen.
+    A window whose estimate or error estimate is not finite (a step outside f's
+    domain) is never chosen.
     """
     steps = (t0 + steps) - t0  # exactly representable steps
     plus = _map(g, t0 + steps)
     minus = _map(g, t0 - steps)
-    k = steps.shape[0]
-    out_shape = plus.shape[1:]
-    diffs = ((plus - minus).reshape(k, -1)) / (2 * steps[:, None])
-    finite = jnp.isfinite(diffs)
-    diffs = jnp.where(finite, diffs, 0)
-    w_best, w_before = (
-        jnp.asarray(w, diffs.dtype) for w in _richardson_weights(k, _RICHARDSON_LEVELS)
-    )
-    best = _apply(w_best, diffs)
+    shape = (-1,) + (1,) * (plus.ndim - 1)
+    table = [(plus - minus) / (2 * steps.reshape(shape))]
+    for m in range(1, min(_RICHARDSON_LEVELS, steps.shape[0])):
+        fac = 4.0**m  # the step ratio is 2 and central differences have even error terms
+        prev = table[-1]
+        table.append((fac * prev[1:] - prev[:-1]) / (fac - 1))
+    best, before = table[-1], table[-2][: table[-1].shape[0]] if len(table) > 1 else table[-1]
     if best.shape[0] == 1:
-        return jnp.where(jnp.all(finite, axis=0), best[0], jnp.nan).reshape(out_shape)
-    touched = _apply(jnp.asarray(w_best != 0, diffs.dtype), jnp.asarray(~finite, diffs.dtype)) > 0
-    err = jnp.abs(best - _apply(w_before, diffs))
-    err = err + jnp.abs(jnp.diff(best, axis=0, append=best[-1:]))
-    err = jnp.where(touched | ~jnp.isfinite(err), jnp.inf, err)
+        return best[0]
+    err = jnp.abs(best - before) + jnp.abs(jnp.diff(best, axis=0, append=best[-1:]))
+    err = jnp.where(jnp.isfinite(err) & jnp.isfinite(best), err, jnp.inf)
     idx = jnp.argmin(err, axis=0)
-    chosen = jnp.take_along_axis(best, idx[None], axis=0)[0]
-    chosen = jnp.where(jnp.isinf(jnp.min(err, axis=0)), jnp.nan, chosen)
-    return chosen.reshape(out_shape)
+    return jnp.take_along_axis(best, idx[None], axis=0)[0]
 
 
 def _scalar_rule(
