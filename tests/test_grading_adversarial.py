@@ -53,6 +53,7 @@ ATTACKS: dict[str, tuple[str, ...]] = {
     "host_callback": ("h6.sumsq",),
     "import_crash": ("h6.sumsq", "h6.scale", "h6.softsign"),
     "forge_channel": ("h6.sumsq",),
+    "runtime_hang": ("h6.sumsq",),
 }
 MARK = "gradkit-adversarial-was-here"
 

@@ -239,6 +239,12 @@ def grade_paths(
 def _warm_references(specs: Sequence[ExerciseSpec], seed: int, references: ReferenceCache) -> None:
     """Fill the cache with the reference answers every check will ask for."""
     from ._score import check_rng
+    from ._warmup import warm_references
+
+    try:
+        warm_references(specs, seed, references)  # most answers, one compile
+    except Exception:  # noqa: BLE001, S110 - the per-exercise path below covers everything
+        pass
 
     for spec in specs:
         requests = [

@@ -1,0 +1,242 @@
+"""The grader's side of its sandboxed children: evaluator clients and worker pools.
+
+`Evaluator` drives one long-lived sandboxed evaluator process (restarting it
+when an artifact breaks it); `EvaluatorPool` shares the job slots' evaluators
+and routes identical artifacts to the one that compiled them; `WorkerPool`
+starts workers ahead of need so that their JAX import overlaps other work.
+`to_response` turns a child's reply into a `Response`, trusting only plain data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._channel import ChannelError, decode, encode, recv, send
+from ._protocol import Fault, Ok, Response
+from ._sandbox import Child, Level
+
+STARTUP_SECONDS = 90.0  # python + JAX import on a loaded 2-core machine, our code only
+MESSAGE_LIMIT = 64 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resources of one sandboxed child."""
+
+    level: Level
+    timeout: float = 10.0  # seconds per request (one import, one trace, one evaluation)
+    memory_mb: int = 2048
+    hide: tuple[str, ...] = ()
+    tag: str = ""  # prefix of the children's marker (`leftover_processes` finds a run's)
+
+
+def _tuples(value: Any) -> Any:
+    """Lists to tuples, as the in-process candidate returns pytrees."""
+    if isinstance(value, list | tuple):
+        return tuple(_tuples(v) for v in value)
+    return value
+
+
+def to_response(reply: dict[str, Any], buffers: list[bytes]) -> Response:
+    """Turn a child's reply into a `Response`, trusting only plain data."""
+    if reply.get("ok") is True:
+        try:
+            return Ok(_tuples(decode(reply.get("value"), buffers)))
+        except (ValueError, KeyError, TypeError) as error:
+            return Fault("invalid", f"the answer is not plain data ({error})")
+    kind = reply.get("kind")
+    message = reply.get("message")
+    kinds = ("missing", "not-implemented", "error", "invalid", "timeout", "crash", "forbidden")
+    if kind not in kinds or not isinstance(message, str):
+        return Fault("invalid", "the answer is malformed")
+    return Fault(kind, message[:500])
+
+
+class Evaluator:
+    """A long-lived sandboxed evaluator for one job slot, restarted when it breaks."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self._child: Child | None = None
+        self._lock = threading.Lock()
+        self.restarts = 0
+        self._last_fault = Fault("crash", "evaluating it crashed")
+        self._ready = False
+
+    def start(self) -> None:
+        """Start the evaluator process now; it imports JAX while other work goes on."""
+        with self._lock:
+            self._spawn()
+
+    def _spawn(self) -> Child:
+        if self._child is None or not self._child.alive():
+            if self._child is not None:
+                self._child.close()
+            cpu = 24 * 3600  # a long-lived server: the per-request deadline bounds each run
+            self._child = Child(
+                "gradkit.grading._evaluator",
+                [str(self.limits.memory_mb), str(cpu)],
+                level=self.limits.level,
+                hide=self.limits.hide,
+                tag=self.limits.tag,
+            )
+            self._ready = False
+        return self._child
+
+    def _ensure(self) -> Child:
+        child = self._spawn()
+        if not self._ready:
+            recv(child.sock, time.monotonic() + STARTUP_SECONDS, 1 << 16)
+            self._ready = True
+        return child
+
+    def run_bundle(self, items: Sequence[tuple[bytes, list[np.ndarray], bool]]) -> list[Response]:
+        """Run artifacts on their flat argument lists (``cost=True``: measure flops).
+
+        The evaluator compiles the whole bundle once. When the bundle breaks
+        the evaluator (a crash, a hang), each artifact is retried alone, so
+        only the guilty one faults.
+        """
+        answers = self._send_bundle(items)
+        if answers is not None:
+            return answers
+        if len(items) == 1:
+            return [self._last_fault]
+        return [self.run_bundle([item])[0] for item in items]
+
+    def _send_bundle(
+        self, items: Sequence[tuple[bytes, list[np.ndarray], bool]]
+    ) -> list[Response] | None:
+        with self._lock:
+            child = self._ensure()
+            buffers: list[bytes] = []
+            message = []
+            for artifact, args, cost in items:
+                buffers.append(artifact)
+                key = hashlib.sha256(artifact).hexdigest()
+                index = len(buffers) - 1
+                encoded = encode(list(args), buffers)
+                message.append({"key": key, "artifact": index, "args": encoded, "cost": cost})
+            # compiling grows with the runs: allow 0.25 s each on top of the timeout
+            runs = sum(len(args) for _, args, _ in items)
+            deadline = time.monotonic() + self.limits.timeout + 0.25 * runs
+            try:
+                send(child.sock, {"items": message}, buffers)
+                reply, out = recv(child.sock, deadline, MESSAGE_LIMIT)
+                results = reply["results"]
+                if not (isinstance(results, list) and len(results) == len(items)):
+                    raise ChannelError("invalid", "wrong number of results")
+                return [
+                    to_response(r, out) if isinstance(r, dict) else Fault("invalid", "bad result")
+                    for r in results
+                ]
+            except (ChannelError, OSError, KeyError, TypeError) as error:
+                child.close()
+                self._ready = False
+                self._child = None
+                self.restarts += 1
+                timeout = isinstance(error, ChannelError) and error.kind == "timeout"
+                self._last_fault = Fault(
+                    "timeout" if timeout else "crash",
+                    "evaluating it took too long" if timeout else "evaluating it crashed",
+                )
+                return None
+
+    def close(self) -> None:
+        """Stop the evaluator."""
+        with self._lock:
+            if self._child is not None:
+                self._child.close()
+                self._child = None
+
+
+def spawn_worker(limits: Limits) -> Child:
+    """Start a sandboxed worker; it imports JAX, then waits for its submission."""
+    return Child(
+        "gradkit.grading._worker",
+        [str(limits.memory_mb), str(int(limits.timeout * 20) + 60)],
+        level=limits.level,
+        hide=limits.hide,
+        tag=limits.tag,
+    )
+
+
+class WorkerPool:
+    """Workers started ahead of need: a submission takes one whose JAX is imported.
+
+    Each `take` starts a replacement, so the next submission's worker imports
+    JAX while this one is graded.
+    """
+
+    def __init__(self, limits: Limits, spares: int) -> None:
+        self.limits = limits
+        self._lock = threading.Lock()
+        self._spares = [spawn_worker(limits) for _ in range(spares)]
+        self._closed = False
+
+    def take(self) -> Child:
+        """Return a started worker and start another in its place."""
+        with self._lock:
+            child = self._spares.pop(0) if self._spares else None
+            if not self._closed:
+                self._spares.append(spawn_worker(self.limits))
+        if child is None or not child.alive():
+            if child is not None:
+                child.close()
+            child = spawn_worker(self.limits)
+        return child
+
+    def close(self) -> None:
+        """Kill the spare workers."""
+        with self._lock:
+            self._closed = True
+            spares, self._spares = self._spares, []
+        for child in spares:
+            child.close()
+
+
+class EvaluatorPool:
+    """The job slots' evaluators, shared: a bundle goes where its artifact was compiled.
+
+    Students often submit identical code, hence identical artifacts; sending
+    every copy to the evaluator that already compiled it (or is compiling it)
+    compiles it once per run instead of once per evaluator.
+    """
+
+    def __init__(self, evaluators: Sequence[Evaluator]) -> None:
+        self.evaluators = list(evaluators)
+        self._owner: dict[str, Evaluator] = {}
+        self._load = {id(e): 0 for e in self.evaluators}
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start every evaluator process."""
+        for evaluator in self.evaluators:
+            evaluator.start()
+
+    def run_bundle(self, items: Sequence[tuple[bytes, list[np.ndarray], bool]]) -> list[Response]:
+        """Run a bundle on the evaluator that knows its largest artifact, else the idlest."""
+        key = hashlib.sha256(max((a for a, _, _ in items), key=len, default=b"")).hexdigest()
+        with self._lock:
+            evaluator = self._owner.get(key) or min(
+                self.evaluators, key=lambda e: self._load[id(e)]
+            )
+            self._owner[key] = evaluator
+            self._load[id(evaluator)] += 1
+        try:
+            return evaluator.run_bundle(items)
+        finally:
+            with self._lock:
+                self._load[id(evaluator)] -= 1
+
+    def close(self) -> None:
+        """Stop every evaluator."""
+        for evaluator in self.evaluators:
+            evaluator.close()
