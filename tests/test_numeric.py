@@ -220,3 +220,8 @@ def test_complex_step_verifies_recombined_real_imag_parts():
     # a split that is not recombined is refused
     with pytest.raises(gk.NotDifferentiableError, match=r"f applies 'real' to a complex value"):
         gk.numerical_derivative(lambda x: x.real * x.imag, method="complex")(0.5)
+
+
+def test_boolean_input_is_refused():
+    with pytest.raises(gk.InvalidInputError, match=r"x must be a real number or array, got True"):
+        gk.numerical_derivative(jnp.sin)(True)

@@ -20,7 +20,7 @@ import numpy as np
 
 from ._config import float64
 from ._errors import GradientMismatch, InvalidInputError, NotDifferentiableError
-from ._numeric import _scalar_rule
+from ._finite_diff import _scalar_rule
 
 _MODES = ("fwd", "rev")
 

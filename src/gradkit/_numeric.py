@@ -18,20 +18,12 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._config import float64
-from ._errors import InvalidInputError, NotDifferentiableError
+from ._errors import InvalidInputError
+from ._finite_diff import _compute, _concrete, _out_shape, _program
+from ._holomorphic import _check_holomorphic
 
 Method = Literal["central", "forward", "backward", "complex", "richardson"]
 METHODS: tuple[str, ...] = ("central", "forward", "backward", "complex", "richardson")
-
-# Richardson: central differences at steps s·2^-k, k = 1..24, extrapolated over
-# windows of 5 consecutive steps; the window with the smallest error estimate
-# wins (measured: median rel. error 4e-15, max 1e-11, over exp, sin, cos, tan,
-# log, sqrt, 1/x, atan at 0.01 ≤ |x| ≤ 100, where one fixed window fails by 1e-3
-# at either end). The smallest steps (~1e-7·s) also keep check_grad exact on
-# piecewise-linear functions close to a jump.
-_RICHARDSON_START = 1
-_RICHARDSON_STEPS = 24
-_RICHARDSON_LEVELS = 5
 
 _DEFAULT_HS = tuple(float(h) for h in 10.0 ** np.arange(-1, -6, -1))
 
@@ -75,14 +67,6 @@ def _as_float(x: Any, dt: Any, what: str = "x") -> jax.Array:
             f"{what} must be real; complex inputs are not supported, got dtype {arr.dtype}"
         )
     return arr.astype(dt)
-
-
-def _concrete(x: Any) -> np.ndarray | None:
-    """Return `x` as a NumPy array, or None while it is traced under a transformation."""
-    try:
-        return np.asarray(x)
-    except (jax.errors.TracerArrayConversionError, jax.errors.ConcretizationTypeError):
-        return None
 
 
 def difference_quotient(f: Callable[[Any], Any], x: Any, h: Any, *, dtype: Any = None) -> jax.Array:
@@ -203,216 +187,6 @@ def limit_table(
         values=tuple(float(v) for v in values_np),
         exact=None if exact is None else float(exact),
     )
-
-
-# --------------------------------------------------------------------------- rules
-
-
-def _default_step(method: str, dt: Any) -> float:
-    eps = float(np.finfo(dt).eps)
-    if method in ("forward", "backward"):
-        return eps**0.5  # h* ~ sqrt(u): truncation h|f''|/2 balances round-off u|f|/h
-    if method == "central":
-        return eps ** (1 / 3)  # h* ~ u^(1/3): truncation h²|f'''|/6 vs round-off u|f|/h
-    if method == "complex":
-        return eps**2  # no cancellation: any tiny step works; eps² stays far above underflow
-    return 0.5  # richardson: the largest step of the sequence (times the scale)
-
-
-def _map(g: Callable[[jax.Array], jax.Array], ts: jax.Array) -> jax.Array:
-    """Return ``g`` at each of `ts`: vectorised, or one by one when `g` uses Python control flow."""
-    try:
-        return jax.vmap(g)(ts)
-    except jax.errors.ConcretizationTypeError:
-        if _concrete(ts) is None:
-            raise
-        return jnp.stack([g(t) for t in ts])
-
-
-def _richardson(g: Callable[[jax.Array], jax.Array], t0: jax.Array, steps: jax.Array) -> jax.Array:
-    """Extrapolate central differences at `steps` (halving) and keep the best window.
-
-    A window whose estimate or error estimate is not finite (a step outside f's
-    domain) is never chosen.
-    """
-    steps = (t0 + steps) - t0  # exactly representable steps
-    plus = _map(g, t0 + steps)
-    minus = _map(g, t0 - steps)
-    shape = (-1,) + (1,) * (plus.ndim - 1)
-    table = [(plus - minus) / (2 * steps.reshape(shape))]
-    for m in range(1, min(_RICHARDSON_LEVELS, steps.shape[0])):
-        fac = 4.0**m  # the step ratio is 2 and central differences have even error terms
-        prev = table[-1]
-        table.append((fac * prev[1:] - prev[:-1]) / (fac - 1))
-    best, before = table[-1], table[-2][: table[-1].shape[0]] if len(table) > 1 else table[-1]
-    if best.shape[0] == 1:
-        return best[0]
-    err = jnp.abs(best - before) + jnp.abs(jnp.diff(best, axis=0, append=best[-1:]))
-    err = jnp.where(jnp.isfinite(err) & jnp.isfinite(best), err, jnp.inf)
-    idx = jnp.argmin(err, axis=0)
-    return jnp.take_along_axis(best, idx[None], axis=0)[0]
-
-
-def _scalar_rule(
-    g: Callable[[jax.Array], jax.Array], t0: jax.Array, method: str, step: float | None
-) -> jax.Array:
-    """Differentiate ``g: R -> R^m`` at the scalar `t0` with one finite-difference rule."""
-    dt = t0.dtype
-    scale = jnp.maximum(jnp.ones((), dt), jnp.abs(t0))
-    if method == "richardson":
-        if step is None:
-            k = jnp.arange(_RICHARDSON_START, _RICHARDSON_START + _RICHARDSON_STEPS, dtype=dt)
-            steps = scale * jnp.exp2(-k)
-        else:
-            steps = jnp.asarray(step, dt) * jnp.exp2(-jnp.arange(_RICHARDSON_LEVELS, dtype=dt))
-        return _richardson(g, t0, steps)
-    h = (
-        jnp.asarray(_default_step(method, dt), dt) * scale
-        if step is None
-        else jnp.asarray(step, dt)
-    )
-    if method == "complex":
-        ct = jnp.complex128 if dt == np.float64 else jnp.complex64
-        out = g(t0.astype(ct) + 1j * h.astype(ct))
-        return jnp.imag(out) / h
-    h = (t0 + h) - t0  # exactly representable step: removes one rounding error
-    if method == "forward":
-        return (g(t0 + h) - g(t0)) / h
-    if method == "backward":
-        return (g(t0) - g(t0 - h)) / h
-    return (g(t0 + h) - g(t0 - h)) / (2 * h)
-
-
-def _out_shape(f: Callable[[Any], Any], x: jax.Array) -> tuple[int, ...] | None:
-    """Return the shape of ``f(x)``, tracing abstractly unless `f` needs concrete values."""
-    try:
-        out = jax.eval_shape(f, x)
-    except jax.errors.ConcretizationTypeError:
-        if _concrete(x) is None:
-            raise
-        out = f(x)
-    return getattr(out, "shape", None)
-
-
-def _derivative_at(f: Callable[[Any], Any], x: jax.Array, method: str, step: float | None) -> Any:
-    out_shape = _out_shape(f, x)
-    if x.ndim == 0:
-        return _scalar_rule(f, x, method, step)
-    flat = x.ravel()
-    if out_shape == ():
-
-        def partial_i(i: jax.Array) -> jax.Array:
-            return _scalar_rule(
-                lambda t: f(flat.at[i].set(t).reshape(x.shape)), flat[i], method, step
-            )
-
-        return jax.vmap(partial_i)(jnp.arange(flat.shape[0])).reshape(x.shape)
-    if out_shape == x.shape:
-        return jax.vmap(lambda t: _scalar_rule(f, t, method, step))(flat).reshape(x.shape)
-    raise InvalidInputError(
-        f"numerical_derivative works for f: R -> R^m, f: R^n -> R (the gradient) and scalar "
-        f"functions applied elementwise, but f maps shape {x.shape} to {out_shape}; "
-        "use gk.jacobian(f) for a general Jacobian"
-    )
-
-
-def _compute(f: Callable[[Any], Any], x: Any, method: str, step: float | None, dt: Any) -> Any:
-    return _derivative_at(f, jnp.asarray(x).astype(dt), method, step)
-
-
-# Compiled programs are shared: numerical_derivative(f) made again for the same
-# `f` (a loop, a test, a plot) reuses the program instead of compiling anew.
-@functools.lru_cache(maxsize=256)
-def _program(
-    f: Callable[[Any], Any], method: str, step: float | None, dt: Any
-) -> Callable[[Any], Any]:
-    return jax.jit(functools.partial(_compute, f, method=method, step=step, dt=dt))
-
-
-# --------------------------------------------------------------------- complex step
-
-# Primitives that are not holomorphic: complex step through them loses or
-# corrupts the imaginary part without any error (measured: abs and norm give 0).
-_NON_HOLOMORPHIC = frozenset(
-    {
-        "abs", "sign", "conj", "real", "imag", "max", "min", "reduce_max", "reduce_min",
-        "argmax", "argmin", "cummax", "cummin", "sort", "clamp", "floor", "ceil", "round",
-        "atan2", "rem", "nextafter", "lt", "le", "gt", "ge", "eq", "ne", "is_finite",
-    }
-)  # fmt: skip
-
-
-def _is_complex(v: Any) -> bool:
-    aval = getattr(v, "aval", None)
-    dtype = getattr(aval, "dtype", None)
-    return dtype is not None and jnp.issubdtype(dtype, jnp.complexfloating)
-
-
-def _sub_jaxprs(value: Any) -> list[Any]:
-    if hasattr(value, "eqns"):
-        return [value]
-    inner = getattr(value, "jaxpr", None)
-    if inner is not None and hasattr(inner, "eqns"):
-        return [inner]
-    if isinstance(value, (tuple, list)):
-        return [j for item in value for j in _sub_jaxprs(item)]
-    return []
-
-
-def _offending(jaxpr: Any) -> list[str]:
-    """Return the primitives in `jaxpr` (and its sub-jaxprs) that can break complex step."""
-    found: list[str] = []
-    for eqn in jaxpr.eqns:
-        subs = [sub for param in eqn.params.values() for sub in _sub_jaxprs(param)]
-        for sub in subs:
-            found += _offending(sub)
-        name = eqn.primitive.name
-        if name == "complex":
-            found.append(name)  # a recombination of parts, see _check_holomorphic
-        if subs or not any(_is_complex(v) for v in eqn.invars):
-            continue  # a call or loop is judged by its body; real-only ops are harmless
-        if name in _NON_HOLOMORPHIC or not all(_is_complex(v) for v in eqn.outvars):
-            found.append(name)
-    return found
-
-
-# Splitting z into real and imaginary parts is harmless when both are scaled by
-# the same real factor and recombined (jnp.log10 does that), so these get a
-# numerical check at the point instead of a refusal.
-_SOFT = frozenset({"real", "imag"})
-
-
-def _check_holomorphic(
-    f: Callable[[Any], Any], x: jax.Array, elementwise: bool, ct: Any, dt: Any
-) -> None:
-    shape = () if elementwise else x.shape
-    try:
-        closed = jax.make_jaxpr(f)(jax.ShapeDtypeStruct(shape, ct))
-    except (TypeError, ValueError) as err:
-        raise NotDifferentiableError(
-            f"method='complex' evaluates f at complex points, but f rejects complex input "
-            f"({type(err).__name__}: {err}); use method='central' or 'richardson'"
-        ) from err
-    found = _offending(closed.jaxpr)
-    hard = [name for name in found if name not in _SOFT and name != "complex"]
-    soft = [name for name in found if name in _SOFT]
-    if not hard and not all(_is_complex(v) for v in closed.jaxpr.outvars):
-        hard = [*soft, "a real-valued output"]
-    if not hard and soft:
-        ok = "complex" in found and _concrete(x) is not None
-        if ok:
-            by_complex = np.asarray(_compute(f, x, "complex", None, dt))
-            by_richardson = np.asarray(_compute(f, x, "richardson", None, dt))
-            ok = bool(np.allclose(by_complex, by_richardson, rtol=1e-7, atol=1e-10))
-        if not ok:
-            hard = soft
-    if hard:
-        raise NotDifferentiableError(
-            f"method='complex' needs f built from analytic (holomorphic) operations, but f "
-            f"applies {hard[0]!r} to a complex value, where the complex step silently gives a "
-            "wrong derivative (as for jnp.abs, jnp.linalg.norm, jnp.maximum, comparisons "
-            "and jnp.where conditions); use method='central' or 'richardson'"
-        )
 
 
 def _check_elementwise(f: Callable[[Any], Any], x: jax.Array) -> None:
