@@ -293,7 +293,7 @@ class _Checker:
                     raise _Failed(f"{mode} at x = zeros{shape} is {g.tolist()!r}, not finite")
 
     def gradient_matches(self) -> None:
-        from ._gradcheck import check_grad
+        from ._autodiff import check_grad
 
         rng = np.random.default_rng(self.seed)
         for shape in self.shapes()[-1:]:
