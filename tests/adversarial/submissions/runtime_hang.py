@@ -7,7 +7,7 @@ import jax.numpy as jnp
 
 def sumsq(x):
     total = jnp.sum(x**2)
-    return jax.lax.while_loop(lambda c: c[1] >= 0, lambda c: (c[0], c[1] + 1), (total, 0))[0]
+    return jax.lax.while_loop(lambda t: t > -1.0, lambda t: t + 1.0, total)
 
 
 def scale(x):
