@@ -48,6 +48,9 @@ def test_derivative_elementwise():
     assert float(gk.derivative(lambda x: 3 * x**2 - 4 * x)(1.0)) == 2.0
     # a scalar-only function works too: it is never called on an array
     np.testing.assert_array_equal(gk.derivative(lambda x: x if x > 0 else -x)(1.5), 1.0)
+    # Python control flow on arrays: one element at a time, eagerly
+    absolute = gk.derivative(lambda x: x if x > 0 else -x)
+    np.testing.assert_array_equal(absolute(jnp.array([[-2.0, 3.0]])), [[-1.0, 1.0]])
 
 
 def test_backward_is_torch_backward():

@@ -159,13 +159,16 @@ def derivative(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
     ``gk.derivative(jnp.sin)(xs)`` is cos(xs) for an array `xs` of any shape:
     the scalar derivative is mapped over the elements (`jnp.vectorize` of
     `grad`), so `f` is only ever called on scalars and need not be vectorised.
-    This is the tool for plotting f and f′ (D2L §2.5 exercise 4).
+    A function with Python ``if``/``while`` on its input is differentiated one
+    element at a time (slower, eager only). This is the tool for plotting f and
+    f′ (D2L §2.5 exercise 4).
 
     Raises:
         NotDifferentiableError: ``f(scalar)`` is not a scalar (use `jacobian`),
             or the input is an integer array.
     """
     scalar = grad(f)
+    raw = jax.grad(f)
     fname = _name(f)
 
     @functools.wraps(f)
@@ -174,7 +177,15 @@ def derivative(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
         if jnp.ndim(x) == 0:
             return scalar(x)
         with _translate(fname, "gk.derivative"):
-            return jnp.vectorize(scalar)(x)
+            try:
+                return jnp.vectorize(raw)(x)
+            except jax.errors.ConcretizationTypeError:
+                if isinstance(x, jax.core.Tracer):
+                    raise
+                # Python `if`/`while` on the value (D2L's eager style) cannot be
+                # vectorised: differentiate one element at a time instead.
+                xs = jnp.asarray(x)
+                return jnp.stack([raw(v) for v in xs.ravel()]).reshape(xs.shape)
 
     return df
 
