@@ -236,7 +236,9 @@ def check_grad(
     An element passes when ``|autodiff − numerical| ≤ atol + rtol·|numerical|``.
 
     Do not check at kinks (|x| at 0, ties of max): autodiff picks a one-sided
-    convention there and finite differences average the sides.
+    convention there and finite differences average the sides. The arguments are
+    cast to float64; a function that forces float32 inside will miss the default
+    tolerances by float32 rounding (pass ``rtol=1e-3``).
 
     Args:
         f: a JAX-traceable function of float arrays (pytrees allowed).
