@@ -199,7 +199,7 @@ def grade_paths(
     references = ReferenceCache()
     evaluators = EvaluatorPool([Evaluator(limits) for _ in range(jobs)])
     evaluators.start()
-    workers = WorkerPool(limits, spares=jobs)
+    workers = WorkerPool(limits, spares=jobs, needed=len(selected))
 
     def one(path: str) -> SubmissionResult:
         result = grade_submission(

@@ -175,18 +175,26 @@ class WorkerPool:
     JAX while this one is graded.
     """
 
-    def __init__(self, limits: Limits, spares: int) -> None:
+    def __init__(self, limits: Limits, spares: int, needed: int | None = None) -> None:
         self.limits = limits
         self._lock = threading.Lock()
-        self._spares = [spawn_worker(limits) for _ in range(spares)]
+        # start no more workers ahead than there are submissions left to take them
+        self._ahead = needed if needed is not None else 1 << 30
+        self._spares: list[Child] = []
         self._closed = False
+        for _ in range(min(spares, self._ahead)):
+            self._start_spare()
+
+    def _start_spare(self) -> None:
+        self._spares.append(spawn_worker(self.limits))
+        self._ahead -= 1
 
     def take(self) -> Child:
-        """Return a started worker and start another in its place."""
+        """Return a started worker and start another in its place (while one is needed)."""
         with self._lock:
             child = self._spares.pop(0) if self._spares else None
-            if not self._closed:
-                self._spares.append(spawn_worker(self.limits))
+            if not self._closed and self._ahead > 0:
+                self._start_spare()
         if child is None or not child.alive():
             if child is not None:
                 child.close()
