@@ -176,7 +176,13 @@ class RemoteCandidate:
                 groups.setdefault(request.call, _Group(request.call, False)).members.append(i)
             else:
                 answers[i] = Fault("invalid", f"unknown request {type(request).__name__}")
-        self._export_all(list(groups.values()), requests, answers)
+        try:
+            self._export_all(list(groups.values()), requests, answers)
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+            # only malformed answers get here (the worker is the submission's process)
+            self._drop()
+            fault = Fault("invalid", "the worker's answers were malformed")
+            answers = [a if a is not None else fault for a in answers]
         return [a if a is not None else Fault("crash", "no answer") for a in answers]
 
     def _ask(self, entry: str, message: dict[str, Any], buffers: list[bytes]) -> Response:
@@ -285,10 +291,14 @@ class RemoteCandidate:
         try:
             message = {"op": "export", "items": items, "combined": self._combined}
             ident = self._send(child, message, [])
+            # progress extends each step's deadline, but never the whole export's
+            overall = time.monotonic() + self.limits.timeout * (len(ready) + 1)
             while True:
                 reply, out = self._reply(child, ident, None)
                 if "progress" not in reply:
                     break
+                if time.monotonic() > overall:
+                    raise ChannelError("timeout", "the export took too long")
                 step = reply["progress"]
                 current = step if isinstance(step, int) and 0 <= step < len(ready) else current
         except (ChannelError, OSError) as error:
@@ -304,7 +314,8 @@ class RemoteCandidate:
             where = result.get("artifact") if isinstance(result, dict) else None
             offset = result.get("offset") if isinstance(result, dict) else None
             if (
-                result.get("ok") is True
+                isinstance(result, dict)
+                and result.get("ok") is True
                 and isinstance(where, int)
                 and 0 <= where < len(out)
                 and (isinstance(offset, int) and offset >= 0)
