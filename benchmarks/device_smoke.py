@@ -90,8 +90,12 @@ def seed_checks() -> None:
         for a in (0.813, 1.7, -0.2, -3.0, 1e-6, -1e-20, 3000.0, -2e4):
             a = jnp.float32(a)
             want = value(a) / a
-            assert bool(rev(a) == want), (float(a), rev(a), want)
-            assert bool(fwd(a) == want), (float(a), fwd(a), want)
+            # Both modes must agree exactly. Against d / a allow a few ulps: on
+            # an H200 (jax 0.11.2) the division d / a itself came out 1 ulp
+            # below the exact power of two that the gradient is.
+            assert bool(rev(a) == fwd(a)), (float(a), rev(a), fwd(a))
+            ulps = float(jnp.abs(rev(a) - want) / (jnp.finfo(jnp.float32).eps * jnp.abs(want)))
+            assert ulps <= 4, (float(a), rev(a), want, ulps)
 
     def numerics() -> None:
         d = gk.numerical_derivative(jnp.exp, method="richardson")
