@@ -225,3 +225,11 @@ def test_complex_step_verifies_recombined_real_imag_parts():
 def test_boolean_input_is_refused():
     with pytest.raises(gk.InvalidInputError, match=r"x must be a real number or array, got True"):
         gk.numerical_derivative(jnp.sin)(True)
+
+
+@pytest.mark.parametrize("method", ["complex", "central", "richardson"])
+def test_gradient_of_a_vector_function_by_every_method(method):
+    # Regression: the complex step was cast into the real input array and lost (gave [0, 0]).
+    f = lambda x: 3 * x[0] ** 2 + 5 * jnp.exp(x[1])
+    g = gk.numerical_derivative(f, method=method)(jnp.array([1.0, 0.0]))
+    np.testing.assert_allclose(np.asarray(g), [6.0, 5.0], rtol=1e-9)

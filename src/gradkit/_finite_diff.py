@@ -131,7 +131,11 @@ def _derivative_at(f: Callable[[Any], Any], x: jax.Array, method: str, step: flo
 
         def partial_i(i: jax.Array) -> jax.Array:
             return _scalar_rule(
-                lambda t: f(flat.at[i].set(t).reshape(x.shape)), flat[i], method, step
+                # astype first: the complex step must not be cast away into a real array
+                lambda t: f(flat.astype(t.dtype).at[i].set(t).reshape(x.shape)),
+                flat[i],
+                method,
+                step,
             )
 
         return jax.vmap(partial_i)(jnp.arange(flat.shape[0])).reshape(x.shape)
