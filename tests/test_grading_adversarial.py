@@ -54,6 +54,7 @@ ATTACKS: dict[str, tuple[str, ...]] = {
     "import_crash": ("h6.sumsq", "h6.scale", "h6.softsign"),
     "forge_channel": ("h6.sumsq",),
     "runtime_hang": ("h6.sumsq",),
+    "forged_artifact": ("h6.sumsq",),
 }
 MARK = "gradkit-adversarial-was-here"
 
@@ -123,6 +124,9 @@ def test_crashes_and_hangs_say_what_happened(graded):
     assert "the worker died" in first_message("os_exit")
     assert "sys.exit(0)" in first_message("sys_exit")
     assert "MemoryError" in first_message("memory_bomb")
+    assert "custom call ('read_hidden_inputs'), which is not allowed" in first_message(
+        "forged_artifact"
+    )
     assert "printed 52,428,800 bytes" in by_name["output_flood"].message
     assert by_name["import_crash"].status == "error"
     assert "RuntimeError: boom at import" in by_name["import_crash"].message
