@@ -152,3 +152,13 @@ def test_hidden_checks_never_show_their_inputs(graded):
     ]
     assert messages
     assert [m for m in messages for v in shown if v in m] == []
+
+
+def test_the_limits_sandbox_also_cleans_up_and_keeps_honest_points():
+    tag = f"test-limits-{uuid.uuid4().hex[:8]}-"
+    paths = [str(SUBMISSIONS / "orphan.py"), str(SUBMISSIONS / "os_exit.py")]
+    options = GradeOptions(jobs=2, timeout=3.0, memory_mb=1024, seed=7, sandbox="limits", tag=tag)
+    report = grade_paths(paths, h6_exercises.SPECS, options)
+    assert report.sandbox == "limits"
+    assert [s.score for s in report.submissions] == [2.0, 2.0]
+    assert leftover_processes(tag) == []
