@@ -136,7 +136,13 @@ def _make_cgroup(pids_max: int) -> Path | None:
 
 
 class Child:
-    """A sandboxed child process and our end of its private channel."""
+    """A sandboxed child process and our end of its private channel.
+
+    Runs ``python -I -B -m MODULE FD *ARGS`` at ``level``, with an empty
+    working directory, the ``hide`` directories covered (namespaces level),
+    at most ``pids_max`` tasks when a ``pids`` cgroup is available, and
+    ``tag`` as the prefix of the marker `leftover_processes` looks for.
+    """
 
     def __init__(
         self,
@@ -144,7 +150,6 @@ class Child:
         args: Sequence[str],
         *,
         level: Level,
-        files: dict[str, bytes] | None = None,
         hide: Sequence[str] = (),
         pids_max: int = 128,
         tag: str = "",
@@ -154,8 +159,6 @@ class Child:
         self._base = Path(tempfile.mkdtemp(prefix="gradkit-"))
         self.workdir = self._base / "w"
         self.workdir.mkdir()
-        for name, data in (files or {}).items():
-            (self.workdir / name).write_bytes(data)
         self.sock, theirs = socket.socketpair()
         # room for several artifacts in flight: the worker exports while we evaluate
         for end in (self.sock, theirs):
