@@ -130,6 +130,18 @@ def test_an_unavailable_sandbox_is_a_grader_fault(monkeypatch):
     )
 
 
+def test_a_grader_bug_is_one_line_and_status_3(monkeypatch):
+    from gradkit.grading import _runner
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(_runner, "grade_paths", broken)
+    result = _run([*GRADE, "good.py"])
+    assert result.exit_code == 3
+    assert result.output == "Error: the grader failed: ZeroDivisionError: division by zero\n"
+
+
 def _shard_report(tmp_path: Path, name: str, path: str, shard: str, seed: int = 3) -> str:
     from gradkit.grading._results import CheckResult, ExerciseResult, SubmissionResult
 

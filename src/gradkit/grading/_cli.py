@@ -185,6 +185,8 @@ def grade(
         text = _table(report) if fmt == "table" else render(report, fmt)
     except GradingError as error:
         _fault(error)
+    except Exception as error:  # noqa: BLE001 - a bug of the grader: one line, status 3
+        _fault(GradingError(f"the grader failed: {type(error).__name__}: {error}"))
     _emit(text, output)
     if feedback:
         folder = Path(feedback)
