@@ -64,6 +64,22 @@ class ReferenceCache:
                 self._answers.update(zip(missing, answers, strict=True))
             return [self._answers[k] for k in keys]
 
+    def put_many(self, answers: Sequence[tuple[ExerciseSpec | str, Request, Response]]) -> int:
+        """Store answers computed elsewhere (e.g. one bundled export); return how many were new.
+
+        An answer already present wins, so a warm-up can never overwrite what
+        `get_many` computed.
+        """
+        added = 0
+        with self._lock:
+            for exercise, request, response in answers:
+                exercise_id = exercise if isinstance(exercise, str) else exercise.id
+                key = (exercise_id, request_key(request))
+                if key not in self._answers:
+                    self._answers[key] = response
+                    added += 1
+        return added
+
 
 class _Batch:
     """De-duplicates requests and remembers where each answer goes."""
