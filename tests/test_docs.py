@@ -52,7 +52,9 @@ def test_python_blocks_run(path: Path, tmp_path: Path, monkeypatch: pytest.Monke
         name = f"{_rel(path)}:{line}"
         if ">>>" in code:
             test = doctest.DocTestParser().get_doctest(code, namespace, name, str(path), line)
-            runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+            runner = doctest.DocTestRunner(
+                optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+            )
             runner.run(test, clear_globs=False)
             assert runner.failures == 0, f"doctest failed in {name}"
         else:
@@ -124,14 +126,24 @@ def test_console_blocks_match(
     actual = _trim(result.output.splitlines())
     want = _trim(expected)
     assert _matches(want, actual), (
-        f"{_rel(path)}:{line}: `{command}` printed:\n" + "\n".join(actual)
-        + "\n\nthe docs say:\n" + "\n".join(want)
+        f"{_rel(path)}:{line}: `{command}` printed:\n"
+        + "\n".join(actual)
+        + "\n\nthe docs say:\n"
+        + "\n".join(want)
     )
 
 
 def test_docs_exist() -> None:
     names = {p.name for p in DOCS}
-    for required in ("README.md", "guide.md", "norms.md", "plugins.md", "exercises.md",
-                     "grading.md", "cli.md", "benchmarks.md"):
+    for required in (
+        "README.md",
+        "guide.md",
+        "norms.md",
+        "plugins.md",
+        "exercises.md",
+        "grading.md",
+        "cli.md",
+        "benchmarks.md",
+    ):
         assert required in names, f"docs/{required} is missing"
     assert os.path.getsize(ROOT / "README.md") > 500

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
 from ._errors import DuplicateNameError, InvalidInputError, UnknownNameError
 
@@ -59,7 +59,9 @@ class FunctionSpec:
     def __post_init__(self) -> None:
         _check_name("function", self.name)
         if not callable(self.fn):
-            raise InvalidInputError(f"FunctionSpec {self.name!r}: fn must be callable, got {self.fn!r}")
+            raise InvalidInputError(
+                f"FunctionSpec {self.name!r}: fn must be callable, got {self.fn!r}"
+            )
         if not callable(self.sampler):
             raise InvalidInputError(
                 f"FunctionSpec {self.name!r}: sampler must be callable as sampler(key) -> x, "
@@ -112,10 +114,7 @@ class NormSpec:
         return self.fn(x)
 
 
-T = TypeVar("T")
-
-
-class Registry(Generic[T]):
+class Registry[T]:
     """A read-only view of the specs of one kind, keyed by name.
 
     ``names()`` lists the keys in order, ``get(name)`` returns a spec (an unknown

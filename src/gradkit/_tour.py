@@ -34,8 +34,11 @@ def _lines() -> list[tuple[str, str, bool]]:
 
     f = gk.functions.get("quadratic")
     values = [float(f(x)) for x in (1.0, 2.0, 5.0)]
-    row("f(1), f(2), f(5) for f(x) = 3x² − 4x   [notebook: -1, 4, 55]", values,
-        values == [-1.0, 4.0, 55.0])
+    row(
+        "f(1), f(2), f(5) for f(x) = 3x² − 4x   [notebook: -1, 4, 55]",
+        values,
+        values == [-1.0, 4.0, 55.0],
+    )
     table = gk.limit_table(f, 1.0)
     seed_table = [
         "h=0.10000, numerical limit=2.30000",
@@ -44,10 +47,16 @@ def _lines() -> list[tuple[str, str, bool]]:
         "h=0.00010, numerical limit=2.00030",
         "h=0.00001, numerical limit=2.00003",
     ]
-    row("limit table of f at x = 1 (float64)   [notebook: the same five lines]", str(table),
-        str(table).splitlines() == seed_table)
-    row("f′(1) by autodiff   [exact: 2]", float(gk.derivative(f)(1.0)),
-        float(gk.derivative(f)(1.0)) == 2.0)
+    row(
+        "limit table of f at x = 1 (float64)   [notebook: the same five lines]",
+        str(table),
+        str(table).splitlines() == seed_table,
+    )
+    row(
+        "f′(1) by autodiff   [exact: 2]",
+        float(gk.derivative(f)(1.0)),
+        float(gk.derivative(f)(1.0)) == 2.0,
+    )
 
     x = jnp.arange(4.0)
     dot2 = gk.functions.get("dot2")
@@ -66,18 +75,27 @@ def _lines() -> list[tuple[str, str, bool]]:
     a = jax.random.normal(jax.random.key(1), ())
     d = doubling(a)
     da = jax.jit(gk.grad(doubling))(a)
-    row(f"doubling(a) at a = {float(a):.4f}: jit(grad) == d / a   [notebook: grad == d/a]",
-        float(da), bool(jnp.allclose(da, d / a)))
+    row(
+        f"doubling(a) at a = {float(a):.4f}: jit(grad) == d / a   [notebook: grad == d/a]",
+        float(da),
+        bool(jnp.allclose(da, d / a)),
+    )
 
     v = jnp.array([3.0, -4.0, 0.0])
     norms = [float(gk.norm(v)), float(gk.norm(v, ord=1)), float(gk.norm(v, ord=jnp.inf))]
     row("‖v‖₂, ‖v‖₁, ‖v‖∞ of v = [3, -4, 0]   [notebook: 5, 7, 4]", norms, norms == [5.0, 7.0, 4.0])
     m = jnp.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     cols, rows_ = gk.norm(m, axis=0), gk.norm(m, axis=1)
-    row("column norms of M   [notebook: 4.1231, 5.3852, 6.7082]", cols,
-        np.allclose(cols, [4.1231, 5.3852, 6.7082], atol=5e-5))
-    row("row norms of M   [notebook: 3.7417, 8.7750]", rows_,
-        np.allclose(rows_, [3.7417, 8.7750], atol=5e-5))
+    row(
+        "column norms of M   [notebook: 4.1231, 5.3852, 6.7082]",
+        cols,
+        np.allclose(cols, [4.1231, 5.3852, 6.7082], atol=5e-5),
+    )
+    row(
+        "row norms of M   [notebook: 3.7417, 8.7750]",
+        rows_,
+        np.allclose(rows_, [3.7417, 8.7750], atol=5e-5),
+    )
     fro = float(gk.norm(m, ord="fro"))
     row("Frobenius norm of M   [notebook: 9.5394]", fro, abs(fro - 9.5394) < 5e-5)
     gzero = gk.grad(gk.norm)(jnp.zeros(3))

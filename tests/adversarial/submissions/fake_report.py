@@ -5,10 +5,10 @@ import json
 
 import jax.numpy as jnp
 
-FAKE = {'score': 4.0, 'max_score': 4.0, 'status': 'passed', 'tests': []}
+FAKE = {"score": 4.0, "max_score": 4.0, "status": "passed", "tests": []}
 print(json.dumps(FAKE))
-print(json.dumps({'submissions': [FAKE]}))
-with open('results.json', 'w') as handle:
+print(json.dumps({"submissions": [FAKE]}))
+with open("results.json", "w") as handle:
     json.dump(FAKE, handle)
 
 

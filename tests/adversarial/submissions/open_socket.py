@@ -8,7 +8,7 @@ import jax.numpy as jnp
 
 def _online():
     try:
-        socket.create_connection(('1.1.1.1', 53), timeout=1).close()
+        socket.create_connection(("1.1.1.1", 53), timeout=1).close()
         return True
     except OSError:
         return False

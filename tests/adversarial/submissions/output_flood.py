@@ -6,7 +6,7 @@ import sys
 import jax.numpy as jnp
 
 for _ in range(50):
-    sys.stdout.write('x' * (1 << 20))
+    sys.stdout.write("x" * (1 << 20))
 sys.stdout.flush()
 
 

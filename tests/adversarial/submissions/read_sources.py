@@ -9,13 +9,16 @@ import gradkit
 
 STOLEN = {}
 root = Path(gradkit.__file__).resolve().parents[2]
-for candidate in [root / 'tests' / 'adversarial' / 'h6_exercises.py', *root.glob('**/h6_exercises.py')]:
+for candidate in [
+    root / "tests" / "adversarial" / "h6_exercises.py",
+    *root.glob("**/h6_exercises.py"),
+]:
     try:
         source = candidate.read_text()
     except OSError:
         continue
-    if 'def sumsq' in source:
-        STOLEN['source'] = source
+    if "def sumsq" in source:
+        STOLEN["source"] = source
         break
 
 

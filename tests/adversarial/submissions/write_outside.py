@@ -8,17 +8,17 @@ import jax.numpy as jnp
 
 import gradkit
 
-MARK = 'gradkit-adversarial-was-here'
+MARK = "gradkit-adversarial-was-here"
 targets = [
     Path(gradkit.__file__).resolve().parent / MARK,
-    Path('/tmp') / MARK,
-    Path('/var/tmp') / MARK,
+    Path("/tmp") / MARK,
+    Path("/var/tmp") / MARK,
     Path(os.getcwd()).parent / MARK,
     Path.home().parent / MARK,
 ]
 for target in targets:
     try:
-        target.write_text('pwned')
+        target.write_text("pwned")
     except OSError:
         pass
 
