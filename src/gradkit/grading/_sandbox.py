@@ -47,18 +47,34 @@ _UNSHARE = ["-r", "-n", "-p", "-f", "--kill-child", "-m", "--mount-proc"]
 _INSIDE_WORKDIR = "/tmp/w"
 
 # Runs as PID 1 of the new namespaces: $1 work dir, $2 cgroup.procs or "",
-# $3 count of paths to hide, then the paths, then the command.
+# $3 count of paths under /tmp to keep visible (the Python and gradkit the
+# child runs from, when they live under /tmp, as in a CI checkout), then those
+# paths, then a count of paths to hide, then those paths, then the command.
 _SETUP = r"""
 set -e
-work="$1"; procs="$2"; count="$3"; shift 3
+work="$1"; procs="$2"; keep="$3"; shift 3
 if [ -n "$procs" ]; then echo 0 > "$procs"; fi
 mount --make-rprivate /
 mount -t tmpfs -o size=1m,mode=700 tmpfs /dev/shm
 mkdir /dev/shm/w
 mount --bind "$work" /dev/shm/w
+i=0
+while [ "$i" -lt "$keep" ]; do
+  eval "path=\${$((i + 1))}"
+  mkdir "/dev/shm/k$i"
+  mount --bind "$path" "/dev/shm/k$i"
+  i=$((i + 1))
+done
 mount -t tmpfs -o size=64m,mode=700 tmpfs /tmp
 mkdir /tmp/w
 mount --move /dev/shm/w /tmp/w
+i=0
+while [ "$i" -lt "$keep" ]; do
+  mkdir -p "$1"
+  mount --move "/dev/shm/k$i" "$1"
+  shift; i=$((i + 1))
+done
+count="$1"; shift
 while [ "$count" -gt 0 ]; do
   [ -d "$1" ] && mount -t tmpfs -o ro,size=4k tmpfs "$1"
   shift; count=$((count - 1))
@@ -70,6 +86,29 @@ done
 cd /tmp/w
 exec setpriv --bounding-set=-all --inh-caps=-all --no-new-privs "$@"
 """
+
+
+def _paths_under_tmp() -> list[str]:
+    """Return the directories under /tmp the child needs to run Python and gradkit.
+
+    The namespaces level mounts a private, empty ``/tmp``; an interpreter, a
+    virtual environment or an editable gradkit living under /tmp (a CI
+    checkout, say) is bound back in at the same place, read-only like every
+    other mount. Nested paths collapse into their topmost directory.
+    """
+    tmp = Path("/tmp").resolve()
+    candidates = {sys.prefix, sys.base_prefix, sys.exec_prefix, *(p for p in sys.path if p)}
+    found: list[Path] = []
+    for candidate in candidates:
+        path = Path(candidate).resolve()
+        if path.is_dir() and path != tmp and path.is_relative_to(tmp):
+            found.append(path)
+    found.sort(key=lambda p: len(p.parts))
+    keep: list[Path] = []
+    for path in found:
+        if not any(path.is_relative_to(k) for k in keep):
+            keep.append(path)
+    return [str(p) for p in keep]
 
 
 @functools.cache
@@ -168,7 +207,9 @@ class Child:
         python = [sys.executable, "-I", "-B", "-m", module, str(theirs.fileno()), *args]
         if level == "namespaces":
             command = ["unshare", *_UNSHARE, "sh", "-c", _SETUP, "gradkit-sandbox"]
-            command += [str(self.workdir), procs, str(len(hide)), *hide, *python]
+            keep = _paths_under_tmp()
+            command += [str(self.workdir), procs, str(len(keep)), *keep]
+            command += [str(len(hide)), *hide, *python]
             cwd = self._base
         else:
             join = 'if [ -n "$1" ]; then echo 0 > "$1"; fi; shift; exec "$@"'

@@ -7,7 +7,7 @@ then serves requests from the grader over the socket ``FD``:
 ``load``      execute the submission's files into one module ``submission``
 ``constant``  a module-level value, if it is plain JSON data
 ``eager``     call an entry on public inputs and return the arrays
-``export``    trace entries with symbolically shaped inputs and return the
+``export``    trace entries on the inputs' shapes (never values) and return the
               serialized StableHLO, one message per item as soon as it is ready
               (so the grader can compile one while this process traces the next)
 
@@ -55,7 +55,6 @@ def _capture_tools() -> None:
         jacfwd=jax.jacfwd,
         jacrev=jax.jacrev,
         export=export.export,
-        symbolic_shape=export.symbolic_shape,
         ShapeDtypeStruct=jax.ShapeDtypeStruct,
         Array=jax.Array,
         device_get=jax.device_get,
