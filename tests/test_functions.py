@@ -119,3 +119,10 @@ def test_derivative_and_backward_under_jit_and_vmap(name):
     # backward with ones is the gradient of the sum: equal to the derivative here
     back = jax.jit(jax.vmap(lambda x: gk.backward(spec.fn, x)))(xs)
     np.testing.assert_allclose(back, one_by_one, rtol=1e-6, err_msg=f"{name} ({kind})")
+
+
+def test_check_grad_on_doubling_a_little_away_from_a_jump():
+    # Regression: with fewer, larger Richardson steps the numerical side crossed
+    # one of doubling's jumps (at 1000 / 2**k) and check_grad failed at this a.
+    with float64():
+        assert gk.check_grad(gk.functions["doubling"].fn, jnp.float64(0.00225233))
