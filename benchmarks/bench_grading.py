@@ -4,14 +4,17 @@
    fresh process per run (JAX imported, references computed, sandboxes
    started, everything compiled from nothing).
 2. Throughput: ``gradkit grade --jobs 2`` on 20 submissions (copies of the
-   correct solutions: many students write the same code).
+   correct solutions: many students write the same code). With
+   ``--distinct`` every copy differs in one entry by a constant that changes
+   its compiled program but not its values, so no two submissions share a
+   compiled artifact: the worst case for the executable cache.
 
 Each is repeated and the median reported, with the load average, because the
 machine is shared. Every run's JSON report is checked: full marks, or the
 benchmark fails. The correct solutions are the exercises' own reference
 modules, concatenated.
 
-Usage: ``python benchmarks/bench_grading.py [--reps 3] [--subs 20] [--jobs 2]``
+Usage: ``python benchmarks/bench_grading.py [--reps 3] [--subs 20] [--jobs 2] [--distinct]``
 """
 
 from __future__ import annotations
@@ -40,6 +43,15 @@ def correct_solutions() -> str:
     return "\n\n".join(parts)
 
 
+def distinct_variant(source: str, i: int) -> str:
+    """Return `source` with `grad_2xtx` changed in its program, not its values."""
+    return source + (
+        "\n\n_grad_2xtx_original = grad_2xtx\n\n\n"
+        "def grad_2xtx(x):\n"
+        f"    return jnp.where(x > {1e300 * (1 + i / 64)!r}, 0.0, _grad_2xtx_original(x))\n"
+    )
+
+
 def grade(paths: list[str], jobs: int, out: Path) -> float:
     """Run one ``gradkit grade`` process; return its wall time after checking full marks."""
     gradkit = shutil.which("gradkit") or str(Path(sys.executable).with_name("gradkit"))
@@ -61,6 +73,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--subs", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--distinct", action="store_true", help="no two submissions alike")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         folder = Path(tmp)
@@ -70,7 +83,7 @@ def main() -> None:
         many = []
         for i in range(args.subs):
             path = folder / f"student_{i + 1:02d}.py"
-            path.write_text(source)
+            path.write_text(distinct_variant(source, i) if args.distinct else source)
             many.append(str(path))
         cold, batch, loads = [], [], []
         for _ in range(args.reps):
@@ -98,6 +111,7 @@ def main() -> None:
                     "median": statistics.median(batch),
                 },
                 "submissions_per_minute": statistics.median(per_minute),
+                "distinct_submissions": args.distinct,
             },
             indent=2,
         )
