@@ -86,9 +86,13 @@ def _translate(fname: str, what: str) -> Iterator[None]:
     except TypeError as err:
         msg = str(err)
         if "only defined for scalar-output functions" in msg:
-            shape = msg.split("Output had shape:")[-1].split(".")[0].strip() or "non-scalar"
+            if "Output had shape:" in msg:
+                got = "shape " + msg.split("Output had shape:")[-1].split(".")[0].strip()
+            else:  # a tuple, list or dict: JAX prints the value, not a shape
+                opening = msg.split("Output was ")[-1][:1]
+                got = {"(": "a tuple", "[": "a list", "{": "a dict"}.get(opening, "a pytree")
             raise NotDifferentiableError(
-                f"{what} needs {fname} to return a scalar, but it returned shape {shape} "
+                f"{what} needs {fname} to return a scalar, but it returned {got} "
                 "(PyTorch's y.backward() needs a scalar too). Use gk.backward(f, x), which is "
                 "y.backward(torch.ones_like(y)), reduce with .sum() as in "
                 "gk.grad(lambda x: f(x).sum()), or use gk.jacobian(f) for every partial "
@@ -100,6 +104,11 @@ def _translate(fname: str, what: str) -> Iterator[None]:
                 f"{what} needs {fname} to return a floating-point scalar, but it returned dtype "
                 f"{got.group(1) if got else 'non-float'}: return floats (e.g. "
                 "y.astype(jnp.float32)); for complex outputs use gk.backward (a VJP)"
+            ) from err
+        if "expected function with aux output to return a two-element tuple" in msg:
+            raise NotDifferentiableError(
+                f"{what} was called with has_aux=True, so {fname} must return a pair "
+                "(scalar, aux), but it did not; return (loss, aux), or drop has_aux=True"
             ) from err
         raise
 
@@ -214,18 +223,51 @@ def backward(f: Callable[[Any], Any], x: Any, cotangent: Any = None) -> Any:
         if cotangent is None:
             cotangent = jax.tree.map(jnp.ones_like, y)
         else:
-            cotangent = jax.tree.map(
-                lambda c, yy: jnp.asarray(c, dtype=jnp.result_type(yy)), cotangent, y
-            )
-            got = jax.tree.map(jnp.shape, cotangent)
-            want = jax.tree.map(jnp.shape, y)
-            if got != want:
-                raise InvalidInputError(
-                    f"gk.backward: the cotangent has shape {got}, but {fname}(x) has shape "
-                    f"{want}; pass one weight per output (like y.backward(gradient) in PyTorch)"
-                )
+            cotangent = _cotangent_like(fname, cotangent, y)
         (dx,) = vjp(cotangent)
     return dx
+
+
+def _cotangent_like(fname: str, cotangent: Any, y: Any) -> Any:
+    """Return `cotangent` as arrays of y's dtypes, or say why it does not fit ``y = f(x)``."""
+    y_leaves, y_def = jax.tree.flatten(y)
+    if y_def.num_leaves == 1 and y_def.num_nodes == 1:
+        c_leaves = [cotangent]  # one output array: a list or NumPy array is one cotangent
+    else:
+        c_leaves, c_def = jax.tree.flatten(cotangent)
+        if c_def != y_def:
+            c_leaves = []
+    arrays = []
+    for c in c_leaves:
+        try:
+            a = jnp.asarray(c)
+        except (TypeError, ValueError):
+            a = None
+        if a is None or not jnp.issubdtype(a.dtype, jnp.number):
+            raise InvalidInputError(
+                f"gk.backward: the cotangent must be numbers, one weight per output, got "
+                f"{c!r}; pass an array shaped like {fname}(x), e.g. jnp.ones_like(y)"
+            )
+        arrays.append(a)
+    if len(arrays) != len(y_leaves) or any(
+        a.shape != jnp.shape(yy) for a, yy in zip(arrays, y_leaves, strict=True)
+    ):
+        got = jax.tree.map(jnp.shape, cotangent)
+        raise InvalidInputError(
+            f"gk.backward: the cotangent has shape {got}, but {fname}(x) has shape "
+            f"{jax.tree.map(jnp.shape, y)}; pass one weight per output (like "
+            "y.backward(gradient) in PyTorch)"
+        )
+    for a, yy in zip(arrays, y_leaves, strict=True):
+        if jnp.issubdtype(a.dtype, jnp.complexfloating) and not jnp.iscomplexobj(yy):
+            raise InvalidInputError(
+                f"gk.backward: the cotangent is complex (dtype {a.dtype}) but {fname}(x) is "
+                f"real (dtype {jnp.result_type(yy)}), so its imaginary part would be dropped; "
+                "pass a real cotangent, e.g. jnp.real(v), or make f return complex values"
+            )
+    return jax.tree.unflatten(
+        y_def, [a.astype(jnp.result_type(yy)) for a, yy in zip(arrays, y_leaves, strict=True)]
+    )
 
 
 def jacobian(
@@ -282,6 +324,14 @@ def hvp(f: Callable[[Any], Any], x: Any, v: Any) -> Any:
     """
     fname = _name(f)
     _check_float_inputs(fname, "gk.hvp", (x, v), (0, 1))
+    x_shapes = jax.tree.map(jnp.shape, x)
+    v_shapes = jax.tree.map(jnp.shape, v)
+    if jax.tree.structure(x) != jax.tree.structure(v) or x_shapes != v_shapes:
+        raise InvalidInputError(
+            f"gk.hvp: v must have the structure and shape of x (a direction in x's space), "
+            f"but x has shape {x_shapes} and v has shape {v_shapes} ({v!r}); pass v shaped "
+            "like x, e.g. jnp.ones_like(x)"
+        )
     with _translate(fname, "gk.hvp"):
         return jax.jvp(jax.grad(f), (x,), (v,))[1]
 

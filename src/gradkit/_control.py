@@ -72,6 +72,22 @@ def _poison(tree: Any, exhausted: jax.Array) -> Any:
     )
 
 
+def _check_body(body: Callable[[Any], Any], init: Any) -> None:
+    """Refuse a `body` whose output differs from its input in structure, shape or dtype."""
+
+    def spec(tree: Any) -> Any:
+        return jax.tree.map(lambda a: (jnp.shape(a), jnp.result_type(a).name), tree)
+
+    out = jax.eval_shape(body, init)
+    want, got = spec(init), spec(out)
+    if jax.tree.structure(want) != jax.tree.structure(got) or want != got:
+        raise InvalidInputError(
+            f"gk.while_loop: body must return a carry like its input, but it maps "
+            f"(shape, dtype) {want} to {got}; keep every shape and dtype fixed (cast with "
+            ".astype(x.dtype), pad instead of growing), as a compiled loop needs"
+        )
+
+
 def _concrete_bool(x: jax.Array) -> bool | None:
     try:
         return bool(np.asarray(x))
@@ -155,6 +171,16 @@ def while_loop[Carry](
             f"{getattr(pred, 'shape', None)} and dtype {getattr(pred, 'dtype', None)}; "
             "reduce it, e.g. jnp.all(b < 1000) or jnp.linalg.norm(b) < 1000"
         )
+    if checkpoints is not None and (
+        isinstance(checkpoints, bool)
+        or not isinstance(checkpoints, int | np.integer)
+        or checkpoints < 1
+    ):
+        raise InvalidInputError(
+            f"checkpoints must be a positive int or None (gradkit picks one from max_steps), "
+            f"got checkpoints={checkpoints!r}"
+        )
+    _check_body(body, init)
     final = _equinox_loop(cond, body, init, int(max_steps), kind, checkpoints)
     exhausted = jnp.asarray(cond(final), dtype=bool)
     if on_exhaust == "nan":

@@ -124,6 +124,14 @@ def _out_shape(f: Callable[[Any], Any], x: jax.Array) -> tuple[int, ...] | None:
 
 def _derivative_at(f: Callable[[Any], Any], x: jax.Array, method: str, step: float | None) -> Any:
     out_shape = _out_shape(f, x)
+    if out_shape is None:
+        raise InvalidInputError(
+            "numerical_derivative needs f to return one array or number, but f(x) at x of "
+            f"shape {x.shape} returned something else (a tuple, list, dict or None); "
+            "return one array, e.g. jnp.stack([y1, y2])"
+        )
+    if x.size == 0 and out_shape in ((), x.shape):
+        return jnp.zeros(x.shape, x.dtype)  # the gradient, or f′ elementwise, of no entries
     if x.ndim == 0:
         return _scalar_rule(f, x, method, step)
     flat = x.ravel()

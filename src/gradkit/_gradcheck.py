@@ -11,6 +11,8 @@ with the array size (jax-ml/jax#3130).
 from __future__ import annotations
 
 import dataclasses
+import math
+import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -257,14 +259,26 @@ def check_grad(
         InvalidInputError: bad `order`, `modes` or missing `args`.
         NotDifferentiableError: an integer argument.
     """
-    modes = tuple(modes)
+    modes = (modes,) if isinstance(modes, str) else tuple(modes)  # modes="rev" means ("rev",)
     fname = getattr(f, "__name__", None) or type(f).__name__
     if not args:
         raise InvalidInputError(f"gk.check_grad needs the point: check_grad({fname}, x, ...)")
     if not modes or any(m not in _MODES for m in modes):
         raise InvalidInputError(f"unknown modes {modes!r}; known modes: fwd, rev")
-    if not isinstance(order, int) or order < 1:
+    if isinstance(order, bool) or not isinstance(order, int) or order < 1:
         raise InvalidInputError(f"order must be a positive integer, got order={order!r}")
+    for name, tol in (("rtol", rtol), ("atol", atol)):
+        # a NaN tolerance would pass every comparison, a negative one fail every one
+        if tol is not None and not (
+            isinstance(tol, numbers.Real)
+            and not isinstance(tol, bool)
+            and math.isfinite(tol)
+            and tol >= 0
+        ):
+            raise InvalidInputError(
+                f"{name} must be a finite number >= 0, got {name}={tol!r}; "
+                "e.g. rtol=1e-6, atol=1e-8 (the defaults), or rtol=1e-3 for float32 code"
+            )
     rtol = 1e-6 if rtol is None else float(rtol)
     atol = 1e-8 if atol is None else float(atol)
     rng = np.random.RandomState(seed)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import math
+import numbers
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
@@ -18,8 +20,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._config import float64
-from ._errors import InvalidInputError
-from ._finite_diff import _compute, _concrete, _out_shape, _program
+from ._errors import InvalidInputError, TracedControlFlowError
+from ._finite_diff import _compute, _concrete, _map, _out_shape, _program
 from ._holomorphic import _check_holomorphic
 
 Method = Literal["central", "forward", "backward", "complex", "richardson"]
@@ -30,8 +32,11 @@ _DEFAULT_HS = tuple(float(h) for h in 10.0 ** np.arange(-1, -6, -1))
 
 def _dtype(dtype: Any) -> Any:
     """Return the real dtype to compute in: float64 unless the caller names one."""
-    dt = np.dtype(jnp.float64 if dtype is None else dtype)
-    if not np.issubdtype(dt, np.floating):
+    try:
+        dt = np.dtype(jnp.float64 if dtype is None else dtype)
+    except TypeError:
+        dt = None
+    if dt is None or not np.issubdtype(dt, np.floating):
         raise InvalidInputError(
             f"dtype must be a real floating-point type such as jnp.float64, got {dtype!r}"
         )
@@ -59,7 +64,12 @@ def _precision(x: Any, dt: Any) -> tuple[Any, contextlib.AbstractContextManager[
 
 
 def _as_float(x: Any, dt: Any, what: str = "x") -> jax.Array:
-    arr = jnp.asarray(x)
+    try:
+        arr = jnp.asarray(x)
+    except (TypeError, ValueError):
+        raise InvalidInputError(
+            f"{what} must be a real number or array, got {x!r}; pass e.g. 1.0 or jnp.array([...])"
+        ) from None
     if not jnp.issubdtype(arr.dtype, jnp.inexact) and not jnp.issubdtype(arr.dtype, jnp.integer):
         raise InvalidInputError(f"{what} must be a real number or array, got {x!r}")
     if jnp.issubdtype(arr.dtype, jnp.complexfloating):
@@ -95,10 +105,13 @@ def difference_quotient(f: Callable[[Any], Any], x: Any, h: Any, *, dtype: Any =
         concrete = _concrete(hs)
         if concrete is not None and bool(np.any(concrete == 0)):
             raise InvalidInputError(f"every step h must be non-zero, got h={h!r}")
+        if concrete is not None and not bool(np.all(np.isfinite(concrete))):
+            raise InvalidInputError(f"every step h must be finite, got h={h!r}")
         fx = f(xs)
         if hs.ndim == 0:
             return (f(xs + hs) - fx) / hs
-        flat = jax.vmap(lambda step: (f(xs + step) - fx) / step)(hs.ravel())
+        # _map: one step at a time when f uses Python `if` on x (D2L's eager style)
+        flat = _map(lambda step: (f(xs + step) - fx) / step, hs.ravel())
         return flat.reshape(hs.shape + jnp.shape(fx))
 
 
@@ -159,13 +172,24 @@ def limit_table(
         A `LimitTable`; ``print(table)`` shows the seed's lines.
 
     Raises:
-        InvalidInputError: `x` or ``f(x)`` is not a scalar, or a step is zero.
+        InvalidInputError: `x` or ``f(x)`` is not a real scalar, `x` is outside f's
+            domain (``f(x)`` not finite), or a step is zero or not finite.
 
     >>> print(limit_table(lambda x: 3 * x**2 - 4 * x, 1.0, [0.1, 0.01]))
     h=0.10000, numerical limit=2.30000
     h=0.01000, numerical limit=2.03000
     """
-    steps = _DEFAULT_HS if hs is None else tuple(float(h) for h in hs)
+    if any(_traced(leaf) for leaf in jax.tree.leaves((x, hs))):
+        raise InvalidInputError(
+            "limit_table builds a table of Python floats, so it cannot run under jax.jit or "
+            f"jax.vmap (got x={x!r}); call it outside, or use difference_quotient there"
+        )
+    try:
+        steps = _DEFAULT_HS if hs is None else tuple(float(h) for h in hs)
+    except (TypeError, ValueError):
+        raise InvalidInputError(
+            f"hs must be a sequence of step sizes, e.g. [0.1, 0.01], got hs={hs!r}"
+        ) from None
     if not steps:
         raise InvalidInputError(f"limit_table needs at least one step, got hs={hs!r}")
     if np.ndim(x) != 0:
@@ -174,12 +198,26 @@ def limit_table(
             "use difference_quotient for arrays"
         )
     with float64():
-        fx_shape = jax.eval_shape(f, jax.ShapeDtypeStruct((), jnp.float64)).shape
-        if fx_shape != ():
+        x64 = _as_float(x, np.dtype(np.float64))
+        if not bool(jnp.isfinite(x64)):
+            raise InvalidInputError(f"limit_table needs a finite point x, got x={x!r}")
+        out = f(x64)  # eager: x is concrete here, so f may use Python `if` on it
+        fx = jnp.asarray(out) if isinstance(out, float | int | jax.Array | np.generic) else None
+        if fx is None or fx.shape != ():
+            got = f"shape {fx.shape}" if fx is not None else f"type {type(out).__name__}"
+            raise InvalidInputError(f"limit_table needs f to return a scalar, but f(x) has {got}")
+        if jnp.issubdtype(fx.dtype, jnp.complexfloating):
             raise InvalidInputError(
-                f"limit_table needs f to return a scalar, but f(x) has shape {fx_shape}"
+                f"limit_table needs f to return a real number, but f(x) has dtype {fx.dtype}; "
+                "tabulate jnp.real(f(x)) and jnp.imag(f(x)) separately"
             )
-        values = difference_quotient(f, x, jnp.asarray(steps, jnp.float64))
+        fx_value = float(fx)
+        if not np.isfinite(fx_value):
+            raise InvalidInputError(
+                f"f(x) is not finite at x={x!r} ({fx_value}): x is outside f's domain; "
+                "choose a point where f is defined"
+            )
+        values = difference_quotient(f, x64, jnp.asarray(steps, jnp.float64))
         values_np = np.asarray(values, dtype=np.float64)
     return LimitTable(
         x=float(x),
@@ -196,7 +234,7 @@ def _check_elementwise(f: Callable[[Any], Any], x: jax.Array) -> None:
     whole = np.asarray(f(x))
     try:
         each = np.asarray(jax.vmap(f)(x.ravel())).reshape(x.shape)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):  # IndexError: f indexes its (now scalar) input
         each = None
     if each is None or not np.allclose(whole, each, rtol=1e-12, atol=0.0, equal_nan=True):
         raise InvalidInputError(
@@ -266,8 +304,16 @@ def numerical_derivative(
     """
     if method not in METHODS:
         raise InvalidInputError(f"unknown method {method!r}; known methods: {', '.join(METHODS)}")
-    if step is not None and not (np.isscalar(step) and float(step) > 0):
-        raise InvalidInputError(f"step must be a positive number, got step={step!r}")
+    if step is not None and not (
+        isinstance(step, numbers.Real)
+        and not isinstance(step, bool)
+        and math.isfinite(step)
+        and step > 0
+    ):
+        raise InvalidInputError(
+            f"step must be a positive number, got step={step!r}; pass a finite float such as "
+            "1e-4, or None for the default step"
+        )
     dt = _dtype(dtype)
     checked: set[tuple[Any, ...]] = set()
     step_ = None if step is None else float(step)
@@ -300,11 +346,15 @@ def numerical_derivative(
                 run = programs[dt_now] = program(dt_now)
             try:
                 return run(x)
-            except jax.errors.ConcretizationTypeError:
+            except jax.errors.ConcretizationTypeError as err:
                 # Python `if`/`while` on x (as in D2L's eager examples): run unjitted,
                 # which works whenever x itself is concrete.
                 if _concrete(x) is None:
-                    raise
+                    raise TracedControlFlowError(
+                        f"{getattr(f, '__name__', 'f')} uses Python `if`/`while` on its input, "
+                        "which numerical_derivative can run only outside jax.jit/jax.vmap; "
+                        "call df(x) outside, or write the branch with jnp.where or jax.lax.cond"
+                    ) from err
                 return _compute(f, x, method, step_, dt_now)
 
     return df

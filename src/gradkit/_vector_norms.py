@@ -108,8 +108,16 @@ def lp(x: Array, p: float) -> Array:
     (minimum-norm subgradient); 0 on coordinates equal to 0, which for
     ``p = 1`` is the minimum-norm subgradient and for ``p < 1`` (where the
     derivative is infinite) is gradkit's choice of a finite value.
+
+    Computed as ``m·(Σᵢ (|xᵢ|/m)ᵖ)^(1/p)`` with ``m = maxᵢ|xᵢ|``, so ``|xᵢ|ᵖ``
+    neither overflows for large ``p`` (``[3, 4]`` with ``p = 500`` is 4, not inf)
+    nor underflows for tiny entries. An empty vector has norm 0.
     """
-    return jnp.sum(abs0(x) ** p, axis=-1) ** (1.0 / p)
+    a = abs0(x)
+    m = jnp.max(a, axis=-1, initial=0.0, keepdims=True)
+    # m = 0 (the origin) or inf: divide by 1 instead, giving 0 or inf as before
+    scale = jnp.where((m > 0) & jnp.isfinite(m), m, jnp.ones_like(m))
+    return scale[..., 0] * jnp.sum((a / scale) ** p, axis=-1) ** (1.0 / p)
 
 
 @lp.defjvp
