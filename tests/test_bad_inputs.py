@@ -225,3 +225,52 @@ def test_p_norm_keeps_zero_and_inf():
     assert float(gk.norm(jnp.zeros(3), ord=3)) == 0.0
     assert float(gk.norm(jnp.array([jnp.inf, 1.0]), ord=3)) == np.inf
     np.testing.assert_array_equal(jax.grad(lambda v: gk.norm(v, ord=3))(jnp.zeros(2)), [0, 0])
+
+
+def test_named_minimum_norm_of_an_empty_vector():
+    with pytest.raises(gk.InvalidInputError, match=r"'min-abs' takes a minimum .*empty vector"):
+        gk.norm(jnp.zeros((0,)), ord="min-abs")
+
+
+# --- a value where a function belongs ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("transform", "name"),
+    [
+        (gk.grad, "gk.grad"),
+        (gk.value_and_grad, "gk.value_and_grad"),
+        (gk.jacobian, "gk.jacobian"),
+        (gk.hessian, "gk.hessian"),
+        (gk.derivative, "gk.derivative"),
+    ],
+)
+def test_a_value_instead_of_a_function(transform, name):
+    with pytest.raises(gk.NotDifferentiableError, match=rf"{name} takes a function, got 3\.0 "):
+        transform(3.0)
+
+
+def test_backward_and_hvp_need_a_function():
+    with pytest.raises(gk.NotDifferentiableError, match=r"gk\.backward takes a function, got"):
+        gk.backward(X * 2, X)
+    with pytest.raises(gk.NotDifferentiableError, match=r"gk\.hvp takes a function, got"):
+        gk.hvp(X.sum(), X, X)
+
+
+def test_numerical_derivative_needs_a_function():
+    with pytest.raises(gk.InvalidInputError, match=r"numerical_derivative takes a function, got"):
+        gk.numerical_derivative(3.0)
+
+
+# --- graph ------------------------------------------------------------------
+
+
+def test_graph_bad_arguments():
+    with pytest.raises(gk.InvalidInputError, match=r"graph takes a function, got 3"):
+        gk.graph(3, 1.0)
+    with pytest.raises(gk.InvalidInputError, match=r"numbers or arrays, got 'a'"):
+        gk.graph(jnp.sin, "a")
+    with pytest.raises(gk.NotDifferentiableError, match=r"first argument, which has dtype int32"):
+        gk.graph(lambda x: x**2, 2, grad=True)
+    with pytest.raises(gk.TracedControlFlowError, match=r"cannot use Python `if`/`while`"):
+        gk.graph(lambda x: x if x > 0 else -x, 1.0)

@@ -47,6 +47,15 @@ def _name(f: Callable[..., Any]) -> str:
     return getattr(f, "__name__", None) or type(f).__name__
 
 
+def _check_callable(f: Any, what: str) -> None:
+    """Refuse a non-function `f` (``gk.grad(f(x))`` for ``gk.grad(f)``) before JAX does."""
+    if not callable(f):
+        raise NotDifferentiableError(
+            f"{what} takes a function, got {f!r} (type {type(f).__name__}); pass the function "
+            f"itself, e.g. {what}(f), not {what}(f(x)) (JAX differentiates functions, not values)"
+        )
+
+
 def _argnum_tuple(argnums: Argnums) -> tuple[int, ...]:
     return (argnums,) if isinstance(argnums, int) else tuple(argnums)
 
@@ -148,6 +157,7 @@ def grad(
     >>> gk_grad(jnp.arange(4.0)).tolist()
     [0.0, 4.0, 8.0, 12.0]
     """
+    _check_callable(f, "gk.grad")
     return _wrap(jax.grad(f, argnums, has_aux=has_aux), f, "gk.grad", argnums)
 
 
@@ -159,6 +169,7 @@ def value_and_grad(
     Same semantics and errors as `grad`; the value comes for free with the
     reverse pass (``y = f(x); y.backward()`` keeps ``y`` too).
     """
+    _check_callable(f, "gk.value_and_grad")
     return _wrap(jax.value_and_grad(f, argnums, has_aux=has_aux), f, "gk.value_and_grad", argnums)
 
 
@@ -176,6 +187,7 @@ def derivative(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
         NotDifferentiableError: ``f(scalar)`` is not a scalar (use `jacobian`),
             or the input is an integer array.
     """
+    _check_callable(f, "gk.derivative")
     scalar = grad(f)
     raw = jax.grad(f)
     fname = _name(f)
@@ -216,6 +228,7 @@ def backward(f: Callable[[Any], Any], x: Any, cotangent: Any = None) -> Any:
         InvalidInputError: the cotangent's shape does not match ``f(x)``.
         TracedControlFlowError: Python control flow on traced values under jit/vmap.
     """
+    _check_callable(f, "gk.backward")
     fname = _name(f)
     _check_float_inputs(fname, "gk.backward", (x,), 0)
     with _translate(fname, "gk.backward"):
@@ -285,6 +298,7 @@ def jacobian(
     """
     if mode not in ("auto", "fwd", "rev"):
         raise InvalidInputError(f"unknown mode {mode!r}; known modes: auto, fwd, rev")
+    _check_callable(f, "gk.jacobian")
     fwd = jax.jacfwd(f, argnums, has_aux=has_aux)
     rev = jax.jacrev(f, argnums, has_aux=has_aux)
     fname = _name(f)
@@ -313,6 +327,7 @@ def hessian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
 
     `jax.hessian`: forward over reverse, the cheapest order for Hessians.
     """
+    _check_callable(f, "gk.hessian")
     return _wrap(jax.hessian(f, argnums), f, "gk.hessian", argnums)
 
 
@@ -322,6 +337,7 @@ def hvp(f: Callable[[Any], Any], x: Any, v: Any) -> Any:
     Forward-over-reverse: the JVP of ∇f at `x` along `v`, about the cost of two
     gradients, where ``hessian(f)(x) @ v`` costs n gradients and n² memory.
     """
+    _check_callable(f, "gk.hvp")
     fname = _name(f)
     _check_float_inputs(fname, "gk.hvp", (x, v), (0, 1))
     x_shapes = jax.tree.map(jnp.shape, x)

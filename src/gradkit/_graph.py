@@ -17,7 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ._errors import GradkitError, InvalidInputError, NotDifferentiableError
+from ._errors import (
+    GradkitError,
+    InvalidInputError,
+    NotDifferentiableError,
+    TracedControlFlowError,
+)
 
 INSTALL_GRAPHVIZ = (
     "install Graphviz: `apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` "
@@ -194,19 +199,45 @@ def graph(f: Callable[..., Any], *example_args: Any, grad: bool = False) -> Grap
         A `Graph`; ``str()`` of it is the DOT text.
 
     Raises:
-        InvalidInputError: no example argument was given.
-        NotDifferentiableError: ``grad=True`` and f does not return a scalar.
+        InvalidInputError: `f` is not callable, no example argument was given, or
+            one is not a number or array.
+        NotDifferentiableError: ``grad=True`` and f does not return a scalar, or the
+            first argument is not floating point.
+        TracedControlFlowError: f uses Python ``if``/``while`` on its input.
     """
     import jax
+    import jax.numpy as jnp
 
+    if not callable(f):
+        raise InvalidInputError(
+            f"graph takes a function, got {f!r}; pass the function itself, e.g. "
+            "gk.graph(f, 1.0), not gk.graph(f(x), 1.0)"
+        )
     if not example_args:
         raise InvalidInputError(
             "graph needs example arguments to trace with, e.g. gk.graph(f, 1.0)"
         )
+    for arg in example_args:
+        for leaf in jax.tree.leaves(arg):
+            if not isinstance(leaf, jax.ShapeDtypeStruct):
+                try:
+                    jnp.asarray(leaf)
+                except (TypeError, ValueError):
+                    raise InvalidInputError(
+                        f"graph traces f at example arguments made of numbers or arrays, "
+                        f"got {leaf!r}; pass e.g. 1.0 or jnp.ones(3)"
+                    ) from None
+    if grad:
+        dtype = jnp.result_type(*jax.tree.leaves(example_args[0]) or [0.0])
+        if not jnp.issubdtype(dtype, jnp.inexact):
+            raise NotDifferentiableError(
+                f"graph(..., grad=True) differentiates with respect to the first argument, "
+                f"which has dtype {dtype}: pass a float, e.g. 2.0 instead of 2"
+            )
     target = f
     outputs = ["f(x)"]
     if grad:
-        shape = jax.eval_shape(f, *example_args)
+        shape = _trace(lambda: jax.eval_shape(f, *example_args))
         if getattr(shape, "shape", None) != ():
             raise NotDifferentiableError(
                 f"graph(..., grad=True) needs f to return a scalar, it returns {shape!r}; "
@@ -214,8 +245,22 @@ def graph(f: Callable[..., Any], *example_args: Any, grad: bool = False) -> Grap
             )
         target = jax.value_and_grad(f)
         outputs = ["f(x)", "∂f/∂x"]
-    jaxpr = jax.make_jaxpr(target)(*example_args).jaxpr
+    jaxpr = _trace(lambda: jax.make_jaxpr(target)(*example_args).jaxpr)
     return _build(jaxpr, _input_names(f, len(jaxpr.invars), len(example_args)), outputs, grad)
+
+
+def _trace(run: Callable[[], Any]) -> Any:
+    """Run a tracing step, turning Python control flow on traced values into a gradkit error."""
+    import jax
+
+    try:
+        return run()
+    except jax.errors.ConcretizationTypeError as err:
+        raise TracedControlFlowError(
+            "graph traces f without concrete values, so f cannot use Python `if`/`while` on "
+            "its input; write the branch with jnp.where or jax.lax.cond, and loops with "
+            "gk.while_loop"
+        ) from err
 
 
 def _build(jaxpr: Any, names: list[str], outputs: list[str], grad: bool) -> Graph:

@@ -260,7 +260,16 @@ def _map(fn: Callable[[Array], Any], x: Array, core: int, name: str) -> Array:
     """Apply ``fn`` to each of the trailing ``core``-D blocks of ``x``."""
     lead = x.shape[: x.ndim - core]
     flat = x.reshape(math.prod(lead), *x.shape[x.ndim - core :])
-    y = jax.vmap(fn)(flat)
+    try:
+        y = jax.vmap(fn)(flat)
+    except ValueError as error:
+        if flat.size != 0 or "zero-size array" not in str(error):
+            raise
+        raise InvalidInputError(
+            f"norm variant {name!r} takes a minimum or maximum, undefined on an empty "
+            f"{'vector' if core == 1 else 'matrix'} (shape {x.shape}); check the shape, or use "
+            "a norm that is 0 on empty input"
+        ) from None
     if getattr(y, "shape", None) != flat.shape[:1]:
         what = "vector" if core == 1 else "matrix"
         got = f"shape {y.shape[1:]}" if hasattr(y, "shape") else type(y).__name__

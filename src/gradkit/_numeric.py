@@ -302,6 +302,11 @@ def numerical_derivative(
     >>> round(float(df(1.0)), 9)
     2.0
     """
+    if not callable(f):
+        raise InvalidInputError(
+            f"numerical_derivative takes a function, got {f!r}; pass the function itself, "
+            "e.g. numerical_derivative(f), not numerical_derivative(f(x))"
+        )
     if method not in METHODS:
         raise InvalidInputError(f"unknown method {method!r}; known methods: {', '.join(METHODS)}")
     if step is not None and not (
