@@ -129,7 +129,8 @@ def recv(sock: socket.socket, deadline: float, limit: int) -> tuple[dict[str, An
         raise ChannelError("invalid", f"message header of {size} bytes is too large")
     try:
         header = json.loads(_read(sock, size, deadline))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+    # ValueError: besides JSONDecodeError, an int over Python's 4300-digit limit
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise ChannelError("invalid", "message header is not JSON") from error
     lengths = header.pop("_buffers", None) if isinstance(header, dict) else None
     if not (isinstance(lengths, list) and all(isinstance(n, int) and n >= 0 for n in lengths)):

@@ -307,7 +307,12 @@ class CostAtMost(Values):
             if isinstance(answer, Fault):
                 return False, fault_message(answer, self.entry, hidden=self.hidden)
             flops = answer.value
-            if isinstance(flops, bool) or not isinstance(flops, int | float) or flops < 0:
+            if (
+                isinstance(flops, bool)
+                or not isinstance(flops, int | float)
+                or not np.isfinite(flops)
+                or flops < 0
+            ):
                 return False, f"cost of `{self.entry}` is unknown (got {flops!r})"
             ratio = float(flops) / max(float(expected.value), 1.0)
             worst = max(worst, ratio)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,7 +15,30 @@ from ._samplers import Sampler
 from ._source import usage
 
 # Ways to reach a name without writing it: refused by every "must not use" check.
-DYNAMIC = frozenset({"eval", "exec", "compile", "__import__", "import_module", "getattr"})
+DYNAMIC = frozenset(
+    {
+        "eval",
+        "exec",
+        "compile",
+        "__import__",
+        "import_module",
+        "getattr",
+        # lookups by a computed string: vars(jnp)["co" + "s"], globals()[...], ...
+        "globals",
+        "vars",
+        "locals",
+        "__dict__",
+        "__getattribute__",
+        "__getattr__",
+        "attrgetter",
+        "methodcaller",
+        "getattr_static",
+        "modules",
+        "f_globals",
+        "f_locals",
+        "__builtins__",
+    }
+)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -48,16 +72,17 @@ class Avoids(Check):
         (answer,) = got
         if isinstance(answer, Fault):
             return False, f"the source could not be read ({answer.kind}): {answer.message}"
-        texts = answer.value.values() if isinstance(answer.value, dict) else [answer.value]
-        for text in texts:
-            if not isinstance(text, str):
-                return False, "the source is not text"
-            try:
-                found = usage(text, self.entry)
-            except SyntaxError as error:
-                return False, f"the source does not parse: {error.msg} (line {error.lineno})"
-            if not found.found:
-                continue
+        text = answer.value
+        if not (
+            isinstance(text, str)
+            or (isinstance(text, dict) and all(isinstance(v, str) for v in text.values()))
+        ):
+            return False, "the source is not text"
+        try:
+            found = usage(text, self.entry)
+        except SyntaxError as error:
+            return False, f"the source does not parse: {error.msg} (line {error.lineno})"
+        if found.found:
             if found.stub:
                 return (
                     False,
@@ -122,7 +147,7 @@ class Stationary(Check):
         if isinstance(point, Fault):
             return False, fault_message(point, self.point, hidden=False)
         if not _is_number(point.value):
-            return False, f"`{self.point}` must be a float, got {point.value!r}"
+            return False, f"`{self.point}` must be a float, got {_brief_value(point.value)}"
         slopes = got[1 : 1 + self.samples]
         for answer in slopes:
             if isinstance(answer, Fault):
@@ -147,4 +172,18 @@ class Stationary(Check):
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and np.isfinite(value)
+    """A finite int or float (not a bool; an int too large for a float is not one)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # 10**400
+        return False
+
+
+def _brief_value(value: Any) -> str:
+    """A submitted constant, shown briefly (it may be a 5 MB string or a huge int)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+        return f"an integer of {len(str(abs(value)))} digits"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:60] + f"... ({len(text):,} characters)"

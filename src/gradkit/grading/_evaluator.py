@@ -62,7 +62,31 @@ def check_artifact(exported: Any) -> None:
             raise Rejected(f"the artifact uses the operation {op!r}, which is not allowed")
 
 
+# an HLO while instruction: `%while.3 = (s32[], f64[8]{0}) while(%tuple.1), condition=...`
+_WHILE = re.compile(r"\swhile\(")
+LOOP_COST = (
+    "its cost cannot be measured: it runs a loop (lax.while_loop, fori_loop, scan or map), "
+    "and XLA counts a loop's body once, whatever the number of iterations; "
+    "write it without a loop (vmap, or JAX's transforms, batch the work)"
+)
+
+
+class Unmeasurable(Exception):
+    """XLA's flop estimate would undercount this computation."""
+
+
 def _flops(compiled: Any) -> float:
+    """XLA's flop estimate; raise `Unmeasurable` for a computation with a loop.
+
+    XLA's cost analysis counts a while loop's body once, so a loop over the n
+    rows of a Hessian would cost as little as one of them.
+    """
+    try:
+        text = compiled.as_text()
+    except Exception:  # noqa: BLE001 - no text: nothing to check against
+        text = ""
+    if text and _WHILE.search(text):
+        raise Unmeasurable(LOOP_COST)
     analysis = compiled.cost_analysis()
     if isinstance(analysis, list | tuple):  # older jax: one dict per computation
         analysis = analysis[0] if analysis else {}
@@ -118,6 +142,9 @@ class Evaluator:
                 if item.get("cost"):
                     results.append(self._ok(self._cost(item["key"], exported, args), out))
                     continue
+            except Unmeasurable as error:
+                results.append({"ok": False, "kind": "invalid", "message": str(error)})
+                continue
             except Exception as error:  # noqa: BLE001 - a submission's function failed
                 results.append({"ok": False, "kind": "error", "message": _brief(error)})
                 continue
@@ -136,7 +163,19 @@ class Evaluator:
 
     @staticmethod
     def _ok(value: Any, out: list[bytes]) -> dict[str, Any]:
-        return {"ok": True, "value": encode(value, out)}
+        try:
+            return {"ok": True, "value": encode(value, out)}
+        except TypeError as error:  # e.g. a bfloat16 result: say so, do not crash
+            if not isinstance(value, list):
+                return {"ok": False, "kind": "invalid", "message": _unplain(error)}
+        # one result per run: only the runs that cannot be sent are marked
+        runs = []
+        for item in value:
+            try:
+                runs.append(encode(item, out))
+            except TypeError as error:
+                runs.append(encode({"invalid": _unplain(error)}, out))
+        return {"ok": True, "value": runs}
 
     @staticmethod
     def _cast(exported: Any, args: list[Any]) -> list[Any]:
@@ -197,6 +236,10 @@ class Evaluator:
         signature = (key, tuple((a.shape, a.dtype.str) for a in args))
         compiled = self._compile(signature, lambda: jax.jit(exported.call).lower(*args).compile())
         return jax.tree.map(lambda leaf: np.asarray(leaf), compiled(*args))
+
+
+def _unplain(error: TypeError) -> str:
+    return f"the result is not plain numbers ({error}); return float64 or float32"
 
 
 def _brief(error: BaseException) -> str:

@@ -23,6 +23,7 @@ import numpy as np
 
 from .._config import float64
 from .._errors import GradingError
+from ._evaluator import _WHILE, LOOP_COST, Unmeasurable
 from ._protocol import (
     Call,
     Constant,
@@ -104,6 +105,8 @@ class InProcessCandidate:
                     return Ok(self._evaluate(request))
             except _Missing as missing:
                 return Fault("missing", str(missing))
+            except Unmeasurable as error:
+                return Fault("invalid", str(error))
             except _Invalid as invalid:
                 return Fault("invalid", f"`{request.call.entry}` {invalid}")
             except Exception as error:  # noqa: BLE001 - the candidate's fault, reported
@@ -184,7 +187,10 @@ class InProcessCandidate:
                 if call.mode == "export"
                 else jax.jit(self._transformed(call))
             )
-            analysis = fn.lower(*args).compile().cost_analysis()
+            compiled = fn.lower(*args).compile()
+            if _WHILE.search(compiled.as_text() or ""):  # as in the sandbox's evaluator
+                raise Unmeasurable(LOOP_COST)
+            analysis = compiled.cost_analysis()
             if isinstance(analysis, list | tuple):  # older jax returned a list of one dict
                 analysis = analysis[0] if analysis else None
             if not analysis or "flops" not in analysis:

@@ -57,7 +57,7 @@ class RemoteCandidate:
         self,
         files: dict[str, bytes],
         order: Sequence[str],
-        source: str,
+        source: str | dict[str, str],
         evaluator: Evaluator | EvaluatorPool,
         limits: Limits,
         workers: WorkerPool | None = None,
@@ -152,6 +152,21 @@ class RemoteCandidate:
         self._drop()
         if self.output_bytes > 1 << 20:
             self.notes.append(f"the submission printed {self.output_bytes:,} bytes (ignored)")
+
+    def run_apart(self, requests: Sequence[Request], hidden: Sequence[bool]) -> list[Response]:
+        """Answer the visible requests, then the hidden ones, in separate exports.
+
+        In one export, the submission could keep the tracer of a hidden input
+        and return it as a visible check's answer, whose feedback shows it. A
+        tracer kept from another export is stale: JAX refuses to use it.
+        """
+        answers: list[Response] = [Fault("crash", "no answer")] * len(requests)
+        for want in (False, True):
+            part = [i for i, h in enumerate(hidden) if bool(h) is want]
+            if part:
+                for i, answer in zip(part, self.run([requests[i] for i in part]), strict=True):
+                    answers[i] = answer
+        return answers
 
     def run(self, requests: Sequence[Request]) -> list[Response]:
         """Answer each request in order; a submission's fault becomes a `Fault`."""
@@ -253,7 +268,14 @@ class RemoteCandidate:
             return Ok(value) if isinstance(value, float) else Fault("invalid", "bad cost")
         if not isinstance(value, tuple) or index >= len(value):
             return Fault("invalid", "the artifact returned the wrong number of results")
-        return Ok(value[index])
+        item = value[index]
+        if (
+            isinstance(item, dict)
+            and list(item) == ["invalid"]
+            and isinstance(item["invalid"], str)
+        ):
+            return Fault("invalid", item["invalid"][:500])  # the evaluator could not send it
+        return Ok(item)
 
     def _export_round(
         self,

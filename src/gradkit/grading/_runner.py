@@ -160,7 +160,12 @@ def grade_submission(
         )
     else:
         candidate = RemoteCandidate(
-            submission.files, submission.order, submission.source, evaluator, limits, workers
+            submission.files,
+            submission.order,
+            submission.sources if len(submission.sources) > 1 else submission.source,
+            evaluator,
+            limits,
+            workers,
         )
         try:
             results = grade_candidate(candidate, specs, seed=seed, references=references)

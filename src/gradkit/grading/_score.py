@@ -109,6 +109,27 @@ def _run(candidate: Candidate, requests: list[Request]) -> list[Response]:
     return answers
 
 
+def _run_apart(
+    candidate: Candidate, requests: list[Request], first: int, public: set[int]
+) -> list[Response]:
+    """Run `requests`, telling a candidate that can keep them apart which are hidden.
+
+    A sandboxed submission exports a batch as one traced computation, in which
+    it could keep a tracer of one call (a hidden input) and return it from
+    another (a visible check, whose feedback shows the answer); its
+    ``run_apart`` traces the hidden-only requests separately.
+    """
+    run_apart = getattr(candidate, "run_apart", None)
+    if run_apart is None or not requests:
+        return _run(candidate, requests)
+    hidden = [first + i not in public for i in range(len(requests))]
+    answers = list(run_apart(requests, hidden))
+    if len(answers) != len(requests):
+        fault = Fault("crash", f"the candidate answered {len(answers)} of {len(requests)} requests")
+        return [fault] * len(requests)
+    return answers
+
+
 def grade_candidate(
     candidate: Candidate,
     exercises: Sequence[ExerciseSpec],
@@ -120,14 +141,20 @@ def grade_candidate(
     references = references if references is not None else ReferenceCache()
     batch = _Batch()
     plan: list[tuple[ExerciseSpec, list[tuple[Check, list[Request], list[int]]], int | None]] = []
+    public: set[int] = set()  # requests of visible checks (their inputs are shown)
     for spec in exercises:
         checks = []
         for i, check in enumerate(spec.checks):
             requests = list(check.requests(check_rng(seed, spec.id, i)))
-            checks.append((check, requests, batch.add(requests)))
+            slots = batch.add(requests)
+            if not check.hidden:
+                public.update(slots)
+            checks.append((check, requests, slots))
         answer = batch.add([Constant(spec.answer_name)])[0] if spec.answer_name else None
+        if answer is not None:
+            public.add(answer)
         plan.append((spec, checks, answer))
-    answers = _run(candidate, batch.requests)
+    answers = _run_apart(candidate, batch.requests, 0, public)
 
     first = len(batch.requests)
     for _, checks, _ in plan:
@@ -135,8 +162,11 @@ def grade_candidate(
             extra = list(check.followup([answers[s] for s in slots]))
             if extra:
                 requests.extend(extra)
-                slots.extend(batch.add(extra))
-    answers.extend(_run(candidate, batch.requests[first:]))
+                added = batch.add(extra)
+                slots.extend(added)
+                if not check.hidden:
+                    public.update(added)
+    answers.extend(_run_apart(candidate, batch.requests[first:], first, public))
     return tuple(
         _grade_one(spec, checks, answers, answer, references) for spec, checks, answer in plan
     )

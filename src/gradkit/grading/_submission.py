@@ -17,6 +17,7 @@ read becomes a submission with an ``error``, graded 0 with that reason.
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 MAX_BYTES = 5 << 20
@@ -35,6 +36,8 @@ class Submission:
         source: the executed source text (what ``Source`` requests read).
         notes: remarks for the report, e.g. dropped notebook magics.
         error: why the submission could not be read, or None.
+        sources: a directory's files as text, by name (what "must not use"
+            checks read, so that helpers in sibling files are seen too).
     """
 
     path: str
@@ -43,6 +46,7 @@ class Submission:
     source: str
     notes: tuple[str, ...] = ()
     error: str | None = None
+    sources: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def _broken(path: str, why: str) -> Submission:
@@ -81,15 +85,26 @@ def _directory(shown: str, path: Path) -> Submission:
     if sum(map(len, files.values())) > MAX_BYTES:
         return _broken(shown, f"the .py files exceed {MAX_BYTES:,} bytes")
     order = ("solutions.py",) if "solutions.py" in files else tuple(names)
-    source = "\n".join(files[name].decode("utf-8", "replace") for name in order)
-    return Submission(shown, files, order, source)
+    texts = {name: data.decode("utf-8", "replace") for name, data in files.items()}
+    source = "\n".join(texts[name] for name in order)
+    return Submission(shown, files, order, source, sources=texts)
+
+
+# IPython-only lines: magics and shell escapes (`%time f(x)`, `!ls`), their
+# assignments (`files = !ls`, `t = %timeit -o f(x)`) and help (`f?`, `jnp.sin??`, `?f`)
+_IPYTHON_LINE = re.compile(r"\s*(?:[%!?]|[\w.]+\s*\?\??\s*$|[\w.,\s]+=\s*[%!])")
+
+
+# cell magics whose cell body IPython runs as ordinary Python
+_PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 
 
 def notebook_code(text: str) -> tuple[str, int]:
     """Return a notebook's code cells as one script and the number of lines dropped.
 
     Cells are joined in order; IPython magics and shell escapes are dropped
-    (a ``%%`` cell magic drops its whole cell).
+    (a ``%%`` cell magic drops its whole cell, except those that run the cell
+    as Python, such as ``%%time``: only their first line is dropped).
     """
     import nbformat
 
@@ -101,10 +116,14 @@ def notebook_code(text: str) -> tuple[str, int]:
             continue
         lines = str(cell.get("source", "")).splitlines()
         if lines and lines[0].lstrip().startswith("%%"):
-            dropped += len(lines)
-            continue
+            magic = lines[0].lstrip()[2:].split(maxsplit=1)
+            if not magic or magic[0] not in _PYTHON_CELL_MAGICS:
+                dropped += len(lines)
+                continue
+            dropped += 1  # `%%time`: the rest of the cell is Python, and runs
+            lines = lines[1:]
         for line in lines:
-            if line.lstrip().startswith(("%", "!")):
+            if _IPYTHON_LINE.match(line):
                 dropped += 1
             else:
                 kept.append(line)

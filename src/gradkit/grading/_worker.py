@@ -168,10 +168,12 @@ class Worker:
             return _fault("missing", "")
         if value is None or type(value) in (str, int, float, bool):
             return {"ok": True, "value": value}
-        try:  # a 0-d numeric array counts as a number, as for the reference
+        try:  # a 0-d numeric array or numpy scalar counts as a number, as for the reference
             import numpy as np
 
-            array = np.asarray(value) if type(value) is np.ndarray or _is_jax(value) else None
+            numpy_scalar = isinstance(value, np.generic) and type(value).__module__ == "numpy"
+            plain = type(value) is np.ndarray or numpy_scalar or _is_jax(value)
+            array = np.asarray(value) if plain else None
             if array is not None and array.shape == () and array.dtype.kind in "fiu":
                 return {"ok": True, "value": float(array)}
         except BaseException:  # noqa: BLE001, S110 - a hostile __array__: not a number
@@ -320,7 +322,10 @@ def _plain_arrays(value: Any, depth: int) -> Any:
     if type(value) is dict:
         return {str(k): _plain_arrays(v, depth + 1) for k, v in value.items()}
     if isinstance(value, _TOOLS["Array"]):
-        return np.array(_TOOLS["device_get"](value))
+        array = np.array(_TOOLS["device_get"](value))
+        if array.dtype.kind not in "biufc":  # bfloat16, float8, ...: not plain numbers
+            raise _NotArrays(f"an array of {array.dtype}")
+        return array
     if (
         type(value) in (float, int, bool)
         or type(value) is np.ndarray

@@ -1,0 +1,227 @@
+"""Red-team regressions: submissions that earned undeserved points, broke the run
+or were scored wrong although honest. All are graded in ONE run (tests/redteam/).
+
+- "must not use" checks: an entry rebound through ``globals()`` or a ``global``
+  statement, a name looked up with ``vars()``, forbidden code in a sibling module
+  of a directory submission (and the honest version of that, which must pass);
+- cost checks: a loop (``fori_loop``) hides n passes from XLA's cost analysis;
+- constants: ``10**400`` and a 6000-digit int crashed the whole grader run; a
+  numpy scalar ``x_star`` was refused;
+- results: a bfloat16 result crashed the evaluator (and blamed its neighbours);
+- notebooks: ``files = !ls`` and ``f?`` lines made an honest notebook a SyntaxError.
+"""
+
+from __future__ import annotations
+
+import math
+import socket
+import struct
+import time
+from pathlib import Path
+
+import pytest
+
+from gradkit.grading._channel import ChannelError, recv
+from gradkit.grading._checks_special import _is_number
+from gradkit.grading._runner import GradeOptions, grade_paths, select_exercises
+from gradkit.grading._source import usage
+from gradkit.grading._submission import notebook_code
+
+HERE = Path(__file__).parent / "redteam"
+EXERCISES = (
+    "autodiff.sin-derivative,autodiff.chain-rule-by-hand,autodiff.second-derivative-cost,"
+    "autodiff.forward-or-reverse,calculus.stationary-point,norms.vector"
+)
+SUBMISSIONS = (
+    "globals_rebind.py",
+    "global_statement.py",
+    "vars_lookup.py",
+    "helper_dir",
+    "honest_dir",
+    "loop_cost.py",
+    "huge_int.py",
+    "big_int.py",
+    "numpy_scalar.py",
+    "notebook.ipynb",
+    "leak_tracer.py",
+)
+
+
+@pytest.fixture(scope="module")
+def report():
+    paths = [str(HERE / name) for name in SUBMISSIONS]
+    options = GradeOptions(jobs=2, timeout=20.0, memory_mb=2048, seed=1)
+    return grade_paths(paths, select_exercises(EXERCISES), options)
+
+
+@pytest.fixture(scope="module")
+def checks(report):
+    """{submission: {check name: (passed, message)}} from one grading run."""
+    return {
+        Path(s.path).name: {c.name: (c.passed, c.message) for e in s.exercises for c in e.checks}
+        for s in report.submissions
+    }
+
+
+def test_every_submission_was_graded(checks):
+    assert sorted(checks) == sorted(SUBMISSIONS)
+
+
+@pytest.mark.parametrize(
+    ("name", "check", "word"),
+    [
+        ("globals_rebind.py", "dsin does not use `cos`", "`cos`"),
+        ("globals_rebind.py", "df uses no autodiff", "`grad`"),
+        ("global_statement.py", "dsin does not use `cos`", "`cos`"),
+        ("vars_lookup.py", "dsin does not use `cos`", "`vars`"),
+        ("helper_dir", "dsin does not use `cos`", "`cos`"),
+        ("helper_dir", "df uses no autodiff", "`grad`"),
+    ],
+)
+def test_hidden_forbidden_names_fail_the_avoids_check(checks, name, check, word):
+    passed, message = checks[name][check]
+    assert not passed and word in message, message
+
+
+def test_an_honest_directory_with_helpers_passes_the_avoids_checks(checks):
+    got = checks["honest_dir"]
+    assert got["dsin does not use `cos`"][0], got["dsin does not use `cos`"]
+    assert got["df uses no autodiff"][0], got["df uses no autodiff"]
+    assert got["df values"][0] and got["dsin values"][0]
+
+
+def test_a_loop_cannot_hide_its_cost(checks):
+    got = checks["loop_cost.py"]
+    assert got["hvp values"][0]  # the values are right...
+    for check in (
+        "cost ≤ 4× forward-over-reverse at n = 256",
+        "cost ≤ 4× best on R²⁵⁶ → R²",
+        "cost ≤ 4× best on R² → R²⁵⁶",
+    ):
+        passed, message = got[check]  # ...but n passes in a loop are not cheap
+        assert not passed and "runs a loop" in message, message
+
+
+def test_huge_constants_are_refused_without_breaking_the_run(checks):
+    for name in ("huge_int.py", "big_int.py"):
+        passed, message = checks[name]["g′(x_star) = 0"]
+        assert not passed, message
+        assert len(message) < 300
+        assert checks[name]["g finite"][0]
+
+
+def test_a_numpy_scalar_constant_is_a_number(checks):
+    passed, message = checks["numpy_scalar.py"]["g′(x_star) = 0"]
+    assert passed, message
+
+
+def test_a_bfloat16_result_is_refused_for_its_entry_only(checks):
+    got = checks["numpy_scalar.py"]
+    passed, message = got["l2 values"]
+    assert not passed and "bfloat16" in message and "crash" not in message, message
+    assert got["l1 values"][0] and got["linf values"][0] and got["l1 (hidden)"][0]
+    assert got["dsin values"][0]
+
+
+def test_an_honest_notebook_with_ipython_lines_passes(checks):
+    got = checks["notebook.ipynb"]
+    assert all(got[c][0] for c in got if c.startswith("dsin")), got
+
+
+def test_hidden_inputs_cannot_reach_a_visible_answer(report, checks):
+    from gradkit.grading._score import check_rng
+
+    shown = set()
+    for spec in select_exercises("norms.vector"):
+        for i, check in enumerate(spec.checks):
+            if check.hidden:
+                for request in check.requests(check_rng(report.seed, spec.id, i)):
+                    shown |= {f"{v:.6f}" for v in request.args[0].ravel()}
+    got = checks["leak_tracer.py"]
+    assert got["grad(l2) elsewhere"][0], got["grad(l2) elsewhere"]
+    assert [m for _, m in got.values() for v in shown if v in m] == []
+
+
+# fast unit tests of the same fixes
+
+
+def test_usage_sees_rebinding_and_siblings():
+    rebind = "import jax.numpy as jnp\ndef f(x):\n    return x\nsetattr(mod, 'f', jnp.cos)\n"
+    assert "cos" in usage(rebind, "f").names
+    clean = "import jax.numpy as jnp\ndef f(x):\n    return x\nprint(jnp.cos(1.0))\n"
+    assert "cos" not in usage(clean, "f").names  # no rebinding: top-level code is not read
+    files = {
+        "solutions.py": "import h as k\nfrom h import good\ndef f(x):\n    return good(x)\n"
+        "def g(x):\n    return k.bad(x)\ndef m(x):\n    return k\n",
+        "h.py": "def good(x):\n    return x\ndef bad(x):\n    return cos(x)\n",
+        "broken.py": "def (:\n",
+    }
+    assert "cos" not in usage(files, "f").names
+    assert "cos" in usage(files, "g").names
+    assert "cos" in usage(files, "m").names  # the module itself: all of it
+
+
+def test_notebook_drops_ipython_only_lines_and_keeps_python():
+    import json
+
+    cell = "x = !ls\nf?\njnp.sin??\n?f\na, b = %sx ls\ny = x % 2\nz = x != 3\nprint('?')\n"
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {
+                "cell_type": "code",
+                "id": "a",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": cell,
+            }
+        ],
+    }
+    code, dropped = notebook_code(json.dumps(nb))
+    assert dropped == 5
+    assert code.split("\n")[:3] == ["y = x % 2", "z = x != 3", "print('?')"]
+
+
+def test_notebook_keeps_the_python_of_a_time_cell():
+    import json
+
+    def cell(source: str) -> dict:
+        return {
+            "cell_type": "code",
+            "id": str(len(source)),
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "source": source,
+        }
+
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [cell("%%time\ndef f(x):\n    return x\n"), cell("%%bash\necho hi\nls\n")],
+    }
+    code, dropped = notebook_code(json.dumps(nb))
+    assert code.split("\n")[:2] == ["def f(x):", "    return x"]
+    assert "echo" not in code and dropped == 4
+
+
+def test_is_number_refuses_ints_too_large_for_a_float():
+    assert _is_number(1) and _is_number(1.5)
+    assert not _is_number(10**400) and not _is_number(math.nan) and not _is_number(True)
+
+
+def test_recv_refuses_a_header_with_an_overlong_int():
+    a, b = socket.socketpair()
+    try:
+        text = b'{"_buffers": [], "x": ' + b"9" * 5000 + b"}"
+        a.sendall(struct.pack(">I", len(text)) + text)
+        with pytest.raises(ChannelError) as error:
+            recv(b, time.monotonic() + 5, 1 << 20)
+        assert error.value.kind == "invalid"
+    finally:
+        a.close()
+        b.close()
