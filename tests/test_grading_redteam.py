@@ -225,3 +225,20 @@ def test_recv_refuses_a_header_with_an_overlong_int():
     finally:
         a.close()
         b.close()
+
+
+def test_junit_stays_well_formed_with_control_characters_in_feedback():
+    import xml.etree.ElementTree as ET
+
+    from gradkit.grading._reports import to_junit
+    from gradkit.grading._results import CheckResult, ExerciseResult, SubmissionResult
+    from gradkit.grading._runner import Report
+
+    # a submission's exception text reaches the feedback: `raise ValueError("\x01\x1b[2J")`
+    check = CheckResult("values", False, 1.0, "visible", "raised ValueError: \x01\x1b[2J\x00")
+    exercise = ExerciseResult("x.y", "X", 0.0, 1.0, "failed", (check,))
+    sub = SubmissionResult("a\x02.py", 0.0, 1.0, "failed", (exercise,))
+    report = Report("0", 1, "limits", ("x.y",), (sub,))
+    root = ET.fromstring(to_junit(report).split("?>", 1)[1])
+    message = root.find("testsuite/testcase/failure").get("message")
+    assert message == "raised ValueError: \ufffd\ufffd[2J\ufffd"

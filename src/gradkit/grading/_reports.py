@@ -208,6 +208,14 @@ def to_gradescope(report: Report) -> dict[str, Any]:
     }
 
 
+# characters XML 1.0 cannot hold (a submission's exception message may carry them)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def to_junit(report: Report) -> str:
     """Return JUnit XML: a test suite per submission, a test case per check."""
     root = ET.Element("testsuites", name="gradkit")
@@ -216,7 +224,7 @@ def to_junit(report: Report) -> str:
         suite = ET.SubElement(
             root,
             "testsuite",
-            name=sub.path,
+            name=_xml(sub.path),
             tests=str(len(cases)),
             failures=str(sum(not c.passed for _, c in cases)),
         )
@@ -230,11 +238,13 @@ def to_junit(report: Report) -> str:
         ):
             ET.SubElement(props, "property", name=key, value=str(value))
         for exercise, check in cases:
-            case = ET.SubElement(suite, "testcase", classname=exercise.id, name=check.name)
+            case = ET.SubElement(
+                suite, "testcase", classname=_xml(exercise.id), name=_xml(check.name)
+            )
             if exercise.status == "manual":
                 ET.SubElement(case, "skipped", message="graded by hand")
             elif not check.passed:
-                ET.SubElement(case, "failure", message=check.message)
+                ET.SubElement(case, "failure", message=_xml(check.message))
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
