@@ -44,6 +44,7 @@ SUBMISSIONS = (
     "numpy_scalar.py",
     "notebook.ipynb",
     "leak_tracer.py",
+    "cost_at_size.py",
 )
 
 
@@ -100,6 +101,14 @@ def test_a_loop_cannot_hide_its_cost(checks):
     ):
         passed, message = got[check]  # ...but n passes in a loop are not cheap
         assert not passed and "runs a loop" in message, message
+
+
+def test_a_cost_counts_only_for_right_answers_at_the_measured_input(checks):
+    got = checks["cost_at_size.py"]
+    assert got["hvp values"][0] and got["hvp (hidden)"][0]
+    for check in ("cost ≤ 4× forward-over-reverse at n = 256", "cost ≤ 4× best on R²⁵⁶ → R²"):
+        passed, message = got[check]
+        assert not passed and "whose cost is measured" in message, message
 
 
 def test_huge_constants_are_refused_without_breaking_the_run(checks):

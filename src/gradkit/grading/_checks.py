@@ -290,14 +290,34 @@ class CostAtMost(Values):
         return f"cost ≤ {self.factor:g}× reference"
 
     def requests(self, rng: np.random.Generator) -> tuple[Request, ...]:
-        return tuple(Cost(r.call, r.args) for r in super().requests(rng))  # type: ignore[union-attr]
+        # each cost comes with the values at the same input: a submission that answers
+        # cheaply (and wrongly) at the measured size must not pass; the sandbox answers
+        # both from the one artifact it measures
+        out: list[Request] = []
+        for r in super().requests(rng):
+            out += [Cost(r.call, r.args), r]  # type: ignore[union-attr]
+        return tuple(out)
 
     def judge(
         self, requests: Sequence[Request], got: Sequence[Response], ref: Sequence[Response] | None
     ) -> tuple[bool, str]:
         assert ref is not None
         worst = 0.0
-        for request, answer, expected in zip(requests, got, ref, strict=True):
+        values = list(zip(requests[1::2], got[1::2], ref[1::2], strict=True))
+        for request, answer, expected in values:
+            assert isinstance(request, Evaluate)
+            if isinstance(expected, Fault):
+                return False, f"the reference failed (a bug in the exercise): {expected.message}"
+            if isinstance(answer, Fault):
+                return False, fault_message(answer, self.entry, hidden=self.hidden)
+            found = compare(answer.value, expected.value, rtol=self.rtol, atol=self._atol(request))
+            if found is not None:
+                shape = "×".join(str(d) for d in request.args[0].shape) or "scalar"
+                return False, (
+                    f"`{self.entry}` is wrong on the {shape} input whose cost is measured "
+                    f"({found.public}): a cost counts only for right answers"
+                )
+        for request, answer, expected in zip(requests[::2], got[::2], ref[::2], strict=True):
             assert isinstance(request, Cost)
             if isinstance(expected, Fault) or not isinstance(expected.value, int | float):
                 return (

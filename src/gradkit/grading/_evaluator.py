@@ -127,7 +127,7 @@ class Evaluator:
         artifacts' hashes and argument shapes), since XLA's fixed cost per
         compile dominates small functions; if that fails, each is compiled on
         its own, so one bad artifact spoils nothing else. A ``cost`` item
-        returns the flops of its artifact instead.
+        returns ``(flops, results)`` of its artifact instead.
         """
         out: list[bytes] = []
         results: list[dict[str, Any] | None] = []
@@ -221,13 +221,15 @@ class Evaluator:
         except Exception:  # noqa: BLE001 - one bad artifact: fall back to one compile each
             return [None] * len(runs)
 
-    def _cost(self, key: str, exported: Any, args: list[Any]) -> float:
+    def _cost(self, key: str, exported: Any, args: list[Any]) -> tuple[float, Any]:
+        """The flops of an artifact and its results: the values checked are what was costed."""
         import jax
+        import numpy as np
 
         signature = (key, tuple((a.shape, a.dtype.str) for a in args))
-        return _flops(
-            self._compile(signature, lambda: jax.jit(exported.call).lower(*args).compile())
-        )
+        compiled = self._compile(signature, lambda: jax.jit(exported.call).lower(*args).compile())
+        flops = _flops(compiled)
+        return flops, jax.tree.map(lambda leaf: np.asarray(leaf), compiled(*args))
 
     def _run_alone(self, key: str, exported: Any, args: list[Any]) -> Any:
         import jax

@@ -48,6 +48,14 @@ class _Group:
     call: Any
     cost: bool
     members: list[int] = field(default_factory=list)
+    # Evaluate requests of the same call and inputs as a cost request: answered
+    # by running the measured artifact itself, so its values are what was costed
+    twins: list[int] = field(default_factory=list)
+
+
+def _same(request: Evaluate | Cost) -> tuple:
+    """A key equal for a cost request and an Evaluate of the same call and inputs."""
+    return (request.call, tuple((a.dtype.str, a.shape, a.tobytes()) for a in request.args))
 
 
 class RemoteCandidate:
@@ -172,6 +180,11 @@ class RemoteCandidate:
         """Answer each request in order; a submission's fault becomes a `Fault`."""
         answers: list[Response | None] = [None] * len(requests)
         groups: dict[tuple, _Group] = {}
+        costs: dict[tuple, _Group] = {}
+        for i, request in enumerate(requests):  # cost requests first: their twins join them
+            if isinstance(request, Cost) and request.call.mode != "eager":
+                groups[("cost", i)] = _Group(request.call, True, [i])
+                costs[_same(request)] = groups[("cost", i)]
         for i, request in enumerate(requests):
             if isinstance(request, Source):
                 answers[i] = Ok(self.source)
@@ -186,7 +199,9 @@ class RemoteCandidate:
                 }
                 answers[i] = self._ask(request.call.entry, message, buffers)
             elif isinstance(request, Cost):
-                groups[("cost", i)] = _Group(request.call, True, [i])
+                pass  # grouped above
+            elif isinstance(request, Evaluate) and _same(request) in costs:
+                costs[_same(request)].twins.append(i)
             elif isinstance(request, Evaluate):
                 groups.setdefault(request.call, _Group(request.call, False)).members.append(i)
             else:
@@ -251,21 +266,30 @@ class RemoteCandidate:
                         pending += [g for g, _ in entries]
                         continue
                     for g, _ in entries:
-                        for i in g.members:
+                        for i in g.members + g.twins:
                             answers[i] = response
                     continue
                 value = response.value
                 for g, offset in entries:
                     for k, i in enumerate(g.members):
                         answers[i] = self._pick(value, offset + k, g.cost)
+                        for twin in g.twins:
+                            answers[twin] = self._pick(value, offset + k, False, runs=True)
             if retry:
                 self._combined = False
 
     @staticmethod
-    def _pick(value: Any, index: int, cost: bool) -> Response:
-        """Run ``index`` of an artifact's results (or the flops of a cost artifact)."""
-        if cost:
-            return Ok(value) if isinstance(value, float) else Fault("invalid", "bad cost")
+    def _pick(value: Any, index: int, cost: bool, *, runs: bool = False) -> Response:
+        """Run ``index`` of an artifact's results, or the flops of a cost artifact.
+
+        A cost artifact's answer is ``(flops, results)``; ``runs=True`` picks its results.
+        """
+        if cost or runs:
+            if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], float)):
+                return Fault("invalid", "bad cost")
+            if cost:
+                return Ok(value[0])
+            value = value[1]
         if not isinstance(value, tuple) or index >= len(value):
             return Fault("invalid", "the artifact returned the wrong number of results")
         item = value[index]
@@ -288,14 +312,14 @@ class RemoteCandidate:
         ready = []
         for group in pending:
             if group.call.entry in self._broken:
-                for i in group.members:
+                for i in group.members + group.twins:
                     answers[i] = self._broken[group.call.entry]
             else:
                 ready.append(group)
         child = self._worker() if ready else None
         if child is None:
             for group in ready:
-                for i in group.members:
+                for i in group.members + group.twins:
                     answers[i] = self._load_fault or Fault("crash", "no worker")
             return []
         items = [
@@ -347,6 +371,6 @@ class RemoteCandidate:
             fault = to_response(result, []) if isinstance(result, dict) else None
             if not isinstance(fault, Fault):
                 fault = Fault("invalid", "the worker sent no artifact")
-            for i in group.members:
+            for i in group.members + group.twins:
                 answers[i] = fault
         return []
