@@ -422,6 +422,8 @@ its own mode.
             "value_and_grad",
             "vjp",
             "jacrev",
+            "jacobian",  # jax.jacobian is jacrev
+            "hessian",
             "backward",
             name="forward_derivative uses forward mode only",
         ),
