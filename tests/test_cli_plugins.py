@@ -65,25 +65,6 @@ def gradkit_process(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-# --- start-up -----------------------------------------------------------------------------
-
-
-def test_help_does_not_import_jax_or_load_plugins():
-    code = (
-        "import sys\n"
-        "from gradkit._cli import main\n"
-        "try:\n"
-        "    main(['--help'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print(sorted(m for m in ('jax', 'jaxlib', 'gradkit._plugins') if m in sys.modules))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.splitlines()[-1] == "[]"
-    for command in ("plugins", "functions", "norms", "check-plugin", "new-plugin"):
-        assert f"  {command} " in out.stdout
-
-
 # --- gradkit plugins ----------------------------------------------------------------------
 
 

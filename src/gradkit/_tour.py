@@ -52,15 +52,13 @@ def _lines() -> list[tuple[str, str, bool]]:
         str(table),
         str(table).splitlines() == seed_table,
     )
-    row(
-        "f′(1) by autodiff   [exact: 2]",
-        float(gk.derivative(f)(1.0)),
-        float(gk.derivative(f)(1.0)) == 2.0,
-    )
+    slope = float(gk.derivative(f)(1.0))
+    row("f′(1) by autodiff   [exact: 2]", slope, slope == 2.0)
 
     x = jnp.arange(4.0)
     dot2 = gk.functions.get("dot2")
-    row("y = 2xᵀx at x = arange(4.0)   [notebook: 28.]", float(dot2(x)), float(dot2(x)) == 28.0)
+    y = float(dot2(x))
+    row("y = 2xᵀx at x = arange(4.0)   [notebook: 28.]", y, y == 28.0)
     g = gk.grad(dot2)(x)
     row("gk.grad(y)(x)   [notebook: 0, 4, 8, 12]", g, bool(jnp.all(g == 4 * x)))
     ones = gk.backward(lambda x: x.sum(), x)
