@@ -90,6 +90,11 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
     help="Grade only exercises whose id matches (comma-separated globs).",
 )
 @click.option(
+    "--assignment",
+    metavar="ID",
+    help="Grade this assignment's exercises, with its points (see `gradkit assignments`).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(_FORMATS),
@@ -144,6 +149,7 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
 def grade(
     submissions: tuple[str, ...],
     pattern: str,
+    assignment: str | None,
     fmt: str,
     output: str | None,
     jobs: int | None,
@@ -160,14 +166,20 @@ def grade(
     Exit status: 0 when grading ran (whatever the scores), 1 with --fail-under
     when a submission scores below it, 2 for bad usage, 3 when the grader failed.
     """
-    from .._errors import GradingError
+    from .._errors import GradingError, UnknownNameError
     from ._reports import feedback_name, render, to_feedback
     from ._runner import GradeOptions, default_jobs, grade_paths, select_exercises
 
     try:
-        specs = select_exercises(pattern)
-    except GradingError as error:
-        raise click.BadParameter(str(error), param_hint="'--exercises'") from error
+        if assignment is None:
+            specs = select_exercises(pattern)
+        else:
+            from .._assignments import select_exercises as select
+
+            specs = select((pattern,), assignment)
+    except (GradingError, UnknownNameError) as error:
+        hint = "'--exercises'" if assignment is None else "'--assignment'"
+        raise click.BadParameter(str(error), param_hint=hint) from error
     if fmt == "gradescope" and len(submissions) != 1:
         raise click.BadParameter(
             "the gradescope format takes exactly one submission", param_hint="'--format'"
