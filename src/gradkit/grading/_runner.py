@@ -26,7 +26,7 @@ from ._protocol import Fault, Request, Response
 from ._remote import Evaluator, EvaluatorPool, Limits, RemoteCandidate, WorkerPool
 from ._results import ExerciseResult, Status, SubmissionResult
 from ._sandbox import choose_level
-from ._submission import MAIN, Submission, load_submission
+from ._submission import MAIN, InputLimits, Submission, load_submission, unique_paths
 
 if TYPE_CHECKING:
     from ._score import ReferenceCache
@@ -44,6 +44,7 @@ class GradeOptions:
     seed: int = 0
     shard: tuple[int, int] | None = None
     tag: str = ""  # marks this run's sandboxed processes (see `leftover_processes`)
+    inputs: InputLimits = InputLimits()  # how much of each submission is read
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,8 +86,11 @@ def parse_shard(text: str) -> tuple[int, int]:
 
 
 def shard_paths(paths: Sequence[str], shard: tuple[int, int] | None) -> list[str]:
-    """Return the slice of ``paths`` a shard grades (sorted, every N-th from i)."""
-    ordered = sorted(dict.fromkeys(paths))
+    """Return the slice of ``paths`` a shard grades (sorted, every N-th from i).
+
+    Paths naming one file (``a.py``, ``./a.py``, ``/abs/a.py``) count once.
+    """
+    ordered = sorted(unique_paths(sorted(paths)))
     if shard is None:
         return ordered
     index, count = shard
@@ -216,7 +220,7 @@ def grade_paths(
 
     def one(path: str) -> SubmissionResult:
         result = grade_submission(
-            load_submission(path),
+            load_submission(path, options.inputs),
             specs,
             evaluators,
             limits,
