@@ -174,6 +174,11 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
     help="Grade only exercises whose id matches (comma-separated globs).",
 )
 @click.option(
+    "--assignment",
+    metavar="ID",
+    help="Grade this assignment's exercises, with its points (see `gradkit assignments`).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(_FORMATS),
@@ -242,6 +247,7 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
 def grade(
     submissions: tuple[str, ...],
     pattern: str,
+    assignment: str | None,
     fmt: str,
     output: str | None,
     jobs: int | None,
@@ -263,16 +269,22 @@ def grade(
     written (the JSON report is saved to a file named on stderr), 130/143 when
     interrupted by SIGINT/SIGTERM.
     """
-    from .._errors import GradingError
+    from .._errors import GradingError, UnknownNameError
     from ._cleanup import Interrupted, interruptible
     from ._reports import render
     from ._runner import GradeOptions, default_jobs, grade_paths, select_exercises
     from ._submission import InputLimits
 
     try:
-        specs = select_exercises(pattern)
-    except GradingError as error:
-        raise click.BadParameter(str(error), param_hint="'--exercises'") from error
+        if assignment is None:
+            specs = select_exercises(pattern)
+        else:
+            from .._assignments import select_exercises as select
+
+            specs = select((pattern,), assignment)
+    except (GradingError, UnknownNameError) as error:
+        hint = "'--exercises'" if assignment is None else "'--assignment'"
+        raise click.BadParameter(str(error), param_hint=hint) from error
     if fmt == "gradescope" and len(submissions) != 1:
         raise click.BadParameter(
             "the gradescope format takes exactly one submission", param_hint="'--format'"
