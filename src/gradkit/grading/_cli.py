@@ -56,7 +56,7 @@ def _table(report: Any, width: int | None = None) -> str:
         for e in sub.exercises:
             failed = [c for c in e.checks if not c.passed]
             note = failed[0].message if failed else ""
-            table.add_row(e.id, f"{e.score:g}/{e.max_score:g}", e.status, Text(note))
+            table.add_row(Text(e.id), f"{e.score:g}/{e.max_score:g}", Text(e.status), Text(note))
         console.print(table)
         summary = f"total {sub.score:g}/{sub.max_score:g} ({sub.status})"
         console.print(Text(summary + (f" - {sub.message}" if sub.message else "")))
