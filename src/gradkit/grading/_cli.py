@@ -29,7 +29,9 @@ _LEVELS = ("auto", "namespaces", "limits")
 
 
 def _fault(error: Exception) -> None:
-    click.echo(f"Error: {error}", err=True)
+    from ._sanitise import clean
+
+    click.echo(f"Error: {clean(str(error))}", err=True)
     raise SystemExit(GRADER_FAULT)
 
 
