@@ -273,7 +273,11 @@ def test_avoids_check_messages():
     assert checks.avoids("by_string", "cos").judge([request], [Ok(SOURCE)], None)[1] == (
         "`by_string` uses `cos` (line 26), which this exercise rules out"
     )
-    hidden = "import jax.numpy as jnp\ndef f(x):\n    return getattr(jnp, 'c' + 'os')(x)\n"
+    folded = "import jax.numpy as jnp\ndef f(x):\n    return getattr(jnp, 'c' + 'os')(x)\n"
+    assert checks.avoids("f", "cos").judge([request], [Ok(folded)], None)[1] == (
+        "`f` uses `cos` (line 3), which this exercise rules out"
+    )
+    hidden = "import jax.numpy as jnp\ndef f(x, name):\n    return getattr(jnp, name)(x)\n"
     assert checks.avoids("f", "cos").judge([request], [Ok(hidden)], None)[1] == (
         "`f` uses `getattr` (line 3): dynamic code could hide a name this exercise rules out; "
         "call functions directly"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -75,13 +75,26 @@ def _show(value: Any) -> str:
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Check:
-    """Base of every check: a weight, a visibility and an optional display name."""
+    """Base of every check: a weight, a visibility, an optional display name.
+
+    ``requirement=True`` makes the check a rule of the exercise: if it fails,
+    the exercise scores 0 and its feedback says which rule was broken. A
+    *static* check (one that reads the source, such as `Avoids`) earns its
+    weight only when its entry passes at least one value check.
+    """
 
     weight: float = 1.0
     visibility: Visibility = "visible"
     name: str | None = None
+    requirement: bool = False
+
+    static: ClassVar[bool] = False  # reads the source; runs nothing
 
     def __post_init__(self) -> None:
+        if not isinstance(self.requirement, bool):
+            raise ExerciseError(
+                f"check requirement must be True or False, got {self.requirement!r}"
+            )
         if self.visibility not in ("visible", "hidden"):
             raise ExerciseError(
                 f"check visibility must be 'visible' or 'hidden', got {self.visibility!r}"
