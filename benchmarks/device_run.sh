@@ -85,7 +85,7 @@ step loops 60 loops.txt env TORCH_PYTHON="$(command -v "$PY")" \
     "$PY" benchmarks/bench_loops.py --device "$DEVICE" --repeat 31
 step seed_vs_torch 60 seed_vs_torch.txt env TORCH_PYTHON="$(command -v "$PY")" \
     "$PY" benchmarks/bench_seed_vs_torch.py --device "$DEVICE"
-step grading_sweep 150 grading_sweep.txt \
+step grading_sweep 170 grading_sweep.txt \
     "$PY" benchmarks/bench_grading.py --jobs-sweep "$SWEEP" --subs "$SUBS" --reps 1
 
 # 5. the test suite on the accelerator, with what is left of 7.5 minutes (at least 60 s)
