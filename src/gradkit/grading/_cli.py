@@ -61,9 +61,12 @@ def _table(report: Any, width: int | None = None) -> str:
         summary = f"total {sub.score:g}/{sub.max_score:g} ({sub.status})"
         console.print(Text(summary + (f" - {sub.message}" if sub.message else "")))
     n = len(report.submissions)
-    console.print(
+    summary = (
         f"{n} submission{'s' * (n != 1)} graded; sandbox: {report.sandbox}; seed: {report.seed}"
     )
+    console.print(Text(summary))
+    if report.partial:
+        console.print(Text(f"PARTIAL report: {report.partial}"))
     return console.file.getvalue()  # type: ignore[attr-defined]
 
 
@@ -174,6 +177,11 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
     help="Grade only exercises whose id matches (comma-separated globs).",
 )
 @click.option(
+    "--assignment",
+    metavar="ID",
+    help="Grade this assignment's exercises, with its points (see `gradkit assignments`).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(_FORMATS),
@@ -242,6 +250,7 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
 def grade(
     submissions: tuple[str, ...],
     pattern: str,
+    assignment: str | None,
     fmt: str,
     output: str | None,
     jobs: int | None,
@@ -263,16 +272,22 @@ def grade(
     written (the JSON report is saved to a file named on stderr), 130/143 when
     interrupted by SIGINT/SIGTERM.
     """
-    from .._errors import GradingError
+    from .._errors import GradingError, UnknownNameError
     from ._cleanup import Interrupted, interruptible
     from ._reports import render
     from ._runner import GradeOptions, default_jobs, grade_paths, select_exercises
     from ._submission import InputLimits
 
     try:
-        specs = select_exercises(pattern)
-    except GradingError as error:
-        raise click.BadParameter(str(error), param_hint="'--exercises'") from error
+        if assignment is None:
+            specs = select_exercises(pattern)
+        else:
+            from .._assignments import select_exercises as select
+
+            specs = select((pattern,), assignment)
+    except (GradingError, UnknownNameError) as error:
+        hint = "'--exercises'" if assignment is None else "'--assignment'"
+        raise click.BadParameter(str(error), param_hint=hint) from error
     if fmt == "gradescope" and len(submissions) != 1:
         raise click.BadParameter(
             "the gradescope format takes exactly one submission", param_hint="'--format'"
@@ -342,8 +357,19 @@ def report() -> None:
     help="Format of the merged report.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
-def merge_command(reports: tuple[str, ...], fmt: str, output: str | None) -> None:
-    """Merge the JSON reports of shards (`gradkit grade --shard i/N`) into one."""
+@click.option(
+    "--allow-partial",
+    is_flag=True,
+    help="Merge even when shards are missing; every format marks the result partial.",
+)
+def merge_command(
+    reports: tuple[str, ...], fmt: str, output: str | None, allow_partial: bool
+) -> None:
+    """Merge the JSON reports of shards (`gradkit grade --shard i/N`) into one.
+
+    Refuses an incomplete or inconsistent set of shards (a missing or repeated
+    shard, mixed i/N counts, seeds, exercise sets or gradkit versions).
+    """
     from .._errors import GradingError
     from ._reports import from_json, merge, render
 
@@ -361,7 +387,7 @@ def merge_command(reports: tuple[str, ...], fmt: str, output: str | None) -> Non
         except GradingError as error:
             raise click.BadParameter(str(error), param_hint="REPORTS") from error
     try:
-        merged = merge(loaded)
+        merged = merge(loaded, list(reports), allow_partial=allow_partial)
         text = _table(merged) if fmt == "table" else render(merged, fmt)
     except GradingError as error:
         raise click.BadParameter(str(error), param_hint="REPORTS") from error
