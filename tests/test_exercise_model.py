@@ -188,10 +188,23 @@ def test_compare_dtype_classes_and_tuples():
     assert compare(np.float32(2.0), np.asarray(2.0), rtol=1e-6, atol=0) is None
     assert compare((1.0, 2.0), (np.asarray(1.0), np.asarray(2.0)), rtol=0, atol=0) is None
     assert compare([1.0], (np.asarray(1.0), np.asarray(2.0)), rtol=0, atol=0).public == (
-        "result has 1 parts; expected 2"
+        "result has 1 value; expected 2"
     )
     assert compare(np.asarray(1.0), (np.asarray(1.0),), rtol=0, atol=0).public == (
-        "result is a value of type ndarray; expected a tuple of 1"
+        "result is a single number; expected 1 value (a tuple, a list or an array of length 1)"
+    )
+    # a pair may be a tuple, a list or a length-2 array
+    pair = (np.asarray(4.0), np.asarray(-4.0))
+    for answer in ((4.0, -4.0), [4.0, -4.0], np.array([4.0, -4.0])):
+        assert compare(answer, pair, rtol=0, atol=0) is None
+    assert compare(np.array([4.0, -3.0]), pair, rtol=0, atol=0).public == (
+        "result[1] differs from the reference"
+    )
+    assert compare(np.zeros(3), pair, rtol=0, atol=0).public == (
+        "result is a 1-d array; expected 2 values (a tuple, a list or an array of length 2)"
+    )
+    assert (
+        compare([1.0, 2.0, 3.0], pair, rtol=0, atol=0).public == "result has 3 values; expected 2"
     )
 
 

@@ -595,3 +595,68 @@ def test_code_that_never_answers_earns_nothing_from_source_rules(references):
     )
     assert sum(r.score for r in results) == 0.0
     assert np.all([not c.passed for r in results for c in r.checks])
+
+
+# -- wording ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "(slope, f(x0) - slope * x0)",
+        "[slope, f(x0) - slope * x0]",
+        "jnp.stack([slope, f(x0) - slope * x0])",
+    ],
+)
+def test_a_pair_may_be_a_tuple_a_list_or_a_length_2_array(references, answer):
+    spec = gk.exercises.get("calculus.tangent-line")
+    source = (
+        CHEAT_HEADER
+        + f"def tangent_line(f, x0):\n    slope = jax.grad(f)(x0)\n    return {answer}\n"
+    )
+    (result,) = grade_candidate(
+        InProcessCandidate.from_source(source), [spec], seed=0, references=references
+    )
+    assert [(c.name, c.message) for c in result.checks if not c.passed] == []
+    assert "tuple, a list or an array of length 2" in " ".join(spec.prompt.split())
+
+
+def test_counts_are_singular_for_one_input(references):
+    spec = gk.exercises.get("calculus.tangent-line")
+    source = CHEAT_HEADER + "def tangent_line(f, x0):\n    return jnp.zeros(3)\n"
+    (result,) = grade_candidate(
+        InProcessCandidate.from_source(source), [spec], seed=0, references=references
+    )
+    shape = result.checks[0]
+    assert shape.message.endswith(
+        "result is a 1-d array; expected 2 values (a tuple, a list or an array of length 2)"
+    )
+    good = (
+        CHEAT_HEADER
+        + "def tangent_line(f, x0):\n    s = jax.grad(f)(x0)\n    return s, f(x0) - s * x0\n"
+    )
+    (result,) = grade_candidate(
+        InProcessCandidate.from_source(good), [spec], seed=0, references=references
+    )
+    assert result.checks[0].message == "has the reference's shape at 1 sampled input"
+
+
+def test_feedback_names_a_probe_as_the_student_reads_it(references):
+    spec = gk.exercises.get("calculus.inverse-derivative")
+    source = "def inverse_derivative(df, f_inv):\n    return lambda y: df(f_inv(y))\n"
+    (result,) = grade_candidate(
+        InProcessCandidate.from_source(source), [spec], seed=0, references=references
+    )
+    messages = " ".join(c.message for c in result.checks)
+    assert "probe." not in messages
+    assert "inverse_derivative(exp', log, [" in messages, messages
+
+
+def test_a_hidden_check_named_hidden_is_marked_once():
+    from gradkit.grading._reports import _check_line
+    from gradkit.grading._results import CheckResult
+
+    named = CheckResult("df (hidden)", False, 1.0, "hidden", "wrong")
+    plain = CheckResult("df secret", False, 1.0, "hidden", "wrong")
+    assert _check_line(named) == "✗ df (hidden): wrong"
+    assert _check_line(plain) == "✗ df secret (hidden): wrong"
