@@ -65,18 +65,17 @@ def _capture_tools() -> None:
 def _quiet_leftovers() -> None:
     """Make debugging leftovers harmless, before the submission is imported.
 
-    Students leave ``print``, ``jax.debug.print``, ``jax.debug.callback`` and
-    ``breakpoint()`` behind. ``print`` writes to this process's output, which
-    the grader drains and ignores. ``breakpoint()``, ``pdb.set_trace()`` and
-    ``jax.debug.breakpoint()`` would wait for a debugger on stdin: they do
-    nothing. JAX's two debug primitives are dropped from traced code (under
-    ``jit``, ``grad``, ``vmap`` and the export: a host callback cannot be
-    serialized, and the evaluator runs no Python); only an eager call on
-    public inputs still prints. Dropped when traced, not only when exported:
-    an eager call that traces a ``jax.jit`` function caches its jaxpr, which
-    a later export reuses. A ``jax.pure_callback`` or ``io_callback``
-    computes the result in Python, so there is nothing to drop: tracing one
-    raises a clear `GradingError` instead.
+    Students leave ``print``, ``jax.debug.print``, ``jax.debug.callback`` and ``breakpoint()``
+    behind. ``print`` writes to this process's output, which the grader drains and ignores; a
+    traced value formatted with a spec (``f"{x:.5f}"``) shows as the tracer instead of raising.
+    ``breakpoint()``, ``pdb.set_trace()`` and ``jax.debug.breakpoint()`` would wait for a
+    debugger on stdin: they do nothing. JAX's two debug primitives are dropped from traced code
+    (under ``jit``, ``grad``, ``vmap`` and the export: a host callback cannot be serialized, and
+    the evaluator runs no Python); only an eager call on public inputs still prints. Dropped
+    when traced, not only when exported: an eager call that traces a ``jax.jit`` function caches
+    its jaxpr, which a later export reuses. A ``jax.pure_callback`` or ``io_callback`` computes
+    the result in Python, so there is nothing to drop: tracing one raises a clear `GradingError`
+    instead.
     """
     import pdb
 
@@ -89,6 +88,8 @@ def _quiet_leftovers() -> None:
     sys.breakpointhook = nothing
     pdb.set_trace = nothing
     jax.debug.breakpoint = nothing
+    # `print(f"{x:.5f}")` on a traced value: show the tracer, do not raise
+    core.Tracer.__format__ = _format_tracer  # type: ignore[method-assign]
 
     for primitive in (debugging.debug_callback_p, debugging.debug_print_p):
 
@@ -112,6 +113,12 @@ def _quiet_leftovers() -> None:
             return _bind(*args, **params)
 
         primitive.bind = refused  # type: ignore[method-assign]
+
+
+def _format_tracer(tracer: Any, spec: str) -> str:
+    """Format a traced value as its ``str`` whatever the format spec (it has no value yet)."""
+    del spec
+    return str(tracer)
 
 
 def _eager(core: Any) -> bool:
