@@ -19,7 +19,9 @@ evaluator, which checks them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import socket
 import sys
 import traceback
@@ -302,21 +304,27 @@ class Worker:
             return self.load_fault, []
         call = call_from_json(header["call"])
         args = decode(header["args"], buffers)
+        printed = _Capped(PRINTED_LIMIT)
         try:
             from .._config import float64
 
             fn = self._callable(call)
-            if call.x64:
-                with float64():
+            with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+                if call.x64:
+                    with float64():
+                        value = _plain_arrays(fn(*args), 0)
+                else:
                     value = _plain_arrays(fn(*args), 0)
-            else:
-                value = _plain_arrays(fn(*args), 0)
         except KeyError:
             return _fault("missing", ""), []
         except _NotArrays as error:
             return _fault("invalid", f"{call.entry} returned {error}, not arrays"), []
         except BaseException as error:  # noqa: BLE001
-            return _from_exception(error, f"{call.entry}"), []
+            fault = _from_exception(error, f"{call.entry}")
+            if printed.text.strip() and fault["kind"] == "error":
+                # eager calls get public inputs only: what it printed may be shown
+                fault["message"] += f" (it printed {printed.shown()})"
+            return fault, []
         out: list[bytes] = []
         return {"ok": True, "value": encode(value, out)}, out
 
@@ -441,6 +449,30 @@ _TRACE_STATE: set[str] = set()
 
 class _NotArrays(Exception):
     pass
+
+
+PRINTED_LIMIT = 300  # characters of an eager call's output kept for its feedback
+
+
+class _Capped(io.TextIOBase):
+    """A text stream that keeps the first ``limit`` characters written to it."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.text, self.more = limit, "", False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        text = str(text)
+        room = self.limit - len(self.text)
+        self.text += text[: max(room, 0)]
+        self.more = self.more or len(text) > room
+        return len(text)
+
+    def shown(self) -> str:
+        """The output as one quoted line, marked when cut."""
+        return repr(self.text.strip()) + (" ..." if self.more else "")
 
 
 def _plain_arrays(value: Any, depth: int) -> Any:
