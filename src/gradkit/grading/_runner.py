@@ -58,6 +58,7 @@ class Report:
     submissions: tuple[SubmissionResult, ...]
     shard: str | None = None
     seconds: float = 0.0
+    partial: str = ""  # what a merge lacks (`report merge --allow-partial`), or ""
 
 
 def select_exercises(patterns: str = "*") -> list[ExerciseSpec]:
@@ -219,6 +220,7 @@ def grade_paths(
     workers = WorkerPool(limits, spares=jobs, needed=len(selected))
 
     def one(path: str) -> SubmissionResult:
+        began = time.perf_counter()
         result = grade_submission(
             load_submission(path, options.inputs),
             specs,
@@ -227,6 +229,7 @@ def grade_paths(
             seed=options.seed,
             references=references,
         )
+        result = dataclasses.replace(result, seconds=time.perf_counter() - began)
         if on_result is not None:
             on_result(result)
         return result
