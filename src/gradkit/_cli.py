@@ -33,6 +33,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check-plugin": ("gradkit._cli_plugins:check_plugin", "Contract checks on a plugin's items."),
     "new-plugin": ("gradkit._cli_plugins:new_plugin", "Create a plugin package, tests included."),
     "exercises": ("gradkit._cli_exercises:exercises", "List, show, hand out and verify exercises."),
+    "assignments": (
+        "gradkit._cli_exercises:assignments",
+        "List the assignments (sets of exercises).",
+    ),
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -81,11 +85,17 @@ class LazyGroup(click.Group):
     metavar="MODULE",
     help="Load MODULE as a plugin; '-p no:NAME' blocks the plugin NAME (repeatable).",
 )
-def cli(plugins_dirs: tuple[str, ...], plugin_args: tuple[str, ...]) -> None:
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Show a failing plugin's traceback (its file and line) with its warning.",
+)
+def cli(plugins_dirs: tuple[str, ...], plugin_args: tuple[str, ...], verbose: bool) -> None:
     """gradkit: derivatives, gradients and norms with JAX, and an auto-grader."""
     from . import _plugins
 
-    _plugins.configure(plugins_dirs=plugins_dirs, plugin_args=plugin_args)
+    _plugins.configure(plugins_dirs=plugins_dirs, plugin_args=plugin_args, verbose=verbose)
 
 
 def main(argv: list[str] | None = None, prog_name: str | None = None) -> None:

@@ -75,6 +75,11 @@ def _same(request: Evaluate | Cost) -> tuple:
     return (request.call, tuple((a.dtype.str, a.shape, a.tobytes()) for a in request.args))
 
 
+def _shapes(request: Evaluate | Cost) -> tuple:
+    """The shapes and dtypes of a request's inputs: what tracing sees."""
+    return tuple((np.shape(a), np.asarray(a).dtype.str) for a in request.args)
+
+
 class RemoteCandidate:
     """A submission in a sandboxed worker, evaluated by a slot's `Evaluator`."""
 
@@ -86,8 +91,10 @@ class RemoteCandidate:
         evaluator: Evaluator | EvaluatorPool,
         limits: Limits,
         workers: WorkerPool | None = None,
+        shown: dict[str, str] | None = None,
     ) -> None:
         self.files, self.order, self.source = files, list(order), source
+        self.shown = dict(shown or {})  # file name in the sandbox → the student's name
         self.evaluator, self.limits, self.workers = evaluator, limits, workers
         self.notes: list[str] = []
         self.output_bytes = 0
@@ -100,6 +107,8 @@ class RemoteCandidate:
         self._combined = True  # one artifact for the whole batch (off once one fails)
         self._quiet = False  # after a hidden evaluation: a worker's output is not counted
         self._processes = 0  # the worker's processes once ready: more means leftovers
+        self._exports = 0
+        self._retired = False
         self._child = self._spawn()
 
     def _spawn(self) -> Child:
@@ -110,11 +119,14 @@ class RemoteCandidate:
         if self._load_fault is not None:
             return None
         if self._child is None:
+            if self._retired:  # killed on purpose before a hidden evaluation: no fault
+                self._retired = False
             # each entry can break the worker once (then it is marked broken)
-            if self._restarts >= len(self._entries) + SPARE_RESTARTS:
+            elif self._restarts >= len(self._entries) + SPARE_RESTARTS:
                 self._load_fault = Fault("crash", "the worker crashed too often; gave up")
                 return None
-            self._restarts += 1
+            else:
+                self._restarts += 1
             self._child = self._spawn()
             self._loaded = False
         child = self._child
@@ -124,7 +136,7 @@ class RemoteCandidate:
             recv(child.sock, time.monotonic() + STARTUP_SECONDS, 1 << 16)
             self._processes = child.processes() or 0
             names = sorted(self.files)
-            message = {"op": "load", "files": names, "order": self.order}
+            message = {"op": "load", "files": names, "order": self.order, "shown": self.shown}
             ident = self._send(child, message, [self.files[n] for n in names])
             reply, buffers = self._reply(child, ident)
         except (ChannelError, OSError) as error:
@@ -240,7 +252,10 @@ class RemoteCandidate:
             elif isinstance(request, Evaluate) and _same(request) in costs:
                 costs[_same(request)].twins.append(i)
             elif isinstance(request, Evaluate):
-                groups.setdefault(request.call, _Group(request.call, False)).members.append(i)
+                # one group per call AND input shapes: an entry that fails to trace on one
+                # shape (a 2-D input) fails only the requests of that shape
+                key = (request.call, _shapes(request))
+                groups.setdefault(key, _Group(request.call, False)).members.append(i)
             else:
                 answers[i] = Fault("invalid", f"unknown request {type(request).__name__}")
         try:
@@ -283,9 +298,9 @@ class RemoteCandidate:
         the worker is killed in between.
         """
         pending = list(groups)
-        collected: list[tuple[_Group, bytes, int]] = []
+        collected: list[tuple[_Group, tuple[int, int], bytes, int]] = []
         while pending:
-            exported: list[tuple[_Group, bytes, int]] = []
+            exported: list[tuple[_Group, tuple[int, int], bytes, int]] = []
             pending = self._export_round(pending, requests, answers, exported)
             if hidden:
                 collected += exported
@@ -293,17 +308,25 @@ class RemoteCandidate:
                     continue
                 exported, collected = collected, []
                 self._drop()
-                self._quiet = True
+                self._quiet = self._retired = True
             if not exported:
                 continue
-            # the same artifact serves several groups: send it once with all their runs
-            merged: dict[tuple[bytes, str], list[tuple[_Group, int]]] = {}
-            for group, artifact, offset in exported:
-                merged.setdefault((artifact, _derived(group)), []).append((group, offset))
+            # one combined artifact serves several groups: send it once with all their runs.
+            # Grouped by the artifact's number (unique per export request and artifact),
+            # never by the bytes: two artifacts exported apart can be byte-identical (the
+            # same call on the same shapes, e.g. a values check and a cost check), and each
+            # takes only its own runs.
+            merged: dict[tuple[int, int], list[tuple[_Group, int]]] = {}
+            blobs: dict[tuple[int, int], bytes] = {}
+            for group, number, artifact, offset in exported:
+                merged.setdefault(number, []).append((group, offset))
+                blobs[number] = artifact
             order = list(merged)
             flat = []
-            for artifact, derived in order:
-                entries = sorted(merged[artifact, derived], key=lambda e: e[1])
+            for number in order:
+                artifact = blobs[number]
+                entries = sorted(merged[number], key=lambda e: e[1])
+                derived = _derived(entries[0][0])  # a derived group has its own artifact
                 runs = [
                     [np.asarray(a) for a in requests[i].args]  # type: ignore[union-attr]
                     for g, _ in entries
@@ -314,8 +337,8 @@ class RemoteCandidate:
                 flat.append((artifact, args, entries[0][0].cost, derive))
             results = self.evaluator.run_bundle(flat)
             retry = False
-            for artifact, response in zip(order, results, strict=True):
-                entries = sorted(merged[artifact], key=lambda e: e[1])
+            for number, response in zip(order, results, strict=True):
+                entries = sorted(merged[number], key=lambda e: e[1])
                 if isinstance(response, Fault):
                     if len(entries) > 1 and self._combined:
                         retry = True  # charge nobody yet: one artifact each finds the guilty one
@@ -362,7 +385,7 @@ class RemoteCandidate:
         pending: list[_Group],
         requests: Sequence[Request],
         answers: list[Response | None],
-        exported: list[tuple[_Group, bytes, int]],
+        exported: list[tuple[_Group, tuple[int, int], bytes, int]],
     ) -> list[_Group]:
         """Ask the worker to export the groups; return the groups still to export."""
         ready = []
@@ -413,7 +436,7 @@ class RemoteCandidate:
         ready: list[_Group],
         requests: Sequence[Request],
         answers: list[Response | None],
-        exported: list[tuple[_Group, bytes, int]],
+        exported: list[tuple[_Group, tuple[int, int], bytes, int]],
         *,
         combined: bool,
     ) -> None:
@@ -425,6 +448,7 @@ class RemoteCandidate:
                 if _derived(g) != "call"
                 else call_to_json(g.call),
                 "vjp": _derived(g) != "call",
+                "check": g.call.transform,
                 "cost": g.cost,
                 "runs": [
                     [(list(np.shape(a)), np.asarray(a).dtype.str) for a in requests[i].args]  # type: ignore[union-attr]
@@ -435,6 +459,7 @@ class RemoteCandidate:
         ]
         message = {"op": "export", "items": items, "combined": combined}
         reply, out = self._reply(child, self._send(child, message, []))
+        self._exports += 1  # numbers the artifacts of this reply apart from earlier ones
         results = reply.get("results")
         if not (isinstance(results, list) and len(results) == len(ready)):
             results = [{"ok": False, "kind": "invalid", "message": "bad export reply"}] * len(ready)
@@ -448,7 +473,7 @@ class RemoteCandidate:
                 and 0 <= where < len(out)
                 and (isinstance(offset, int) and offset >= 0)
             ):
-                exported.append((group, out[where], offset))
+                exported.append((group, (self._exports, where), out[where], offset))
                 continue
             fault = to_response(result, []) if isinstance(result, dict) else None
             if not isinstance(fault, Fault):

@@ -38,13 +38,14 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
+
+from ._cleanup import make_temp_dir, release_temp_dir, track_process, untrack_process
 
 Level = Literal["namespaces", "limits"]
 LEVELS: tuple[str, ...] = ("auto", "namespaces", "limits")
@@ -319,7 +320,7 @@ class Child:
     ) -> None:
         self.level = level
         self.marker = tag + uuid.uuid4().hex
-        self._base = Path(tempfile.mkdtemp(prefix="gradkit-"))
+        self._base = make_temp_dir()
         self.workdir = self._base / "w"
         self.workdir.mkdir()
         self.sock, theirs = socket.socketpair()
@@ -372,6 +373,7 @@ class Child:
             start_new_session=True,
         )
         theirs.close()
+        track_process(self.process.pid)
         self.output = bytearray()
         self.output_bytes = 0
         self._drain = threading.Thread(target=self._drain_output, daemon=True)
@@ -408,10 +410,11 @@ class Child:
             self._kill_cgroup(self._cgroup)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=10)
+            untrack_process(self.process.pid)
         self._drain.join(timeout=2)
         if self.process.stdout is not None:
             self.process.stdout.close()
-        shutil.rmtree(self._base, ignore_errors=True)
+        release_temp_dir(self._base)
 
     @staticmethod
     def _kill_cgroup(group: Path) -> None:

@@ -18,6 +18,7 @@ evaluator, which checks them.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib.abc
 import os
@@ -27,6 +28,7 @@ import traceback
 import types
 from typing import Any
 
+from .._errors import GradingError
 from ._channel import call_from_json, decode, encode, recv, send
 from ._sandbox import REFUSE_ENV, apply_limits
 
@@ -59,13 +61,78 @@ def _capture_tools() -> None:
         ShapeDtypeStruct=jax.ShapeDtypeStruct,
         Array=jax.Array,
         device_get=jax.device_get,
+        eval_shape=jax.eval_shape,
     )
 
 
+def _quiet_leftovers() -> None:
+    """Make debugging leftovers harmless, before the submission is imported.
+
+    Students leave ``print``, ``jax.debug.print``, ``jax.debug.callback`` and
+    ``breakpoint()`` behind. ``print`` writes to this process's output, which
+    the grader drains and ignores. ``breakpoint()``, ``pdb.set_trace()`` and
+    ``jax.debug.breakpoint()`` would wait for a debugger on stdin: they do
+    nothing. JAX's two debug primitives are dropped from traced code (under
+    ``jit``, ``grad``, ``vmap`` and the export: a host callback cannot be
+    serialized, and the evaluator runs no Python); only an eager call on
+    public inputs still prints. Dropped when traced, not only when exported:
+    an eager call that traces a ``jax.jit`` function caches its jaxpr, which
+    a later export reuses. A ``jax.pure_callback`` or ``io_callback``
+    computes the result in Python, so there is nothing to drop: tracing one
+    raises a clear `GradingError` instead.
+    """
+    import pdb
+
+    import jax
+    from jax._src import callback, core, debugging
+
+    def nothing(*args: Any, **kwargs: Any) -> None:
+        del args, kwargs
+
+    sys.breakpointhook = nothing
+    pdb.set_trace = nothing
+    jax.debug.breakpoint = nothing
+
+    for primitive in (debugging.debug_callback_p, debugging.debug_print_p):
+
+        def dropped(*args: Any, _bind: Any = primitive.bind, **params: Any) -> Any:
+            return _bind(*args, **params) if _eager(core) else []
+
+        primitive.bind = dropped  # type: ignore[method-assign]
+
+    for primitive, name in (
+        (callback.pure_callback_p, "jax.pure_callback"),
+        (callback.io_callback_p, "io_callback"),
+    ):
+
+        def refused(*args: Any, _bind: Any = primitive.bind, _name: str = name, **params: Any):
+            if not _eager(core):
+                raise GradingError(
+                    f"`{_name}` runs Python (numpy, scipy, ...) on the values, which graded "
+                    "code cannot do: the grader runs your function as a compiled JAX program. "
+                    "Compute the result with jax.numpy (jnp) instead"
+                )
+            return _bind(*args, **params)
+
+        primitive.bind = refused  # type: ignore[method-assign]
+
+
+def _eager(core: Any) -> bool:
+    """Whether JAX runs operations now (on values), rather than tracing them."""
+    return isinstance(core.trace_ctx.trace, core.EvalTrace)
+
+
 def _brief(error: BaseException) -> str:
-    """One line about an exception: its type and the start of its message."""
-    text = str(error).strip().splitlines()
-    first = text[0][:300] if text else ""
+    """One line about an exception: its type and the start of its message.
+
+    gradkit's own errors (say, `TracedControlFlowError`) are shown whole: their
+    message is written to be read, and says what to do.
+    """
+    from .._errors import GradkitError
+
+    text = (error.msg if isinstance(error, SyntaxError) else str(error)).strip().splitlines()
+    limit = 1000 if isinstance(error, GradkitError) else 300
+    first = text[0][:limit] if text else ""
     return f"{type(error).__name__}: {first}" if first else type(error).__name__
 
 
@@ -78,7 +145,36 @@ def _from_exception(error: BaseException, doing: str) -> dict[str, Any]:
         return _fault("not-implemented", f"{doing} raised NotImplementedError (not done yet?)")
     if isinstance(error, SystemExit):
         return _fault("error", f"{doing} called sys.exit({error.code!r})")
+    if isinstance(error, GradingError):  # the grader's own refusal: its message says it all
+        return _fault("error", f"{doing}: {error}")
     return _fault("error", f"{doing} raised {_brief(error)}")
+
+
+def _where(error: BaseException, shown: dict[str, Any]) -> str:
+    """The student's own file and line where ``error`` arose, e.g. ``hw2.py, line 7``.
+
+    The grader runs a single file as ``submission.py`` (identical code gives
+    identical artifacts); ``shown`` maps that name back to the student's.
+    """
+    filename, line = None, None
+    if isinstance(error, SyntaxError):
+        filename, line = error.filename, error.lineno
+    else:
+        frames = traceback.extract_tb(error.__traceback__)
+        mine = [f for f in frames if f.filename in _SUBMISSION_FILES]
+        if mine:
+            filename, line = mine[-1].filename, mine[-1].lineno
+    if filename is None or line is None:
+        return ""
+    name = shown.get(filename, filename)
+    if not isinstance(name, str):
+        return ""
+    # a notebook runs as its code cells joined in order
+    return (
+        f"{name}, line {line} of its code cells"
+        if name.endswith(".ipynb")
+        else f"{name}, line {line}"
+    )
 
 
 def _raised_by_submission(error: BaseException) -> bool:
@@ -123,6 +219,7 @@ class Worker:
     def load(self, header: dict[str, Any], buffers: list[bytes]) -> dict[str, Any]:
         """Write the submission's files here, then execute ``order`` into one module."""
         names, order = header["files"], header["order"]
+        shown = header.get("shown") if isinstance(header.get("shown"), dict) else {}
         for name, data in zip(names, buffers, strict=True):
             if "/" in name or name.startswith(".") or not name.endswith(".py"):
                 return _fault("invalid", f"refusing the file name {name!r}")
@@ -141,6 +238,9 @@ class Worker:
                 exec(compile(source, name, "exec"), module.__dict__)
         except BaseException as error:  # noqa: BLE001 - anything the submission raises
             self.load_fault = _from_exception(error, "importing the submission")
+            where = _where(error, shown)
+            if where and self.load_fault["kind"] == "error":
+                self.load_fault["message"] += f" ({where})"
             return self.load_fault
         self.module = module
         return {"ok": True}
@@ -184,7 +284,7 @@ class Worker:
             resolve_function(s.name) if isinstance(s, FunctionRef) else s for s in call.static
         ]
         g = entry(*static) if call.curry else functools.partial(entry, *static)
-        return _TOOLS[call.transform](g)
+        return _translated(_TOOLS[call.transform](g), call.entry, call.transform)
 
     def eager(self, header: dict[str, Any], buffers: list[bytes]) -> tuple[dict, list]:
         """Call an entry in Python on (public) inputs."""
@@ -209,6 +309,33 @@ class Worker:
             return _from_exception(error, f"{call.entry}"), []
         out: list[bytes] = []
         return {"ok": True, "value": encode(value, out)}, out
+
+    def _check_transform(self, call: Any, item: dict[str, Any]) -> dict[str, Any] | None:
+        """Trace the transform the evaluator will apply, on shapes, for its error message only.
+
+        The evaluator differentiates the exported function itself (``vjp``
+        items); tracing ``check(g)`` here only gives a student the same
+        message as before (a non-scalar output, a Python ``if`` on a traced
+        value) when it fails. Its result is never used.
+        """
+        check = item.get("check")
+        if not item.get("vjp") or check not in _TOOLS or check == "call":
+            return None
+        import contextlib
+
+        import numpy as np
+
+        from .._config import float64
+
+        try:
+            fn = self._callable(dataclasses.replace(call, transform=check))
+            with float64() if call.x64 else contextlib.nullcontext():
+                for run in item["runs"]:
+                    specs = [_TOOLS["ShapeDtypeStruct"](tuple(s), np.dtype(d)) for s, d in run]
+                    _TOOLS["eval_shape"](fn, *specs)
+        except BaseException as error:  # noqa: BLE001
+            return _from_exception(error, _doing(item))
+        return None
 
     def export(self, header: dict[str, Any], progress: Any) -> tuple[dict, list]:
         """Trace calls and serialize them, all in ONE artifact when possible.
@@ -235,6 +362,11 @@ class Worker:
                 results[n] = _fault("missing", "")
             except BaseException as error:  # noqa: BLE001
                 results[n] = _from_exception(error, f"building {call.entry}")
+            else:
+                fault = self._check_transform(call, item)
+                if fault is not None:
+                    built.pop()
+                    results[n] = fault
         artifacts: list[bytes] = []
         # a cost is measured per function, and a function the evaluator
         # differentiates carries its VJP: those items get their own artifact
@@ -299,9 +431,37 @@ def _no_progress(n: int) -> None:
     del n
 
 
+_WHAT = {"grad": "jax.grad", "jit_grad": "jax.grad", "vmap": "jax.vmap", "jacfwd": "jax.jacfwd"}
+
+
+def _translated(fn: Any, entry: str, transform: str) -> Any:
+    """``fn`` raising gradkit's translations of JAX's tracing errors, as `gk.grad` does.
+
+    A Python ``while``/``if`` on a traced value becomes `TracedControlFlowError`
+    (use gk.while_loop / jax.lax.cond) under any transform; a non-scalar
+    output becomes `NotDifferentiableError` only where the grader itself takes
+    the gradient (a ``jax.grad`` inside the student's code keeps JAX's words).
+    """
+    from .._autodiff import _translate
+    from .._errors import NotDifferentiableError
+
+    what = _WHAT.get(transform, "jax.jit")
+
+    def run(*args: Any) -> Any:
+        try:
+            with _translate(entry, what):
+                return fn(*args)
+        except NotDifferentiableError as error:
+            if what == "jax.grad" or error.__cause__ is None:
+                raise
+            raise error.__cause__ from None
+
+    return run
+
+
 def _doing(item: dict[str, Any]) -> str:
     call = item["call"]
-    return f"tracing {call['entry']} ({call['transform']})"
+    return f"tracing {call['entry']} ({item.get('check') or call['transform']})"
 
 
 _TRACE_STATE: set[str] = set()
@@ -427,6 +587,7 @@ def main(argv: list[str]) -> None:
     apply_limits(memory_mb, cpu_seconds)
     sock = socket.socket(fileno=fd)
     _capture_tools()  # imports JAX before the submission, outside its time
+    _quiet_leftovers()
     refuse_imports({n for n in os.environ.get(REFUSE_ENV, "").split(",") if n})
     send(sock, {"op": "ready"}, [])
     try:
