@@ -52,6 +52,7 @@ _EXPORTS: dict[str, str] = {
     "CheckResult": ".grading",
     "ExerciseResult": ".grading",
     "SubmissionResult": ".grading",
+    "check": "._selfcheck",
     # numerical calculus (§2.4)
     "difference_quotient": "._numeric",
     "limit_table": "._numeric",
@@ -114,6 +115,7 @@ if TYPE_CHECKING:
     from ._numeric import difference_quotient as difference_quotient
     from ._numeric import limit_table as limit_table
     from ._numeric import numerical_derivative as numerical_derivative
+    from ._selfcheck import check as check
     from ._registry import FunctionSpec as FunctionSpec
     from ._registry import NormSpec as NormSpec
     from ._registry import Registry as Registry
