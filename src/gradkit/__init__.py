@@ -115,7 +115,6 @@ if TYPE_CHECKING:
     from ._numeric import difference_quotient as difference_quotient
     from ._numeric import limit_table as limit_table
     from ._numeric import numerical_derivative as numerical_derivative
-    from ._selfcheck import check as check
     from ._registry import FunctionSpec as FunctionSpec
     from ._registry import NormSpec as NormSpec
     from ._registry import Registry as Registry
@@ -123,6 +122,7 @@ if TYPE_CHECKING:
     from ._registry import exercises as exercises
     from ._registry import functions as functions
     from ._registry import norms as norms
+    from ._selfcheck import check as check
     from .grading import CheckResult as CheckResult
     from .grading import Entry as Entry
     from .grading import ExerciseResult as ExerciseResult

@@ -15,8 +15,13 @@ import click
     metavar="PATTERN",
     help="Only exercises whose id matches these ids or globs (repeatable).",
 )
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              help="Seconds allowed per request.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds allowed per request.",
+)
 def check(
     submission: str, assignment: str | None, patterns: tuple[str, ...], timeout: float
 ) -> None:

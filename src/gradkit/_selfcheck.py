@@ -82,7 +82,7 @@ class SelfCheck:
     def __str__(self) -> str:
         head = self._head()
         body = [f"  {'✓' if ok else '✗'} {name}: {message}" for ok, name, message in self._lines()]
-        note = hidden_note({r.id: self.hidden})
+        note = hidden_note({self.result.id: self.hidden})
         return "\n".join([head, *body, *([note] if note else [])])
 
     def __repr__(self) -> str:
@@ -148,7 +148,9 @@ def check(exercise_id: str, *functions: Callable[..., Any], **entries: Any) -> S
     if not kept:  # every check is hidden: nothing may run here
         from .grading._results import ExerciseResult
 
-        return SelfCheck(ExerciseResult(spec.id, spec.title, 0.0, 0.0, "manual", ()), hidden[spec.id])
+        return SelfCheck(
+            ExerciseResult(spec.id, spec.title, 0.0, 0.0, "manual", ()), hidden[spec.id]
+        )
     (result,) = grade_candidate(InProcessCandidate(given), kept, seed=0)
     return SelfCheck(result, hidden[spec.id])
 
