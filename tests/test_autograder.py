@@ -210,3 +210,102 @@ def test_new_plugin_to_a_graded_gradescope_upload_offline(tmp_path: Path):
     wrong = upload({"hw2.ipynb": _notebook("%matplotlib inline", WRONG)})
     assert (wrong["score"], [t["score"] for t in wrong["tests"]]) == (0.0, [0.0])
     assert wrong["tests"][0]["max_score"] == 2.0
+
+
+def test_gradkit_check_runs_the_visible_checks_with_the_graders_messages(tmp_path: Path):
+    runner = CliRunner()
+    handout = str(tmp_path / "handout")
+    runner.invoke(cli, ["exercises", "stubs", handout, "--id", "calculus.gradient"])
+    result = runner.invoke(
+        cli,
+        ["check", f"{handout}/solutions.py", "--exercises", "calculus.gradient"],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 1, result.output
+    assert "`grad_f` is not implemented yet (it raises NotImplementedError)" in result.output
+    assert "total 0/1 (failed)" in result.output
+    assert result.output.splitlines()[-1] == (
+        "1 hidden check did not run: they run only when your work is graded, so the grade "
+        "may be lower than this"
+    )
+
+
+def test_the_github_workflow_grades_a_repository_offline(tmp_path: Path):
+    from gradkit.grading._stubs import stub_notebook
+
+    repo = tmp_path / "repo"
+    workflow = repo / ".github" / "workflows" / "gradkit.yml"
+    result = CliRunner().invoke(
+        cli, ["autograder", "github", "--assignment", "d2l-2.5", "--seed", "3", "-o", workflow]
+    )
+    assert result.exit_code == 0, result.output
+    text = workflow.read_text()
+    assert "run: python -m pip install gradkit==0.1.0 gradkit-exercises==0.1.0\n" in text
+    folded = text.split("run: >-\n", 1)[1].split("\n      - name:", 1)[0]
+    command = " ".join(line.strip() for line in folded.splitlines())
+    assert command.startswith("gradkit autograder run --assignment d2l-2.5 --seed 3 ")
+    specs = gk.grading.select_exercises("autodiff.*")
+    _write(repo, {"homework.ipynb": stub_notebook(specs), "README.md": "# hw\n"})
+    summary, outputs = tmp_path / "summary.md", tmp_path / "outputs"
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_OUTPUT": str(outputs),
+        "JAX_PLATFORMS": "cpu",
+    }
+    out = subprocess.run(["bash", "-c", command], cwd=repo, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert outputs.read_text() == "score=0\nmax-score=15\n"
+    assert summary.read_text().startswith("## gradkit: d2l-2.5\n\n**Score: 0 / 15** (failed)")
+    import xml.etree.ElementTree as ET
+
+    suites = ET.parse(repo / "gradkit-junit.xml").getroot()
+    assert suites.tag == "testsuites" and len(list(suites.iter("testcase"))) > 14
+    report = json.loads((repo / "gradkit-report.json").read_text())
+    assert report["submissions"][0]["path"].endswith("homework.ipynb")
+
+
+def test_the_pytest_plugin_is_cheap_to_load():
+    code = (
+        "import sys, gradkit.pytest_plugin\n"
+        "print(sorted(m for m in ('jax', 'gradkit._plugins') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_pytest_gradkit_submission_runs_one_test_per_exercise(tmp_path: Path):
+    from gradkit.grading._stubs import stub_source
+
+    specs = gk.grading.select_exercises("calculus.gradient,calculus.l2-gradient")
+    source = stub_source(specs).replace(
+        "def grad_f(x):",
+        "def grad_f(x):\n    return jnp.array([6 * x[0], 5 * jnp.exp(x[1])])\n\n\ndef _unused(x):",
+    )
+    (tmp_path / "solutions.py").write_text("import jax.numpy as jnp\n" + source)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--gradkit-submission",
+            "solutions.py",
+            "--gradkit-exercises",
+            "calculus.gradient",
+            "--gradkit-exercises",
+            "calculus.l2-*",
+            "-rA",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "JAX_PLATFORMS": "cpu"},
+    )
+    assert "1 failed, 1 passed" in out.stdout, out.stdout + out.stderr
+    assert "PASSED solutions.py::calculus.gradient" in out.stdout
+    assert "FAILED solutions.py::calculus.l2-gradient" in out.stdout
+    assert "is not implemented yet (it raises NotImplementedError)" in out.stdout
+    assert "(hidden)" not in out.stdout  # hidden checks never run on the student's side

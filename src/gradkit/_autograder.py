@@ -156,12 +156,15 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null
     exit 1
 fi
 if [ ! -x "$VENV/bin/python" ]; then
-    "$PYTHON" -m venv "$VENV"
+    "$PYTHON" -m venv "$VENV" || {{
+        apt-get update && apt-get install -y python3-venv && "$PYTHON" -m venv "$VENV"
+    }}
 fi
 REQUIREMENTS=({requirements})
 "$VENV/bin/python" -m pip install --no-index --find-links "$SOURCE/wheels" "${{REQUIREMENTS[@]}}" \\
     || "$VENV/bin/python" -m pip install --find-links "$SOURCE/wheels" "${{REQUIREMENTS[@]}}"
-"$VENV/bin/python" -m gradkit {plugins}assignments >/dev/null   # fails the build if a plugin is broken
+# fail the build now, not at the first upload, if a plugin does not load
+GRADKIT_STRICT_PLUGINS=1 "$VENV/bin/python" -m gradkit {plugins}assignments
 """
 
 RUN_AUTOGRADER = """\
@@ -171,7 +174,8 @@ RUN_AUTOGRADER = """\
 # $ROOT/results/results.json.
 ROOT="${{GRADKIT_AUTOGRADER_ROOT:-/autograder}}"
 VENV="${{GRADKIT_VENV:-/opt/gradkit}}"
-exec "$VENV/bin/python" -m gradkit {plugins}autograder run --assignment {assignment} --seed {seed} \\
+exec "$VENV/bin/python" -m gradkit {plugins}autograder run \\
+    --assignment {assignment} --seed {seed} \\
     --submission "$ROOT/submission" --results "$ROOT/results/results.json" \\
     --sandbox "${{GRADKIT_SANDBOX:-auto}}"
 """

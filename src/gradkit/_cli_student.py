@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import click
 
 
@@ -39,7 +41,8 @@ def check(
     specs, hidden = visible_only(select_exercises(patterns, assignment))
     options = GradeOptions(jobs=1, timeout=timeout, seed=0)
     report = grade_paths([submission], specs, options)
-    click.echo(_table(report), nl=False)
+    width = max(80, shutil.get_terminal_size((100, 24)).columns)
+    click.echo(_table(report, width), nl=False)
     note = hidden_note(hidden)
     if note:
         click.echo(note)
