@@ -61,9 +61,12 @@ def _table(report: Any, width: int | None = None) -> str:
         summary = f"total {sub.score:g}/{sub.max_score:g} ({sub.status})"
         console.print(Text(summary + (f" - {sub.message}" if sub.message else "")))
     n = len(report.submissions)
-    console.print(
+    summary = (
         f"{n} submission{'s' * (n != 1)} graded; sandbox: {report.sandbox}; seed: {report.seed}"
     )
+    console.print(Text(summary))
+    if report.partial:
+        console.print(Text(f"PARTIAL report: {report.partial}"))
     return console.file.getvalue()  # type: ignore[attr-defined]
 
 
@@ -354,8 +357,19 @@ def report() -> None:
     help="Format of the merged report.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
-def merge_command(reports: tuple[str, ...], fmt: str, output: str | None) -> None:
-    """Merge the JSON reports of shards (`gradkit grade --shard i/N`) into one."""
+@click.option(
+    "--allow-partial",
+    is_flag=True,
+    help="Merge even when shards are missing; every format marks the result partial.",
+)
+def merge_command(
+    reports: tuple[str, ...], fmt: str, output: str | None, allow_partial: bool
+) -> None:
+    """Merge the JSON reports of shards (`gradkit grade --shard i/N`) into one.
+
+    Refuses an incomplete or inconsistent set of shards (a missing or repeated
+    shard, mixed i/N counts, seeds, exercise sets or gradkit versions).
+    """
     from .._errors import GradingError
     from ._reports import from_json, merge, render
 
@@ -373,7 +387,7 @@ def merge_command(reports: tuple[str, ...], fmt: str, output: str | None) -> Non
         except GradingError as error:
             raise click.BadParameter(str(error), param_hint="REPORTS") from error
     try:
-        merged = merge(loaded)
+        merged = merge(loaded, list(reports), allow_partial=allow_partial)
         text = _table(merged) if fmt == "table" else render(merged, fmt)
     except GradingError as error:
         raise click.BadParameter(str(error), param_hint="REPORTS") from error
