@@ -199,7 +199,8 @@ def test_without_graphviz_matplotlib_draws_the_picture(no_graphviz: None, tmp_pa
     result = gk.graph(gk.parse_expression(SOURCE), 2.0)
     assert result.renderer() == "matplotlib"
     svg = result._repr_svg_()
-    assert svg is not None and "<svg" in svg and result._repr_html_() == svg
+    assert svg is not None and "<svg" in svg
+    assert result._repr_html_() == svg[svg.index("<svg") :]
     png = result.save(tmp_path / "g.png").read_bytes()
     assert png.startswith(b"\x89PNG")
     pixels = __import__("matplotlib.image").image.imread(tmp_path / "g.png")[..., :3]

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from ._errors import ContractViolation, InvalidInputError
 from ._plugin_sources import describe_error
 from ._registry import FunctionSpec
+from ._rich import RichTable
 
 FUNCTION_CHECKS = ("finite values", "jit", "vmap", "grad", "derivative matches autodiff")
 
@@ -42,7 +43,7 @@ class ContractResult:
 
 
 @dataclasses.dataclass(frozen=True)
-class ContractReport:
+class ContractReport(RichTable):
     """The results of `check_function` or `check_plugin`, in the order they ran."""
 
     results: tuple[ContractResult, ...]
@@ -65,6 +66,10 @@ class ContractReport:
     def __str__(self) -> str:
         failed = [f"  FAILED {r.kind} {r.name!r} {r.check}: {r.detail}" for r in self.failures]
         return "\n".join([self.summary(), *failed])
+
+    def _table(self) -> tuple[str, list[str], list[list[str]]]:
+        rows = [[r.kind, r.name, r.check, r.outcome.upper(), r.detail] for r in self.results]
+        return self.summary(), ["kind", "name", "check", "result", "detail"], rows
 
 
 def check_function(

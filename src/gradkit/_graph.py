@@ -130,7 +130,8 @@ class Graph:
             return None
 
     def _repr_html_(self) -> str | None:
-        return self._repr_svg_()
+        svg = self._repr_svg_()  # inline SVG in HTML: without the XML prologue
+        return svg[svg.find("<svg") :] if svg and "<svg" in svg else svg
 
     def _repr_markdown_(self) -> str:
         ops = sum(node.kind == "op" for node in self.nodes)
