@@ -107,7 +107,7 @@ def test_diff_hessian_and_second_derivative() -> None:
 
 
 def test_diff_jacobian_of_an_elementwise_function() -> None:
-    result = run("diff", "sin(x)", "--at", "0,0")
+    result = run("diff", "sin(x)", "--at", "0,0", "--jacobian")
     assert lines(result)[1:4] == [
         "f(x)     = [0, 0]",
         "jacobian = [[1, 0], [0, 1]]  (autodiff)",
@@ -255,3 +255,154 @@ def test_every_command_is_documented_in_docs_cli_md() -> None:
         f"docs/cli.md has no '## gradkit <command>' section for: {', '.join(missing)}. "
         "Every command in gradkit._cli.COMMANDS needs one, with a ```console example."
     )
+
+
+# --- the command line teaches --------------------------------------------------------
+
+
+def test_diff_at_several_points_gives_the_elementwise_derivative() -> None:
+    result = run("diff", "sin(x)", "--at", "0,1,2")
+    assert result.exit_code == 0, result.output
+    assert lines(result) == [
+        "x     = [0, 1, 2]",
+        "f(x)  = [0, 0.8414709848, 0.9092974268]",
+        "f'(x) = [1, 0.5403023059, -0.4161468365]  (autodiff, at each point)",
+        "check = [1, 0.5403023059, -0.4161468365]  (central differences)",
+        "max |difference| = 1.5e-11",
+    ]
+    second = run("diff", "x**3", "--at", "[[1, 2], [3, 4]]", "--order", "2")
+    assert lines(second)[2] == "f''(x) = [[6, 12], [18, 24]]  (autodiff, at each point)"
+    data = json.loads(run("diff", "x**2", "--at", "1,2", "--json").output)
+    assert data["elementwise"] is True and data["derivative"] == [2.0, 4.0]
+    # not elementwise: the gradient, as before
+    assert lines(run("diff", "sum(sin(x))", "--at", "0,0"))[2].startswith("gradient = [1, 1]")
+
+
+KINK_ABS = [
+    "x     = 0",
+    "f(x)  = 0",
+    "f'(x) = 0  (autodiff)",
+    "check = 0  (central differences)",
+    "max |difference| = 0.0e+00",
+    "f is not differentiable at x = 0: it has a kink there (slope -1 from the left,",
+    "1 from the right). Autodiff gives 0, the subgradient nearest 0: gradkit's",
+    "convention at a kink, as in gk.norm (abs'(0) = relu'(0) = 0). Central",
+    "differences give the mean of the two slopes, 0. Neither is a derivative.",
+]
+
+
+def test_diff_at_a_kink_explains_and_exits_1() -> None:
+    result = run("diff", "abs(x)", "--at", "0")
+    assert result.exit_code == 1
+    assert lines(result) == KINK_ABS
+
+
+def test_diff_disagreement_at_relus_kink_is_not_a_success() -> None:
+    result = run("diff", "relu(x)", "--at", "0")
+    assert result.exit_code == 1
+    assert lines(result)[2:] == [
+        "f'(x) = 0  (autodiff)",
+        "check = 0.5  (central differences)",
+        "max |difference| = 5.0e-01",
+        "f is not differentiable at x = 0: it has a kink there (slope 0 from the left, 1",
+        "from the right). Autodiff gives 0, the subgradient nearest 0: gradkit's",
+        "convention at a kink, as in gk.norm (abs'(0) = relu'(0) = 0). Central",
+        "differences give the mean of the two slopes, 0.5. Neither is a derivative.",
+    ]
+
+
+def test_diff_names_another_functions_own_convention() -> None:
+    result = run("diff", "jax.numpy:abs", "--at", "0")  # jnp.abs: derivative 1 at 0
+    assert result.exit_code == 1
+    text = " ".join(lines(result)[5:])
+    assert text == (
+        "f is not differentiable at x = 0: it has a kink there (slope -1 from the left, "
+        "1 from the right). Autodiff gives 1, a value between the slopes chosen by the "
+        "function's own derivative rule (gradkit's abs, relu and gk.norm take the "
+        "subgradient nearest 0 at a kink). Central differences give the mean of the two "
+        "slopes, 0. Neither is a derivative."
+    )
+
+
+def test_diff_at_a_jump_explains_and_exits_1() -> None:
+    result = run("diff", "abs(x)", "--at", "0", "--order", "2")  # f' = sign(x) jumps at 0
+    assert result.exit_code == 1
+    assert " ".join(lines(result)[5:]) == (
+        "f' is not differentiable at x = 0: it jumps there, from -1 on the left to 1 on "
+        "the right, so no tangent line exists. Autodiff gives the derivative of the piece "
+        "x lies on; a difference quotient across the jump grows without bound as h shrinks."
+    )
+
+
+def test_diff_names_the_coordinate_and_the_point() -> None:
+    result = run("diff", "abs(x[0]) + x[1]", "--at", "0,1")
+    assert result.exit_code == 1
+    assert lines(result)[5].startswith("f is not differentiable at x[0] = 0: it has a kink")
+    each = run("diff", "abs(x)", "--at", "-1,0,1")
+    assert each.exit_code == 1
+    assert lines(each)[5].startswith("f is not differentiable at x[1] = 0: it has a kink")
+    data = json.loads(run("diff", "relu(x)", "--at", "0", "--json").output)
+    assert (data["agree"], data["differentiable"]) == (False, False)
+    assert data["explanation"].startswith("f is not differentiable at x = 0: it has a kink")
+
+
+def test_diff_smooth_points_next_to_a_kink_pass() -> None:
+    for at in ("0.5", "-0.001", "1e-3"):
+        assert run("diff", "abs(x)", "--at", at).exit_code == 0, at
+
+
+def test_diff_outside_the_domain_is_an_error() -> None:
+    result = run("diff", "sqrt(x)", "--at", "0")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: the derivative of 'sqrt(x)' is not finite at x=0 (inf): choose a point "
+        "inside the function's domain where it is differentiable\n"
+    )
+
+
+def test_limit_prints_enough_digits_for_every_step() -> None:
+    result = run("limit", "3*x**2 - 4*x", "--at", "1", "--steps", "8")
+    assert result.exit_code == 0, result.output
+    assert lines(result) == [
+        *SEED,
+        "h=0.000001, numerical limit=2.000003",
+        "h=0.0000001, numerical limit=2.0000003",
+        "h=0.00000001, numerical limit=1.99999999",
+    ]
+    assert "0.00000," not in run("limit", "x**2", "--at", "1", "--h", "2.5e-7").output
+    assert lines(run("limit", "x**2", "--at", "1", "--h", "2.5e-7")) == [
+        "h=0.00000025, numerical limit=2.00000025"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("limt", "Error: No such command 'limt'. Did you mean 'limit'?"),
+        ("exercise", "Error: No such command 'exercise'. Did you mean 'exercises'?"),
+        ("grde", "Error: No such command 'grde'. Did you mean 'grade'?"),
+        ("zzz", "Error: No such command 'zzz'. See 'gradkit --help' for the commands."),
+    ],
+)
+def test_a_mistyped_command_gets_did_you_mean(typed: str, message: str) -> None:
+    result = run(typed)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_did_you_mean_starts_without_jax() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from gradkit._cli import main\n"
+        "try:\n"
+        "    main(['limt'])\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 2, exit.code\n"
+        "assert 'jax' not in sys.modules, 'the hint imported JAX'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Did you mean 'limit'?" in done.stderr

@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 
 import gradkit as gk
 from gradkit._config import float64
-from gradkit._expr import FUNCTIONS, MAX_DEPTH, MAX_LENGTH, parse_expression, resolve_function
+from gradkit._expr import (
+    FUNCTIONS,
+    HELP,
+    MAX_DEPTH,
+    MAX_LENGTH,
+    parse_expression,
+    resolve_function,
+)
 
 ExpressionError = gk.ExpressionError
 
@@ -212,8 +219,8 @@ def test_module_function_is_imported() -> None:
          r"'no_such_module_xyz:f': No module named 'no_such_module_xyz'"),
         ("math:nope", r"module 'math' has no attribute 'nope' \(from 'math:nope'\)"),
         ("math:pi", r"'math:pi' names 3\.14159\d*, which is not callable"),
-        ("quadratc", r"(?s)unknown name 'quadratc'.*\nNor is 'quadratc' a registered function; "
-         r"registered: .*quadratic"),
+        ("quadratc", r"(?s)unknown name 'quadratc'.*\nNor is 'quadratc' a registered function "
+         r"\(did you mean 'quadratic'\?\); registered: .*quadratic"),
     ],
 )  # fmt: skip
 def test_unresolvable_names_say_what_to_do(text: str, message: str) -> None:
@@ -271,3 +278,59 @@ def _combine(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 @given(st.recursive(_atoms, _combine, max_leaves=12))
 def test_random_expression_trees_give_a_result_or_a_clean_error(text: str) -> None:
     _evaluate_or_refuse(text)
+
+
+# --- hints: the usual slips get the fix, not only the rule ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x^2", "the operator ^ is not allowed at column 1: 'x^2'\n  x^2\n  ^^^\n"
+         "For a power write **, as in x**2."),
+        ("3x**2", "invalid syntax (invalid decimal literal) at column 1: '3'\n  3x**2\n  ^\n"
+         "To multiply, write * between them: 3*x, not 3x."),
+        ("2.5sin(x)", "To multiply, write * between them: 2.5*sin, not 2.5sin."),
+        ("2(x+1)", "a number cannot be called at column 1: '2'\n  2(x+1)\n  ^\n"
+         "To multiply, write * between them: 2*(...), not 2(...)."),
+        ("sine(x)", "unknown function 'sine' at column 1: 'sine'\n  sine(x)\n  ^^^^\n"
+         "Did you mean 'sin', as in sin(x)?"),
+        ("Exp(x)", "Did you mean 'exp', as in exp(x)?"),
+        ("sqr(x)", "Did you mean 'sqrt', as in sqrt(x)?"),
+        ("2*pie", "unknown name 'pie' (the variable is x) at column 3: 'pie'\n  2*pie\n    ^^^\n"
+         "Did you mean 'pi', as in pi?"),
+    ],
+)  # fmt: skip
+def test_expression_errors_suggest_the_fix(text: str, message: str) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse_expression(text)
+    assert message in str(caught.value)
+
+
+def test_a_name_without_a_near_match_lists_the_language() -> None:
+    with pytest.raises(ExpressionError, match=r"unknown name 'y' \(the variable is x\)") as caught:
+        parse_expression("y + 1")
+    assert "Did you mean" not in str(caught.value)
+    assert str(caught.value).endswith(HELP)
+
+
+def test_scientific_notation_is_not_an_implicit_product() -> None:
+    assert float(parse_expression("1e3*x")(2.0)) == 2000.0
+    assert float(parse_expression("5e-1*x")(2.0)) == 1.0
+    assert float(parse_expression("2E+1*x")(1.0)) == 20.0
+
+
+@pytest.mark.parametrize("x", [0.0, -2.5, 3.0])
+def test_abs_follows_gk_norms_subgradient_convention(x: float) -> None:
+    f = parse_expression("abs(x)")
+    expected = float(jnp.sign(x))  # sign(0) = 0: the subgradient nearest 0
+    assert float(jax.grad(f)(x)) == expected
+    assert float(jax.grad(gk.norm)(jnp.array([x]))[0]) == expected
+    assert float(jax.grad(parse_expression("relu(x)"))(0.0)) == 0.0
+    assert float(jax.jit(jax.vmap(jax.grad(f)))(jnp.array([x]))[0]) == expected
+
+
+def test_elementwise_is_known_from_the_text() -> None:
+    assert parse_expression("sin(x) * 2 + abs(x)").elementwise
+    for text in ("sum(x)", "x[0] * x", "norm(x) + x", "dot(x, x)", "mean(x)", "prod(x)"):
+        assert not parse_expression(text).elementwise, text

@@ -91,9 +91,19 @@ def test_every_format_states_the_sandbox_and_seed():
 
 def test_json_follows_the_schema():
     data = to_json(_report(_sub("alice.py", False)))
-    assert set(data) == {"gradkit_version", "seed", "sandbox", "shard", "exercises", "submissions"}
+    assert set(data) == {
+        "gradkit_version",
+        "seed",
+        "sandbox",
+        "shard",
+        "partial",
+        "seconds",
+        "exercises",
+        "submissions",
+    }
+    assert (data["partial"], data["seconds"]) == (None, 0.0)
     sub = data["submissions"][0]
-    assert set(sub) == {"path", "score", "max_score", "status", "message", "exercises"}
+    assert set(sub) == {"path", "score", "max_score", "status", "message", "seconds", "exercises"}
     check = sub["exercises"][0]["checks"][1]
     assert check == {
         "name": "gradient",
@@ -133,18 +143,20 @@ def test_junit_has_one_testcase_per_check():
     root = ET.fromstring(render(_report(_sub("bob.py", False)), "junit").split("\n", 1)[1])
     cases = [(c.get("classname"), c.get("name"), [x.tag for x in c]) for c in root.iter("testcase")]
     assert cases == [
-        ("a.one", "values", []),
-        ("a.one", "gradient", ["failure"]),
-        ("b.two", "answer submitted", ["skipped"]),
+        ("a.one", "values (1/1 points)", []),
+        ("a.one", "gradient (0/1 points)", ["failure"]),
+        ("b.two", "answer submitted (graded by hand)", ["skipped"]),
     ]
+    failure = next(root.iter("failure"))
+    assert failure.attrib == {"type": "partial", "message": "0/1 points: wrong at 2 inputs"}
 
 
 def test_csv_is_a_gradebook():
     text = render(_report(_sub("alice.py", True), _sub("bob.py", False)), "csv")
     assert text.splitlines() == [
         "path,a.one,b.two,total,max_total,status,sandbox,seed",
-        "alice.py,2.0,0.0,2.0,2.0,passed,namespaces,5",
-        "bob.py,1.0,0.0,1.0,2.0,partial,namespaces,5",
+        "alice.py,2.0,manual,2.0,2.0,passed,namespaces,5",
+        "bob.py,1.0,manual,1.0,2.0,partial,namespaces,5",
     ]
 
 

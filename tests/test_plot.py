@@ -9,13 +9,82 @@ from pathlib import Path
 
 import jax.numpy as jnp
 import matplotlib
-import numpy as np
-import pytest
-from click.testing import CliRunner
 
-import gradkit as gk
-from gradkit import plot as gp
-from gradkit._cli import cli
+matplotlib.use("Agg")  # headless: pyplot draws into memory
+
+import matplotlib.image  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np
+import pytest  # noqa: E402
+from click.testing import CliRunner  # noqa: E402
+
+import gradkit as gk  # noqa: E402
+from gradkit import plot as gp  # noqa: E402
+from gradkit._cli import cli  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def fresh_pyplot() -> object:
+    """Each test starts without pyplot figures and with matplotlib's default settings."""
+    plt.close("all")
+    with matplotlib.rc_context():
+        yield
+    plt.close("all")
+
+
+def ink(path: Path) -> np.ndarray:
+    """The pixels of a saved PNG that are not white (RGB, 0..1)."""
+    pixels = matplotlib.image.imread(path)[..., :3]
+    return pixels[np.any(pixels < 0.95, axis=-1)]
+
+
+def test_the_books_section_2_4_plotting_code_saves_a_picture(tmp_path: Path) -> None:
+    # D2L §2.4 as printed, with only the import changed: `from d2l import torch as d2l`
+    from gradkit import plot as d2l
+
+    def f(x):
+        return 3 * x**2 - 4 * x
+
+    x = np.arange(0, 3, 0.1)
+    d2l.set_figsize()
+    d2l.plot(x, [f(x), 2 * x - 3], "x", "f(x)", legend=["f(x)", "Tangent line (x=1)"])
+    d2l.plt.savefig(tmp_path / "tangent.png")
+    plt.savefig(tmp_path / "tangent-via-pyplot.png", format="png")
+
+    for name in ("tangent.png", "tangent-via-pyplot.png"):
+        assert png_size((tmp_path / name).read_bytes()) == (350, 250)  # 3.5 x 2.5 in, 100 dpi
+        drawn = ink(tmp_path / name)
+        assert len(drawn) > 2000, "the picture is (nearly) blank"
+        blue = np.all(np.abs(drawn - [0.12, 0.47, 0.71]) < 0.1, axis=-1)  # f(x), colour C0
+        magenta = np.all(np.abs(drawn - [0.75, 0.0, 0.75]) < 0.1, axis=-1)  # 'm--' tangent
+        assert blue.sum() > 100 and magenta.sum() > 50
+
+
+def test_plot_draws_on_pyplots_current_axes_and_returns_its_figure() -> None:
+    fig = gp.plot(np.arange(3.0), np.arange(3.0))
+    assert fig is plt.gcf() and fig.axes == [plt.gca()]
+    again = gp.plot(np.arange(3.0), [np.arange(3.0), np.ones(3)])
+    assert again is fig and len(plt.gca().lines) == 2  # the book's plot clears and redraws
+    assert gp.plt is plt
+
+
+def test_a_returned_figure_shows_once_in_jupyter(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    shown: list[object] = []
+    fake = types.ModuleType("IPython.display")
+    fake.SVG = lambda data: ("svg", data)  # type: ignore[attr-defined]
+    fake.display = shown.append  # type: ignore[attr-defined]
+    fig = gp.plot(np.arange(3.0))
+    ipython = types.ModuleType("IPython")
+    ipython.version_info = (9, 0)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "IPython", ipython)
+    monkeypatch.setitem(sys.modules, "IPython.display", fake)
+    fig._ipython_display_()  # the inline backend shows the open figure at the end of the cell
+    assert shown == []
+    plt.close(fig)
+    fig._ipython_display_()  # later, display(fig) shows it
+    assert len(shown) == 1 and shown[0][0] == "svg" and b"<svg" in shown[0][1]
 
 
 def curves(fig: matplotlib.figure.Figure) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -73,7 +142,12 @@ def test_set_figsize_and_use_svg_display(monkeypatch: pytest.MonkeyPatch) -> Non
     gp.set_figsize((4, 3))
     assert list(matplotlib.rcParams["figure.figsize"]) == [4, 3]
     assert matplotlib.rcParams["savefig.format"] == "svg"
-    assert tuple(gp.plot(np.arange(3.0)).get_size_inches()) == (4, 3)
+    assert tuple(plt.figure().get_size_inches()) == (4, 3)
+    plt.close("all")
+    # as in the book, plot's figsize (default 3.5 x 2.5) sizes the figure it creates
+    assert tuple(gp.plot(np.arange(3.0), figsize=(4, 3)).get_size_inches()) == (4, 3)
+    plt.close("all")
+    assert tuple(gp.plot(np.arange(3.0)).get_size_inches()) == (3.5, 2.5)
 
 
 def test_function_and_derivative_of_sin_is_cos() -> None:

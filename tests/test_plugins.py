@@ -304,7 +304,7 @@ FAILURES = [
         "misspelled",
         "misspelled",
         "implements the unknown hook 'register_norm' (misspelt? gradkit's hooks are "
-        "register_exercises, register_functions, register_norms)",
+        "register_assignments, register_exercises, register_functions, register_norms)",
     ),
     (
         "bad_argument",
@@ -663,7 +663,12 @@ def test_the_docstring_example_of_every_hook_registers_a_valid_spec(hook: str):
 def test_every_hook_is_documented_with_its_signature_and_an_example():
     docs = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
     hooks = [name for name in dir(hookspecs) if hasattr(getattr(hookspecs, name), "gradkit_spec")]
-    assert sorted(hooks) == ["register_exercises", "register_functions", "register_norms"]
+    assert sorted(hooks) == [
+        "register_assignments",
+        "register_exercises",
+        "register_functions",
+        "register_norms",
+    ]
     for hook in hooks:
         assert f"### `{hook}(register)`" in docs, f"docs/plugins.md does not document {hook}"
         assert f"def {hook}(register" in docs, f"docs/plugins.md has no example of {hook}"

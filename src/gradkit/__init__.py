@@ -38,6 +38,8 @@ _EXPORTS: dict[str, str] = {
     "functions": "._registry",
     "norms": "._registry",
     "exercises": "._registry",
+    "assignments": "._registry",
+    "AssignmentSpec": "._assignments",
     # plugins
     "hookimpl": ".hookspecs",
     # exercises and grading
@@ -79,6 +81,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 if TYPE_CHECKING:
+    from ._assignments import AssignmentSpec as AssignmentSpec
     from ._autodiff import GradCheckReport as GradCheckReport
     from ._autodiff import backward as backward
     from ._autodiff import check_grad as check_grad
@@ -118,6 +121,7 @@ if TYPE_CHECKING:
     from ._registry import FunctionSpec as FunctionSpec
     from ._registry import NormSpec as NormSpec
     from ._registry import Registry as Registry
+    from ._registry import assignments as assignments
     from ._registry import exercises as exercises
     from ._registry import functions as functions
     from ._registry import norms as norms

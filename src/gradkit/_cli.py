@@ -20,7 +20,7 @@ from ._errors import GradkitError
 COMMANDS: dict[str, tuple[str, str]] = {
     "tour": ("gradkit._tour:tour", "Walk through the D2L notebook (§2.3–2.5) with gradkit."),
     "limit": ("gradkit._cli_calculus:limit", "Tabulate (f(x+h) - f(x))/h as h shrinks (D2L §2.4)."),
-    "diff": ("gradkit._cli_calculus:diff", "Derivative or gradient, checked numerically."),
+    "diff": ("gradkit._cli_diff:diff", "Derivative or gradient, checked numerically."),
     "plot": ("gradkit._cli_pictures:plot", "Plot a function with its derivative or tangent line."),
     "graph": ("gradkit._cli_pictures:graph", "Dependency graph of a computation, from its jaxpr."),
     "norm": ("gradkit._cli_calculus:norm", "Norm of a vector or matrix (D2L §2.3)."),
@@ -33,6 +33,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check-plugin": ("gradkit._cli_plugins:check_plugin", "Contract checks on a plugin's items."),
     "new-plugin": ("gradkit._cli_plugins:new_plugin", "Create a plugin package, tests included."),
     "exercises": ("gradkit._cli_exercises:exercises", "List, show, hand out and verify exercises."),
+    "assignments": (
+        "gradkit._cli_exercises:assignments",
+        "List the assignments (sets of exercises).",
+    ),
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -50,6 +54,18 @@ class LazyGroup(click.Group):
             return None
         module_name, attr = target[0].split(":")
         return getattr(importlib.import_module(module_name), attr)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name in COMMANDS or name.startswith("-"):
+            return super().resolve_command(ctx, args)
+        import difflib
+
+        close = difflib.get_close_matches(name, list(COMMANDS), n=2, cutoff=0.6)
+        hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        ctx.fail(f"No such command {name!r}.{hint} See 'gradkit --help' for the commands.")
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
@@ -81,11 +97,17 @@ class LazyGroup(click.Group):
     metavar="MODULE",
     help="Load MODULE as a plugin; '-p no:NAME' blocks the plugin NAME (repeatable).",
 )
-def cli(plugins_dirs: tuple[str, ...], plugin_args: tuple[str, ...]) -> None:
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Show a failing plugin's traceback (its file and line) with its warning.",
+)
+def cli(plugins_dirs: tuple[str, ...], plugin_args: tuple[str, ...], verbose: bool) -> None:
     """gradkit: derivatives, gradients and norms with JAX, and an auto-grader."""
     from . import _plugins
 
-    _plugins.configure(plugins_dirs=plugins_dirs, plugin_args=plugin_args)
+    _plugins.configure(plugins_dirs=plugins_dirs, plugin_args=plugin_args, verbose=verbose)
 
 
 def main(argv: list[str] | None = None, prog_name: str | None = None) -> None:

@@ -1,4 +1,4 @@
-"""The calculus commands: ``limit``, ``diff``, ``norm``, ``devices`` (pictures: `_cli_pictures`).
+"""The calculus commands ``limit``, ``norm`` and ``devices``; ``diff`` lives in `_cli_diff`.
 
 Each parses its arguments, calls the library in float64 and renders the result:
 plain text for people, ``--json`` for machines. JAX is imported inside the
@@ -197,113 +197,6 @@ def limit(
     click.echo(str(table))
     if exact_value is not None:
         click.echo(f"f'({number(at)}) = {number(exact_value)} (autodiff)")
-
-
-_METHOD_NAMES = {
-    "autodiff": "autodiff",
-    "central": "central differences",
-    "complex": "complex step",
-    "richardson": "Richardson extrapolation",
-}
-
-
-def _numerical(g: Callable[[Any], Any], x: Any, method: str) -> Any:
-    """The derivative of g at x by finite differences, laid out like `jax.jacfwd`."""
-    import jax.numpy as jnp
-
-    import gradkit as gk
-
-    out = g(x)
-    if x.ndim == 0 or out.ndim == 0:
-        return gk.numerical_derivative(g, method=method)(x)
-    rows = [
-        gk.numerical_derivative(lambda v, i=i: g(v).ravel()[i], method=method)(x)
-        for i in range(out.size)
-    ]
-    return jnp.stack(rows).reshape(out.shape + x.shape)
-
-
-def _derivative_name(order: int, x_ndim: int, out_ndim: int) -> str:
-    if x_ndim == 0:
-        return "f" + "'" * order + "(x)" if order <= 3 else f"f^({order})(x)"
-    if out_ndim == 0 and order <= 2:
-        return ("gradient", "hessian")[order - 1]
-    return "jacobian" if order == 1 else f"derivative of order {order}"
-
-
-@click.command()
-@click.argument("expr")
-@click.option("--at", "at", type=VALUES, required=True, help=f"The point x: {VALUES_HELP}.")
-@click.option(
-    "--order",
-    type=click.IntRange(1, 4),
-    default=1,
-    show_default=True,
-    help="Which derivative: 1 (f′, gradient or Jacobian), 2 (f″ or Hessian), …",
-)
-@click.option(
-    "--method",
-    type=click.Choice(list(_METHOD_NAMES)),
-    default="autodiff",
-    show_default=True,
-    help="How to compute it. The check beside it uses central differences for autodiff, "
-    "and autodiff for the finite-difference methods.",
-)
-@json_option
-@device_option
-def diff(expr: str, at: Any, order: int, method: str, as_json: bool, device: str | None) -> None:
-    """Differentiate EXPR at a point, with a numerical check beside the result.
-
-    A scalar x gives f′(x); a vector x gives the gradient of a scalar f, or the
-    Jacobian of a vector-valued f. Higher orders differentiate again by autodiff;
-    a finite-difference method (or the check) differentiates the autodiff
-    derivative of one order less. Computed in float64.
-
-    EXPR is an expression in x such as '3*x**2 - 4*x' or '3*x[0]**2 + 5*exp(x[1])',
-    a registered function name or module:function.
-    """
-    import jax.numpy as jnp
-    import numpy as np
-
-    from ._config import float64
-    from ._devices import use_device
-
-    f = function_arg(expr)
-    with use_device(device), float64():
-        x = jnp.asarray(at, dtype=jnp.float64)
-        value = f(x)
-        _finite(value, "the value", expr, at)
-        autodiff = derivative_tensor(f, order)(x)
-        lower = derivative_tensor(f, order - 1)
-        check_method = "central" if method == "autodiff" else "autodiff"
-        numeric = _numerical(lower, x, "central" if method == "autodiff" else method)
-        result, check = (autodiff, numeric) if method == "autodiff" else (numeric, autodiff)
-        _finite(result, "the derivative", expr, at)
-        value, result, check = (np.asarray(v, dtype=np.float64) for v in (value, result, check))
-    difference = float(np.max(np.abs(result - check)))
-    name = _derivative_name(order, x.ndim, value.ndim)
-    if as_json:
-        echo_json(
-            {
-                "expression": expr,
-                "x": _plain(at),
-                "order": order,
-                "value": _plain(value),
-                "name": name,
-                "derivative": _plain(result),
-                "method": method,
-                "check": _plain(check),
-                "check_method": check_method,
-                "max_abs_difference": _plain(difference),
-            }
-        )
-        return
-    width = max(len(name), len("f(x)"), len("check"))
-    click.echo(f"{'x':<{width}} = {show(at)}")
-    click.echo(f"{'f(x)':<{width}} = {show(value)}")
-    click.echo(f"{name:<{width}} = {show(result)}  ({_METHOD_NAMES[method]})")
-    click.echo(f"{'check':<{width}} = {show(check)}  ({_METHOD_NAMES[check_method]})")
-    click.echo(f"max |difference| = {difference:.1e}")
 
 
 def _ord(text: str | None) -> Any:

@@ -15,13 +15,14 @@ import click
 from ._cli_plugins import JSON_HELP, _echo_json, _print_table
 
 
-def _specs(ids: tuple[str, ...] = ()) -> list[Any]:
-    from ._registry import exercises
-    from .grading._spec import book_order
+def _specs(ids: tuple[str, ...] = (), assignment: str | None = None) -> list[Any]:
+    """The exercises named by ids or globs, or an assignment's; all, in book order, by default."""
+    from ._assignments import select_exercises
 
-    if ids:
-        return [exercises.get(i) for i in ids]
-    return book_order(exercises)
+    return select_exercises(ids, assignment)
+
+
+ASSIGNMENT_HELP = "Only the exercises of this assignment (see `gradkit assignments`)."
 
 
 def _points(spec: Any) -> str:
@@ -77,7 +78,9 @@ def list_(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 def show(exercise_id: str, as_json: bool) -> None:
     """Show one exercise: its prompt, what to define, and how it is checked."""
-    (spec,) = _specs((exercise_id,))
+    from ._registry import exercises as registry
+
+    spec = registry.get(exercise_id)
     entries = [
         {"name": e.name, "signature": e.signature, "doc": e.doc, "kind": e.kind}
         for e in spec.entries
@@ -116,9 +119,16 @@ def show(exercise_id: str, as_json: bool) -> None:
 
 @exercises.command("stubs")
 @click.argument("outdir", type=click.Path(file_okay=False))
-@click.option("--id", "ids", multiple=True, metavar="ID", help="Only these exercises (repeatable).")
+@click.option(
+    "--id",
+    "ids",
+    multiple=True,
+    metavar="ID",
+    help="Only these exercises: ids or globs (repeatable).",
+)
+@click.option("--assignment", metavar="ID", help=ASSIGNMENT_HELP)
 @click.option("--force", is_flag=True, help="Overwrite existing solutions files.")
-def stubs(outdir: str, ids: tuple[str, ...], force: bool) -> None:
+def stubs(outdir: str, ids: tuple[str, ...], assignment: str | None, force: bool) -> None:
     """Write the student handout: OUTDIR/solutions.py and OUTDIR/solutions.ipynb.
 
     Every entry is a stub with its signature and docstring that raises
@@ -128,7 +138,7 @@ def stubs(outdir: str, ids: tuple[str, ...], force: bool) -> None:
     from ._errors import GradingError
     from .grading._stubs import stub_notebook, stub_source
 
-    specs = _specs(ids)
+    specs = _specs(ids, assignment)
     out = Path(outdir)
     targets = {out / "solutions.py": stub_source, out / "solutions.ipynb": stub_notebook}
     existing = [str(p) for p in targets if p.exists()]
@@ -148,17 +158,20 @@ def stubs(outdir: str, ids: tuple[str, ...], force: bool) -> None:
 
 @exercises.command("verify")
 @click.argument("ids", nargs=-1, metavar="[ID]...")
+@click.option("--assignment", metavar="ID", help=ASSIGNMENT_HELP)
 @click.option("--seed", default=0, show_default=True, help="Seed of the sampled inputs.")
 @click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
-def verify(ids: tuple[str, ...], seed: int, as_json: bool) -> None:
+def verify(ids: tuple[str, ...], assignment: str | None, seed: int, as_json: bool) -> None:
     """Grade the reference solutions (trusted, in-process); exit 1 unless all pass.
 
-    Each reference runs through the same export path as a submission, so this
-    also proves that it is exportable. Written exercises show as "manual".
+    IDs are exercise ids or globs (default: all). Every exercise is reported,
+    a broken one (its reference module missing, say) as "error". Each
+    reference runs through the same export path as a submission, so this also
+    proves that it is exportable. Written exercises show as "manual".
     """
-    from .grading._score import grade_references
+    from ._exercise_contracts import verify_references
 
-    results = grade_references(_specs(ids), seed=seed)
+    results = verify_references(_specs(ids, assignment), seed=seed)
     failed = [r for r in results if r.status not in ("passed", "manual")]
     if as_json:
         _echo_json(
@@ -185,3 +198,41 @@ def verify(ids: tuple[str, ...], seed: int, as_json: bool) -> None:
                     click.echo(f"{r.id}: {c.name}: {c.message}", err=True)
     if failed:
         raise SystemExit(1)
+
+
+@click.command("assignments")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+def assignments(as_json: bool) -> None:
+    """List the assignments plugins registered: id, exercises, points, title.
+
+    An assignment is an ordered set of exercises handed out and graded
+    together: `gradkit grade --assignment ID`, `gradkit exercises stubs
+    --assignment ID`, `gradkit autograder gradescope --assignment ID`.
+    """
+    from ._assignments import describe
+    from ._registry import assignments as registry
+
+    rows = [describe(spec) for spec in registry]
+    if as_json:
+        _echo_json(
+            [{k: r[k] for k in ("id", "title", "exercises", "points", "provider")} for r in rows]
+        )
+        return
+    if not rows:
+        click.echo(
+            "No assignments registered. Install an exercise package: pip install -e exercises"
+        )
+        return
+    _print_table(
+        ("id", "exercises", "points", "title"),
+        [
+            (
+                r["id"],
+                str(len(r["exercises"])) if "error" not in r else "error",
+                f"{r['points']:g}" if r["points"] is not None else "-",
+                r["title"] if "error" not in r else f"{r['title']} ({r['error']})",
+            )
+            for r in rows
+        ],
+        wrap="title",
+    )

@@ -50,9 +50,11 @@ def plot(
     module:function. Needs matplotlib: pip install 'gradkit[plot]'.
     """
     import numpy as np
+    from matplotlib.figure import Figure
 
+    from ._config import float64
     from ._devices import use_device
-    from .plot import plot_function
+    from .plot import _matplotlib, plot_function
 
     path = Path(output)
     if path.suffix.lower() not in _PLOT_SUFFIXES:
@@ -66,14 +68,16 @@ def plot(
         raise click.BadParameter(
             f"the range must have A < B, got {lo:g} {hi:g}", param_hint="--range"
         )
-    with use_device(device):
+    _matplotlib()  # says how to install it when it is missing
+    axes = Figure(figsize=(5.0, 3.5), layout="constrained").add_subplot()  # not pyplot's
+    with use_device(device), float64():
         figure = plot_function(
             function_arg(expr),
             np.linspace(lo, hi, points),
             derivative=derivative,
             tangent_at=tangent_at,
             title=f"f(x) = {expr}",
-            figsize=(5.0, 3.5),
+            axes=axes,
         )
     figure.savefig(path, dpi=150)
     click.echo(f"wrote {output}")
@@ -111,14 +115,16 @@ def _example_shape(expr: str, f: Any) -> tuple[int, ...]:
     "--output",
     type=click.Path(dir_okay=False, writable=True),
     default=None,
-    help="Write to .dot or .gv (text), or .svg, .png or .pdf (needs Graphviz); "
-    "default: print the DOT text.",
+    help="Write to .dot or .gv (text), or a .png, .svg or .pdf picture (laid out by "
+    "Graphviz when installed, else drawn with matplotlib); default: print the DOT text.",
 )
-def graph(expr: str, with_grad: bool, at: Any, output: str | None) -> None:
-    """Draw the dependency graph of EXPR from its jaxpr, as Graphviz DOT.
+@click.option("--detail", is_flag=True, help="Label nodes with JAX's primitive names and types.")
+def graph(expr: str, with_grad: bool, at: Any, output: str | None, detail: bool) -> None:
+    """Draw the dependency graph of EXPR from its jaxpr, as DOT text or a picture.
 
-    One node per JAX primitive, an edge for each value passed on; with --grad the
-    backward pass too (red). EXPR is an expression in x such as
+    One node per JAX primitive, labelled as the book does (x², log, sin, ÷ with
+    its numerator and denominator marked), an edge for each value passed on; with
+    --grad the backward pass too (red). EXPR is an expression in x such as
     'log(x**2)*sin(x) + 1/x', a registered function name or module:function.
     """
     import jax.numpy as jnp
@@ -130,9 +136,13 @@ def graph(expr: str, with_grad: bool, at: Any, output: str | None) -> None:
     with float64():
         if at is None:
             at = jnp.ones(_example_shape(expr, f))
-        result = make_graph(f, jnp.asarray(at, dtype=jnp.float64), grad=with_grad)
+        result = make_graph(f, jnp.asarray(at, dtype=jnp.float64), grad=with_grad, detail=detail)
     if output is None:
         click.echo(result.dot, nl=False)
         return
     result.save(output)
-    click.echo(f"wrote {output}")
+    picture = Path(output).suffix.lower() in _PLOT_SUFFIXES
+    if picture and result.renderer() == "matplotlib":
+        click.echo(f"wrote {output} (drawn with matplotlib: Graphviz's `dot` is not installed)")
+    else:
+        click.echo(f"wrote {output}")

@@ -32,6 +32,10 @@ import jax.numpy as jnp
 import jax.scipy.special
 
 from ._errors import ExpressionError
+from ._expr_functions import CONSTANTS as CONSTANTS
+from ._expr_functions import FUNCTIONS as FUNCTIONS
+from ._expr_functions import HELP as HELP
+from ._expr_functions import REDUCING, near_name, syntax_hint
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 50
@@ -39,29 +43,6 @@ MAX_NODES = 400
 # integer exponents up to this size use `integer_pow` (exact repeated multiplication)
 MAX_INTEGER_EXPONENT = 64
 
-
-def _norm(v: Any) -> Any:
-    from . import norm
-
-    return norm(v)
-
-
-_JNP_UNARY = (
-    "abs arccos arcsin arctan cbrt cos cosh exp expm1 log log10 log1p log2 mean prod sin sinh "
-    "sqrt sum tan tanh"
-)
-# name -> (function, number of arguments), in alphabetical order for messages
-FUNCTIONS: dict[str, tuple[Callable[..., Any], int]] = dict(
-    sorted(
-        {
-            **{name: (getattr(jnp, name), 1) for name in _JNP_UNARY.split()},
-            "dot": (jnp.dot, 2), "max": (jnp.maximum, 2), "min": (jnp.minimum, 2),
-            "erf": (jax.scipy.special.erf, 1), "norm": (_norm, 1), "relu": (jax.nn.relu, 1),
-            "sigmoid": (jax.nn.sigmoid, 1), "softplus": (jax.nn.softplus, 1),
-        }.items()
-    )
-)  # fmt: skip
-CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
 
 _BINARY: dict[type[ast.operator], tuple[str, Callable[[Any, Any], Any]]] = {
     ast.Add: ("+", operator.add),
@@ -83,11 +64,6 @@ _FORBIDDEN: dict[type[ast.AST], str] = {
     ast.Slice: "a slice",
 }  # fmt: skip
 
-HELP = (
-    "Use numbers, x (x[0], x[1], … for a vector), + - * / **, parentheses, "
-    f"the constants {', '.join(CONSTANTS)} and the functions {', '.join(FUNCTIONS)}."
-)
-
 Compiled = int | float | Callable[[Any], Any]
 
 
@@ -98,6 +74,9 @@ class Expression:
     Attributes:
         source: the text it was parsed from.
         indexed: whether it indexes x (``x[0]``), so that x must be a vector.
+        elementwise: whether it maps each element of x on its own (no ``x[i]``, no
+            ``sum``/``mean``/``prod``/``dot``/``norm``): at a vector of points its
+            derivative is f′ at each point.
         min_size: the smallest length of x that every index fits in (0 if not indexed).
         max_constant: the largest absolute constant used when evaluating.
     """
@@ -107,6 +86,7 @@ class Expression:
     min_size: int
     max_constant: float
     fn: Callable[[Any], Any] = dataclasses.field(repr=False)
+    elementwise: bool = True
 
     def __call__(self, x: Any) -> jax.Array:
         """Evaluate at `x`; integer input is converted to the default float type."""
@@ -154,6 +134,7 @@ class _Compiler:
         self.min_size = 0
         self.indexed = False
         self.uses_x = False
+        self.reduces = False
         self.max_constant = 0.0
 
     def used(self, value: Compiled) -> Compiled:
@@ -188,7 +169,9 @@ class _Compiler:
             case ast.Name(id=name) if name in FUNCTIONS:
                 raise self.error(node, f"{name!r} is a function: call it, as in {name}(x)")
             case ast.Name(id=name):
-                raise self.error(node, f"unknown name {name!r} (the variable is x)")
+                raise self.error(
+                    node, f"unknown name {name!r} (the variable is x)", near_name(name)
+                )
             case ast.UnaryOp(op=ast.USub() | ast.UAdd() as op, operand=operand):
                 value = self.compile(operand, depth + 1)
                 sign = -1 if isinstance(op, ast.USub) else 1
@@ -198,6 +181,10 @@ class _Compiler:
             case ast.BinOp(left=left, op=op, right=right) if type(op) in _BINARY:
                 return self.binary(
                     node, op, self.compile(left, depth + 1), self.compile(right, depth + 1)
+                )
+            case ast.BinOp(op=ast.BitXor()):
+                raise self.error(
+                    node, "the operator ^ is not allowed", "For a power write **, as in x**2."
                 )
             case ast.BinOp(op=op):
                 raise self.error(node, f"the operator {type(op).__name__} is not allowed")
@@ -265,12 +252,20 @@ class _Compiler:
         if not isinstance(func, ast.Name):
             if isinstance(func, ast.Attribute):
                 raise self.error(func, f"attribute access ('.{func.attr}') is not allowed")
+            if isinstance(func, ast.Constant) and isinstance(func.value, int | float):
+                number = ast.unparse(func)
+                raise self.error(
+                    func,
+                    "a number cannot be called",
+                    f"To multiply, write * between them: {number}*(...), not {number}(...).",
+                )
             raise self.error(func, "only named functions can be called")
         if func.id not in FUNCTIONS:
-            raise self.error(func, f"unknown function {func.id!r}")
+            raise self.error(func, f"unknown function {func.id!r}", near_name(func.id))
         if node.keywords:
             raise self.error(node.keywords[0], f"{func.id}() takes no keyword arguments")
         fn, arity = FUNCTIONS[func.id]
+        self.reduces = self.reduces or func.id in REDUCING
         if len(node.args) != arity:
             plural = "s" if arity > 1 else ""
             raise self.error(
@@ -364,7 +359,7 @@ def parse_expression(source: str) -> Expression:
             what, column = "the expression is incomplete", len(text)  # it ran out of text
         elif not 0 <= column < len(text):
             column = 0
-        raise _pointed(text, column, column + 1, what) from None
+        raise _pointed(text, column, column + 1, what, syntax_hint(text)) from None
     except (ValueError, MemoryError, RecursionError) as error:
         raise ExpressionError(f"cannot parse expression {text[:40]!r}: {error}") from None
     compiler = _Compiler(text)
@@ -380,6 +375,7 @@ def parse_expression(source: str) -> Expression:
         min_size=compiler.min_size,
         max_constant=compiler.max_constant,
         fn=fn,
+        elementwise=not (compiler.indexed or compiler.reduces),
     )
 
 
@@ -416,9 +412,13 @@ def resolve_function(text: str) -> Callable[[Any], Any]:
 
         if text in functions:
             return functions.get(text).fn
+        import difflib
+
         known = ", ".join(functions.names()) or "(none)"
+        close = difflib.get_close_matches(text, list(functions.names()), n=1)
+        guess = f" (did you mean {close[0]!r}?)" if close else ""
         raise ExpressionError(
-            f"{error}\nNor is {text!r} a registered function; registered: {known}."
+            f"{error}\nNor is {text!r} a registered function{guess}; registered: {known}."
         ) from None
 
 

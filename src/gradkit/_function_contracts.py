@@ -16,6 +16,7 @@ from typing import Any, Literal
 from ._errors import ContractViolation, InvalidInputError
 from ._plugin_sources import describe_error
 from ._registry import FunctionSpec
+from ._rich import RichTable
 
 FUNCTION_CHECKS = ("finite values", "jit", "vmap", "grad", "derivative matches autodiff")
 
@@ -42,7 +43,7 @@ class ContractResult:
 
 
 @dataclasses.dataclass(frozen=True)
-class ContractReport:
+class ContractReport(RichTable):
     """The results of `check_function` or `check_plugin`, in the order they ran."""
 
     results: tuple[ContractResult, ...]
@@ -65,6 +66,10 @@ class ContractReport:
     def __str__(self) -> str:
         failed = [f"  FAILED {r.kind} {r.name!r} {r.check}: {r.detail}" for r in self.failures]
         return "\n".join([self.summary(), *failed])
+
+    def _table(self) -> tuple[str, list[str], list[list[str]]]:
+        rows = [[r.kind, r.name, r.check, r.outcome.upper(), r.detail] for r in self.results]
+        return self.summary(), ["kind", "name", "check", "result", "detail"], rows
 
 
 def check_function(
@@ -119,9 +124,9 @@ def check_function(
 def check_plugin(name: str, *, examples: int | None = None) -> ContractReport:
     """Run the contract checks on every item that the plugin `name` registered.
 
-    Functions get `check_function`, norms `gradkit.testing.check_norm`, and
-    exercises ``gradkit.testing.check_exercise`` where the installed gradkit
-    has it (otherwise their row says ``skip``). Nothing is raised for a
+    Functions get `check_function`, norms `gradkit.testing.check_norm`,
+    exercises `gradkit.testing.check_exercise` and assignments a check that
+    their ids and globs match registered exercises. Nothing is raised for a
     failed check: read ``report.ok``.
 
     Args:
@@ -136,7 +141,7 @@ def check_plugin(name: str, *, examples: int | None = None) -> ContractReport:
     """
     from . import _plugins, testing
     from ._errors import PluginError
-    from ._registry import exercises, functions, norms
+    from ._registry import functions, norms
 
     info = _plugins.get_plugin(name)
     if info.status != "loaded":
@@ -151,14 +156,9 @@ def check_plugin(name: str, *, examples: int | None = None) -> ContractReport:
     for item in info.registered.get("norms", ()):
         some = {} if examples is None else {"examples": examples}
         results += _norm_results(testing.check_norm, norms.get(item), some)
-    check_exercise: Callable[..., Any] | None = getattr(testing, "check_exercise", None)
-    for item in info.registered.get("exercises", ()):
-        if check_exercise is None:
-            results.append(
-                ContractResult("exercise", item, "contract", "skip", "no exercise checks")
-            )
-        else:
-            results += _exercise_results(check_exercise, exercises.get(item))
+    from ._exercise_contracts import plugin_rows
+
+    results += plugin_rows(info)
     return ContractReport(tuple(results))
 
 
@@ -175,14 +175,6 @@ def _norm_results(
     ]
     rows += [ContractResult("norm", spec.name, c, "skip", "is_norm=False") for c in report.skipped]
     return rows
-
-
-def _exercise_results(check_exercise: Callable[..., Any], spec: Any) -> list[ContractResult]:
-    try:
-        check_exercise(spec)
-    except Exception as error:
-        return [ContractResult("exercise", spec.id, "contract", "fail", describe_error(error))]
-    return [ContractResult("exercise", spec.id, "contract", "pass")]
 
 
 def _resolve(spec: FunctionSpec | str) -> FunctionSpec:

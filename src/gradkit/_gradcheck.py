@@ -23,6 +23,7 @@ import numpy as np
 from ._config import float64
 from ._errors import GradientMismatch, InvalidInputError, NotDifferentiableError
 from ._finite_diff import _scalar_rule
+from ._rich import RichTable
 
 _MODES = ("fwd", "rev")
 
@@ -53,7 +54,7 @@ class GradCheckResult:
 
 
 @dataclasses.dataclass(frozen=True)
-class GradCheckReport:
+class GradCheckReport(RichTable):
     """What `check_grad` found. ``bool(report)`` is ``report.passed``.
 
     Attributes:
@@ -90,6 +91,20 @@ class GradCheckReport:
                 f"{'' if r.passed else '  <-- mismatch'}"
             )
         return "\n".join(lines)
+
+    def _table(self) -> tuple[str, list[str], list[list[str]]]:
+        caption = (
+            f"check_grad({self.function}): {'passed' if self.passed else 'FAILED'} "
+            f"(rtol={self.rtol:g}, atol={self.atol:g}); directional derivatives along "
+            "random directions, autodiff against finite differences"
+        )
+        headers = ["mode", "order", "autodiff", "numerical", "max abs error", "max rel error", ""]
+        rows = [
+            [r.mode, str(r.order), f"{r.autodiff:.12g}", f"{r.numerical:.12g}",
+             f"{r.max_abs_error:.3e}", f"{r.max_rel_error:.3e}", "ok" if r.passed else "mismatch"]
+            for r in self.results
+        ]  # fmt: skip
+        return caption, headers, rows
 
 
 def _to_float64(fname: str, args: Sequence[Any]) -> tuple[Any, ...]:
@@ -260,7 +275,8 @@ def check_grad(
         NotDifferentiableError: an integer argument.
     """
     modes = (modes,) if isinstance(modes, str) else tuple(modes)  # modes="rev" means ("rev",)
-    fname = getattr(f, "__name__", None) or type(f).__name__
+    # a registered FunctionSpec is called directly; its name is its registry name
+    fname = getattr(f, "__name__", None) or getattr(f, "name", None) or type(f).__name__
     if not args:
         raise InvalidInputError(f"gk.check_grad needs the point: check_grad({fname}, x, ...)")
     if not modes or any(m not in _MODES for m in modes):

@@ -1,10 +1,15 @@
-"""Dependency graphs of a computation, read from its jaxpr and written as Graphviz DOT.
+"""Dependency graphs of a computation, read from its jaxpr, as DOT text and as pictures.
 
 D2L draws the computational graph from x to f(x) by hand; here JAX traces the
 function (`jax.make_jaxpr`) and every equation of the jaxpr becomes one node,
-every variable passed from one equation to another one edge. With
-``grad=True`` the traced function is ``jax.value_and_grad(f)``, so the picture
-shows the backward pass too, coloured apart from the forward pass.
+every variable passed from one equation to another one edge. Nodes are labelled
+as the book labels them (``x²``, ``log``, ``sin``, ``×``, ``÷`` with its numerator
+and denominator marked); ``detail=True`` shows JAX's primitive names and types
+instead. With ``grad=True`` the traced function is ``jax.value_and_grad(f)``, so
+the picture shows the backward pass too, coloured apart from the forward pass.
+
+Pictures (SVG, PNG, PDF) are rendered by Graphviz's ``dot`` when it is
+installed, and otherwise drawn with matplotlib in layers (`_graph_draw`).
 """
 
 from __future__ import annotations
@@ -43,7 +48,8 @@ class Node:
 
     Attributes:
         id: the DOT identifier (``in0``, ``op3``, ``lit1``, ``out0``).
-        label: the text shown (primitive, parameters, output type).
+        label: the text shown: the book's symbol (``x²``, ``÷``), or with
+            ``detail=True`` the primitive, its parameters and output type.
         kind: ``"input"``, ``"op"``, ``"literal"`` or ``"output"``.
         primitive: the JAX primitive of an ``"op"`` node, else None.
         phase: ``"forward"`` or ``"backward"`` for an op of a ``grad=True`` graph.
@@ -60,13 +66,22 @@ class Node:
 class Graph:
     """The dependency graph of a traced function: nodes, edges and DOT text.
 
-    ``str(graph)`` is the DOT source. In Jupyter the graph shows as SVG when
-    Graphviz's ``dot`` program is installed (`_repr_svg_`), else as text.
+    ``str(graph)`` is the DOT source. In Jupyter the graph shows inline as SVG,
+    rendered by Graphviz when its ``dot`` program is installed and drawn with
+    matplotlib otherwise.
+
+    Attributes:
+        nodes: the nodes, inputs first, then operations in the jaxpr's order.
+        edges: (from, to) node ids, one per value passed on.
+        dot: the Graphviz DOT text.
+        edge_labels: one label per edge, ``""`` for none; the operands of
+            ``÷`` are ``"numerator"`` and ``"denominator"``.
     """
 
     nodes: tuple[Node, ...]
     edges: tuple[tuple[str, str], ...]
     dot: str
+    edge_labels: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return self.dot
@@ -76,33 +91,69 @@ class Graph:
         return f"<gradkit.Graph: {ops} operations, {len(self.edges)} edges; print() it for DOT>"
 
     def svg(self) -> str:
-        """Render with Graphviz; raises `GradkitError` when ``dot`` is not installed."""
-        return render(self.dot, "svg").decode()
+        """Return the picture as SVG text (Graphviz if installed, else matplotlib)."""
+        return self.picture("svg").decode()
 
     def png(self) -> bytes:
-        """Render with Graphviz; raises `GradkitError` when ``dot`` is not installed."""
-        return render(self.dot, "png")
+        """Return the picture as PNG bytes (Graphviz if installed, else matplotlib)."""
+        return self.picture("png")
+
+    def picture(self, fmt: str) -> bytes:
+        """Render as ``"svg"``, ``"png"`` or ``"pdf"``: with Graphviz's ``dot`` when it is
+        on PATH, else drawn with matplotlib (see `renderer`).
+
+        Raises:
+            GradkitError: Graphviz failed, or neither it nor matplotlib is installed.
+        """
+        if shutil.which("dot"):
+            return render(self.dot, fmt)
+        from ._graph_draw import draw_bytes
+
+        return draw_bytes(self, fmt)
+
+    @staticmethod
+    def renderer() -> str:
+        """Which program draws pictures here: ``"graphviz"`` or ``"matplotlib"``."""
+        return "graphviz" if shutil.which("dot") else "matplotlib"
+
+    def figure(self) -> Any:
+        """Draw the graph with matplotlib, in layers from inputs to outputs; return the figure."""
+        from ._graph_draw import draw
+
+        return draw(self)
 
     def _repr_svg_(self) -> str | None:
         # Jupyter falls back to the text repr when this returns None
         try:
-            return self.svg() if shutil.which("dot") else None
+            return self.svg()
         except GradkitError:
             return None
 
+    def _repr_html_(self) -> str | None:
+        svg = self._repr_svg_()  # inline SVG in HTML: without the XML prologue
+        return svg[svg.find("<svg") :] if svg and "<svg" in svg else svg
+
+    def _repr_markdown_(self) -> str:
+        ops = sum(node.kind == "op" for node in self.nodes)
+        return (
+            f"**dependency graph**: {ops} operations, {len(self.edges)} edges\n\n"
+            f"```dot\n{self.dot}```\n"
+        )
+
     def save(self, path: str | Path) -> Path:
-        """Write the graph to `path`: ``.dot``/``.gv`` as text, ``.svg``/``.png``/``.pdf`` rendered.
+        """Write the graph to `path`: ``.dot``/``.gv`` as text, ``.svg``/``.png``/``.pdf`` as a
+        picture (rendered by Graphviz when it is installed, else drawn with matplotlib).
 
         Raises:
             InvalidInputError: the suffix is none of these.
-            GradkitError: rendering needs Graphviz and it is not installed.
+            GradkitError: rendering failed, or neither Graphviz nor matplotlib is installed.
         """
         path = Path(path)
         suffix = path.suffix.lower().lstrip(".")
         if suffix in ("dot", "gv"):
             path.write_text(self.dot, encoding="utf-8")
         elif suffix in ("svg", "png", "pdf"):
-            path.write_bytes(render(self.dot, suffix))
+            path.write_bytes(self.picture(suffix))
         else:
             raise InvalidInputError(
                 f"cannot write a graph to {str(path)!r}: use a .dot, .gv, .svg, .png or .pdf file"
@@ -155,13 +206,19 @@ def _params(eqn: Any) -> str:
         )
         if simple and len(repr(value)) <= 24:
             shown.append(f"{key}={value}")
+    name = _called_name(eqn)
+    head = f"{eqn.primitive.name}: {name}" if isinstance(name, str) else eqn.primitive.name
+    return " ".join([head, *shown[:2]])
+
+
+def _called_name(eqn: Any) -> str | None:
+    """The name of the function a call-like equation (``jit``, ``custom_jvp_call``) calls."""
     name = eqn.params.get("name")
     if name is None:  # custom_jvp_call and friends name the function they wrap
         inner = eqn.params.get("call_jaxpr") or eqn.params.get("fun_jaxpr")
         inner = getattr(inner, "jaxpr", inner)
         name = getattr(getattr(inner, "debug_info", None), "func_name", None)
-    head = f"{eqn.primitive.name}: {name}" if isinstance(name, str) else eqn.primitive.name
-    return " ".join([head, *shown[:2]])
+    return name if isinstance(name, str) else None
 
 
 def _input_names(f: Callable[..., Any], count: int, nargs: int) -> list[str]:
@@ -178,15 +235,18 @@ def _input_names(f: Callable[..., Any], count: int, nargs: int) -> list[str]:
     return ["x"] if count == 1 else [f"x{i}" for i in range(count)]
 
 
-def graph(f: Callable[..., Any], *example_args: Any, grad: bool = False) -> Graph:
+def graph(
+    f: Callable[..., Any], *example_args: Any, grad: bool = False, detail: bool = False
+) -> Graph:
     """Trace `f` at `example_args` and return its dependency graph.
 
     Every equation of the jaxpr (``jax.make_jaxpr(f)(*example_args)``) becomes
-    one node labelled with its primitive (``integer_pow y=2``, ``log``, …) and
-    output type; inputs, literal constants and outputs are nodes too. An edge
-    goes from the node that computes a value to each node that uses it.
-    Equations that call a sub-computation (``jit``, ``custom_jvp_call``) are one
-    node each, not expanded.
+    one node, labelled as the book labels it: ``x²``, ``log``, ``sin``, ``×``,
+    ``+``, ``÷`` (its incoming edges marked ``numerator`` and ``denominator``).
+    Inputs, literal constants and outputs are nodes too. An edge goes from the
+    node that computes a value to each node that uses it. Equations that call a
+    sub-computation (``jit``, ``custom_jvp_call``) are one node each, named after
+    the function they call, not expanded.
 
     Args:
         f: a JAX function.
@@ -194,6 +254,8 @@ def graph(f: Callable[..., Any], *example_args: Any, grad: bool = False) -> Grap
         grad: trace ``jax.value_and_grad(f)`` instead (gradient with respect to
             the first argument), so the graph holds the backward pass: its
             nodes have ``phase="backward"`` and are drawn red.
+        detail: label nodes with JAX's primitive names, parameters and types
+            (``integer_pow y=2`` and ``f32[]`` instead of ``x²``).
 
     Returns:
         A `Graph`; ``str()`` of it is the DOT text.
@@ -246,7 +308,8 @@ def graph(f: Callable[..., Any], *example_args: Any, grad: bool = False) -> Grap
         target = jax.value_and_grad(f)
         outputs = ["f(x)", "∂f/∂x"]
     jaxpr = _trace(lambda: jax.make_jaxpr(target)(*example_args).jaxpr)
-    return _build(jaxpr, _input_names(f, len(jaxpr.invars), len(example_args)), outputs, grad)
+    names = _input_names(f, len(jaxpr.invars), len(example_args))
+    return _build(jaxpr, names, outputs, grad, detail)
 
 
 def _trace(run: Callable[[], Any]) -> Any:
@@ -263,10 +326,12 @@ def _trace(run: Callable[[], Any]) -> Any:
         ) from err
 
 
-def _build(jaxpr: Any, names: list[str], outputs: list[str], grad: bool) -> Graph:
+def _build(jaxpr: Any, names: list[str], outputs: list[str], grad: bool, detail: bool) -> Graph:
     nodes: list[Node] = []
     edges: list[tuple[str, str]] = []
+    edge_labels: list[str] = []
     producer: dict[Any, str] = {}
+    input_name: dict[Any, str] = {}
     literals = 0
 
     def source(var: Any) -> str:
@@ -274,7 +339,7 @@ def _build(jaxpr: Any, names: list[str], outputs: list[str], grad: bool) -> Grap
         if hasattr(var, "val"):  # a Literal: a constant written into the jaxpr
             literals += 1
             node_id = f"lit{literals - 1}"
-            nodes.append(Node(node_id, f"{var.val}", "literal"))
+            nodes.append(Node(node_id, f"{var.val}" if detail else _constant(var.val), "literal"))
             return node_id
         return producer[var]
 
@@ -283,21 +348,68 @@ def _build(jaxpr: Any, names: list[str], outputs: list[str], grad: bool) -> Grap
         nodes.append(Node(f"const{i}", f"constant\n{_type(var)}", "literal"))
     for i, (var, name) in enumerate(zip(jaxpr.invars, names, strict=True)):
         producer[var] = f"in{i}"
-        nodes.append(Node(f"in{i}", f"{name}\n{_type(var)}", "input"))
+        input_name[var] = name
+        nodes.append(Node(f"in{i}", f"{name}\n{_type(var)}" if detail else name, "input"))
     forward = _forward_equations(jaxpr) if grad else None
     for k, eqn in enumerate(jaxpr.eqns):
         node_id = f"op{k}"
         phase = None if forward is None else ("forward" if k in forward else "backward")
-        label = f"{_params(eqn)}\n{', '.join(_type(v) for v in eqn.outvars)}"
+        if detail:
+            label = f"{_params(eqn)}\n{', '.join(_type(v) for v in eqn.outvars)}"
+        else:
+            label = _book_label(eqn, input_name)
         nodes.append(Node(node_id, label, "op", eqn.primitive.name, phase))
-        for var in eqn.invars:
+        marks = _OPERAND_MARKS.get(eqn.primitive.name, ())
+        for j, var in enumerate(eqn.invars):
             edges.append((source(var), node_id))
+            edge_labels.append(marks[j] if j < len(marks) and not detail else "")
         for var in eqn.outvars:
             producer[var] = node_id
     for i, var in enumerate(jaxpr.outvars):
         nodes.append(Node(f"out{i}", outputs[i] if i < len(outputs) else f"out{i}", "output"))
         edges.append((source(var), f"out{i}"))
-    return Graph(tuple(nodes), tuple(edges), _dot(nodes, edges))
+        edge_labels.append("")
+    return Graph(tuple(nodes), tuple(edges), _dot(nodes, edges, edge_labels), tuple(edge_labels))
+
+
+# the book's symbols for JAX primitives; others keep their primitive name
+_BOOK_SYMBOLS = {
+    "add": "+", "add_any": "+", "sub": "−", "mul": "×", "div": "÷", "neg": "−x",
+    "dot_general": "dot", "reduce_sum": "sum", "reduce_max": "max", "reduce_min": "min",
+    "max": "max", "min": "min", "sqrt": "√", "rsqrt": "1/√", "logistic": "sigmoid",
+    "select_n": "where", "convert_element_type": "convert", "broadcast_in_dim": "broadcast",
+    "transpose": "transpose", "pow": "power", "square": "x²",
+}  # fmt: skip
+# which operand is which, for operations where the order matters
+_OPERAND_MARKS = {
+    "div": ("numerator", "denominator"),
+    "sub": ("", "subtracted"),
+    "pow": ("base", "exponent"),
+}
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def _book_label(eqn: Any, input_name: dict[Any, str]) -> str:
+    """Label an equation the way the book draws it: ``x²``, ``log``, ``÷``, ``relu``."""
+    name = eqn.primitive.name
+    if name in ("integer_pow", "square"):
+        power = str(eqn.params.get("y", 2)).translate(_SUPERSCRIPT)
+        operand = eqn.invars[0]
+        base = input_name.get(operand) if not hasattr(operand, "val") else None
+        return f"{base}{power}" if base and len(base) <= 3 else f"(·){power}"
+    called = _called_name(eqn)
+    if called and not called.startswith("<"):
+        return called
+    return _BOOK_SYMBOLS.get(name, name)
+
+
+def _constant(value: Any) -> str:
+    import numpy as np
+
+    array = np.asarray(value)
+    if array.ndim == 0 and np.issubdtype(array.dtype, np.number):
+        return f"{array.item():g}"
+    return str(value)
 
 
 def _forward_equations(jaxpr: Any) -> set[int]:
@@ -314,7 +426,7 @@ def _forward_equations(jaxpr: Any) -> set[int]:
     return needed
 
 
-def _dot(nodes: list[Node], edges: list[tuple[str, str]]) -> str:
+def _dot(nodes: list[Node], edges: list[tuple[str, str]], labels: list[str]) -> str:
     lines = [
         "digraph gradkit {",
         "  rankdir=LR;",
@@ -330,6 +442,8 @@ def _dot(nodes: list[Node], edges: list[tuple[str, str]]) -> str:
         else:
             style = f'shape=ellipse, style=filled, fillcolor="{_COLOURS[node.kind]}"'
         lines.append(f"  {node.id} [label={_quote(node.label)}, {style}];")
-    lines.extend(f"  {a} -> {b};" for a, b in edges)
+    for (a, b), label in zip(edges, labels, strict=True):
+        mark = f" [label={_quote(label)}, fontsize=9]" if label else ""
+        lines.append(f"  {a} -> {b}{mark};")
     lines.append("}")
     return "\n".join(lines) + "\n"

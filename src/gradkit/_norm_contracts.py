@@ -16,6 +16,7 @@ import numpy as np
 
 from ._errors import ContractViolation, InvalidInputError
 from ._registry import NormSpec
+from ._rich import RichTable
 
 AXIOMS = ("non-negativity", "definiteness", "absolute homogeneity", "triangle inequality")
 CHECKS = (
@@ -39,7 +40,7 @@ class NormViolation:
 
 
 @dataclasses.dataclass(frozen=True)
-class NormCheckReport:
+class NormCheckReport(RichTable):
     """What `check_norm` found for one norm variant.
 
     Attributes:
@@ -64,6 +65,15 @@ class NormCheckReport:
         lines += [f"  FAILED {v}" for v in self.violations]
         lines += [f"  skipped {s} (is_norm=False)" for s in self.skipped]
         return "\n".join(lines)
+
+    def _table(self) -> tuple[str, list[str], list[list[str]]]:
+        rows = [
+            *([check, "PASS", ""] for check in self.passed),
+            *([v.check, "FAIL", v.message] for v in self.violations),
+            *([check, "SKIP", "is_norm=False"] for check in self.skipped),
+        ]
+        caption = f"norm {self.name!r}: {len(self.passed)} passed, {len(self.violations)} failed"
+        return caption, ["check", "result", "detail"], rows
 
 
 class _Failed(AssertionError):

@@ -23,6 +23,7 @@ from ._config import float64
 from ._errors import InvalidInputError, TracedControlFlowError
 from ._finite_diff import _compute, _concrete, _map, _out_shape, _program
 from ._holomorphic import _check_holomorphic
+from ._rich import RichTable
 
 Method = Literal["central", "forward", "backward", "complex", "richardson"]
 METHODS: tuple[str, ...] = ("central", "forward", "backward", "complex", "richardson")
@@ -116,7 +117,7 @@ def difference_quotient(f: Callable[[Any], Any], x: Any, h: Any, *, dtype: Any =
 
 
 @dataclasses.dataclass(frozen=True)
-class LimitTable:
+class LimitTable(RichTable):
     """The difference quotients of a scalar function at one point, one row per step.
 
     ``str(table)`` prints one line per step exactly as D2L's notebook does
@@ -142,15 +143,39 @@ class LimitTable:
             return None
         return tuple(abs(v - self.exact) for v in self.values)
 
-    def __str__(self) -> str:
+    def _cells(self) -> tuple[list[str], list[list[str]]]:
+        """The column names and, per step, h, the quotient and the error, as printed."""
         errors = self.errors
-        lines = []
+        headers = ["h", "numerical limit", *(["error"] if errors is not None else [])]
+        rows = []
         for i, (h, v) in enumerate(zip(self.hs, self.values, strict=True)):
-            line = f"h={h:.5f}, numerical limit={v:.5f}"
-            if errors is not None:
-                line += f", error={errors[i]:.5e}"
-            lines.append(line)
-        return "\n".join(lines)
+            places = _places(h)
+            row = [f"{h:.{places}f}", f"{v:.{places}f}"]
+            rows.append(row + ([f"{errors[i]:.5e}"] if errors is not None else []))
+        return headers, rows
+
+    def __str__(self) -> str:
+        _, rows = self._cells()
+        names = ("h", "numerical limit", "error")
+        return "\n".join(
+            ", ".join(f"{n}={c}" for n, c in zip(names, row, strict=False)) for row in rows
+        )
+
+    def _table(self) -> tuple[str, list[str], list[list[str]]]:
+        return (f"difference quotients (f(x + h) − f(x))/h at x = {self.x:g}", *self._cells())
+
+
+def _places(h: float) -> int:
+    """Decimal places for a row of the table: the seed's 5, or as many as h needs.
+
+    The notebook prints 5 (``h=0.00001``); a smaller h would print as ``0.00000``,
+    and its quotient would hide the digits that still change, so both get enough
+    places to show h's leading digits (``h=0.0000001``).
+    """
+    places = 5
+    while places < 20 and abs(round(h, places) - h) > 1e-3 * abs(h):
+        places += 1
+    return places
 
 
 def limit_table(

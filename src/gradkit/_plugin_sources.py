@@ -86,6 +86,28 @@ def describe_error(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
+def author_trace(error: BaseException) -> str:
+    """Return the traceback of `error` from the plugin's own code on, as text.
+
+    Frames of the plugin manager and of the import machinery are left out, so
+    what remains starts at the plugin author's file and line.
+    """
+    import traceback
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    skipped = (os.path.join(here, "_plugins.py"), os.path.join(here, "_plugin_sources.py"))
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename not in skipped and not frame.filename.startswith("<frozen ")
+    ]
+    if not frames:
+        return ""
+    lines = traceback.format_list(frames)
+    tail = traceback.format_exception_only(type(error), error)
+    return "".join(["Traceback (the plugin's code; most recent call last):\n", *lines, *tail])
+
+
 def validate_spec(kind: str, spec: Any, *, trace: bool = True) -> str:
     """Return what is wrong with `spec` as an item of registry `kind`, or ``""``.
 
@@ -96,9 +118,11 @@ def validate_spec(kind: str, spec: Any, *, trace: bool = True) -> str:
     Norms must map a float vector (``kind="vector"``) or matrix
     (``kind="matrix"``) to a scalar.
     """
+    from ._assignments import AssignmentSpec
     from ._registry import FunctionSpec, NormSpec
 
-    expected = {"functions": FunctionSpec, "norms": NormSpec}.get(kind) or _exercise_type()
+    types = {"functions": FunctionSpec, "norms": NormSpec, "assignments": AssignmentSpec}
+    expected = types.get(kind) or _exercise_type()
     if expected is not None and not isinstance(spec, expected):
         return f"{spec!r:.80} is a {type(spec).__name__}, not a gradkit.{expected.__name__}"
     if expected is None and not isinstance(getattr(spec, "id", None), str):

@@ -30,6 +30,7 @@ from ._errors import PluginError, PluginWarning
 from ._plugin_sources import (
     PluginConfig,
     PluginInfo,
+    author_trace,
     canonical,
     describe_error,
     entry_point_info,
@@ -41,7 +42,7 @@ from ._plugin_sources import (
     read_config,
     validate_spec,
 )
-from ._registry import Registry, exercises, functions, norms
+from ._registry import Registry, assignments, exercises, functions, norms
 
 BUILTIN_PLUGINS = (
     "gradkit.default_plugins.functions",
@@ -53,12 +54,13 @@ HOOKS: dict[str, tuple[str, Registry[Any]]] = {
     "register_functions": ("functions", functions),
     "register_norms": ("norms", norms),
     "register_exercises": ("exercises", exercises),
+    "register_assignments": ("assignments", assignments),
 }
 
 HOOKS_KEY = {kind: registry._key for kind, registry in HOOKS.values()}
 _NOT_LISTED = "not listed in GRADKIT_LOAD_PLUGINS"
 
-_options: dict[str, tuple[str, ...]] = {"plugins_dirs": (), "plugin_args": ()}
+_options: dict[str, Any] = {"plugins_dirs": (), "plugin_args": (), "verbose": False}
 _lock = threading.RLock()
 _state: dict[str, Any] = {"loaded": False, "config": None, "manager": None, "fatal": None}
 _infos: list[PluginInfo] = []
@@ -68,8 +70,16 @@ def _current_config() -> PluginConfig:
     return read_config(_options["plugins_dirs"], _options["plugin_args"])
 
 
-def configure(*, plugins_dirs: tuple[str, ...] = (), plugin_args: tuple[str, ...] = ()) -> None:
+def configure(
+    *,
+    plugins_dirs: tuple[str, ...] = (),
+    plugin_args: tuple[str, ...] = (),
+    verbose: bool = False,
+) -> None:
     """Set the plugin directories and ``-p`` arguments (the command line calls this).
+
+    With `verbose` (``gradkit -v``), a failing plugin's warning carries the
+    plugin's own traceback (file, line, code), as strict mode's error does.
 
     It also makes a `PluginWarning` print as one ``Warning: ...`` line on
     stderr, without the file and line of the usual warning format.
@@ -82,7 +92,9 @@ def configure(*, plugins_dirs: tuple[str, ...] = (), plugin_args: tuple[str, ...
     with _lock:
         _options["plugins_dirs"] = tuple(plugins_dirs)
         _options["plugin_args"] = tuple(plugin_args)
-        if _state["loaded"] and _state["config"] != _current_config():
+        changed = _options["verbose"] != bool(verbose)
+        _options["verbose"] = bool(verbose)
+        if _state["loaded"] and (changed or _state["config"] != _current_config()):
             reset(keep_options=True)
 
 
@@ -105,7 +117,7 @@ def reset(*, keep_options: bool = False) -> None:
         for _kind, registry in HOOKS.values():
             registry._clear()
         if not keep_options:
-            _options.update(plugins_dirs=(), plugin_args=())
+            _options.update(plugins_dirs=(), plugin_args=(), verbose=False)
 
 
 def load() -> None:
@@ -156,7 +168,14 @@ def get_plugin(name: str) -> PluginInfo:
 
 
 class _Skip(Exception):
-    """Internal: the current plugin must be skipped for the reason in args[0]."""
+    """Internal: the current plugin must be skipped for the reason in args[0].
+
+    ``trace`` is the plugin author's traceback, when the reason is an exception.
+    """
+
+    def __init__(self, reason: str, trace: str = "") -> None:
+        super().__init__(reason)
+        self.trace = trace
 
 
 class _Loader:
@@ -236,14 +255,16 @@ class _Loader:
             info = PluginInfo(name, "module", name)
             self._consider(info, lambda: importlib.import_module(name))
 
-    def _fail(self, info: PluginInfo, reason: str) -> None:
+    def _fail(self, info: PluginInfo, reason: str, trace: str = "") -> None:
         _infos.append(dataclasses.replace(info, status="failed", reason=reason))
         message = f"plugin {info.name!r} ({info.provider}) {reason}."
         if self.config.strict:
             raise PluginError(
                 f"{message} GRADKIT_STRICT_PLUGINS=1 makes plugin failures fatal; {hint(info)}"
+                + (f"\n{trace}" if trace else "")
             )
-        warnings.warn(f"{message} It was skipped; {hint(info)}", PluginWarning, stacklevel=2)
+        shown = f"\n{trace}" if trace and _options["verbose"] else ""
+        warnings.warn(f"{message} It was skipped; {hint(info)}{shown}", PluginWarning, stacklevel=2)
 
     def _load_one(self, info: PluginInfo, importer: Callable[[], object]) -> None:
         other = next((p for p in _infos if p.name == info.name and p.status == "loaded"), None)
@@ -255,7 +276,7 @@ class _Loader:
         try:
             plugin = importer()
         except Exception as error:
-            self._fail(info, f"failed to import: {describe_error(error)}")
+            self._fail(info, f"failed to import: {describe_error(error)}", author_trace(error))
             return
         if info.version is None and isinstance(getattr(plugin, "__version__", None), str):
             info = dataclasses.replace(info, version=plugin.__version__)  # type: ignore[attr-defined]
@@ -274,7 +295,7 @@ class _Loader:
             staged = self._collect(plugin, info)
         except _Skip as skip:
             self.pm.unregister(plugin)
-            self._fail(info, str(skip))
+            self._fail(info, str(skip), skip.trace)
             return
         registered: dict[str, list[str]] = {}
         for kind, registry, name, spec in staged:
@@ -327,7 +348,9 @@ class _Loader:
                 except _Skip:
                     raise
                 except Exception as error:
-                    raise _Skip(f"hook {hook_name} raised {describe_error(error)}") from None
+                    raise _Skip(
+                        f"hook {hook_name} raised {describe_error(error)}", author_trace(error)
+                    ) from None
                 if problems:
                     raise _Skip(problems[0])
                 if result is not None:

@@ -1,4 +1,4 @@
-"""Typed, read-only registries of functions, norms and exercises.
+"""Typed, read-only registries of functions, norms, exercises and assignments.
 
 Each registry holds frozen spec dataclasses keyed by name. Plugins add to them
 through the hooks in `gradkit.hookspecs`; users only read them. The first read
@@ -190,3 +190,4 @@ class Registry[T]:
 functions: Registry[FunctionSpec] = Registry("function")
 norms: Registry[NormSpec] = Registry("norm")
 exercises: Registry[Any] = Registry("exercise", key="id")
+assignments: Registry[Any] = Registry("assignment", key="id")

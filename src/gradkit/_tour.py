@@ -9,6 +9,7 @@ graph of log(x²)·sin x + 1/x) are written to a folder.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -101,30 +102,63 @@ def _lines() -> list[tuple[str, str, bool]]:
     return rows
 
 
-def _pictures(out: Path) -> list[str]:
+def _pictures(out: Path, detail: bool) -> list[str]:
+    """Write the book's pictures into `out`, each as PNG and SVG; return what was written."""
     import jax.numpy as jnp
 
     import gradkit as gk
 
+    from ._config import float64
+
     written: list[str] = []
     out.mkdir(parents=True, exist_ok=True)
-    graph = gk.graph(gk.functions.get("log-sin"), 2.0)
-    (out / "dependency-graph.dot").write_text(str(graph), encoding="utf-8")
-    written.append(str(out / "dependency-graph.dot"))
+    with float64():  # the same precision as the command line
+        graph = gk.graph(gk.functions.get("log-sin"), 2.0, detail=detail)
+        (out / "dependency-graph.dot").write_text(str(graph), encoding="utf-8")
+        written.append(str(out / "dependency-graph.dot"))
+        try:
+            figures = _figures(jnp, gk)
+        except gk.GradkitError as error:  # matplotlib is missing: say how to get the plots
+            return [*written, f"(no pictures: {error})"]
+    figures["dependency-graph"] = graph.figure() if graph.renderer() == "matplotlib" else None
+    for name, figure in figures.items():
+        for suffix in ("png", "svg"):
+            path = out / f"{name}.{suffix}"
+            if figure is None:
+                graph.save(path)
+            else:
+                figure.savefig(path, dpi=150)
+            written.append(str(path))
+    return written
+
+
+def _renderer_note() -> str:
+    from ._graph import Graph
+
+    if Graph.renderer() == "graphviz":
+        return "Open the .png files in any image viewer (the graph was laid out by Graphviz)."
+    return (
+        "Open the .png files in any image viewer. The graph was drawn with matplotlib, "
+        "as Graphviz's `dot` program is not installed; with it, Graphviz lays the graph out."
+    )
+
+
+def _figures(jnp: Any, gk: Any) -> dict[str, Any]:
+    """The book's plots, on figures of their own (pyplot is left alone)."""
+    from matplotlib.figure import Figure
+
     from gradkit import plot
 
-    try:
-        xs = jnp.linspace(-2 * jnp.pi, 2 * jnp.pi, 200)
-        fig = plot.function_and_derivative(jnp.sin, xs)
-        fig.savefig(out / "sin-and-derivative.svg")
-        written.append(str(out / "sin-and-derivative.svg"))
-        cubic = gk.functions.get("cubic-minus-inverse")
-        fig = plot.tangent_line(cubic, 1.0, jnp.linspace(0.2, 2.0, 200))
-        fig.savefig(out / "tangent-at-1.svg")
-        written.append(str(out / "tangent-at-1.svg"))
-    except gk.GradkitError as error:  # matplotlib is missing: say how to get the plots
-        written.append(f"(no plots: {error})")
-    return written
+    def axes() -> Any:
+        return Figure(figsize=(5.0, 3.5), layout="constrained").add_subplot()
+
+    xs = jnp.linspace(-2 * jnp.pi, 2 * jnp.pi, 200)
+    sin = plot.function_and_derivative(jnp.sin, xs, axes=axes(), title="sin and its derivative")
+    cubic = gk.functions.get("cubic-minus-inverse")
+    tangent = plot.tangent_line(
+        cubic, 1.0, jnp.linspace(0.2, 2.0, 200), axes=axes(), title="x³ − 1/x and its tangent"
+    )
+    return {"sin-and-derivative": sin, "tangent-at-1": tangent}
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -136,14 +170,22 @@ def _pictures(out: Path) -> list[str]:
     help="Folder for the plots and the dependency graph.",
 )
 @click.option("--no-pictures", is_flag=True, help="Only print the numbers; write no files.")
-def tour(out: Path, no_pictures: bool) -> None:
+@click.option(
+    "--detail",
+    is_flag=True,
+    help="Label the dependency graph with JAX's primitive names and types.",
+)
+def tour(out: Path, no_pictures: bool, detail: bool) -> None:
     """Walk through the D2L notebook (§2.3–2.5) with gradkit.
 
     Prints each of the notebook's results computed through gradkit, with the
     notebook's own value beside it, then writes the book's pictures.
     """
     click.echo("gradkit tour: the D2L notebook (§2.3–2.5) through gradkit\n")
-    rows = _lines()
+    from ._config import float64
+
+    with float64():  # the same precision as the command line
+        rows = _lines()
     for what, value, ok in rows:
         click.echo(f"{'ok' if ok else 'DIFFERS':>7}  {what}")
         for line in value.splitlines():
@@ -152,7 +194,8 @@ def tour(out: Path, no_pictures: bool) -> None:
     click.echo(f"\n{len(rows) - len(failed)} of {len(rows)} results match the notebook.")
     if not no_pictures:
         click.echo("\nPictures:")
-        for path in _pictures(out):
+        for path in _pictures(out, detail):
             click.echo(f"  {path}" if path.startswith("(") else f"  wrote {path}")
+        click.echo(_renderer_note())
     if failed:
         raise SystemExit(1)

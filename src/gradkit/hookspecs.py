@@ -16,7 +16,8 @@ Rules the plugin manager enforces (see ``docs/plugins.md``):
 * A plugin may implement any subset of the hooks, and may leave out the
   ``register`` argument of a hook it does not use.
 * ``register`` takes one frozen spec (`gradkit.FunctionSpec`,
-  `gradkit.NormSpec`, `gradkit.ExerciseSpec`); the manager fills in its
+  `gradkit.NormSpec`, `gradkit.ExerciseSpec`, `gradkit.AssignmentSpec`); the
+  manager fills in its
   ``provider``. Hooks return None: call ``register`` rather than returning or
   yielding specs.
 * A plugin whose hook raises, that registers something that is not a spec
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from ._assignments import AssignmentSpec
     from ._registry import FunctionSpec, NormSpec
     from .grading import ExerciseSpec
 
@@ -127,5 +129,33 @@ def register_exercises(register: Callable[[ExerciseSpec], None]) -> None:
                 entries=(gk.Entry("d_square", "(x)", "Return 2x."),),
                 checks=(gk.checks.values("d_square", gk.samplers.normal(3)),),
                 reference={"d_square": lambda x: 2 * x},
+            ))
+    """
+
+
+@hookspec
+def register_assignments(register: Callable[[AssignmentSpec], None]) -> None:
+    """Add assignments to `gradkit.assignments`: exercises handed out and graded together.
+
+    Signature: ``register_assignments(register)``, where ``register(spec)``
+    takes one `gradkit.AssignmentSpec` and returns None. ``spec.exercises``
+    lists exercise ids or globs in the order students see them (they may come
+    from any plugin, and are resolved when the assignment is used);
+    ``spec.points`` optionally gives an exercise other points in this
+    assignment. ``gradkit grade --assignment ID``, ``gradkit exercises stubs
+    --assignment ID`` and ``gradkit autograder gradescope --assignment ID``
+    use it.
+
+    Example::
+
+        import gradkit as gk
+
+        @gk.hookimpl
+        def register_assignments(register):
+            register(gk.AssignmentSpec(
+                id="mycourse.hw1",
+                title="Homework 1: derivatives",
+                exercises=("mycourse.square-derivative", "mycourse.cube-*"),
+                points={"mycourse.square-derivative": 2},
             ))
     """

@@ -1,10 +1,14 @@
-"""Plots in the style of *Dive into Deep Learning* (§2.4), without a notebook.
+"""The book's plotting helpers (d2l's ``plot``, ``set_figsize``, …) and its pictures.
 
-``plot`` draws curves on axes with labels, a legend and a grid, like d2l's; the
-two helpers draw the book's pictures: a function beside its derivative, and a
-function with its tangent line. Each returns a `matplotlib.figure.Figure` made
-without `pyplot`, so it works headless (save it with ``fig.savefig("f.svg")``)
-and shows itself in Jupyter.
+``from gradkit import plot as d2l`` is a drop-in for the helpers *Dive into Deep
+Learning* defines in §2.4: `use_svg_display`, `set_figsize`, `set_axes`, `plot`
+and ``plt`` (matplotlib's ``pyplot``) have the book's signatures and draw where
+the book's do, on pyplot's current axes (or on ``axes=``), so ``plt.savefig``,
+``plt.show()`` and Jupyter's inline display see the picture. Unlike the book's,
+`plot` also returns the figure it drew on, for scripts.
+
+The two picture helpers draw the book's figures: a function beside its
+derivative (§2.5 exercise 4), and a function with its tangent line (§2.4).
 
 matplotlib is an optional dependency: ``pip install 'gradkit[plot]'``.
 """
@@ -24,6 +28,7 @@ __all__ = [
     "function_and_derivative",
     "plot",
     "plot_function",
+    "set_axes",
     "set_figsize",
     "tangent_line",
     "use_svg_display",
@@ -42,11 +47,26 @@ def _matplotlib() -> Any:
     return matplotlib
 
 
+def _pyplot() -> Any:
+    _matplotlib()
+    import matplotlib.pyplot
+
+    return matplotlib.pyplot
+
+
+def __getattr__(name: str) -> Any:
+    # `d2l.plt` is pyplot, imported on first use so that `import gradkit.plot` stays light
+    if name == "plt":
+        return _pyplot()
+    raise AttributeError(f"module 'gradkit.plot' has no attribute {name!r}")
+
+
 def use_svg_display() -> None:
     """Use SVG for figures shown in Jupyter and as the default ``savefig`` format.
 
     SVG stays sharp at any zoom. In Jupyter this sets the inline backend's
-    format, as d2l does; outside Jupyter it only changes ``savefig.format``.
+    format, as d2l does; outside Jupyter it only changes ``savefig.format``
+    (a file name's suffix still wins: ``plt.savefig("f.png")`` writes PNG).
     """
     matplotlib = _matplotlib()
     matplotlib.rcParams["savefig.format"] = "svg"
@@ -58,9 +78,33 @@ def use_svg_display() -> None:
 
 
 def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:
-    """Set the default figure size in inches (d2l's ``set_figsize``) and use SVG."""
+    """Set the size in inches of new figures (d2l's ``set_figsize``) and use SVG."""
     use_svg_display()
     _matplotlib().rcParams["figure.figsize"] = figsize
+
+
+def set_axes(
+    axes: Axes,
+    xlabel: str | None,
+    ylabel: str | None,
+    xlim: tuple[float, float] | None,
+    ylim: tuple[float, float] | None,
+    xscale: str,
+    yscale: str,
+    legend: Sequence[str] | None,
+) -> None:
+    """Set the labels, limits, scales, legend and grid of `axes` (d2l's ``set_axes``)."""
+    axes.set_xlabel(xlabel or "")
+    axes.set_ylabel(ylabel or "")
+    axes.set_xscale(xscale)
+    axes.set_yscale(yscale)
+    if xlim is not None:
+        axes.set_xlim(xlim)
+    if ylim is not None:
+        axes.set_ylim(ylim)
+    if legend:
+        axes.legend(list(legend))
+    axes.grid(True)
 
 
 def _has_one_axis(X: Any) -> bool:
@@ -80,10 +124,15 @@ def plot(
     xscale: str = "linear",
     yscale: str = "linear",
     fmts: Sequence[str] = DEFAULT_FMTS,
-    figsize: tuple[float, float] | None = None,
+    figsize: tuple[float, float] = (3.5, 2.5),
     axes: Axes | None = None,
 ) -> Figure:
-    """Plot one or more curves with axes labels, a legend and a grid (d2l's ``plot``).
+    """Plot data points (d2l's ``plot``): curves with axis labels, a legend and a grid.
+
+    As in the book, it calls ``set_figsize(figsize)`` and draws on `axes`, or on
+    pyplot's current axes (``plt.gca()``), which it clears first; so
+    ``plt.savefig(...)``, ``plt.show()`` and Jupyter's inline display show the
+    picture. In Jupyter a cell that ends with ``plot(...)`` shows it once.
 
     Args:
         X: the x values, shared by every curve, or one sequence per curve. If `Y`
@@ -93,10 +142,10 @@ def plot(
         legend: one label per curve.
         xlim, ylim: axis limits (default: fitted to the data).
         xscale, yscale: ``"linear"`` or ``"log"``.
-        fmts: matplotlib format strings, used in turn.
-        figsize: width and height in inches of a new figure; default
-            ``rcParams["figure.figsize"]``, which `set_figsize` sets.
-        axes: draw on these axes (cleared first) instead of a new figure.
+        fmts: matplotlib format strings, used in turn (cycled past four curves).
+        figsize: the size in inches of a figure pyplot creates for this plot
+            (as in the book, it becomes the default for new figures).
+        axes: draw on these axes instead of pyplot's current axes.
 
     Returns:
         The figure drawn on.
@@ -104,9 +153,7 @@ def plot(
     Raises:
         InvalidInputError: the numbers of x and y sequences do not match.
     """
-    _matplotlib()
-    from matplotlib.figure import Figure
-
+    set_figsize(figsize)
     if _has_one_axis(X):
         X = [X]
     if Y is None:
@@ -121,7 +168,7 @@ def plot(
             )
         X = list(X) * len(Y)
     if axes is None:
-        axes = Figure(figsize=figsize, layout="constrained").add_subplot()
+        axes = _pyplot().gca()
     axes.cla()
     for i, (x, y) in enumerate(zip(X, Y, strict=True)):
         fmt = fmts[i % len(fmts)]
@@ -129,20 +176,39 @@ def plot(
             axes.plot(_numpy(x), _numpy(y), fmt)
         else:
             axes.plot(_numpy(y), fmt)
-    axes.set_xlabel(xlabel or "")
-    axes.set_ylabel(ylabel or "")
-    axes.set_xscale(xscale)
-    axes.set_yscale(yscale)
-    if xlim is not None:
-        axes.set_xlim(xlim)
-    if ylim is not None:
-        axes.set_ylim(ylim)
-    if legend:
-        axes.legend(list(legend))
-    axes.grid(True)
+    set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
     figure = axes.get_figure()
     assert figure is not None
+    _show_once_in_jupyter(figure)
     return figure  # type: ignore[return-value]
+
+
+def _show_once_in_jupyter(figure: Any) -> None:
+    """Keep Jupyter from showing a pyplot figure twice when a cell returns it.
+
+    The inline backend shows every open pyplot figure at the end of the cell;
+    IPython would show the returned figure too. While pyplot holds the figure,
+    its ``_ipython_display_`` hook shows nothing (pyplot will); once pyplot has
+    closed it (a later ``display(fig)``), it shows the figure as SVG.
+    """
+
+    def _ipython_display_() -> None:
+        import io
+
+        from matplotlib import pyplot
+
+        manager = figure.canvas.manager
+        if manager is not None and pyplot.fignum_exists(manager.num):
+            return
+        try:
+            from IPython.display import SVG, display
+        except ImportError:
+            return
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg")
+        display(SVG(buffer.getvalue()))
+
+    figure._ipython_display_ = _ipython_display_
 
 
 def _numpy(values: Any) -> Any:
@@ -245,7 +311,7 @@ def plot_function(
         legend.append(f"Tangent line (x={tangent_at:g})")
     kwargs.setdefault("ylim", _robust_ylim(*curves))
     figure = plot(x, curves, xlabel=xlabel, ylabel=ylabel, legend=legend, **kwargs)
-    axes = kwargs.get("axes") or figure.axes[0]
+    axes = kwargs.get("axes") or _pyplot().gca()
     if tangent_at is not None:
         axes.plot([x0], [y0], "ko", markersize=4)
     if title:

@@ -10,9 +10,11 @@ Run them on anything you register, before you publish it::
     def test_my_function():
         check_function(my_plugin.FUNCTION)   # jit, vmap, grad; derivative vs autodiff
 
-The checks need the ``test`` extra (hypothesis): ``pip install gradkit[test]``.
+    def test_my_exercises():
+        check_exercise(my_plugin.EXERCISE)   # reference resolves, scores full marks; stub 0
 """
 
+from ._exercise_contracts import check_exercise as check_exercise
 from ._function_contracts import ContractReport as ContractReport
 from ._function_contracts import ContractResult as ContractResult
 from ._function_contracts import check_function as check_function

@@ -10,6 +10,7 @@ message. Hidden checks never put inputs or expected values in the message.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -56,10 +57,22 @@ def fault_message(fault: Fault, entry: str, *, hidden: bool) -> str:
         return f"`{entry}` is not implemented yet (it raises NotImplementedError)"
     text = fault.message.strip().splitlines()[0] if fault.message.strip() else ""
     if hidden:
-        text = text[:160]
+        text = hide_numbers(text)[:600]
     return (
         f"`{entry}` failed ({fault.kind}): {text}" if text else f"`{entry}` failed ({fault.kind})"
     )
+
+
+def hide_numbers(text: str) -> str:
+    """``text`` with every number masked: what a hidden check may say about an error.
+
+    A trace error names the shapes it saw (``Output had shape: (9,)``,
+    ``f32[9]``); on a hidden input that is the hidden input's shape.
+    """
+    return _NUMBER.sub("…", text)
+
+
+_NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d*)?(?:e[-+]?\d+)?(?![\w])")
 
 
 def _show(value: Any) -> str:
@@ -216,7 +229,7 @@ class Values(Check):
                 values=not self.shape_only,
             )
             if found is not None:
-                if self.hidden:
+                if self.hidden:  # the public part names no shape, size or value
                     failures.append(found.public)
                 else:
                     detail = f"; {found.detail}" if found.detail else ""

@@ -1,8 +1,12 @@
 """``gradkit grade`` and ``gradkit report merge``: parse, grade, render.
 
 Exit status: 0 when grading ran, whatever the scores; 1 with ``--fail-under``
-when a submission scores below it; 2 for bad usage; 3 when the grader itself
-failed (one line on stderr says why).
+when a submission scores below it; 2 for bad usage (an output path that cannot
+be written is found before grading starts); 3 when the grader itself failed;
+4 when the report was graded but could not be written where asked: the JSON
+report is saved to a fallback file named on stderr; 130 or 143 when SIGINT or
+SIGTERM stopped the run (its processes and temporary files are removed). One
+line on stderr says why.
 """
 
 from __future__ import annotations
@@ -15,7 +19,11 @@ from typing import Any
 
 import click
 
+from ._submission import MAX_BYTES, MAX_SUBMISSION_BYTES
+
+USAGE = 2
 GRADER_FAULT = 3
+REPORT_SAVED_ELSEWHERE = 4
 _FORMATS = ("table", "json", "gradescope", "junit", "csv")
 _LEVELS = ("auto", "namespaces", "limits")
 
@@ -53,17 +61,98 @@ def _table(report: Any, width: int | None = None) -> str:
         summary = f"total {sub.score:g}/{sub.max_score:g} ({sub.status})"
         console.print(Text(summary + (f" - {sub.message}" if sub.message else "")))
     n = len(report.submissions)
-    console.print(
+    summary = (
         f"{n} submission{'s' * (n != 1)} graded; sandbox: {report.sandbox}; seed: {report.seed}"
     )
+    console.print(Text(summary))
+    if report.partial:
+        console.print(Text(f"PARTIAL report: {report.partial}"))
     return console.file.getvalue()  # type: ignore[attr-defined]
 
 
+def _usage(error: Exception) -> None:
+    click.echo(f"Error: {error}", err=True)
+    raise SystemExit(USAGE)
+
+
 def _emit(text: str, output: str | None) -> None:
+    """Write ``text`` to ``output`` atomically, or to standard output."""
+    from ._output import write_atomic
+
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        write_atomic(output, text)
     else:
         click.echo(text, nl=False)
+        sys.stdout.flush()
+
+
+def _check_outputs(output: str | None, feedback: str | None) -> None:
+    """Exit 2 with one line unless every output path can be written."""
+    from .._errors import GradingError
+    from ._output import check_file, check_folder
+
+    try:
+        if output:
+            check_file(output)
+        if feedback:
+            check_folder(feedback)
+    except GradingError as error:
+        _usage(error)
+
+
+def _feedback_files(report: Any, folder: str) -> dict[Path, str]:
+    """One Markdown file per submission; names made unique when two paths flatten alike."""
+    from ._reports import feedback_name, to_feedback
+
+    files: dict[Path, str] = {}
+    for sub in report.submissions:
+        name = feedback_name(sub.path)
+        stem, n = name[: -len(".md")], 1
+        while Path(folder) / name in files:
+            n += 1
+            name = f"{stem}-{n}.md"
+        files[Path(folder) / name] = to_feedback(report, sub)
+    return files
+
+
+def _write_all(report: Any, text: str, output: str | None, feedback: str | None) -> None:
+    """Write the report and feedback; on failure save the JSON report elsewhere, exit 4."""
+    from ._output import save_fallback, write_atomic
+    from ._reports import render
+
+    failed: list[str] = []
+    try:
+        _emit(text, output)
+    except OSError as error:
+        failed.append(f"cannot write the report to {output or '<stdout>'!r} ({error.strerror})")
+    if feedback:
+        for path, markdown in _feedback_files(report, feedback).items():
+            try:
+                write_atomic(path, markdown)
+            except OSError as error:
+                failed.append(f"cannot write feedback to {str(path)!r} ({error.strerror})")
+                break
+    if not failed:
+        return
+    saved = render(report, "json")
+    try:
+        where = save_fallback(saved, output)
+    except OSError as error:
+        click.echo(f"Error: {failed[0]}; no fallback file either ({error.strerror}):", err=True)
+        click.echo(saved, err=True, nl=False)
+    else:
+        click.echo(f"Error: {failed[0]}; the JSON report was saved to {str(where)!r}", err=True)
+    raise SystemExit(REPORT_SAVED_ELSEWHERE)
+
+
+def _existing(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> Any:
+    """Submission paths must exist (a dangling symbolic link is graded 0, with the reason)."""
+    import os
+
+    for path in value:
+        if not os.path.lexists(path):
+            raise click.BadParameter(f"Path {path!r} does not exist.", param=param)
+    return value
 
 
 def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
@@ -79,15 +168,18 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
 
 
 @click.command("grade")
-@click.argument(
-    "submissions", nargs=-1, required=True, type=click.Path(exists=True), metavar="SUBMISSION..."
-)
+@click.argument("submissions", nargs=-1, required=True, callback=_existing, metavar="SUBMISSION...")
 @click.option(
     "--exercises",
     "pattern",
     default="*",
     show_default=True,
     help="Grade only exercises whose id matches (comma-separated globs).",
+)
+@click.option(
+    "--assignment",
+    metavar="ID",
+    help="Grade this assignment's exercises, with its points (see `gradkit assignments`).",
 )
 @click.option(
     "--format",
@@ -141,9 +233,24 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
     metavar="i/N",
     help="Grade only the i-th of N deterministic slices of the submissions.",
 )
+@click.option(
+    "--max-file-bytes",
+    type=click.IntRange(min=1),
+    default=MAX_BYTES,
+    show_default=True,
+    help="Largest submission file read (.py or .ipynb); a larger one is graded 0, with the reason.",
+)
+@click.option(
+    "--max-submission-bytes",
+    type=click.IntRange(min=1),
+    default=MAX_SUBMISSION_BYTES,
+    show_default=True,
+    help="Most bytes read for one submission (all the .py files of a directory).",
+)
 def grade(
     submissions: tuple[str, ...],
     pattern: str,
+    assignment: str | None,
     fmt: str,
     output: str | None,
     jobs: int | None,
@@ -154,20 +261,33 @@ def grade(
     fail_under: float | None,
     feedback: str | None,
     shard: tuple[int, int] | None,
+    max_file_bytes: int,
+    max_submission_bytes: int,
 ) -> None:
     """Grade SUBMISSION files (.py, a directory, or .ipynb) in a sandbox.
 
     Exit status: 0 when grading ran (whatever the scores), 1 with --fail-under
-    when a submission scores below it, 2 for bad usage, 3 when the grader failed.
+    when a submission scores below it, 2 for bad usage or an output path that
+    cannot be written, 3 when the grader failed, 4 when the report could not be
+    written (the JSON report is saved to a file named on stderr), 130/143 when
+    interrupted by SIGINT/SIGTERM.
     """
-    from .._errors import GradingError
-    from ._reports import feedback_name, render, to_feedback
+    from .._errors import GradingError, UnknownNameError
+    from ._cleanup import Interrupted, interruptible
+    from ._reports import render
     from ._runner import GradeOptions, default_jobs, grade_paths, select_exercises
+    from ._submission import InputLimits
 
     try:
-        specs = select_exercises(pattern)
-    except GradingError as error:
-        raise click.BadParameter(str(error), param_hint="'--exercises'") from error
+        if assignment is None:
+            specs = select_exercises(pattern)
+        else:
+            from .._assignments import select_exercises as select
+
+            specs = select((pattern,), assignment)
+    except (GradingError, UnknownNameError) as error:
+        hint = "'--exercises'" if assignment is None else "'--assignment'"
+        raise click.BadParameter(str(error), param_hint=hint) from error
     if fmt == "gradescope" and len(submissions) != 1:
         raise click.BadParameter(
             "the gradescope format takes exactly one submission", param_hint="'--format'"
@@ -179,20 +299,23 @@ def grade(
         sandbox=sandbox,
         seed=secrets.randbelow(2**31) if seed is None else seed,
         shard=shard,
+        inputs=InputLimits(max_file_bytes, max_submission_bytes),
     )
+    _check_outputs(output, feedback)
     try:
-        report = _grade_with_progress(submissions, specs, options, grade_paths)
+        with interruptible():
+            report = _grade_with_progress(submissions, specs, options, grade_paths)
         text = _table(report) if fmt == "table" else render(report, fmt)
+    except Interrupted as stop:
+        click.echo(
+            f"Error: {stop}: no report written; its processes and files are removed", err=True
+        )
+        raise SystemExit(128 + stop.signal) from None
     except GradingError as error:
         _fault(error)
     except Exception as error:  # noqa: BLE001 - a bug of the grader: one line, status 3
         _fault(GradingError(f"the grader failed: {type(error).__name__}: {error}"))
-    _emit(text, output)
-    if feedback:
-        folder = Path(feedback)
-        folder.mkdir(parents=True, exist_ok=True)
-        for sub in report.submissions:
-            (folder / feedback_name(sub.path)).write_text(to_feedback(report, sub), "utf-8")
+    _write_all(report, text, output, feedback)
     if fail_under is not None and any(
         s.max_score > 0 and s.score < fail_under * s.max_score for s in report.submissions
     ):
@@ -234,11 +357,23 @@ def report() -> None:
     help="Format of the merged report.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
-def merge_command(reports: tuple[str, ...], fmt: str, output: str | None) -> None:
-    """Merge the JSON reports of shards (`gradkit grade --shard i/N`) into one."""
+@click.option(
+    "--allow-partial",
+    is_flag=True,
+    help="Merge even when shards are missing; every format marks the result partial.",
+)
+def merge_command(
+    reports: tuple[str, ...], fmt: str, output: str | None, allow_partial: bool
+) -> None:
+    """Merge the JSON reports of shards (`gradkit grade --shard i/N`) into one.
+
+    Refuses an incomplete or inconsistent set of shards (a missing or repeated
+    shard, mixed i/N counts, seeds, exercise sets or gradkit versions).
+    """
     from .._errors import GradingError
     from ._reports import from_json, merge, render
 
+    _check_outputs(output, None)
     loaded = []
     for path in reports:
         try:
@@ -252,8 +387,8 @@ def merge_command(reports: tuple[str, ...], fmt: str, output: str | None) -> Non
         except GradingError as error:
             raise click.BadParameter(str(error), param_hint="REPORTS") from error
     try:
-        merged = merge(loaded)
+        merged = merge(loaded, list(reports), allow_partial=allow_partial)
         text = _table(merged) if fmt == "table" else render(merged, fmt)
     except GradingError as error:
         raise click.BadParameter(str(error), param_hint="REPORTS") from error
-    _emit(text, output)
+    _write_all(merged, text, output, None)

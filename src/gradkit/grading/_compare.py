@@ -93,9 +93,10 @@ def compare(
     if arr is None:
         return Mismatch(f"{path} is {_describe(got)}; expected an array")
     if arr.shape != exp.shape:
+        # the shapes go in the detail: a hidden input's shape is hidden too
         return Mismatch(
-            f"{path} has shape {arr.shape}; the reference's shape differs",
-            f"expected shape {exp.shape}",
+            f"{path} does not have the reference's shape",
+            f"got shape {arr.shape}, expected {exp.shape}",
         )
     if exp.dtype.kind in _FLOAT_KINDS and arr.dtype.kind not in _FLOAT_KINDS:
         return Mismatch(f"{path} has dtype {arr.dtype}; expected a floating-point array")
@@ -122,9 +123,10 @@ def compare(
         bad = finite & ~(err <= tol + rtol * np.abs(e))
     if np.any(bad):
         worst = float(np.max(err[bad]))
+        # counts go in the detail: "of 7 entries" would tell a hidden input's size
         return Mismatch(
-            f"{path} differs from the reference at {int(np.sum(bad))} of {e.size} "
-            f"entr{'y' if e.size == 1 else 'ies'}",
+            f"{path} differs from the reference",
+            f"wrong at {int(np.sum(bad))} of {e.size} entr{'y' if e.size == 1 else 'ies'}, "
             f"largest error {worst:.3g}; got {_text(a)}, expected {_text(e)}",
         )
     return None

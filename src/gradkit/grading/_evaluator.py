@@ -3,8 +3,9 @@
 Run as ``python -I -m gradkit.grading._evaluator FD MEMORY_MB CPU_SECONDS``.
 It never imports or runs student Python: it receives serialized StableHLO
 (``jax.export``) from the grader, checks it (`check_artifact`: CPU only, one
-device, no effects, no host callbacks, no custom calls outside
-`ALLOWED_CUSTOM_CALLS`, no infeed/outfeed/send/recv), compiles it, runs it on
+device, no effects or tokens, and every operation, read with the MLIR parser,
+in the allow-list `ALLOWED_OPS`, custom calls only to `ALLOWED_CUSTOM_CALLS`
+and LAPACK), compiles it, runs it on
 the (possibly hidden) inputs and measures its cost with XLA's cost analysis.
 
 One evaluator lives per grading job slot and serves many submissions, so it
@@ -34,9 +35,32 @@ ALLOWED_CUSTOM_CALLS = frozenset(
     {"shape_assertion", "Sharding", "SPMDFullToShardShape", "SPMDShardToFullShape"}
 )
 ALLOWED_PREFIXES = ("lapack_",)
-_FORBIDDEN_OPS = ("infeed", "outfeed", "send", "recv")
-_CUSTOM_CALL = re.compile(r"custom_call\s*@([\w.$-]+)|call_target_name\s*=\s*\"([^\"]*)\"")
-_OP = re.compile(r"\b(?:stablehlo|mhlo)\.(\w+)")
+# The operations an artifact may hold: pure, single-device StableHLO and the
+# structure around it. Anything else is refused, whatever JAX prints: host
+# transfers (infeed, outfeed, send, recv), tokens (after_all, create_token),
+# collectives and device ids (all_reduce, partition_id, ...), stateful random
+# numbers (rng) and any dialect not listed.
+ALLOWED_OPS = frozenset(
+    {"builtin.module", "func.func", "func.call", "func.return", "sdy.mesh"}
+    | {
+        f"stablehlo.{name}"
+        for name in (
+            "abs add and atan2 batch_norm_grad batch_norm_inference batch_norm_training "
+            "bitcast_convert broadcast broadcast_in_dim case cbrt ceil cholesky clamp compare "
+            "complex composite concatenate constant convert convolution cosine "
+            "count_leading_zeros custom_call divide dot dot_general dynamic_broadcast_in_dim "
+            "dynamic_conv dynamic_gather dynamic_iota dynamic_pad dynamic_reshape dynamic_slice "
+            "dynamic_update_slice einsum exponential exponential_minus_one fft floor gather "
+            "get_dimension_size get_tuple_element if imag iota is_finite log log_plus_one "
+            "logistic map maximum minimum multiply negate not optimization_barrier or pad popcnt "
+            "power real real_dynamic_slice reduce reduce_precision reduce_window remainder "
+            "reshape return reverse rng_bit_generator round_nearest_afz round_nearest_even "
+            "rsqrt scatter select select_and_scatter shift_left shift_right_arithmetic "
+            "shift_right_logical sign sine slice sort sqrt subtract tan tanh transpose "
+            "triangular_solve tuple unary_einsum while xor"
+        ).split()
+    }
+)
 
 
 class Rejected(Exception):
@@ -44,22 +68,65 @@ class Rejected(Exception):
 
 
 def check_artifact(exported: Any) -> None:
-    """Raise `Rejected` unless the artifact is a plain, effect-free CPU computation."""
-    if "cpu" not in tuple(exported.platforms):
-        raise Rejected(f"the artifact targets {tuple(exported.platforms)!r}, not cpu")
+    """Raise `Rejected` unless the artifact is a plain, effect-free CPU computation.
+
+    The module is read with the MLIR parser JAX ships (never by matching
+    printed text) and every operation in it, nested ones included, must be in
+    `ALLOWED_OPS`; a custom call must target `ALLOWED_CUSTOM_CALLS` (or a
+    LAPACK kernel) and have no side effect; no value may be a token.
+    """
+    if tuple(exported.platforms) != ("cpu",):
+        raise Rejected(f"the artifact targets {tuple(exported.platforms)!r}, not ('cpu',)")
     if exported.nr_devices != 1:
         raise Rejected(f"the artifact wants {exported.nr_devices} devices")
     if exported.ordered_effects or exported.unordered_effects:
         raise Rejected("the artifact has side effects (a host callback, print or debug?)")
-    text = exported.mlir_module()
-    for match in _CUSTOM_CALL.finditer(text):
-        target = match.group(1) or match.group(2)
+    from jax._src.interpreters import mlir
+    from jax._src.lib import _jax
+    from jax._src.lib.mlir import ir
+
+    problems: list[str] = []
+
+    def visit(op: Any) -> Any:
+        problem = _op_problem(op, ir)
+        if problem is not None:
+            problems.append(problem)
+            return ir.WalkResult.INTERRUPT
+        return ir.WalkResult.ADVANCE
+
+    with mlir.make_ir_context():
+        module = _jax.mlir.deserialize_portable_artifact(exported.mlir_module_serialized)
+        for key in ("mhlo.num_partitions", "mhlo.num_replicas"):
+            attrs = module.operation.attributes
+            if key in attrs and ir.IntegerAttr(attrs[key]).value != 1:
+                raise Rejected(f"the artifact wants several devices ({key} is not 1)")
+        module.operation.walk(visit)
+    if problems:
+        raise Rejected(problems[0])
+
+
+def _op_problem(op: Any, ir: Any) -> str | None:
+    """Why one operation is not allowed, or None."""
+    name = op.name
+    if name not in ALLOWED_OPS:
+        return f"the artifact uses the operation {name!r}, which is not allowed"
+    for value in (*op.operands, *op.results):
+        if "token" in str(value.type):
+            return f"the artifact passes a token ({name!r}): side effects are not allowed"
+    if name == "func.func":
+        for block in op.regions[0].blocks if op.regions else ():
+            for argument in block.arguments:
+                if "token" in str(argument.type):
+                    return "the artifact takes a token: side effects are not allowed"
+    if name == "stablehlo.custom_call":
+        attrs = op.attributes
+        target = ir.StringAttr(attrs["call_target_name"]).value
         if target not in ALLOWED_CUSTOM_CALLS and not target.startswith(ALLOWED_PREFIXES):
             kind = "a host callback" if "callback" in target else "a custom call"
-            raise Rejected(f"the artifact uses {kind} ({target!r}), which is not allowed")
-    for op in _OP.findall(text):
-        if op in _FORBIDDEN_OPS:
-            raise Rejected(f"the artifact uses the operation {op!r}, which is not allowed")
+            return f"the artifact uses {kind} ({target!r}), which is not allowed"
+        if "has_side_effect" in attrs and ir.BoolAttr(attrs["has_side_effect"]).value:
+            return f"the artifact's custom call {target!r} has side effects, which is not allowed"
+    return None
 
 
 # an HLO while instruction: `%while.3 = (s32[], f64[8]{0}) while(%tuple.1), condition=...`

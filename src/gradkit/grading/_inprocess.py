@@ -66,6 +66,8 @@ class InProcessCandidate:
                     source = None
         else:
             self._ns = namespace
+            if source is None:
+                source = mapping_source(namespace)
         self._source = source
 
     @classmethod
@@ -215,6 +217,55 @@ class InProcessCandidate:
         if code is None or not frames:
             return False
         return frames[-1].filename == code.co_filename
+
+
+def mapping_source(namespace: Mapping[str, Any]) -> str:
+    """Source text for a mapping of trusted functions (a reference given as a dict).
+
+    A function defined with ``def`` in a readable file contributes its own
+    source (bound to the entry's name when the names differ). Any other
+    function, a lambda say, contributes a stand-in ``def`` that names every
+    global and attribute its code uses, so that "must not use" checks see what
+    it calls.
+    """
+    parts: list[str] = []
+    for name, value in namespace.items():
+        code = getattr(value, "__code__", None)
+        if code is None:
+            continue
+        text = _def_source(value)
+        if text is not None:
+            parts.append(text)
+            if value.__name__ != name:
+                parts.append(f"{name} = {value.__name__}\n")
+            continue
+        used = sorted(_code_names(code))
+        body = f"    return ({', '.join(used)},)\n" if used else "    return None\n"
+        parts.append(f"def {name}(*args, **kwargs):\n{body}")
+    return "\n".join(parts)
+
+
+def _def_source(fn: Any) -> str | None:
+    import ast
+    import textwrap
+
+    try:
+        text = textwrap.dedent(inspect.getsource(fn))
+        tree = ast.parse(text)
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return None
+    defined = [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    if len(tree.body) != 1 or not defined or defined[0].name != fn.__name__:
+        return None
+    return text
+
+
+def _code_names(code: types.CodeType) -> set[str]:
+    names = {n for n in code.co_names if n.isidentifier()}
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _code_names(const)
+    return names
 
 
 def _to_data(value: Any) -> Any:

@@ -58,6 +58,11 @@ def _same(request: Evaluate | Cost) -> tuple:
     return (request.call, tuple((a.dtype.str, a.shape, a.tobytes()) for a in request.args))
 
 
+def _shapes(request: Evaluate | Cost) -> tuple:
+    """The shapes and dtypes of a request's inputs: what tracing sees."""
+    return tuple((np.shape(a), np.asarray(a).dtype.str) for a in request.args)
+
+
 class RemoteCandidate:
     """A submission in a sandboxed worker, evaluated by a slot's `Evaluator`."""
 
@@ -69,8 +74,10 @@ class RemoteCandidate:
         evaluator: Evaluator | EvaluatorPool,
         limits: Limits,
         workers: WorkerPool | None = None,
+        shown: dict[str, str] | None = None,
     ) -> None:
         self.files, self.order, self.source = files, list(order), source
+        self.shown = dict(shown or {})  # file name in the sandbox → the student's name
         self.evaluator, self.limits, self.workers = evaluator, limits, workers
         self.notes: list[str] = []
         self.output_bytes = 0
@@ -103,7 +110,7 @@ class RemoteCandidate:
         try:
             recv(child.sock, time.monotonic() + STARTUP_SECONDS, 1 << 16)
             names = sorted(self.files)
-            message = {"op": "load", "files": names, "order": self.order}
+            message = {"op": "load", "files": names, "order": self.order, "shown": self.shown}
             ident = self._send(child, message, [self.files[n] for n in names])
             reply, buffers = self._reply(child, ident, None)
         except (ChannelError, OSError) as error:
@@ -203,7 +210,10 @@ class RemoteCandidate:
             elif isinstance(request, Evaluate) and _same(request) in costs:
                 costs[_same(request)].twins.append(i)
             elif isinstance(request, Evaluate):
-                groups.setdefault(request.call, _Group(request.call, False)).members.append(i)
+                # one group per call AND input shapes: an entry that fails to trace on one
+                # shape (a 2-D input) fails only the requests of that shape
+                key = (request.call, _shapes(request))
+                groups.setdefault(key, _Group(request.call, False)).members.append(i)
             else:
                 answers[i] = Fault("invalid", f"unknown request {type(request).__name__}")
         try:
@@ -237,18 +247,24 @@ class RemoteCandidate:
         """Export the groups (one combined artifact when possible) and evaluate them."""
         pending = list(groups)
         while pending:
-            exported: list[tuple[_Group, bytes, int]] = []
+            exported: list[tuple[_Group, int, bytes, int]] = []
             pending = self._export_round(pending, requests, answers, exported)
             if not exported:
                 continue
-            # the same artifact serves several groups: send it once with all their runs
-            merged: dict[bytes, list[tuple[_Group, int]]] = {}
-            for group, artifact, offset in exported:
-                merged.setdefault(artifact, []).append((group, offset))
+            # one combined artifact serves several groups: send it once with all their runs.
+            # Grouped by the worker's artifact number, never by the bytes: two artifacts
+            # exported apart can be byte-identical (the same call on the same shapes, e.g. a
+            # values check and a cost check), and each takes only its own runs.
+            merged: dict[int, list[tuple[_Group, int]]] = {}
+            blobs: dict[int, bytes] = {}
+            for group, number, artifact, offset in exported:
+                merged.setdefault(number, []).append((group, offset))
+                blobs[number] = artifact
             order = list(merged)
             flat = []
-            for artifact in order:
-                entries = sorted(merged[artifact], key=lambda e: e[1])
+            for number in order:
+                artifact = blobs[number]
+                entries = sorted(merged[number], key=lambda e: e[1])
                 args = [
                     np.asarray(a)
                     for g, _ in entries
@@ -258,8 +274,8 @@ class RemoteCandidate:
                 flat.append((artifact, args, entries[0][0].cost))
             results = self.evaluator.run_bundle(flat)
             retry = False
-            for artifact, response in zip(order, results, strict=True):
-                entries = sorted(merged[artifact], key=lambda e: e[1])
+            for number, response in zip(order, results, strict=True):
+                entries = sorted(merged[number], key=lambda e: e[1])
                 if isinstance(response, Fault):
                     if response.kind in RETRY and len(entries) > 1 and self._combined:
                         retry = True  # find the guilty one: one artifact each
@@ -306,7 +322,7 @@ class RemoteCandidate:
         pending: list[_Group],
         requests: Sequence[Request],
         answers: list[Response | None],
-        exported: list[tuple[_Group, bytes, int]],
+        exported: list[tuple[_Group, int, bytes, int]],
     ) -> list[_Group]:
         """Ask the worker to export the groups; return the groups still to export."""
         ready = []
@@ -366,7 +382,7 @@ class RemoteCandidate:
                 and 0 <= where < len(out)
                 and (isinstance(offset, int) and offset >= 0)
             ):
-                exported.append((group, out[where], offset))
+                exported.append((group, where, out[where], offset))
                 continue
             fault = to_response(result, []) if isinstance(result, dict) else None
             if not isinstance(fault, Fault):

@@ -1,9 +1,28 @@
-"""What grading returns: plain frozen records, rendered by the reports."""
+"""What grading returns: plain frozen records, rendered by the reports.
+
+Every string field is cleaned when a record is made (`_sanitise.clean`: no
+lone surrogates, control or bidi characters shown visibly, length capped),
+so every report format is written from safe text only.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 from typing import Literal
+
+from ._sanitise import clean
+
+ANSWER_LIMIT = 20000
+
+
+def _clean_fields(record: object, *names: str, limit: int | None = None) -> None:
+    for name in names:
+        value = getattr(record, name)
+        if value is not None:
+            cleaned = clean(value) if limit is None else clean(value, limit)
+            if cleaned != value:
+                object.__setattr__(record, name, cleaned)
+
 
 Visibility = Literal["visible", "hidden"]
 Status = Literal["passed", "partial", "failed", "error", "timeout", "manual"]
@@ -27,6 +46,9 @@ class CheckResult:
     visibility: Visibility
     message: str
 
+    def __post_init__(self) -> None:
+        _clean_fields(self, "name", "message")
+
 
 @dataclasses.dataclass(frozen=True)
 class ExerciseResult:
@@ -46,6 +68,10 @@ class ExerciseResult:
     checks: tuple[CheckResult, ...]
     answer: str | None = None
 
+    def __post_init__(self) -> None:
+        _clean_fields(self, "id", "title")
+        _clean_fields(self, "answer", limit=ANSWER_LIMIT)
+
 
 @dataclasses.dataclass(frozen=True)
 class SubmissionResult:
@@ -57,3 +83,7 @@ class SubmissionResult:
     status: Status
     exercises: tuple[ExerciseResult, ...]
     message: str = ""
+    seconds: float = 0.0  # wall-clock time spent grading it
+
+    def __post_init__(self) -> None:
+        _clean_fields(self, "path", "message")

@@ -26,7 +26,7 @@ from ._protocol import Fault, Request, Response
 from ._remote import Evaluator, EvaluatorPool, Limits, RemoteCandidate, WorkerPool
 from ._results import ExerciseResult, Status, SubmissionResult
 from ._sandbox import choose_level
-from ._submission import Submission, load_submission
+from ._submission import MAIN, InputLimits, Submission, load_submission, unique_paths
 
 if TYPE_CHECKING:
     from ._score import ReferenceCache
@@ -44,6 +44,7 @@ class GradeOptions:
     seed: int = 0
     shard: tuple[int, int] | None = None
     tag: str = ""  # marks this run's sandboxed processes (see `leftover_processes`)
+    inputs: InputLimits = InputLimits()  # how much of each submission is read
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Report:
     submissions: tuple[SubmissionResult, ...]
     shard: str | None = None
     seconds: float = 0.0
+    partial: str = ""  # what a merge lacks (`report merge --allow-partial`), or ""
 
 
 def select_exercises(patterns: str = "*") -> list[ExerciseSpec]:
@@ -85,8 +87,11 @@ def parse_shard(text: str) -> tuple[int, int]:
 
 
 def shard_paths(paths: Sequence[str], shard: tuple[int, int] | None) -> list[str]:
-    """Return the slice of ``paths`` a shard grades (sorted, every N-th from i)."""
-    ordered = sorted(dict.fromkeys(paths))
+    """Return the slice of ``paths`` a shard grades (sorted, every N-th from i).
+
+    Paths naming one file (``a.py``, ``./a.py``, ``/abs/a.py``) count once.
+    """
+    ordered = sorted(unique_paths(sorted(paths)))
     if shard is None:
         return ordered
     index, count = shard
@@ -138,6 +143,13 @@ def _status(exercises: Sequence[ExerciseResult], broken: Fault | None) -> Status
     return "partial" if any(e.score > 0 for e in code) else "failed"
 
 
+def _shown_names(submission: Submission) -> dict[str, str]:
+    """The student's own names for the files the worker runs (a file runs as ``submission.py``)."""
+    if MAIN not in submission.files or submission.sources:
+        return {}  # a directory: its files keep their names
+    return {MAIN: Path(submission.path).name}
+
+
 def grade_submission(
     submission: Submission,
     specs: Sequence[ExerciseSpec],
@@ -166,6 +178,7 @@ def grade_submission(
             evaluator,
             limits,
             workers,
+            shown=_shown_names(submission),
         )
         try:
             results = grade_candidate(candidate, specs, seed=seed, references=references)
@@ -207,14 +220,16 @@ def grade_paths(
     workers = WorkerPool(limits, spares=jobs, needed=len(selected))
 
     def one(path: str) -> SubmissionResult:
+        began = time.perf_counter()
         result = grade_submission(
-            load_submission(path),
+            load_submission(path, options.inputs),
             specs,
             evaluators,
             limits,
             seed=options.seed,
             references=references,
         )
+        result = dataclasses.replace(result, seconds=time.perf_counter() - began)
         if on_result is not None:
             on_result(result)
         return result

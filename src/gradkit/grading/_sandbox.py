@@ -3,15 +3,22 @@
 Two levels, detected once and named in every report:
 
 ``namespaces``
-    ``unshare`` puts the child in new user, PID, network and mount
-    namespaces. Inside, a setup script mounts a private ``/tmp`` with the
-    working directory at ``/tmp/w``, covers the exercises' source directories
-    with empty read-only file systems, remounts everything else read-only and
-    drops every capability before running Python. No network; the child's
-    PID namespace dies with it, so a ``fork()`` + ``setsid()`` orphan dies too.
+    ``unshare`` puts the child in new user, PID, network, mount, IPC, UTS and
+    cgroup namespaces. Inside, a setup script builds the child's whole file
+    system in an empty tmpfs and pivots into it (`view`): the system's
+    programs and libraries, the interpreter and its import path, read-only,
+    with the exercises' source directories covered; a private ``/tmp`` with
+    the working directory at ``/tmp/w``; a fresh ``/proc``; private
+    ``/dev/shm`` and ``/dev/pts`` and five harmless devices. No home
+    directories, no submissions, no other project trees, no network, and
+    every capability dropped before Python starts. The child's PID namespace
+    dies with it, so a ``fork()`` + ``setsid()`` orphan dies too.
 ``limits``
     A new session, a clean environment, ``python -I`` and a temporary working
-    directory. Files outside it and the network are *not* protected.
+    directory. As root (Docker, Gradescope) the child runs as ``nobody``
+    (`drop_privileges`), and the exercises' directories are closed to it
+    (`protect`). Otherwise files the grading user can read and the network
+    are *not* protected.
 
 At both levels the child limits itself before it runs anything untrusted
 (`apply_limits`: ``RLIMIT_DATA``, ``RLIMIT_CPU``, ``RLIMIT_FSIZE``, no core
@@ -31,7 +38,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -39,76 +45,129 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
+from ._cleanup import make_temp_dir, release_temp_dir, track_process, untrack_process
+
 Level = Literal["namespaces", "limits"]
 LEVELS: tuple[str, ...] = ("auto", "namespaces", "limits")
 OUTPUT_CAP = 64 << 10
 SANDBOX_ENV = "GRADKIT_SANDBOX_ID"
-_UNSHARE = ["-r", "-n", "-p", "-f", "--kill-child", "-m", "--mount-proc"]
+# user, PID, network, mount, IPC, UTS and cgroup namespaces; a fresh /proc
+_UNSHARE = ["-r", "-n", "-p", "-f", "--kill-child", "-m", "-i", "-u", "-C", "--mount-proc"]
 _INSIDE_WORKDIR = "/tmp/w"
+NOBODY = 65534
+# what a child may see of the host's /dev (bound one by one into an empty /dev)
+_DEVICES = ("null", "zero", "full", "random", "urandom")
+# the system's programs and libraries (the interpreter's shared libraries, sh,
+# setpriv); merged-/usr links are recreated as links
+_SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc/ld.so.cache")
 
-# Runs as PID 1 of the new namespaces: $1 work dir, $2 cgroup.procs or "",
-# $3 count of paths under /tmp to keep visible (the Python and gradkit the
-# child runs from, when they live under /tmp, as in a CI checkout), then those
-# paths, then a count of paths to hide, then those paths, then the command.
+# Joins the pids cgroup ($1, or "" for none) before anything else, so that the
+# cgroup namespace created next is rooted at it; then runs the rest.
+_JOIN = 'if [ -n "$1" ]; then echo 0 > "$1"; fi; shift; exec "$@"'
+
+# Runs as PID 1 of the new namespaces and builds the child's whole file system
+# view in an empty tmpfs, then pivots into it: $1 the new root (an empty
+# directory), $2 the work dir, then a count and the paths to bind read-only
+# (directories or files), a count and the links to recreate (path, target),
+# a count and the directories to cover with an empty read-only tmpfs (the
+# exercises' sources), then the command. Nothing else of the host is visible.
 _SETUP = r"""
 set -e
-work="$1"; procs="$2"; keep="$3"; shift 3
-if [ -n "$procs" ]; then echo 0 > "$procs"; fi
+root="$1"; work="$2"; shift 2
+readonly_bind() {
+  mount -o remount,bind,ro,nosuid,nodev "$1" 2>/dev/null \
+    || mount -o remount,bind,ro,nosuid,nodev,noexec "$1"
+}
 mount --make-rprivate /
-mount -t tmpfs -o size=1m,mode=700 tmpfs /dev/shm
-mkdir /dev/shm/w
-mount --bind "$work" /dev/shm/w
-i=0
-while [ "$i" -lt "$keep" ]; do
-  eval "path=\${$((i + 1))}"
-  mkdir "/dev/shm/k$i"
-  mount --bind "$path" "/dev/shm/k$i"
-  i=$((i + 1))
-done
-mount -t tmpfs -o size=64m,mode=700 tmpfs /tmp
-mkdir /tmp/w
-mount --move /dev/shm/w /tmp/w
-i=0
-while [ "$i" -lt "$keep" ]; do
-  mkdir -p "$1"
-  mount --move "/dev/shm/k$i" "$1"
-  shift; i=$((i + 1))
+echo sandbox > /proc/sys/kernel/hostname 2>/dev/null || true
+mount -t tmpfs -o size=1m,mode=755 tmpfs "$root"
+count="$1"; shift
+while [ "$count" -gt 0 ]; do
+  if [ -d "$1" ]; then mkdir -p "$root$1"; else mkdir -p "$root${1%/*}"; : > "$root$1"; fi
+  mount --bind "$1" "$root$1"
+  readonly_bind "$root$1"
+  shift; count=$((count - 1))
 done
 count="$1"; shift
 while [ "$count" -gt 0 ]; do
-  [ -d "$1" ] && mount -t tmpfs -o ro,size=4k tmpfs "$1"
+  mkdir -p "$root${1%/*}"; ln -s "$2" "$root$1"
+  shift 2; count=$((count - 1))
+done
+count="$1"; shift
+while [ "$count" -gt 0 ]; do
+  if [ -d "$root$1" ]; then mount -t tmpfs -o ro,size=4k,mode=755 tmpfs "$root$1"; fi
   shift; count=$((count - 1))
 done
-for point in $(awk '{print $2}' /proc/self/mounts); do
-  case "$point" in /tmp|/tmp/w|/proc|/proc/*) continue;; esac
-  mount -o remount,bind,ro "$point" 2>/dev/null || true
+mkdir -p "$root/tmp" "$root/proc" "$root/dev/shm" "$root/dev/pts" "$root/.old"
+mount -t tmpfs -o size=64m,mode=700,nosuid,nodev tmpfs "$root/tmp"
+mkdir "$root/tmp/w"
+mount --bind "$work" "$root/tmp/w"
+mount -t proc -o nosuid,nodev,noexec proc "$root/proc"
+for device in null zero full random urandom; do
+  : > "$root/dev/$device"; mount --bind "/dev/$device" "$root/dev/$device"
 done
+mount -t tmpfs -o size=16m,mode=1777,nosuid,nodev tmpfs "$root/dev/shm"
+mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts "$root/dev/pts"
+ln -s pts/ptmx "$root/dev/ptmx"
+ln -s /proc/self/fd "$root/dev/fd"
+mount -o remount,ro "$root"
+cd "$root"
+PATH="/usr/sbin:/sbin:$PATH" pivot_root . .old
+cd /
+umount -l /.old
 cd /tmp/w
 exec setpriv --bounding-set=-all --inh-caps=-all --no-new-privs "$@"
 """
 
 
-def _paths_under_tmp() -> list[str]:
-    """Return the directories under /tmp the child needs to run Python and gradkit.
-
-    The namespaces level mounts a private, empty ``/tmp``; an interpreter, a
-    virtual environment or an editable gradkit living under /tmp (a CI
-    checkout, say) is bound back in at the same place, read-only like every
-    other mount. Nested paths collapse into their topmost directory.
-    """
-    tmp = Path("/tmp").resolve()
-    candidates = {sys.prefix, sys.base_prefix, sys.exec_prefix, *(p for p in sys.path if p)}
-    found: list[Path] = []
-    for candidate in candidates:
-        path = Path(candidate).resolve()
-        if path.is_dir() and path != tmp and path.is_relative_to(tmp):
-            found.append(path)
-    found.sort(key=lambda p: len(p.parts))
+def _collapse(paths: list[Path]) -> list[Path]:
+    """Keep the topmost of nested paths, in order of depth."""
     keep: list[Path] = []
-    for path in found:
+    for path in sorted(set(paths), key=lambda p: (len(p.parts), str(p))):
         if not any(path.is_relative_to(k) for k in keep):
             keep.append(path)
-    return [str(p) for p in keep]
+    return keep
+
+
+@functools.cache
+def _child_path() -> tuple[str, ...]:
+    """The import path of ``python -I`` here: the directories a child imports from."""
+    probe = [sys.executable, "-I", "-c", "import sys; print('\\0'.join(sys.path))"]
+    try:
+        result = subprocess.run(probe, capture_output=True, text=True, timeout=30, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return tuple(p for p in sys.path if p)
+    return tuple(p for p in result.stdout.rstrip("\n").split("\0") if p)
+
+
+def view(hide: Sequence[str] = ()) -> tuple[list[str], list[tuple[str, str]]]:
+    """The paths a namespaces child sees (bound read-only) and the links recreated.
+
+    The system's programs and libraries, the interpreter (its prefixes) and
+    the directories of its import path (the installed packages, gradkit
+    included) and nothing else: no home directories, no submissions, no other
+    project trees. The exercises' directories (``hide``) are covered inside.
+    A top-level link such as ``/lib -> usr/lib`` is recreated as a link.
+    """
+    links: list[tuple[str, str]] = []
+    paths: list[Path] = []
+    for name in _SYSTEM:
+        path = Path(name)
+        if path.is_symlink() and path.parent == Path("/"):
+            links.append((name, os.readlink(path)))
+        elif path.exists():
+            paths.append(path.resolve())
+    python = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, *_child_path()]
+    python.append(str(Path(sys.executable).parent))
+    for entry in python:
+        path = Path(entry).resolve()
+        if path.exists() and path != Path("/") and not _is_hidden(path, hide):
+            paths.append(path)
+    return [str(p) for p in _collapse(paths)], links
+
+
+def _is_hidden(path: Path, hide: Sequence[str]) -> bool:
+    return any(path.is_relative_to(Path(h).resolve()) for h in hide)
 
 
 @functools.cache
@@ -122,6 +181,55 @@ def namespaces_available() -> bool:
     except (OSError, subprocess.TimeoutExpired):
         return False
     return result.returncode == 0
+
+
+_SETPRIV_NOBODY = (
+    "setpriv",
+    f"--reuid={NOBODY}",
+    f"--regid={NOBODY}",
+    "--clear-groups",
+    "--bounding-set=-all",
+    "--inh-caps=-all",
+    "--no-new-privs",
+)
+
+
+@functools.cache
+def drop_privileges() -> bool:
+    """Whether `limits` children run as ``nobody``: we are root and ``nobody`` can run Python.
+
+    As root (Docker, Gradescope), a child that kept root could read the
+    reference solutions and write anywhere. ``nobody`` must be able to run
+    this interpreter and import gradkit and JAX (probed once); a Python
+    installed under a private home (``/root/.pyenv``) cannot be, and then
+    the child runs as the grading user, as it does for any other user.
+    """
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        return False
+    code = "import importlib.util as u, sys; sys.exit(not u.find_spec('gradkit.grading'))"
+    probe = [*_SETPRIV_NOBODY, sys.executable, "-I", "-c", code]
+    try:
+        result = subprocess.run(probe, capture_output=True, timeout=30, check=False, cwd="/")
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return result.returncode == 0
+
+
+def protect(hide: Sequence[str]) -> None:
+    """Make the exercises' directories unreadable to ``nobody`` when children run as it.
+
+    Only directories that hold no part of the child's import path (a package
+    directory, never ``site-packages`` itself) are closed, to owner only.
+    """
+    if not drop_privileges():
+        return
+    needed = [Path(p).resolve() for p in _child_path()]
+    for name in hide:
+        path = Path(name).resolve()
+        if any(n.is_relative_to(path) for n in needed):
+            continue
+        with contextlib.suppress(OSError):
+            path.chmod(path.stat().st_mode & 0o700)
 
 
 def choose_level(requested: str) -> Level:
@@ -195,7 +303,7 @@ class Child:
     ) -> None:
         self.level = level
         self.marker = tag + uuid.uuid4().hex
-        self._base = Path(tempfile.mkdtemp(prefix="gradkit-"))
+        self._base = make_temp_dir()
         self.workdir = self._base / "w"
         self.workdir.mkdir()
         self.sock, theirs = socket.socketpair()
@@ -205,15 +313,24 @@ class Child:
         self._cgroup = _make_cgroup(pids_max)
         procs = str(self._cgroup / "cgroup.procs") if self._cgroup else ""
         python = [sys.executable, "-I", "-B", "-m", module, str(theirs.fileno()), *args]
+        command = ["sh", "-c", _JOIN, "gradkit-sandbox", procs]
         if level == "namespaces":
-            command = ["unshare", *_UNSHARE, "sh", "-c", _SETUP, "gradkit-sandbox"]
-            keep = _paths_under_tmp()
-            command += [str(self.workdir), procs, str(len(keep)), *keep]
+            (self._base / "root").mkdir()
+            binds, links = view(hide)
+            command += ["unshare", *_UNSHARE, "sh", "-c", _SETUP, "gradkit-sandbox"]
+            command += [str(self._base / "root"), str(self.workdir)]
+            command += [str(len(binds)), *binds, str(len(links))]
+            command += [part for link in links for part in link]
             command += [str(len(hide)), *hide, *python]
             cwd = self._base
         else:
-            join = 'if [ -n "$1" ]; then echo 0 > "$1"; fi; shift; exec "$@"'
-            command = ["sh", "-c", join, "gradkit-sandbox", procs, *python]
+            if drop_privileges():
+                protect(hide)
+                # the unprivileged user reaches its work dir, nothing else of ours
+                self._base.chmod(0o711)
+                os.chown(self.workdir, NOBODY, NOBODY)
+                command += [*_SETPRIV_NOBODY]
+            command += python
             cwd = self.workdir
         home = _INSIDE_WORKDIR if level == "namespaces" else str(self.workdir)
         env = {
@@ -238,6 +355,7 @@ class Child:
             start_new_session=True,
         )
         theirs.close()
+        track_process(self.process.pid)
         self.output = bytearray()
         self.output_bytes = 0
         self._drain = threading.Thread(target=self._drain_output, daemon=True)
@@ -265,10 +383,11 @@ class Child:
             self._kill_cgroup(self._cgroup)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=10)
+            untrack_process(self.process.pid)
         self._drain.join(timeout=2)
         if self.process.stdout is not None:
             self.process.stdout.close()
-        shutil.rmtree(self._base, ignore_errors=True)
+        release_temp_dir(self._base)
 
     @staticmethod
     def _kill_cgroup(group: Path) -> None:

@@ -10,19 +10,48 @@ A submission is one of:
   IPython magics (``%matplotlib inline``, ``%%time`` cells) and shell escapes
   (``!pip install ...``) are not Python: those lines are dropped, with a note.
 
-The grader only reads these files (never imports them); a file that cannot be
-read becomes a submission with an ``error``, graded 0 with that reason.
+The grader only reads these files (never imports them), and only regular
+files inside the submission: a symbolic link is followed only when it
+resolves inside the submission's own directory; FIFOs, devices and sockets
+are refused without being read. Every file is opened with ``O_NOFOLLOW`` and
+``O_NONBLOCK`` and checked with ``fstat`` on the open descriptor (no
+time-of-check race), and sizes are checked *before* reading (`InputLimits`).
+A file that cannot be read this way becomes a submission with an ``error``,
+graded 0 with that reason; the other submissions are not affected.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 MAX_BYTES = 5 << 20
+MAX_SUBMISSION_BYTES = 20 << 20
 MAX_FILES = 100
 MAIN = "submission.py"
+
+
+@dataclasses.dataclass(frozen=True)
+class InputLimits:
+    """How much of a submission the grader reads (``--max-file-bytes``, ...).
+
+    Attributes:
+        file_bytes: the largest file read (a ``.py`` file or a notebook).
+        submission_bytes: the most bytes read for one submission (all its files).
+        files: the most ``.py`` files of a directory submission.
+    """
+
+    file_bytes: int = MAX_BYTES
+    submission_bytes: int = MAX_SUBMISSION_BYTES
+    files: int = MAX_FILES
+
+
+class _Refused(Exception):
+    """A file of the submission is not read; the message says why."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,41 +82,152 @@ def _broken(path: str, why: str) -> Submission:
     return Submission(path, {}, (), "", error=why)
 
 
-def load_submission(path: str | Path) -> Submission:
-    """Read the submission at ``path`` (a ``.py`` file, a directory or an ``.ipynb``)."""
+def load_submission(path: str | Path, limits: InputLimits | None = None) -> Submission:
+    """Read the submission at ``path`` (a ``.py`` file, a directory or an ``.ipynb``).
+
+    Never raises for a bad submission: the returned `Submission` carries an
+    ``error`` saying why it could not be read.
+    """
     shown = str(path)
+    limits = limits or InputLimits()
     path = Path(path)
     try:
-        if path.is_dir():
-            return _directory(shown, path)
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return _broken(shown, f"the file is {size:,} bytes; the limit is {MAX_BYTES:,}")
+        given = path.lstat()
+        own = path.absolute().parent.resolve()
+        if stat.S_ISLNK(given.st_mode):
+            target = _inside(path, own, path.name)
+            given = target.lstat()
+        if stat.S_ISDIR(given.st_mode):
+            return _directory(shown, path.resolve(), limits)
+        if path.suffix not in (".py", ".ipynb"):
+            return _broken(shown, "not a .py file, a directory or an .ipynb notebook")
+        data = _read(path, path.name, own, min(limits.file_bytes, limits.submission_bytes))
         if path.suffix == ".py":
-            data = path.read_bytes()
             return Submission(shown, {MAIN: data}, (MAIN,), data.decode("utf-8", "replace"))
-        if path.suffix == ".ipynb":
-            return _notebook(shown, path.read_text(encoding="utf-8"))
+        return _notebook(shown, data.decode("utf-8"))
+    except _Refused as error:
+        return _broken(shown, str(error))
     except (OSError, UnicodeDecodeError) as error:
-        return _broken(shown, f"cannot read the submission: {error}")
-    return _broken(shown, "not a .py file, a directory or an .ipynb notebook")
+        return _broken(shown, f"cannot read the submission: {_why(error)}")
 
 
-def _directory(shown: str, path: Path) -> Submission:
-    names = sorted(p.name for p in path.glob("*.py") if p.is_file())
+def _why(error: Exception) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error)
+
+
+def _inside(link: Path, root: Path, name: str) -> Path:
+    """The target of the symbolic link ``link``, refused unless it lies inside ``root``."""
+    target = Path(os.path.realpath(link))
+    if not target.is_relative_to(root):
+        raise _Refused(
+            f"{name} is a symbolic link to {os.readlink(link)!r}, outside the submission's "
+            "directory: the grader reads only files inside the submission; copy the file in"
+        )
+    if not os.path.lexists(target) or not target.exists():
+        raise _Refused(f"{name} is a symbolic link to {os.readlink(link)!r}, which does not exist")
+    return target
+
+
+def _kind(mode: int) -> str | None:
+    """What a file that is not a regular file or a directory is, or None."""
+    for test, what in (
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return what
+    return None if stat.S_ISREG(mode) else "not a regular file"
+
+
+def _read(path: Path, name: str, root: Path, limit: int, room: str = "") -> bytes:
+    """Read the regular file ``path`` (at most ``limit`` bytes), never following a link out.
+
+    ``room`` says what the limit is, for the message (the per-file limit by default).
+    """
+    room = room or f"the limit is {limit:,}"
+    info = path.lstat()
+    if stat.S_ISLNK(info.st_mode):
+        path = _inside(path, root, name)
+        info = path.lstat()
+    what = _kind(info.st_mode)
+    if what is not None:
+        raise _Refused(f"{name} is {what}: only regular files are read")
+    if info.st_size > limit:
+        raise _Refused(f"{name} is {info.st_size:,} bytes; {room}")
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        opened = os.fstat(fd)
+        if (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino):
+            raise _Refused(f"{name} changed while it was being read; grade it again")
+        what = _kind(opened.st_mode)
+        if what is not None:
+            raise _Refused(f"{name} is {what}: only regular files are read")
+        if opened.st_size > limit:
+            raise _Refused(f"{name} is {opened.st_size:,} bytes; {room}")
+        chunks = []
+        left = limit + 1
+        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise _Refused(f"{name} grew while it was read; {room}")
+    return data
+
+
+def _directory(shown: str, path: Path, limits: InputLimits) -> Submission:
+    with os.scandir(path) as entries:
+        names = sorted(e.name for e in entries if e.name.endswith(".py") and not e.is_dir())
     if not names:
         return _broken(shown, "the directory holds no .py files")
-    if len(names) > MAX_FILES:
+    if len(names) > limits.files:
         return _broken(
-            shown, f"the directory holds {len(names)} .py files; the limit is {MAX_FILES}"
+            shown, f"the directory holds {len(names)} .py files; the limit is {limits.files}"
         )
-    files = {name: (path / name).read_bytes() for name in names}
-    if sum(map(len, files.values())) > MAX_BYTES:
-        return _broken(shown, f"the .py files exceed {MAX_BYTES:,} bytes")
+    files: dict[str, bytes] = {}
+    left = limits.submission_bytes
+    for name in names:
+        room = f"the limit is {limits.file_bytes:,}"
+        if left < limits.file_bytes:
+            room = (
+                f"with the files before it, that is over the submission's limit "
+                f"of {limits.submission_bytes:,}"
+            )
+        data = _read(path / name, name, path, min(limits.file_bytes, left), room)
+        left -= len(data)
+        files[name] = data
     order = ("solutions.py",) if "solutions.py" in files else tuple(names)
     texts = {name: data.decode("utf-8", "replace") for name, data in files.items()}
     source = "\n".join(texts[name] for name in order)
     return Submission(shown, files, order, source, sources=texts)
+
+
+def unique_paths(paths: Iterable[str]) -> list[str]:
+    """Drop paths naming a file already named (``a.py``, ``./a.py``, ``/abs/a.py``).
+
+    Identity is the device and inode the path resolves to (its real path when
+    it cannot be resolved), so hard and symbolic links to one file count once.
+    The first spelling is kept.
+    """
+    seen: set[object] = set()
+    kept = []
+    for path in paths:
+        try:
+            info = os.stat(path)
+            key: object = (info.st_dev, info.st_ino)
+        except OSError:
+            key = os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            kept.append(path)
+    return kept
 
 
 # IPython-only lines: magics and shell escapes (`%time f(x)`, `!ls`), their

@@ -26,6 +26,7 @@ import traceback
 import types
 from typing import Any
 
+from .._errors import GradingError
 from ._channel import call_from_json, decode, encode, recv, send
 from ._sandbox import apply_limits
 
@@ -61,10 +62,74 @@ def _capture_tools() -> None:
     )
 
 
+def _quiet_leftovers() -> None:
+    """Make debugging leftovers harmless, before the submission is imported.
+
+    Students leave ``print``, ``jax.debug.print``, ``jax.debug.callback`` and
+    ``breakpoint()`` behind. ``print`` writes to this process's output, which
+    the grader drains and ignores. ``breakpoint()``, ``pdb.set_trace()`` and
+    ``jax.debug.breakpoint()`` would wait for a debugger on stdin: they do
+    nothing. JAX's two debug primitives are dropped from traced code (under
+    ``jit``, ``grad``, ``vmap`` and the export: a host callback cannot be
+    serialized, and the evaluator runs no Python); only an eager call on
+    public inputs still prints. Dropped when traced, not only when exported:
+    an eager call that traces a ``jax.jit`` function caches its jaxpr, which
+    a later export reuses. A ``jax.pure_callback`` or ``io_callback``
+    computes the result in Python, so there is nothing to drop: tracing one
+    raises a clear `GradingError` instead.
+    """
+    import pdb
+
+    import jax
+    from jax._src import callback, core, debugging
+
+    def nothing(*args: Any, **kwargs: Any) -> None:
+        del args, kwargs
+
+    sys.breakpointhook = nothing
+    pdb.set_trace = nothing
+    jax.debug.breakpoint = nothing
+
+    for primitive in (debugging.debug_callback_p, debugging.debug_print_p):
+
+        def dropped(*args: Any, _bind: Any = primitive.bind, **params: Any) -> Any:
+            return _bind(*args, **params) if _eager(core) else []
+
+        primitive.bind = dropped  # type: ignore[method-assign]
+
+    for primitive, name in (
+        (callback.pure_callback_p, "jax.pure_callback"),
+        (callback.io_callback_p, "io_callback"),
+    ):
+
+        def refused(*args: Any, _bind: Any = primitive.bind, _name: str = name, **params: Any):
+            if not _eager(core):
+                raise GradingError(
+                    f"`{_name}` runs Python (numpy, scipy, ...) on the values, which graded "
+                    "code cannot do: the grader runs your function as a compiled JAX program. "
+                    "Compute the result with jax.numpy (jnp) instead"
+                )
+            return _bind(*args, **params)
+
+        primitive.bind = refused  # type: ignore[method-assign]
+
+
+def _eager(core: Any) -> bool:
+    """Whether JAX runs operations now (on values), rather than tracing them."""
+    return isinstance(core.trace_ctx.trace, core.EvalTrace)
+
+
 def _brief(error: BaseException) -> str:
-    """One line about an exception: its type and the start of its message."""
-    text = str(error).strip().splitlines()
-    first = text[0][:300] if text else ""
+    """One line about an exception: its type and the start of its message.
+
+    gradkit's own errors (say, `TracedControlFlowError`) are shown whole: their
+    message is written to be read, and says what to do.
+    """
+    from .._errors import GradkitError
+
+    text = (error.msg if isinstance(error, SyntaxError) else str(error)).strip().splitlines()
+    limit = 1000 if isinstance(error, GradkitError) else 300
+    first = text[0][:limit] if text else ""
     return f"{type(error).__name__}: {first}" if first else type(error).__name__
 
 
@@ -77,7 +142,36 @@ def _from_exception(error: BaseException, doing: str) -> dict[str, Any]:
         return _fault("not-implemented", f"{doing} raised NotImplementedError (not done yet?)")
     if isinstance(error, SystemExit):
         return _fault("error", f"{doing} called sys.exit({error.code!r})")
+    if isinstance(error, GradingError):  # the grader's own refusal: its message says it all
+        return _fault("error", f"{doing}: {error}")
     return _fault("error", f"{doing} raised {_brief(error)}")
+
+
+def _where(error: BaseException, shown: dict[str, Any]) -> str:
+    """The student's own file and line where ``error`` arose, e.g. ``hw2.py, line 7``.
+
+    The grader runs a single file as ``submission.py`` (identical code gives
+    identical artifacts); ``shown`` maps that name back to the student's.
+    """
+    filename, line = None, None
+    if isinstance(error, SyntaxError):
+        filename, line = error.filename, error.lineno
+    else:
+        frames = traceback.extract_tb(error.__traceback__)
+        mine = [f for f in frames if f.filename in _SUBMISSION_FILES]
+        if mine:
+            filename, line = mine[-1].filename, mine[-1].lineno
+    if filename is None or line is None:
+        return ""
+    name = shown.get(filename, filename)
+    if not isinstance(name, str):
+        return ""
+    # a notebook runs as its code cells joined in order
+    return (
+        f"{name}, line {line} of its code cells"
+        if name.endswith(".ipynb")
+        else f"{name}, line {line}"
+    )
 
 
 def _raised_by_submission(error: BaseException) -> bool:
@@ -128,6 +222,7 @@ class Worker:
     def load(self, header: dict[str, Any], buffers: list[bytes]) -> dict[str, Any]:
         """Write the submission's files here, then execute ``order`` into one module."""
         names, order = header["files"], header["order"]
+        shown = header.get("shown") if isinstance(header.get("shown"), dict) else {}
         for name, data in zip(names, buffers, strict=True):
             if "/" in name or name.startswith(".") or not name.endswith(".py"):
                 return _fault("invalid", f"refusing the file name {name!r}")
@@ -146,6 +241,9 @@ class Worker:
                 exec(compile(source, name, "exec"), module.__dict__)
         except BaseException as error:  # noqa: BLE001 - anything the submission raises
             self.load_fault = _from_exception(error, "importing the submission")
+            where = _where(error, shown)
+            if where and self.load_fault["kind"] == "error":
+                self.load_fault["message"] += f" ({where})"
             return self.load_fault
         self.module = module
         return {"ok": True}
@@ -189,7 +287,7 @@ class Worker:
             resolve_function(s.name) if isinstance(s, FunctionRef) else s for s in call.static
         ]
         g = entry(*static) if call.curry else functools.partial(entry, *static)
-        return _TOOLS[call.transform](g)
+        return _translated(_TOOLS[call.transform](g), call.entry, call.transform)
 
     def eager(self, header: dict[str, Any], buffers: list[bytes]) -> tuple[dict, list]:
         """Call an entry in Python on (public) inputs."""
@@ -298,6 +396,34 @@ class Worker:
         return built
 
 
+_WHAT = {"grad": "jax.grad", "jit_grad": "jax.grad", "vmap": "jax.vmap", "jacfwd": "jax.jacfwd"}
+
+
+def _translated(fn: Any, entry: str, transform: str) -> Any:
+    """``fn`` raising gradkit's translations of JAX's tracing errors, as `gk.grad` does.
+
+    A Python ``while``/``if`` on a traced value becomes `TracedControlFlowError`
+    (use gk.while_loop / jax.lax.cond) under any transform; a non-scalar
+    output becomes `NotDifferentiableError` only where the grader itself takes
+    the gradient (a ``jax.grad`` inside the student's code keeps JAX's words).
+    """
+    from .._autodiff import _translate
+    from .._errors import NotDifferentiableError
+
+    what = _WHAT.get(transform, "jax.jit")
+
+    def run(*args: Any) -> Any:
+        try:
+            with _translate(entry, what):
+                return fn(*args)
+        except NotDifferentiableError as error:
+            if what == "jax.grad" or error.__cause__ is None:
+                raise
+            raise error.__cause__ from None
+
+    return run
+
+
 def _doing(item: dict[str, Any]) -> str:
     call = item["call"]
     return f"tracing {call['entry']} ({call['transform']})"
@@ -385,6 +511,7 @@ def main(argv: list[str]) -> None:
     apply_limits(memory_mb, cpu_seconds)
     sock = socket.socket(fileno=fd)
     _capture_tools()  # imports JAX before the submission, outside its time
+    _quiet_leftovers()
     send(sock, {"op": "ready"}, [])
     try:
         Worker(sock).serve()
