@@ -124,7 +124,7 @@ def _richardson(g: Callable[[jax.Array], jax.Array], t0: jax.Array, steps: jax.A
         return best[0]
     err = jnp.abs(best - before) + jnp.abs(jnp.diff(best, axis=0, append=best[-1:]))
     # round-off of a window: that of its smallest step, amplified by the extrapolation
-    eps = np.finfo(plus.dtype).eps
+    eps = np.finfo(steps.dtype).eps
     noise = eps * (jnp.abs(plus) + jnp.abs(minus)) / (2 * steps.reshape(shape))
     err = err + 2 * noise[len(table) - 1 :]
     err = jnp.where(jnp.isfinite(err) & jnp.isfinite(best), err, jnp.inf)
