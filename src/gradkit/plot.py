@@ -327,7 +327,7 @@ def function_and_derivative(f: Callable[[Any], Any], xs: Any, **kwargs: Any) -> 
 
     >>> import jax.numpy as jnp, numpy as np
     >>> fig = function_and_derivative(jnp.sin, np.linspace(-np.pi, np.pi, 50))
-    >>> [line.get_label() for line in fig.axes[0].get_legend().get_lines()]
+    >>> [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
     ['f(x)', "f'(x)"]
     """
     return plot_function(f, xs, derivative=True, **kwargs)
