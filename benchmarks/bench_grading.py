@@ -14,7 +14,15 @@ machine is shared. Every run's JSON report is checked: full marks, or the
 benchmark fails. The correct solutions are the exercises' own reference
 modules, concatenated.
 
+3. ``--jobs-sweep [1,2,4,...]``: throughput of distinct submissions at 1, 2,
+   4, … jobs up to the CPU count (or the listed counts), ``max(--subs, 3 *
+   jobs)`` submissions per point, and the CPU seconds (user + sys of the whole
+   process tree, from ``getrusage``) each submission cost: on a loaded machine
+   wall time is noisy, CPU time much less so. Parallel efficiency is the
+   throughput at N jobs over N times the throughput at 1.
+
 Usage: ``python benchmarks/bench_grading.py [--reps 3] [--subs 20] [--jobs 2] [--distinct]``
+or ``python benchmarks/bench_grading.py --jobs-sweep [1,2,4] [--subs 12] [--reps 1]``
 """
 
 from __future__ import annotations
@@ -24,13 +32,14 @@ import importlib.util
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 
 def correct_solutions() -> str:
@@ -54,17 +63,107 @@ def distinct_variant(source: str, i: int) -> str:
 
 def grade(paths: list[str], jobs: int, out: Path) -> float:
     """Run one ``gradkit grade`` process; return its wall time after checking full marks."""
-    gradkit = shutil.which("gradkit") or str(Path(sys.executable).with_name("gradkit"))
-    command = [gradkit, "grade", *paths, "--format", "json", "-o", str(out)]
+    return grade_timed(paths, jobs, out)[0]
+
+
+ROLES = (
+    ("worker", "gradkit.grading._worker"),
+    ("evaluator", "gradkit.grading._evaluator"),
+)
+
+
+class TreeCPU:
+    """CPU seconds (user + sys) of a process tree by role, read from /proc every 50 ms.
+
+    Sandboxed children are not reaped by the grader itself (`getrusage` misses
+    them), so each process's counters are sampled while it lives; a process
+    loses at most its last 50 ms. Roles: the grader ("parent"), "worker",
+    "evaluator", and "other" (the sandbox's shells).
+    """
+
+    def __init__(self, root: int) -> None:
+        self.root = root
+        self.seen: dict[tuple[int, int], tuple[str, float]] = {}
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _stat(self, pid: int) -> tuple[int, float, int] | None:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        # after "pid (comm)": state ppid ... utime(12) stime(13) ... starttime(20)
+        return int(fields[1]), (int(fields[11]) + int(fields[12])) / self.tick, int(fields[19])
+
+    def _role(self, pid: int) -> str:
+        if pid == self.root:
+            return "parent"
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                cmdline = fh.read().decode(errors="replace")
+        except OSError:
+            return "other"
+        return next((role for role, module in ROLES if module in cmdline), "other")
+
+    def sample(self) -> None:
+        stats = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and (stat := self._stat(int(entry))) is not None:
+                stats[int(entry)] = stat
+        children: dict[int, list[int]] = {}
+        for pid, (ppid, _, _) in stats.items():
+            children.setdefault(ppid, []).append(pid)
+        todo = [self.root]
+        while todo:
+            pid = todo.pop()
+            if pid in stats:
+                _, cpu, started = stats[pid]
+                key = (pid, started)
+                role = self.seen[key][0] if key in self.seen else self._role(pid)
+                self.seen[key] = (role, cpu)
+            todo += children.get(pid, [])
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            self.sample()
+
+    def stop(self) -> dict[str, float]:
+        """Stop sampling; return CPU seconds per role and in all."""
+        self._stop.set()
+        self._thread.join()
+        totals = {"parent": 0.0, "worker": 0.0, "evaluator": 0.0, "other": 0.0}
+        counts = {"worker": 0, "evaluator": 0}
+        for role, cpu in self.seen.values():
+            totals[role] += cpu
+            if role in counts:
+                counts[role] += 1
+        totals["all"] = sum(totals.values())
+        return {**totals, **{f"{role}_processes": n for role, n in counts.items()}}
+
+
+def grade_timed(paths: list[str], jobs: int, out: Path) -> tuple[float, dict[str, float]]:
+    """Run one ``gradkit grade`` process; return (wall seconds, CPU seconds of its tree)."""
+    return _grade(paths, jobs, out, profile=True)  # type: ignore[return-value]
+
+
+def _grade(paths: list[str], jobs: int, out: Path, profile: bool = False) -> Any:
+    command = [sys.executable, "-m", "gradkit", "grade", *paths, "--format", "json", "-o", str(out)]
     command += ["--seed", "0", "--jobs", str(jobs)]
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    tree = TreeCPU(process.pid) if profile else None
+    if process.wait() != 0:
+        sys.exit(f"gradkit grade failed with status {process.returncode}")
     seconds = time.perf_counter() - start
+    cpu = tree.stop() if tree is not None else None
     report = json.loads(out.read_text())
     for sub in report["submissions"]:
         if sub["score"] != sub["max_score"]:
             sys.exit(f"{sub['path']} scored {sub['score']}/{sub['max_score']}: {sub['message']}")
-    return seconds
+    return (seconds, cpu) if profile else seconds
 
 
 def main() -> None:
@@ -74,7 +173,17 @@ def main() -> None:
     parser.add_argument("--subs", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--distinct", action="store_true", help="no two submissions alike")
+    parser.add_argument(
+        "--jobs-sweep",
+        nargs="?",
+        const="auto",
+        default=None,
+        help="comma-separated job counts (default 1, 2, 4, ... up to the CPU count)",
+    )
     args = parser.parse_args()
+    if args.jobs_sweep is not None:
+        jobs_sweep(args.jobs_sweep, args.subs, args.reps)
+        return
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         folder = Path(tmp)
         source = correct_solutions()
@@ -112,6 +221,83 @@ def main() -> None:
                 },
                 "submissions_per_minute": statistics.median(per_minute),
                 "distinct_submissions": args.distinct,
+            },
+            indent=2,
+        )
+    )
+
+
+def sweep_counts(text: str) -> list[int]:
+    """``"auto"``: 1, 2, 4, ... up to the CPUs this process may use (and that count)."""
+    if text != "auto":
+        return [int(part) for part in text.split(",") if part.strip()]
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    counts, n = [], 1
+    while n < (cpus or 1):
+        counts.append(n)
+        n *= 2
+    return [*counts, cpus or 1]
+
+
+def jobs_sweep(text: str, subs: int, reps: int) -> None:
+    """Grade distinct submissions at each job count; print a table and a JSON summary."""
+    counts = sweep_counts(text)
+    source = correct_solutions()
+    points = []
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
+        folder = Path(tmp)
+        for jobs in counts:
+            n = max(subs, 3 * jobs)
+            paths = []
+            for i in range(n):
+                path = folder / f"j{jobs}_student_{i + 1:03d}.py"
+                # a fresh constant per job count too: nothing is shared across points
+                path.write_text(distinct_variant(source, 1000 * jobs + i))
+                paths.append(str(path))
+            runs = []
+            for _ in range(reps):
+                load = os.getloadavg()[0]
+                wall, cpu = grade_timed(paths, jobs, folder / f"sweep_{jobs}.json")
+                runs.append({"wall_s": wall, "cpu_s": cpu, "load_before": load})
+                print(f"   cpu s by role: {json.dumps({k: round(v, 2) for k, v in cpu.items()})}")
+            wall = statistics.median(r["wall_s"] for r in runs)
+            cpu = statistics.median(r["cpu_s"]["all"] for r in runs)
+            points.append(
+                {
+                    "jobs": jobs,
+                    "submissions": n,
+                    "runs": runs,
+                    "per_minute": n / wall * 60,
+                    "cpu_s_per_submission": cpu / n,
+                    "cpu_busy": cpu / wall,
+                }
+            )
+            print(
+                f"jobs {jobs:>3}: {n} submissions in {wall:6.1f} s = {n / wall * 60:6.1f}/min, "
+                f"{cpu / n:5.2f} CPU s each, {cpu / wall:5.2f} cores busy",
+                flush=True,
+            )
+    base = points[0]["per_minute"] / points[0]["jobs"]
+    print("\n| jobs | submissions | wall s | per minute | speed-up | efficiency | CPU s/sub |")
+    print("|---|---|---|---|---|---|---|")
+    for p in points:
+        wall = statistics.median(r["wall_s"] for r in p["runs"])
+        speedup = p["per_minute"] / points[0]["per_minute"]
+        p["efficiency"] = p["per_minute"] / (base * p["jobs"])
+        print(
+            f"| {p['jobs']} | {p['submissions']} | {wall:.1f} | {p['per_minute']:.1f} | "
+            f"{speedup:.2f}× | {p['efficiency']:.0%} | {p['cpu_s_per_submission']:.2f} |"
+        )
+    print(
+        json.dumps(
+            {
+                "machine": {
+                    "cpus": os.cpu_count(),
+                    "python": platform.python_version(),
+                    "platform": platform.platform(),
+                },
+                "distinct_submissions": True,
+                "sweep": points,
             },
             indent=2,
         )

@@ -8,11 +8,16 @@ PyTorch is not a gradkit dependency. The torch side runs in its own interpreter
 and prints its timings as JSON; without it only the gradkit column is shown.
 Run:
 
-    .venv/bin/python benchmarks/bench_seed_vs_torch.py
+    .venv/bin/python benchmarks/bench_seed_vs_torch.py [--device cuda]
+
+With ``--device cuda`` the torch side runs on the GPU (every timed call ends
+with ``torch.cuda.synchronize()``) and gradkit on JAX's default device; set
+``TORCH_PYTHON`` to this interpreter where it has torch (a GPU image).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -33,13 +38,19 @@ SIZES = (4, 1_000, 1_000_000)
 TORCH_SCRIPT = r"""
 import json, statistics, time, torch
 
+def sync():
+    if DEVICE == "cuda":
+        torch.cuda.synchronize()
+
 def median_time(fn, repeat=7):
     fn()
+    sync()
     n = 1
     while True:
         t = time.perf_counter()
         for _ in range(n):
             fn()
+        sync()
         if time.perf_counter() - t > 0.02 or n >= 100000:
             break
         n *= 4
@@ -48,11 +59,12 @@ def median_time(fn, repeat=7):
         t = time.perf_counter()
         for _ in range(n):
             fn()
+        sync()
         runs.append((time.perf_counter() - t) / n)
     return statistics.median(runs)
 
 def grad_dot2(n):
-    x = torch.arange(float(n)) / n
+    x = torch.arange(float(n), device=DEVICE) / n
     x.requires_grad_(True)
     def step():
         y = 2 * torch.dot(x, x)
@@ -73,7 +85,7 @@ def fun(a):
     return c
 
 def grad_doubling():
-    a = torch.tensor(0.813, requires_grad=True)
+    a = torch.tensor(0.813, requires_grad=True, device=DEVICE)
     def step():
         d = fun(a)
         d.backward()
@@ -82,8 +94,8 @@ def grad_doubling():
         return g
     return step
 
-v = torch.tensor([3.0, -4.0, 0.0])
-M = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+v = torch.tensor([3.0, -4.0, 0.0], device=DEVICE)
+M = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], device=DEVICE)
 out = {f"grad 2xᵀx, n={n:g}": median_time(grad_dot2(n)) for n in SIZES}
 out["grad doubling (a=0.813)"] = median_time(grad_doubling())
 out["norm(v), p=2,1,inf"] = median_time(
@@ -92,7 +104,7 @@ out["norm(v), p=2,1,inf"] = median_time(
 out["norm(M), dim=0, dim=1, fro"] = median_time(
     lambda: (torch.norm(M, dim=0), torch.norm(M, dim=1), torch.norm(M, p="fro"))
 )
-w = torch.linspace(-1, 1, 1000, requires_grad=True)
+w = torch.linspace(-1, 1, 1000, requires_grad=True, device=DEVICE)
 def grad_norm():
     torch.norm(w).backward()
     g = w.grad
@@ -126,11 +138,11 @@ def gradkit_times() -> dict[str, float]:
     return out
 
 
-def torch_times() -> dict[str, float] | None:
+def torch_times(device: str = "cpu") -> dict[str, float] | None:
     if not os.path.exists(TORCH_PYTHON):
         print(f"(no PyTorch interpreter at {TORCH_PYTHON}; set TORCH_PYTHON to compare)")
         return None
-    script = f"SIZES = {SIZES!r}\n" + TORCH_SCRIPT
+    script = f"SIZES = {SIZES!r}\nDEVICE = {device!r}\n" + TORCH_SCRIPT
     done = subprocess.run(
         [TORCH_PYTHON, "-c", script], capture_output=True, text=True, timeout=600, check=False
     )
@@ -141,11 +153,14 @@ def torch_times() -> dict[str, float] | None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
+    device = parser.parse_args().device
     print(f"machine: {machine()}")
     ours = gradkit_times()
-    theirs = torch_times()
+    theirs = torch_times(device)
     if theirs:
-        print(f"torch {theirs.pop('torch')} (eager, CPU, its own process)\n")
+        print(f"torch {theirs.pop('torch')} (eager, {device}, its own process)\n")
     rows = []
     for name, t in ours.items():
         row = [name, f"{t * 1e6:.1f}"]

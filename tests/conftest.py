@@ -1,13 +1,38 @@
-"""Test configuration: CPU only, strict dtype promotion, a fresh plugin state."""
+"""Test configuration: the platform to test on, strict dtype promotion, a fresh plugin state.
+
+The suite runs on the CPU unless asked otherwise:
+
+* ``GRADKIT_TEST_PLATFORM=gpu`` (or ``cuda``, ``rocm``, ``tpu``, ``cpu``) runs it on
+  that accelerator;
+* else an explicit ``JAX_PLATFORMS`` is honoured;
+* else JAX is pinned to the CPU.
+
+On an accelerator, matrix products use full float32 precision (JAX's default
+there is TF32-like, ~1e-3 relative), so the same tolerances hold as on the
+CPU. Each process allocates accelerator memory on demand, so ``pytest -n 12``
+shares one GPU. The grader's sandboxed worker always runs on the CPU, whatever is chosen
+here (its environment sets ``JAX_PLATFORMS=cpu``).
+"""
 
 import os
 
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
+_ALIASES = {"gpu": "cuda", "nvidia": "cuda"}
+_requested = os.environ.get("GRADKIT_TEST_PLATFORM", "").strip().lower()
+if _requested:
+    os.environ["JAX_PLATFORMS"] = _ALIASES.get(_requested, _requested)
+PLATFORM = os.environ.setdefault("JAX_PLATFORMS", "cpu")
+if PLATFORM != "cpu":
+    # pytest-xdist starts one process per worker (and tests start CLIs): each
+    # takes GPU memory as it needs it instead of JAX's default 75% up front.
+    os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
 
 import jax  # noqa: E402
 
-jax.config.update("jax_platforms", "cpu")
+jax.config.update("jax_platforms", PLATFORM)
 jax.config.update("jax_numpy_dtype_promotion", "strict")
+ON_ACCELERATOR = jax.default_backend() != "cpu"
+if ON_ACCELERATOR:
+    jax.config.update("jax_default_matmul_precision", "highest")
 
 # CI runs are reproducible: hypothesis draws the same examples every run (set
 # CI=1 to get this locally). Interactive runs keep exploring new examples.
@@ -16,3 +41,8 @@ from hypothesis import settings  # noqa: E402
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+def pytest_report_header(config):
+    """Name the device the suite runs on in pytest's header."""
+    return f"gradkit tests on: {', '.join(str(d) for d in jax.devices())}"

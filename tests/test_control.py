@@ -1,9 +1,14 @@
 """gk.while_loop: the adapter over equinox's loops, pinned by behaviour."""
 
+import re
+from functools import partial
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jax import export
 
 import gradkit as gk
@@ -82,7 +87,10 @@ def test_bad_arguments():
         doubling_loop(1.0, max_steps=0)
     with pytest.raises(gk.InvalidInputError, match=r"positive Python int .* max_steps=None"):
         doubling_loop(1.0, max_steps=None)
-    with pytest.raises(gk.InvalidInputError, match=r"unknown kind 'scan'; known kinds: bounded, c"):
+    with pytest.raises(
+        gk.InvalidInputError,
+        match=r"unknown kind 'scan'; known kinds: bounded, checkpointed, lax, auto$",
+    ):
         doubling_loop(1.0, kind="scan")
     with pytest.raises(gk.InvalidInputError, match=r"unknown on_exhaust 'warn'; known: nan, raise"):
         doubling_loop(1.0, on_exhaust="warn")
@@ -117,3 +125,76 @@ def test_jax_export_with_symbolic_shapes_round_trips():
 
     restored = export.deserialize(export.export(jax.jit(short))(spec).serialize())
     assert np.isnan(float(restored.call(jnp.ones(2, jnp.float32))))
+
+
+def _compiled(fn, *args):
+    text = re.sub(r", metadata=\{[^}]*\}", "", jax.jit(fn).lower(*args).compile().as_text())
+    # drop the source-location tables: only the computations are compared
+    return "\n".join(line for line in text.splitlines() if not re.match(r"^(\d+ |[A-Z]\w*$)", line))
+
+
+def test_auto_costs_the_steps_taken_not_max_steps():
+    # The compiled jit(grad) program is the same for any max_steps but the bound's constant:
+    # nothing in it scales with max_steps (bounded's nested scans do).
+    def program(max_steps, kind="auto"):
+        text = _compiled(jax.grad(lambda a: doubling_loop(a, max_steps, kind=kind)), 1.0)
+        return text.replace(f"constant({max_steps})", "constant(MAX)")
+
+    assert program(160) == program(100_000)
+    assert program(160, "bounded") != program(100_000, "bounded")
+    assert "while" in program(160)
+
+
+def nonlinear_loop(a, w, kind):
+    # a step that is not affine (sin) and a closure over a differentiated argument
+    return gk.while_loop(lambda b: b < 10, lambda b: b * w + jnp.sin(b), a, max_steps=64, kind=kind)
+
+
+@settings(deadline=None, max_examples=4)
+@given(
+    a=st.floats(0.125, 5.0, allow_nan=False, width=32),
+    w=st.floats(1.125, 3.0, allow_nan=False, width=32),
+)
+def test_auto_matches_bounded_on_a_nonlinear_step_at_every_order(a, w):
+    a, w = jnp.float32(a), jnp.float32(w)
+    for transform in (
+        lambda f: f,
+        lambda f: jax.grad(f, argnums=(0, 1)),
+        lambda f: jax.jacfwd(f, argnums=(0, 1)),
+        lambda f: jax.hessian(f, argnums=(0, 1)),
+    ):
+        got = jax.jit(transform(partial(nonlinear_loop, kind="auto")))(a, w)
+        want = jax.jit(transform(partial(nonlinear_loop, kind="bounded")))(a, w)
+        for g, v in zip(jax.tree.leaves(got), jax.tree.leaves(want), strict=True):
+            np.testing.assert_allclose(g, v, rtol=1e-5)
+
+
+def test_auto_affine_step_with_a_differentiated_closure():
+    # b ↦ w·b ten times: value w¹⁰·a (a=1, w=2); d/dw = 10 w⁹, d²/dw² = 90 w⁸
+    def f(a, w):
+        return gk.while_loop(lambda b: jnp.abs(b) < 1000, lambda b: b * w, a, max_steps=64)
+
+    assert float(f(1.0, 2.0)) == 1024.0
+    ga, gw = jax.jit(jax.grad(f, argnums=(0, 1)))(1.0, 2.0)
+    assert (float(ga), float(gw)) == (1024.0, 5120.0)
+    (haa, haw), (_, hww) = jax.jit(jax.hessian(f, argnums=(0, 1)))(1.0, 2.0)
+    assert (float(haa), float(haw), float(hww)) == (0.0, 5120.0, 23040.0)
+
+
+def test_auto_vector_carry_with_counter_in_both_modes():
+    def f(x):
+        b, n = gk.while_loop(
+            lambda s: jnp.sum(s[0]) < 100,
+            lambda s: (s[0] @ jnp.array([[2.0, 0.0], [1.0, 1.0]]), s[1] + 1),
+            (x, jnp.int32(0)),
+            max_steps=1000,
+        )
+        return b * n.astype(b.dtype)
+
+    x = jnp.array([1.0, 1.0])
+    rev = jax.jit(jax.jacrev(f))(x)
+    fwd = jax.jit(jax.jacfwd(f))(x)
+    np.testing.assert_array_equal(rev, fwd)
+    # six steps of x ↦ x @ [[2,0],[1,1]] (sums 2, 4, 8, ..., 128), times n = 6
+    m = np.linalg.matrix_power(np.array([[2.0, 0.0], [1.0, 1.0]]), 6)
+    np.testing.assert_array_equal(rev, 6 * m.T)

@@ -52,6 +52,7 @@ _EXPORTS: dict[str, str] = {
     "CheckResult": ".grading",
     "ExerciseResult": ".grading",
     "SubmissionResult": ".grading",
+    "check": "._selfcheck",
     # numerical calculus (§2.4)
     "difference_quotient": "._numeric",
     "limit_table": "._numeric",
@@ -121,6 +122,7 @@ if TYPE_CHECKING:
     from ._registry import exercises as exercises
     from ._registry import functions as functions
     from ._registry import norms as norms
+    from ._selfcheck import check as check
     from .grading import CheckResult as CheckResult
     from .grading import Entry as Entry
     from .grading import ExerciseResult as ExerciseResult

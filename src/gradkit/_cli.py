@@ -33,6 +33,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check-plugin": ("gradkit._cli_plugins:check_plugin", "Contract checks on a plugin's items."),
     "new-plugin": ("gradkit._cli_plugins:new_plugin", "Create a plugin package, tests included."),
     "exercises": ("gradkit._cli_exercises:exercises", "List, show, hand out and verify exercises."),
+    "autograder": (
+        "gradkit._cli_autograder:autograder",
+        "Write a Gradescope or GitHub Classroom autograder.",
+    ),
+    "check": ("gradkit._cli_student:check", "Self-check a solution: visible checks only."),
     "assignments": (
         "gradkit._cli_exercises:assignments",
         "List the assignments (sets of exercises).",

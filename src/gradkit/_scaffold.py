@@ -18,7 +18,7 @@ build-backend = "hatchling.build"
 [project]
 name = "{dist}"
 version = "0.1.0"
-description = "A gradkit plugin: {name} functions and norms."
+description = "A gradkit plugin: {name} functions, norms, exercises and an assignment."
 requires-python = ">=3.12"
 dependencies = ["gradkit>={gradkit_version}"]
 
@@ -42,12 +42,17 @@ _README = """\
 # {dist}
 
 A [gradkit](https://pypi.org/project/gradkit/) plugin. It registers the function
-`{name}-cube` (x³) and the norm `{name}-l4` ((Σ|vᵢ|⁴)^¼).
+`{name}-cube` (x³), the norm `{name}-l4` ((Σ|vᵢ|⁴)^¼), the exercise
+`{name}.cube-derivative` (its reference solution is in
+`src/{module}/reference.py`) and the assignment `{name}-hw1`.
 
 ```bash
 pip install -e .            # gradkit now loads it: `gradkit plugins` lists {ep}
 python -m pytest            # contract checks on everything it registers
 gradkit check-plugin {ep}   # the same checks, from gradkit's side
+gradkit exercises stubs handout --assignment {name}-hw1      # the students' handout
+gradkit autograder gradescope --assignment {name}-hw1        # the Gradescope zip
+gradkit autograder github --assignment {name}-hw1            # the GitHub Classroom workflow
 ```
 """
 
@@ -105,6 +110,50 @@ def register_functions(register: Callable[[gk.FunctionSpec], None]) -> None:
 def register_norms(register: Callable[[gk.NormSpec], None]) -> None:
     """Add {name}-l4 to gk.norms, usable as gk.norm(x, ord="{name}-l4")."""
     register(gk.NormSpec(name="{name}-l4", fn=l4, kind="vector", description="(Σ|vᵢ|⁴)^¼"))
+
+
+CUBE_DERIVATIVE = gk.ExerciseSpec(
+    id="{name}.cube-derivative",
+    title="The derivative of x³, by hand",
+    section="2.4",
+    prompt="Write `d_cube(x)`, the derivative of x³ at x, elementwise, without autodiff.",
+    entries=(gk.Entry("d_cube", "(x)", "Return 3x², elementwise."),),
+    checks=(
+        gk.checks.values("d_cube", gk.samplers.normal(5)),
+        gk.checks.values(
+            "d_cube",
+            gk.samplers.normal(7, scale=10.0),
+            visibility="hidden",
+            name="d_cube (hidden)",
+            weight=2.0,
+        ),
+        gk.checks.avoids("d_cube", "grad", "jvp", "vjp", "derivative", name="d_cube by hand"),
+    ),
+    points=2,
+    # trusted code, imported only by the grader: never shipped to students
+    reference="{module}.reference",
+)
+
+
+@gk.hookimpl
+def register_exercises(register: Callable[[gk.ExerciseSpec], None]) -> None:
+    """Add {name}.cube-derivative to gk.exercises."""
+    register(CUBE_DERIVATIVE)
+
+
+@gk.hookimpl
+def register_assignments(register: Callable[[gk.AssignmentSpec], None]) -> None:
+    """Add the assignment {name}-hw1: every {name}.* exercise, in book order."""
+    register(gk.AssignmentSpec(id="{name}-hw1", title="Homework 1", exercises=("{name}.*",)))
+'''
+
+_REFERENCE = '''\
+"""Reference solutions of {dist}'s exercises (trusted; the grader imports them)."""
+
+
+def d_cube(x):
+    """Return 3x², the derivative of x³."""
+    return 3 * x**2
 '''
 
 _TEST = '''\
@@ -113,7 +162,7 @@ _TEST = '''\
 import importlib.metadata
 
 import pytest
-from gradkit.testing import check_function, check_norm
+from gradkit.testing import check_exercise, check_function, check_norm
 
 import {module} as plugin
 
@@ -124,9 +173,11 @@ def registered(hook):
     return items
 
 
-def test_it_registers_one_function_and_one_norm():
+def test_it_registers_a_function_a_norm_an_exercise_and_an_assignment():
     assert [s.name for s in registered(plugin.register_functions)] == ["{name}-cube"]
     assert [s.name for s in registered(plugin.register_norms)] == ["{name}-l4"]
+    assert [s.id for s in registered(plugin.register_exercises)] == ["{name}.cube-derivative"]
+    assert [s.id for s in registered(plugin.register_assignments)] == ["{name}-hw1"]
 
 
 def test_functions_trace_under_jit_vmap_grad_and_match_their_derivative():
@@ -139,6 +190,11 @@ def test_norms_satisfy_the_norm_contract():
         check_norm(spec, examples=10)
 
 
+def test_the_exercise_reference_scores_full_marks_and_the_stub_zero():
+    for spec in registered(plugin.register_exercises):
+        check_exercise(spec)
+
+
 INSTALLED = bool(importlib.metadata.entry_points(group="gradkit", name="{ep}"))
 
 
@@ -149,6 +205,12 @@ def test_gradkit_loads_it_through_its_entry_point():
 
     assert gk.norms.get("{name}-l4").provider.startswith("{dist} ")
     assert float(gk.norm(jnp.array([1.0, -1.0]), ord="{name}-l4")) == pytest.approx(2**0.25)
+
+
+@pytest.mark.skipif(not INSTALLED, reason="not installed: run `pip install -e .` first")
+def test_course(gradkit_verify):
+    gradkit_verify("{name}.*")  # gradkit's pytest plugin: as `gradkit check-plugin` does
+    gradkit_verify(assignment="{name}-hw1")
 '''
 
 
@@ -185,6 +247,7 @@ def scaffold(name: str, directory: str = ".") -> tuple[str, list[str]]:
         "pyproject.toml": _PYPROJECT,
         "README.md": _README,
         f"src/{module}/__init__.py": _MODULE,
+        f"src/{module}/reference.py": _REFERENCE,
         f"tests/test_{module}.py": _TEST,
     }
     for relative, template in files.items():

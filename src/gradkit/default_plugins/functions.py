@@ -37,7 +37,8 @@ def doubling(a: jax.Array) -> jax.Array:
     """Double ``2a`` until its norm reaches 1000, then keep it if its sum is positive, else ×100.
 
     D2L §2.5.4's Python-control-flow function, written with `gradkit.while_loop`
-    (``kind="bounded"``: forward and reverse mode) and `jax.lax.cond`, so it
+    (the default ``kind="auto"``: forward and reverse mode, costing the ~10
+    steps taken whatever the bound) and `jax.lax.cond`, so it
     jits, vmaps and differentiates in both modes. It is piecewise linear, so
     ``grad(doubling)(a) == doubling(a) / a`` for scalar ``a ≠ 0``. At ``a = 0`` the
     loop never ends and the result is NaN (the loop's exhaustion signal).

@@ -109,21 +109,18 @@ def _run(candidate: Candidate, requests: list[Request]) -> list[Response]:
     return answers
 
 
-def _run_apart(
-    candidate: Candidate, requests: list[Request], first: int, public: set[int]
-) -> list[Response]:
-    """Run `requests`, telling a candidate that can keep them apart which are hidden.
+def _run_hidden(candidate: Candidate, requests: list[Request]) -> list[Response]:
+    """Run hidden requests: a sandboxed candidate evaluates them after its worker is gone.
 
-    A sandboxed submission exports a batch as one traced computation, in which
-    it could keep a tracer of one call (a hidden input) and return it from
-    another (a visible check, whose feedback shows the answer); its
-    ``run_apart`` traces the hidden-only requests separately.
+    Its ``run_hidden`` traces them apart from the visible ones (so a tracer
+    kept from a hidden call cannot come back as a visible answer) and kills
+    the worker before any hidden input is evaluated, so their timing and
+    errors never reach student code.
     """
-    run_apart = getattr(candidate, "run_apart", None)
-    if run_apart is None or not requests:
+    run_hidden = getattr(candidate, "run_hidden", None)
+    if run_hidden is None or not requests:
         return _run(candidate, requests)
-    hidden = [first + i not in public for i in range(len(requests))]
-    answers = list(run_apart(requests, hidden))
+    answers = list(run_hidden(requests))
     if len(answers) != len(requests):
         fault = Fault("crash", f"the candidate answered {len(answers)} of {len(requests)} requests")
         return [fault] * len(requests)
@@ -154,22 +151,43 @@ def grade_candidate(
         if answer is not None:
             public.add(answer)
         plan.append((spec, checks, answer))
-    answers = _run_apart(candidate, batch.requests, 0, public)
-
-    first = len(batch.requests)
-    for _, checks, _ in plan:
-        for check, requests, slots in checks:
-            extra = list(check.followup([answers[s] for s in slots]))
-            if extra:
-                requests.extend(extra)
-                added = batch.add(extra)
-                slots.extend(added)
-                if not check.hidden:
-                    public.update(added)
-    answers.extend(_run_apart(candidate, batch.requests[first:], first, public))
+    answers: list[Response | None] = [None] * len(batch.requests)
+    # every visible request (and follow-up) is answered before any hidden one
+    for hidden in (False, True):
+        _answer(candidate, batch, answers, public, hidden=hidden)
+        for _, checks, _ in plan:
+            for check, requests, slots in checks:
+                if check.hidden is not hidden:
+                    continue
+                extra = list(check.followup([answers[s] for s in slots]))  # type: ignore[misc]
+                if extra:
+                    requests.extend(extra)
+                    added = batch.add(extra)
+                    slots.extend(added)
+                    if not hidden:
+                        public.update(added)
+        answers.extend([None] * (len(batch.requests) - len(answers)))
+        _answer(candidate, batch, answers, public, hidden=hidden)
+    done = [a if a is not None else Fault("crash", "no answer") for a in answers]
     return tuple(
-        _grade_one(spec, checks, answers, answer, references) for spec, checks, answer in plan
+        _grade_one(spec, checks, done, answer, references) for spec, checks, answer in plan
     )
+
+
+def _answer(
+    candidate: Candidate,
+    batch: _Batch,
+    answers: list[Response | None],
+    public: set[int],
+    *,
+    hidden: bool,
+) -> None:
+    """Answer the batch's unanswered requests of one visibility."""
+    todo = [i for i, a in enumerate(answers) if a is None and (i not in public) is hidden]
+    requests = [batch.requests[i] for i in todo]
+    got = _run_hidden(candidate, requests) if hidden else _run(candidate, requests)
+    for i, answer in zip(todo, got, strict=True):
+        answers[i] = answer
 
 
 def _grade_one(
