@@ -18,9 +18,11 @@ evaluator, which checks them.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import importlib.abc
+import io
 import os
 import socket
 import sys
@@ -68,18 +70,17 @@ def _capture_tools() -> None:
 def _quiet_leftovers() -> None:
     """Make debugging leftovers harmless, before the submission is imported.
 
-    Students leave ``print``, ``jax.debug.print``, ``jax.debug.callback`` and
-    ``breakpoint()`` behind. ``print`` writes to this process's output, which
-    the grader drains and ignores. ``breakpoint()``, ``pdb.set_trace()`` and
-    ``jax.debug.breakpoint()`` would wait for a debugger on stdin: they do
-    nothing. JAX's two debug primitives are dropped from traced code (under
-    ``jit``, ``grad``, ``vmap`` and the export: a host callback cannot be
-    serialized, and the evaluator runs no Python); only an eager call on
-    public inputs still prints. Dropped when traced, not only when exported:
-    an eager call that traces a ``jax.jit`` function caches its jaxpr, which
-    a later export reuses. A ``jax.pure_callback`` or ``io_callback``
-    computes the result in Python, so there is nothing to drop: tracing one
-    raises a clear `GradingError` instead.
+    Students leave ``print``, ``jax.debug.print``, ``jax.debug.callback`` and ``breakpoint()``
+    behind. ``print`` writes to this process's output, which the grader drains and ignores; a
+    traced value formatted with a spec (``f"{x:.5f}"``) shows as the tracer instead of raising.
+    ``breakpoint()``, ``pdb.set_trace()`` and ``jax.debug.breakpoint()`` would wait for a
+    debugger on stdin: they do nothing. JAX's two debug primitives are dropped from traced code
+    (under ``jit``, ``grad``, ``vmap`` and the export: a host callback cannot be serialized, and
+    the evaluator runs no Python); only an eager call on public inputs still prints. Dropped
+    when traced, not only when exported: an eager call that traces a ``jax.jit`` function caches
+    its jaxpr, which a later export reuses. A ``jax.pure_callback`` or ``io_callback`` computes
+    the result in Python, so there is nothing to drop: tracing one raises a clear `GradingError`
+    instead.
     """
     import pdb
 
@@ -92,6 +93,8 @@ def _quiet_leftovers() -> None:
     sys.breakpointhook = nothing
     pdb.set_trace = nothing
     jax.debug.breakpoint = nothing
+    # `print(f"{x:.5f}")` on a traced value: show the tracer, do not raise
+    core.Tracer.__format__ = _format_tracer  # type: ignore[method-assign]
 
     for primitive in (debugging.debug_callback_p, debugging.debug_print_p):
 
@@ -115,6 +118,12 @@ def _quiet_leftovers() -> None:
             return _bind(*args, **params)
 
         primitive.bind = refused  # type: ignore[method-assign]
+
+
+def _format_tracer(tracer: Any, spec: str) -> str:
+    """Format a traced value as its ``str`` whatever the format spec (it has no value yet)."""
+    del spec
+    return str(tracer)
 
 
 def _eager(core: Any) -> bool:
@@ -292,21 +301,27 @@ class Worker:
             return self.load_fault, []
         call = call_from_json(header["call"])
         args = decode(header["args"], buffers)
+        printed = _Capped(PRINTED_LIMIT)
         try:
             from .._config import float64
 
             fn = self._callable(call)
-            if call.x64:
-                with float64():
+            with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+                if call.x64:
+                    with float64():
+                        value = _plain_arrays(fn(*args), 0)
+                else:
                     value = _plain_arrays(fn(*args), 0)
-            else:
-                value = _plain_arrays(fn(*args), 0)
         except KeyError:
             return _fault("missing", ""), []
         except _NotArrays as error:
             return _fault("invalid", f"{call.entry} returned {error}, not arrays"), []
         except BaseException as error:  # noqa: BLE001
-            return _from_exception(error, f"{call.entry}"), []
+            fault = _from_exception(error, f"{call.entry}")
+            if printed.text.strip() and fault["kind"] == "error":
+                # eager calls get public inputs only: what it printed may be shown
+                fault["message"] += f" (it printed {printed.shown()})"
+            return fault, []
         out: list[bytes] = []
         return {"ok": True, "value": encode(value, out)}, out
 
@@ -370,11 +385,15 @@ class Worker:
         artifacts: list[bytes] = []
         # a cost is measured per function, and a function the evaluator
         # differentiates carries its VJP: those items get their own artifact
-        alone = [b for b in built if items[b[0]].get("cost") or items[b[0]].get("vjp") or not b[3]]
-        built = [b for b in built if b not in alone]
+        alone = [b for b in built if items[b[0]].get("cost") or not b[3]]
+        # functions the evaluator differentiates carry their VJP: an artifact of their own
+        vjps = [b for b in built if b not in alone and items[b[0]].get("vjp")]
+        built = [b for b in built if b not in alone and b not in vjps]
         if header.get("combined", True) and len(built) > 1:
             built = self._export_combined(built, items, results, artifacts, progress)
-        built += alone
+        if header.get("combined", True) and len(vjps) > 1:
+            vjps = self._export_combined(vjps, items, results, artifacts, progress, vjp=True)
+        built += vjps + alone
         for n, fn, runs, x64 in built:
             progress(n)
             try:
@@ -392,6 +411,8 @@ class Worker:
         results: list[dict[str, Any] | None],
         artifacts: list[bytes],
         progress: Any,
+        *,
+        vjp: bool = False,
     ) -> list[tuple[int, Any, list[Any], bool]]:
         """Export ``built`` as one artifact; return the items left to export one by one."""
         current = {"n": -1}
@@ -409,7 +430,7 @@ class Worker:
             current["n"] = -1
             pairs = [(traced(n, fn), runs) for n, fn, runs, _ in built]
             try:
-                artifact = _export(pairs, x64=True)
+                artifact = _export(pairs, x64=True, vjp=vjp)
             except BaseException as error:  # noqa: BLE001
                 failed = current["n"]
                 if failed < 0 or "tracing" not in _TRACE_STATE:
@@ -469,6 +490,30 @@ _TRACE_STATE: set[str] = set()
 
 class _NotArrays(Exception):
     pass
+
+
+PRINTED_LIMIT = 300  # characters of an eager call's output kept for its feedback
+
+
+class _Capped(io.TextIOBase):
+    """A text stream that keeps the first ``limit`` characters written to it."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.text, self.more = limit, "", False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        text = str(text)
+        room = self.limit - len(self.text)
+        self.text += text[: max(room, 0)]
+        self.more = self.more or len(text) > room
+        return len(text)
+
+    def shown(self) -> str:
+        """The output as one quoted line, marked when cut."""
+        return repr(self.text.strip()) + (" ..." if self.more else "")
 
 
 def _plain_arrays(value: Any, depth: int) -> Any:
