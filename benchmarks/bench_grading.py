@@ -67,8 +67,8 @@ def grade(paths: list[str], jobs: int, out: Path) -> float:
 
 
 ROLES = (
-    ("worker", "gradkit.grading._worker"),
-    ("evaluator", "gradkit.grading._evaluator"),
+    ("worker", "gradkit._sandboxed._worker"),
+    ("evaluator", "gradkit._sandboxed._evaluator"),
 )
 
 

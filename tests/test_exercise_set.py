@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 import gradkit as gk
-from gradkit.grading import InProcessCandidate, ReferenceCache, grade_candidate
-from gradkit.grading._protocol import Evaluate
+from gradkit.grading import Evaluate, InProcessCandidate, ReferenceCache, grade_candidate
 from gradkit.grading._score import check_rng, grade_references
 from gradkit.grading._stubs import stub_source
 

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from jax import export, lax
 
-from gradkit.grading._evaluator import ALLOWED_OPS, Rejected, check_artifact
+from gradkit._sandboxed import ALLOWED_OPS, Rejected, check_artifact
 
 F32 = jax.ShapeDtypeStruct((3,), np.float32)
 

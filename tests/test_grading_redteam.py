@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from gradkit.grading._channel import ChannelError, recv
+from gradkit._sandboxed import ChannelError, recv
 from gradkit.grading._checks_special import _is_number
 from gradkit.grading._runner import GradeOptions, grade_paths, select_exercises
 from gradkit.grading._source import usage

@@ -25,9 +25,8 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 import gradkit as gk
-from gradkit.grading import InProcessCandidate, ReferenceCache, checks, grade_candidate
+from gradkit.grading import InProcessCandidate, Ok, ReferenceCache, checks, grade_candidate
 from gradkit.grading._checks import Check
-from gradkit.grading._protocol import Ok
 from gradkit.grading._score import _apply_model
 from gradkit.grading._source import Program, program, usage
 

@@ -19,9 +19,8 @@ from pathlib import Path
 import pytest
 
 import gradkit as gk
-from gradkit.grading import InProcessCandidate, ReferenceCache, grade_candidate
+from gradkit.grading import Evaluate, InProcessCandidate, ReferenceCache, grade_candidate
 from gradkit.grading._checks import Values
-from gradkit.grading._protocol import Evaluate
 from gradkit.grading._score import check_rng
 
 SEED = 0

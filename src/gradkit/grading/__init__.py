@@ -8,6 +8,15 @@ Checks state requests and judge responses; a `Candidate` answers them
 
 from __future__ import annotations
 
+from .._sandboxed import Call as Call
+from .._sandboxed import Candidate as Candidate
+from .._sandboxed import Constant as Constant
+from .._sandboxed import Cost as Cost
+from .._sandboxed import Evaluate as Evaluate
+from .._sandboxed import Fault as Fault
+from .._sandboxed import FunctionRef as FunctionRef
+from .._sandboxed import Ok as Ok
+from .._sandboxed import Source as Source
 from . import _checklib as checks
 from . import _samplers as samplers
 from ._checks import Check as Check
@@ -17,15 +26,6 @@ from ._checks import Values as Values
 from ._checks_special import Avoids as Avoids
 from ._checks_special import Stationary as Stationary
 from ._inprocess import InProcessCandidate as InProcessCandidate
-from ._protocol import Call as Call
-from ._protocol import Candidate as Candidate
-from ._protocol import Constant as Constant
-from ._protocol import Cost as Cost
-from ._protocol import Evaluate as Evaluate
-from ._protocol import Fault as Fault
-from ._protocol import FunctionRef as FunctionRef
-from ._protocol import Ok as Ok
-from ._protocol import Source as Source
 from ._remote import Limits as Limits
 from ._remote import RemoteCandidate as RemoteCandidate
 from ._reports import from_json as report_from_json

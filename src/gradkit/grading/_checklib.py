@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from .._errors import ExerciseError
+from .._sandboxed import Transform
 from ._checks import Check as Check
 from ._checks import CostAtMost as CostAtMost
 from ._checks import Finite as Finite
 from ._checks import Values as Values
 from ._checks_special import Avoids as Avoids
 from ._checks_special import Stationary as Stationary
-from ._protocol import Transform
 from ._samplers import Sampler
 
 

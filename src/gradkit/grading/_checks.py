@@ -17,8 +17,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .._errors import ExerciseError
-from ._compare import as_parts, compare, describe
-from ._protocol import (
+from .._sandboxed import (
     Call,
     Cost,
     Evaluate,
@@ -30,6 +29,7 @@ from ._protocol import (
     Static,
     Transform,
 )
+from ._compare import as_parts, compare, describe
 from ._results import Visibility
 from ._samplers import Sampler
 

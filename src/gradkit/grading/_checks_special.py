@@ -9,8 +9,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from .._sandboxed import Call, Constant, Evaluate, Fault, Ok, Request, Response, Source
 from ._checks import Check, _leaves, _show, fault_message
-from ._protocol import Call, Constant, Evaluate, Fault, Ok, Request, Response, Source
 from ._samplers import Sampler
 from ._source import usage
 

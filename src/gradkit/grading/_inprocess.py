@@ -23,8 +23,7 @@ import numpy as np
 
 from .._config import float64
 from .._errors import GradingError
-from ._evaluator import _WHILE, LOOP_COST, Unmeasurable
-from ._protocol import (
+from .._sandboxed import (
     Call,
     Constant,
     Cost,
@@ -35,6 +34,8 @@ from ._protocol import (
     Request,
     Response,
     Source,
+    Unmeasurable,
+    check_measurable,
     resolve_function,
 )
 
@@ -190,8 +191,7 @@ class InProcessCandidate:
                 else jax.jit(self._transformed(call))
             )
             compiled = fn.lower(*args).compile()
-            if _WHILE.search(compiled.as_text() or ""):  # as in the sandbox's evaluator
-                raise Unmeasurable(LOOP_COST)
+            check_measurable(compiled)  # as in the sandbox's evaluator
             analysis = compiled.cost_analysis()
             if isinstance(analysis, list | tuple):  # older jax returned a list of one dict
                 analysis = analysis[0] if analysis else None

@@ -28,8 +28,21 @@ from typing import Any
 
 import numpy as np
 
-from ._channel import ChannelError, call_to_json, encode, recv, send
-from ._protocol import Constant, Cost, Evaluate, Fault, Ok, Request, Response, Source
+from .._sandboxed import (
+    ChannelError,
+    Constant,
+    Cost,
+    Evaluate,
+    Fault,
+    Ok,
+    Request,
+    Response,
+    Source,
+    call_to_json,
+    encode,
+    recv,
+    send,
+)
 from ._sandbox import Child
 from ._slots import (
     MESSAGE_LIMIT,

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._errors import GradingError
-from ._protocol import Fault, Request, Response
+from .._sandboxed import Fault, Request, Response
 from ._remote import Evaluator, EvaluatorPool, Limits, RemoteCandidate, WorkerPool
 from ._results import ExerciseResult, Status, SubmissionResult
 from ._sandbox import choose_level

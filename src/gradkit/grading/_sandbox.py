@@ -21,11 +21,11 @@ Two levels, detected once and named in every report:
     are *not* protected.
 
 At both levels the child limits itself before it runs anything untrusted
-(`apply_limits`: ``RLIMIT_DATA``, ``RLIMIT_CPU``, ``RLIMIT_FSIZE``, no core
-files; not ``RLIMIT_AS``, which kills JAX at start), and when a ``pids``
-cgroup can be created the whole tree is confined to it, which caps fork bombs
-and lets `Child.close` find and kill every descendant. This module imports
-only the standard library, so the children can use `apply_limits` cheaply.
+(`gradkit._sandboxed.apply_limits`: ``RLIMIT_DATA``, ``RLIMIT_CPU``,
+``RLIMIT_FSIZE``, no core files), and when a ``pids`` cgroup can be created
+the whole tree is confined to it, which caps fork bombs and lets
+`Child.close` find and kill every descendant. The children run modules of
+`gradkit._sandboxed` (`WORKER`, `EVALUATOR`), never this package.
 """
 
 from __future__ import annotations
@@ -45,13 +45,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
+from .._sandboxed import REFUSE_ENV
 from ._cleanup import make_temp_dir, release_temp_dir, track_process, untrack_process
 
 Level = Literal["namespaces", "limits"]
 LEVELS: tuple[str, ...] = ("auto", "namespaces", "limits")
 OUTPUT_CAP = 64 << 10
 SANDBOX_ENV = "GRADKIT_SANDBOX_ID"
-REFUSE_ENV = "GRADKIT_REFUSE"  # modules a child refuses to import (the exercises')
 # user, PID, network, mount, IPC, UTS and cgroup namespaces; a fresh /proc
 _UNSHARE = ["-r", "-n", "-p", "-f", "--kill-child", "-m", "-i", "-u", "-C", "--mount-proc"]
 _INSIDE_WORKDIR = "/tmp/w"
@@ -223,7 +223,7 @@ def drop_privileges() -> bool:
     """
     if os.geteuid() != 0 or not shutil.which("setpriv"):
         return False
-    code = "import importlib.util as u, sys; sys.exit(not u.find_spec('gradkit.grading'))"
+    code = "import importlib.util as u, sys; sys.exit(not u.find_spec('gradkit._sandboxed'))"
     probe = [*_SETPRIV_NOBODY, sys.executable, "-I", "-c", code]
     try:
         result = subprocess.run(probe, capture_output=True, timeout=30, check=False, cwd="/")
@@ -265,21 +265,6 @@ def choose_level(requested: str) -> Level:
             "often forbid user namespaces); use --sandbox limits or --sandbox auto"
         )
     return "limits"
-
-
-def apply_limits(memory_mb: int, cpu_seconds: int) -> None:
-    """Limit this process (called by a child before it runs anything untrusted)."""
-    import resource
-
-    data = memory_mb << 20
-    limits = {
-        resource.RLIMIT_DATA: (data, data),
-        resource.RLIMIT_CPU: (cpu_seconds, cpu_seconds + 1),
-        resource.RLIMIT_FSIZE: (16 << 20, 16 << 20),
-        resource.RLIMIT_CORE: (0, 0),
-    }
-    for kind, value in limits.items():
-        resource.setrlimit(kind, value)
 
 
 def _make_cgroup(pids_max: int) -> Path | None:

@@ -16,9 +16,9 @@ from collections.abc import Hashable, Sequence
 
 import numpy as np
 
+from .._sandboxed import Candidate, Constant, Cost, Evaluate, Fault, Ok, Request, Response
 from ._checks import Check, fault_message
 from ._inprocess import InProcessCandidate
-from ._protocol import Candidate, Constant, Cost, Evaluate, Fault, Ok, Request, Response
 from ._results import SCORING_MODEL as SCORING_MODEL
 from ._results import CheckResult, ExerciseResult, Status
 from ._spec import ExerciseSpec

@@ -18,8 +18,18 @@ from typing import Any
 
 import numpy as np
 
-from ._channel import ChannelError, decode, encode, recv, send
-from ._protocol import Fault, Ok, Response
+from .._sandboxed import (
+    EVALUATOR,
+    WORKER,
+    ChannelError,
+    Fault,
+    Ok,
+    Response,
+    decode,
+    encode,
+    recv,
+    send,
+)
 from ._sandbox import Child, Level
 
 STARTUP_SECONDS = 90.0  # python + JAX import on a loaded 2-core machine, our code only
@@ -86,7 +96,7 @@ class Evaluator:
                 self._child.close()
             cpu = 24 * 3600  # a long-lived server: the per-request deadline bounds each run
             self._child = Child(
-                "gradkit.grading._evaluator",
+                EVALUATOR,
                 [str(self.limits.memory_mb), str(cpu)],
                 level=self.limits.level,
                 hide=self.limits.hide,
@@ -166,7 +176,7 @@ class Evaluator:
 def spawn_worker(limits: Limits) -> Child:
     """Start a sandboxed worker; it imports JAX, then waits for its submission."""
     return Child(
-        "gradkit.grading._worker",
+        WORKER,
         [str(limits.memory_mb), str(int(limits.timeout * 20) + 60)],
         level=limits.level,
         hide=limits.hide,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._protocol import Evaluate, Ok
+from .._sandboxed import Evaluate, Ok
 
 if TYPE_CHECKING:
     from ._score import ReferenceCache
@@ -36,10 +36,10 @@ def warm_references(specs: Sequence[ExerciseSpec], seed: int, references: Refere
     from jax import export
 
     from .._config import float64
+    from .._sandboxed import capture_tools, export_artifact, transformed
     from ._score import check_rng
-    from ._worker import Worker, _capture_tools, _export
 
-    _capture_tools()
+    capture_tools()
     pairs: list[tuple[Any, list[Any]]] = []
     owners: list[list[tuple[str, Evaluate]]] = []
     for spec in specs:
@@ -60,11 +60,9 @@ def warm_references(specs: Sequence[ExerciseSpec], seed: int, references: Refere
         module.__dict__.update(
             vars(namespace) if isinstance(namespace, types.ModuleType) else dict(namespace)
         )
-        worker = Worker(None)  # type: ignore[arg-type] - no channel: only its call builder
-        worker.module = module
         for call, requests in groups.items():
             try:
-                fn = worker._callable(call)
+                fn = transformed(module, call)
             except Exception:  # noqa: BLE001 - left to the cache's own path
                 continue
             runs = [[(a.shape, a.dtype.str) for a in r.args] for r in requests]
@@ -72,7 +70,7 @@ def warm_references(specs: Sequence[ExerciseSpec], seed: int, references: Refere
             owners.append([(spec.id, r) for r in requests])
     if not pairs:
         return 0
-    blob = _export(pairs, x64=True)
+    blob = export_artifact(pairs, x64=True)
     with float64():
         exported = export.deserialize(bytearray(blob))
         flat = [np.asarray(a) for group in owners for _, r in group for a in r.args]

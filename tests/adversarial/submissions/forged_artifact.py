@@ -6,7 +6,7 @@ import jax.numpy as jnp
 from jax import export
 import sys
 
-worker = sys.modules["__main__"]  # the worker runs as `python -m gradkit.grading._worker`
+worker = sys.modules["__main__"]  # the worker runs as `python -m gradkit._sandboxed._worker`
 
 _real_export = worker._TOOLS["export"]
 _allow = [export.DisabledSafetyCheck.custom_call("read_hidden_inputs")]

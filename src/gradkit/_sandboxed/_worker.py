@@ -1,6 +1,6 @@
 """The sandboxed child that imports a submission and answers for it.
 
-Run as ``python -I -m gradkit.grading._worker FD MEMORY_MB CPU_SECONDS``
+Run as ``python -I -m gradkit._sandboxed._worker FD MEMORY_MB CPU_SECONDS``
 inside a sandbox (`gradkit.grading._sandbox`). It limits itself, imports JAX,
 then serves requests from the grader over the socket ``FD``:
 
@@ -32,7 +32,7 @@ from typing import Any
 
 from .._errors import GradingError
 from ._channel import call_from_json, decode, encode, recv, send
-from ._sandbox import REFUSE_ENV, apply_limits
+from ._limits import REFUSE_ENV, apply_limits
 
 MESSAGE_LIMIT = 64 << 20
 MODULE = "submission"
@@ -41,7 +41,7 @@ MODULE = "submission"
 _TOOLS: dict[str, Any] = {}
 
 
-def _capture_tools() -> None:
+def capture_tools() -> None:
     """Keep JAX's transforms and exporter before the submission can replace them.
 
     A submission that assigns ``jax.grad = ...`` changes the module attribute,
@@ -286,14 +286,9 @@ class Worker:
 
     def _callable(self, call: Any) -> Any:
         """Build ``transform(g)`` for a call; raise KeyError when the entry is missing."""
-        from ._protocol import FunctionRef, resolve_function
-
-        entry = self._entry(call.entry)
-        static = [
-            resolve_function(s.name) if isinstance(s, FunctionRef) else s for s in call.static
-        ]
-        g = entry(*static) if call.curry else functools.partial(entry, *static)
-        return _translated(_TOOLS[call.transform](g), call.entry, call.transform)
+        if self.module is None:
+            raise LookupError("the submission is not loaded")
+        return transformed(self.module, call)
 
     def eager(self, header: dict[str, Any], buffers: list[bytes]) -> tuple[dict, list]:
         """Call an entry in Python on (public) inputs."""
@@ -397,7 +392,9 @@ class Worker:
         for n, fn, runs, x64 in built:
             progress(n)
             try:
-                artifacts.append(_export([(fn, runs)], x64=x64, vjp=bool(items[n].get("vjp"))))
+                artifacts.append(
+                    export_artifact([(fn, runs)], x64=x64, vjp=bool(items[n].get("vjp")))
+                )
             except BaseException as error:  # noqa: BLE001
                 results[n] = _from_exception(error, _doing(items[n]))
                 continue
@@ -430,7 +427,7 @@ class Worker:
             current["n"] = -1
             pairs = [(traced(n, fn), runs) for n, fn, runs, _ in built]
             try:
-                artifact = _export(pairs, x64=True, vjp=vjp)
+                artifact = export_artifact(pairs, x64=True, vjp=vjp)
             except BaseException as error:  # noqa: BLE001
                 failed = current["n"]
                 if failed < 0 or "tracing" not in _TRACE_STATE:
@@ -445,6 +442,24 @@ class Worker:
                 offset += len(runs)
             return []
         return built
+
+
+def transformed(module: types.ModuleType, call: Any) -> Any:
+    """``transform(g)`` for ``call`` on an entry of ``module``; KeyError when it is missing.
+
+    ``g`` is the entry with ``call.static`` bound (a `FunctionRef` resolved
+    here); JAX's tracing errors raised by the result become gradkit's. The
+    grader's warm-up builds the reference functions with it, so they are
+    traced exactly as submissions are. Needs `capture_tools` first.
+    """
+    from ._protocol import FunctionRef, resolve_function
+
+    entry = module.__dict__.get(call.entry)
+    if entry is None:
+        raise KeyError(call.entry)
+    static = [resolve_function(s.name) if isinstance(s, FunctionRef) else s for s in call.static]
+    g = entry(*static) if call.curry else functools.partial(entry, *static)
+    return _translated(_TOOLS[call.transform](g), call.entry, call.transform)
 
 
 def _no_progress(n: int) -> None:
@@ -548,7 +563,7 @@ def _is_jax(value: Any) -> bool:
     return isinstance(value, _TOOLS["Array"])
 
 
-def _export(pairs: list[tuple[Any, list[Any]]], *, x64: bool, vjp: bool = False) -> bytes:
+def export_artifact(pairs: list[tuple[Any, list[Any]]], *, x64: bool, vjp: bool = False) -> bytes:
     """``jax.export`` one function that runs every ``fn`` on each of its runs' shapes.
 
     ``pairs`` holds ``(fn, runs)``; a run is a list of ``(shape, dtype)``. The
@@ -631,7 +646,7 @@ def main(argv: list[str]) -> None:
     fd, memory_mb, cpu_seconds = int(argv[0]), int(argv[1]), int(argv[2])
     apply_limits(memory_mb, cpu_seconds)
     sock = socket.socket(fileno=fd)
-    _capture_tools()  # imports JAX before the submission, outside its time
+    capture_tools()  # imports JAX before the submission, outside its time
     _quiet_leftovers()
     refuse_imports({n for n in os.environ.get(REFUSE_ENV, "").split(",") if n})
     send(sock, {"op": "ready"}, [])

@@ -1,6 +1,6 @@
 """The sandboxed process that runs submissions' artifacts on the grader's inputs.
 
-Run as ``python -I -m gradkit.grading._evaluator FD MEMORY_MB CPU_SECONDS``.
+Run as ``python -I -m gradkit._sandboxed._evaluator FD MEMORY_MB CPU_SECONDS``.
 It never imports or runs student Python: it receives serialized StableHLO
 (``jax.export``) from the grader, checks it (`check_artifact`: CPU only, one
 device, no effects or tokens, and every operation, read with the MLIR parser,
@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._channel import decode, encode, recv, send
-from ._sandbox import apply_limits
+from ._limits import apply_limits
 
 MESSAGE_LIMIT = 256 << 20
 CACHE_SIZE = 512
@@ -148,18 +148,23 @@ class Unmeasurable(Exception):
     """XLA's flop estimate would undercount this computation."""
 
 
-def _flops(compiled: Any) -> float:
-    """XLA's flop estimate; raise `Unmeasurable` for a computation with a loop.
-
-    XLA's cost analysis counts a while loop's body once, so a loop over the n
-    rows of a Hessian would cost as little as one of them.
-    """
+def check_measurable(compiled: Any) -> None:
+    """Raise `Unmeasurable` when a compiled computation runs a loop (see `_flops`)."""
     try:
         text = compiled.as_text()
     except Exception:  # noqa: BLE001 - no text: nothing to check against
         text = ""
     if text and _WHILE.search(text):
         raise Unmeasurable(LOOP_COST)
+
+
+def _flops(compiled: Any) -> float:
+    """XLA's flop estimate; raise `Unmeasurable` for a computation with a loop.
+
+    XLA's cost analysis counts a while loop's body once, so a loop over the n
+    rows of a Hessian would cost as little as one of them.
+    """
+    check_measurable(compiled)
     analysis = compiled.cost_analysis()
     if isinstance(analysis, list | tuple):  # older jax: one dict per computation
         analysis = analysis[0] if analysis else {}
