@@ -34,9 +34,9 @@ from ._reports import render as render_report
 from ._reports import to_json as report_to_json
 from ._results import CheckResult as CheckResult
 from ._results import ExerciseResult as ExerciseResult
+from ._results import Report as Report
 from ._results import SubmissionResult as SubmissionResult
 from ._runner import GradeOptions as GradeOptions
-from ._runner import Report as Report
 from ._runner import grade_paths as grade_paths
 from ._runner import select_exercises as select_exercises
 from ._samplers import Sampler as Sampler

@@ -16,8 +16,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from .._errors import GradingError
-from ._results import CheckResult, ExerciseResult, SubmissionResult
-from ._runner import Report
+from ._results import CheckResult, ExerciseResult, Report, SubmissionResult
 from ._sanitise import clean
 
 FORMATS: tuple[str, ...] = ("table", "json", "gradescope", "junit", "csv")

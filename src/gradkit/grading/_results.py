@@ -94,3 +94,17 @@ class SubmissionResult:
 
     def __post_init__(self) -> None:
         _clean_fields(self, "path", "message")
+
+
+@dataclasses.dataclass(frozen=True)
+class Report:
+    """A grading run: what every report format renders."""
+
+    gradkit_version: str
+    seed: int
+    sandbox: str
+    exercises: tuple[str, ...]
+    submissions: tuple[SubmissionResult, ...]
+    shard: str | None = None
+    seconds: float = 0.0
+    partial: str = ""  # what a merge lacks (`report merge --allow-partial`), or ""

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from .._errors import GradingError
 from .._sandboxed import Fault, Request, Response
 from ._remote import Evaluator, EvaluatorPool, Limits, RemoteCandidate, WorkerPool
-from ._results import ExerciseResult, Status, SubmissionResult
+from ._results import ExerciseResult, Report, Status, SubmissionResult
 from ._sandbox import choose_level
 from ._submission import MAIN, InputLimits, Submission, load_submission, unique_paths
 
@@ -45,20 +45,6 @@ class GradeOptions:
     shard: tuple[int, int] | None = None
     tag: str = ""  # marks this run's sandboxed processes (see `leftover_processes`)
     inputs: InputLimits = InputLimits()  # how much of each submission is read
-
-
-@dataclasses.dataclass(frozen=True)
-class Report:
-    """A grading run: what every report format renders."""
-
-    gradkit_version: str
-    seed: int
-    sandbox: str
-    exercises: tuple[str, ...]
-    submissions: tuple[SubmissionResult, ...]
-    shard: str | None = None
-    seconds: float = 0.0
-    partial: str = ""  # what a merge lacks (`report merge --allow-partial`), or ""
 
 
 def select_exercises(patterns: str = "*") -> list[ExerciseSpec]:
