@@ -188,10 +188,23 @@ def test_compare_dtype_classes_and_tuples():
     assert compare(np.float32(2.0), np.asarray(2.0), rtol=1e-6, atol=0) is None
     assert compare((1.0, 2.0), (np.asarray(1.0), np.asarray(2.0)), rtol=0, atol=0) is None
     assert compare([1.0], (np.asarray(1.0), np.asarray(2.0)), rtol=0, atol=0).public == (
-        "result has 1 parts; expected 2"
+        "result has 1 value; expected 2"
     )
     assert compare(np.asarray(1.0), (np.asarray(1.0),), rtol=0, atol=0).public == (
-        "result is a value of type ndarray; expected a tuple of 1"
+        "result is a single number; expected 1 value (a tuple, a list or an array of length 1)"
+    )
+    # a pair may be a tuple, a list or a length-2 array
+    pair = (np.asarray(4.0), np.asarray(-4.0))
+    for answer in ((4.0, -4.0), [4.0, -4.0], np.array([4.0, -4.0])):
+        assert compare(answer, pair, rtol=0, atol=0) is None
+    assert compare(np.array([4.0, -3.0]), pair, rtol=0, atol=0).public == (
+        "result[1] differs from the reference"
+    )
+    assert compare(np.zeros(3), pair, rtol=0, atol=0).public == (
+        "result is a 1-d array; expected 2 values (a tuple, a list or an array of length 2)"
+    )
+    assert (
+        compare([1.0, 2.0, 3.0], pair, rtol=0, atol=0).public == "result has 3 values; expected 2"
     )
 
 
@@ -273,7 +286,11 @@ def test_avoids_check_messages():
     assert checks.avoids("by_string", "cos").judge([request], [Ok(SOURCE)], None)[1] == (
         "`by_string` uses `cos` (line 26), which this exercise rules out"
     )
-    hidden = "import jax.numpy as jnp\ndef f(x):\n    return getattr(jnp, 'c' + 'os')(x)\n"
+    folded = "import jax.numpy as jnp\ndef f(x):\n    return getattr(jnp, 'c' + 'os')(x)\n"
+    assert checks.avoids("f", "cos").judge([request], [Ok(folded)], None)[1] == (
+        "`f` uses `cos` (line 3), which this exercise rules out"
+    )
+    hidden = "import jax.numpy as jnp\ndef f(x, name):\n    return getattr(jnp, name)(x)\n"
     assert checks.avoids("f", "cos").judge([request], [Ok(hidden)], None)[1] == (
         "`f` uses `getattr` (line 3): dynamic code could hide a name this exercise rules out; "
         "call functions directly"

@@ -82,14 +82,15 @@ def grade_wrong(references):
 
 
 def _header(path: Path) -> dict[str, str]:
+    """The ``# key: value`` header; several ``# fails:`` lines add up (`` | ``-separated)."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    return {
-        m.group(1): m.group(2).strip()
-        for m in (
-            re.match(r"# (exercise|fails|mistake|not a mistake):(.*)", line) for line in lines
-        )
-        if m
-    }
+    out: dict[str, str] = {}
+    for line in lines:
+        m = re.match(r"# (exercise|fails|mistake|not a mistake):(.*)", line)
+        if m:
+            before = out.get(m.group(1))
+            out[m.group(1)] = f"{before} | {m.group(2).strip()}" if before else m.group(2).strip()
+    return out
 
 
 WRONG_FILES = sorted(WRONG.glob("*.py"))

@@ -33,6 +33,7 @@ SUBMISSIONS = (
     "book_while.py",
     "elementwise_l2.py",
     "vmap_dsin.py",
+    "prints_then_fails.py",
 )
 
 
@@ -74,6 +75,20 @@ def test_a_pure_callback_gets_its_own_message_and_costs_only_its_entry(graded):
     # the spill-over of issue 10: another entry's callback never costs jacobian_auto
     result = graded["pure_callback.py"]["autodiff.forward-or-reverse"]
     assert result.score == result.max_score
+
+
+def test_what_an_entry_printed_is_shown_for_visible_inputs_only(graded):
+    checks = _checks(graded, "prints_then_fails.py", "autodiff.control-flow")
+    passed, text = checks["fun values"]  # an eager check: public inputs
+    assert not passed
+    assert re.fullmatch(
+        r"`fun` failed \(error\): fun raised ValueError: TODO: the while loop "
+        r"\(it printed 'fun got -?[\d.]+ - still working on the loop'\) \(fun\(-?[\d.]+\)\)",
+        text,
+    ), text
+    for name, (_, message) in checks.items():
+        if name != "fun values":
+            assert "printed" not in message, (name, message)
 
 
 def test_the_books_python_while_shows_gradkits_translation(graded):

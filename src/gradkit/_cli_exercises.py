@@ -7,6 +7,7 @@ commands that grade.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,7 @@ def list_(as_json: bool) -> None:
 def show(exercise_id: str, as_json: bool) -> None:
     """Show one exercise: its prompt, what to define, and how it is checked."""
     from ._registry import exercises as registry
+    from .grading._results import SCORING_MODEL
 
     spec = registry.get(exercise_id)
     entries = [
@@ -86,7 +88,14 @@ def show(exercise_id: str, as_json: bool) -> None:
         for e in spec.entries
     ]
     checks = [
-        {"name": c.label, "weight": c.weight, "visibility": c.visibility} for c in spec.checks
+        {
+            "name": c.label,
+            "weight": c.weight,
+            "visibility": c.visibility,
+            "requirement": c.requirement,
+            "source_rule": c.static,
+        }
+        for c in spec.checks
     ]
     if as_json:
         _echo_json(
@@ -99,6 +108,7 @@ def show(exercise_id: str, as_json: bool) -> None:
                 "prompt": spec.prompt,
                 "entries": entries,
                 "checks": checks,
+                "scoring": SCORING_MODEL,
                 "provider": spec.provider,
             }
         )
@@ -114,7 +124,13 @@ def show(exercise_id: str, as_json: bool) -> None:
     if checks:
         click.echo("Checks:")
         for c in checks:
-            click.echo(f"  {c['name']}  (weight {c['weight']:g}, {c['visibility']})")
+            kind = ", requirement" if c["requirement"] else ""
+            kind += ", source rule" if c["source_rule"] else ""
+            click.echo(f"  {c['name']}  (weight {c['weight']:g}, {c['visibility']}{kind})")
+        click.echo("Scoring:")
+        click.echo(
+            textwrap.fill(SCORING_MODEL, width=88, initial_indent="  ", subsequent_indent="  ")
+        )
 
 
 @exercises.command("stubs")

@@ -30,6 +30,7 @@ def linf(v):
 
 def z(x):
     u = jax.lax.stop_gradient(x * x)
+    print(f"z: u = {u:.3f}, total {jnp.sum(x):8.2e}")  # a format spec on a traced value
     jax.debug.print("u={u} x={x}", u=u, x=x)
     return u * x
 

@@ -320,7 +320,7 @@ source must not use `cos`. To plot: `gradkit plot "sin(x)" --derivative -o sin.s
         checks.values(
             "dsin", samplers.normal(9, scale=4.0), visibility="hidden", name="dsin (hidden)"
         ),
-        checks.avoids("dsin", "cos"),
+        checks.avoids("dsin", "cos", requirement=True),
     ),
     points=1,
     reference=REF,
@@ -426,6 +426,7 @@ its own mode.
             "hessian",
             "backward",
             name="forward_derivative uses forward mode only",
+            requirement=True,
         ),
         checks.avoids(
             "reverse_derivative",
@@ -433,6 +434,7 @@ its own mode.
             "jacfwd",
             "linearize",
             name="reverse_derivative uses reverse mode only",
+            requirement=True,
         ),
     ),
     points=1,

@@ -289,7 +289,8 @@ TANGENT = ExerciseSpec(
 
 The tangent line of $f$ at $x_0$ is $y = f'(x_0)\\,x + \\big(f(x_0) - f'(x_0)\\,x_0\\big)$.
 Write `tangent_line(f, x0)` returning the pair `(slope, intercept)` for a scalar
-function `f` and a scalar `x0` (use `jax.grad` for the slope). For
+function `f` and a scalar `x0` (use `jax.grad` for the slope). A pair may be a
+tuple, a list or an array of length 2. For
 $x^3 - 1/x$ at $x_0 = 1$ it is `(4.0, -4.0)`.
 
 To see it, plot both (e.g. `gradkit plot "x**3 - 1/x" --tangent-at 1 -o tangent.svg`,
@@ -398,8 +399,9 @@ $$\\frac{\\partial u}{\\partial a}
 + \\frac{\\partial u}{\\partial y}\\frac{\\partial y}{\\partial a}
 + \\frac{\\partial u}{\\partial z}\\frac{\\partial z}{\\partial a}$$
 and likewise for $b$. Apply it to $u = xy + \\sin z$ with $x = a + b$, $y = ab$,
-$z = a^2 - b$: write `chain_rule(a, b)` returning `(du_da, du_db)` for scalar
-`a`, `b`, from your formulas (no autodiff).
+$z = a^2 - b$: write `chain_rule(a, b)` returning the pair `(du_da, du_db)` (a
+tuple, a list or an array of length 2) for scalar `a`, `b`, from your formulas
+(no autodiff).
 """,
     entries=(
         Entry("chain_rule", "(a, b)", "Return (∂u/∂a, ∂u/∂b) for u = xy + sin z (see prompt)."),

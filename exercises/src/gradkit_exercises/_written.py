@@ -40,4 +40,10 @@ def written(
 
 def no_autodiff(entry: str, weight: float = 1.0) -> Avoids:
     """Require that `entry` computes its derivative by hand: no autodiff or finite differences."""
-    return checks.avoids(entry, *AUTODIFF_NAMES, weight=weight, name=f"{entry} uses no autodiff")
+    return checks.avoids(
+        entry,
+        *AUTODIFF_NAMES,
+        weight=weight,
+        name=f"{entry} uses no autodiff",
+        requirement=True,
+    )

@@ -12,12 +12,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from .._errors import ExerciseError
-from ._compare import compare
+from ._compare import as_parts, compare, describe
 from ._protocol import (
     Call,
     Cost,
@@ -75,9 +75,27 @@ def hide_numbers(text: str) -> str:
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d*)?(?:e[-+]?\d+)?(?![\w])")
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 sampled input``, ``3 sampled inputs``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+# What a student reads for a grader probe (its registry name means nothing to them).
+_PROBE_NAMES = {
+    "probe.wide": "a wide function Rⁿ → R²",
+    "probe.tall": "a tall function R² → R²⁵⁶",
+    "probe.sin-dot": "x ↦ Σ sin(xᵢ)·xᵢ",
+    "probe.exp": "exp",
+    "probe.log": "log",
+    "probe.sinh": "sinh",
+    "probe.asinh": "arcsinh",
+}
+
+
 def _show(value: Any) -> str:
     if isinstance(value, FunctionRef):
-        return value.name
+        base = value.name.rstrip("'")  # a derivative: probe.exp'
+        return _PROBE_NAMES.get(base, base) + value.name[len(base) :]
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return f"{float(value):.6g}"
@@ -88,13 +106,26 @@ def _show(value: Any) -> str:
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Check:
-    """Base of every check: a weight, a visibility and an optional display name."""
+    """Base of every check: a weight, a visibility, an optional display name.
+
+    ``requirement=True`` makes the check a rule of the exercise: if it fails,
+    the exercise scores 0 and its feedback says which rule was broken. A
+    *static* check (one that reads the source, such as `Avoids`) earns its
+    weight only when its entry passes at least one value check.
+    """
 
     weight: float = 1.0
     visibility: Visibility = "visible"
     name: str | None = None
+    requirement: bool = False
+
+    static: ClassVar[bool] = False  # reads the source; runs nothing
 
     def __post_init__(self) -> None:
+        if not isinstance(self.requirement, bool):
+            raise ExerciseError(
+                f"check requirement must be True or False, got {self.requirement!r}"
+            )
         if self.visibility not in ("visible", "hidden"):
             raise ExerciseError(
                 f"check visibility must be 'visible' or 'hidden', got {self.visibility!r}"
@@ -215,10 +246,11 @@ class Values(Check):
                 return False, f"{msg} ({where})"
             got_value, exp_value = answer.value, expected.value
             if self.part is not None:
+                got_value = as_parts(got_value, len(exp_value))
                 if not isinstance(got_value, tuple | list) or len(got_value) <= self.part:
-                    return (
-                        False,
-                        f"`{self.entry}` must return a tuple; got {type(got_value).__name__}",
+                    return False, (
+                        f"`{self.entry}` must return {len(exp_value)} values (a tuple, a list or "
+                        f"an array of length {len(exp_value)}); got {describe(got_value)}"
                     )
                 got_value, exp_value = got_value[self.part], exp_value[self.part]
             found = compare(
@@ -236,11 +268,12 @@ class Values(Check):
                     return False, f"{where}: {found.public}{detail}"
         if failures:
             return False, (
-                f"wrong at {len(failures)} of {len(requests)} hidden inputs: {failures[0]}"
+                f"wrong at {len(failures)} of {_count(len(requests), 'hidden input')}: "
+                f"{failures[0]}"
             )
         kind = "hidden" if self.hidden else "sampled"
         what = "has the reference's shape" if self.shape_only else "matches the reference"
-        return True, f"{what} at {len(requests)} {kind} inputs"
+        return True, f"{what} at {_count(len(requests), kind + ' input')}"
 
     def _where(self, request: Evaluate) -> str:
         parts = [_show(s) for s in request.call.static] + [_show(a) for a in request.args]
@@ -273,7 +306,7 @@ class Finite(Values):
                 return False, f"`{self.entry}` returned something that is not an array {where}"
             if not all(np.all(np.isfinite(leaf)) for leaf in leaves):
                 return False, f"`{self.entry}` gave NaN or inf {where}"
-        return True, f"finite at {len(requests)} inputs"
+        return True, f"finite at {_count(len(requests), 'input')}"
 
 
 def _leaves(value: Any) -> list[np.ndarray] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -14,43 +14,22 @@ from ._protocol import Call, Constant, Evaluate, Fault, Ok, Request, Response, S
 from ._samplers import Sampler
 from ._source import usage
 
-# Ways to reach a name without writing it: refused by every "must not use" check.
-DYNAMIC = frozenset(
-    {
-        "eval",
-        "exec",
-        "compile",
-        "__import__",
-        "import_module",
-        "getattr",
-        # lookups by a computed string: vars(jnp)["co" + "s"], globals()[...], ...
-        "globals",
-        "vars",
-        "locals",
-        "__dict__",
-        "__getattribute__",
-        "__getattr__",
-        "attrgetter",
-        "methodcaller",
-        "getattr_static",
-        "modules",
-        "f_globals",
-        "f_locals",
-        "__builtins__",
-    }
-)
-
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Avoids(Check):
     """Require that `entry`, and everything it reaches in the submission, avoids `names`.
 
-    Dynamic lookups (`eval`, `exec`, `getattr`, `__import__`, ...) fail the check
-    too, since they could spell a forbidden name at run time.
+    A name is what it resolves to (see `_source`): ``jax.grad``, ``gk.grad``
+    and ``from jax import grad as g`` are ``grad``; a function the student
+    wrote and named ``grad`` is not. Dynamic lookups (`eval`, `exec`,
+    `getattr` with a computed name, `__import__`, ...) fail the check too,
+    since they could spell a forbidden name at run time.
     """
 
     entry: str
     names: frozenset[str]
+
+    static: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -89,17 +68,22 @@ class Avoids(Check):
                     f"`{self.entry}` is not implemented yet (it raises NotImplementedError)",
                 )
             used = sorted(found.names & self.names)
-            dynamic = sorted(found.names & DYNAMIC)
-            if dynamic and not used:
-                where = ", ".join(f"`{n}` (line {found.lines[n]})" for n in dynamic)
+            if used:
+                where = ", ".join(f"`{n}` ({found.lines[n]})" for n in used)
+                return False, f"`{self.entry}` uses {where}, which this exercise rules out"
+            if found.dynamic:
+                where = ", ".join(f"`{n}` ({found.lines[n]})" for n in sorted(found.dynamic))
                 return False, (
                     f"`{self.entry}` uses {where}: dynamic code could hide a name this exercise "
                     "rules out; call functions directly"
                 )
-            if used:
-                where = ", ".join(f"`{n}` (line {found.lines[n]})" for n in used)
-                return False, f"`{self.entry}` uses {where}, which this exercise rules out"
             return True, f"`{self.entry}` avoids " + ", ".join(sorted(self.names))
+        if found.dynamic:
+            where = ", ".join(f"`{n}` ({found.lines[n]})" for n in sorted(found.dynamic))
+            return False, (
+                f"`{self.entry}` is not defined in the source, which uses {where}: dynamic code "
+                "could hide a name this exercise rules out; define it with `def` or `=`"
+            )
         return False, f"`{self.entry}` is not defined in the source"
 
 

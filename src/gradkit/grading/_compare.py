@@ -3,8 +3,9 @@
 Rules (documented in docs/exercises.md):
 
 - Structure: tuples and lists must match in kind-insensitive length and
-  nesting (a tuple answer may come back as a list); a scalar answer is a
-  0-d array.
+  nesting (a tuple answer may come back as a list, or as an array whose first
+  axis has the tuple's length: a pair may be a length-2 array); a scalar
+  answer is a 0-d array.
 - Leaves must be plain `numpy.ndarray` values (a Python number is turned into
   one first); anything else, including ndarray subclasses, is rejected, so no
   user-defined ``__eq__`` or ``__array_ufunc__`` ever runs.
@@ -54,10 +55,29 @@ def _text(a: np.ndarray) -> str:
     return " ".join(np.array2string(a, precision=6, threshold=8, separator=", ").split())
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
+    """Say what an answer is, in words (never its values)."""
     if isinstance(value, tuple | list):
-        return f"a {type(value).__name__} of {len(value)}"
+        n = len(value)
+        return f"a {type(value).__name__} of {n} item{'' if n == 1 else 's'}"
+    if type(value) is np.ndarray:
+        return f"a {value.ndim}-d array" if value.ndim else "a single number"
     return f"a value of type {type(value).__name__}"
+
+
+def _values(n: int) -> str:
+    return "1 value" if n == 1 else f"{n} values"
+
+
+def as_parts(value: Any, n: int) -> Any:
+    """An array whose first axis has length `n` as a tuple of its `n` rows; else `value`.
+
+    Where a statement asks for a pair, a tuple, a list and a length-2 array
+    all answer it.
+    """
+    if type(value) is np.ndarray and value.ndim >= 1 and value.shape[0] == n:
+        return tuple(value)
+    return value
 
 
 def compare(
@@ -74,12 +94,14 @@ def compare(
     With ``values=False`` only structure, shapes and dtype classes are compared.
     """
     if isinstance(expected, tuple | list):
+        got = as_parts(got, len(expected))
         if not isinstance(got, tuple | list):
-            return Mismatch(f"{path} is {_describe(got)}; expected a tuple of {len(expected)}")
-        if len(got) != len(expected):
             return Mismatch(
-                f"{path} has {len(got)} parts; expected {len(expected)}",
+                f"{path} is {describe(got)}; expected {_values(len(expected))} (a tuple, a list "
+                f"or an array of length {len(expected)})"
             )
+        if len(got) != len(expected):
+            return Mismatch(f"{path} has {_values(len(got))}; expected {len(expected)}")
         atols = atol if isinstance(atol, tuple | list) else [atol] * len(expected)
         for i, (g, e, a) in enumerate(zip(got, expected, atols, strict=True)):
             found = compare(g, e, rtol=rtol, atol=a, path=f"{path}[{i}]", values=values)
@@ -91,7 +113,7 @@ def compare(
         raise TypeError(f"reference value at {path} is not an array: {expected!r}")
     arr = _leaf(got)
     if arr is None:
-        return Mismatch(f"{path} is {_describe(got)}; expected an array")
+        return Mismatch(f"{path} is {describe(got)}; expected an array")
     if arr.shape != exp.shape:
         # the shapes go in the detail: a hidden input's shape is hidden too
         return Mismatch(

@@ -22,6 +22,7 @@ import socket
 import sys
 import traceback
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from ._channel import decode, encode, recv, send
@@ -198,7 +199,7 @@ class Evaluator:
         """
         out: list[bytes] = []
         results: list[dict[str, Any] | None] = []
-        together: list[tuple[int, str, Any, list[Any]]] = []
+        together: list[tuple[int, str, Any, list[Any]]] = []  # (n, key, function, args)
         for n, item in enumerate(header["items"]):
             exported = self._artifact(item["key"], buffers[item["artifact"]])
             if isinstance(exported, Rejected):
@@ -216,12 +217,13 @@ class Evaluator:
                 results.append({"ok": False, "kind": "error", "message": _brief(error)})
                 continue
             results.append(None)
-            together.append((n, item["key"], exported, args))
+            key, function = _function(item, exported)
+            together.append((n, key, function, args))
         values = self._run_together(together)
-        for (n, key, exported, args), value in zip(together, values, strict=True):
+        for (n, key, function, args), value in zip(together, values, strict=True):
             if value is None:  # the bundle failed: this artifact alone
                 try:
-                    value = self._run_alone(key, exported, args)
+                    value = self._run_alone(key, function, args)
                 except Exception as error:  # noqa: BLE001
                     results[n] = {"ok": False, "kind": "error", "message": _brief(error)}
                     continue
@@ -272,7 +274,7 @@ class Evaluator:
 
         if len(runs) < 2:
             return [None] * len(runs)
-        functions = [exported.call for _, _, exported, _ in runs]
+        functions = [function for _, _, function, _ in runs]
         flat = [args for *_, args in runs]
         signature = ("bundle",) + tuple(
             (key, tuple((a.shape, a.dtype.str) for a in args)) for _, key, _, args in runs
@@ -298,13 +300,96 @@ class Evaluator:
         flops = _flops(compiled)
         return flops, jax.tree.map(lambda leaf: np.asarray(leaf), compiled(*args))
 
-    def _run_alone(self, key: str, exported: Any, args: list[Any]) -> Any:
+    def _run_alone(self, key: str, function: Any, args: list[Any]) -> Any:
         import jax
         import numpy as np
 
         signature = (key, tuple((a.shape, a.dtype.str) for a in args))
-        compiled = self._compile(signature, lambda: jax.jit(exported.call).lower(*args).compile())
+        compiled = self._compile(signature, lambda: jax.jit(function).lower(*args).compile())
         return jax.tree.map(lambda leaf: np.asarray(leaf), compiled(*args))
+
+
+DERIVED = ("grad", "jit_grad", "jacrev")
+
+
+def _function(item: dict[str, Any], exported: Any) -> tuple[str, Any]:
+    """The function an item runs and its cache key: the artifact, or a derivative of it.
+
+    With ``derive = [transform, arguments per run]`` the transform is applied
+    HERE, to the submission's exported function and its serialized VJP, so
+    nothing in the worker (which the submission controls) applies it.
+    """
+    derive = item.get("derive")
+    if derive is None:
+        return item["key"], exported.call
+    transform, sizes = derive
+    if transform not in DERIVED or not all(isinstance(n, int) and n > 0 for n in sizes):
+        raise ValueError(f"unknown derivative {derive!r}")
+    return f"{item['key']}/{transform}/{sizes}", derivative(exported.call, transform, sizes)
+
+
+def derivative(call: Any, transform: str, sizes: Sequence[int]) -> Any:
+    """``grad`` or ``jacrev`` of run k's result with respect to run k's first argument.
+
+    ``call`` takes every run's arguments, flattened, and returns the list of
+    run results. Reverse mode through ``jax.vjp`` (an exported function has
+    no batching rule, so a Jacobian's rows are a ``lax.map`` of the pullback).
+    """
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+
+    starts = np.cumsum([0, *sizes[:-1]]).tolist()
+
+    def derived(*flat: Any) -> list[Any]:
+        out = []
+        for k, start in enumerate(starts):
+
+            def f(first: Any, k: int = k, start: int = start) -> Any:
+                args = list(flat)
+                args[start] = first
+                return call(*args)[k]
+
+            x = flat[start]
+            if not jnp.issubdtype(x.dtype, jnp.inexact):
+                raise TypeError(
+                    f"{transform} requires real- or complex-valued inputs, but got {x.dtype}"
+                )
+            y, pullback = jax.vjp(f, x)
+            if transform != "jacrev":
+                if jnp.shape(y) != ():
+                    raise TypeError(
+                        "Gradient only defined for scalar-output functions. "
+                        f"Output had shape: {jnp.shape(y)}."
+                    )
+                out.append(pullback(jnp.ones_like(y))[0])
+                continue
+            out.append(_jacobian(pullback, y, x))
+        return out
+
+    return derived
+
+
+def _jacobian(pullback: Any, y: Any, x: Any) -> Any:
+    """The reverse-mode Jacobian of ``y`` (a pytree) with respect to ``x``, row by row."""
+    import jax
+    import jax.numpy as jnp
+
+    leaves, tree = jax.tree.flatten(y)
+    jacobians = []
+    for j, leaf in enumerate(leaves):
+
+        def row(b: Any, j: int = j) -> Any:
+            cotangent = [jnp.zeros_like(other) for other in leaves]
+            cotangent[j] = b.reshape(jnp.shape(leaves[j]))
+            return pullback(jax.tree.unflatten(tree, cotangent))[0]
+
+        shape = jnp.shape(leaf) + jnp.shape(x)
+        if leaf.size == 0:
+            jacobians.append(jnp.zeros(shape, x.dtype))
+            continue
+        jacobians.append(jax.lax.map(row, jnp.eye(leaf.size, dtype=leaf.dtype)).reshape(shape))
+    return jax.tree.unflatten(tree, jacobians)
 
 
 def _unplain(error: TypeError) -> str:

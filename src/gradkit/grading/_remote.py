@@ -7,11 +7,20 @@ combined artifact (each entry alone when combining fails) on the shapes of
 their inputs, and run by an evaluator on the inputs themselves.
 
 A request the submission breaks (a hang, a crash, ``os._exit``) faults alone:
-its entry is marked broken, the worker is restarted and the rest goes on.
+its entry is marked broken, the worker is restarted and the rest goes on. A
+combined artifact that fails (in the worker or the evaluator) is retried entry
+by entry before anything is charged, and restarts are budgeted per entry.
+Every request has a hard deadline that no message from the worker extends.
+
+Hidden requests (`run_hidden`) are all exported first; the worker is then
+killed, and only then are the hidden inputs evaluated: their timing, errors
+and resource use never reach student code or visible feedback.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import secrets
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,10 +42,13 @@ from ._slots import (
     to_response,
 )
 
-MAX_RESTARTS = 4
 MAX_STRAYS = 64
-# faults of a combined artifact that one bad entry can cause: retry one artifact per entry
-RETRY = ("forbidden", "timeout", "crash")
+# restarts a submission may cost: one per entry it breaks, plus these
+SPARE_RESTARTS = 2
+
+# transforms the evaluator applies itself, to the function and VJP the worker
+# exported: the submission cannot rebind them
+DERIVED = ("grad", "jit_grad", "jacrev")
 
 __all__ = ["Evaluator", "EvaluatorPool", "Limits", "RemoteCandidate", "WorkerPool"]
 
@@ -51,6 +63,11 @@ class _Group:
     # Evaluate requests of the same call and inputs as a cost request: answered
     # by running the measured artifact itself, so its values are what was costed
     twins: list[int] = field(default_factory=list)
+
+
+def _derived(group: _Group) -> str:
+    """The transform the evaluator applies to a group's artifact ("call": none)."""
+    return group.call.transform if group.call.transform in DERIVED and not group.cost else "call"
 
 
 def _same(request: Evaluate | Cost) -> tuple:
@@ -85,9 +102,13 @@ class RemoteCandidate:
         self._load_fault: Fault | None = None
         self._broken: dict[str, Fault] = {}
         self._restarts = 0
+        self._entries: set[str] = set()
         self._loaded = self._ever_loaded = False
-        self._ident = 0
-        self._combined = True  # one artifact for the whole batch (off once one cheats)
+        self._combined = True  # one artifact for the whole batch (off once one fails)
+        self._quiet = False  # after a hidden evaluation: a worker's output is not counted
+        self._processes = 0  # the worker's processes once ready: more means leftovers
+        self._exports = 0
+        self._retired = False
         self._child = self._spawn()
 
     def _spawn(self) -> Child:
@@ -98,10 +119,14 @@ class RemoteCandidate:
         if self._load_fault is not None:
             return None
         if self._child is None:
-            if self._restarts >= MAX_RESTARTS:
+            if self._retired:  # killed on purpose before a hidden evaluation: no fault
+                self._retired = False
+            # each entry can break the worker once (then it is marked broken)
+            elif self._restarts >= len(self._entries) + SPARE_RESTARTS:
                 self._load_fault = Fault("crash", "the worker crashed too often; gave up")
                 return None
-            self._restarts += 1
+            else:
+                self._restarts += 1
             self._child = self._spawn()
             self._loaded = False
         child = self._child
@@ -109,10 +134,11 @@ class RemoteCandidate:
             return child
         try:
             recv(child.sock, time.monotonic() + STARTUP_SECONDS, 1 << 16)
+            self._processes = child.processes() or 0
             names = sorted(self.files)
             message = {"op": "load", "files": names, "order": self.order, "shown": self.shown}
             ident = self._send(child, message, [self.files[n] for n in names])
-            reply, buffers = self._reply(child, ident, None)
+            reply, buffers = self._reply(child, ident)
         except (ChannelError, OSError) as error:
             self._load_fault = self._channel_fault(error, "importing the submission")
             self._drop()
@@ -129,25 +155,35 @@ class RemoteCandidate:
         """Why the submission could not be run at all (None once it has loaded)."""
         return None if self._ever_loaded else self._load_fault
 
-    def _send(self, child: Child, message: dict[str, Any], buffers: list[bytes]) -> int:
-        self._ident += 1
-        send(child.sock, {**message, "id": self._ident}, buffers)
-        return self._ident
+    @staticmethod
+    def _send(child: Child, message: dict[str, Any], buffers: list[bytes]) -> str:
+        """Send a request under a fresh random id (the submission cannot predict it)."""
+        ident = secrets.token_hex(16)
+        send(child.sock, {**message, "id": ident}, buffers)
+        return ident
 
-    def _reply(
-        self, child: Child, ident: int, item: int | None
-    ) -> tuple[dict[str, Any], list[bytes]]:
-        """The reply to request ``ident`` (item ``item``), skipping anything else.
+    def _reply(self, child: Child, ident: str) -> tuple[dict[str, Any], list[bytes]]:
+        """The reply to request ``ident``, skipping anything else, within ONE timeout.
 
         The submission shares the worker's process and can write into the
-        channel; messages that are not the awaited reply are dropped.
+        channel; messages that are not the awaited reply are dropped, and none
+        of them moves the deadline.
         """
         deadline = time.monotonic() + self.limits.timeout
         for _ in range(MAX_STRAYS):
             reply, out = recv(child.sock, deadline, MESSAGE_LIMIT)
-            if reply.get("id") == ident and reply.get("item") == item:
+            if reply.get("id") == ident and "progress" not in reply:
                 return reply, out
         raise ChannelError("invalid", "too many unexpected messages")
+
+    def _after(self, child: Child) -> None:
+        """Replace the worker when a request left processes behind (forked children).
+
+        They could hold the channel or the task limit and cost the next
+        entries their points; a fresh worker starts clean.
+        """
+        if self._child is child and (child.processes() or 0) > self._processes:
+            self._drop()
 
     def _channel_fault(self, error: Exception, doing: str) -> Fault:
         if isinstance(error, ChannelError) and error.kind == "timeout":
@@ -158,7 +194,8 @@ class RemoteCandidate:
 
     def _drop(self) -> None:
         if self._child is not None:
-            self.output_bytes += self._child.output_bytes
+            if not self._quiet:
+                self.output_bytes += self._child.output_bytes
             self._child.close()
             self._child = None
 
@@ -168,22 +205,26 @@ class RemoteCandidate:
         if self.output_bytes > 1 << 20:
             self.notes.append(f"the submission printed {self.output_bytes:,} bytes (ignored)")
 
-    def run_apart(self, requests: Sequence[Request], hidden: Sequence[bool]) -> list[Response]:
-        """Answer the visible requests, then the hidden ones, in separate exports.
+    def run_hidden(self, requests: Sequence[Request]) -> list[Response]:
+        """Answer hidden requests: export them all, kill the worker, then evaluate.
 
-        In one export, the submission could keep the tracer of a hidden input
-        and return it as a visible check's answer, whose feedback shows it. A
-        tracer kept from another export is stale: JAX refuses to use it.
+        They are traced apart from the visible ones (a tracer kept from
+        another export is stale, so a hidden value cannot come back as a
+        visible answer), on shapes only, and no worker is alive while a hidden
+        input is evaluated. A retry after that (a combined artifact that
+        failed) starts a fresh worker, which sees shapes only and whose
+        output is not counted.
         """
-        answers: list[Response] = [Fault("crash", "no answer")] * len(requests)
-        for want in (False, True):
-            part = [i for i, h in enumerate(hidden) if bool(h) is want]
-            if part:
-                for i, answer in zip(part, self.run([requests[i] for i in part]), strict=True):
-                    answers[i] = answer
-        return answers
+        eager = [
+            isinstance(r, Evaluate | Cost) and r.call.mode == "eager" for r in requests
+        ]  # hidden inputs never reach student code: such a check is refused when defined
+        traced = iter(
+            self.run([r for r, e in zip(requests, eager, strict=True) if not e], hidden=True)
+        )
+        refused = Fault("invalid", "a hidden check cannot call an entry eagerly")
+        return [refused if e else next(traced) for e in eager]
 
-    def run(self, requests: Sequence[Request]) -> list[Response]:
+    def run(self, requests: Sequence[Request], *, hidden: bool = False) -> list[Response]:
         """Answer each request in order; a submission's fault becomes a `Fault`."""
         answers: list[Response | None] = [None] * len(requests)
         groups: dict[tuple, _Group] = {}
@@ -192,6 +233,7 @@ class RemoteCandidate:
             if isinstance(request, Cost) and request.call.mode != "eager":
                 groups[("cost", i)] = _Group(request.call, True, [i])
                 costs[_same(request)] = groups[("cost", i)]
+        self._entries |= {r.call.entry for r in requests if isinstance(r, Evaluate | Cost)}
         for i, request in enumerate(requests):
             if isinstance(request, Source):
                 answers[i] = Ok(self.source)
@@ -217,7 +259,7 @@ class RemoteCandidate:
             else:
                 answers[i] = Fault("invalid", f"unknown request {type(request).__name__}")
         try:
-            self._export_all(list(groups.values()), requests, answers)
+            self._export_all(list(groups.values()), requests, answers, hidden=hidden)
         except (ValueError, TypeError, KeyError, AttributeError, IndexError):
             # only malformed answers get here (the worker is the submission's process)
             self._drop()
@@ -234,29 +276,48 @@ class RemoteCandidate:
             return self._load_fault
         try:
             ident = self._send(child, message, buffers)
-            reply, out = self._reply(child, ident, None)
+            reply, out = self._reply(child, ident)
         except (ChannelError, OSError) as error:
             self._broken[entry] = self._channel_fault(error, f"`{entry}`")
             self._drop()
             return self._broken[entry]
+        self._after(child)
         return to_response(reply, out)
 
     def _export_all(
-        self, groups: list[_Group], requests: Sequence[Request], answers: list[Response | None]
+        self,
+        groups: list[_Group],
+        requests: Sequence[Request],
+        answers: list[Response | None],
+        *,
+        hidden: bool,
     ) -> None:
-        """Export the groups (one combined artifact when possible) and evaluate them."""
+        """Export the groups (one combined artifact when possible) and evaluate them.
+
+        ``hidden``: every group is exported before anything is evaluated, and
+        the worker is killed in between.
+        """
         pending = list(groups)
+        collected: list[tuple[_Group, tuple[int, int], bytes, int]] = []
         while pending:
-            exported: list[tuple[_Group, int, bytes, int]] = []
+            exported: list[tuple[_Group, tuple[int, int], bytes, int]] = []
             pending = self._export_round(pending, requests, answers, exported)
+            if hidden:
+                collected += exported
+                if pending:
+                    continue
+                exported, collected = collected, []
+                self._drop()
+                self._quiet = self._retired = True
             if not exported:
                 continue
             # one combined artifact serves several groups: send it once with all their runs.
-            # Grouped by the worker's artifact number, never by the bytes: two artifacts
-            # exported apart can be byte-identical (the same call on the same shapes, e.g. a
-            # values check and a cost check), and each takes only its own runs.
-            merged: dict[int, list[tuple[_Group, int]]] = {}
-            blobs: dict[int, bytes] = {}
+            # Grouped by the artifact's number (unique per export request and artifact),
+            # never by the bytes: two artifacts exported apart can be byte-identical (the
+            # same call on the same shapes, e.g. a values check and a cost check), and each
+            # takes only its own runs.
+            merged: dict[tuple[int, int], list[tuple[_Group, int]]] = {}
+            blobs: dict[tuple[int, int], bytes] = {}
             for group, number, artifact, offset in exported:
                 merged.setdefault(number, []).append((group, offset))
                 blobs[number] = artifact
@@ -265,20 +326,22 @@ class RemoteCandidate:
             for number in order:
                 artifact = blobs[number]
                 entries = sorted(merged[number], key=lambda e: e[1])
-                args = [
-                    np.asarray(a)
+                derived = _derived(entries[0][0])  # a derived group has its own artifact
+                runs = [
+                    [np.asarray(a) for a in requests[i].args]  # type: ignore[union-attr]
                     for g, _ in entries
                     for i in g.members
-                    for a in requests[i].args  # type: ignore[union-attr]
                 ]
-                flat.append((artifact, args, entries[0][0].cost))
+                args = [a for run in runs for a in run]
+                derive = None if derived == "call" else (derived, tuple(len(r) for r in runs))
+                flat.append((artifact, args, entries[0][0].cost, derive))
             results = self.evaluator.run_bundle(flat)
             retry = False
             for number, response in zip(order, results, strict=True):
                 entries = sorted(merged[number], key=lambda e: e[1])
                 if isinstance(response, Fault):
-                    if response.kind in RETRY and len(entries) > 1 and self._combined:
-                        retry = True  # find the guilty one: one artifact each
+                    if len(entries) > 1 and self._combined:
+                        retry = True  # charge nobody yet: one artifact each finds the guilty one
                         pending += [g for g, _ in entries]
                         continue
                     for g, _ in entries:
@@ -322,7 +385,7 @@ class RemoteCandidate:
         pending: list[_Group],
         requests: Sequence[Request],
         answers: list[Response | None],
-        exported: list[tuple[_Group, int, bytes, int]],
+        exported: list[tuple[_Group, tuple[int, int], bytes, int]],
     ) -> list[_Group]:
         """Ask the worker to export the groups; return the groups still to export."""
         ready = []
@@ -338,9 +401,54 @@ class RemoteCandidate:
                 for i in group.members + group.twins:
                     answers[i] = self._load_fault or Fault("crash", "no worker")
             return []
+        if self._combined and len(ready) > 1:
+            # one step, one deadline: when it fails, nobody is charged yet
+            try:
+                self._export_some(child, ready, requests, answers, exported, combined=True)
+            except (ChannelError, OSError):
+                self._drop()
+                self._combined = False
+                return ready
+            self._after(child)
+            return []
+        for n, group in enumerate(ready):
+            child = self._worker()
+            if child is None:
+                for late in ready[n:]:
+                    for i in late.members + late.twins:
+                        answers[i] = self._load_fault or Fault("crash", "no worker")
+                return []
+            try:
+                self._export_some(child, [group], requests, answers, exported, combined=False)
+            except (ChannelError, OSError) as error:
+                doing = f"tracing `{group.call.entry}` ({group.call.transform})"
+                self._broken[group.call.entry] = self._channel_fault(error, doing)
+                for i in group.members + group.twins:
+                    answers[i] = self._broken[group.call.entry]
+                self._drop()
+                continue
+            self._after(child)
+        return []
+
+    def _export_some(
+        self,
+        child: Child,
+        ready: list[_Group],
+        requests: Sequence[Request],
+        answers: list[Response | None],
+        exported: list[tuple[_Group, tuple[int, int], bytes, int]],
+        *,
+        combined: bool,
+    ) -> None:
+        """Export ``ready`` in one request, with one hard deadline; raise on a channel fault."""
         items = [
             {
-                "call": call_to_json(g.call),
+                # a derived transform is the evaluator's: the worker exports g and its VJP
+                "call": call_to_json(dataclasses.replace(g.call, transform="call"))
+                if _derived(g) != "call"
+                else call_to_json(g.call),
+                "vjp": _derived(g) != "call",
+                "check": g.call.transform,
                 "cost": g.cost,
                 "runs": [
                     [(list(np.shape(a)), np.asarray(a).dtype.str) for a in requests[i].args]  # type: ignore[union-attr]
@@ -349,26 +457,9 @@ class RemoteCandidate:
             }
             for g in ready
         ]
-        current = 0
-        try:
-            message = {"op": "export", "items": items, "combined": self._combined}
-            ident = self._send(child, message, [])
-            # progress extends each step's deadline, but never the whole export's
-            overall = time.monotonic() + self.limits.timeout * (len(ready) + 1)
-            while True:
-                reply, out = self._reply(child, ident, None)
-                if "progress" not in reply:
-                    break
-                if time.monotonic() > overall:
-                    raise ChannelError("timeout", "the export took too long")
-                step = reply["progress"]
-                current = step if isinstance(step, int) and 0 <= step < len(ready) else current
-        except (ChannelError, OSError) as error:
-            group = ready[current]
-            doing = f"tracing `{group.call.entry}` ({group.call.transform})"
-            self._broken[group.call.entry] = self._channel_fault(error, doing)
-            self._drop()
-            return ready
+        message = {"op": "export", "items": items, "combined": combined}
+        reply, out = self._reply(child, self._send(child, message, []))
+        self._exports += 1  # numbers the artifacts of this reply apart from earlier ones
         results = reply.get("results")
         if not (isinstance(results, list) and len(results) == len(ready)):
             results = [{"ok": False, "kind": "invalid", "message": "bad export reply"}] * len(ready)
@@ -382,11 +473,10 @@ class RemoteCandidate:
                 and 0 <= where < len(out)
                 and (isinstance(offset, int) and offset >= 0)
             ):
-                exported.append((group, where, out[where], offset))
+                exported.append((group, (self._exports, where), out[where], offset))
                 continue
             fault = to_response(result, []) if isinstance(result, dict) else None
             if not isinstance(fault, Fault):
                 fault = Fault("invalid", "the worker sent no artifact")
             for i in group.members + group.twins:
                 answers[i] = fault
-        return []

@@ -259,7 +259,8 @@ def merge(
 
 def _check_line(check: CheckResult) -> str:
     mark = "✓" if check.passed else "✗"
-    hidden = " (hidden)" if check.visibility == "hidden" else ""
+    shown = check.visibility == "hidden" and "(hidden)" not in check.name
+    hidden = " (hidden)" if shown else ""
     return f"{mark} {check.name}{hidden}: {check.message}"
 
 

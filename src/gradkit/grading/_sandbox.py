@@ -51,6 +51,7 @@ Level = Literal["namespaces", "limits"]
 LEVELS: tuple[str, ...] = ("auto", "namespaces", "limits")
 OUTPUT_CAP = 64 << 10
 SANDBOX_ENV = "GRADKIT_SANDBOX_ID"
+REFUSE_ENV = "GRADKIT_REFUSE"  # modules a child refuses to import (the exercises')
 # user, PID, network, mount, IPC, UTS and cgroup namespaces; a fresh /proc
 _UNSHARE = ["-r", "-n", "-p", "-f", "--kill-child", "-m", "-i", "-u", "-C", "--mount-proc"]
 _INSIDE_WORKDIR = "/tmp/w"
@@ -164,6 +165,22 @@ def view(hide: Sequence[str] = ()) -> tuple[list[str], list[tuple[str, str]]]:
         if path.exists() and path != Path("/") and not _is_hidden(path, hide):
             paths.append(path)
     return [str(p) for p in _collapse(paths)], links
+
+
+def refused_modules(hide: Sequence[str]) -> list[str]:
+    """The top-level modules the ``hide`` directories hold (what a worker refuses to import).
+
+    A package directory gives its own name; a plain directory of modules
+    gives each module's name.
+    """
+    names: set[str] = set()
+    for name in hide:
+        path = Path(name)
+        if (path / "__init__.py").exists() or not any(path.glob("*.py")):
+            names.add(path.name)
+        else:
+            names.update(p.stem for p in path.glob("*.py"))
+    return sorted(n for n in names if n.isidentifier())
 
 
 def _is_hidden(path: Path, hide: Sequence[str]) -> bool:
@@ -343,6 +360,7 @@ class Child:
             "GRADKIT_LOAD_PLUGINS": "",
             "OPENBLAS_NUM_THREADS": "1",
             SANDBOX_ENV: self.marker,
+            REFUSE_ENV: ",".join(refused_modules(hide)),
         }
         self.process = subprocess.Popen(
             command,
@@ -368,6 +386,15 @@ class Child:
             self.output_bytes += len(chunk)
             if len(self.output) < OUTPUT_CAP:
                 self.output += chunk[: OUTPUT_CAP - len(self.output)]
+
+    def processes(self) -> int | None:
+        """How many processes the child's cgroup holds now (None without a cgroup)."""
+        if self._cgroup is None:
+            return None
+        try:
+            return len((self._cgroup / "cgroup.procs").read_text().split())
+        except OSError:
+            return None
 
     def alive(self) -> bool:
         """Say whether the child process is still running."""

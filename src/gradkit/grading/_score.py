@@ -9,6 +9,7 @@ stationary point), gets the reference's answers to the same requests from a
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import zlib
 from collections.abc import Hashable, Sequence
@@ -18,6 +19,7 @@ import numpy as np
 from ._checks import Check, fault_message
 from ._inprocess import InProcessCandidate
 from ._protocol import Candidate, Constant, Cost, Evaluate, Fault, Ok, Request, Response
+from ._results import SCORING_MODEL as SCORING_MODEL
 from ._results import CheckResult, ExerciseResult, Status
 from ._spec import ExerciseSpec
 
@@ -109,21 +111,18 @@ def _run(candidate: Candidate, requests: list[Request]) -> list[Response]:
     return answers
 
 
-def _run_apart(
-    candidate: Candidate, requests: list[Request], first: int, public: set[int]
-) -> list[Response]:
-    """Run `requests`, telling a candidate that can keep them apart which are hidden.
+def _run_hidden(candidate: Candidate, requests: list[Request]) -> list[Response]:
+    """Run hidden requests: a sandboxed candidate evaluates them after its worker is gone.
 
-    A sandboxed submission exports a batch as one traced computation, in which
-    it could keep a tracer of one call (a hidden input) and return it from
-    another (a visible check, whose feedback shows the answer); its
-    ``run_apart`` traces the hidden-only requests separately.
+    Its ``run_hidden`` traces them apart from the visible ones (so a tracer
+    kept from a hidden call cannot come back as a visible answer) and kills
+    the worker before any hidden input is evaluated, so their timing and
+    errors never reach student code.
     """
-    run_apart = getattr(candidate, "run_apart", None)
-    if run_apart is None or not requests:
+    run_hidden = getattr(candidate, "run_hidden", None)
+    if run_hidden is None or not requests:
         return _run(candidate, requests)
-    hidden = [first + i not in public for i in range(len(requests))]
-    answers = list(run_apart(requests, hidden))
+    answers = list(run_hidden(requests))
     if len(answers) != len(requests):
         fault = Fault("crash", f"the candidate answered {len(answers)} of {len(requests)} requests")
         return [fault] * len(requests)
@@ -154,22 +153,43 @@ def grade_candidate(
         if answer is not None:
             public.add(answer)
         plan.append((spec, checks, answer))
-    answers = _run_apart(candidate, batch.requests, 0, public)
-
-    first = len(batch.requests)
-    for _, checks, _ in plan:
-        for check, requests, slots in checks:
-            extra = list(check.followup([answers[s] for s in slots]))
-            if extra:
-                requests.extend(extra)
-                added = batch.add(extra)
-                slots.extend(added)
-                if not check.hidden:
-                    public.update(added)
-    answers.extend(_run_apart(candidate, batch.requests[first:], first, public))
+    answers: list[Response | None] = [None] * len(batch.requests)
+    # every visible request (and follow-up) is answered before any hidden one
+    for hidden in (False, True):
+        _answer(candidate, batch, answers, public, hidden=hidden)
+        for _, checks, _ in plan:
+            for check, requests, slots in checks:
+                if check.hidden is not hidden:
+                    continue
+                extra = list(check.followup([answers[s] for s in slots]))  # type: ignore[misc]
+                if extra:
+                    requests.extend(extra)
+                    added = batch.add(extra)
+                    slots.extend(added)
+                    if not hidden:
+                        public.update(added)
+        answers.extend([None] * (len(batch.requests) - len(answers)))
+        _answer(candidate, batch, answers, public, hidden=hidden)
+    done = [a if a is not None else Fault("crash", "no answer") for a in answers]
     return tuple(
-        _grade_one(spec, checks, answers, answer, references) for spec, checks, answer in plan
+        _grade_one(spec, checks, done, answer, references) for spec, checks, answer in plan
     )
+
+
+def _answer(
+    candidate: Candidate,
+    batch: _Batch,
+    answers: list[Response | None],
+    public: set[int],
+    *,
+    hidden: bool,
+) -> None:
+    """Answer the batch's unanswered requests of one visibility."""
+    todo = [i for i, a in enumerate(answers) if a is None and (i not in public) is hidden]
+    requests = [batch.requests[i] for i in todo]
+    got = _run_hidden(candidate, requests) if hidden else _run(candidate, requests)
+    for i, answer in zip(todo, got, strict=True):
+        answers[i] = answer
 
 
 def _grade_one(
@@ -182,26 +202,74 @@ def _grade_one(
     if spec.kind == "written":
         return _written(spec, answers[answer_slot] if answer_slot is not None else None)
     unavailable = _unavailable(spec, checks, answers)
-    results = []
+    verdicts: list[tuple[bool, str, bool]] = []
     for check, requests, slots in checks:
         got = [answers[s] for s in slots]
         missing = [e for e in check.entries() if e in unavailable]
         if missing:
-            passed, message = False, unavailable[missing[0]]
+            verdicts.append((False, unavailable[missing[0]], False))
         else:
-            passed, message = _judge(spec, check, requests, got, references)
-        results.append(CheckResult(check.label, passed, check.weight, check.visibility, message))
+            verdicts.append((*_judge(spec, check, requests, got, references), True))
+    results = _apply_model([c for c, _, _ in checks], verdicts)
+    broken = [r for r in results if r.requirement_broken]
     total = sum(r.weight for r in results)
-    share = sum(r.weight for r in results if r.passed) / total if total else 0.0
+    share = sum(r.weight for r in results if r.passed) / total if total and not broken else 0.0
     # rounded so that 3 × 0.8 reports as 2.4, not 2.4000000000000004
     return ExerciseResult(
         spec.id,
         spec.title,
         round(share * spec.max_score, 9),
         spec.max_score,
-        _status(results, [answers[s] for _, _, slots in checks for s in slots]),
-        tuple(results),
+        "failed"
+        if broken
+        else _status(results, [answers[s] for _, _, slots in checks for s in slots]),
+        tuple(r.result for r in results),
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class _Verdict:
+    result: CheckResult
+    requirement_broken: bool
+
+    @property
+    def passed(self) -> bool:
+        return self.result.passed
+
+    @property
+    def weight(self) -> float:
+        return self.result.weight
+
+
+def _apply_model(
+    checks: Sequence[Check], verdicts: Sequence[tuple[bool, str, bool]]
+) -> list[_Verdict]:
+    """Turn raw verdicts into results under the scoring model (see `SCORING_MODEL`).
+
+    A verdict is (passed, message, whether the check's entries could answer at
+    all): a missing or unimplemented entry fails its checks, but breaks no rule.
+    """
+    working = {
+        entry
+        for check, (passed, _, _) in zip(checks, verdicts, strict=True)
+        if passed and not check.static
+        for entry in check.entries()
+    }
+    out = []
+    for check, (passed, message, available) in zip(checks, verdicts, strict=True):
+        broken = check.requirement and not passed and available
+        if broken:
+            message = f"{message} (a requirement: breaking it scores this exercise 0)"
+        elif passed and check.static and not working & set(check.entries()):
+            entries = " or ".join(f"`{e}`" for e in check.entries())
+            passed = False
+            message = (
+                f"the rule holds, but a source rule earns points only once {entries} passes "
+                "a value check"
+            )
+        result = CheckResult(check.label, passed, check.weight, check.visibility, message)
+        out.append(_Verdict(result, broken))
+    return out
 
 
 def _judge(

@@ -26,6 +26,11 @@ STARTUP_SECONDS = 90.0  # python + JAX import on a loaded 2-core machine, our co
 MESSAGE_LIMIT = 64 << 20
 
 
+# an artifact, its flat arguments, whether to measure its cost, and what the
+# evaluator derives from it: None, or (transform, arguments per run)
+Item = tuple[bytes, list[np.ndarray], bool, "tuple[str, tuple[int, ...]] | None"]
+
+
 @dataclass(frozen=True)
 class Limits:
     """Resources of one sandboxed child."""
@@ -97,7 +102,7 @@ class Evaluator:
             self._ready = True
         return child
 
-    def run_bundle(self, items: Sequence[tuple[bytes, list[np.ndarray], bool]]) -> list[Response]:
+    def run_bundle(self, items: Sequence[Item]) -> list[Response]:
         """Run artifacts on their flat argument lists (``cost=True``: measure flops).
 
         The evaluator compiles the whole bundle once. When the bundle breaks
@@ -111,21 +116,22 @@ class Evaluator:
             return [self._last_fault]
         return [self.run_bundle([item])[0] for item in items]
 
-    def _send_bundle(
-        self, items: Sequence[tuple[bytes, list[np.ndarray], bool]]
-    ) -> list[Response] | None:
+    def _send_bundle(self, items: Sequence[Item]) -> list[Response] | None:
         with self._lock:
             child = self._ensure()
             buffers: list[bytes] = []
             message = []
-            for artifact, args, cost in items:
+            for artifact, args, cost, derive in items:
                 buffers.append(artifact)
                 key = hashlib.sha256(artifact).hexdigest()
                 index = len(buffers) - 1
                 encoded = encode(list(args), buffers)
-                message.append({"key": key, "artifact": index, "args": encoded, "cost": cost})
+                entry = {"key": key, "artifact": index, "args": encoded, "cost": cost}
+                if derive is not None:
+                    entry["derive"] = [derive[0], list(derive[1])]
+                message.append(entry)
             # compiling grows with the runs: allow 0.25 s each on top of the timeout
-            runs = sum(len(args) for _, args, _ in items)
+            runs = sum(len(item[1]) for item in items)
             deadline = time.monotonic() + self.limits.timeout + 0.25 * runs
             try:
                 send(child.sock, {"items": message}, buffers)
@@ -229,9 +235,9 @@ class EvaluatorPool:
         for evaluator in self.evaluators:
             evaluator.start()
 
-    def run_bundle(self, items: Sequence[tuple[bytes, list[np.ndarray], bool]]) -> list[Response]:
+    def run_bundle(self, items: Sequence[Item]) -> list[Response]:
         """Run a bundle on the evaluator that knows its largest artifact, else the idlest."""
-        key = hashlib.sha256(max((a for a, _, _ in items), key=len, default=b"")).hexdigest()
+        key = hashlib.sha256(max((i[0] for i in items), key=len, default=b"")).hexdigest()
         with self._lock:
             evaluator = self._owner.get(key) or min(
                 self.evaluators, key=lambda e: self._load[id(e)]

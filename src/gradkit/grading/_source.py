@@ -1,71 +1,952 @@
-"""Which identifiers an entry of a submission uses, read from its AST (never run).
+"""What an entry of a submission really uses, resolved from its AST (never run).
 
-The "must not use" checks need the names an entry reaches: its own body,
-decorators and defaults, and, transitively, the module-level functions,
-classes and assignments it refers to. Import aliases are resolved
-(``from jax import grad as G`` makes ``G`` count as ``grad``; ``import
-jax.numpy as jnp`` makes ``jnp.cos`` count as ``cos``). Comments and
-docstrings are not code, so "cost" in a comment is not ``cos``; a string
-constant that *equals* a forbidden name is reported, since
-``getattr(jnp, "cos")`` uses it.
+"Must not use" rules decide what a name *is*, not how it is spelled. The
+submission is parsed once (`program`); asking for an entry (`usage`) then:
 
-Two ways around that reading are closed conservatively:
+- resolves every name through Python's scopes (parameters, locals,
+  comprehensions, closures, class bodies, ``global``/``nonlocal``, module
+  globals, builtins, ``from m import *``), following the language
+  reference's naming rules on the AST;
+- gives each expression a value: an imported API with its full path
+  (``import jax as j; j.grad`` is ``jax.grad``; ``from jax import grad as
+  g`` too; ``import jax.numpy as np; np.gradient`` is ``jax.numpy.gradient``,
+  not ``grad``), a function or class of the student's own, or unknown. It
+  follows assignments, attribute chains, class attributes, literal
+  containers, what a student's function returns, and constant-folded
+  strings in ``getattr(jax, "gr" + "ad")``;
+- follows what the entry reaches through the student's own functions,
+  classes, defaults, decorators and module-level assignments, across the
+  files of a directory submission, but not what it does not reach: a
+  parameter ``df`` is not the module-level ``df``, a helper the student
+  named ``grad`` is not ``jax.grad``.
 
-- code that can rebind or reach names behind the AST's back (``globals()``,
-  ``vars``, ``setattr``, a ``global`` statement, ``sys.modules``,
-  ``__dict__``, ``__code__``, importing ``submission`` or ``builtins``, ...)
-  anywhere in the submission makes every entry reach *all* of its code;
-- a directory submission's source is a mapping of file names to text: an
-  entry that reaches a sibling module (``import helpers``, ``from helpers
-  import step``) reaches all of that module's code.
+An entry *uses* an API when an expression it evaluates resolves to it; the
+name reported is the API's last component (``cos`` for ``jax.numpy.cos``).
+Dynamic code that could reach a name the AST does not show (``eval``,
+``exec``, ``globals()``, ``vars()``, ``__import__``, ``importlib``,
+``getattr`` with a computed name, ``__dict__``, ``sys.modules``, ...) is
+reported separately. If such code, or code that rebinds an imported module's
+attributes, appears anywhere in the submission, every entry reaches all of
+the submission's code, since nothing can then be ruled out.
+
+Why not `symtable` as the resolver: since Python 3.12 (PEP 709) it inlines
+list, set and dict comprehensions into the enclosing table (a module-level
+``[grad for grad in fs]`` lists ``grad`` as a module symbol), and its tables
+carry a line number but no node, so two lambdas on a line cannot be told
+apart. The scope rules are applied to the AST directly; the tests check the
+classification against `symtable` on function scopes.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import dataclasses
-from collections.abc import Mapping
+import functools
+from collections.abc import Iterator, Mapping
+
+# The entry file(s) of a directory submission, as in ``_submission``.
+MAIN = "solutions.py"
+
+# Builtins that run or look up code by a computed name: always dynamic.
+DYNAMIC_BUILTINS = frozenset({"eval", "exec", "compile", "__import__", "globals", "vars", "locals"})
+# getattr and friends are dynamic only with a name that is not a constant string.
+_ATTR_BUILTINS = frozenset({"getattr", "setattr", "delattr", "hasattr"})
+# Attributes that reach namespaces or frames behind the AST's back, on any object.
+DYNAMIC_ATTRIBUTES = frozenset(
+    {
+        "__dict__",
+        "__getattribute__",
+        "__getattr__",
+        "__setattr__",
+        "__globals__",
+        "__builtins__",
+        "__code__",
+        "__closure__",
+        "__subclasses__",
+        "__import__",
+        "f_globals",
+        "f_locals",
+        "f_back",
+        "f_builtins",
+    }
+)
+# Imported APIs that look names up at run time (prefix match on the full path).
+DYNAMIC_APIS = (
+    "importlib",
+    "builtins.__import__",
+    "sys.modules",
+    "sys._getframe",
+    "operator.attrgetter",
+    "operator.methodcaller",
+    "inspect",
+    "runpy",
+    "pydoc.locate",
+    "ctypes",
+    "gc.get_referrers",
+    "gc.get_objects",
+)
+_BUILTINS = frozenset(dir(builtins))
+_MAX_FOLD = 200  # longest string constant folding builds
+
+
+@dataclasses.dataclass(frozen=True)
+class Api:
+    """An imported module or an object reached from one, by its full dotted path."""
+
+    path: str
+
+    @property
+    def leaf(self) -> str:
+        return self.path.rsplit(".", 1)[-1]
+
+
+@dataclasses.dataclass(frozen=True)
+class Own:
+    """A function, lambda or class the submission defines."""
+
+    node: ast.AST
+
+
+@dataclasses.dataclass(frozen=True)
+class Sibling:
+    """A module of a directory submission (one of its files)."""
+
+    name: str
+
+
+class _Unknown:
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = _Unknown()
+Value = Api | Own | Sibling | _Unknown
 
 
 @dataclasses.dataclass(frozen=True)
 class Usage:
-    """What an entry reaches: identifiers (aliases resolved) and where each appears."""
+    """What an entry uses, resolved.
+
+    Attributes:
+        found: whether the submission defines the entry.
+        stub: whether it only raises NotImplementedError.
+        names: the last component of every API it uses (``cos`` for
+            ``jax.numpy.cos``), plus attribute names looked up on values the
+            grader cannot trace (``.grad`` of a call's result).
+        lines: where each name (and each dynamic lookup) first appears, as
+            ``"line 5"`` or ``"helpers.py line 5"`` for a sibling file.
+        dynamic: the dynamic lookups it performs (``eval``, ``getattr``, ...).
+    """
 
     found: bool
     stub: bool
     names: frozenset[str]
-    lines: dict[str, int]
+    lines: dict[str, str]
+    dynamic: frozenset[str] = frozenset()
 
 
-def _module_bindings(tree: ast.Module) -> tuple[dict[str, list[ast.AST]], dict[str, list[str]]]:
-    """Map each top-level name to the nodes that bind it, and import aliases to real names."""
-    defs: dict[str, list[ast.AST]] = {}
-    aliases: dict[str, list[str]] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            for alias in node.names:
-                bound = alias.asname or alias.name.split(".")[0]
-                real = alias.name.split(".")
+@dataclasses.dataclass
+class _Binding:
+    """One place that binds a name: what it binds, and the scope its code runs in."""
+
+    kind: str  # "def", "assign", "import", "from", "param", "other"
+    node: ast.AST  # the def, the assigned value, the alias, the default, the statement
+    scope: _Scope
+    module: str = ""  # for "import"/"from": the module path
+    name: str = ""  # for "from": the imported name
+    level: int = 0  # for "from": relative import level
+    unpack: tuple[int, ...] = ()  # for "assign": indexes into a tuple target
+
+
+@dataclasses.dataclass(eq=False)
+class _Scope:
+    kind: str  # "module", "function", "class", "comprehension"
+    node: ast.AST
+    parent: _Scope | None
+    file: str
+    bindings: dict[str, list[_Binding]] = dataclasses.field(default_factory=dict)
+    globals: set[str] = dataclasses.field(default_factory=set)
+    nonlocals: set[str] = dataclasses.field(default_factory=set)
+    stars: list[_Binding] = dataclasses.field(default_factory=list)
+
+    def add(self, name: str, binding: _Binding) -> None:
+        self.bindings.setdefault(name, []).append(binding)
+
+
+class _Builder(ast.NodeVisitor):
+    """One pass over a module: the scope of every node and every binding."""
+
+    def __init__(self, program: Program, file: str, module_scope: _Scope) -> None:
+        self.program = program
+        self.file = file
+        self.scope = module_scope
+
+    def _enter(self, kind: str, node: ast.AST) -> _Scope:
+        scope = _Scope(kind, node, self.scope, self.file)
+        self.program._scope_of_body[id(node)] = scope
+        return scope
+
+    def _target_scope(self, name: str) -> _Scope:
+        """Where a binding of `name` in the current scope lands (global/nonlocal)."""
+        scope = self.scope
+        if name in scope.globals:
+            return self.program._module_scope(scope)
+        if name in scope.nonlocals:
+            outer = scope.parent
+            while outer is not None and not (
+                outer.kind == "function" and (name in outer.bindings or outer.parent is None)
+            ):
+                outer = outer.parent
+            return outer or scope
+        return scope
+
+    def _bind(self, name: str, binding: _Binding) -> None:
+        self._target_scope(name).add(name, binding)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        self.program._scope[id(node)] = self.scope
+        self.program._file[id(node)] = self.file
+        super().generic_visit(node)
+
+    def _visit_all(self, nodes: list) -> None:
+        for node in nodes:
+            if node is not None:
+                self.visit(node)
+
+    # -- scopes -------------------------------------------------------------------------------
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
+        self.program._scope[id(node)] = self.scope
+        self.program._file[id(node)] = self.file
+        args = node.args
+        self._visit_all([*getattr(node, "decorator_list", []), *args.defaults])
+        self._visit_all(list(args.kw_defaults))
+        outer = self.scope
+        inner = self._enter("function", node)
+        positional = [*args.posonlyargs, *args.args]
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+        defaults += list(args.defaults)
+        pairs = [*zip(positional, defaults, strict=True)]
+        pairs += zip(args.kwonlyargs, args.kw_defaults, strict=True)
+        pairs += [(a, None) for a in (args.vararg, args.kwarg) if a is not None]
+        for arg, default in pairs:
+            inner.add(arg.arg, _Binding("param", default or arg, outer if default else inner))
+            self.program._scope[id(arg)] = inner
+        self._declare(node, inner)
+        self.scope = inner
+        if isinstance(node, ast.Lambda):
+            self.visit(node.body)
+        else:
+            self._visit_all(node.body)
+        self.scope = outer
+        if not isinstance(node, ast.Lambda):
+            self._bind(node.name, _Binding("def", node, outer))
+
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = _function
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.program._scope[id(node)] = self.scope
+        self.program._file[id(node)] = self.file
+        self._visit_all([*node.decorator_list, *node.bases, *node.keywords])
+        outer = self.scope
+        inner = self._enter("class", node)
+        self._declare(node, inner)
+        self.scope = inner
+        self._visit_all(node.body)
+        self.scope = outer
+        self._bind(node.name, _Binding("def", node, outer))
+
+    def _comprehension(self, node: ast.AST) -> None:
+        self.program._scope[id(node)] = self.scope
+        self.program._file[id(node)] = self.file
+        generators: list[ast.comprehension] = node.generators  # type: ignore[attr-defined]
+        self.visit(generators[0].iter)  # evaluated in the enclosing scope
+        outer = self.scope
+        self.scope = self._enter("comprehension", node)
+        for i, gen in enumerate(generators):
+            self.program._scope[id(gen)] = self.scope
+            if i:
+                self.visit(gen.iter)
+            self._store(gen.target, _Binding("other", gen, self.scope))
+            self._visit_all(gen.ifs)
+        for part in ("elt", "key", "value"):
+            if hasattr(node, part):
+                self.visit(getattr(node, part))
+        self.scope = outer
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _comprehension
+
+    def _declare(self, node: ast.AST, scope: _Scope) -> None:
+        """Collect `global`/`nonlocal` of this scope before its bindings are recorded."""
+        todo = list(ast.iter_child_nodes(node))
+        while todo:
+            sub = todo.pop()
+            if isinstance(sub, ast.Global):
+                scope.globals.update(sub.names)
+            elif isinstance(sub, ast.Nonlocal):
+                scope.nonlocals.update(sub.names)
+            if not isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                if not isinstance(sub, ast.Lambda):
+                    todo.extend(ast.iter_child_nodes(sub))
+
+    # -- bindings -----------------------------------------------------------------------------
+    def _store(self, target: ast.AST, binding: _Binding, path: tuple[int, ...] = ()) -> None:
+        """Bind every name in an assignment target (tuple targets remember their index)."""
+        if isinstance(target, ast.Name):
+            found = (
+                dataclasses.replace(binding, unpack=path) if binding.kind == "assign" else binding
+            )
+            self._bind(target.id, found)
+            self.program._scope[id(target)] = self.scope
+            self.program._file[id(target)] = self.file
+        elif isinstance(target, ast.Tuple | ast.List):
+            for i, elt in enumerate(target.elts):
+                star = isinstance(elt, ast.Starred)
+                sub = dataclasses.replace(binding, kind="other") if star else binding
+                self._store(elt.value if star else elt, sub, (*path, i))
+        elif isinstance(target, ast.Starred):
+            self._store(target.value, dataclasses.replace(binding, kind="other"), path)
+        else:  # attribute or subscript stores: their parts are loads
+            self.visit(target)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self.generic_visit_value(node, node.value)
+        for target in node.targets:
+            self._store(target, _Binding("assign", node.value, self.scope))
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self.generic_visit_value(node, node.value)
+        if node.value is not None:
+            self._store(node.target, _Binding("assign", node.value, self.scope))
+        elif isinstance(node.target, ast.Name):
+            self._bind(node.target.id, _Binding("other", node, self.scope))
+            self.program._scope[id(node.target)] = self.scope
+        else:
+            self.visit(node.target)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self.generic_visit_value(node, node.value)
+        if isinstance(node.target, ast.Name):
+            self.program._scope[id(node.target)] = self.scope
+            self._bind(node.target.id, _Binding("other", node, self.scope))
+        else:
+            self.visit(node.target)
+
+    def generic_visit_value(self, node: ast.AST, value: ast.AST | None) -> None:
+        self.program._scope[id(node)] = self.scope
+        self.program._file[id(node)] = self.file
+        if value is not None:
+            self.visit(value)
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+        self.generic_visit_value(node, node.value)
+        scope = self.scope
+        while scope.kind == "comprehension" and scope.parent is not None:
+            scope = scope.parent
+        scope.add(node.target.id, _Binding("assign", node.value, self.scope))
+        self.program._scope[id(node.target)] = self.scope
+
+    def _other(self, node: ast.AST, targets: list[ast.AST]) -> None:
+        for target in targets:
+            self._store(target, _Binding("other", node, self.scope))
+
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        self.generic_visit_value(node, node.iter)
+        self._other(node, [node.target])
+        self._visit_all([*node.body, *node.orelse])
+
+    visit_AsyncFor = visit_For
+
+    def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
+        self.program._scope[id(node)] = self.scope
+        self.program._file[id(node)] = self.file
+        for item in node.items:
+            self.visit(item.context_expr)
+            if item.optional_vars is not None:
+                self._other(node, [item.optional_vars])
+        self._visit_all(node.body)
+
+    visit_AsyncWith = visit_With
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        self.generic_visit(node)
+        if node.name:
+            self._bind(node.name, _Binding("other", node, self.scope))
+
+    def visit_MatchAs(self, node: ast.MatchAs) -> None:
+        self.generic_visit(node)
+        if node.name:
+            self._bind(node.name, _Binding("other", node, self.scope))
+
+    visit_MatchStar = visit_MatchAs
+
+    def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
+        self.generic_visit(node)
+        if node.rest:
+            self._bind(node.rest, _Binding("other", node, self.scope))
+
+    def visit_Import(self, node: ast.Import) -> None:
+        self.generic_visit(node)
+        for alias in node.names:
+            if alias.asname:
+                binding = _Binding("import", alias, self.scope, module=alias.name)
+                self._bind(alias.asname, binding)
+            else:
+                top = alias.name.split(".")[0]
+                self._bind(top, _Binding("import", alias, self.scope, module=top))
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        self.generic_visit(node)
+        for alias in node.names:
+            binding = _Binding("from", alias, self.scope, node.module or "", alias.name, node.level)
+            if alias.name == "*":
+                self.program._module_scope(self.scope).stars.append(binding)
+            else:
+                self._bind(alias.asname or alias.name, binding)
+
+
+class Program:
+    """A parsed submission: its scopes and bindings, and what each entry uses (cached)."""
+
+    def __init__(self, files: Mapping[str, str]) -> None:
+        self._scope: dict[int, _Scope] = {}
+        self._scope_of_body: dict[int, _Scope] = {}
+        self._file: dict[int, str] = {}
+        self._usages: dict[str, Usage] = {}
+        self._value_memo: dict[int, frozenset[Value]] = {}
+        self._busy: set[int] = set()
+        self.files = dict(files)
+        mains = [MAIN] if MAIN in files else sorted(files)
+        self.single = len(files) == 1
+        trees: dict[str, ast.Module] = {}
+        for name in sorted(files):
+            try:
+                trees[name] = ast.parse(files[name], filename=name)
+            except SyntaxError:
+                if name in mains:
+                    raise
+                # a sibling that does not parse cannot be imported either: it adds nothing
+        self.trees = trees
+        # one namespace for the main file(s); each sibling file is a module of its own
+        self.main = _Scope("module", ast.Module(body=[], type_ignores=[]), None, mains[0])
+        self.modules: dict[str, _Scope] = {}
+        for name, tree in trees.items():
+            if name in mains:
+                scope = self.main
+            else:
+                scope = _Scope("module", tree, None, name)
+                self.modules[name.removesuffix(".py")] = scope
+            self._scope_of_body[id(tree)] = scope
+            builder = _Builder(self, name, scope)
+            for statement in tree.body:
+                builder.visit(statement)
+        self._attributes = self._defined_attributes()
+        self.rebinds = any(self._rebinds(tree) for tree in trees.values())
+
+    # -- scopes -------------------------------------------------------------------------------
+    def _module_scope(self, scope: _Scope) -> _Scope:
+        while scope.parent is not None:
+            scope = scope.parent
+        return scope
+
+    def resolve(self, name: str, scope: _Scope) -> _Scope:
+        """The scope whose binding `name`, loaded in `scope`, refers to.
+
+        Python's rules: a ``global`` declaration goes to the module; a name
+        bound in the scope itself is local (a class body sees its own names,
+        but functions nested in it do not); otherwise the nearest enclosing
+        function or comprehension that binds it (``nonlocal`` skips the scope
+        itself); otherwise the module, where builtins and ``import *`` are
+        looked up too.
+        """
+        if name in scope.globals:
+            return self._module_scope(scope)
+        current = scope
+        while current.parent is not None:
+            visible = current is scope or current.kind != "class"
+            if visible and name in current.bindings and name not in current.nonlocals:
+                return current
+            current = current.parent
+        return current
+
+    def lookup(self, name: str, scope: _Scope) -> list[_Binding] | None:
+        """The bindings `name` can refer to when loaded in `scope` (None: unbound)."""
+        found = self.resolve(name, scope)
+        return self._global(name, found) if found.parent is None else found.bindings[name]
+
+    def _global(
+        self, name: str, module: _Scope, seen: frozenset[int] = frozenset()
+    ) -> list[_Binding] | None:
+        if name in module.bindings:
+            return module.bindings[name]
+        found: list[_Binding] = []
+        for star in module.stars:
+            target = self._sibling_of(star)
+            if target is not None:
+                if id(target) not in seen:
+                    found += self._global(name, target, seen | {id(module)}) or []
+            else:
+                found.append(dataclasses.replace(star, name=name))
+        if found:
+            return found
+        if name in _BUILTINS:
+            return [_Binding("import", module.node, module, module=f"builtins.{name}")]
+        return None
+
+    def _sibling_of(self, binding: _Binding) -> _Scope | None:
+        """The submission's module a `from x import ...` reads (None: an outside module).
+
+        ``from . import helpers`` names the module itself: see `binding_value`.
+        """
+        if not binding.module:
+            return None
+        head = binding.module.split(".")[0]
+        if head in self.modules:
+            return self.modules[head]
+        if head == MAIN.removesuffix(".py") and MAIN in self.files:
+            return self.main
+        return None
+
+    # -- values -------------------------------------------------------------------------------
+    def value(self, node: ast.AST) -> frozenset[Value]:
+        """What an expression can evaluate to (memoised; UNKNOWN when it cannot be told)."""
+        key = id(node)
+        if key in self._value_memo:
+            return self._value_memo[key]
+        if key in self._busy:
+            return frozenset({UNKNOWN})
+        self._busy.add(key)
+        try:
+            found = frozenset(self._value(node))
+        finally:
+            self._busy.discard(key)
+        self._value_memo[key] = found
+        return found
+
+    def _value(self, node: ast.AST) -> Iterator[Value]:
+        scope = self._scope.get(id(node))
+        if isinstance(node, ast.Name):
+            bindings = self.lookup(node.id, scope) if scope else None
+            if bindings is None:
+                yield UNKNOWN
+                return
+            for binding in bindings:
+                yield from self.binding_value(binding)
+        elif isinstance(node, ast.Attribute):
+            for base in self.value(node.value):
+                yield from self.attribute(base, node.attr)
+        elif isinstance(node, ast.Call):
+            yield from self._call_value(node)
+        elif isinstance(node, ast.Subscript):
+            element = self._element(node)
+            yield from (self.value(element) if element is not None else (UNKNOWN,))
+        elif isinstance(node, ast.IfExp):
+            yield from self.value(node.body) | self.value(node.orelse)
+        elif isinstance(node, ast.BoolOp):
+            for sub in node.values:
+                yield from self.value(sub)
+        elif isinstance(node, ast.NamedExpr):
+            yield from self.value(node.value)
+        elif isinstance(node, ast.Lambda):
+            yield Own(node)
+        else:
+            yield UNKNOWN
+
+    def binding_value(self, binding: _Binding) -> Iterator[Value]:
+        if binding.kind == "def":
+            yield Own(binding.node)
+        elif binding.kind == "import":
+            head = binding.module.split(".")[0]
+            if head in self.modules:
+                yield Sibling(head)
+            else:
+                yield Api(binding.module)
+        elif binding.kind == "from":
+            if binding.level and not binding.module:  # from . import helpers
+                yield Sibling(binding.name) if binding.name in self.modules else UNKNOWN
+                return
+            sibling = self._sibling_of(binding)
+            if sibling is None:
+                yield UNKNOWN if binding.level else Api(f"{binding.module}.{binding.name}")
+                return
+            bindings = self._global(binding.name, sibling)
+            if bindings is None:
+                yield UNKNOWN
+            for inner in bindings or ():
+                yield from self.binding_value(inner)
+        elif binding.kind == "assign":
+            node: ast.AST | None = binding.node
+            for index in binding.unpack:
+                node = self._literal_item(node, index)
+                if node is None:
+                    yield UNKNOWN
+                    return
+            yield from self.value(node)
+        elif binding.kind == "param":
+            yield UNKNOWN
+            if not isinstance(binding.node, ast.arg):
+                yield from self.value(binding.node)
+        else:
+            yield UNKNOWN
+
+    def attribute(self, base: Value, attr: str) -> Iterator[Value]:
+        if isinstance(base, Api):
+            yield Api(f"{base.path}.{attr}")
+        elif isinstance(base, Sibling):
+            bindings = (
+                self._global(attr, self.modules[base.name]) if base.name in self.modules else None
+            )
+            if not bindings:
+                yield UNKNOWN
+            for binding in bindings or ():
+                yield from self.binding_value(binding)
+        elif isinstance(base, Own) and isinstance(base.node, ast.ClassDef):
+            scope = self._scope_of_body[id(base.node)]
+            found = scope.bindings.get(attr)
+            if not found:
+                yield UNKNOWN
+            for binding in found or ():
+                yield from self.binding_value(binding)
+        else:
+            yield UNKNOWN
+
+    def _call_value(self, node: ast.Call) -> Iterator[Value]:
+        name = self._getattr_name(node)
+        if name is not None:
+            for base in self.value(node.args[0]):
+                yield from self.attribute(base, name)
+            return
+        for func in self.value(node.func):
+            if isinstance(func, Own) and isinstance(func.node, ast.Lambda):
+                yield from self.value(func.node.body)
+            elif isinstance(func, Own) and isinstance(func.node, ast.ClassDef):
+                yield func  # an instance: its attributes are the class's
+            elif isinstance(func, Own):
+                returns = [
+                    sub.value
+                    for sub in _own_body(func.node)
+                    if isinstance(sub, ast.Return) and sub.value is not None
+                ]
+                if not returns:
+                    yield UNKNOWN
+                for expr in returns:
+                    yield from self.value(expr)
+            else:
+                yield UNKNOWN
+
+    def _getattr_name(self, node: ast.Call) -> str | None:
+        """The constant attribute name of ``getattr(obj, "name")``, if that is what `node` is."""
+        if len(node.args) < 2 or not self._is_builtin(node.func, "getattr"):
+            return None
+        return self.fold(node.args[1])
+
+    def _is_builtin(self, node: ast.AST, name: str) -> bool:
+        return Api(f"builtins.{name}") in self.value(node)
+
+    def _element(self, node: ast.Subscript) -> ast.AST | None:
+        """The element a constant subscript of a literal container picks, if it is one."""
+        index: object
+        if isinstance(node.slice, ast.Constant):
+            index = node.slice.value
+        else:
+            index = self.fold(node.slice)
+            if index is None:
+                return None
+        return self._literal_item(node.value, index)
+
+    def _literal_item(self, node: ast.AST | None, index: object) -> ast.AST | None:
+        container = self._literal(node)
+        if isinstance(container, ast.Tuple | ast.List) and isinstance(index, int):
+            if any(isinstance(e, ast.Starred) for e in container.elts):
+                return None
+            if -len(container.elts) <= index < len(container.elts):
+                return container.elts[index]
+        if isinstance(container, ast.Dict):
+            for key, item in zip(container.keys, container.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value == index:
+                    return item
+        return None
+
+    def _literal(self, node: ast.AST | None, depth: int = 0) -> ast.AST | None:
+        """A tuple, list or dict display `node` is, following a singly-assigned name."""
+        if isinstance(node, ast.Tuple | ast.List | ast.Dict) or node is None or depth > 10:
+            return node
+        if isinstance(node, ast.Name):
+            scope = self._scope.get(id(node))
+            bindings = self.lookup(node.id, scope) if scope else None
+            if bindings and len(bindings) == 1 and bindings[0].kind == "assign":
+                if not bindings[0].unpack:
+                    return self._literal(bindings[0].node, depth + 1)
+        return None
+
+    def fold(self, node: ast.AST, depth: int = 0) -> str | None:
+        """The constant string `node` evaluates to, if it can be folded without running code."""
+        if depth > 20:
+            return None
+        if isinstance(node, ast.Constant):
+            return node.value if isinstance(node.value, str) else None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self.fold(node.left, depth + 1), self.fold(node.right, depth + 1)
+            if left is not None and right is not None and len(left) + len(right) <= _MAX_FOLD:
+                return left + right
+        if isinstance(node, ast.JoinedStr):
+            parts = [
+                self.fold(v.value if isinstance(v, ast.FormattedValue) else v, depth + 1)
+                for v in node.values
+            ]
+            if all(p is not None for p in parts):
+                return "".join(parts)  # type: ignore[arg-type]
+        if isinstance(node, ast.Name):
+            scope = self._scope.get(id(node))
+            bindings = self.lookup(node.id, scope) if scope else None
+            if bindings and len(bindings) == 1 and bindings[0].kind == "assign":
+                if not bindings[0].unpack:
+                    return self.fold(bindings[0].node, depth + 1)
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            text = self.fold(node.value, depth + 1)
+            parts = [node.slice.lower, node.slice.upper, node.slice.step]
+            bounds = [_int(p) for p in parts]
+            if text is not None and all(b is None or type(b) is int for b in bounds):
+                return text[slice(*bounds)]  # type: ignore[misc]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            text = self.fold(node.func.value, depth + 1)
+            args = [self.fold(a, depth + 1) for a in node.args]
+            method = node.func.attr
+            if text is not None and not node.keywords and all(a is not None for a in args):
+                if method in ("lower", "upper", "strip", "casefold", "title") and not args:
+                    return getattr(text, method)()
+                if method == "replace" and len(args) == 2:
+                    out = text.replace(*args)  # type: ignore[arg-type]
+                    return out if len(out) <= _MAX_FOLD else None
+            if method == "join" and text is not None and len(node.args) == 1:
+                items = node.args[0]
+                if isinstance(items, ast.List | ast.Tuple):
+                    parts = [self.fold(e, depth + 1) for e in items.elts]
+                    if all(p is not None for p in parts):
+                        out = text.join(parts)  # type: ignore[arg-type]
+                        return out if len(out) <= _MAX_FOLD else None
+        return None
+
+    # -- what can rebind names behind the AST's back ---------------------------------------
+    def _defined_attributes(self) -> frozenset[str]:
+        """Attribute names the submission defines: class members and attribute stores."""
+        names: set[str] = set()
+        for tree in self.trees.values():
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ClassDef):
+                    names.update(self._scope_of_body[id(node)].bindings)
+                elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                    names.add(node.attr)
+        return frozenset(names)
+
+    def _rebinds(self, tree: ast.AST) -> bool:
+        """Whether `tree` can rebind names or reach code without the AST showing it."""
+        rebinding = DYNAMIC_BUILTINS | {"setattr", "delattr"}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                if node.id == "__builtins__":
+                    return True
+                if node.id in rebinding and Api(f"builtins.{node.id}") in self.value(node):
+                    return True
+            elif isinstance(node, ast.Attribute):
+                if node.attr in DYNAMIC_ATTRIBUTES:
+                    return True
+                if isinstance(node.ctx, ast.Load) and any(
+                    isinstance(v, Api) and v.path.startswith(DYNAMIC_APIS) for v in self.value(node)
+                ):
+                    return True
+                if not isinstance(node.ctx, ast.Load) and any(
+                    isinstance(v, Api | Sibling) for v in self.value(node.value)
+                ):
+                    return True  # jnp.sin = ...: an imported module rebound
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                spelled = [a.name for a in node.names]
                 if isinstance(node, ast.ImportFrom) and node.module:
-                    real = [*node.module.split("."), *real]
-                aliases.setdefault(bound, []).extend(real)
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            defs.setdefault(node.name, []).append(node)
-        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                for name in ast.walk(target):
-                    if isinstance(name, ast.Name):
-                        defs.setdefault(name.id, []).append(node)
-        elif isinstance(node, ast.If | ast.Try | ast.With | ast.For | ast.While):
-            # names bound inside top-level blocks: count the whole block
-            for sub in ast.walk(node):
-                if isinstance(sub, ast.FunctionDef | ast.ClassDef):
-                    defs.setdefault(sub.name, []).append(node)
-                elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
-                    defs.setdefault(sub.id, []).append(node)
-    return defs, aliases
+                    spelled.append(node.module)
+                heads = {name.split(".")[0] for name in spelled}
+                if heads & {"builtins", "importlib", "submission", MAIN.removesuffix(".py")}:
+                    return True
+        return False
+
+    # -- what an entry reaches ------------------------------------------------------------------
+    def usage(self, entry: str) -> Usage:
+        if entry not in self._usages:
+            self._usages[entry] = self._usage(entry)
+        return self._usages[entry]
+
+    def _usage(self, entry: str) -> Usage:
+        bindings = self.main.bindings.get(entry)
+        if not bindings:
+            if not self.rebinds:
+                return Usage(False, False, frozenset(), {})
+            walker = _Reach(self)  # defined by dynamic code: say which
+            for tree in self.trees.values():
+                walker.unit(tree)
+            walker.run()
+            return Usage(False, False, frozenset(), walker.lines, frozenset(walker.dynamic))
+        stub = all(b.kind == "def" and _is_stub(b.node) for b in bindings)
+        walker = _Reach(self)
+        for binding in bindings:
+            walker.reach(binding)
+        if self.rebinds:  # nothing can be ruled out: all of the submission's code
+            for tree in self.trees.values():
+                walker.unit(tree)
+        walker.run()
+        return Usage(True, stub, frozenset(walker.names), walker.lines, frozenset(walker.dynamic))
+
+    def where(self, node: ast.AST) -> str:
+        line = f"line {getattr(node, 'lineno', 0)}"
+        file = self._file.get(id(node), self.main.file)
+        return line if self.single or file == self.main.file else f"{file} {line}"
+
+
+def _own_body(node: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of a function's own body (not those of functions nested in it)."""
+    todo = list(getattr(node, "body", []))
+    while todo:
+        sub = todo.pop()
+        yield sub
+        if not isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            todo.extend(ast.iter_child_nodes(sub))
+
+
+class _Reach:
+    """Walk the code an entry reaches, noting the APIs and dynamic lookups it uses."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.todo: list[ast.AST] = []
+        self.seen: set[int] = set()
+        self.names: set[str] = set()
+        self.dynamic: set[str] = set()
+        self.lines: dict[str, str] = {}
+        self.bases: set[int] = set()  # names used as the base of an attribute
+
+    def unit(self, node: ast.AST) -> None:
+        if id(node) not in self.seen:
+            self.seen.add(id(node))
+            self.todo.append(node)
+
+    def reach(self, binding: _Binding) -> None:
+        """Reach the code behind a binding of the submission's own."""
+        if binding.kind in ("def", "assign", "other") or (
+            binding.kind == "param" and not isinstance(binding.node, ast.arg)
+        ):
+            self.unit(binding.node)
+        elif binding.kind == "from":
+            program = self.program
+            if binding.level and not binding.module and binding.name in program.modules:
+                return  # the module itself: only what is used of it is reached
+            sibling = program._sibling_of(binding)
+            if sibling is not None:
+                for inner in program._global(binding.name, sibling) or ():
+                    self.reach(inner)
+
+    def note(self, name: str, node: ast.AST, *, dynamic: bool = False) -> None:
+        (self.dynamic if dynamic else self.names).add(name)
+        self.lines.setdefault(name, self.program.where(node))
+
+    def run(self) -> None:
+        while self.todo:
+            root = self.todo.pop()
+            for node in ast.walk(root):
+                if isinstance(node, ast.Attribute):
+                    self.bases.add(id(node.value))
+            for node in ast.walk(root):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                    self._name(node)
+                elif isinstance(node, ast.Attribute):
+                    self._attribute(node)
+                elif isinstance(node, ast.Call):
+                    self._call(node)
+
+    def _check(self, values: frozenset[Value], node: ast.AST) -> None:
+        for value in values:
+            if isinstance(value, Api):
+                path = value.path
+                if path.startswith(DYNAMIC_APIS):
+                    self.note(path.rsplit(".", 1)[-1], node, dynamic=True)
+                elif path.startswith("builtins."):
+                    leaf = value.leaf
+                    if leaf in DYNAMIC_BUILTINS or leaf == "__import__":
+                        self.note(leaf, node, dynamic=True)
+                    else:
+                        self.note(leaf, node)
+                else:
+                    self.note(value.leaf, node)
+
+    def _name(self, node: ast.Name) -> None:
+        program = self.program
+        scope = program._scope.get(id(node))
+        if scope is None:
+            return
+        if node.id == "__builtins__":
+            self.note("__builtins__", node, dynamic=True)
+        bindings = program.lookup(node.id, scope)
+        if bindings is None:
+            self.note(node.id, node)  # unbound here: it can only come from somewhere unseen
+            return
+        values: set[Value] = set()
+        for binding in bindings:
+            self.reach(binding)
+            if binding.kind != "assign":  # an assigned value is noted where it is written
+                values.update(program.binding_value(binding))
+        if id(node) not in self.bases:
+            for value in values:
+                if isinstance(value, Sibling) and value.name in program.modules:
+                    self.unit(program.modules[value.name].node)  # the module itself, all of it
+        self._check(frozenset(values), node)
+
+    def _attribute(self, node: ast.Attribute) -> None:
+        program = self.program
+        if node.attr in DYNAMIC_ATTRIBUTES:
+            self.note(node.attr, node, dynamic=True)
+        found: set[Value] = set()
+        for base in program.value(node.value):
+            bindings: list[_Binding] = []
+            if isinstance(base, Api):
+                found.add(Api(f"{base.path}.{node.attr}"))
+            elif isinstance(base, Sibling) and base.name in program.modules:
+                bindings = program._global(node.attr, program.modules[base.name]) or []
+            elif isinstance(base, Own) and isinstance(base.node, ast.ClassDef):
+                bindings = program._scope_of_body[id(base.node)].bindings.get(node.attr, [])
+            elif node.attr not in program._attributes:
+                self.names.add(node.attr)  # `.grad` of something untraceable: it may be the API
+                self.lines.setdefault(node.attr, program.where(node))
+            for binding in bindings:
+                self.reach(binding)
+                if binding.kind != "assign":  # an assigned value is noted where it is written
+                    found.update(program.binding_value(binding))
+        if isinstance(node.ctx, ast.Load):
+            self._check(frozenset(found), node)
+
+    def _call(self, node: ast.Call) -> None:
+        program = self.program
+        for name in _ATTR_BUILTINS:
+            if program._is_builtin(node.func, name):
+                if len(node.args) < 2 or program.fold(node.args[1]) is None:
+                    self.note(name, node, dynamic=True)
+                elif name == "getattr":
+                    self._check(program.value(node), node)
+                    attr = program.fold(node.args[1])
+                    for base in program.value(node.args[0]):
+                        if isinstance(base, Sibling) and base.name in program.modules:
+                            module = program.modules[base.name]
+                            for binding in program._global(attr, module) or ():  # type: ignore[arg-type]
+                                self.reach(binding)
+                        elif not isinstance(base, Api | Own) and attr not in program._attributes:
+                            self.names.add(attr)  # type: ignore[arg-type]
+                            self.lines.setdefault(attr, program.where(node))  # type: ignore[arg-type]
+
+
+def _int(node: ast.AST | None) -> int | None | ast.AST:
+    """A constant int (``-1`` included), None for a missing bound, else the node itself."""
+    if node is None:
+        return None
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _int(node.operand)
+        return -inner if type(inner) is int else node
+    return node.value if isinstance(node, ast.Constant) else node
 
 
 def _is_stub(node: ast.AST) -> bool:
@@ -81,62 +962,13 @@ def _is_stub(node: ast.AST) -> bool:
     return isinstance(target, ast.Name) and target.id == "NotImplementedError"
 
 
-# Names and attributes that can rebind an entry, or reach code, without the
-# AST showing it (an attribute `.compile()` or `.eval()` is a method, not these).
-REBINDING_NAMES = frozenset(
-    {
-        "globals",
-        "vars",
-        "locals",
-        "setattr",
-        "delattr",
-        "exec",
-        "eval",
-        "compile",
-        "__import__",
-        "import_module",
-        "__builtins__",
-        "builtins",
-        "submission",
-    }
-)
-REBINDING_ATTRIBUTES = frozenset(
-    {
-        "__setattr__",
-        "__dict__",
-        "__code__",
-        "__globals__",
-        "__builtins__",
-        "modules",
-        "_getframe",
-        "f_globals",
-        "f_locals",
-        "import_module",
-    }
-)
-# The entry file(s) of a directory submission, as in ``_submission``.
-MAIN = "solutions.py"
+@functools.lru_cache(maxsize=32)
+def _program(files: tuple[tuple[str, str], ...]) -> Program:
+    return Program(dict(files))
 
 
-def _rebinds(tree: ast.AST) -> bool:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Global | ast.Nonlocal):
-            return True
-        if isinstance(node, ast.Name) and node.id in REBINDING_NAMES:
-            return True
-        if isinstance(node, ast.Attribute) and node.attr in REBINDING_ATTRIBUTES:
-            return True
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            spelled = [a.name for a in node.names]
-            if isinstance(node, ast.ImportFrom) and node.module:
-                spelled.append(node.module)
-            if any(part in REBINDING_NAMES for name in spelled for part in name.split(".")):
-                return True
-    return False
-
-
-def usage(source: str | Mapping[str, str], entry: str) -> Usage:
-    """Return the identifiers `entry` reaches in `source` (a SyntaxError propagates).
+def program(source: str | Mapping[str, str]) -> Program:
+    """Parse a submission once (cached by its text); a SyntaxError in its main file propagates.
 
     `source` is one module's text, or a directory submission's ``{file name:
     text}``: its ``solutions.py`` is the module the entries live in (without
@@ -144,83 +976,9 @@ def usage(source: str | Mapping[str, str], entry: str) -> Usage:
     and the other files are modules it can import.
     """
     files = {"submission.py": source} if isinstance(source, str) else dict(source)
-    main = [MAIN] if MAIN in files else sorted(files)
-    trees: dict[str, ast.Module] = {}
-    for name in sorted(files):
-        try:
-            trees[name] = ast.parse(files[name], filename=name)
-        except SyntaxError:
-            if name in main:
-                raise
-            # a sibling that does not parse cannot be imported either: it adds nothing
-    namespace = ast.Module(body=[s for n in main for s in trees[n].body], type_ignores=[])
-    defs, aliases = _module_bindings(namespace)
-    siblings = {n.removesuffix(".py"): t for n, t in trees.items() if n not in main}
-    sibling_defs: dict[str, dict[str, list[ast.AST]]] = {}
-    for stem, tree in siblings.items():
-        own, their_aliases = _module_bindings(tree)
-        sibling_defs[stem] = own
-        for bound, real in their_aliases.items():
-            aliases.setdefault(bound, []).extend(real)
-        for name, nodes in own.items():  # `from helpers import step`: step's code
-            defs.setdefault(name, []).extend(nodes)
-    if entry not in defs:
-        return Usage(False, False, frozenset(), {})
-    names: set[str] = set()
-    lines: dict[str, int] = {}
-    seen: set[int] = set()
-    todo: list[ast.AST] = list(defs[entry])
-    stub = all(_is_stub(n) for n in defs[entry])
-    if any(_rebinds(tree) for tree in trees.values()):
-        todo.extend(tree for tree in trees.values())  # all the submission's code
+    return _program(tuple(sorted(files.items())))
 
-    def note(name: str, node: ast.AST) -> None:
-        names.add(name)
-        lines.setdefault(name, getattr(node, "lineno", 0))
 
-    modules: dict[str, str] = {}  # `import helpers as h`: h is the module helpers
-    for tree in trees.values():
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    stem = alias.name.split(".")[0]
-                    if stem in siblings:
-                        modules[alias.asname or stem] = stem
-
-    def sibling(name: str) -> str | None:
-        return modules.get(name, name if name in siblings else None)
-
-    handled: set[int] = set()  # `helpers` in `helpers.step`: only step is reached
-    while todo:
-        node = todo.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        for sub in ast.walk(node):  # breadth first: an attribute before its base
-            if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name):
-                stem = sibling(sub.value.id)
-                if stem is not None and sub.attr in sibling_defs[stem]:
-                    handled.add(id(sub.value))
-                    todo.extend(sibling_defs[stem][sub.attr])
-            if isinstance(sub, ast.Name):
-                stem = sibling(sub.id)
-                if stem is not None and id(sub) not in handled:
-                    todo.append(siblings[stem])  # the module itself: all its code
-                note(sub.id, sub)
-                for real in aliases.get(sub.id, []):
-                    note(real, sub)
-                if isinstance(sub.ctx, ast.Load):
-                    todo.extend(defs.get(sub.id, []))
-            elif isinstance(sub, ast.Attribute):
-                note(sub.attr, sub)
-            elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
-                if sub.value.isidentifier():
-                    note(sub.value, sub)
-            elif isinstance(sub, ast.Import | ast.ImportFrom):
-                for alias in sub.names:
-                    for part in alias.name.split("."):
-                        note(part, sub)
-                    if isinstance(sub, ast.ImportFrom) and sub.module:
-                        for part in sub.module.split("."):
-                            note(part, sub)
-    return Usage(True, stub, frozenset(names), lines)
+def usage(source: str | Mapping[str, str], entry: str) -> Usage:
+    """Return what `entry` uses in `source`, resolved (see the module's docstring)."""
+    return program(source).usage(entry)

@@ -8,8 +8,7 @@ then serves requests from the grader over the socket ``FD``:
 ``constant``  a module-level value, if it is plain JSON data
 ``eager``     call an entry on public inputs and return the arrays
 ``export``    trace entries on the inputs' shapes (never values) and return the
-              serialized StableHLO, one message per item as soon as it is ready
-              (so the grader can compile one while this process traces the next)
+              serialized StableHLO (one combined artifact when it can)
 
 Everything the submission does is caught as ``BaseException``; if it kills
 this process instead, the grader sees a closed channel. Nothing sent from here
@@ -19,7 +18,12 @@ evaluator, which checks them.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
+import importlib.abc
+import io
+import os
 import socket
 import sys
 import traceback
@@ -28,7 +32,7 @@ from typing import Any
 
 from .._errors import GradingError
 from ._channel import call_from_json, decode, encode, recv, send
-from ._sandbox import apply_limits
+from ._sandbox import REFUSE_ENV, apply_limits
 
 MESSAGE_LIMIT = 64 << 20
 MODULE = "submission"
@@ -59,24 +63,24 @@ def _capture_tools() -> None:
         ShapeDtypeStruct=jax.ShapeDtypeStruct,
         Array=jax.Array,
         device_get=jax.device_get,
+        eval_shape=jax.eval_shape,
     )
 
 
 def _quiet_leftovers() -> None:
     """Make debugging leftovers harmless, before the submission is imported.
 
-    Students leave ``print``, ``jax.debug.print``, ``jax.debug.callback`` and
-    ``breakpoint()`` behind. ``print`` writes to this process's output, which
-    the grader drains and ignores. ``breakpoint()``, ``pdb.set_trace()`` and
-    ``jax.debug.breakpoint()`` would wait for a debugger on stdin: they do
-    nothing. JAX's two debug primitives are dropped from traced code (under
-    ``jit``, ``grad``, ``vmap`` and the export: a host callback cannot be
-    serialized, and the evaluator runs no Python); only an eager call on
-    public inputs still prints. Dropped when traced, not only when exported:
-    an eager call that traces a ``jax.jit`` function caches its jaxpr, which
-    a later export reuses. A ``jax.pure_callback`` or ``io_callback``
-    computes the result in Python, so there is nothing to drop: tracing one
-    raises a clear `GradingError` instead.
+    Students leave ``print``, ``jax.debug.print``, ``jax.debug.callback`` and ``breakpoint()``
+    behind. ``print`` writes to this process's output, which the grader drains and ignores; a
+    traced value formatted with a spec (``f"{x:.5f}"``) shows as the tracer instead of raising.
+    ``breakpoint()``, ``pdb.set_trace()`` and ``jax.debug.breakpoint()`` would wait for a
+    debugger on stdin: they do nothing. JAX's two debug primitives are dropped from traced code
+    (under ``jit``, ``grad``, ``vmap`` and the export: a host callback cannot be serialized, and
+    the evaluator runs no Python); only an eager call on public inputs still prints. Dropped
+    when traced, not only when exported: an eager call that traces a ``jax.jit`` function caches
+    its jaxpr, which a later export reuses. A ``jax.pure_callback`` or ``io_callback`` computes
+    the result in Python, so there is nothing to drop: tracing one raises a clear `GradingError`
+    instead.
     """
     import pdb
 
@@ -89,6 +93,8 @@ def _quiet_leftovers() -> None:
     sys.breakpointhook = nothing
     pdb.set_trace = nothing
     jax.debug.breakpoint = nothing
+    # `print(f"{x:.5f}")` on a traced value: show the tracer, do not raise
+    core.Tracer.__format__ = _format_tracer  # type: ignore[method-assign]
 
     for primitive in (debugging.debug_callback_p, debugging.debug_print_p):
 
@@ -112,6 +118,12 @@ def _quiet_leftovers() -> None:
             return _bind(*args, **params)
 
         primitive.bind = refused  # type: ignore[method-assign]
+
+
+def _format_tracer(tracer: Any, spec: str) -> str:
+    """Format a traced value as its ``str`` whatever the format spec (it has no value yet)."""
+    del spec
+    return str(tracer)
 
 
 def _eager(core: Any) -> bool:
@@ -202,14 +214,8 @@ class Worker:
             header, buffers = recv(self.sock, float("inf"), MESSAGE_LIMIT)
             op, ident = header.get("op"), header.get("id")
             if op == "export":
-
-                def progress(n: int, ident: Any = ident) -> None:
-                    send(self.sock, {"id": ident, "progress": n}, [])
-
-                reply, out = self.export(header, progress)
-                send(self.sock, {**reply, "id": ident}, out)
-                continue
-            if op == "load":
+                reply, out = self.export(header, _no_progress)
+            elif op == "load":
                 reply, out = self.load(header, buffers), []
             elif op == "constant":
                 reply, out = self.constant(header["name"]), []
@@ -295,23 +301,56 @@ class Worker:
             return self.load_fault, []
         call = call_from_json(header["call"])
         args = decode(header["args"], buffers)
+        printed = _Capped(PRINTED_LIMIT)
         try:
             from .._config import float64
 
             fn = self._callable(call)
-            if call.x64:
-                with float64():
+            with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+                if call.x64:
+                    with float64():
+                        value = _plain_arrays(fn(*args), 0)
+                else:
                     value = _plain_arrays(fn(*args), 0)
-            else:
-                value = _plain_arrays(fn(*args), 0)
         except KeyError:
             return _fault("missing", ""), []
         except _NotArrays as error:
             return _fault("invalid", f"{call.entry} returned {error}, not arrays"), []
         except BaseException as error:  # noqa: BLE001
-            return _from_exception(error, f"{call.entry}"), []
+            fault = _from_exception(error, f"{call.entry}")
+            if printed.text.strip() and fault["kind"] == "error":
+                # eager calls get public inputs only: what it printed may be shown
+                fault["message"] += f" (it printed {printed.shown()})"
+            return fault, []
         out: list[bytes] = []
         return {"ok": True, "value": encode(value, out)}, out
+
+    def _check_transform(self, call: Any, item: dict[str, Any]) -> dict[str, Any] | None:
+        """Trace the transform the evaluator will apply, on shapes, for its error message only.
+
+        The evaluator differentiates the exported function itself (``vjp``
+        items); tracing ``check(g)`` here only gives a student the same
+        message as before (a non-scalar output, a Python ``if`` on a traced
+        value) when it fails. Its result is never used.
+        """
+        check = item.get("check")
+        if not item.get("vjp") or check not in _TOOLS or check == "call":
+            return None
+        import contextlib
+
+        import numpy as np
+
+        from .._config import float64
+
+        try:
+            fn = self._callable(dataclasses.replace(call, transform=check))
+            with float64() if call.x64 else contextlib.nullcontext():
+                for run in item["runs"]:
+                    specs = [_TOOLS["ShapeDtypeStruct"](tuple(s), np.dtype(d)) for s, d in run]
+                    _TOOLS["eval_shape"](fn, *specs)
+        except BaseException as error:  # noqa: BLE001
+            return _from_exception(error, _doing(item))
+        return None
 
     def export(self, header: dict[str, Any], progress: Any) -> tuple[dict, list]:
         """Trace calls and serialize them, all in ONE artifact when possible.
@@ -319,8 +358,8 @@ class Worker:
         Each item is a call and the shapes of its runs (its input sets); the
         artifact takes every run's arguments in order and returns the list of
         their results. One combined export costs a fraction of one export per
-        item. ``progress(n)`` is called as item ``n`` starts tracing, so the
-        grader knows which entry hung or crashed. An item that fails to trace
+        item. ``progress(n)`` is called as item ``n`` starts tracing (this
+        process uses it to name an item that raised while tracing). An item that fails to trace
         is left out with its fault; if the combined artifact still fails
         (e.g. a host callback refused at serialization), or the grader asks
         for ``combined=False``, every item gets its own artifact.
@@ -338,9 +377,15 @@ class Worker:
                 results[n] = _fault("missing", "")
             except BaseException as error:  # noqa: BLE001
                 results[n] = _from_exception(error, f"building {call.entry}")
+            else:
+                fault = self._check_transform(call, item)
+                if fault is not None:
+                    built.pop()
+                    results[n] = fault
         artifacts: list[bytes] = []
-        # a cost is measured per function: those items always get their own artifact
-        alone = [b for b in built if items[b[0]].get("cost") or not b[3]]
+        # a cost is measured per function, and a function the evaluator
+        # differentiates carries its VJP: those items get their own artifact
+        alone = [b for b in built if items[b[0]].get("cost") or items[b[0]].get("vjp") or not b[3]]
         built = [b for b in built if b not in alone]
         if header.get("combined", True) and len(built) > 1:
             built = self._export_combined(built, items, results, artifacts, progress)
@@ -348,7 +393,7 @@ class Worker:
         for n, fn, runs, x64 in built:
             progress(n)
             try:
-                artifacts.append(_export([(fn, runs)], x64=x64))
+                artifacts.append(_export([(fn, runs)], x64=x64, vjp=bool(items[n].get("vjp"))))
             except BaseException as error:  # noqa: BLE001
                 results[n] = _from_exception(error, _doing(items[n]))
                 continue
@@ -396,6 +441,11 @@ class Worker:
         return built
 
 
+def _no_progress(n: int) -> None:
+    """Nothing is reported while tracing: the grader's deadline for a step is fixed."""
+    del n
+
+
 _WHAT = {"grad": "jax.grad", "jit_grad": "jax.grad", "vmap": "jax.vmap", "jacfwd": "jax.jacfwd"}
 
 
@@ -426,7 +476,7 @@ def _translated(fn: Any, entry: str, transform: str) -> Any:
 
 def _doing(item: dict[str, Any]) -> str:
     call = item["call"]
-    return f"tracing {call['entry']} ({call['transform']})"
+    return f"tracing {call['entry']} ({item.get('check') or call['transform']})"
 
 
 _TRACE_STATE: set[str] = set()
@@ -434,6 +484,30 @@ _TRACE_STATE: set[str] = set()
 
 class _NotArrays(Exception):
     pass
+
+
+PRINTED_LIMIT = 300  # characters of an eager call's output kept for its feedback
+
+
+class _Capped(io.TextIOBase):
+    """A text stream that keeps the first ``limit`` characters written to it."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.text, self.more = limit, "", False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        text = str(text)
+        room = self.limit - len(self.text)
+        self.text += text[: max(room, 0)]
+        self.more = self.more or len(text) > room
+        return len(text)
+
+    def shown(self) -> str:
+        """The output as one quoted line, marked when cut."""
+        return repr(self.text.strip()) + (" ..." if self.more else "")
 
 
 def _plain_arrays(value: Any, depth: int) -> Any:
@@ -468,13 +542,14 @@ def _is_jax(value: Any) -> bool:
     return isinstance(value, _TOOLS["Array"])
 
 
-def _export(pairs: list[tuple[Any, list[Any]]], *, x64: bool) -> bytes:
+def _export(pairs: list[tuple[Any, list[Any]]], *, x64: bool, vjp: bool = False) -> bytes:
     """``jax.export`` one function that runs every ``fn`` on each of its runs' shapes.
 
     ``pairs`` holds ``(fn, runs)``; a run is a list of ``(shape, dtype)``. The
     exported function takes all runs' arguments, flattened in order, and
     returns the list of results. The worker sees shapes and dtypes, never
-    values.
+    values. ``vjp=True`` serializes the function's VJP too, so the evaluator
+    can differentiate it (``grad``, ``jacrev``) itself.
     """
     import contextlib
 
@@ -502,7 +577,47 @@ def _export(pairs: list[tuple[Any, list[Any]]], *, x64: bool) -> bytes:
         ]
         _TRACE_STATE.add("tracing")
         exported = _TOOLS["export"](_TOOLS["jit"](combined), platforms=("cpu",))(*specs)
-        return bytes(exported.serialize())
+        return bytes(exported.serialize(vjp_order=1 if vjp else 0))
+
+
+class _Refuse(importlib.abc.MetaPathFinder):
+    """Refuse to import the exercises' packages (their reference solutions)."""
+
+    def __init__(self, names: set[str]) -> None:
+        self.names = names
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        del path, target
+        if name.split(".")[0] in self.names:
+            raise ModuleNotFoundError(
+                f"No module named {name!r}: the exercises' packages are not available "
+                "to submissions",
+                name=name,
+            )
+
+
+def refuse_imports(names: set[str]) -> None:
+    """Take ``names`` off this process's import path and refuse to import them.
+
+    A directory of the path that holds nothing else (an editable install's
+    source directory) is dropped; the finder goes first in ``sys.meta_path``,
+    before any editable-install finder. In the ``namespaces`` sandbox the
+    files are not even there; as root at the ``limits`` level the child runs
+    as a user that cannot read them.
+    """
+    if not names:
+        return
+    for entry in list(sys.path):
+        try:
+            content = {n.split(".")[0] for n in os.listdir(entry or ".")}
+        except OSError:
+            continue
+        content = {n for n in content if not n.startswith("__") and n.isidentifier()}
+        if content & names and not content - names:
+            sys.path.remove(entry)
+    for module in [m for m in sys.modules if m.split(".")[0] in names]:
+        del sys.modules[module]
+    sys.meta_path.insert(0, _Refuse(names))
 
 
 def main(argv: list[str]) -> None:
@@ -512,6 +627,7 @@ def main(argv: list[str]) -> None:
     sock = socket.socket(fileno=fd)
     _capture_tools()  # imports JAX before the submission, outside its time
     _quiet_leftovers()
+    refuse_imports({n for n in os.environ.get(REFUSE_ENV, "").split(",") if n})
     send(sock, {"op": "ready"}, [])
     try:
         Worker(sock).serve()

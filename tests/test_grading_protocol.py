@@ -1,0 +1,154 @@
+"""Attacks on the grader's protocol and its blame (tests/protocol/).
+
+- forged progress messages kept a slow entry alive past its deadline;
+- a slow-to-lower entry was blamed on the honest entries traced with it;
+- leftover children of one entry cost other entries their points;
+- a submission rebound the worker's own ``jacrev`` and passed the detach checks;
+- a submission imported the exercises' reference solutions (``--sandbox limits``);
+- the worker was alive while hidden inputs were evaluated (a timing channel).
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from gradkit.grading import Entry, ExerciseSpec
+from gradkit.grading._remote import Evaluator, Limits, RemoteCandidate
+from gradkit.grading._runner import GradeOptions, grade_paths, hidden_paths, select_exercises
+from gradkit.grading._sandbox import choose_level, leftover_processes, namespaces_available
+from gradkit.grading._score import grade_candidate
+
+HERE = Path(__file__).parent / "protocol"
+sys.path.insert(0, str(Path(__file__).parent / "adversarial"))
+import h6_exercises  # noqa: E402
+
+SEEN = ExerciseSpec(
+    id="iso.seen",
+    title="What the submission saw",
+    section="2.3",
+    prompt="Put what you saw in `SEEN`.",
+    entries=(Entry("SEEN", "str", "What you saw.", kind="constant"),),
+    kind="written",
+    points=0,
+    reference="nothing",
+)
+needs_namespaces = pytest.mark.skipif(
+    not namespaces_available(), reason="these attacks need the namespaces sandbox (unshare)"
+)
+
+
+def _scores(result) -> dict[str, float]:
+    return {e.id: e.score for e in result.exercises}
+
+
+def _message(result, exercise: str) -> str:
+    return next(e for e in result.exercises if e.id == exercise).checks[0].message
+
+
+@pytest.fixture(scope="module")
+def h6():
+    tag = f"test-proto-{uuid.uuid4().hex[:8]}-"
+    names = ("forged_progress.py", "slow_lowering.py", "fork_leftovers.py")
+    options = GradeOptions(jobs=2, timeout=3.0, memory_mb=1024, seed=5, tag=tag)
+    report = grade_paths([str(HERE / n) for n in names], h6_exercises.SPECS, options)
+    return {Path(s.path).stem: s for s in report.submissions}, tag
+
+
+@needs_namespaces
+def test_forged_progress_never_extends_a_deadline(h6):
+    result = h6[0]["forged_progress"]
+    assert _scores(result) == {"h6.sumsq": 0.0, "h6.scale": 1.0, "h6.softsign": 1.0}
+    assert _message(result, "h6.sumsq").startswith(
+        "`sumsq` failed (timeout): tracing `sumsq` (call) took longer than 3 s"
+    )
+
+
+@needs_namespaces
+def test_a_slow_entry_in_a_combined_artifact_is_blamed_alone(h6):
+    result = h6[0]["slow_lowering"]
+    assert _scores(result) == {"h6.sumsq": 0.0, "h6.scale": 1.0, "h6.softsign": 1.0}
+    assert _message(result, "h6.sumsq").startswith(
+        "`sumsq` failed (timeout): tracing `sumsq` (call) took longer than 3 s"
+    )
+
+
+@needs_namespaces
+def test_children_left_by_one_entry_never_cost_another_its_points(h6):
+    results, tag = h6
+    assert _scores(results["fork_leftovers"]) == {
+        "h6.sumsq": 2.0,
+        "h6.scale": 1.0,
+        "h6.softsign": 0.0,
+    }
+    assert leftover_processes(tag) == []
+
+
+@needs_namespaces
+def test_rebinding_the_workers_transforms_forges_no_gradient():
+    options = GradeOptions(jobs=1, timeout=20.0, memory_mb=2048, seed=2)
+    report = grade_paths(
+        [str(HERE / "rebind_tools.py")], select_exercises("autodiff.detach"), options
+    )
+    (exercise,) = report.submissions[0].exercises
+    passed = {c.name: c.passed for c in exercise.checks}
+    assert passed == {
+        "z values": True,
+        "gradient with u detached": False,
+        "gradient with u detached (hidden)": False,
+    }, [c.message for c in exercise.checks]
+
+
+@pytest.mark.parametrize("level", ["limits", "namespaces"])
+def test_the_reference_solutions_cannot_be_imported(tmp_path, level):
+    if level == "namespaces" and not namespaces_available():
+        pytest.skip("the namespaces sandbox (unshare) is not available here")
+    thief = tmp_path / "thief.py"
+    thief.write_text(
+        (HERE / "import_reference.py")
+        .read_text()
+        .replace(
+            "from h6_exercises import scale, softsign, sumsq",
+            "from gradkit_exercises.reference.autodiff import z",
+        )
+    )
+    options = GradeOptions(jobs=1, timeout=20.0, memory_mb=2048, seed=2, sandbox=level)
+    report = grade_paths([str(thief)], (*select_exercises("autodiff.detach"), SEEN), options)
+    result = report.submissions[0]
+    seen = next(e for e in result.exercises if e.id == "iso.seen").answer
+    assert seen == "refused: ModuleNotFoundError"
+    assert result.score == 0.0
+
+
+def test_no_worker_is_alive_while_hidden_inputs_are_evaluated():
+    level = choose_level("auto")
+    limits = Limits(level, 10.0, 1024, hidden_paths(h6_exercises.SPECS))
+    evaluator = Evaluator(limits)
+    phase = {"hidden": False}
+    seen: list[tuple[bool, bool]] = []
+
+    class Spy:
+        def run_bundle(self, items):
+            seen.append((phase["hidden"], candidate._child is not None))
+            return evaluator.run_bundle(items)
+
+    source = (Path(__file__).parent / "adversarial" / "submissions" / "good.py").read_text()
+    candidate = RemoteCandidate({"good.py": source.encode()}, ["good.py"], source, Spy(), limits)
+    run_hidden = candidate.run_hidden
+
+    def spied(requests):
+        phase["hidden"] = True
+        return run_hidden(requests)
+
+    candidate.run_hidden = spied
+    try:
+        results = grade_candidate(candidate, h6_exercises.SPECS, seed=4)
+    finally:
+        candidate.close()
+        evaluator.close()
+    assert [r.score for r in results] == [2.0, 1.0, 1.0]
+    assert (False, True) in seen  # visible inputs: evaluated while the worker serves
+    assert (True, False) in seen and (True, True) not in seen
