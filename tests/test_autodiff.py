@@ -174,9 +174,28 @@ def test_integer_input_says_use_floats():
 def test_integer_output_says_return_floats():
     with pytest.raises(
         gk.NotDifferentiableError,
-        match=r"to return a floating-point scalar, but it returned dtype int32: return floats",
+        match=r"to return a real floating-point scalar, but it returned dtype int32: return floa",
     ):
         gk.grad(lambda x: jnp.sum(x).astype(jnp.int32))(X)
+
+
+def test_complex_output_message_says_what_each_transform_needs():
+    cube = lambda x: (x**3).astype(jnp.complex64)  # noqa: E731
+    for transform, f in ((gk.hessian, lambda x: cube(x).sum()), (gk.jacobian, cube)):
+        with pytest.raises(
+            gk.NotDifferentiableError,
+            match=r"needs <lambda> to return real floating-point values \(a scalar or an array "
+            r"of any shape\), but it returned dtype complex64: differentiate jnp.real\(f\(x\)\) "
+            r"and jnp.imag\(f\(x\)\) as two real functions$",
+        ):
+            transform(f)(X)
+    assert gk.hessian(lambda x: x**3)(X).shape == (4, 4, 4)  # array outputs do work
+    with pytest.raises(
+        gk.NotDifferentiableError,
+        match=r"gk.grad needs <lambda> to return a real floating-point scalar, .* complex64: .*"
+        r"or use gk.backward \(a VJP\) for the complex output",
+    ):
+        gk.grad(lambda x: cube(x).sum())(X)
 
 
 def test_missing_argument_for_argnums():

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gradkit as gk
+from gradkit._config import float64
 
 SEED_LINES = (
     "h=0.10000, numerical limit=2.30000\n"
@@ -233,3 +234,55 @@ def test_gradient_of_a_vector_function_by_every_method(method):
     f = lambda x: 3 * x[0] ** 2 + 5 * jnp.exp(x[1])
     g = gk.numerical_derivative(f, method=method)(jnp.array([1.0, 0.0]))
     np.testing.assert_allclose(np.asarray(g), [6.0, 5.0], rtol=1e-9)
+
+
+# numdifftools' 19 example functions (numdifftools.example_functions.function_names)
+# at its test point x = 0.5; the reference is JAX's own derivative, exact to rounding
+NUMDIFFTOOLS_FUNCTIONS = (
+    "cos sin tan cosh sinh tanh arcsinh exp expm1 exp2 square sqrt log log1p log10 log2 "
+    "arccos arcsin arctan"
+).split()
+WORST_19 = {"central": 1e-10, "richardson": 1e-12, "complex": 1e-15}
+
+
+@pytest.mark.parametrize("method", sorted(WORST_19))
+def test_numdifftools_example_functions_worst_relative_error(method):
+    errors = {}
+    with float64():
+        for name in NUMDIFFTOOLS_FUNCTIONS:
+            f = getattr(jnp, name)
+            want = float(jax.grad(f)(0.5))
+            errors[name] = abs(float(gk.numerical_derivative(f, method=method)(0.5)) / want - 1)
+    worst = max(errors, key=errors.__getitem__)
+    assert errors[worst] <= WORST_19[method], (worst, errors[worst])
+
+
+@pytest.mark.parametrize(("method", "target"), [("central", 1e-8), ("richardson", 1e-10)])
+@pytest.mark.parametrize("x", [1e-3, 1e-6, 1e-9])
+def test_log_derivative_near_its_singularity(method, target, x):
+    # the step scales down with |x|: x ± h stays inside log's domain
+    got = float(gk.numerical_derivative(jnp.log, method=method)(x))
+    assert abs(got * x - 1) <= target, got
+
+
+@pytest.mark.parametrize("method", ["central", "richardson", "forward", "backward"])
+def test_step_is_not_too_small_where_f_is_large_near_zero(method):
+    # f(x) = 1 + sin(x) near 0 needs a step ~1, not ~|x|: the ladder picks it
+    target = 1e-7 if method in ("forward", "backward") else 1e-10
+    d = gk.numerical_derivative(lambda x: 1 + jnp.sin(x), method=method)
+    for x in (0.0, 1e-12, 1e-9, 1e-4, -1e-6):
+        assert abs(float(d(x)) / np.cos(x) - 1) <= target, x
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.floats(-9.0, 3.0).map(lambda e: 10.0**e),
+    st.sampled_from([("central", 1e-8), ("richardson", 1e-10), ("forward", 1e-6)]),
+)
+def test_property_relative_accuracy_from_tiny_to_large_x(x, method_target):
+    method, target = method_target
+    for f, df in ((jnp.log, lambda x: 1 / x), (jnp.sqrt, lambda x: 0.5 / np.sqrt(x))):
+        got = float(gk.numerical_derivative(f, method=method)(x))
+        assert abs(got / df(x) - 1) <= target, (f.__name__, got)
+    got = float(gk.numerical_derivative(jnp.sin, method=method)(x * 100))
+    assert abs(got - np.cos(x * 100)) <= target * 10, got  # absolute: cos can be ~0

@@ -17,6 +17,8 @@ _EXPORTS: dict[str, str] = {
     # errors
     "GradkitError": "._errors",
     "UnknownNameError": "._errors",
+    "UnknownOrderError": "._errors",
+    "InvalidAxisError": "._errors",
     "DuplicateNameError": "._errors",
     "InvalidInputError": "._errors",
     "NotDifferentiableError": "._errors",
@@ -99,6 +101,7 @@ if TYPE_CHECKING:
     from ._errors import GradientMismatch as GradientMismatch
     from ._errors import GradingError as GradingError
     from ._errors import GradkitError as GradkitError
+    from ._errors import InvalidAxisError as InvalidAxisError
     from ._errors import InvalidInputError as InvalidInputError
     from ._errors import LoopExhaustedError as LoopExhaustedError
     from ._errors import NotDifferentiableError as NotDifferentiableError
@@ -106,6 +109,7 @@ if TYPE_CHECKING:
     from ._errors import PluginWarning as PluginWarning
     from ._errors import TracedControlFlowError as TracedControlFlowError
     from ._errors import UnknownNameError as UnknownNameError
+    from ._errors import UnknownOrderError as UnknownOrderError
     from ._expr import Expression as Expression
     from ._expr import parse_expression as parse_expression
     from ._graph import Graph as Graph

@@ -109,10 +109,22 @@ def _translate(fname: str, what: str) -> Iterator[None]:
             ) from err
         if "requires real-valued outputs" in msg:
             got = re.search(r"but got (\w+)", msg)
+            dtype = got.group(1) if got else "non-float"
+            # jacobian and hessian take outputs of any shape; grad needs a scalar
+            shaped = what in ("gk.jacobian", "gk.hessian")
+            needs = (
+                "real floating-point values (a scalar or an array of any shape)"
+                if shaped
+                else "a real floating-point scalar"
+            )
+            if dtype.startswith("complex"):
+                fix = "differentiate jnp.real(f(x)) and jnp.imag(f(x)) as two real functions" + (
+                    "" if shaped else ", or use gk.backward (a VJP) for the complex output"
+                )
+            else:
+                fix = "return floats (e.g. y.astype(jnp.float32))"
             raise NotDifferentiableError(
-                f"{what} needs {fname} to return a floating-point scalar, but it returned dtype "
-                f"{got.group(1) if got else 'non-float'}: return floats (e.g. "
-                "y.astype(jnp.float32)); for complex outputs use gk.backward (a VJP)"
+                f"{what} needs {fname} to return {needs}, but it returned dtype {dtype}: {fix}"
             ) from err
         if "expected function with aux output to return a two-element tuple" in msg:
             raise NotDifferentiableError(
@@ -181,7 +193,7 @@ def derivative(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
     `grad`), so `f` is only ever called on scalars and need not be vectorised.
     A function with Python ``if``/``while`` on its input is differentiated one
     element at a time (slower, eager only). This is the tool for plotting f and
-    f′ (D2L §2.5 exercise 4).
+    f′ (D2L §2.5 ex. 4).
 
     Raises:
         NotDifferentiableError: ``f(scalar)`` is not a scalar (use `jacobian`),

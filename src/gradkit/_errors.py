@@ -6,6 +6,8 @@ what was wrong, show the offending value with ``!r``, and say what to do.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class GradkitError(Exception):
     """Base class of every error gradkit raises on purpose."""
@@ -21,6 +23,14 @@ class DuplicateNameError(GradkitError, ValueError):
 
 class InvalidInputError(GradkitError, ValueError):
     """An argument has a value, shape or dtype the function cannot use."""
+
+
+class UnknownOrderError(UnknownNameError, InvalidInputError):
+    """`norm`'s ``ord`` is a string that names no norm.
+
+    An `UnknownNameError` (a registry miss) that is also an `InvalidInputError`,
+    hence a ``ValueError``, which is what numpy's ``norm`` raises there.
+    """
 
 
 class NotDifferentiableError(GradkitError, TypeError):
@@ -66,6 +76,7 @@ class ExpressionError(GradkitError, ValueError):
 for _cls in (
     GradkitError,
     UnknownNameError,
+    UnknownOrderError,
     DuplicateNameError,
     InvalidInputError,
     NotDifferentiableError,
@@ -81,3 +92,41 @@ for _cls in (
 ):
     _cls.__module__ = "gradkit"
 del _cls
+
+
+_LAZY: dict[str, type] = {}
+
+
+def _invalid_axis_error() -> type:
+    from numpy.exceptions import AxisError
+
+    class InvalidAxisError(InvalidInputError, AxisError):
+        """An axis is out of range for the array's number of dimensions.
+
+        An `InvalidInputError` that is also numpy's ``AxisError`` (a ``ValueError``
+        and an ``IndexError``), so code written for ``numpy.linalg.norm`` catches
+        it. ``axis`` and ``ndim`` hold the offending axis and the array's rank.
+        """
+
+        def __init__(self, message: str, axis: int | None = None, ndim: int | None = None):
+            Exception.__init__(self, message)
+            self._msg = message
+            self.axis = axis
+            self.ndim = ndim
+
+        def __str__(self) -> str:
+            return self._msg
+
+    InvalidAxisError.__module__ = "gradkit"
+    InvalidAxisError.__qualname__ = "InvalidAxisError"
+    return InvalidAxisError
+
+
+def __getattr__(name: str) -> Any:
+    # built on first use: subclassing numpy's AxisError imports numpy, which
+    # `import gradkit` and the CLI's start-up avoid
+    if name == "InvalidAxisError":
+        if name not in _LAZY:
+            _LAZY[name] = _invalid_axis_error()
+        return _LAZY[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -24,8 +24,18 @@ from ._errors import InvalidInputError
 # at either end). The smallest steps (~1e-7·s) also keep check_grad exact on
 # piecewise-linear functions close to a jump.
 _RICHARDSON_START = 1
-_RICHARDSON_STEPS = 24
+_RICHARDSON_STEPS = 40
 _RICHARDSON_LEVELS = 5
+
+# The default steps of "central", "forward" and "backward" are chosen per point
+# from a ladder of _LADDER_RUNGS steps h·s, with s geometric from max(1, |x|)
+# down to min(1, max(|x|, _LADDER_FLOOR))/8: the step that is right for f(x) = 1 + x
+# near 0 (h·1) and the one that is right near a singularity at 0, such as log at
+# x = 1e-9 (h·|x|), and every scale between. The rung with the smallest estimated
+# error (truncation from neighbouring rungs + round-off u·|f|/h) wins; a rung
+# outside f's domain (a non-finite value) never does.
+_LADDER_RUNGS = 10
+_LADDER_FLOOR = 2.0**-40
 
 
 def _concrete(x: Any) -> np.ndarray | None:
@@ -45,6 +55,43 @@ def _default_step(method: str, dt: Any) -> float:
     if method == "complex":
         return eps**2  # no cancellation: any tiny step works; eps² stays far above underflow
     return 0.5  # richardson: the largest step of the sequence (times the scale)
+
+
+def _ladder(g: Callable[[jax.Array], jax.Array], t0: jax.Array, method: str) -> jax.Array:
+    """Difference quotients at a ladder of steps; keep the one with the smallest error estimate."""
+    dt = t0.dtype
+    one = jnp.ones((), dt)
+    size = jnp.abs(t0)
+    hi = jnp.maximum(one, size)
+    lo = jnp.minimum(one, jnp.maximum(size, jnp.asarray(_LADDER_FLOOR, dt))) / 8
+    ratio = (lo / hi) ** (1.0 / (_LADDER_RUNGS - 1))
+    steps = _default_step(method, dt) * hi * ratio ** jnp.arange(_LADDER_RUNGS, dtype=dt)
+    steps = (t0 + steps) - t0  # exactly representable steps
+    eps = jnp.asarray(np.finfo(dt).eps, dt)
+    if method == "central":
+        plus, minus = _map(g, t0 + steps), _map(g, t0 - steps)
+        shape = (-1,) + (1,) * (plus.ndim - 1)
+        h = steps.reshape(shape)
+        quotients = (plus - minus) / (2 * h)
+        noise = eps * (jnp.abs(plus) + jnp.abs(minus)) / (2 * h)
+        order = 2
+    else:
+        sign = 1.0 if method == "forward" else -1.0
+        at = g(t0)
+        moved = _map(g, t0 + sign * steps)
+        shape = (-1,) + (1,) * (moved.ndim - 1)
+        h = steps.reshape(shape)
+        quotients = sign * (moved - at) / h
+        noise = eps * (jnp.abs(moved) + jnp.abs(at)) / h
+        order = 1
+    # truncation error ∝ hᵒʳᵈᵉʳ: two rungs differ by (1 - ratioᵒʳᵈᵉʳ) times the larger's error
+    shrink = 1 - ratio**order
+    gaps = jnp.abs(jnp.diff(quotients, axis=0)) / jnp.where(shrink > 0, shrink, one)
+    truncation = jnp.concatenate([gaps, gaps[-1:] * ratio**order])
+    err = truncation + noise
+    err = jnp.where(jnp.isfinite(err) & jnp.isfinite(quotients), err, jnp.inf)
+    idx = jnp.argmin(err, axis=0)
+    return jnp.take_along_axis(quotients, idx[None], axis=0)[0]
 
 
 def _map(g: Callable[[jax.Array], jax.Array], ts: jax.Array) -> jax.Array:
@@ -76,6 +123,10 @@ def _richardson(g: Callable[[jax.Array], jax.Array], t0: jax.Array, steps: jax.A
     if best.shape[0] == 1:
         return best[0]
     err = jnp.abs(best - before) + jnp.abs(jnp.diff(best, axis=0, append=best[-1:]))
+    # round-off of a window: that of its smallest step, amplified by the extrapolation
+    eps = np.finfo(steps.dtype).eps
+    noise = eps * (jnp.abs(plus) + jnp.abs(minus)) / (2 * steps.reshape(shape))
+    err = err + 2 * noise[len(table) - 1 :]
     err = jnp.where(jnp.isfinite(err) & jnp.isfinite(best), err, jnp.inf)
     idx = jnp.argmin(err, axis=0)
     return jnp.take_along_axis(best, idx[None], axis=0)[0]
@@ -94,6 +145,8 @@ def _scalar_rule(
         else:
             steps = jnp.asarray(step, dt) * jnp.exp2(-jnp.arange(_RICHARDSON_LEVELS, dtype=dt))
         return _richardson(g, t0, steps)
+    if step is None and method != "complex":
+        return _ladder(g, t0, method)
     h = (
         jnp.asarray(_default_step(method, dt), dt) * scale
         if step is None

@@ -17,6 +17,10 @@ gradient is the minimum-norm subgradient wherever the function is convex:
   largest, and 0 at the zero matrix. ``ord=-2`` (smallest singular value): the
   average over the tied smallest ones, and 0 when the smallest is 0.
 
+Complex matrices: the singular-value norms use the complex SVD, with gradient
+``conj(U diag(w) Vᴴ)`` under `jax.grad` (JAX's conjugate convention); every
+other norm reduces ``|aᵢⱼ|`` (see `abs_complex`), so its conventions carry over.
+
 Second derivatives of the singular-value norms go through JAX's SVD derivative
 and are NaN where singular values repeat; first derivatives never are.
 """
@@ -115,5 +119,8 @@ def _singular_value_norm_jvp(
         chosen = (tied & jnp.all(nonzero | ~tied, axis=-1, keepdims=True)).astype(s.dtype)
         count = jnp.sum(chosen, axis=-1, keepdims=True)
         weight = chosen / jnp.where(count > 0, count, 1.0)
-    grad = (u * weight[..., None, :]) @ vt
+    grad = (u * weight[..., None, :].astype(u.dtype)) @ vt
+    if jnp.iscomplexobj(x):
+        # dσ = Re(uᴴ dA v) = Re(Σ conj(u vᴴ) ∘ dA): jax.grad then gives conj(G)
+        return value, jnp.real(jnp.sum(jnp.conj(grad) * t, axis=(-2, -1)))
     return value, jnp.sum(grad * t, axis=(-2, -1))

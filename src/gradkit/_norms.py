@@ -12,14 +12,21 @@ import jax.numpy as jnp
 import numpy as np
 from jax import Array
 
+from . import _errors
 from . import _matrix_norms as mat
 from . import _vector_norms as vec
-from ._errors import InvalidInputError, UnknownNameError
+from ._errors import InvalidInputError, UnknownNameError, UnknownOrderError
 
 Axis = int | Sequence[int] | None
 Ord = float | str | None
 
-_VECTOR_ORDS = "a real p > 0, 0 (count of non-zeros), inf or -inf"
+_VECTOR_ORDS = "a real p ≠ 0, 0 (count of non-zeros), inf or -inf"
+# numpy's extended precision (where it is wider than float64), which JAX lacks
+_LONG_DOUBLES = tuple(
+    np.dtype(t)
+    for t, d in ((np.longdouble, np.float64), (np.clongdouble, np.complex128))
+    if np.dtype(t).itemsize > np.dtype(d).itemsize
+)
 _MATRIX_ORDS = "'fro', 'nuc', 1, -1, 2, -2, inf or -inf"
 
 
@@ -30,8 +37,9 @@ def norm(x: Any, ord: Ord = None, axis: Axis = None, keepdims: bool = False) -> 
 
     - ``ord=None, axis=None``: the 2-norm of ``x`` flattened, whatever its shape.
     - ``axis`` an int (or a 1-tuple): a vector norm along that axis, for every
-      other index (a batch). ``ord``: a real ``p > 0`` gives ``(Σ|xᵢ|ᵖ)^(1/p)``
-      (a quasi-norm when ``p < 1``), ``0`` the number of non-zeros, ``inf``
+      other index (a batch). ``ord``: a real ``p ≠ 0`` gives ``(Σ|xᵢ|ᵖ)^(1/p)``
+      (a quasi-norm when ``0 < p < 1``; for ``p < 0`` numpy's generalised
+      mean, 0 when an entry is 0), ``0`` the number of non-zeros, ``inf``
       ``max|xᵢ|``, ``-inf`` ``min|xᵢ|``; ``None`` means 2.
     - ``axis=(r, c)``: a matrix norm over those two axes, batched over the rest.
       ``ord``: ``"fro"`` (also ``None``), ``"nuc"`` (sum of singular values),
@@ -46,19 +54,25 @@ def norm(x: Any, ord: Ord = None, axis: Axis = None, keepdims: bool = False) -> 
       a 2-D ``x`` or ``axis=(r, c)``.
 
     ``keepdims=True`` keeps the reduced axes with size 1. Integer and boolean
-    inputs are converted to JAX's default float type (numpy converts too);
-    complex input is rejected. Empty input follows numpy: a sum or maximum over
-    no entries is 0, a minimum over none (``ord=-inf``, ``-1``, ``-2``) raises.
+    inputs are converted to JAX's default float type (numpy converts too).
+    Complex input gives numpy's values (real, of the matching precision):
+    every norm of ``|xᵢ|``, except the matrix ``2``, ``-2`` and ``"nuc"``,
+    which take the complex SVD. Empty input follows numpy: a sum or maximum
+    over no entries is 0, a minimum over none (``ord=-inf``, matrix ``-1``,
+    ``-2``) raises, a vector ``p < 0`` gives ∞.
 
     Gradients are finite for every finite input, under `jax.grad`,
     `jax.jacfwd`, `jax.jacrev`, `jax.vmap` and `jax.jit`. At a kink the gradient
     is the minimum-norm subgradient: 0 at the origin for every ``ord`` (JAX's
     ``jnp.linalg.norm`` gives NaN there), ``sign(0) = 0`` per coordinate for the
     1-norm, ties of the ∞-norm split evenly. The matrix conventions (repeated
-    or zero singular values, tied column sums) are in ``docs/norms.md``.
+    or zero singular values, tied column sums) and those of negative orders
+    are in ``docs/norms.md``. For complex input `jax.grad` follows JAX's
+    conjugate convention (``grad(norm)(z) = conj(z)/‖z‖``), and ``|z|`` at
+    ``z = 0`` has subgradient 0, so the conventions above carry over.
 
     Args:
-        x: an array (or anything `jnp.asarray` accepts) of real numbers.
+        x: an array (or anything `jnp.asarray` accepts) of real or complex numbers.
         ord: the order of the norm, or the name of a registered variant.
         axis: ``None``, an axis, or a pair of axes (see above).
         keepdims: keep the reduced axes, with size 1.
@@ -67,9 +81,11 @@ def norm(x: Any, ord: Ord = None, axis: Axis = None, keepdims: bool = False) -> 
         The norm, with the reduced axes removed (or kept with size 1).
 
     Raises:
-        InvalidInputError: an ``ord``/``axis`` combination numpy rejects, an
-            axis out of range, or an input that is not a real array.
-        UnknownNameError: ``ord`` is a string nobody registered.
+        InvalidInputError: an ``ord``/``axis`` combination numpy rejects, or an
+            input that is not a numeric array. A ``ValueError``, as in numpy.
+        InvalidAxisError: an axis out of range; also numpy's ``AxisError``.
+        UnknownOrderError: ``ord`` is a string nobody registered; also a
+            ``ValueError``, as numpy raises, and an `UnknownNameError`.
 
     >>> import gradkit as gk, jax, jax.numpy as jnp
     >>> float(gk.norm(jnp.array([3.0, -4.0, 0.0])))
@@ -77,11 +93,12 @@ def norm(x: Any, ord: Ord = None, axis: Axis = None, keepdims: bool = False) -> 
     >>> jax.grad(gk.norm)(jnp.zeros(3)).tolist()
     [0.0, 0.0, 0.0]
     """
-    x = _as_real_array(x)
+    x = _as_array(x)
     if isinstance(ord, str) and ord not in ("fro", "nuc"):
         return _norm_by_name(x, ord, axis, keepdims)
     if axis is None and ord is None:
-        return _keep(vec.l2(x.reshape(x.size)), (), x.ndim, keepdims, all_axes=True)
+        flat = _magnitude(x.reshape(x.size))
+        return _keep(vec.l2(flat), (), x.ndim, keepdims, all_axes=True)
     axes = _normalize_axes(axis, x.ndim, ord)
     if len(axes) == 1:
         return _keep(_vector(_move_last(x, axes), ord), axes, x.ndim, keepdims)
@@ -94,20 +111,20 @@ def norm(x: Any, ord: Ord = None, axis: Axis = None, keepdims: bool = False) -> 
     )
 
 
-def _as_real_array(x: Any) -> Array:
+def _as_array(x: Any) -> Array:
+    if getattr(x, "dtype", None) in _LONG_DOUBLES:
+        raise InvalidInputError(
+            f"norm got an array of dtype {x.dtype} (long double), which JAX cannot "
+            "hold; convert it first, e.g. x.astype(np.float64) (or np.complex128)"
+        )
     try:
         array = jnp.asarray(x)
     except (TypeError, ValueError) as error:
         raise InvalidInputError(
-            f"norm expects an array of real numbers, got {x!r} ({error}); "
+            f"norm expects an array of real or complex numbers, got {x!r} ({error}); "
             "pass a jax or numpy array, or a list of numbers"
         ) from None
-    if jnp.issubdtype(array.dtype, jnp.complexfloating):
-        raise InvalidInputError(
-            f"norm does not support complex input (dtype {array.dtype}); "
-            "pass jnp.abs(x), or the real and imaginary parts stacked"
-        )
-    if not jnp.issubdtype(array.dtype, jnp.floating):
+    if not jnp.issubdtype(array.dtype, jnp.inexact):
         # numpy converts integers and booleans to float too
         array = array.astype(jnp.result_type(float))
     return array
@@ -126,8 +143,10 @@ def _normalize_axes(axis: Axis, ndim: int, ord: Ord) -> tuple[int, ...]:
     for a in axes:
         if not -ndim <= a < ndim:
             valid = f"valid axes are {-ndim}..{ndim - 1}" if ndim else "it has no axes"
-            raise InvalidInputError(
-                f"axis {a!r} is out of range for an array of {ndim} dimensions; {valid}"
+            raise _errors.InvalidAxisError(
+                f"axis {a!r} is out of range for an array of {ndim} dimensions; {valid}",
+                a,
+                ndim,
             )
     normalized = tuple(a % ndim for a in axes)
     if len(set(normalized)) != len(normalized):
@@ -142,6 +161,11 @@ def _axes_tuple(axis: int | Sequence[int]) -> tuple[int, ...]:
     ):
         raise InvalidInputError(f"axis must be None, an int or a tuple of ints, got {axis!r}")
     return tuple(int(a) for a in items)
+
+
+def _magnitude(x: Array) -> Array:
+    """Return ``|x|`` for complex ``x`` (gradient 0 at 0), and real ``x`` unchanged."""
+    return vec.abs_complex(x) if jnp.iscomplexobj(x) else x
 
 
 def _move_last(x: Array, axes: tuple[int, ...]) -> Array:
@@ -164,6 +188,8 @@ def _check_order(ord: Ord, valid: str, kind: str) -> float:
             f"invalid {kind} ord {ord!r}: use {valid}, or the name of a registered "
             "norm variant (see gradkit.norms.names())"
         )
+    if math.isnan(ord):
+        raise InvalidInputError(f"invalid {kind} ord {ord!r}: use {valid}")
     return float(ord)
 
 
@@ -174,6 +200,7 @@ def _vector(x: Array, ord: Ord) -> Array:
             f"pass axis=(r, c) for a matrix norm, or a vector ord: {_VECTOR_ORDS}"
         )
     p = 2.0 if ord is None else _check_order(ord, _VECTOR_ORDS, "vector")
+    x = _magnitude(x)
     if p == 2:
         return vec.l2(x)
     if p == 1:
@@ -185,21 +212,18 @@ def _vector(x: Array, ord: Ord) -> Array:
         return vec.neg_inf(x)
     if p == 0:
         return vec.count_nonzero(x)
-    if p > 0:
-        return vec.lp(x, p)
-    raise InvalidInputError(
-        f"invalid vector ord {ord!r}: p must be > 0 (p < 0 is not a norm; numpy's "
-        f"generalised mean is not supported); use {_VECTOR_ORDS}"
-    )
+    return vec.lp(x, p)
 
 
 def _matrix(x: Array, ord: Ord) -> Array:
     rows, cols = x.shape[-2], x.shape[-1]
     if ord is None or ord == "fro":
-        return mat.fro(x)
+        return mat.fro(_magnitude(x))
     if ord == "nuc":
         return mat.singular_value_norm(x, "nuc")
     p = _check_order(ord, _MATRIX_ORDS, "matrix")
+    if p not in (2, -2):
+        x = _magnitude(x)
     if p == 2:
         return mat.singular_value_norm(x, "max")
     if p == -2:
@@ -235,10 +259,20 @@ def _norm_by_name(x: Array, name: str, axis: Axis, keepdims: bool) -> Array:
     try:
         spec = norms.get(name)
     except UnknownNameError as error:
-        raise UnknownNameError(
-            f"{error}; or pass a numeric ord ({_VECTOR_ORDS} for vectors; {_MATRIX_ORDS} "
-            "for matrices)"
+        hint = ""
+        if name.strip().lstrip("+-").lower() in ("inf", "infinity"):
+            sign = "-" if name.strip().startswith("-") else ""
+            hint = f"; for the ∞-norm pass the number ord={sign}jnp.inf, not the string {name!r}"
+        raise UnknownOrderError(
+            f"{error}{hint}; or pass a numeric ord ({_VECTOR_ORDS} for vectors; "
+            f"{_MATRIX_ORDS} for matrices)"
         ) from None
+    if jnp.iscomplexobj(x):
+        raise InvalidInputError(
+            f"norm variant {name!r} takes real input, got dtype {x.dtype}; pass a numeric "
+            f"ord (complex input works with every one), or jnp.abs(x) to apply {name!r} "
+            "to the moduli"
+        )
     if spec.kind == "vector":
         axes = tuple(range(x.ndim)) if axis is None else _normalize_axes(axis, x.ndim, name)
         batch = _move_last(x, axes)

@@ -56,6 +56,30 @@ def _l2_jvp(primals: tuple[Array], tangents: tuple[Array]) -> tuple[Array, Array
     return n, jnp.sum(x * t, axis=-1) * inverse
 
 
+@jax.custom_jvp
+def abs_complex(z: Array) -> Array:
+    """Return ``|z|`` elementwise for complex ``z`` (a real array), with ``|·|′(0) = 0``.
+
+    The tangent is ``Re(conj(z/|z|)·t)``, so `jax.grad` gives JAX's conjugate
+    convention: ``grad(lambda z: abs_complex(z))(3+4j) == 0.6-0.8j``, as for
+    ``jnp.abs``. At ``z = 0`` it is 0 (the minimum-norm subgradient; the
+    subdifferential is the unit disc), where ``jnp.abs`` gives NaN. Every
+    complex norm reduces ``|z|`` with a real kernel, so the conventions at zeros
+    and ties carry over from real input.
+    """
+    return jnp.abs(z)
+
+
+@abs_complex.defjvp
+def _abs_complex_jvp(primals: tuple[Array], tangents: tuple[Array]) -> tuple[Array, Array]:
+    (z,), (t,) = primals, tangents
+    a = abs_complex(z)
+    nonzero = a > 0
+    safe = jnp.where(nonzero, a, jnp.ones_like(a)).astype(z.dtype)
+    unit = jnp.where(nonzero, z / safe, jnp.zeros_like(z))
+    return a, jnp.real(jnp.conj(unit) * t)
+
+
 def l1(x: Array) -> Array:
     """Compute ``‖x‖₁ = Σᵢ |xᵢ|`` over the last axis.
 
@@ -100,22 +124,30 @@ def count_nonzero(x: Array) -> Array:
 
 @functools.partial(jax.custom_jvp, nondiff_argnums=(1,))
 def lp(x: Array, p: float) -> Array:
-    """Compute ``‖x‖ₚ = (Σᵢ |xᵢ|ᵖ)^(1/p)`` over the last axis, for real ``p > 0``.
+    """Compute ``‖x‖ₚ = (Σᵢ |xᵢ|ᵖ)^(1/p)`` over the last axis, for real ``p ≠ 0``.
 
     For ``p ≥ 1`` this is a norm; for ``0 < p < 1`` a quasi-norm (the triangle
-    inequality fails). Gradient ``sign(xᵢ)·(|xᵢ|/‖x‖ₚ)^(p-1)``, written as a
-    ratio ≤ 1 so large ``p`` does not overflow. Conventions: 0 at the origin
-    (minimum-norm subgradient); 0 on coordinates equal to 0, which for
-    ``p = 1`` is the minimum-norm subgradient and for ``p < 1`` (where the
-    derivative is infinite) is gradkit's choice of a finite value.
+    inequality fails); for ``p < 0`` numpy's value of the same formula (a
+    generalised harmonic mean, not a norm): 0 when an entry is 0, ∞ on an
+    empty vector, as in numpy. Gradient ``sign(xᵢ)·(|xᵢ|/‖x‖ₚ)^(p-1)``: a
+    ratio ≤ 1 for ``p > 1`` and ≥ 1 raised to ``p - 1 < 0`` for ``p < 0``, so
+    neither overflows. Conventions: 0 at the origin (minimum-norm
+    subgradient); 0 on coordinates equal to 0, which for ``p = 1`` is the
+    minimum-norm subgradient and for ``p < 1`` (where the derivative is
+    infinite) is gradkit's choice of a finite value; for ``p < 0`` the whole
+    gradient is 0 when an entry is 0 (there the value is 0 and, along that
+    entry, behaves like ``|xₖ|``, whose minimum-norm subgradient is 0).
 
-    Computed as ``m·(Σᵢ (|xᵢ|/m)ᵖ)^(1/p)`` with ``m = maxᵢ|xᵢ|``, so ``|xᵢ|ᵖ``
-    neither overflows for large ``p`` (``[3, 4]`` with ``p = 500`` is 4, not inf)
-    nor underflows for tiny entries. An empty vector has norm 0.
+    Computed as ``m·(Σᵢ (|xᵢ|/m)ᵖ)^(1/p)`` with ``m = maxᵢ|xᵢ|`` (``minᵢ|xᵢ|``
+    for ``p < 0``), so ``|xᵢ|ᵖ`` neither overflows nor underflows (``[3, 4]``
+    with ``p = 500`` is 4, not inf).
     """
     a = abs0(x)
-    m = jnp.max(a, axis=-1, initial=0.0, keepdims=True)
-    # m = 0 (the origin) or inf: divide by 1 instead, giving 0 or inf as before
+    if p > 0:
+        m = jnp.max(a, axis=-1, initial=0.0, keepdims=True)
+    else:
+        m = jnp.min(a, axis=-1, initial=jnp.inf, keepdims=True)
+    # m = 0 (an entry 0) or inf: divide by 1 instead, giving 0 or inf as before
     scale = jnp.where((m > 0) & jnp.isfinite(m), m, jnp.ones_like(m))
     return scale[..., 0] * jnp.sum((a / scale) ** p, axis=-1) ** (1.0 / p)
 

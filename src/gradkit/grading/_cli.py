@@ -48,14 +48,19 @@ def _table(report: Any, width: int | None = None) -> str:
         force_terminal=False,
         legacy_windows=False,
     )
+    from .._registry import exercises
+    from ._spec import book_position
+
+    in_book_order = book_position(exercises)
     for sub in report.submissions:
         console.print(Text(sub.path))
         table = Table()
-        table.add_column("exercise")
-        table.add_column("score", justify="right")
-        table.add_column("status")
+        # ids, scores and statuses are never cut: only the feedback wraps (at spaces)
+        table.add_column("exercise", no_wrap=True)
+        table.add_column("score", justify="right", no_wrap=True)
+        table.add_column("status", no_wrap=True)
         table.add_column("feedback")
-        for e in sub.exercises:
+        for e in sorted(sub.exercises, key=lambda e: in_book_order(e.id)):
             failed = [c for c in e.checks if not c.passed]
             note = failed[0].message if failed else ""
             table.add_row(e.id, shown_score(e.score, e.max_score), e.status, Text(note))

@@ -313,65 +313,97 @@ DERIVED = ("grad", "jit_grad", "jacrev")
 
 
 def _function(item: dict[str, Any], exported: Any) -> tuple[str, Any]:
-    """The function an item runs and its cache key: the artifact, or a derivative of it.
+    """The function an item runs and its cache key: the artifact, or derivatives of it.
 
-    With ``derive = [transform, arguments per run]`` the transform is applied
-    HERE, to the submission's exported function and its serialized VJP, so
-    nothing in the worker (which the submission controls) applies it.
+    With ``derive = [[transform, arguments], ...]`` (one pair per run) the
+    transforms are applied HERE, to the submission's exported function and
+    its serialized VJP, so nothing in the worker (which the submission
+    controls) applies them.
     """
     derive = item.get("derive")
     if derive is None:
         return item["key"], exported.call
-    transform, sizes = derive
-    if transform not in DERIVED or not all(isinstance(n, int) and n > 0 for n in sizes):
-        raise ValueError(f"unknown derivative {derive!r}")
-    return f"{item['key']}/{transform}/{sizes}", derivative(exported.call, transform, sizes)
+    runs = [(t, n) for t, n in derive]
+    if not all(t in DERIVED and isinstance(n, int) and n > 0 for t, n in runs):
+        raise ValueError(f"unknown derivatives {derive!r}")
+    return f"{item['key']}/{runs}", derivative(exported.call, runs)
 
 
-def derivative(call: Any, transform: str, sizes: Sequence[int]) -> Any:
-    """``grad`` or ``jacrev`` of run k's result with respect to run k's first argument.
+def derivative(call: Any, runs: Sequence[tuple[str, int]]) -> Any:
+    """Run k's ``grad`` or ``jacrev``: of its result with respect to its first argument.
 
     ``call`` takes every run's arguments, flattened, and returns the list of
-    run results. Reverse mode through ``jax.vjp`` (an exported function has
-    no batching rule, so a Jacobian's rows are a ``lax.map`` of the pullback).
+    run results; ``runs`` holds each run's transform and argument count.
+    Reverse mode through ONE ``jax.vjp`` of all runs' first arguments: the
+    gradients come from one pullback (the runs are independent), a Jacobian's
+    rows from a ``lax.map`` of the pullback (an exported function has no
+    batching rule).
     """
     import jax
     import jax.numpy as jnp
     import numpy as np
 
-    starts = np.cumsum([0, *sizes[:-1]]).tolist()
+    starts = np.cumsum([0] + [n for _, n in runs[:-1]]).tolist()
 
     def derived(*flat: Any) -> list[Any]:
-        out = []
-        for k, start in enumerate(starts):
-
-            def f(first: Any, k: int = k, start: int = start) -> Any:
-                args = list(flat)
-                args[start] = first
-                return call(*args)[k]
-
-            x = flat[start]
+        firsts = [flat[start] for start in starts]
+        for (transform, _), x in zip(runs, firsts, strict=True):
             if not jnp.issubdtype(x.dtype, jnp.inexact):
                 raise TypeError(
                     f"{transform} requires real- or complex-valued inputs, but got {x.dtype}"
                 )
-            y, pullback = jax.vjp(f, x)
+
+        def f(*xs: Any) -> list[Any]:
+            args = list(flat)
+            for start, x in zip(starts, xs, strict=True):
+                args[start] = x
+            return list(call(*args))
+
+        ys, pullback = jax.vjp(f, *firsts)
+        zeros = [_zero_cotangent(y) for y in ys]
+        ones = list(zeros)
+        for k, (transform, _) in enumerate(runs):
             if transform != "jacrev":
-                if jnp.shape(y) != ():
+                if jnp.shape(ys[k]) != ():
                     raise TypeError(
                         "Gradient only defined for scalar-output functions. "
-                        f"Output had shape: {jnp.shape(y)}."
+                        f"Output had shape: {jnp.shape(ys[k])}."
                     )
-                out.append(pullback(jnp.ones_like(y))[0])
+                ones[k] = jnp.ones_like(ys[k])
+        grads = pullback(ones) if any(t != "jacrev" for t, _ in runs) else None
+        out = []
+        for k, (transform, _) in enumerate(runs):
+            if transform != "jacrev":
+                out.append(grads[k])  # type: ignore[index]
                 continue
-            out.append(_jacobian(pullback, y, x))
+
+            def pull(cotangent: Any, k: int = k) -> Any:
+                return pullback([cotangent if j == k else z for j, z in enumerate(zeros)])[k]
+
+            out.append(_jacobian(pull, ys[k], firsts[k]))
         return out
 
     return derived
 
 
+def _zero_cotangent(y: Any) -> Any:
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+
+    def zero(leaf: Any) -> Any:
+        if jnp.issubdtype(jnp.result_type(leaf), jnp.inexact):
+            return jnp.zeros_like(leaf)
+        return np.zeros(jnp.shape(leaf), dtype=jax.dtypes.float0)
+
+    return jax.tree.map(zero, y)
+
+
 def _jacobian(pullback: Any, y: Any, x: Any) -> Any:
-    """The reverse-mode Jacobian of ``y`` (a pytree) with respect to ``x``, row by row."""
+    """The reverse-mode Jacobian of ``y`` (a pytree) with respect to ``x``, row by row.
+
+    ``pullback`` maps a cotangent of ``y`` to the one of ``x``.
+    """
     import jax
     import jax.numpy as jnp
 
@@ -382,7 +414,7 @@ def _jacobian(pullback: Any, y: Any, x: Any) -> Any:
         def row(b: Any, j: int = j) -> Any:
             cotangent = [jnp.zeros_like(other) for other in leaves]
             cotangent[j] = b.reshape(jnp.shape(leaves[j]))
-            return pullback(jax.tree.unflatten(tree, cotangent))[0]
+            return pullback(jax.tree.unflatten(tree, cotangent))
 
         shape = jnp.shape(leaf) + jnp.shape(x)
         if leaf.size == 0:

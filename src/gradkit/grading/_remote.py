@@ -321,19 +321,28 @@ class RemoteCandidate:
             for group, number, artifact, offset in exported:
                 merged.setdefault(number, []).append((group, offset))
                 blobs[number] = artifact
+            # the worker says which artifact holds which group: derived groups (whose
+            # transform the evaluator applies) never share one with plain groups
+            for number, entries in list(merged.items()):
+                if len({_derived(g) != "call" for g, _ in entries}) > 1:
+                    del merged[number]
+                    for g, _ in entries:
+                        for i in g.members + g.twins:
+                            answers[i] = Fault("invalid", "the worker mixed up its artifacts")
             order = list(merged)
             flat = []
             for number in order:
                 artifact = blobs[number]
                 entries = sorted(merged[number], key=lambda e: e[1])
-                derived = _derived(entries[0][0])  # a derived group has its own artifact
                 runs = [
-                    [np.asarray(a) for a in requests[i].args]  # type: ignore[union-attr]
+                    (_derived(g), [np.asarray(a) for a in requests[i].args])  # type: ignore[union-attr]
                     for g, _ in entries
                     for i in g.members
                 ]
-                args = [a for run in runs for a in run]
-                derive = None if derived == "call" else (derived, tuple(len(r) for r in runs))
+                args = [a for _, run in runs for a in run]
+                # an artifact of derived groups (with its VJP) holds only derived groups
+                derived = _derived(entries[0][0]) != "call"
+                derive = tuple((t, len(run)) for t, run in runs) if derived else None
                 flat.append((artifact, args, entries[0][0].cost, derive))
             results = self.evaluator.run_bundle(flat)
             retry = False

@@ -27,8 +27,8 @@ MESSAGE_LIMIT = 64 << 20
 
 
 # an artifact, its flat arguments, whether to measure its cost, and what the
-# evaluator derives from it: None, or (transform, arguments per run)
-Item = tuple[bytes, list[np.ndarray], bool, "tuple[str, tuple[int, ...]] | None"]
+# evaluator derives from it: None, or (transform, argument count) per run
+Item = tuple[bytes, list[np.ndarray], bool, "tuple[tuple[str, int], ...] | None"]
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ class Evaluator:
                 encoded = encode(list(args), buffers)
                 entry = {"key": key, "artifact": index, "args": encoded, "cost": cost}
                 if derive is not None:
-                    entry["derive"] = [derive[0], list(derive[1])]
+                    entry["derive"] = [[transform, count] for transform, count in derive]
                 message.append(entry)
             # compiling grows with the runs: allow 0.25 s each on top of the timeout
             runs = sum(len(item[1]) for item in items)

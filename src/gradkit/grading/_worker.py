@@ -306,7 +306,7 @@ class Worker:
             from .._config import float64
 
             fn = self._callable(call)
-            with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+            with contextlib.redirect_stdout(printed):  # stderr: warnings, not the student's
                 if call.x64:
                     with float64():
                         value = _plain_arrays(fn(*args), 0)
@@ -385,11 +385,15 @@ class Worker:
         artifacts: list[bytes] = []
         # a cost is measured per function, and a function the evaluator
         # differentiates carries its VJP: those items get their own artifact
-        alone = [b for b in built if items[b[0]].get("cost") or items[b[0]].get("vjp") or not b[3]]
-        built = [b for b in built if b not in alone]
+        alone = [b for b in built if items[b[0]].get("cost") or not b[3]]
+        # functions the evaluator differentiates carry their VJP: an artifact of their own
+        vjps = [b for b in built if b not in alone and items[b[0]].get("vjp")]
+        built = [b for b in built if b not in alone and b not in vjps]
         if header.get("combined", True) and len(built) > 1:
             built = self._export_combined(built, items, results, artifacts, progress)
-        built += alone
+        if header.get("combined", True) and len(vjps) > 1:
+            vjps = self._export_combined(vjps, items, results, artifacts, progress, vjp=True)
+        built += vjps + alone
         for n, fn, runs, x64 in built:
             progress(n)
             try:
@@ -407,6 +411,8 @@ class Worker:
         results: list[dict[str, Any] | None],
         artifacts: list[bytes],
         progress: Any,
+        *,
+        vjp: bool = False,
     ) -> list[tuple[int, Any, list[Any], bool]]:
         """Export ``built`` as one artifact; return the items left to export one by one."""
         current = {"n": -1}
@@ -424,7 +430,7 @@ class Worker:
             current["n"] = -1
             pairs = [(traced(n, fn), runs) for n, fn, runs, _ in built]
             try:
-                artifact = _export(pairs, x64=True)
+                artifact = _export(pairs, x64=True, vjp=vjp)
             except BaseException as error:  # noqa: BLE001
                 failed = current["n"]
                 if failed < 0 or "tracing" not in _TRACE_STATE:
