@@ -59,7 +59,7 @@ def _table(report: Any, width: int | None = None) -> str:
         table.add_column("exercise", no_wrap=True)
         table.add_column("score", justify="right", no_wrap=True)
         table.add_column("status", no_wrap=True)
-        table.add_column("feedback")
+        table.add_column("feedback", overflow="fold")
         for e in sorted(sub.exercises, key=lambda e: in_book_order(e.id)):
             failed = [c for c in e.checks if not c.passed]
             note = failed[0].message if failed else ""
