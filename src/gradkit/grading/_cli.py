@@ -29,7 +29,9 @@ _LEVELS = ("auto", "namespaces", "limits")
 
 
 def _fault(error: Exception) -> None:
-    click.echo(f"Error: {error}", err=True)
+    from ._sanitise import clean
+
+    click.echo(f"Error: {clean(str(error))}", err=True)
     raise SystemExit(GRADER_FAULT)
 
 
@@ -63,7 +65,7 @@ def _table(report: Any, width: int | None = None) -> str:
         for e in sorted(sub.exercises, key=lambda e: in_book_order(e.id)):
             failed = [c for c in e.checks if not c.passed]
             note = failed[0].message if failed else ""
-            table.add_row(e.id, shown_score(e.score, e.max_score), e.status, Text(note))
+            table.add_row(Text(e.id), shown_score(e.score, e.max_score), Text(e.status), Text(note))
         console.print(table)
         summary = f"total {shown_score(sub.score, sub.max_score)} ({sub.status})"
         console.print(Text(summary + (f" - {sub.message}" if sub.message else "")))
