@@ -16,7 +16,9 @@
 #      worker runs `python -I`, which ignores the user site and PYTHONPATH)
 #   1. benchmarks/device_smoke.py                     -> smoke.txt
 #   2. benchmarks/bench_loops.py --device cuda        -> loops.txt   (doubling vs torch CUDA)
-#   3. benchmarks/bench_seed_vs_torch.py --device cuda -> seed_vs_torch.txt
+#   3. benchmarks/bench_device_table.py --device cuda -> device_table.txt (the issue's table:
+#      gradkit vs raw JAX vs torch eager CUDA), bench_seed_vs_torch.py --device cuda
+#      -> seed_vs_torch.txt
 #   4. benchmarks/bench_grading.py --jobs-sweep 1,2,4,8,16 (distinct) -> grading_sweep.txt
 #   5. GRADKIT_TEST_PLATFORM=gpu pytest -n 12         -> pytest_gpu.txt, junit_gpu.xml
 set -uo pipefail
@@ -32,9 +34,10 @@ SWEEP="1,2,4,8,16"
 SUBS=3
 TESTS=(tests)
 WORKERS=12
+SCALE=""
 for arg in "$@"; do
     case "$arg" in
-        --cpu) DEVICE=cpu; PLATFORM=cpu ;;
+        --cpu) DEVICE=cpu; PLATFORM=cpu; SCALE="--scale 0.001" ;;
         --quick) SWEEP="1,2"; SUBS=2; WORKERS=2
             TESTS=(tests/test_control.py tests/test_package.py tests/test_seed.py) ;;
         *) echo "usage: device_run.sh [--cpu] [--quick]" >&2; exit 2 ;;
@@ -83,6 +86,8 @@ step install 120 install.txt "$PY" -m pip install --no-index --find-links "$ROOT
 step smoke 90 smoke.txt "$PY" benchmarks/device_smoke.py
 step loops 60 loops.txt env TORCH_PYTHON="$(command -v "$PY")" \
     "$PY" benchmarks/bench_loops.py --device "$DEVICE" --repeat 31
+step device_table 75 device_table.txt \
+    "$PY" benchmarks/bench_device_table.py --device "$DEVICE" --repeat 20 $SCALE
 step seed_vs_torch 60 seed_vs_torch.txt env TORCH_PYTHON="$(command -v "$PY")" \
     "$PY" benchmarks/bench_seed_vs_torch.py --device "$DEVICE"
 step grading_sweep 170 grading_sweep.txt \

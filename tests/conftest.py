@@ -26,6 +26,10 @@ if PLATFORM != "cpu":
     # takes GPU memory as it needs it instead of JAX's default 75% up front.
     os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
 
+# The grader's on-disk compile cache stays off in tests that grade in-process (it is
+# global JAX state); tests/test_grading_compile_cache.py turns it on in subprocesses.
+os.environ.setdefault("GRADKIT_COMPILE_CACHE", "0")
+
 import jax  # noqa: E402
 
 jax.config.update("jax_platforms", PLATFORM)

@@ -211,6 +211,7 @@ def grade_paths(
 
     start = time.perf_counter()
     level = choose_level(options.sandbox)
+    use_compile_cache(level)
     selected = shard_paths(paths, options.shard)
     limits = Limits(level, options.timeout, options.memory_mb, hidden_paths(specs), options.tag)
     jobs = max(1, min(options.jobs, len(selected) or 1))
@@ -254,6 +255,49 @@ def grade_paths(
         shard=shard,
         seconds=time.perf_counter() - start,
     )
+
+
+CACHE_ENV = "GRADKIT_COMPILE_CACHE"
+
+
+def compile_cache_dir() -> Path:
+    """Where the grader keeps its own compiled programs (``$GRADKIT_COMPILE_CACHE`` or XDG)."""
+    chosen = os.environ.get(CACHE_ENV, "")
+    if chosen and chosen != "0":
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "gradkit" / "xla"
+
+
+def use_compile_cache(level: str) -> Path | None:
+    """Keep the grader's own XLA compiles (the reference answers) on disk across runs.
+
+    Only the grading process reads and writes this cache; the sandboxed
+    children never get it. It is used only where no child can write into
+    it: under the ``namespaces`` sandbox (the child sees none of the host's
+    files) or as root under ``limits`` (the child runs as ``nobody``; the
+    directory is 0700). ``GRADKIT_COMPILE_CACHE=0`` turns it off, a path moves
+    it; a cache the user set up for JAX (``JAX_COMPILATION_CACHE_DIR``) is left
+    as it is. Returns the directory used, or None.
+    """
+    if os.environ.get(CACHE_ENV) == "0":
+        return None
+    if level != "namespaces" and not (level == "limits" and os.geteuid() == 0):
+        return None
+    import jax
+
+    if jax.config.jax_compilation_cache_dir:
+        return Path(jax.config.jax_compilation_cache_dir)
+    folder = compile_cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.chmod(0o700)
+    except OSError:
+        return None
+    jax.config.update("jax_compilation_cache_dir", str(folder))
+    # the references' bundled program takes ~2 s to compile; the rest are small
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.1)
+    return folder
 
 
 def _warm_references(specs: Sequence[ExerciseSpec], seed: int, references: ReferenceCache) -> None:
