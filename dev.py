@@ -72,6 +72,11 @@ def _ensure_venv():
 
 
 def _install(*specs):
+    print(
+        "Installing gradkit and its dependencies into .venv: a few minutes the first time "
+        "(pip prints nothing meanwhile), a few seconds after that.",
+        flush=True,
+    )
     cmd = [_venv_python(), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     if _run(cmd + list(specs)) != 0:
         sys.exit("pip install failed; see the messages above")

@@ -50,7 +50,7 @@ def test_scalar_expressions_compute_the_function_and_its_derivative(
 
 
 def test_a_function_of_a_vector_has_the_books_gradient() -> None:
-    # D2L §2.4 exercise 7: ∇(3x₁² + 5e^{x₂}) at (1, 0) is (6, 5)
+    # D2L §2.4 ex. 7: ∇(3x₁² + 5e^{x₂}) at (1, 0) is (6, 5)
     f = parse_expression("3*x[0]**2 + 5*exp(x[1])")
     assert f.indexed and f.min_size == 2
     np.testing.assert_allclose(jax.grad(f)(jnp.array([1.0, 0.0])), [6.0, 5.0])

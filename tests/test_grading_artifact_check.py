@@ -96,6 +96,11 @@ def test_honest_artifacts_pass(name):
     check_artifact(_exported(HONEST[name], F32))
 
 
+def test_honest_derivatives_pass():
+    blob = export.export(jax.jit(HONEST["linalg"]))(F32).serialize(vjp_order=2)
+    check_artifact(export.deserialize(blob))
+
+
 def _ffi(target, **kwargs):
     def f(x):
         return jax.ffi.ffi_call(target, jax.ShapeDtypeStruct(x.shape, x.dtype), **kwargs)(x)
@@ -197,11 +202,32 @@ REJECT = {
         lambda: _several_partitions(),
         "several devices \\(mhlo.num_partitions is not 1\\)",
     ),
+    "custom call in the serialized derivative": (
+        lambda: _vjp_with_a_custom_call(),
+        "its derivative: the artifact uses a custom call \\('read_hidden_inputs'\\)",
+    ),
     "ordered effects": (
         lambda: dataclasses.replace(_exported(jnp.sin, F32), ordered_effects=("io",)),
         "side effects",
     ),
 }
+
+
+def _vjp_with_a_custom_call():
+    """An honest primal whose serialized derivative calls out (the evaluator runs jax.vjp)."""
+
+    @jax.custom_vjp
+    def f(x):
+        return jnp.sin(x)
+
+    def bwd(x, g):
+        spec = jax.ShapeDtypeStruct(x.shape, x.dtype)
+        return (jax.ffi.ffi_call("read_hidden_inputs", spec)(g),)
+
+    f.defvjp(lambda x: (jnp.sin(x), x), bwd)
+    checks = [export.DisabledSafetyCheck.custom_call("read_hidden_inputs")]
+    blob = export.export(jax.jit(f), disabled_checks=checks)(F32).serialize(vjp_order=1)
+    return export.deserialize(blob)
 
 
 def _several_partitions():

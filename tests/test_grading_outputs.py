@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from gradkit import _plugins
 from gradkit._cli import cli
 from gradkit.grading import _cleanup, _output, _runner
-from gradkit.grading._sandbox import SANDBOX_ENV
+from gradkit.grading._sandbox import SANDBOX_ENV, namespaces_available
 
 HERE = Path(__file__).parent / "adversarial"
 SUBMISSIONS = HERE / "submissions"
@@ -191,12 +191,12 @@ def _owned_dirs(pid: int) -> list[Path]:
     return found
 
 
-def _start_grading(tmp_path: Path) -> subprocess.Popen:
+def _start_grading(tmp_path: Path, level: str = "limits") -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(HERE), "JAX_PLATFORMS": "cpu"}
     env.pop(SANDBOX_ENV, None)
     hang = str(SUBMISSIONS / "runtime_hang.py")
     command = [sys.executable, "-m", "gradkit", *GRADE[:-4], "--timeout", "60"]
-    command += ["--sandbox", "limits", "--jobs", "2", hang, str(SUBMISSIONS / "infinite_loop.py")]
+    command += ["--sandbox", level, "--jobs", "2", hang, str(SUBMISSIONS / "infinite_loop.py")]
     process = subprocess.Popen(
         command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -212,9 +212,21 @@ def _start_grading(tmp_path: Path) -> subprocess.Popen:
     raise AssertionError("the sandboxed children never started")
 
 
-@pytest.mark.parametrize(("signum", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
-def test_sigint_and_sigterm_remove_every_directory_and_process(tmp_path, signum, status):
-    process = _start_grading(tmp_path)
+@pytest.mark.parametrize(
+    ("signum", "status", "level"),
+    [
+        (signal.SIGTERM, 143, "limits"),
+        (signal.SIGINT, 130, "limits"),
+        pytest.param(
+            signal.SIGTERM,
+            143,
+            "namespaces",
+            marks=pytest.mark.skipif(not namespaces_available(), reason="needs namespaces"),
+        ),
+    ],
+)
+def test_sigint_and_sigterm_remove_every_directory_and_process(tmp_path, signum, status, level):
+    process = _start_grading(tmp_path, level)
     children = _descendants(process.pid)
     process.send_signal(signum)
     _, err = process.communicate(timeout=60)

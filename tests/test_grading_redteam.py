@@ -250,4 +250,5 @@ def test_junit_stays_well_formed_with_control_characters_in_feedback():
     report = Report("0", 1, "limits", ("x.y",), (sub,))
     root = ET.fromstring(to_junit(report).split("?>", 1)[1])
     message = root.find("testsuite/testcase/failure").get("message")
-    assert message == "raised ValueError: \ufffd\ufffd[2J\ufffd"
+    # shown visibly, cleaned once when the record was made (never raw, never lost)
+    assert message == "0/1 points: raised ValueError: \\x01\\x1b[2J\\x00"

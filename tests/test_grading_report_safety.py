@@ -195,3 +195,14 @@ def test_the_cli_writes_every_file_from_hostile_names(hostile_batch, tmp_path, m
         text = path.read_text(encoding="utf-8")
         assert _raw_controls(text) == [], path
         assert re.fullmatch(r"[A-Za-z0-9._-]+", path.name), path.name
+
+
+def test_markup_and_formulas_stay_text():
+    check = CheckResult("values", False, 1.0, "visible", "[bold red]x[/bold red]")
+    exercise = ExerciseResult("[link=http://evil]x[/link]", "T", 0.0, 1.0, "failed", (check,))
+    sub = SubmissionResult('=HYPERLINK("http://evil","x").py', 0.0, 1.0, "failed", (exercise,))
+    report = Report("0.1.0", 3, "limits", (exercise.id,), (sub,))
+    table = _table(report, width=200)
+    assert "[link=http://evil]x[/link]" in table and "[bold red]x[/bold red]" in table
+    rows = list(csv.reader(io.StringIO(render(report, "csv"))))
+    assert rows[1][0] == '\'=HYPERLINK("http://evil","x").py'

@@ -150,20 +150,10 @@ def _name(path: str) -> str:
 
 
 ALL = [*BANK, NOTEBOOK]
-# these score full marks only once `avoids` resolves names (helper 10a's rewrite): a local
-# `grad`, a helper `derivative`, a notebook's parameter `b` taken for a top-level `b`
-NEEDS_AVOIDS = {"shadowing.py", NOTEBOOK}
-CASES = [
-    pytest.param(
-        name,
-        marks=pytest.mark.xfail(
-            strict=True, reason="needs the `avoids` rewrite that resolves names (issue 10, 10a)"
-        ),
-    )
-    if name in NEEDS_AVOIDS
-    else name
-    for name in ALL
-]
+# shadowing.py (a local `grad`, helpers `derivative` and `sigmoid`, locals named `vjp`,
+# `jacfwd`, `jacobian`) and the notebook (a parameter `b` of chain_rule beside a top-level `b`
+# from tangent_line) pass because `avoids` resolves what a name is, not how it is spelled
+CASES = ALL
 
 
 def _one(report, name: str):

@@ -160,7 +160,7 @@ def test_function_and_derivative_of_sin_is_cos() -> None:
 
 
 def test_tangent_line_touches_the_curve_at_x0() -> None:
-    # D2L §2.4 exercise 6: x³ − 1/x at x = 1 has f(1) = 0, f′(1) = 4
+    # D2L §2.4 ex. 6: x³ − 1/x at x = 1 has f(1) = 0, f′(1) = 4
     xs = np.linspace(0.2, 2.0, 91)
     fig = gp.tangent_line(lambda x: x**3 - 1 / x, 1.0, xs)
     (x, y), (_, t), (px, py) = curves(fig)

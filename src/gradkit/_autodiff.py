@@ -193,7 +193,7 @@ def derivative(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
     `grad`), so `f` is only ever called on scalars and need not be vectorised.
     A function with Python ``if``/``while`` on its input is differentiated one
     element at a time (slower, eager only). This is the tool for plotting f and
-    f′ (D2L §2.5 exercise 4).
+    f′ (D2L §2.5 ex. 4).
 
     Raises:
         NotDifferentiableError: ``f(scalar)`` is not a scalar (use `jacobian`),

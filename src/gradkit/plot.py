@@ -8,7 +8,7 @@ the book's do, on pyplot's current axes (or on ``axes=``), so ``plt.savefig``,
 `plot` also returns the figure it drew on, for scripts.
 
 The two picture helpers draw the book's figures: a function beside its
-derivative (§2.5 exercise 4), and a function with its tangent line (§2.4).
+derivative (§2.5 ex. 4), and a function with its tangent line (§2.4).
 
 matplotlib is an optional dependency: ``pip install 'gradkit[plot]'``.
 """
@@ -322,12 +322,12 @@ def plot_function(
 def function_and_derivative(f: Callable[[Any], Any], xs: Any, **kwargs: Any) -> Figure:
     """Plot f and its derivative f′ (from automatic differentiation) over `xs`.
 
-    This is exercise 4 of D2L §2.5: for ``f = jnp.sin`` the second curve is the
+    This is D2L §2.5 ex. 4: for ``f = jnp.sin`` the second curve is the
     cosine. Keyword arguments go to `plot_function` and on to `plot`.
 
     >>> import jax.numpy as jnp, numpy as np
     >>> fig = function_and_derivative(jnp.sin, np.linspace(-np.pi, np.pi, 50))
-    >>> [line.get_label() for line in fig.axes[0].get_legend().get_lines()]
+    >>> [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
     ['f(x)', "f'(x)"]
     """
     return plot_function(f, xs, derivative=True, **kwargs)
@@ -336,7 +336,7 @@ def function_and_derivative(f: Callable[[Any], Any], xs: Any, **kwargs: Any) -> 
 def tangent_line(f: Callable[[Any], Any], x0: float, xs: Any, **kwargs: Any) -> Figure:
     """Plot f over `xs` with its tangent line at `x0`, and mark the point of contact.
 
-    This is the picture of D2L §2.4 (``3x² − 4x`` at 1) and its exercise 6
+    This is the picture of D2L §2.4 (``3x² − 4x`` at 1) and its ex. 6
     (``x³ − 1/x`` at 1). Keyword arguments go to `plot_function` and `plot`;
     the y-axis is labelled ``f(x)`` unless `ylabel` says otherwise.
     """

@@ -53,7 +53,7 @@ def doubling(a: jax.Array) -> jax.Array:
 
 
 def log_sin(x: jax.Array) -> jax.Array:
-    """Return log(x²)·sin x + 1/x (D2L §2.5 exercise 5), elementwise, for x ≠ 0."""
+    """Return log(x²)·sin x + 1/x (D2L §2.5 ex. 5), elementwise, for x ≠ 0."""
     return jnp.log(x**2) * jnp.sin(x) + 1 / x
 
 
@@ -63,12 +63,12 @@ def x_pow_x(x: jax.Array) -> jax.Array:
 
 
 def cubic_minus_inverse(x: jax.Array) -> jax.Array:
-    """Return x³ − 1/x (D2L §2.4 exercise 1), elementwise, for x ≠ 0."""
+    """Return x³ − 1/x (D2L §2.4 ex. 6), elementwise, for x ≠ 0."""
     return x**3 - 1 / x
 
 
 def quad_exp(x: jax.Array) -> jax.Array:
-    """Return 3x₁² + 5e^{x₂} for x ∈ R² (D2L §2.4 exercise 3)."""
+    """Return 3x₁² + 5e^{x₂} for x ∈ R² (D2L §2.4 ex. 7)."""
     return 3 * x[0] ** 2 + 5 * jnp.exp(x[1])
 
 
@@ -134,35 +134,35 @@ SPECS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         name="sin",
         fn=jnp.sin,
-        description="sin x (D2L §2.5 exercise 4)",
+        description="sin x (D2L §2.5 ex. 4)",
         sampler=_uniform(-6.0, 6.0),
         derivative=jnp.cos,
     ),
     FunctionSpec(
         name="log-sin",
         fn=log_sin,
-        description="log(x²)·sin x + 1/x, x ≠ 0 (D2L §2.5 exercise 5)",
+        description="log(x²)·sin x + 1/x, x ≠ 0 (D2L §2.5 ex. 5)",
         sampler=_signed(0.5, 4.0),
         derivative=lambda x: 2 / x * jnp.sin(x) + jnp.log(x**2) * jnp.cos(x) - 1 / x**2,
     ),
     FunctionSpec(
         name="x-pow-x",
         fn=x_pow_x,
-        description="xˣ, x > 0",
+        description="xˣ, x > 0 (D2L §2.4 ex. 4)",
         sampler=_uniform(0.5, 3.0),
         derivative=lambda x: x**x * (jnp.log(x) + 1),
     ),
     FunctionSpec(
         name="cubic-minus-inverse",
         fn=cubic_minus_inverse,
-        description="x³ − 1/x, x ≠ 0 (D2L §2.4 exercise 1)",
+        description="x³ − 1/x, x ≠ 0 (D2L §2.4 ex. 6)",
         sampler=_signed(0.5, 3.0),
         derivative=lambda x: 3 * x**2 + 1 / x**2,
     ),
     FunctionSpec(
         name="quad-exp",
         fn=quad_exp,
-        description="3x₁² + 5e^{x₂}, x ∈ R² (D2L §2.4 exercise 3)",
+        description="3x₁² + 5e^{x₂}, x ∈ R² (D2L §2.4 ex. 7)",
         sampler=_normal((2,)),
         derivative=lambda x: jnp.stack([6 * x[0], 5 * jnp.exp(x[1])]),
     ),

@@ -29,7 +29,9 @@ _LEVELS = ("auto", "namespaces", "limits")
 
 
 def _fault(error: Exception) -> None:
-    click.echo(f"Error: {error}", err=True)
+    from ._sanitise import clean
+
+    click.echo(f"Error: {clean(str(error))}", err=True)
     raise SystemExit(GRADER_FAULT)
 
 
@@ -46,17 +48,22 @@ def _table(report: Any, width: int | None = None) -> str:
         force_terminal=False,
         legacy_windows=False,
     )
+    from .._registry import exercises
+    from ._spec import book_position
+
+    in_book_order = book_position(exercises)
     for sub in report.submissions:
         console.print(Text(sub.path))
         table = Table()
-        table.add_column("exercise")
-        table.add_column("score", justify="right")
-        table.add_column("status")
+        # ids, scores and statuses are never cut: only the feedback wraps (at spaces)
+        table.add_column("exercise", no_wrap=True)
+        table.add_column("score", justify="right", no_wrap=True)
+        table.add_column("status", no_wrap=True)
         table.add_column("feedback")
-        for e in sub.exercises:
+        for e in sorted(sub.exercises, key=lambda e: in_book_order(e.id)):
             failed = [c for c in e.checks if not c.passed]
             note = failed[0].message if failed else ""
-            table.add_row(e.id, f"{e.score:g}/{e.max_score:g}", e.status, Text(note))
+            table.add_row(Text(e.id), f"{e.score:g}/{e.max_score:g}", Text(e.status), Text(note))
         console.print(table)
         summary = f"total {sub.score:g}/{sub.max_score:g} ({sub.status})"
         console.print(Text(summary + (f" - {sub.message}" if sub.message else "")))

@@ -104,6 +104,11 @@ def check_artifact(exported: Any) -> None:
         module.operation.walk(visit)
     if problems:
         raise Rejected(problems[0])
+    if exported.has_vjp():  # the evaluator differentiates through it: check it too
+        try:
+            check_artifact(exported.vjp())
+        except Rejected as error:
+            raise Rejected(f"its derivative: {error}") from None
 
 
 def _op_problem(op: Any, ir: Any) -> str | None:

@@ -388,6 +388,11 @@ def to_junit(report: Report) -> str:
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 
+def _cell(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula (``=HYPERLINK(...)``)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 def to_csv(report: Report) -> str:
     """Return a gradebook: a row per submission, a column per exercise, totals."""
     ids = list(report.exercises) or sorted({e.id for s in report.submissions for e in s.exercises})
@@ -399,7 +404,7 @@ def to_csv(report: Report) -> str:
         scores: dict[str, object] = {
             e.id: "manual" if e.status == "manual" else _r(e.score) for e in sub.exercises
         }
-        row = [sub.path, *(scores.get(i, "") for i in ids)]
+        row = [_cell(sub.path), *(scores.get(i, "") for i in ids)]
         writer.writerow(
             [*row, _r(sub.score), _r(sub.max_score), sub.status, report.sandbox, report.seed]
             + [report.partial] * bool(report.partial)

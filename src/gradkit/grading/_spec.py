@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -152,3 +152,9 @@ def _section_key(spec: ExerciseSpec) -> tuple:
 def book_order(specs: Iterable[ExerciseSpec]) -> list[ExerciseSpec]:
     """Sort exercises by section, the section's text before its end-of-section exercises."""
     return sorted(specs, key=_section_key)
+
+
+def book_position(specs: Iterable[ExerciseSpec]) -> Callable[[str], tuple[int, str]]:
+    """A sort key for exercise ids: book order; ids not among `specs` last, by name."""
+    rank = {spec.id: i for i, spec in enumerate(book_order(specs))}
+    return lambda exercise_id: (rank.get(exercise_id, len(rank)), exercise_id)
