@@ -161,10 +161,10 @@ def test_verify_reports_every_exercise_and_exits_1_if_any_fails(course: str):
     assert result.exit_code == 1
     rows = [line.split() for line in result.output.splitlines()[2:6]]
     assert rows == [
-        ["course.bad-key", "0/1", "error"],
-        ["course.bad-module", "0/1", "error"],
-        ["course.good", "1/1", "passed"],
-        ["course.uses-grad", "0.5/1", "partial"],
+        ["course.bad-key", "0.00/1.00", "error"],
+        ["course.bad-module", "0.00/1.00", "error"],
+        ["course.good", "1.00/1.00", "passed"],
+        ["course.uses-grad", "0.50/1.00", "partial"],
     ]
     assert (
         "course.bad-key: reference: the reference mapping does not define 'd_square'; every "
@@ -267,7 +267,7 @@ def test_the_docs_exercise_example_passes_verify(tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[2].split() == [
         "mycourse.softplus-derivative",
-        "2/2",
+        "2.00/2.00",
         "passed",
     ]
 
