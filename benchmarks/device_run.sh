@@ -77,6 +77,10 @@ fi
 step install 120 install.txt "$PY" -m pip install --no-index --find-links "$ROOT/.whl" \
     --disable-pip-version-check --no-warn-script-location \
     "gradkit[test,plot,bench]" gradkit-exercises gradkit-extra-norms
+# this tree's own wheels even where an older gradkit of the same version is installed
+"$PY" -m pip install --no-index --no-deps --force-reinstall --disable-pip-version-check \
+    "$ROOT"/.whl/gradkit-*.whl "$ROOT"/.whl/gradkit_exercises-*.whl \
+    "$ROOT"/.whl/gradkit_extra_norms-*.whl >> "$OUT/install.txt" 2>&1
 # the image has these; install them only where missing (pytest -n needs xdist)
 "$PY" -c "import xdist" 2>/dev/null || "$PY" -m pip install --no-index --find-links "$ROOT/.whl" \
     --disable-pip-version-check pytest-xdist >> "$OUT/install.txt" 2>&1

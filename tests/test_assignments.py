@@ -161,10 +161,10 @@ def test_verify_reports_every_exercise_and_exits_1_if_any_fails(course: str):
     assert result.exit_code == 1
     rows = [line.split() for line in result.output.splitlines()[2:6]]
     assert rows == [
-        ["course.bad-key", "0/1", "error"],
-        ["course.bad-module", "0/1", "error"],
-        ["course.good", "1/1", "passed"],
-        ["course.uses-grad", "0.5/1", "partial"],
+        ["course.bad-key", "0.00/1.00", "error"],
+        ["course.bad-module", "0.00/1.00", "error"],
+        ["course.good", "1.00/1.00", "passed"],
+        ["course.uses-grad", "0.50/1.00", "partial"],
     ]
     assert (
         "course.bad-key: reference: the reference mapping does not define 'd_square'; every "
@@ -267,7 +267,7 @@ def test_the_docs_exercise_example_passes_verify(tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[2].split() == [
         "mycourse.softplus-derivative",
-        "2/2",
+        "2.00/2.00",
         "passed",
     ]
 
@@ -297,3 +297,20 @@ def test_a_hook_failure_shows_the_authors_file_and_line(tmp_path: Path):
     strict = run("--plugins-dir", str(tmp_path), "functions", env={"GRADKIT_STRICT_PLUGINS": "1"})
     assert strict.exit_code == 1
     assert where in strict.output
+
+
+def test_grade_takes_an_assignment_with_its_points(course: str, tmp_path: Path):
+    solution = tmp_path / "hw.py"
+    solution.write_text("def d_square(x):\n    return x + x\n", encoding="utf-8")
+    result = run(
+        "--plugins-dir", course, "grade", str(solution), "--assignment", "course-hw2",
+        "--format", "json", "--seed", "1",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (sub,) = json.loads(result.output)["submissions"]
+    assert [(e["id"], e["score"], e["max_score"]) for e in sub["exercises"]] == [
+        ("course.good", 3.0, 3.0)  # the assignment's points, not the exercise's 1
+    ]
+    bad = run("--plugins-dir", course, "grade", str(solution), "--assignment", "hw9")
+    assert bad.exit_code == 2
+    assert "Invalid value for '--assignment': unknown assignment 'hw9'" in bad.output

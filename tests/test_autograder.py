@@ -223,7 +223,7 @@ def test_gradkit_check_runs_the_visible_checks_with_the_graders_messages(tmp_pat
     )
     assert result.exit_code == 1, result.output
     assert "`grad_f` is not implemented yet (it raises NotImplementedError)" in result.output
-    assert "total 0/1 (failed)" in result.output
+    assert "total 0.00/1.00 (failed)" in result.output
     assert result.output.splitlines()[-1] == (
         "1 hidden check did not run: they run only when your work is graded, so the grade "
         "may be lower than this"
@@ -257,7 +257,7 @@ def test_the_github_workflow_grades_a_repository_offline(tmp_path: Path):
     out = subprocess.run(["bash", "-c", command], cwd=repo, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert outputs.read_text() == "score=0\nmax-score=15\n"
-    assert summary.read_text().startswith("## gradkit: d2l-2.5\n\n**Score: 0 / 15** (failed)")
+    assert summary.read_text().startswith("## gradkit: d2l-2.5\n\n**Score: 0.00 / 15.00** (failed)")
     import xml.etree.ElementTree as ET
 
     suites = ET.parse(repo / "gradkit-junit.xml").getroot()

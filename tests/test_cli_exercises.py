@@ -146,10 +146,10 @@ def test_verify_gives_full_marks_to_the_references():
     result = run("exercises", "verify", "calculus.x-to-the-x", "autodiff.when-forward")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "id                      score   status",
-        "──────────────────────────────────────",
-        "calculus.x-to-the-x     1/1     passed",
-        "autodiff.when-forward   0/0     manual",
+        "id                      score       status",
+        "──────────────────────────────────────────",
+        "calculus.x-to-the-x     1.00/1.00   passed",
+        "autodiff.when-forward   0.00/0.00   manual",
     ]
 
 

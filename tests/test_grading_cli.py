@@ -46,24 +46,25 @@ def test_grade_prints_a_table_per_submission():
         result.output
         == """\
 good.py
-┏━━━━━━━━━━━━━┳━━━━━━━┳━━━━━━━━┳━━━━━━━━━━┓
-┃ exercise    ┃ score ┃ status ┃ feedback ┃
-┡━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━━━━┩
-│ h6.scale    │   1/1 │ passed │          │
-│ h6.softsign │   1/1 │ passed │          │
-│ h6.sumsq    │   2/2 │ passed │          │
-└─────────────┴───────┴────────┴──────────┘
-total 4/4 (passed)
+┏━━━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━┓
+┃ exercise    ┃     score ┃ status ┃ feedback ┃
+┡━━━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━┩
+│ h6.scale    │ 1.00/1.00 │ passed │          │
+│ h6.softsign │ 1.00/1.00 │ passed │          │
+│ h6.sumsq    │ 2.00/2.00 │ passed │          │
+└─────────────┴───────────┴────────┴──────────┘
+total 4.00/4.00 (passed)
 nan.py
-┏━━━━━━━━━━━━━┳━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
-┃ exercise    ┃ score ┃ status ┃ feedback                                      ┃
-┡━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
-│ h6.scale    │   1/1 │ passed │                                               │
-│ h6.softsign │   1/1 │ passed │                                               │
-│ h6.sumsq    │   0/2 │ failed │ sumsq([-1.7587, 0.0476, -0.6788]): result has │
-│             │       │        │ 1 NaN entry where the reference is finite     │
-└─────────────┴───────┴────────┴───────────────────────────────────────────────┘
-total 2/4 (partial)
+┏━━━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃ exercise    ┃     score ┃ status ┃ feedback                                  ┃
+┡━━━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+│ h6.scale    │ 1.00/1.00 │ passed │                                           │
+│ h6.softsign │ 1.00/1.00 │ passed │                                           │
+│ h6.sumsq    │ 0.00/2.00 │ failed │ sumsq([-1.7587, 0.0476, -0.6788]): result │
+│             │           │        │ has 1 NaN entry where the reference is    │
+│             │           │        │ finite                                    │
+└─────────────┴───────────┴────────┴───────────────────────────────────────────┘
+total 2.00/4.00 (partial)
 2 submissions graded; sandbox: namespaces; seed: 3
 """
     )
@@ -82,7 +83,7 @@ def test_json_feedback_and_fail_under_in_one_run(tmp_path):
         ("nan.py", 2.0, 4.0),
     ]
     assert sorted(p.name for p in feedback.iterdir()) == ["good.py.md", "nan.py.md"]
-    assert "**Score: 4 / 4** (passed)" in (feedback / "good.py.md").read_text()
+    assert "**Score: 4.00 / 4.00** (passed)" in (feedback / "good.py.md").read_text()
     # the correct solutions score full marks in every format, and the formats agree
     good = Report(
         report.gradkit_version, 3, report.sandbox, report.exercises, report.submissions[:1]

@@ -166,11 +166,11 @@ def test_feedback_markdown():
     assert to_feedback(report, report.submissions[0]).splitlines()[:8] == [
         "# Feedback for `alice/hw 2.py`",
         "",
-        "**Score: 1 / 2** (partial)",
+        "**Score: 1.00 / 2.00** (partial)",
         "",
         "Graded by gradkit 0.1.0 (sandbox: namespaces, seed: 5).",
         "",
-        "## a.one: One — 1 / 2 (partial)",
+        "## a.one: One — 1.00 / 2.00 (partial)",
         "",
     ]
 

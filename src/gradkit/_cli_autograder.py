@@ -147,6 +147,7 @@ def run(
     from ._errors import GradingError
     from .grading._output import write_atomic
     from .grading._reports import render
+    from .grading._results import shown_score
     from .grading._runner import GradeOptions, default_jobs, grade_paths
 
     specs = select_exercises((), assignment)
@@ -175,14 +176,16 @@ def run(
         if path:
             write_atomic(path, render(report, fmt))
     (sub,) = report.submissions
-    click.echo(f"{upload}: {sub.score:g}/{sub.max_score:g} ({sub.status})")
+    click.echo(f"{upload}: {shown_score(sub.score, sub.max_score)} ({sub.status})")
     if summary:
         rows = "".join(
-            f"| {e.id} | {e.score:g}/{e.max_score:g} | {e.status} |\n" for e in sub.exercises
+            f"| {e.id} | {shown_score(e.score, e.max_score)} | {e.status} |\n"
+            for e in sub.exercises
         )
         with open(summary, "a", encoding="utf-8") as out:
             out.write(
-                f"## gradkit: {assignment}\n\n**Score: {sub.score:g} / {sub.max_score:g}** "
+                f"## gradkit: {assignment}\n\n"
+                f"**Score: {shown_score(sub.score, sub.max_score, sep=' / ')}** "
                 f"({sub.status})\n\n| exercise | score | status |\n|---|---|---|\n{rows}\n"
             )
     _outputs(github_output, sub.score, sub.max_score)

@@ -186,6 +186,7 @@ def verify(ids: tuple[str, ...], assignment: str | None, seed: int, as_json: boo
     proves that it is exportable. Written exercises show as "manual".
     """
     from ._exercise_contracts import verify_references
+    from .grading._results import shown_score
 
     results = verify_references(_specs(ids, assignment), seed=seed)
     failed = [r for r in results if r.status not in ("passed", "manual")]
@@ -205,7 +206,7 @@ def verify(ids: tuple[str, ...], assignment: str | None, seed: int, as_json: boo
     else:
         _print_table(
             ("id", "score", "status"),
-            [(r.id, f"{r.score:g}/{r.max_score:g}", r.status) for r in results],
+            [(r.id, shown_score(r.score, r.max_score), r.status) for r in results],
             wrap="",
         )
         for r in failed:

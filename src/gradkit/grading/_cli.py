@@ -41,6 +41,8 @@ def _table(report: Any, width: int | None = None) -> str:
     from rich.table import Table
     from rich.text import Text
 
+    from ._results import shown_score
+
     console = Console(
         file=__import__("io").StringIO(),
         width=width or 80,
@@ -59,13 +61,13 @@ def _table(report: Any, width: int | None = None) -> str:
         table.add_column("exercise", no_wrap=True)
         table.add_column("score", justify="right", no_wrap=True)
         table.add_column("status", no_wrap=True)
-        table.add_column("feedback")
+        table.add_column("feedback", overflow="fold")
         for e in sorted(sub.exercises, key=lambda e: in_book_order(e.id)):
             failed = [c for c in e.checks if not c.passed]
             note = failed[0].message if failed else ""
-            table.add_row(Text(e.id), f"{e.score:g}/{e.max_score:g}", Text(e.status), Text(note))
+            table.add_row(Text(e.id), shown_score(e.score, e.max_score), Text(e.status), Text(note))
         console.print(table)
-        summary = f"total {sub.score:g}/{sub.max_score:g} ({sub.status})"
+        summary = f"total {shown_score(sub.score, sub.max_score)} ({sub.status})"
         console.print(Text(summary + (f" - {sub.message}" if sub.message else "")))
     n = len(report.submissions)
     summary = (

@@ -16,7 +16,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from .._errors import GradingError
-from ._results import CheckResult, ExerciseResult, Report, SubmissionResult
+from ._results import CheckResult, ExerciseResult, Report, SubmissionResult, shown_score
 from ._sanitise import clean
 
 FORMATS: tuple[str, ...] = ("table", "json", "gradescope", "junit", "csv")
@@ -421,7 +421,7 @@ def to_feedback(report: Report, sub: SubmissionResult) -> str:
     lines = [
         f"# Feedback for `{sub.path}`",
         "",
-        f"**Score: {_r(sub.score):g} / {_r(sub.max_score):g}** ({sub.status})",
+        f"**Score: {shown_score(sub.score, sub.max_score, sep=' / ')}** ({sub.status})",
         "",
         f"Graded by gradkit {report.gradkit_version} (sandbox: {report.sandbox}, "
         f"seed: {report.seed}).",
@@ -433,7 +433,7 @@ def to_feedback(report: Report, sub: SubmissionResult) -> str:
     for e in sub.exercises:
         lines += [
             "",
-            f"## {e.id}: {e.title} — {_r(e.score):g} / {_r(e.max_score):g} ({e.status})",
+            f"## {e.id}: {e.title} — {shown_score(e.score, e.max_score, sep=' / ')} ({e.status})",
             "",
         ]
         lines += [f"- {_check_line(c)}" for c in e.checks]

@@ -35,6 +35,11 @@ SCORING_MODEL = (
 )
 
 
+def shown_score(score: float, max_score: float, *, sep: str = "/") -> str:
+    """A score as people read it: two decimals, ``31.61/33.00`` (JSON keeps full precision)."""
+    return f"{score:.2f}{sep}{max_score:.2f}"
+
+
 @dataclasses.dataclass(frozen=True)
 class CheckResult:
     """The verdict of one check.
