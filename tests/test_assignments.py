@@ -297,3 +297,20 @@ def test_a_hook_failure_shows_the_authors_file_and_line(tmp_path: Path):
     strict = run("--plugins-dir", str(tmp_path), "functions", env={"GRADKIT_STRICT_PLUGINS": "1"})
     assert strict.exit_code == 1
     assert where in strict.output
+
+
+def test_grade_takes_an_assignment_with_its_points(course: str, tmp_path: Path):
+    solution = tmp_path / "hw.py"
+    solution.write_text("def d_square(x):\n    return x + x\n", encoding="utf-8")
+    result = run(
+        "--plugins-dir", course, "grade", str(solution), "--assignment", "course-hw2",
+        "--format", "json", "--seed", "1",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (sub,) = json.loads(result.output)["submissions"]
+    assert [(e["id"], e["score"], e["max_score"]) for e in sub["exercises"]] == [
+        ("course.good", 3.0, 3.0)  # the assignment's points, not the exercise's 1
+    ]
+    bad = run("--plugins-dir", course, "grade", str(solution), "--assignment", "hw9")
+    assert bad.exit_code == 2
+    assert "Invalid value for '--assignment': unknown assignment 'hw9'" in bad.output

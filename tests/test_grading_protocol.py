@@ -14,9 +14,11 @@ import sys
 import uuid
 from pathlib import Path
 
+import jax.numpy as jnp
 import pytest
 
-from gradkit.grading import Entry, ExerciseSpec
+from gradkit.grading import Entry, ExerciseSpec, _sandbox, samplers
+from gradkit.grading._checks import Values
 from gradkit.grading._remote import Evaluator, Limits, RemoteCandidate
 from gradkit.grading._runner import GradeOptions, grade_paths, hidden_paths, select_exercises
 from gradkit.grading._sandbox import choose_level, leftover_processes, namespaces_available
@@ -152,3 +154,80 @@ def test_no_worker_is_alive_while_hidden_inputs_are_evaluated():
     assert [r.score for r in results] == [2.0, 1.0, 1.0]
     assert (False, True) in seen  # visible inputs: evaluated while the worker serves
     assert (True, False) in seen and (True, True) not in seen
+
+
+def _sumsq(x):
+    return jnp.sum(x**2)
+
+
+CRASHES = tuple(
+    ExerciseSpec(
+        id=f"crash.e{k}",
+        title=f"Entry {k}",
+        section="2.3",
+        prompt=f"Define `e{k}(x)` = Σ xᵢ².",
+        entries=(Entry(f"e{k}", "(x)", "Σ xᵢ²."),),
+        checks=(Values(entry=f"e{k}", args=(samplers.normal((3,)),), samples=1),),
+        points=1.0,
+        reference={f"e{k}": _sumsq},
+    )
+    for k in range(6)
+)
+
+
+def test_restarts_are_budgeted_per_entry_so_many_crashes_spare_the_honest_entry():
+    tag = f"test-proto-{uuid.uuid4().hex[:8]}-"
+    options = GradeOptions(jobs=1, timeout=10.0, memory_mb=1024, seed=5, tag=tag)
+    report = grade_paths([str(HERE / "many_crashes.py")], CRASHES, options)
+    scores = {e.id: e.score for e in report.submissions[0].exercises}
+    assert scores == {f"crash.e{k}": float(k == 5) for k in range(6)}
+    assert "the worker died" in _message(report.submissions[0], "crash.e0")
+    assert leftover_processes(tag) == []
+
+
+def test_as_root_a_limits_child_runs_as_nobody_in_its_own_work_dir(monkeypatch, tmp_path):
+    started = []
+
+    class Popen:
+        def __init__(self, command, **options):
+            started.append((command, options))
+            self.pid, self.stdout = 1 << 22, None
+
+        def poll(self):
+            return 0
+
+    monkeypatch.setattr(_sandbox, "drop_privileges", lambda: True)
+    monkeypatch.setattr(_sandbox, "_child_path", lambda: ())
+    monkeypatch.setattr(_sandbox.subprocess, "Popen", Popen)
+    monkeypatch.setattr(
+        _sandbox.threading, "Thread", lambda **_: type("T", (), {"start": lambda self: None})()
+    )
+    monkeypatch.setattr(_sandbox.os, "chown", lambda path, uid, gid: started.append((path, uid)))
+    child = _sandbox.Child("gradkit.grading._worker", ["1"], level="limits")
+    try:
+        (owned, uid), (command, options) = started
+        assert command[command.index("setpriv") :][:4] == [
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+        ]
+        assert "--no-new-privs" in command and command.index("setpriv") < command.index("-I")
+        assert (owned, uid) == (child.workdir, 65534) and options["cwd"] == child.workdir
+    finally:
+        child.sock.close()
+        import shutil
+
+        shutil.rmtree(child.workdir.parent, ignore_errors=True)
+
+
+def test_as_root_the_exercises_directories_are_closed_to_nobody(monkeypatch, tmp_path):
+    package, site = tmp_path / "site" / "exercises_pkg", tmp_path / "site"
+    package.mkdir(parents=True)
+    site.chmod(0o755)
+    package.chmod(0o755)
+    monkeypatch.setattr(_sandbox, "drop_privileges", lambda: True)
+    monkeypatch.setattr(_sandbox, "_child_path", lambda: (str(site),))
+    _sandbox.protect([str(package), str(site)])
+    assert package.stat().st_mode & 0o777 == 0o700
+    assert site.stat().st_mode & 0o777 == 0o755  # on the import path: left open

@@ -25,7 +25,7 @@ from .._errors import GradingError
 from ._protocol import Fault, Request, Response
 from ._remote import Evaluator, EvaluatorPool, Limits, RemoteCandidate, WorkerPool
 from ._results import ExerciseResult, Status, SubmissionResult
-from ._sandbox import choose_level
+from ._sandbox import choose_level, drop_privileges
 from ._submission import MAIN, InputLimits, Submission, load_submission, unique_paths
 
 if TYPE_CHECKING:
@@ -282,7 +282,8 @@ def use_compile_cache(level: str) -> Path | None:
     """
     if os.environ.get(CACHE_ENV) == "0":
         return None
-    if level != "namespaces" and not (level == "limits" and os.geteuid() == 0):
+    # as root, only when the children really run as nobody (`drop_privileges`)
+    if level != "namespaces" and not (level == "limits" and drop_privileges()):
         return None
     import jax
 
