@@ -76,8 +76,15 @@ _SETUP = r"""
 set -e
 root="$1"; work="$2"; shift 2
 readonly_bind() {
-  mount -o remount,bind,ro,nosuid,nodev "$1" 2>/dev/null \
-    || mount -o remount,bind,ro,nosuid,nodev,noexec "$1"
+  # In a user namespace the kernel keeps the flags it locked on the original
+  # mount (its atime mode, nosuid, nodev, noexec): when the plain remount is
+  # refused, retry with the mount's own flags, rw turned into ro.
+  own=$(awk -v m="$1" '$5 == m {o = $6} END {print o}' /proc/self/mountinfo \
+    | sed -e 's/^rw,/ro,/' -e 's/,rw,/,ro,/' -e 's/,rw$/,ro/' -e 's/^rw$/ro/')
+  for opts in ro,nosuid,nodev "ro,nosuid,nodev,$own" "ro,$own" ro,nosuid,nodev,noexec; do
+    mount -o "remount,bind,$opts" "$1" 2>/dev/null && return 0
+  done
+  mount -o remount,bind,ro,nosuid,nodev "$1"
 }
 mount --make-rprivate /
 echo sandbox > /proc/sys/kernel/hostname 2>/dev/null || true
