@@ -27,7 +27,7 @@ WITH_DEPS=(
     wadler_lindig typing_extensions "pluggy>=1.5,<2" "click>=8.1" "rich>=13"
     "nbformat>=5.9" "flatbuffers>=24" cycler fonttools kiwisolver packaging pillow
     pyparsing python-dateutil "hypothesis>=6.100" "pytest>=8" pytest-xdist pytest-benchmark
-    ruff
+    ruff "xmlschema>=3" "hatchling>=1.21"
 )
 rm -rf "$OUT"
 mkdir -p "$OUT"
@@ -49,7 +49,7 @@ echo "downloading dependency wheels for CPython 3.12, manylinux x86_64"
 rm -f "$OUT"/jax-* "$OUT"/jaxlib-* "$OUT"/numpy-* "$OUT"/scipy-* "$OUT"/torch-* "$OUT"/nvidia_*
 
 missing=0
-for name in gradkit gradkit_exercises gradkit_extra_norms equinox nbformat matplotlib hypothesis; do
+for name in gradkit gradkit_exercises gradkit_extra_norms equinox nbformat matplotlib hypothesis xmlschema hatchling; do
     if ! ls "$OUT" | grep -qi "^${name}-"; then
         echo "missing wheel: $name" >&2
         missing=1

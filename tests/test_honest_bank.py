@@ -205,4 +205,4 @@ def test_csv_full_marks(report, name):
 @pytest.mark.parametrize("name", CASES)
 def test_table_full_marks(report, name):
     text = _table(dataclasses.replace(report, submissions=(_one(report, name),)), width=120)
-    assert "total 33/33 (passed)" in text
+    assert "total 33.00/33.00 (passed)" in text

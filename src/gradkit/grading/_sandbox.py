@@ -76,12 +76,23 @@ _SETUP = r"""
 set -e
 root="$1"; work="$2"; shift 2
 readonly_bind() {
-  mount -o remount,bind,ro,nosuid,nodev "$1" 2>/dev/null \
-    || mount -o remount,bind,ro,nosuid,nodev,noexec "$1"
+  # In a user namespace the kernel keeps the flags it locked on the original
+  # mount (its atime mode, nosuid, nodev, noexec): when the plain remount is
+  # refused, retry with the mount's own flags, rw turned into ro.
+  own=$(awk -v m="$1" '$5 == m {o = $6} END {print o}' /proc/self/mountinfo \
+    | sed -e 's/^rw,/ro,/' -e 's/,rw,/,ro,/' -e 's/,rw$/,ro/' -e 's/^rw$/ro/')
+  for opts in ro,nosuid,nodev "ro,nosuid,nodev,$own" "ro,$own" ro,nosuid,nodev,noexec; do
+    mount -o "remount,bind,$opts" "$1" 2>/dev/null && return 0
+  done
+  mount -o remount,bind,ro,nosuid,nodev "$1"
 }
 mount --make-rprivate /
 echo sandbox > /proc/sys/kernel/hostname 2>/dev/null || true
 mount -t tmpfs -o size=1m,mode=755 tmpfs "$root"
+# the private /tmp first: an interpreter or venv under the host's /tmp (a CI
+# checkout) is bound inside it below, where a later tmpfs would hide it
+mkdir -p "$root/tmp"
+mount -t tmpfs -o size=64m,mode=700,nosuid,nodev tmpfs "$root/tmp"
 count="$1"; shift
 while [ "$count" -gt 0 ]; do
   if [ -d "$1" ]; then mkdir -p "$root$1"; else mkdir -p "$root${1%/*}"; : > "$root$1"; fi
@@ -99,8 +110,7 @@ while [ "$count" -gt 0 ]; do
   if [ -d "$root$1" ]; then mount -t tmpfs -o ro,size=4k,mode=755 tmpfs "$root$1"; fi
   shift; count=$((count - 1))
 done
-mkdir -p "$root/tmp" "$root/proc" "$root/dev/shm" "$root/dev/pts" "$root/.old"
-mount -t tmpfs -o size=64m,mode=700,nosuid,nodev tmpfs "$root/tmp"
+mkdir -p "$root/proc" "$root/dev/shm" "$root/dev/pts" "$root/.old"
 mkdir "$root/tmp/w"
 mount --bind "$work" "$root/tmp/w"
 mount -t proc -o nosuid,nodev,noexec proc "$root/proc"
