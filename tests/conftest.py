@@ -19,9 +19,13 @@ import os
 _ALIASES = {"gpu": "cuda", "nvidia": "cuda"}
 _requested = os.environ.get("GRADKIT_TEST_PLATFORM", "").strip().lower()
 if _requested:
-    os.environ["JAX_PLATFORMS"] = _ALIASES.get(_requested, _requested)
+    _platform = _ALIASES.get(_requested, _requested)
+    # The accelerator first (JAX's default backend), the CPU kept beside it, as on
+    # a GPU machine where JAX_PLATFORMS is unset: `gradkit devices` lists both and
+    # `--device cpu` works there.
+    os.environ["JAX_PLATFORMS"] = _platform if _platform == "cpu" else f"{_platform},cpu"
 PLATFORM = os.environ.setdefault("JAX_PLATFORMS", "cpu")
-if PLATFORM != "cpu":
+if PLATFORM.split(",")[0] != "cpu":
     # pytest-xdist starts one process per worker (and tests start CLIs): each
     # takes GPU memory as it needs it instead of JAX's default 75% up front.
     os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")

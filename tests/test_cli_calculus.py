@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import click
+import jax
 import pytest
 from click.testing import CliRunner, Result
 
@@ -14,6 +15,17 @@ from gradkit import _plugins
 from gradkit._cli import COMMANDS, cli
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# The backend the suite runs on (GRADKIT_TEST_PLATFORM, tests/conftest.py). On the
+# CPU the device tests assert the exact CPU-only listing; on an accelerator its
+# backend is present too (and the default), and tpu (gpu on a TPU) is the absent one.
+DEFAULT = {"cuda": "gpu", "rocm": "gpu"}.get(jax.default_backend(), jax.default_backend())
+ABSENT = "tpu" if DEFAULT == "gpu" else "gpu"
+PRESENT = "cpu" if DEFAULT == "cpu" else f"cpu, {DEFAULT}"
+INSTALL = {
+    "gpu": "pip install 'jax[cuda12]'",
+    "tpu": "pip install 'jax[tpu]' on a Cloud TPU VM",
+}
 
 
 def run(*args: str) -> Result:
@@ -153,9 +165,9 @@ def test_diff_json() -> None:
         (["diff", "x", "--at", "1", "--order", "9"], 2, "9 is not in the range 1<=x<=4"),
         (["diff", "abs(x)", "--at", "0", "--method", "complex"], 1,
          "Error: method='complex' needs f built from analytic (holomorphic) operations"),
-        (["diff", "x", "--at", "1", "--device", "gpu"], 1,
-         "Error: JAX has no 'gpu' backend in this process (present: cpu). To use it: "
-         "pip install 'jax[cuda12]'"),
+        (["diff", "x", "--at", "1", "--device", ABSENT], 1,
+         f"Error: JAX has no {ABSENT!r} backend in this process (present: {PRESENT}). To use "
+         f"it: {INSTALL[ABSENT]}"),
         (["limit", "x[0]", "--at", "1"], 1,
          "Error: expression 'x[0]' indexes x up to x[0], so x must be a vector"),
         (["norm", "3,-4", "--axis", "a"], 2,
@@ -199,25 +211,55 @@ def test_norm_json() -> None:
     }
 
 
+def _accelerator_rows() -> list[tuple[str, str, str]]:
+    """(backend, status, devices) on an accelerator, its devices read from JAX."""
+    rows = []
+    for name in ("cpu", "gpu", "tpu"):
+        present = name in ("cpu", DEFAULT)
+        devices = (
+            ", ".join(f"{d.id}: {d.device_kind}" for d in jax.devices(name)) if present else "-"
+        )
+        status = ("default" if name == DEFAULT else "present") if present else "absent"
+        rows.append((name, status, devices))
+    return rows
+
+
 def test_devices_lists_every_backend() -> None:
     result = run("devices")
     assert result.exit_code == 0, result.output
-    assert lines(result) == [
-        "backend   status    devices",
-        "───────────────────────────",
-        "cpu       default   0: cpu",
-        "gpu       absent    -",
-        "tpu       absent    -",
-    ]
+    if DEFAULT == "cpu":
+        assert lines(result) == [
+            "backend   status    devices",
+            "───────────────────────────",
+            "cpu       default   0: cpu",
+            "gpu       absent    -",
+            "tpu       absent    -",
+        ]
+    else:
+        header, rule, *rows = lines(result)
+        assert header.split() == ["backend", "status", "devices"]
+        assert set(rule) == {"─"}
+        assert [tuple(re.split(r"\s{2,}", row, maxsplit=2)) for row in rows] == _accelerator_rows()
 
 
 def test_devices_json() -> None:
     data = json.loads(run("devices", "--json").output)
-    assert data == [
-        {"backend": "cpu", "available": True, "default": True, "devices": ["0: cpu"]},
-        {"backend": "gpu", "available": False, "default": False, "devices": []},
-        {"backend": "tpu", "available": False, "default": False, "devices": []},
-    ]
+    if DEFAULT == "cpu":
+        assert data == [
+            {"backend": "cpu", "available": True, "default": True, "devices": ["0: cpu"]},
+            {"backend": "gpu", "available": False, "default": False, "devices": []},
+            {"backend": "tpu", "available": False, "default": False, "devices": []},
+        ]
+    else:
+        assert data == [
+            {
+                "backend": name,
+                "available": status != "absent",
+                "default": status == "default",
+                "devices": [] if devices == "-" else devices.split(", "),
+            }
+            for name, status, devices in _accelerator_rows()
+        ]
 
 
 def test_device_cpu_is_accepted() -> None:

@@ -126,6 +126,9 @@ def test_stubs_writes_a_python_file_and_a_notebook(tmp_path):
     assert 'when_forward_answer: str = ""  # Your answer, in words and formulas.' in source
     assert "x_star: float | None = None  # A point where g′(x_star) = 0." in source
     assert "# *Calculate the derivative of $f(x) = x^x$.*" in source
+    # the handout tells students to check themselves, never to run the grader
+    assert "\n    gradkit check solutions.py\n" in source and "gradkit grade" not in source
+
     notebook = nbformat.read(out / "solutions.ipynb", as_version=4)
     nbformat.validate(notebook)
     assert notebook.cells[2].cell_type == "markdown"
@@ -140,6 +143,15 @@ def test_stubs_writes_a_python_file_and_a_notebook(tmp_path):
     assert run("exercises", "stubs", str(out), "--force", "--id", "autodiff.detach").output == (
         f"Wrote {out}/solutions.py and {out}/solutions.ipynb (1 exercise).\n"
     )
+
+
+def test_stubs_of_an_assignment_name_it_in_the_self_check_command(tmp_path):
+    out = tmp_path / "hw"
+    assert run("exercises", "stubs", str(out), "--assignment", "d2l-2.5").exit_code == 0
+    source = (out / "solutions.py").read_text(encoding="utf-8")
+    assert "\n    gradkit check solutions.py --assignment d2l-2.5\n" in source
+    notebook = (out / "solutions.ipynb").read_text(encoding="utf-8")
+    assert "gradkit check solutions.ipynb --assignment d2l-2.5" in notebook
 
 
 def test_verify_gives_full_marks_to_the_references():

@@ -269,6 +269,16 @@ def test_check_plugin_errors(no_builtins: None):
 # --- gradkit new-plugin -------------------------------------------------------------------
 
 
+def _not_an_xdist_worker() -> dict[str, str]:
+    """This environment less pytest-xdist's worker variables (under ``pytest -n``).
+
+    A nested pytest is not an xdist worker: with PYTEST_XDIST_WORKER inherited,
+    pytest-benchmark disables itself with a warning, an error under the
+    scaffold's ``filterwarnings = ["error"]``.
+    """
+    return {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")}
+
+
 def test_new_plugin_scaffolds_a_package_that_passes_its_own_tests(tmp_path: Path):
     code, out, _ = run("new-plugin", "my-norms", "--dir", str(tmp_path))
     root = tmp_path / "gradkit-my-norms"
@@ -290,6 +300,7 @@ def test_new_plugin_scaffolds_a_package_that_passes_its_own_tests(tmp_path: Path
         capture_output=True,
         text=True,
         timeout=300,
+        env=_not_an_xdist_worker(),
     )
     assert done.returncode == 0, done.stdout + done.stderr
     # not installed here: the entry-point and gradkit_verify tests skip

@@ -76,6 +76,7 @@ def test_json_feedback_and_fail_under_in_one_run(tmp_path):
     args = ["--format", "json", "-o", str(out), "--feedback", str(feedback), "--fail-under", "0.9"]
     result = _run([*GRADE, *args, "good.py", "nan.py"])
     assert result.exit_code == 1, result.output  # nan.py scores 2/4 < 0.9
+    assert result.stderr == "1 of 2 submissions scored below --fail-under 0.9: nan.py (2.00/4.00)\n"
     report = from_json(json.loads(out.read_text()))
     assert (report.sandbox, report.seed) == ("namespaces", 3)
     assert [(s.path, s.score, s.max_score) for s in report.submissions] == [

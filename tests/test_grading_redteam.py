@@ -252,3 +252,18 @@ def test_junit_stays_well_formed_with_control_characters_in_feedback():
     message = root.find("testsuite/testcase/failure").get("message")
     # shown visibly, cleaned once when the record was made (never raw, never lost)
     assert message == "0/1 points: raised ValueError: \\x01\\x1b[2J\\x00"
+
+
+def test_a_notebook_without_cell_ids_is_read_without_a_warning():
+    # nbformat 4.5 wants cell ids; a hand-edited notebook may lack them, and the
+    # grader must neither warn about it (warnings are errors here) nor refuse it
+    import json
+
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [{**cell, "source": "x = 1\n%time y = 2"}],
+    }
+    assert notebook_code(json.dumps(nb)) == ("x = 1\n", 1)

@@ -9,10 +9,12 @@ that cannot pass are marked, each with the reason docs/norms.md gives.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
 
+import jax
 import numpy as np
 import pytest
 
@@ -86,6 +88,21 @@ class TestNormDouble(np_tests.TestNormDouble):
 
 class TestNormSingle(np_tests.TestNormSingle):
     test_vector_return_type = _return_types(np_tests.TestNormSingle.test_vector_return_type)
+
+    @pytest.fixture(autouse=True)
+    def _single_decimals_on_an_accelerator(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """numpy asks float32 results to 6 decimals; a GPU gets 5 (the CPU keeps 6).
+
+        numpy's own test compares a batched matrix norm with one matrix at a time.
+        On the CPU both go through the same LAPACK SVD and agree to the last bit. A
+        GPU solves a batch with another cuSOLVER algorithm than a single matrix: on
+        an H200 the ord=-2 norm of one 3x4 block of ``arange(1, 25)`` differed by
+        2.1e-6 (5 ulps of 3.73), well inside a float32 SVD's accuracy
+        (``max(m, n)·eps·σ₁`` ≈ 3e-5 here).
+        """
+        if jax.default_backend() != "cpu":
+            close = functools.partial(np_tests.assert_almost_equal, single_decimal=5)
+            monkeypatch.setattr(np_tests, "assert_almost_equal", close)
 
 
 class TestNormInt64(np_tests.TestNormInt64):

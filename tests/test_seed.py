@@ -62,21 +62,42 @@ _JVP = jax.jit(lambda a: jax.jvp(doubling.fn, (a,), (jnp.ones_like(a),))[1])
 _F = jax.jit(doubling.fn)
 
 
+# The gradient is the exact power of two 2**k. On the CPU the division d / a is
+# correctly rounded, so it equals the gradient exactly. A GPU's float32 division is
+# not correctly rounded (on an H200 with jax 0.11.2, 2048 * 1.7 / 1.7 came out
+# 1 ulp below 1024): there both modes must still agree exactly, and d / a within
+# a stated 4 ulps (as benchmarks/device_smoke.py checks).
+ON_CPU = jax.default_backend() == "cpu"
+D_OVER_A_ULPS = 0 if ON_CPU else 4
+
+
+def _assert_is_d_over_a(got, want) -> None:
+    got, want = np.asarray(got), np.asarray(want)
+    if ON_CPU:
+        np.testing.assert_array_equal(got, want)
+    else:
+        ulps = np.abs(got - want) / (np.finfo(np.float32).eps * np.abs(want))
+        assert np.all(ulps <= D_OVER_A_ULPS), (got, want, ulps)
+
+
 @pytest.mark.parametrize("a", POINTS)
 def test_cells_41_45_doubling_grad_equals_d_over_a_under_jit(a):
     a = jnp.float32(a)
     d = _F(a)
     want = d / a
-    assert bool(_GRAD(a) == want)  # reverse mode under jit
-    assert bool(_JVP(a) == want)  # forward mode under jit
-    assert bool(gk.derivative(doubling.fn)(a) == want)
+    rev, fwd = _GRAD(a), _JVP(a)
+    assert bool(rev == fwd)  # both modes agree exactly, on every platform
+    _assert_is_d_over_a(rev, want)  # reverse mode under jit
+    _assert_is_d_over_a(fwd, want)  # forward mode under jit
+    _assert_is_d_over_a(gk.derivative(doubling.fn)(a), want)
 
 
 def test_cells_41_45_doubling_seed_draw_and_vmap():
     a = jnp.float32(0.813)
-    assert float(_F(a) / a) == 2048.0
+    assert float(_GRAD(a)) == 2048.0
+    _assert_is_d_over_a(_F(a) / a, 2048.0)
     xs = jnp.array(POINTS, jnp.float32)
-    np.testing.assert_array_equal(jax.vmap(_GRAD)(xs), jax.vmap(_F)(xs) / xs)
+    _assert_is_d_over_a(jax.vmap(_GRAD)(xs), jax.vmap(_F)(xs) / xs)
 
 
 def test_cells_49_51_norm_of_a_scalar():

@@ -165,7 +165,7 @@ def stubs(outdir: str, ids: tuple[str, ...], assignment: str | None, force: bool
         )
     out.mkdir(parents=True, exist_ok=True)
     for path, render in targets.items():
-        path.write_text(render(specs), encoding="utf-8")
+        path.write_text(render(specs, assignment), encoding="utf-8")
     click.echo(
         f"Wrote {out / 'solutions.py'} and {out / 'solutions.ipynb'} "
         f"({len(specs)} exercise{'' if len(specs) == 1 else 's'})."

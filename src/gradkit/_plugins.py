@@ -283,6 +283,9 @@ class _Loader:
         try:
             self.pm.register(plugin, name=info.name)
         except pluggy.PluginValidationError as error:
+            # pluggy before 1.7 registers the plugin before it validates it: take it out
+            if self.pm.is_registered(plugin):
+                self.pm.unregister(plugin)
             # pluggy's first line only names the plugin; the next ones say what is wrong
             detail = "; ".join(str(error).splitlines()[1:]) or str(error)
             self._fail(info, f"has an invalid hook implementation: {detail}")

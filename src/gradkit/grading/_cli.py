@@ -325,10 +325,19 @@ def grade(
     except Exception as error:  # noqa: BLE001 - a bug of the grader: one line, status 3
         _fault(GradingError(f"the grader failed: {type(error).__name__}: {error}"))
     _write_all(report, text, output, feedback)
-    if fail_under is not None and any(
-        s.max_score > 0 and s.score < fail_under * s.max_score for s in report.submissions
-    ):
-        sys.exit(1)
+    if fail_under is not None:
+        below = [
+            s for s in report.submissions if s.max_score > 0 and s.score < fail_under * s.max_score
+        ]
+        if below:
+            shown = ", ".join(f"{s.path} ({s.score:.2f}/{s.max_score:.2f})" for s in below[:3])
+            more = f" and {len(below) - 3} more" if len(below) > 3 else ""
+            click.echo(
+                f"{len(below)} of {len(report.submissions)} submissions scored below "
+                f"--fail-under {fail_under:g}: {shown}{more}",
+                err=True,
+            )
+            sys.exit(1)
 
 
 def _grade_with_progress(submissions: Any, specs: Any, options: Any, grade_paths: Any) -> Any:

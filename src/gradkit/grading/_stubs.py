@@ -11,9 +11,9 @@ HEADER = '''\
 """Your solutions to the gradkit exercises (D2L §2.3–2.5 and any plugins).
 
 Replace every `raise NotImplementedError` with your code, fill in the answer
-strings, then grade yourself with:
+strings, then check yourself (visible checks only) with:
 
-    gradkit grade solutions.py
+    {command}
 
 Write JAX code (jax.numpy), so that the grader can jit, vmap and differentiate it.
 """
@@ -49,9 +49,14 @@ def _code(spec: ExerciseSpec) -> str:
     return "\n\n".join(_entry_stub(spec, e) for e in spec.entries)
 
 
-def stub_source(exercises: Sequence[ExerciseSpec]) -> str:
+def self_check_command(path: str, assignment: str | None = None) -> str:
+    """The command a student runs to check `path` on its visible checks."""
+    return f"gradkit check {path}" + (f" --assignment {assignment}" if assignment else "")
+
+
+def stub_source(exercises: Sequence[ExerciseSpec], assignment: str | None = None) -> str:
     """Return the text of ``solutions.py``: every prompt as comments, every entry a stub."""
-    parts = [HEADER, IMPORTS]
+    parts = [HEADER.format(command=self_check_command("solutions.py", assignment)), IMPORTS]
     for spec in exercises:
         rule = "# " + "=" * 77
         block = f"{rule}\n# {_heading(spec)}\n#\n{_comment(spec.prompt)}\n{rule}\n\n"
@@ -59,14 +64,14 @@ def stub_source(exercises: Sequence[ExerciseSpec]) -> str:
     return "\n\n".join(p.rstrip("\n") + "\n" for p in parts)
 
 
-def stub_notebook(exercises: Sequence[ExerciseSpec]) -> str:
+def stub_notebook(exercises: Sequence[ExerciseSpec], assignment: str | None = None) -> str:
     """Return ``solutions.ipynb`` (nbformat 4 JSON): a Markdown and a code cell per exercise."""
     import nbformat
 
     nb = nbformat.v4.new_notebook()
     intro = (
-        "# gradkit exercises\n\nFill in every code cell, then grade the notebook with "
-        "`gradkit grade solutions.ipynb`."
+        "# gradkit exercises\n\nFill in every code cell, then check the notebook (visible "
+        f"checks only) with `{self_check_command('solutions.ipynb', assignment)}`."
     )
     cells = [nbformat.v4.new_markdown_cell(intro), nbformat.v4.new_code_cell(IMPORTS.strip())]
     for spec in exercises:
