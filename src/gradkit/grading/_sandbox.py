@@ -96,8 +96,13 @@ mount -t tmpfs -o size=64m,mode=700,nosuid,nodev tmpfs "$root/tmp"
 count="$1"; shift
 while [ "$count" -gt 0 ]; do
   if [ -d "$1" ]; then mkdir -p "$root$1"; else mkdir -p "$root${1%/*}"; : > "$root$1"; fi
-  mount --bind "$1" "$root$1"
+  # recursive: in a user namespace the kernel refuses a plain bind of a tree
+  # holding mounts it locked (a GPU image's /usr/local/nvidia under /usr)
+  mount --rbind "$1" "$root$1"
   readonly_bind "$root$1"
+  for sub in $(awk -v p="$root$1/" 'index($5, p) == 1 {print $5}' /proc/self/mountinfo); do
+    readonly_bind "$sub"
+  done
   shift; count=$((count - 1))
 done
 count="$1"; shift
