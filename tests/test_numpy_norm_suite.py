@@ -91,17 +91,18 @@ class TestNormSingle(np_tests.TestNormSingle):
 
     @pytest.fixture(autouse=True)
     def _single_decimals_on_an_accelerator(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        """numpy asks float32 results to 6 decimals; a GPU gets 5 (the CPU keeps 6).
+        """numpy asks float32 results to 6 decimals; a GPU gets 4 (the CPU keeps 6).
 
         numpy's own test compares a batched matrix norm with one matrix at a time.
         On the CPU both go through the same LAPACK SVD and agree to the last bit. A
         GPU solves a batch with another cuSOLVER algorithm than a single matrix: on
         an H200 the ord=-2 norm of one 3x4 block of ``arange(1, 25)`` differed by
-        2.1e-6 (5 ulps of 3.73), well inside a float32 SVD's accuracy
-        (``max(m, n)·eps·σ₁`` ≈ 3e-5 here).
+        2.1e-6 (5 ulps of 3.73), and the nuclear norm 65.19 by 1.5e-5 (2 ulps), both
+        inside a float32 SVD's accuracy (``max(m, n)·eps·σ₁`` ≈ 3e-5 there): numpy's
+        decimals are absolute, so 5 decimals (1.5e-5) is 2 ulps at 65.
         """
         if jax.default_backend() != "cpu":
-            close = functools.partial(np_tests.assert_almost_equal, single_decimal=5)
+            close = functools.partial(np_tests.assert_almost_equal, single_decimal=4)
             monkeypatch.setattr(np_tests, "assert_almost_equal", close)
 
 

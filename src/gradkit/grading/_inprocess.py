@@ -172,7 +172,9 @@ class InProcessCandidate:
         if compiled is None:
             fn = self._transformed(call)
             specs = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in args]
-            blob = export.export(jax.jit(fn))(*specs).serialize()
+            # for the CPU, as the worker exports: grading computes on the CPU
+            # even where an accelerator is the default backend
+            blob = export.export(jax.jit(fn), platforms=("cpu",))(*specs).serialize()
             compiled = jax.jit(export.deserialize(blob).call)
             with _ARTIFACTS_LOCK:
                 if len(_ARTIFACTS) >= _MAX_ARTIFACTS:
