@@ -14,6 +14,7 @@ the points. Run:
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import sys
 import time
@@ -22,6 +23,7 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(__file__))
 
+import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 from _util import machine, table  # noqa: E402
@@ -118,16 +120,40 @@ def accuracy(nd: Any) -> None:
     print(table(header, rows))
 
 
+def cost(f: Any, method: str) -> tuple[int, int]:
+    """Noise-free cost of one derivative: evaluations of f (sin), and XLA's flop count for f.
+
+    XLA:CPU runs a program under 1000 flops (its cost analysis) inline in the
+    caller's thread and dispatches anything larger to a worker thread, which
+    costs more than these programs compute.
+    """
+    from gradkit._config import float64
+    from gradkit._finite_diff import _program  # the compiled program behind df
+
+    with float64():
+        program = _program(f, method, None, np.dtype(np.float64))
+        compiled = program.lower(X).compile()
+        sines = str(jax.make_jaxpr(_program(jnp.sin, method, None, np.dtype(np.float64)))(X))
+    analysis = compiled.cost_analysis()
+    analysis = analysis[0] if isinstance(analysis, list) else analysis
+    # the sin equations of the program for f = sin, each over all its points at once
+    shapes = re.findall(r"\w+\[([\d,]*)\] = sin\b", sines)
+    evaluations = sum(int(np.prod([int(d) for d in shape.split(",") if d])) for shape in shapes)
+    return evaluations, int(analysis.get("flops", 0))
+
+
 def speed(nd: Any) -> None:
     rows = []
     for method in ("central", "richardson", "complex"):
-        ratios, gk_times = [], []
+        ratios, gk_times, flops = [], [], []
         for jf, npf, _ in FUNCTIONS.values():
             d = gk.numerical_derivative(jf, method=method)
             ref = nd.Derivative(npf)
             t_gk, t_nd = interleaved(lambda d=d: d(X), lambda ref=ref: ref(X))
             ratios.append(t_nd / t_gk)
             gk_times.append(t_gk)
+            evaluations, n = cost(jf, method)
+            flops.append(n)
         worst = int(np.argmin(ratios))
         rows.append(
             [
@@ -135,9 +161,18 @@ def speed(nd: Any) -> None:
                 f"{statistics.median(gk_times) * 1e6:.0f}",
                 f"{statistics.median(ratios):.0f}×",
                 f"{ratios[worst]:.1f}× ({list(FUNCTIONS)[worst]})",
+                str(evaluations),
+                f"{statistics.median(flops)} ({max(flops)})",
             ]
         )
-    header = ["method", "µs / derivative", "ratio: median", "worst (function)"]
+    header = [
+        "method",
+        "µs / derivative",
+        "ratio: median",
+        "worst (function)",
+        "evaluations of f",
+        "XLA flops: median (max)",
+    ]
     print(table(header, rows))
 
 

@@ -75,7 +75,8 @@ def _ladder(g: Callable[[jax.Array], jax.Array], t0: jax.Array, method: str) -> 
     steps = (t0 + steps) - t0  # exactly representable steps
     eps = jnp.asarray(np.finfo(dt).eps, dt)
     if method == "central":
-        plus, minus = _map(g, t0 + steps), _map(g, t0 - steps)
+        # computed once: without the barrier XLA recomputes f in each consumer
+        plus, minus = jax.lax.optimization_barrier((_map(g, t0 + steps), _map(g, t0 - steps)))
         shape = (-1,) + (1,) * (plus.ndim - 1)
         h = steps.reshape(shape)
         quotients = (plus - minus) / (2 * h)
@@ -83,8 +84,7 @@ def _ladder(g: Callable[[jax.Array], jax.Array], t0: jax.Array, method: str) -> 
         order = 2
     else:
         sign = 1.0 if method == "forward" else -1.0
-        at = g(t0)
-        moved = _map(g, t0 + sign * steps)
+        at, moved = jax.lax.optimization_barrier((g(t0), _map(g, t0 + sign * steps)))
         shape = (-1,) + (1,) * (moved.ndim - 1)
         h = steps.reshape(shape)
         quotients = sign * (moved - at) / h
