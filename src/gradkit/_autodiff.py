@@ -400,17 +400,19 @@ def jacobian(
     if mode != "auto":
         return fwd if mode == "fwd" else rev
     fname = _name(f)
+    checked = _checked(f, fname, what, "any", has_aux=has_aux)
+
+    def output(*args: Any, **kwargs: Any) -> Any:
+        out = checked(*args, **kwargs)
+        return out[0] if has_aux else out  # the aux need not be arrays
 
     @functools.wraps(f)
     def jac(*args: Any, **kwargs: Any) -> Any:
         _check_float_inputs(fname, what, args, argnums)
-        with _translate(fname, what):
-            out = jax.eval_shape(functools.partial(f, **kwargs), *args)
-        problem = _output_problem(out, fname, what, "any", has_aux)
-        if problem is not None:
-            raise NotDifferentiableError(problem)
+        with _checking(fname, what):
+            out = jax.eval_shape(functools.partial(output, **kwargs), *args)
         n_in = sum(np.size(a) for i in _argnum_tuple(argnums) for a in jax.tree.leaves(args[i]))
-        n_out = sum(int(np.prod(o.shape)) for o in jax.tree.leaves(out[0] if has_aux else out))
+        n_out = sum(int(np.prod(o.shape)) for o in jax.tree.leaves(out))
         return (fwd if n_in < n_out else rev)(*args, **kwargs)
 
     return jac
