@@ -207,9 +207,10 @@ class _Manager(pluggy.PluginManager):
 
     def parse_hookimpl_opts(self, plugin: object, name: str) -> pluggy.HookimplOpts | None:
         opts = super().parse_hookimpl_opts(plugin, name)
-        for option in REFUSED_OPTIONS if opts else ():
-            if opts.get(option):  # type: ignore[union-attr]
-                raise _Refused(opts.get("specname") or name, option)  # type: ignore[union-attr]
+        if opts is not None:
+            for option in REFUSED_OPTIONS:
+                if opts.get(option):
+                    raise _Refused(opts.get("specname") or name, option)
         return opts
 
 
