@@ -33,7 +33,7 @@ if PLATFORM.split(",")[0] != "cpu":
     os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
 
 # The grader's on-disk compile cache stays off in tests that grade in-process (it is
-# global JAX state); tests/test_grading_compile_cache.py turns it on in subprocesses.
+# global JAX state); tests/grading/test_runner_compile_cache.py turns it on in subprocesses.
 os.environ.setdefault("GRADKIT_COMPILE_CACHE", "0")
 
 import jax  # noqa: E402

@@ -1,4 +1,4 @@
-"""Attacks on the grader's protocol and its blame (tests/protocol/).
+"""Attacks on the grader's protocol and its blame (tests/grading/protocol/).
 
 - forged progress messages kept a slow entry alive past its deadline;
 - a slow-to-lower entry was blamed on the honest entries traced with it;

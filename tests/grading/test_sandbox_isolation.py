@@ -1,6 +1,6 @@
 """The namespaces sandbox shows a worker only what it needs, and shares nothing.
 
-Attacks (tests/isolation/): a submission that runs another student's file
+Attacks (tests/grading/isolation/): a submission that runs another student's file
 found on the disk; one that reports everything it can see; a pair that leave
 and look for SysV IPC objects (a channel between students).
 """

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -227,3 +229,49 @@ def test_shards_are_deterministic_disjoint_slices():
 def test_bad_shards_are_refused(text):
     with pytest.raises(GradingError, match=f"invalid shard '{text}'"):
         parse_shard(text)
+
+
+# What rendering a report may load: the records, the sanitiser, gradkit's errors.
+RENDERER_NEEDS = {
+    "gradkit.grading._reports",
+    "gradkit.grading._results",
+    "gradkit.grading._sanitise",
+}
+# The orchestrator and what it drives: never needed to render or merge a report.
+ORCHESTRATOR = (
+    "gradkit.grading._runner",
+    "gradkit.grading._sandbox",
+    "gradkit.grading._slots",
+    "gradkit.grading._remote",
+    "gradkit._sandboxed",
+    "subprocess",
+    "socket",
+    "jax",
+)
+
+
+def test_the_renderer_imports_no_orchestrator():
+    # A fresh interpreter imports the renderer module and what it imports, nothing
+    # else: the package's own __init__ (its public names) is stood in by an empty one.
+    code = (
+        "import sys, types\n"
+        "from pathlib import Path\n"
+        "import gradkit\n"
+        "package = types.ModuleType('gradkit.grading')\n"
+        "package.__path__ = [str(Path(gradkit.__file__).parent / 'grading')]\n"
+        "sys.modules['gradkit.grading'] = package\n"
+        "import gradkit.grading._reports\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split())
+    assert {m for m in loaded if m.startswith("gradkit.grading.")} == RENDERER_NEEDS
+    assert [m for m in ORCHESTRATOR if m in loaded] == []
+
+
+def test_report_is_a_record_beside_the_others():
+    assert Report.__module__ == "gradkit.grading._results"
+    assert Report.__module__ == SubmissionResult.__module__ == CheckResult.__module__
