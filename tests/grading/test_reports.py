@@ -275,3 +275,13 @@ def test_the_renderer_imports_no_orchestrator():
 def test_report_is_a_record_beside_the_others():
     assert Report.__module__ == "gradkit.grading._results"
     assert Report.__module__ == SubmissionResult.__module__ == CheckResult.__module__
+
+
+def test_a_hidden_check_named_hidden_is_marked_once():
+    from gradkit.grading._reports import _check_line
+    from gradkit.grading._results import CheckResult
+
+    named = CheckResult("df (hidden)", False, 1.0, "hidden", "wrong")
+    plain = CheckResult("df secret", False, 1.0, "hidden", "wrong")
+    assert _check_line(named) == "✗ df (hidden): wrong"
+    assert _check_line(plain) == "✗ df secret (hidden): wrong"
