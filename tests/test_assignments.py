@@ -49,11 +49,7 @@ def register_assignments(register):
 """
 
 
-@pytest.fixture(autouse=True)
-def fresh_plugins():
-    _plugins.reset()
-    yield
-    _plugins.reset()
+pytestmark = pytest.mark.usefixtures("host")
 
 
 def run(*args: str, env: dict[str, str] | None = None):

@@ -27,19 +27,6 @@ from ._errors import (
 from ._gradcheck import GradCheckReport as GradCheckReport
 from ._gradcheck import check_grad as check_grad
 
-__all__ = [
-    "GradCheckReport",
-    "backward",
-    "check_grad",
-    "derivative",
-    "detach",
-    "grad",
-    "hessian",
-    "hvp",
-    "jacobian",
-    "value_and_grad",
-]
-
 Argnums = int | Sequence[int]
 
 

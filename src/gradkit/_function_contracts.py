@@ -96,7 +96,8 @@ def check_plugin(name: str, *, examples: int | None = None) -> ContractReport:
     info = _plugins.get_plugin(name)
     if info.status != "loaded":
         raise PluginError(
-            f"plugin {info.name!r} is {info.status} ({info.reason}): nothing to check"
+            f"plugin {info.name!r} is {info.status} ({info.reason}): nothing to check",
+            plugin=info.name,
         )
     samples = {} if examples is None else {"samples": examples}
     draws = {} if examples is None else {"examples": examples}

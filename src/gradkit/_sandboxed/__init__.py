@@ -36,6 +36,7 @@ from ._channel import decode as decode
 from ._channel import encode as encode
 from ._channel import recv as recv
 from ._channel import send as send
+from ._leftovers import traced_debug_dropped as traced_debug_dropped
 from ._limits import REFUSE_ENV as REFUSE_ENV
 from ._limits import apply_limits as apply_limits
 from ._protocol import TRANSFORMS as TRANSFORMS

@@ -32,6 +32,7 @@ from typing import Any
 
 from .._errors import GradingError
 from ._channel import call_from_json, decode, encode, recv, send
+from ._leftovers import install as install_leftovers
 from ._limits import REFUSE_ENV, apply_limits
 
 MESSAGE_LIMIT = 64 << 20
@@ -74,18 +75,15 @@ def _quiet_leftovers() -> None:
     behind. ``print`` writes to this process's output, which the grader drains and ignores; a
     traced value formatted with a spec (``f"{x:.5f}"``) shows as the tracer instead of raising.
     ``breakpoint()``, ``pdb.set_trace()`` and ``jax.debug.breakpoint()`` would wait for a
-    debugger on stdin: they do nothing. JAX's two debug primitives are dropped from traced code
-    (under ``jit``, ``grad``, ``vmap`` and the export: a host callback cannot be serialized, and
-    the evaluator runs no Python); only an eager call on public inputs still prints. Dropped
-    when traced, not only when exported: an eager call that traces a ``jax.jit`` function caches
-    its jaxpr, which a later export reuses. A ``jax.pure_callback`` or ``io_callback`` computes
-    the result in Python, so there is nothing to drop: tracing one raises a clear `GradingError`
-    instead.
+    debugger on stdin: they do nothing. JAX's debug primitives are dropped from traced code
+    and its Python callbacks refused there, for good (`_leftovers`). Dropped when traced, not
+    only when exported: an eager call that traces a ``jax.jit`` function caches its jaxpr,
+    which a later export reuses.
     """
     import pdb
 
     import jax
-    from jax._src import callback, core, debugging
+    from jax._src import core
 
     def nothing(*args: Any, **kwargs: Any) -> None:
         del args, kwargs
@@ -95,40 +93,13 @@ def _quiet_leftovers() -> None:
     jax.debug.breakpoint = nothing
     # `print(f"{x:.5f}")` on a traced value: show the tracer, do not raise
     core.Tracer.__format__ = _format_tracer  # type: ignore[method-assign]
-
-    for primitive in (debugging.debug_callback_p, debugging.debug_print_p):
-
-        def dropped(*args: Any, _bind: Any = primitive.bind, **params: Any) -> Any:
-            return _bind(*args, **params) if _eager(core) else []
-
-        primitive.bind = dropped  # type: ignore[method-assign]
-
-    for primitive, name in (
-        (callback.pure_callback_p, "jax.pure_callback"),
-        (callback.io_callback_p, "io_callback"),
-    ):
-
-        def refused(*args: Any, _bind: Any = primitive.bind, _name: str = name, **params: Any):
-            if not _eager(core):
-                raise GradingError(
-                    f"`{_name}` runs Python (numpy, scipy, ...) on the values, which graded "
-                    "code cannot do: the grader runs your function as a compiled JAX program. "
-                    "Compute the result with jax.numpy (jnp) instead"
-                )
-            return _bind(*args, **params)
-
-        primitive.bind = refused  # type: ignore[method-assign]
+    install_leftovers()
 
 
 def _format_tracer(tracer: Any, spec: str) -> str:
     """Format a traced value as its ``str`` whatever the format spec (it has no value yet)."""
     del spec
     return str(tracer)
-
-
-def _eager(core: Any) -> bool:
-    """Whether JAX runs operations now (on values), rather than tracing them."""
-    return isinstance(core.trace_ctx.trace, core.EvalTrace)
 
 
 def _brief(error: BaseException) -> str:

@@ -451,3 +451,11 @@ def render(report: Report, fmt: str) -> str:
     if fmt == "csv":
         return to_csv(report)
     raise GradingError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+# The names `gradkit.grading` exports these under, which say what they act on
+# (its stub re-exports a name only as itself, as type checkers require).
+report_to_json = to_json
+report_from_json = from_json
+merge_reports = merge
+render_report = render

@@ -1,5 +1,5 @@
 """Red-team regressions: submissions that earned undeserved points, broke the run
-or were scored wrong although honest. All are graded in ONE run (tests/redteam/).
+or were scored wrong although honest. All are graded in ONE run (tests/grading/redteam/).
 
 - "must not use" checks: an entry rebound through ``globals()`` or a ``global``
   statement, a name looked up with ``vars()``, forbidden code in a sibling module

@@ -1,6 +1,6 @@
 """Each check judged on its own evidence, and debugging leftovers cost nothing (issue 10).
 
-All submissions in tests/evidence/ (and one with a syntax error, written here)
+All submissions in tests/grading/evidence/ (and one with a syntax error, written here)
 are graded in ONE sandboxed run:
 
 - leftovers: ``print``, ``jax.debug.print``/``callback``/``breakpoint``,
