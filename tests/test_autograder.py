@@ -16,7 +16,6 @@ import pytest
 from click.testing import CliRunner
 
 import gradkit as gk
-from gradkit import _plugins
 from gradkit._autograder import failure_results, find_upload
 from gradkit._cli import cli
 
@@ -25,11 +24,7 @@ HELPERS = "def square(x):\n    print('checking', x)\n    return x * x\n"
 WRONG = "import jax\n\nd_cube = lambda x: jax.vmap(jax.grad(lambda t: t**2))(x)\n"
 
 
-@pytest.fixture(autouse=True)
-def fresh_plugins():
-    _plugins.reset()
-    yield
-    _plugins.reset()
+pytestmark = pytest.mark.usefixtures("host")
 
 
 def _write(root: Path, files: dict[str, str]) -> Path:
