@@ -45,6 +45,8 @@ import dataclasses
 import functools
 from collections.abc import Iterator, Mapping
 
+from .._sandboxed import place
+
 # The entry file(s) of a directory submission, as in ``_submission``.
 MAIN = "solutions.py"
 
@@ -795,8 +797,8 @@ class Program:
         return Usage(True, stub, frozenset(walker.names), walker.lines, frozenset(walker.dynamic))
 
     def where(self, node: ast.AST) -> str:
-        line = f"line {getattr(node, 'lineno', 0)}"
         file = self._file.get(id(node), self.main.file)
+        line = place(self.files.get(file, ""), getattr(node, "lineno", 0))
         return line if self.single or file == self.main.file else f"{file} {line}"
 
 
