@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ from gradkit.grading._reports import from_json, render, to_json
 from gradkit.grading._runner import Report
 
 HERE = Path(__file__).parent / "adversarial"
-sys.path.insert(0, str(HERE))
 
 GRADE = ["-p", "h6_exercises", "grade", "--exercises", "h6.*", "--seed", "3", "--timeout", "5"]
 

@@ -34,6 +34,7 @@ from .._errors import GradingError
 from ._channel import call_from_json, decode, encode, recv, send
 from ._leftovers import install as install_leftovers
 from ._limits import REFUSE_ENV, apply_limits
+from ._places import place
 
 MESSAGE_LIMIT = 64 << 20
 MODULE = "submission"
@@ -149,12 +150,14 @@ def _where(error: BaseException, shown: dict[str, Any]) -> str:
     name = shown.get(filename, filename)
     if not isinstance(name, str):
         return ""
-    # a notebook runs as its code cells joined in order
-    return (
-        f"{name}, line {line} of its code cells"
-        if name.endswith(".ipynb")
-        else f"{name}, line {line}"
-    )
+    if not name.endswith(".ipynb"):
+        return f"{name}, line {line}"
+    # a notebook runs as its code cells joined in order, each after a marker
+    try:
+        with open(filename, encoding="utf-8") as handle:
+            return f"{name}, {place(handle.read(), line)}"
+    except (OSError, UnicodeDecodeError):
+        return f"{name}, line {line} of its code cells"
 
 
 def _raised_by_submission(error: BaseException) -> bool:
@@ -199,7 +202,7 @@ class Worker:
     def load(self, header: dict[str, Any], buffers: list[bytes]) -> dict[str, Any]:
         """Write the submission's files here, then execute ``order`` into one module."""
         names, order = header["files"], header["order"]
-        shown = header.get("shown") if isinstance(header.get("shown"), dict) else {}
+        shown = given if isinstance(given := header.get("shown"), dict) else {}
         for name, data in zip(names, buffers, strict=True):
             if "/" in name or name.startswith(".") or not name.endswith(".py"):
                 return _fault("invalid", f"refusing the file name {name!r}")
