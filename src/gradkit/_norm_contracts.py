@@ -9,7 +9,7 @@ every registered norm. The axioms are checked as properties with hypothesis
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -165,7 +165,7 @@ class _Checker:
             deadline=None,
             database=None,
             derandomize=False,
-            suppress_health_check=list(HealthCheck),
+            suppress_health_check=cast("list[HealthCheck]", list(HealthCheck)),
             print_blob=False,
         )
         test = hypothesis.seed(self.seed)(settings_(hypothesis.given(*strategies)(prop)))

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import jax
+import jax.core  # Tracer: `import jax` binds jax.core only as a side effect
 import jax.numpy as jnp
 import numpy as np
 

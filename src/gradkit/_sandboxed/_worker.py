@@ -202,7 +202,7 @@ class Worker:
     def load(self, header: dict[str, Any], buffers: list[bytes]) -> dict[str, Any]:
         """Write the submission's files here, then execute ``order`` into one module."""
         names, order = header["files"], header["order"]
-        shown = header.get("shown") if isinstance(header.get("shown"), dict) else {}
+        shown = given if isinstance(given := header.get("shown"), dict) else {}
         for name, data in zip(names, buffers, strict=True):
             if "/" in name or name.startswith(".") or not name.endswith(".py"):
                 return _fault("invalid", f"refusing the file name {name!r}")

@@ -16,7 +16,7 @@ import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -29,7 +29,7 @@ _FORMATS = ("table", "json", "gradescope", "junit", "csv")
 _LEVELS = ("auto", "namespaces", "limits")
 
 
-def _fault(error: Exception) -> None:
+def _fault(error: Exception) -> NoReturn:
     from ._sanitise import clean
 
     click.echo(f"Error: {clean(str(error))}", err=True)

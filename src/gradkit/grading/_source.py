@@ -375,7 +375,7 @@ class _Builder(ast.NodeVisitor):
         if node.name:
             self._bind(node.name, _Binding("other", node, self.scope))
 
-    def visit_MatchAs(self, node: ast.MatchAs) -> None:
+    def visit_MatchAs(self, node: ast.MatchAs | ast.MatchStar) -> None:
         self.generic_visit(node)
         if node.name:
             self._bind(node.name, _Binding("other", node, self.scope))
@@ -941,8 +941,8 @@ class _Reach:
                             self.lines.setdefault(attr, program.where(node))  # type: ignore[arg-type]
 
 
-def _int(node: ast.AST | None) -> int | None | ast.AST:
-    """A constant int (``-1`` included), None for a missing bound, else the node itself."""
+def _int(node: ast.AST | None) -> object:
+    """A constant int (``-1`` included), None for a missing bound, else something not an int."""
     if node is None:
         return None
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
