@@ -1,4 +1,4 @@
-"""Test configuration: the platform to test on, strict dtype promotion, a fresh plugin state.
+"""Test configuration: the platform to test on, strict dtype promotion, the `host` fixture.
 
 The suite runs on the CPU unless asked otherwise:
 
@@ -16,6 +16,8 @@ here (its environment sets ``JAX_PLATFORMS=cpu``).
 
 import os
 
+import pytest
+
 _ALIASES = {"gpu": "cuda", "nvidia": "cuda"}
 _requested = os.environ.get("GRADKIT_TEST_PLATFORM", "").strip().lower()
 if _requested:
@@ -31,7 +33,7 @@ if PLATFORM.split(",")[0] != "cpu":
     os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
 
 # The grader's on-disk compile cache stays off in tests that grade in-process (it is
-# global JAX state); tests/test_grading_compile_cache.py turns it on in subprocesses.
+# global JAX state); tests/grading/test_runner_compile_cache.py turns it on in subprocesses.
 os.environ.setdefault("GRADKIT_COMPILE_CACHE", "0")
 
 import jax  # noqa: E402
@@ -54,3 +56,27 @@ if os.environ.get("CI"):
 def pytest_report_header(config):
     """Name the device the suite runs on in pytest's header."""
     return f"gradkit tests on: {', '.join(str(d) for d in jax.devices())}"
+
+
+PLUGIN_ENV = (
+    "GRADKIT_LOAD_PLUGINS",
+    "GRADKIT_PLUGINS_DIR",
+    "GRADKIT_STRICT_PLUGINS",
+    "GRADKIT_DISABLE_PLUGINS",
+)
+
+
+@pytest.fixture
+def host(monkeypatch: pytest.MonkeyPatch):
+    """gradkit's plugin host, with nothing loaded, no settings and no plugin variables set.
+
+    The test may configure and load it; the fixture forgets it all afterwards.
+    A module whose every test needs this says ``pytestmark = pytest.mark.usefixtures("host")``.
+    """
+    from gradkit import _plugins
+
+    for name in PLUGIN_ENV:
+        monkeypatch.delenv(name, raising=False)
+    _plugins.host.reset()
+    yield _plugins.host
+    _plugins.host.reset()

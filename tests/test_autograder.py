@@ -16,7 +16,6 @@ import pytest
 from click.testing import CliRunner
 
 import gradkit as gk
-from gradkit import _plugins
 from gradkit._autograder import failure_results, find_upload
 from gradkit._cli import cli
 
@@ -25,11 +24,7 @@ HELPERS = "def square(x):\n    print('checking', x)\n    return x * x\n"
 WRONG = "import jax\n\nd_cube = lambda x: jax.vmap(jax.grad(lambda t: t**2))(x)\n"
 
 
-@pytest.fixture(autouse=True)
-def fresh_plugins():
-    _plugins.reset()
-    yield
-    _plugins.reset()
+pytestmark = pytest.mark.usefixtures("host")
 
 
 def _write(root: Path, files: dict[str, str]) -> Path:
@@ -244,6 +239,7 @@ def test_the_github_workflow_grades_a_repository_offline(tmp_path: Path):
     assert result.exit_code == 0, result.output
     text = workflow.read_text()
     assert "run: python -m pip install gradkit==0.1.0 gradkit-exercises==0.1.0\n" in text
+    assert "# Students can edit this file and install what it installs" in text
     folded = text.split("run: >-\n", 1)[1].split("\n      - name:", 1)[0]
     command = " ".join(line.strip() for line in folded.splitlines())
     assert command.startswith("gradkit autograder run --assignment d2l-2.5 --seed 3 ")

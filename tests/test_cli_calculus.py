@@ -11,7 +11,6 @@ import jax
 import pytest
 from click.testing import CliRunner, Result
 
-from gradkit import _plugins
 from gradkit._cli import COMMANDS, cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,12 +27,11 @@ INSTALL = {
 }
 
 
+pytestmark = pytest.mark.usefixtures("host")
+
+
 def run(*args: str) -> Result:
-    _plugins.reset()
-    try:
-        return CliRunner().invoke(cli, list(args), prog_name="gradkit")
-    finally:
-        _plugins.reset()
+    return CliRunner().invoke(cli, list(args), prog_name="gradkit")
 
 
 def lines(result: Result) -> list[str]:

@@ -9,7 +9,6 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
-from gradkit import _plugins
 from gradkit._cli import cli
 
 BROKEN_PLUGIN = """
@@ -36,11 +35,7 @@ def register_exercises(register):
 """
 
 
-@pytest.fixture(autouse=True)
-def fresh_plugins():
-    _plugins.reset()
-    yield
-    _plugins.reset()
+pytestmark = pytest.mark.usefixtures("host")
 
 
 def run(*args: str):

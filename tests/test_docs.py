@@ -107,6 +107,7 @@ COMMANDS = console_commands()
     COMMANDS,
     ids=[f"{_rel(p)}:{n}" for p, n, _, _ in COMMANDS],
 )
+@pytest.mark.usefixtures("host")
 def test_console_blocks_match(
     path: Path,
     line: int,
@@ -115,7 +116,6 @@ def test_console_blocks_match(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from gradkit import _plugins
     from gradkit._cli import cli
 
     argv = shlex.split(command)
@@ -130,12 +130,8 @@ def test_console_blocks_match(
             f"{jax.default_backend()!r} (tests/test_cli_calculus.py checks its listing)"
         )
     cpu = contextlib.nullcontext() if on_cpu else jax.default_device(jax.devices("cpu")[0])
-    _plugins.reset()
-    try:
-        with cpu:
-            result = CliRunner().invoke(cli, argv[1:], prog_name="gradkit")
-    finally:
-        _plugins.reset()
+    with cpu:
+        result = CliRunner().invoke(cli, argv[1:], prog_name="gradkit")
     actual = _trim(result.output.splitlines())
     want = _trim(expected)
     assert _matches(want, actual), (

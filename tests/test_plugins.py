@@ -1,4 +1,4 @@
-"""The plugin manager: discovery, order, blocking, failure isolation, strict mode, contracts."""
+"""The plugin manager: discovery, order, blocking, failure isolation, strict mode."""
 
 from __future__ import annotations
 
@@ -15,26 +15,10 @@ import pytest
 
 import gradkit as gk
 from gradkit import _plugins, hookspecs
-from gradkit.testing import check_function, check_plugin
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "plugin_fixtures"
-ENV = (
-    "GRADKIT_LOAD_PLUGINS",
-    "GRADKIT_PLUGINS_DIR",
-    "GRADKIT_STRICT_PLUGINS",
-    "GRADKIT_DISABLE_PLUGINS",
-)
-
-
-@pytest.fixture(autouse=True)
-def clean_plugins(monkeypatch: pytest.MonkeyPatch):
-    """Each test starts and ends with nothing loaded and no plugin variables set."""
-    for name in ENV:
-        monkeypatch.delenv(name, raising=False)
-    _plugins.reset()
-    yield
-    _plugins.reset()
+pytestmark = pytest.mark.usefixtures("host")  # nothing loaded, no plugin variables set
 
 
 def make_dist(root: Path, dist: str, version: str, ep: str, module: str, source: str) -> None:
@@ -81,7 +65,7 @@ def test_import_gradkit_loads_no_plugin_and_no_jax():
 
 def test_the_first_registry_read_loads_every_plugin_once(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("GRADKIT_PLUGINS_DIR", str(FIXTURES / "good"))
-    assert _plugins._state["loaded"] is False
+    assert _plugins.host.loaded is False
     assert "fixture-cube" in gk.functions
     first = _plugins.plugins()
     assert gk.norms.get("fixture-l1").provider == f"file {FIXTURES / 'good' / 'cube.py'}"
@@ -272,6 +256,173 @@ def test_a_missing_plugin_directory_is_an_error(tmp_path: Path):
     _plugins.configure(plugins_dirs=(str(tmp_path / "nope"),))
     with pytest.raises(gk.PluginError, match=r"the plugin directory '.*nope' does not exist"):
         _plugins.load()
+
+
+# --- the host: refused hookimpl options, PluginError.plugin, no process-wide changes -------
+
+# gradkit calls each plugin's hooks itself, once, in load order: these options would be ignored.
+REFUSED = {
+    "wrapper": """
+@gk.hookimpl(wrapper=True)
+def register_norms(register):
+    result = yield
+    return result
+""",
+    "hookwrapper": """
+@gk.hookimpl(hookwrapper=True)
+def register_norms(register):
+    yield
+""",
+    "tryfirst": """
+@gk.hookimpl(tryfirst=True)
+def register_norms(register):
+    register(gk.NormSpec("first-norm", lambda v: abs(v).sum()))
+""",
+    "trylast": """
+@gk.hookimpl(trylast=True)
+def register_norms(register):
+    register(gk.NormSpec("last-norm", lambda v: abs(v).sum()))
+""",
+}
+WRAP_ADVICE = "remove it and call register(spec) in a plain function: gradkit wraps no hook"
+ORDER_ADVICE = (
+    "remove it: gradkit calls each plugin's hooks once, in load order; to decide which plugin "
+    "keeps a name, block the other (`gradkit -p no:NAME`)"
+)
+
+
+def refused_plugin(directory: Path, option: str) -> Path:
+    """Write `opt_OPTION.py`: a good function hook, and a norm hook that sets `option`."""
+    path = directory / f"opt_{option}.py"
+    good = "@gk.hookimpl\ndef register_functions(register):\n"
+    good += "    register(gk.FunctionSpec('opt-fn', lambda x: 2.0 * x))\n"
+    path.write_text(f"import gradkit as gk\n\n{good}{REFUSED[option]}")
+    return path
+
+
+@pytest.mark.parametrize("option", list(REFUSED))
+def test_a_hook_option_gradkit_does_not_honour_is_refused_at_registration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str
+):
+    path = refused_plugin(tmp_path, option)
+    advice = WRAP_ADVICE if "wrapper" in option else ORDER_ADVICE
+    head = (
+        f"plugin 'opt_{option}' (file {path}) sets {option}=True on its hook register_norms, "
+        f"which gradkit does not honour; {advice}."
+    )
+    _plugins.configure(plugins_dirs=(str(tmp_path),))
+    with pytest.warns(gk.PluginWarning, match=re.escape(head)) as record:
+        assert "opt-fn" not in gk.functions  # refused as a whole, the good hook too
+    assert len(record) == 1 and str(record[0].message).endswith(
+        f"It was skipped; fix or remove {path}, or disable it with `gradkit -p no:opt_{option}`"
+    )
+    refused = info(f"opt_{option}")
+    assert (refused.status, refused.hooks, refused.registered) == ("failed", (), {})
+    assert _plugins.get_plugin_manager().get_plugin(f"opt_{option}") is None
+    assert "l2" in gk.norms  # the others keep working
+    monkeypatch.setenv("GRADKIT_STRICT_PLUGINS", "1")
+    _plugins.reset(keep_options=True)
+    with pytest.raises(gk.PluginError, match=re.escape(head)) as raised:
+        gk.norms.names()
+    assert raised.value.plugin == f"opt_{option}"
+
+
+def test_the_refused_option_is_named_with_the_hook_a_specname_implements(tmp_path: Path):
+    (tmp_path / "named.py").write_text(
+        "import gradkit as gk\n\n"
+        "@gk.hookimpl(specname='register_functions', trylast=True)\n"
+        "def late_functions(register):\n"
+        "    register(gk.FunctionSpec('late-fn', lambda x: x))\n"
+    )
+    _plugins.configure(plugins_dirs=(str(tmp_path),))
+    message = "plugin 'named' (file {}) sets trylast=True on its hook register_functions,"
+    with pytest.warns(gk.PluginWarning, match=re.escape(message.format(tmp_path / "named.py"))):
+        assert "late-fn" not in gk.functions
+
+
+def test_the_hook_options_gradkit_honours_are_accepted(tmp_path: Path):
+    (tmp_path / "honoured.py").write_text(
+        "import gradkit as gk\n\n"
+        "@gk.hookimpl(specname='register_norms')\n"
+        "def my_norms(register):\n"
+        "    register(gk.NormSpec('honoured-l1', lambda v: abs(v).sum()))\n\n"
+        "@gk.hookimpl(optionalhook=True)\n"
+        "def register_widgets(register):\n"
+        "    raise AssertionError('an optional unknown hook is never called')\n"
+    )
+    _plugins.configure(plugins_dirs=(str(tmp_path),))
+    assert gk.norms.get("honoured-l1").provider == f"file {tmp_path / 'honoured.py'}"
+    honoured = info("honoured")
+    assert (honoured.status, honoured.hooks) == ("loaded", ("register_norms",))
+
+
+def test_plugin_error_carries_the_plugin_it_is_about(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("GRADKIT_STRICT_PLUGINS", "1")
+    _plugins.configure(plugins_dirs=(str(FIXTURES / "broken_import"),))
+    with pytest.raises(gk.PluginError, match="^plugin 'broken' ") as raised:
+        gk.norms.names()
+    assert raised.value.plugin == "broken"
+    with pytest.raises(gk.PluginError) as again:  # strict mode's error is raised again
+        _plugins.load()
+    assert again.value is raised.value
+    _plugins.configure(plugin_args=("no:gradkit.default_plugins.norms",))
+    with pytest.raises(gk.PluginError, match="built-in plugin .* cannot be disabled") as builtin:
+        _plugins.load()
+    assert builtin.value.plugin == "gradkit.default_plugins.norms"
+    monkeypatch.setenv("GRADKIT_LOAD_PLUGINS", "gk-nowhere")
+    _plugins.configure()
+    with pytest.raises(gk.PluginError, match="^plugin 'gk-nowhere' .* is named in") as unknown:
+        _plugins.load()
+    assert unknown.value.plugin == "gk-nowhere"
+
+
+def test_plugin_error_about_no_single_plugin_carries_none(tmp_path: Path):
+    _plugins.configure(plugins_dirs=(str(tmp_path / "nope"),))
+    with pytest.raises(gk.PluginError, match="the plugin directory .* does not exist") as raised:
+        _plugins.load()
+    assert raised.value.plugin is None
+    assert gk.PluginError("no plugin in particular").plugin is None
+
+
+def test_plugin_error_keeps_its_plugin_through_pickle():
+    import pickle
+
+    error = pickle.loads(pickle.dumps(gk.PluginError("it broke", plugin="cube")))
+    assert (type(error), str(error), error.plugin) == (gk.PluginError, "it broke", "cube")
+
+
+def test_blocked_names_are_pluggys_blocked_names(dists: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("GRADKIT_DISABLE_PLUGINS", "GK_fix_Beta")
+    _plugins.configure(plugin_args=("no:extra_norms",))
+    manager = _plugins.get_plugin_manager()
+    assert manager.is_blocked("extra-norms") and manager.is_blocked("gk-fix-beta")
+    assert not manager.is_blocked("alpha") and manager.has_plugin("alpha")
+    assert manager.register(object(), name="extra-norms") is None  # pluggy refuses it
+    assert info("beta").reason == "blocked by GRADKIT_DISABLE_PLUGINS"
+
+
+def test_the_host_changes_nothing_process_wide(monkeypatch: pytest.MonkeyPatch):
+    import warnings
+
+    before = (warnings.formatwarning, warnings.showwarning, list(warnings.filters))
+    _plugins.configure(plugins_dirs=(str(FIXTURES / "broken_import"),), verbose=True)
+    with pytest.warns(gk.PluginWarning):
+        _plugins.load()
+    assert (warnings.formatwarning, warnings.showwarning) == before[:2]
+    _plugins.reset()
+    assert list(warnings.filters) == before[2]
+
+
+def test_the_command_line_formats_plugin_warnings_only_while_it_runs():
+    import warnings
+
+    from gradkit._cli import main
+
+    before = warnings.formatwarning
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and warnings.formatwarning is before
+    assert repr(_plugins.host) == "<gradkit plugin host: not loaded>"
 
 
 # --- failure isolation --------------------------------------------------------------------
@@ -527,118 +678,6 @@ def test_plugin_info_json_and_lookup_by_package():
         gk.UnknownNameError, match=r"unknown plugin 'nope'; known plugins: .*extra_norms"
     ):
         _plugins.get_plugin("nope")
-
-
-# --- contract checks ----------------------------------------------------------------------
-
-
-def test_check_function_passes_the_built_in_style_specs():
-    spec = gk.FunctionSpec("t-cube", lambda x: x**3, derivative=lambda x: 3 * x**2)
-    report = check_function(spec)
-    assert [(r.check, r.outcome) for r in report.results] == [
-        ("finite values", "pass"),
-        ("jit", "pass"),
-        ("vmap", "pass"),
-        ("grad", "pass"),
-        ("derivative matches autodiff", "pass"),
-    ]
-    assert report.ok and report.summary() == "5 passed, 0 failed, 0 skipped"
-    no_derivative = check_function(gk.FunctionSpec("t-sq", lambda x: x * x))
-    assert no_derivative.results[-1].outcome == "skip"
-
-
-def relu_python(x):
-    return x if x > 0 else 0 * x
-
-
-@pytest.mark.parametrize(
-    ("spec", "check", "detail"),
-    [
-        (gk.FunctionSpec("t-relu", relu_python), "jit", "TracerBoolConversionError"),
-        (
-            gk.FunctionSpec("t-log", jnp.log, sampler=lambda k: -jnp.ones(())),
-            "finite values",
-            "fn(x) = nan at x=-1.",
-        ),
-        (
-            gk.FunctionSpec(
-                "t-sqrt", lambda x: jnp.sqrt(jnp.abs(x)), sampler=lambda k: jnp.zeros(2)
-            ),
-            "grad",
-            "grad = [inf, inf] at x=[0., 0.]",
-        ),
-        (
-            gk.FunctionSpec(
-                "t-wrong", jnp.sin, sampler=lambda k: jnp.zeros(()), derivative=jnp.sin
-            ),
-            "derivative matches autodiff",
-            "derivative(x) = 0., expected 1. at x=0.",
-        ),
-    ],
-    ids=["jit", "finite", "grad", "derivative"],
-)
-def test_check_function_reports_the_failing_check(spec: gk.FunctionSpec, check: str, detail: str):
-    report = check_function(spec, raise_on_failure=False)
-    failed = {r.check: r.detail for r in report.failures}
-    assert check in failed and detail in failed[check], failed
-    with pytest.raises(
-        gk.ContractViolation, match=rf"function '{spec.name}': \d passed, \d failed"
-    ):
-        check_function(spec)
-
-
-def test_check_function_rejects_what_is_not_a_function_spec():
-    with pytest.raises(
-        gk.InvalidInputError, match=r"check_function expects a FunctionSpec .* got 3"
-    ):
-        check_function(3)  # type: ignore[arg-type]
-    with pytest.raises(gk.UnknownNameError, match="unknown function 'nope'"):
-        check_function("nope")
-
-
-def test_check_plugin_runs_every_contract_on_what_the_plugin_registered(
-    monkeypatch: pytest.MonkeyPatch,
-):
-    _plugins.configure(plugins_dirs=(str(FIXTURES / "good"),))
-    report = check_plugin("cube", examples=3)
-    assert report.ok
-    assert {(r.kind, r.name) for r in report.results} == {
-        ("function", "fixture-cube"),
-        ("norm", "fixture-l1"),
-    }
-    assert ("norm", "fixture-l1", "triangle inequality", "pass") in [
-        (r.kind, r.name, r.check, r.outcome) for r in report.results
-    ]
-
-
-@pytest.mark.slow
-def test_the_example_package_passes_every_contract_check():
-    report = check_plugin("gradkit-extra-norms", examples=2)
-    assert report.ok, str(report)
-    checked = {(r.kind, r.name) for r in report.results if r.outcome == "pass"}
-    assert checked == {
-        ("function", "log-cosh"),
-        ("function", "swish"),
-        ("norm", "huber"),
-        ("norm", "schatten-1"),
-        ("norm", "schatten-3"),
-        ("norm", "l21"),
-    }
-    skipped = {(r.name, r.check) for r in report.results if r.outcome == "skip"}
-    assert skipped == {
-        ("huber", "definiteness"),
-        ("huber", "absolute homogeneity"),
-        ("huber", "triangle inequality"),
-    }
-
-
-def test_check_plugin_refuses_a_plugin_that_did_not_load(monkeypatch: pytest.MonkeyPatch):
-    _plugins.configure(plugin_args=("no:extra_norms",))
-    with pytest.raises(
-        gk.PluginError,
-        match=r"plugin 'extra_norms' is blocked \(blocked by -p no:extra_norms\): nothing to check",
-    ):
-        check_plugin("extra_norms")
 
 
 # --- docs ---------------------------------------------------------------------------------

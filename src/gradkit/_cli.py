@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
+from collections.abc import Callable
 from typing import Any
 
 import click
 
 from . import __version__
-from ._errors import GradkitError
+from ._errors import GradkitError, PluginWarning
 
 # name -> ("module:attribute", one-line help shown by `gradkit --help`)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -116,5 +118,24 @@ def cli(plugins_dirs: tuple[str, ...], plugin_args: tuple[str, ...], verbose: bo
 
 
 def main(argv: list[str] | None = None, prog_name: str | None = None) -> None:
-    """Run the command line (the ``gradkit`` console script)."""
-    cli.main(args=argv if argv is not None else sys.argv[1:], prog_name=prog_name or "gradkit")
+    """Run the command line (the ``gradkit`` console script).
+
+    While it runs, a `PluginWarning` prints as one ``Warning: ...`` line on
+    stderr, without the file and line of Python's warning format. The library
+    leaves the warnings machinery alone: this is the program's choice.
+    """
+    previous = warnings.formatwarning
+    warnings.formatwarning = _format_warning(previous)
+    try:
+        cli.main(args=argv if argv is not None else sys.argv[1:], prog_name=prog_name or "gradkit")
+    finally:
+        warnings.formatwarning = previous
+
+
+def _format_warning(fallback: Callable[..., str]) -> Callable[..., str]:
+    def format_warning(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> str:
+        if issubclass(category, PluginWarning):
+            return f"Warning: {message}\n"
+        return fallback(message, category, *args, **kwargs)
+
+    return format_warning

@@ -54,7 +54,16 @@ class ContractViolation(GradkitError, AssertionError):
 
 
 class PluginError(GradkitError):
-    """A plugin failed to load, or registered something invalid."""
+    """A plugin failed to load, or registered something invalid.
+
+    ``plugin`` is the name of the plugin the error is about, as ``gradkit
+    plugins`` shows it (pluggy's errors carry theirs too), or None when it is
+    about no single plugin (a plugin directory that does not exist).
+    """
+
+    def __init__(self, message: str, *, plugin: str | None = None) -> None:
+        super().__init__(message)
+        self.plugin = plugin
 
 
 class PluginWarning(UserWarning):

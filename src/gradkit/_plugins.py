@@ -1,4 +1,10 @@
-"""The plugin manager: finds plugins, calls their hooks, fills the registries.
+"""The plugin host: finds plugins, calls their hooks, fills the registries.
+
+`PluginHost` owns the pluggy manager, the settings and what is known about each
+plugin; `host` is the one gradkit uses, and this module's functions
+(`configure`, `load`, `plugins`, ...) are its methods. Nothing else is changed
+in the process: warnings are left to whoever shows them (the command line
+prints a `PluginWarning` as one line, see `gradkit._cli.main`).
 
 Loading is lazy (the first read of a registry triggers it) and happens once.
 Order: the built-ins, installed entry points (group ``gradkit``), the ``*.py``
@@ -10,6 +16,11 @@ raises, or that registers something invalid is skipped with one
 the others keep working. A plugin's items enter the registries all together or
 not at all. When two plugins register the same name, the first one loaded keeps
 it and the second plugin is skipped with a message naming both providers.
+So is a plugin whose hook implementation sets an option in `REFUSED_OPTIONS`
+(``wrapper``, ``hookwrapper``, ``tryfirst``, ``trylast``): gradkit calls each
+plugin's hooks itself, once, in load order, so it cannot honour them.
+Blocking (``-p no:NAME``, ``GRADKIT_DISABLE_PLUGINS``) is pluggy's
+`set_blocked`, done before any plugin is imported.
 """
 
 from __future__ import annotations
@@ -21,7 +32,7 @@ import os
 import threading
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pluggy
 
@@ -60,111 +71,147 @@ HOOKS: dict[str, tuple[str, Registry[Any]]] = {
 HOOKS_KEY = {kind: registry._key for kind, registry in HOOKS.values()}
 _NOT_LISTED = "not listed in GRADKIT_LOAD_PLUGINS"
 
-_options: dict[str, Any] = {"plugins_dirs": (), "plugin_args": (), "verbose": False}
-_lock = threading.RLock()
-_state: dict[str, Any] = {"loaded": False, "config": None, "manager": None, "fatal": None}
-_infos: list[PluginInfo] = []
+# hookimpl options that gradkit's loader does not honour -> what to do instead. The
+# loader calls each plugin's hooks itself, once, right after registering that plugin
+# (see `_Loader._collect`): nothing is wrapped, and load order alone decides who is first.
+_WRAP = "remove it and call register(spec) in a plain function: gradkit wraps no hook"
+_ORDER = (
+    "remove it: gradkit calls each plugin's hooks once, in load order; to decide which "
+    "plugin keeps a name, block the other (`gradkit -p no:NAME`)"
+)
+REFUSED_OPTIONS = {"wrapper": _WRAP, "hookwrapper": _WRAP, "tryfirst": _ORDER, "trylast": _ORDER}
 
 
-def _current_config() -> PluginConfig:
-    return read_config(_options["plugins_dirs"], _options["plugin_args"])
+class PluginHost:
+    """gradkit's plugin host: one pluggy manager and everything known about its plugins.
 
-
-def configure(
-    *,
-    plugins_dirs: tuple[str, ...] = (),
-    plugin_args: tuple[str, ...] = (),
-    verbose: bool = False,
-) -> None:
-    """Set the plugin directories and ``-p`` arguments (the command line calls this).
-
-    With `verbose` (``gradkit -v``), a failing plugin's warning carries the
-    plugin's own traceback (file, line, code), as strict mode's error does.
-
-    It also makes a `PluginWarning` print as one ``Warning: ...`` line on
-    stderr, without the file and line of the usual warning format.
-
-    Plugins already loaded with other settings are forgotten, so the next read
-    of a registry loads them again with these.
+    It holds the settings of the command line (`configure`), whether the
+    plugins are loaded, what is known about each one (`plugins`), and a
+    strict-mode error to raise again. Loading fills gradkit's registries
+    (`gradkit.functions`, `gradkit.norms`, ...). gradkit uses one, `host`,
+    and the functions of this module are its methods.
     """
-    if not getattr(warnings.formatwarning, "_gradkit", False):
-        warnings.formatwarning = _format_warning(warnings.formatwarning)
-    with _lock:
-        _options["plugins_dirs"] = tuple(plugins_dirs)
-        _options["plugin_args"] = tuple(plugin_args)
-        changed = _options["verbose"] != bool(verbose)
-        _options["verbose"] = bool(verbose)
-        if _state["loaded"] and (changed or _state["config"] != _current_config()):
-            reset(keep_options=True)
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self.plugins_dirs: tuple[str, ...] = ()
+        self.plugin_args: tuple[str, ...] = ()
+        self.verbose = False
+        self.loaded = False
+        self._config: PluginConfig | None = None
+        self._manager: pluggy.PluginManager | None = None
+        self._fatal: PluginError | None = None
+        self._infos: list[PluginInfo] = []
+
+    def __repr__(self) -> str:
+        state = f"{len(self._infos)} plugins" if self.loaded else "not loaded"
+        return f"<gradkit plugin host: {state}>"
+
+    def _current_config(self) -> PluginConfig:
+        return read_config(self.plugins_dirs, self.plugin_args)
+
+    def configure(
+        self,
+        *,
+        plugins_dirs: tuple[str, ...] = (),
+        plugin_args: tuple[str, ...] = (),
+        verbose: bool = False,
+    ) -> None:
+        """Set the plugin directories and ``-p`` arguments (the command line calls this).
+
+        With `verbose` (``gradkit -v``), a failing plugin's warning carries the
+        plugin's own traceback (file, line, code), as strict mode's error does.
+
+        Plugins already loaded with other settings are forgotten, so the next read
+        of a registry loads them again with these.
+        """
+        with self._lock:
+            changed = self.verbose != bool(verbose)
+            self.plugins_dirs = tuple(plugins_dirs)
+            self.plugin_args = tuple(plugin_args)
+            self.verbose = bool(verbose)
+            if self.loaded and (changed or self._config != self._current_config()):
+                self.reset(keep_options=True)
+
+    def reset(self, *, keep_options: bool = False) -> None:
+        """Forget every loaded plugin and empty the registries (for tests)."""
+        with self._lock:
+            forget_files()
+            self._infos.clear()
+            self.loaded, self._config, self._manager, self._fatal = False, None, None, None
+            for _kind, registry in HOOKS.values():
+                registry._clear()
+            if not keep_options:
+                self.plugins_dirs, self.plugin_args, self.verbose = (), (), False
+
+    def load(self) -> None:
+        """Load every plugin once; later calls do nothing (or re-raise a strict-mode error)."""
+        if self.loaded:
+            if self._fatal is not None:
+                raise self._fatal
+            return
+        with self._lock:
+            if self.loaded:
+                return self.load()
+            # Set first: a plugin that reads a registry while loading sees what is there so far.
+            self.loaded = True
+            self._config = config = self._current_config()
+            self._manager = manager = _Manager(hookspecs.PROJECT)
+            manager.add_hookspecs(hookspecs)
+            try:
+                _Loader(manager, config, self._infos, verbose=self.verbose).run()
+            except PluginError as error:
+                self._fatal = error
+                raise
+
+    def get_plugin_manager(self) -> pluggy.PluginManager:
+        """Return the pluggy manager, loading plugins on first use."""
+        self.load()
+        assert self._manager is not None
+        return self._manager
+
+    def plugins(self) -> tuple[PluginInfo, ...]:
+        """Return what is known about every plugin: loaded, blocked or failed, in load order."""
+        self.load()
+        return tuple(self._infos)
+
+    def get_plugin(self, name: str) -> PluginInfo:
+        """Return the `PluginInfo` of the plugin called `name` (or provided by package `name`)."""
+        from ._errors import UnknownNameError
+
+        wanted = canonical(name)
+        found = [
+            p for p in self.plugins() if wanted in (canonical(p.name), canonical(p.package or ""))
+        ]
+        if not found:
+            known = ", ".join(sorted({p.name for p in self._infos})) or "(none)"
+            raise UnknownNameError(f"unknown plugin {name!r}; known plugins: {known}")
+        return found[0]
 
 
-def _format_warning(fallback: Callable[..., str]) -> Callable[..., str]:
-    def format_warning(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> str:
-        if issubclass(category, PluginWarning):
-            return f"Warning: {message}\n"
-        return fallback(message, category, *args, **kwargs)
-
-    format_warning._gradkit = True  # type: ignore[attr-defined]
-    return format_warning
-
-
-def reset(*, keep_options: bool = False) -> None:
-    """Forget every loaded plugin and empty the registries (for tests)."""
-    with _lock:
-        forget_files()
-        _infos.clear()
-        _state.update(loaded=False, config=None, manager=None, fatal=None)
-        for _kind, registry in HOOKS.values():
-            registry._clear()
-        if not keep_options:
-            _options.update(plugins_dirs=(), plugin_args=(), verbose=False)
+host = PluginHost()
+configure = host.configure
+reset = host.reset
+load = host.load
+get_plugin_manager = host.get_plugin_manager
+plugins = host.plugins
+get_plugin = host.get_plugin
 
 
-def load() -> None:
-    """Load every plugin once; later calls do nothing (or re-raise a strict-mode error)."""
-    if _state["loaded"]:
-        if _state["fatal"] is not None:
-            raise _state["fatal"]
-        return
-    with _lock:
-        if _state["loaded"]:
-            return load()
-        # Set first: a plugin that reads a registry while loading sees what is there so far.
-        _state["loaded"] = True
-        config = _current_config()
-        manager = pluggy.PluginManager(hookspecs.PROJECT)
-        manager.add_hookspecs(hookspecs)
-        _state.update(config=config, manager=manager)
-        try:
-            _Loader(manager, config).run()
-        except PluginError as error:
-            _state["fatal"] = error
-            raise
+class _Refused(Exception):
+    """Internal: a hookimpl sets an option in `REFUSED_OPTIONS` (args: hook, option)."""
 
 
-def get_plugin_manager() -> pluggy.PluginManager:
-    """Return the process-wide pluggy manager, loading plugins on first use."""
-    load()
-    return _state["manager"]
+class _Manager(pluggy.PluginManager):
+    """pluggy's manager, refusing at registration the options gradkit does not honour."""
 
-
-def plugins() -> tuple[PluginInfo, ...]:
-    """Return what is known about every plugin: loaded, blocked or failed, in load order."""
-    load()
-    return tuple(_infos)
-
-
-def get_plugin(name: str) -> PluginInfo:
-    """Return the `PluginInfo` of the plugin called `name` (or provided by package `name`)."""
-    from ._errors import UnknownNameError
-
-    found = [
-        p for p in plugins() if canonical(name) in (canonical(p.name), canonical(p.package or ""))
-    ]
-    if not found:
-        known = ", ".join(sorted({p.name for p in _infos})) or "(none)"
-        raise UnknownNameError(f"unknown plugin {name!r}; known plugins: {known}")
-    return found[0]
+    def parse_hookimpl_opts(self, plugin: object, name: str) -> pluggy.HookimplOpts | None:
+        opts = super().parse_hookimpl_opts(plugin, name)
+        if opts is not None:
+            for option in REFUSED_OPTIONS:
+                if opts.get(option):
+                    raise _Refused(opts.get("specname") or name, option)
+        return opts
 
 
 class _Skip(Exception):
@@ -181,9 +228,18 @@ class _Skip(Exception):
 class _Loader:
     """One pass over every plugin source, in order."""
 
-    def __init__(self, manager: pluggy.PluginManager, config: PluginConfig) -> None:
+    def __init__(
+        self,
+        manager: pluggy.PluginManager,
+        config: PluginConfig,
+        infos: list[PluginInfo],
+        *,
+        verbose: bool,
+    ) -> None:
         self.pm = manager
         self.config = config
+        self.infos = infos  # the host's list, filled in load order
+        self.verbose = verbose
         self.owner: dict[tuple[str, str], PluginInfo] = {}  # (kind, item name) -> provider
 
     def run(self) -> None:
@@ -193,8 +249,10 @@ class _Loader:
                 raise PluginError(
                     f"the built-in plugin {builtins[name]!r} cannot be disabled ({how}); "
                     "gradkit's own functions and norms depend on it. Disable third-party "
-                    "plugins only."
+                    "plugins only.",
+                    plugin=builtins[name],
                 )
+            self.pm.set_blocked(name)  # pluggy keeps the blocked names; `how` says who asked
         for module_name in BUILTIN_PLUGINS:
             info = PluginInfo(module_name, "built-in", module_name, "gradkit", __version__)
             self._load_one(info, lambda m=module_name: importlib.import_module(m))
@@ -212,12 +270,16 @@ class _Loader:
 
     def _blocked_by(self, *names: str | None) -> str | None:
         wanted = {canonical(n) for n in names if n}
-        return next((how for name, how in self.config.blocked if name in wanted), None)
+        if not any(self.pm.is_blocked(name) for name in wanted):
+            return None
+        return next(how for name, how in self.config.blocked if name in wanted)
 
     def _consider(self, info: PluginInfo, importer: Callable[[], object]) -> None:
         how = self._blocked_by(info.name, info.package)
         if how is not None:
-            _infos.append(dataclasses.replace(info, status="blocked", reason=f"blocked by {how}"))
+            self.infos.append(
+                dataclasses.replace(info, status="blocked", reason=f"blocked by {how}")
+            )
         else:
             self._load_one(info, importer)
 
@@ -230,12 +292,14 @@ class _Loader:
             keys = {canonical(ep.name), canonical(info.package or "")}
             seen |= keys
             if only is not None and not keys & wanted:
-                _infos.append(dataclasses.replace(info, status="blocked", reason=_NOT_LISTED))
+                self.infos.append(dataclasses.replace(info, status="blocked", reason=_NOT_LISTED))
             else:
                 self._consider(info, ep.load)
         for name in only or ():
             if canonical(name) not in seen:
-                installed = ", ".join(sorted(p.name for p in _infos if p.source == "entry point"))
+                installed = ", ".join(
+                    sorted(p.name for p in self.infos if p.source == "entry point")
+                )
                 self._fail(
                     PluginInfo(name, "entry point", "?"),
                     "is named in GRADKIT_LOAD_PLUGINS, but no installed package has a gradkit "
@@ -243,31 +307,34 @@ class _Loader:
                 )
 
     def _module(self, name: str) -> None:
-        previous = next((p for p in _infos if p.name == name and p.source == "entry point"), None)
+        previous = next(
+            (p for p in self.infos if p.name == name and p.source == "entry point"), None
+        )
         if previous is not None and previous.reason != _NOT_LISTED:
             return  # -p names an entry point that was already loaded, blocked or failed
         ep = next((ep for ep in entry_points() if ep.name == name), None)
         if ep is not None:
             if previous is not None:
-                _infos.remove(previous)
+                self.infos.remove(previous)
             self._consider(entry_point_info(ep), ep.load)
         else:
             info = PluginInfo(name, "module", name)
             self._consider(info, lambda: importlib.import_module(name))
 
     def _fail(self, info: PluginInfo, reason: str, trace: str = "") -> None:
-        _infos.append(dataclasses.replace(info, status="failed", reason=reason))
+        self.infos.append(dataclasses.replace(info, status="failed", reason=reason))
         message = f"plugin {info.name!r} ({info.provider}) {reason}."
         if self.config.strict:
             raise PluginError(
                 f"{message} GRADKIT_STRICT_PLUGINS=1 makes plugin failures fatal; {hint(info)}"
-                + (f"\n{trace}" if trace else "")
+                + (f"\n{trace}" if trace else ""),
+                plugin=info.name,
             )
-        shown = f"\n{trace}" if trace and _options["verbose"] else ""
+        shown = f"\n{trace}" if trace and self.verbose else ""
         warnings.warn(f"{message} It was skipped; {hint(info)}{shown}", PluginWarning, stacklevel=2)
 
     def _load_one(self, info: PluginInfo, importer: Callable[[], object]) -> None:
-        other = next((p for p in _infos if p.name == info.name and p.status == "loaded"), None)
+        other = next((p for p in self.infos if p.name == info.name and p.status == "loaded"), None)
         if other is not None:
             self._fail(
                 info, f"has the same name as the loaded plugin from {other.provider}; rename one"
@@ -282,13 +349,11 @@ class _Loader:
             info = dataclasses.replace(info, version=plugin.__version__)  # type: ignore[attr-defined]
         try:
             self.pm.register(plugin, name=info.name)
-        except pluggy.PluginValidationError as error:
+        except (pluggy.PluginValidationError, _Refused) as error:
             # pluggy before 1.7 registers the plugin before it validates it: take it out
             if self.pm.is_registered(plugin):
                 self.pm.unregister(plugin)
-            # pluggy's first line only names the plugin; the next ones say what is wrong
-            detail = "; ".join(str(error).splitlines()[1:]) or str(error)
-            self._fail(info, f"has an invalid hook implementation: {detail}")
+            self._fail(info, _refusal(error))
             return
         except ValueError as error:
             self._fail(info, f"could not be registered: {describe_error(error)}")
@@ -306,7 +371,7 @@ class _Loader:
             self.owner[(kind, name)] = info
             registered.setdefault(kind, []).append(name)
         final = {kind: tuple(names) for kind, names in registered.items()}
-        _infos.append(dataclasses.replace(info, hooks=hooks, registered=final))
+        self.infos.append(dataclasses.replace(info, hooks=hooks, registered=final))
 
     def _check_hooks(self, plugin: object) -> tuple[str, ...]:
         hooks = []
@@ -384,6 +449,19 @@ class _Loader:
         )
 
 
+def _refusal(error: pluggy.PluginValidationError | _Refused) -> str:
+    """Say why `pm.register` refused a plugin, after the plugin's name."""
+    if isinstance(error, _Refused):
+        hook, option = error.args
+        return (
+            f"sets {option}=True on its hook {hook}, which gradkit does not honour; "
+            f"{REFUSED_OPTIONS[option]}"
+        )
+    # pluggy's first line only names the plugin; the next ones say what is wrong
+    detail = "; ".join(str(error).splitlines()[1:]) or str(error)
+    return f"has an invalid hook implementation: {detail}"
+
+
 def _item_name(kind: str, spec: Any) -> str:
     return getattr(spec, HOOKS_KEY[kind])
 
@@ -392,5 +470,6 @@ def _with_provider(spec: Any, provider: str) -> Any:
     if dataclasses.is_dataclass(spec) and any(
         f.name == "provider" for f in dataclasses.fields(spec)
     ):
-        return dataclasses.replace(spec, provider=provider)
+        # an instance in practice; is_dataclass also admits a class, which replace refuses
+        return dataclasses.replace(cast(Any, spec), provider=provider)
     return spec

@@ -24,7 +24,11 @@ Rules the plugin manager enforces (see ``docs/plugins.md``):
   of the right type, a function or norm that does not trace under
   `jax.eval_shape`, or a name another plugin already registered, is skipped
   as a whole with a `gradkit.PluginWarning` (an error with
-  ``GRADKIT_STRICT_PLUGINS=1``). So is a plugin with a misspelt hook name.
+  ``GRADKIT_STRICT_PLUGINS=1``). So is a plugin with a misspelt hook name,
+  and one that marks a hook ``wrapper=True``, ``hookwrapper=True``,
+  ``tryfirst=True`` or ``trylast=True``: gradkit calls each plugin's hooks
+  once, in load order, and cannot honour them (``specname`` and
+  ``optionalhook`` work as in pluggy).
 * Keep the module cheap to import: import JAX inside the hooks or the
   functions, and never compile or touch devices at import time.
 """

@@ -22,14 +22,13 @@ from .._sandboxed import (
     Cost,
     Evaluate,
     Fault,
-    FunctionRef,
     Mode,
     Request,
     Response,
     Static,
     Transform,
 )
-from ._compare import as_parts, compare, describe
+from ._compare import as_parts, compare, describe, leaves, show
 from ._results import Visibility
 from ._samplers import Sampler
 
@@ -78,30 +77,6 @@ _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d*)?(?:e[-+]?\d+)?(?![\w])")
 def _count(n: int, noun: str) -> str:
     """``1 sampled input``, ``3 sampled inputs``."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-# What a student reads for a grader probe (its registry name means nothing to them).
-_PROBE_NAMES = {
-    "probe.wide": "a wide function Rⁿ → R²",
-    "probe.tall": "a tall function R² → R²⁵⁶",
-    "probe.sin-dot": "x ↦ Σ sin(xᵢ)·xᵢ",
-    "probe.exp": "exp",
-    "probe.log": "log",
-    "probe.sinh": "sinh",
-    "probe.asinh": "arcsinh",
-}
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, FunctionRef):
-        base = value.name.rstrip("'")  # a derivative: probe.exp'
-        return _PROBE_NAMES.get(base, base) + value.name[len(base) :]
-    if isinstance(value, np.ndarray):
-        if value.ndim == 0:
-            return f"{float(value):.6g}"
-        text = np.array2string(value, precision=4, threshold=8, separator=", ")
-        return " ".join(text.split())
-    return repr(value)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -276,7 +251,7 @@ class Values(Check):
         return True, f"{what} at {_count(len(requests), kind + ' input')}"
 
     def _where(self, request: Evaluate) -> str:
-        parts = [_show(s) for s in request.call.static] + [_show(a) for a in request.args]
+        parts = [show(s) for s in request.call.static] + [show(a) for a in request.args]
         fn = self.entry if self.transform == "call" else f"{self.transform}({self.entry})"
         return f"{fn}({', '.join(parts)})"
 
@@ -301,28 +276,12 @@ class Finite(Values):
             where = "at a hidden input" if self.hidden else f"at {self._where(request)}"
             if isinstance(answer, Fault):
                 return False, fault_message(answer, self.entry, hidden=self.hidden)
-            leaves = _leaves(answer.value)
-            if leaves is None:
+            arrays = leaves(answer.value)
+            if arrays is None:
                 return False, f"`{self.entry}` returned something that is not an array {where}"
-            if not all(np.all(np.isfinite(leaf)) for leaf in leaves):
+            if not all(np.all(np.isfinite(leaf)) for leaf in arrays):
                 return False, f"`{self.entry}` gave NaN or inf {where}"
         return True, f"finite at {_count(len(requests), 'input')}"
-
-
-def _leaves(value: Any) -> list[np.ndarray] | None:
-    if isinstance(value, tuple | list):
-        out: list[np.ndarray] = []
-        for v in value:
-            sub = _leaves(v)
-            if sub is None:
-                return None
-            out.extend(sub)
-        return out
-    if type(value) is np.ndarray and value.dtype.kind in "fiub":
-        return [value]
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        return [np.asarray(float(value))]
-    return None
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

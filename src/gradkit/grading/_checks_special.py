@@ -9,8 +9,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._sandboxed import Call, Constant, Evaluate, Fault, Ok, Request, Response, Source
-from ._checks import Check, _leaves, _show, fault_message
+from .._sandboxed import Call, Constant, Evaluate, Fault, Ok, Request, Response, Source, place
+from ._checks import Check, fault_message
+from ._compare import leaves, show
 from ._samplers import Sampler
 from ._source import usage
 
@@ -60,7 +61,8 @@ class Avoids(Check):
         try:
             found = usage(text, self.entry)
         except SyntaxError as error:
-            return False, f"the source does not parse: {error.msg} (line {error.lineno})"
+            where = place(text if isinstance(text, str) else "", error.lineno or 0)
+            return False, f"the source does not parse: {error.msg} ({where})"
         if found.found:
             if found.stub:
                 return (
@@ -136,7 +138,7 @@ class Stationary(Check):
         for answer in slopes:
             if isinstance(answer, Fault):
                 return False, fault_message(answer, self.function, hidden=False)
-        values = [_leaves(a.value) for a in slopes]  # type: ignore[union-attr]
+        values = [leaves(a.value) for a in slopes]  # type: ignore[union-attr]
         if not any(v and np.any(np.abs(v[0]) > self.atol) for v in values):
             return (
                 False,
@@ -146,11 +148,11 @@ class Stationary(Check):
         if at is None or isinstance(at, Fault):
             reason = fault_message(at, self.function, hidden=False) if at else "no answer"
             return False, f"cannot differentiate `{self.function}` at {point.value!r}: {reason}"
-        slope = _leaves(at.value)
+        slope = leaves(at.value)
         if not slope or slope[0].shape != () or not abs(float(slope[0])) <= self.atol:
             return (
                 False,
-                f"{self.function}′({point.value!r}) = {_show(slope[0]) if slope else '?'}, not 0",
+                f"{self.function}′({point.value!r}) = {show(slope[0]) if slope else '?'}, not 0",
             )
         return True, f"{self.function}′({point.value!r}) = 0 and `{self.function}` is not constant"
 

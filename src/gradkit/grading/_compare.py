@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from .._sandboxed import FunctionRef
+
 _FLOAT_KINDS = "f"
 _INT_KINDS = "iub"
 
@@ -152,3 +154,60 @@ def compare(
             f"largest error {worst:.3g}; got {_text(a)}, expected {_text(e)}",
         )
     return None
+
+
+def tuples(value: Any) -> Any:
+    """Lists to tuples, all the way down (leaves unchanged): answers are tuples of arrays.
+
+    The in-process candidate returns pytrees that way; a sandboxed child's
+    decoded reply and the warmed reference answers are made to match.
+    """
+    if isinstance(value, list | tuple):
+        return tuple(tuples(v) for v in value)
+    return value
+
+
+def leaves(value: Any) -> list[np.ndarray] | None:
+    """An answer's numeric leaves as arrays, or None when one is not a number or array.
+
+    Tuples and lists are flattened in order; a Python int or float becomes a
+    0-d float64 array; a bool, an object or a non-numeric array makes it None.
+    """
+    if isinstance(value, tuple | list):
+        out: list[np.ndarray] = []
+        for v in value:
+            sub = leaves(v)
+            if sub is None:
+                return None
+            out.extend(sub)
+        return out
+    if type(value) is np.ndarray and value.dtype.kind in "fiub":
+        return [value]
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return [np.asarray(float(value))]
+    return None
+
+
+# What a student reads for a grader probe (its registry name means nothing to them).
+_PROBE_NAMES = {
+    "probe.wide": "a wide function Rⁿ → R²",
+    "probe.tall": "a tall function R² → R²⁵⁶",
+    "probe.sin-dot": "x ↦ Σ sin(xᵢ)·xᵢ",
+    "probe.exp": "exp",
+    "probe.log": "log",
+    "probe.sinh": "sinh",
+    "probe.asinh": "arcsinh",
+}
+
+
+def show(value: Any) -> str:
+    """An input or a value as a student reads it in a check's message (4 digits, short)."""
+    if isinstance(value, FunctionRef):
+        base = value.name.rstrip("'")  # a derivative: probe.exp'
+        return _PROBE_NAMES.get(base, base) + value.name[len(base) :]
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return f"{float(value):.6g}"
+        text = np.array2string(value, precision=4, threshold=8, separator=", ")
+        return " ".join(text.split())
+    return repr(value)

@@ -17,7 +17,7 @@ import traceback
 import types
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -37,7 +37,11 @@ from .._sandboxed import (
     Unmeasurable,
     check_measurable,
     resolve_function,
+    traced_debug_dropped,
 )
+
+if TYPE_CHECKING:
+    import jax.stages
 
 _MAX_ARTIFACTS = 2048
 _ARTIFACTS: dict[Any, Any] = {}
@@ -160,7 +164,7 @@ class InProcessCandidate:
             "jacrev": lambda: jax.jacrev(g),
         }[call.transform]()
 
-    def _exported(self, call: Call, args: tuple[np.ndarray, ...]) -> Callable[..., Any]:
+    def _exported(self, call: Call, args: tuple[np.ndarray, ...]) -> jax.stages.Wrapped:
         import jax
         from jax import export
 
@@ -174,8 +178,8 @@ class InProcessCandidate:
             specs = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in args]
             # for the CPU, as the worker exports: grading computes on the CPU
             # even where an accelerator is the default backend
-            blob = export.export(jax.jit(fn), platforms=("cpu",))(*specs).serialize()
-            compiled = jax.jit(export.deserialize(blob).call)
+            blob = _export(lambda: export.export(jax.jit(fn), platforms=("cpu",))(*specs))
+            compiled = jax.jit(export.deserialize(cast(bytearray, blob)).call)  # bytes do
             with _ARTIFACTS_LOCK:
                 if len(_ARTIFACTS) >= _MAX_ARTIFACTS:
                     _ARTIFACTS.pop(next(iter(_ARTIFACTS)))
@@ -224,14 +228,15 @@ class InProcessCandidate:
 def mapping_source(namespace: Mapping[str, Any]) -> str:
     """Source text for a mapping of trusted functions (a reference given as a dict).
 
-    A function defined with ``def`` in a readable file contributes its own
-    source (bound to the entry's name when the names differ). Any other
-    function, a lambda say, contributes a stand-in ``def`` that names every
-    global and attribute its code uses, so that "must not use" checks see what
-    it calls.
+    A function defined with ``def`` in a readable file, decorated or not
+    (``@jax.jit``), contributes its own source (bound to the entry's name when
+    the names differ). Any other function, a lambda say, contributes a stand-in
+    ``def`` that names every global and attribute its code uses, so that "must
+    not use" checks see what it calls.
     """
     parts: list[str] = []
     for name, value in namespace.items():
+        value = _unwrapped(value)
         code = getattr(value, "__code__", None)
         if code is None:
             continue
@@ -245,6 +250,14 @@ def mapping_source(namespace: Mapping[str, Any]) -> str:
         body = f"    return ({', '.join(used)},)\n" if used else "    return None\n"
         parts.append(f"def {name}(*args, **kwargs):\n{body}")
     return "\n".join(parts)
+
+
+def _unwrapped(value: Any) -> Any:
+    """The function under decorators that keep it as ``__wrapped__`` (``jax.jit``, functools)."""
+    try:
+        return inspect.unwrap(value)
+    except ValueError:  # a cycle of __wrapped__
+        return value
 
 
 def _def_source(fn: Any) -> str | None:
@@ -292,6 +305,24 @@ class _maybe_x64:
         if self._ctx is not None:
             self._ctx.__enter__()
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
         if self._ctx is not None:
             self._ctx.__exit__(*exc)
+
+
+def _export(trace: Callable[[], Any]) -> bytes:
+    """Serialize what ``trace`` exports, with debug output dropped as the sandboxed worker does.
+
+    A student checking a function in a notebook (``gk.check``) may have left ``jax.debug.print``
+    in it, and may already have called it under ``jit``: JAX then reuses the jaxpr traced with
+    the print, which cannot be serialized, so the trace caches are cleared and it is traced
+    again. The student's JAX is left as it was found.
+    """
+    import jax
+
+    with traced_debug_dropped():
+        try:
+            return trace().serialize()
+        except NotImplementedError:  # a jaxpr traced earlier with the print in it
+            jax.clear_caches()
+            return trace().serialize()

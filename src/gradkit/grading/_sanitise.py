@@ -24,7 +24,7 @@ import re
 LIMIT = 4000
 # Unicode categories Cc (controls), Cf (format: bidi, zero-width), Zl, Zp, Cs
 # (surrogates) and the two non-characters XML cannot hold; tab and newline stay.
-# tests/test_grading_report_safety.py checks this class against unicodedata.
+# tests/grading/test_sanitise.py checks this class against unicodedata.
 _UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
     "\u08e2\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff"

@@ -30,6 +30,7 @@ from .._sandboxed import (
     recv,
     send,
 )
+from ._compare import tuples
 from ._sandbox import Child, Level
 
 STARTUP_SECONDS = 90.0  # python + JAX import on a loaded 2-core machine, our code only
@@ -52,18 +53,11 @@ class Limits:
     tag: str = ""  # prefix of the children's marker (`leftover_processes` finds a run's)
 
 
-def _tuples(value: Any) -> Any:
-    """Lists to tuples, as the in-process candidate returns pytrees."""
-    if isinstance(value, list | tuple):
-        return tuple(_tuples(v) for v in value)
-    return value
-
-
 def to_response(reply: dict[str, Any], buffers: list[bytes]) -> Response:
     """Turn a child's reply into a `Response`, trusting only plain data."""
     if reply.get("ok") is True:
         try:
-            return Ok(_tuples(decode(reply.get("value"), buffers)))
+            return Ok(tuples(decode(reply.get("value"), buffers)))
         except (ValueError, KeyError, TypeError) as error:
             return Fault("invalid", f"the answer is not plain data ({error})")
     kind = reply.get("kind")

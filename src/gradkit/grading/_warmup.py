@@ -18,16 +18,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._sandboxed import Evaluate, Ok
+from ._compare import tuples
 
 if TYPE_CHECKING:
     from ._score import ReferenceCache
     from ._spec import ExerciseSpec
-
-
-def _tuples(value: Any) -> Any:
-    if isinstance(value, list | tuple):
-        return tuple(_tuples(v) for v in value)
-    return np.asarray(value)
 
 
 def warm_references(specs: Sequence[ExerciseSpec], seed: int, references: ReferenceCache) -> int:
@@ -75,7 +70,7 @@ def warm_references(specs: Sequence[ExerciseSpec], seed: int, references: Refere
         exported = export.deserialize(bytearray(blob))
         flat = [np.asarray(a) for group in owners for _, r in group for a in r.args]
         outputs = jax.jit(exported.call)(*flat)
-        values = [_tuples(jax.tree.map(np.asarray, out)) for out in outputs]
+        values = [tuples(jax.tree.map(np.asarray, out)) for out in outputs]
     return references.put_many(
         [
             (exercise, request, Ok(value))

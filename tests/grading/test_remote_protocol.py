@@ -1,4 +1,4 @@
-"""Attacks on the grader's protocol and its blame (tests/protocol/).
+"""Attacks on the grader's protocol and its blame (tests/grading/protocol/).
 
 - forged progress messages kept a slow entry alive past its deadline;
 - a slow-to-lower entry was blamed on the honest entries traced with it;
@@ -10,10 +10,10 @@
 
 from __future__ import annotations
 
-import sys
 import uuid
 from pathlib import Path
 
+import h6_exercises  # tests/grading/adversarial, on the path by conftest.py
 import jax.numpy as jnp
 import pytest
 
@@ -25,19 +25,7 @@ from gradkit.grading._sandbox import choose_level, leftover_processes, namespace
 from gradkit.grading._score import grade_candidate
 
 HERE = Path(__file__).parent / "protocol"
-sys.path.insert(0, str(Path(__file__).parent / "adversarial"))
-import h6_exercises  # noqa: E402
 
-SEEN = ExerciseSpec(
-    id="iso.seen",
-    title="What the submission saw",
-    section="2.3",
-    prompt="Put what you saw in `SEEN`.",
-    entries=(Entry("SEEN", "str", "What you saw.", kind="constant"),),
-    kind="written",
-    points=0,
-    reference="nothing",
-)
 needs_namespaces = pytest.mark.skipif(
     not namespaces_available(), reason="these attacks need the namespaces sandbox (unshare)"
 )
@@ -52,12 +40,10 @@ def _message(result, exercise: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def h6():
-    tag = f"test-proto-{uuid.uuid4().hex[:8]}-"
+def h6(grade):
     names = ("forged_progress.py", "slow_lowering.py", "fork_leftovers.py")
-    options = GradeOptions(jobs=2, timeout=3.0, memory_mb=1024, seed=5, tag=tag)
-    report = grade_paths([str(HERE / n) for n in names], h6_exercises.SPECS, options)
-    return {Path(s.path).stem: s for s in report.submissions}, tag
+    options = {"jobs": 2, "timeout": 3.0, "memory_mb": 1024, "seed": 5}
+    return grade([HERE / n for n in names], h6_exercises.SPECS, "test-proto", **options)
 
 
 @needs_namespaces
@@ -105,7 +91,7 @@ def test_rebinding_the_workers_transforms_forges_no_gradient():
 
 
 @pytest.mark.parametrize("level", ["limits", "namespaces"])
-def test_the_reference_solutions_cannot_be_imported(tmp_path, level):
+def test_the_reference_solutions_cannot_be_imported(tmp_path, level, seen):
     if level == "namespaces" and not namespaces_available():
         pytest.skip("the namespaces sandbox (unshare) is not available here")
     thief = tmp_path / "thief.py"
@@ -118,10 +104,10 @@ def test_the_reference_solutions_cannot_be_imported(tmp_path, level):
         )
     )
     options = GradeOptions(jobs=1, timeout=20.0, memory_mb=2048, seed=2, sandbox=level)
-    report = grade_paths([str(thief)], (*select_exercises("autodiff.detach"), SEEN), options)
+    report = grade_paths([str(thief)], (*select_exercises("autodiff.detach"), seen), options)
     result = report.submissions[0]
-    seen = next(e for e in result.exercises if e.id == "iso.seen").answer
-    assert seen == "refused: ModuleNotFoundError"
+    answer = next(e for e in result.exercises if e.id == "iso.seen").answer
+    assert answer == "refused: ModuleNotFoundError"
     assert result.score == 0.0
 
 

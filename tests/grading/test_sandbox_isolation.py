@@ -1,6 +1,6 @@
 """The namespaces sandbox shows a worker only what it needs, and shares nothing.
 
-Attacks (tests/isolation/): a submission that runs another student's file
+Attacks (tests/grading/isolation/): a submission that runs another student's file
 found on the disk; one that reports everything it can see; a pair that leave
 and look for SysV IPC objects (a channel between students).
 """
@@ -8,31 +8,15 @@ and look for SysV IPC objects (a channel between students).
 from __future__ import annotations
 
 import json
-import sys
-import uuid
 from pathlib import Path
 
+import h6_exercises  # tests/grading/adversarial, on the path by conftest.py
 import pytest
 
-from gradkit.grading import Entry, ExerciseSpec
-from gradkit.grading._runner import GradeOptions, grade_paths
 from gradkit.grading._sandbox import namespaces_available, view
 
 HERE = Path(__file__).parent / "isolation"
-sys.path.insert(0, str(Path(__file__).parent / "adversarial"))
-import h6_exercises  # noqa: E402
 
-SEEN = ExerciseSpec(
-    id="iso.seen",
-    title="What the submission saw",
-    section="2.3",
-    prompt="Put what you saw in `SEEN`.",
-    entries=(Entry("SEEN", "str", "What you saw.", kind="constant"),),
-    kind="written",
-    points=0,
-    reference="nothing",
-)
-SPECS = (*h6_exercises.SPECS, SEEN)
 KEY = 0x67726B31
 
 pytestmark = pytest.mark.skipif(
@@ -40,11 +24,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _grade(paths: list[str], jobs: int = 2):
-    tag = f"test-iso-{uuid.uuid4().hex[:8]}-"
-    options = GradeOptions(jobs=jobs, timeout=10.0, memory_mb=1024, seed=3, tag=tag)
-    report = grade_paths(paths, SPECS, options)
-    return {Path(s.path).stem: s for s in report.submissions}
+def _grade(grade, seen, paths: list[str], jobs: int = 2):
+    specs = (*h6_exercises.SPECS, seen)
+    options = {"jobs": jobs, "timeout": 10.0, "memory_mb": 1024, "seed": 3}
+    return grade(paths, specs, "test-iso", **options)[0]
 
 
 def _seen(result) -> str:
@@ -52,12 +35,12 @@ def _seen(result) -> str:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, grade, seen):
     folder = tmp_path_factory.mktemp("thief")
     victim = (HERE / "victim").resolve()
     thief = folder / "thief.py"
     thief.write_text((HERE / "thief.py").read_text().replace("VICTIM_DIR", str(victim)))
-    return _grade([str(thief), str(HERE / "probe_view.py")])
+    return _grade(grade, seen, [str(thief), str(HERE / "probe_view.py")])
 
 
 def test_another_students_file_cannot_be_found_and_run(graded):
@@ -104,11 +87,11 @@ def _host_ipc_keys() -> set[int]:
     return keys
 
 
-def test_sysv_ipc_is_private_to_each_worker():
+def test_sysv_ipc_is_private_to_each_worker(grade, seen):
     assert KEY not in _host_ipc_keys(), "a previous run left the test's key behind"
     paths = [str(HERE / "ipc_a_writer.py"), str(HERE / "ipc_b_reader.py")]
     try:
-        graded = _grade(paths, jobs=1)
+        graded = _grade(grade, seen, paths, jobs=1)
         leaked = KEY in _host_ipc_keys()
     finally:
         import subprocess

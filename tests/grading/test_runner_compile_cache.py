@@ -11,7 +11,7 @@ import pytest
 
 from gradkit.grading import _runner, _sandbox
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOLUTION = ROOT / "exercises" / "src" / "gradkit_exercises" / "reference" / "calculus.py"
 
 

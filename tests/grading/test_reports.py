@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -227,3 +229,49 @@ def test_shards_are_deterministic_disjoint_slices():
 def test_bad_shards_are_refused(text):
     with pytest.raises(GradingError, match=f"invalid shard '{text}'"):
         parse_shard(text)
+
+
+# What rendering a report may load: the records, the sanitiser, gradkit's errors.
+RENDERER_NEEDS = {
+    "gradkit.grading._reports",
+    "gradkit.grading._results",
+    "gradkit.grading._sanitise",
+}
+# The orchestrator and what it drives: never needed to render or merge a report.
+ORCHESTRATOR = (
+    "gradkit.grading._runner",
+    "gradkit.grading._sandbox",
+    "gradkit.grading._slots",
+    "gradkit.grading._remote",
+    "gradkit._sandboxed",
+    "subprocess",
+    "socket",
+    "jax",
+)
+
+
+def test_the_renderer_imports_no_orchestrator():
+    # a fresh interpreter: gradkit.grading loads its modules lazily, on first use
+    code = "import sys, gradkit.grading._reports; print(' '.join(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split())
+    assert {m for m in loaded if m.startswith("gradkit.grading.")} == RENDERER_NEEDS
+    assert [m for m in ORCHESTRATOR if m in loaded] == []
+
+
+def test_report_is_a_record_beside_the_others():
+    assert Report.__module__ == "gradkit.grading._results"
+    assert Report.__module__ == SubmissionResult.__module__ == CheckResult.__module__
+
+
+def test_a_hidden_check_named_hidden_is_marked_once():
+    from gradkit.grading._reports import _check_line
+    from gradkit.grading._results import CheckResult
+
+    named = CheckResult("df (hidden)", False, 1.0, "hidden", "wrong")
+    plain = CheckResult("df secret", False, 1.0, "hidden", "wrong")
+    assert _check_line(named) == "✗ df (hidden): wrong"
+    assert _check_line(plain) == "✗ df secret (hidden): wrong"

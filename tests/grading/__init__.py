@@ -1,0 +1,1 @@
+"""Tests of gradkit.grading (a package, so test module names never collide)."""

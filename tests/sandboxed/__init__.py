@@ -1,0 +1,1 @@
+"""Tests of gradkit._sandboxed (a package, so test module names never collide)."""
