@@ -93,7 +93,11 @@ def main(argv):
         return _run([os.path.join(VENV, "bin", "gradkit"), "tour"] + rest, env=env)
     _install("-e", ".[test]", "-e", "exercises", "-e", "plugins/gradkit-extra-norms")
     env["JAX_PLATFORMS"] = "cpu"
-    return _run([_venv_python(), "-m", "pytest"] + rest, env=env)
+    # the whole suite runs on every core (pytest-xdist), each test module in one
+    # process so that its module-scoped fixtures (a graded batch, say) run once;
+    # with arguments, pytest gets exactly those
+    parallel = [] if rest else ["-n", "auto", "--dist", "loadscope"]
+    return _run([_venv_python(), "-m", "pytest"] + parallel + rest, env=env)
 
 
 if __name__ == "__main__":

@@ -212,6 +212,46 @@ def test_check_plugin_checks_exercises_and_assignments(course: str):
     )
 
 
+def test_check_plugin_table_shows_what_really_happened_to_every_exercise(course: str):
+    """Each exercise row passes or fails; a skip says why (never a blanket "skip")."""
+    result = run("--plugins-dir", course, "check-plugin", "course")
+    assert result.exit_code == 1
+    rows = re.findall(
+        r"^(exercise|assignment) +(\S+) +(.+?) +(PASS|FAIL|SKIP)\b *(.{0,25})", result.output, re.M
+    )
+    resolves, entries, renders, full, stub = (
+        "reference resolves",
+        "checks name entries",
+        "statement renders",
+        "reference full marks",
+        "stub scores 0",
+    )
+    not_run = "not run: the reference do"
+    assert [
+        (name, check, outcome, detail.rstrip()) for _, name, check, outcome, detail in rows
+    ] == [
+        ("course.bad-module", resolves, "FAIL", "exercise 'course.bad-modu"),
+        ("course.bad-module", entries, "PASS", ""),
+        ("course.bad-module", renders, "PASS", ""),
+        ("course.bad-module", full, "SKIP", not_run),
+        ("course.bad-module", stub, "SKIP", not_run),
+        ("course.bad-key", resolves, "FAIL", "the reference mapping doe"),
+        ("course.bad-key", entries, "PASS", ""),
+        ("course.bad-key", renders, "PASS", ""),
+        ("course.bad-key", full, "SKIP", not_run),
+        ("course.bad-key", stub, "SKIP", not_run),
+        ("course.uses-grad", resolves, "PASS", ""),
+        ("course.uses-grad", entries, "PASS", ""),
+        ("course.uses-grad", renders, "PASS", ""),
+        ("course.uses-grad", full, "FAIL", "the reference scores 0.5/"),
+        ("course.uses-grad", stub, "PASS", ""),
+        *(("course.good", check, "PASS", "") for check in (resolves, entries, renders, full, stub)),
+        ("course-hw1", "exercises resolve", "FAIL", "assignment 'course-hw1' n"),
+        ("course-hw2", "exercises resolve", "PASS", "1 exercises, 3 points"),
+    ]
+    assert result.output.splitlines()[-1] == "14 passed, 4 failed, 4 skipped"
+
+
 def test_check_plugin_fails_on_a_check_of_a_missing_entry(tmp_path: Path):
     (tmp_path / "typo.py").write_text(
         COURSE.split("@gk.hookimpl")[0]

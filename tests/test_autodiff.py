@@ -1,5 +1,7 @@
 """Functional autodiff: semantics, composition with jit/vmap, errors, check_grad."""
 
+import re
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -221,6 +223,206 @@ def test_python_control_flow_under_jit_says_while_loop_or_cond(transform, arg):
     ) as info:
         transform(seed_loop)(arg)
     assert isinstance(info.value.__cause__, jax.errors.TracerBoolConversionError)
+
+
+def non_scalar_helper(x):
+    return jnp.stack([x, 2 * x])  # never a scalar, even for a scalar x
+
+
+def calls_jax_grad_inside(x):
+    """A scalar function whose own (wrong) use of plain jax.grad raises while it runs."""
+    return jax.grad(non_scalar_helper)(x).sum()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda f: gk.grad(f)(X),
+        lambda f: gk.value_and_grad(f)(X),
+        lambda f: gk.grad(lambda x: (f(x), None), has_aux=True)(X),
+        lambda f: gk.hessian(f)(X),
+        lambda f: gk.jacobian(f)(X),
+        lambda f: gk.jacobian(f, mode="fwd")(X),
+        lambda f: gk.jacobian(f, mode="rev")(X),
+        lambda f: gk.hvp(f, X, X),
+        lambda f: gk.derivative(f)(X),
+        lambda f: gk.derivative(f)(1.0),
+        lambda f: gk.backward(f, X),
+        lambda f: jax.jit(gk.grad(f))(X),
+    ],
+    ids=[
+        "grad",
+        "value_and_grad",
+        "grad-has_aux",
+        "hessian",
+        "jacobian",
+        "jacobian-fwd",
+        "jacobian-rev",
+        "hvp",
+        "derivative",
+        "derivative-scalar",
+        "backward",
+        "jit-grad",
+    ],
+)
+def test_an_error_inside_f_is_not_blamed_on_f(call):
+    # f returns a scalar; the non-scalar is its helper's, under plain jax.grad: JAX's own
+    # TypeError comes through, not gradkit's "f returned a non-scalar"
+    with pytest.raises(TypeError) as info:
+        call(calls_jax_grad_inside)
+    assert not isinstance(info.value, gk.GradkitError)
+    assert "calls_jax_grad_inside" not in str(info.value)
+
+
+def test_an_inner_error_inside_f_of_each_kind_is_jaxs():
+    def inner_integer(x):
+        return jax.grad(lambda y: jnp.sum(y).astype(jnp.int32))(x).sum()
+
+    def inner_aux(x):
+        return jax.grad(lambda y: jnp.sum(y), has_aux=True)(x)[0].sum()
+
+    for f in (inner_integer, inner_aux):
+        for transform in (gk.grad, gk.hessian, gk.jacobian):
+            with pytest.raises(TypeError) as info:
+                transform(f)(X)
+            assert not isinstance(info.value, gk.GradkitError), (f, transform)
+
+
+def test_a_nested_gk_grad_names_the_inner_function():
+    def inner_vector(x):
+        return x * 2
+
+    with pytest.raises(
+        gk.NotDifferentiableError,
+        match=r"^gk\.grad needs inner_vector to return a scalar, but it returned shape \(4,\) ",
+    ):
+        gk.grad(lambda x: gk.grad(inner_vector)(x).sum())(X)
+
+
+@pytest.mark.parametrize(
+    "call,what",
+    [
+        (lambda f: gk.value_and_grad(f)(X), "gk.value_and_grad"),
+        (lambda f: gk.hvp(f, X, X), "gk.hvp"),
+        (lambda f: gk.derivative(f)(X), "gk.derivative"),
+        (lambda f: gk.derivative(f)(1.0), "gk.grad"),  # a scalar x: derivative is grad
+        (lambda f: jax.jit(gk.grad(f))(X), "gk.grad"),
+        (lambda f: jax.vmap(gk.grad(f))(jnp.stack([X, X])), "gk.grad"),
+    ],
+    ids=["value_and_grad", "hvp", "derivative", "derivative-scalar", "jit-grad", "vmap-grad"],
+)
+def test_non_scalar_output_message_of_every_scalar_transform(call, what):
+    def pair(x):
+        return jnp.stack([jnp.sum(x), jnp.sum(x)])
+
+    with pytest.raises(gk.NotDifferentiableError) as info:
+        call(pair)
+    assert str(info.value) == (
+        f"{what} needs pair to return a scalar, but it returned shape (2,) (PyTorch's "
+        "y.backward() needs a scalar too). Use gk.backward(f, x), which is "
+        "y.backward(torch.ones_like(y)), reduce with .sum() as in gk.grad(lambda x: "
+        "f(x).sum()), or use gk.jacobian(f) for every partial derivative."
+    )
+    assert isinstance(info.value.__cause__, TypeError)  # JAX's original is chained
+
+
+@pytest.mark.parametrize(
+    "output,got",
+    [
+        (lambda x: [x.sum()], "a list"),
+        (lambda x: {"y": x.sum()}, "a dict"),
+        (lambda x: None, "a pytree"),
+        (lambda x: (), "a tuple"),
+        (lambda x: jnp.zeros((2, 3)) + x.sum(), "shape (2, 3)"),
+        (lambda x: np.ones(2), "shape (2,)"),
+    ],
+    ids=["list", "dict", "None", "empty-tuple", "matrix", "numpy"],
+)
+def test_what_a_non_scalar_output_is_called(output, got):
+    with pytest.raises(
+        gk.NotDifferentiableError, match=rf"to return a scalar, but it returned {re.escape(got)} "
+    ):
+        gk.grad(output)(X)
+
+
+def test_non_float_outputs_name_their_dtype():
+    with pytest.raises(
+        gk.NotDifferentiableError,
+        match=r"^gk\.value_and_grad needs <lambda> to return a real floating-point scalar, but "
+        r"it returned dtype bool: return floats \(e\.g\. y\.astype\(jnp\.float32\)\)$",
+    ):
+        gk.value_and_grad(lambda x: jnp.sum(x) > 0)(X)
+    with pytest.raises(
+        gk.NotDifferentiableError,
+        match=r"^gk\.jacobian needs <lambda> to return real floating-point values \(a scalar or an "
+        r"array of any shape\), but it returned dtype int32: return floats",
+    ):
+        gk.jacobian(lambda x: x.astype(jnp.int32), mode="rev")(X)
+    with pytest.raises(gk.NotDifferentiableError, match=r"^gk\.hvp needs <lambda> .* dtype int32"):
+        gk.hvp(lambda x: jnp.sum(x).astype(jnp.int32), X, X)
+
+
+def test_outputs_jax_cannot_hold_keep_jaxs_error():
+    # a string, or a PRNG key (an extended dtype): JAX's own words, as before
+    for f in (lambda x: "loss", lambda x: jax.random.key(0)):
+        with pytest.raises(TypeError) as info:
+            gk.grad(f)(X)
+        assert not isinstance(info.value, gk.GradkitError)
+
+
+@pytest.mark.parametrize("mode", ["auto", "fwd", "rev"])
+def test_jacobian_has_aux_without_a_pair(mode):
+    with pytest.raises(
+        gk.NotDifferentiableError,
+        match=r"^gk\.jacobian was called with has_aux=True, so <lambda> must return a pair "
+        r"\(scalar, aux\), but it did not; return \(loss, aux\), or drop has_aux=True$",
+    ):
+        # a length-2 array, which plain jax.jacfwd would unpack as (output, aux)
+        gk.jacobian(lambda x: x * 2, mode=mode, has_aux=True)(jnp.ones(2))
+    jac, aux = gk.jacobian(lambda x: (x * 2, x.sum()), mode=mode, has_aux=True)(jnp.ones(2))
+    np.testing.assert_array_equal(jac, 2 * np.eye(2))
+    assert float(aux) == 2.0
+
+
+def test_the_output_check_holds_without_jax():
+    # gradkit's check does not rely on JAX refusing the output too: an identity
+    # "transform" that lets a vector through still gets gradkit's message
+    from gradkit._autodiff import _checked, _checking
+
+    checked = _checked(lambda x: x * 2, "double", "gk.grad", "scalar")
+    with pytest.raises(gk.NotDifferentiableError, match=r"^gk\.grad needs double to return a sc"):
+        with _checking("double", "gk.grad"):
+            checked(X)
+    np.testing.assert_array_equal(checked(X), 2 * X)  # outside a check: f, unchanged
+
+
+@pytest.mark.parametrize(
+    "ours,raw",
+    [
+        (gk.value_and_grad(dot2), jax.value_and_grad(dot2)),
+        (
+            gk.grad(lambda x: (dot2(x), x), has_aux=True),
+            jax.grad(lambda x: (dot2(x), x), has_aux=True),
+        ),
+        (gk.hessian(dot2), jax.hessian(dot2)),
+        (gk.jacobian(jnp.sin), jax.jacrev(jnp.sin)),
+        (gk.jacobian(jnp.sin, mode="fwd"), jax.jacfwd(jnp.sin)),
+        (lambda x: gk.hvp(dot2, x, x), lambda x: jax.jvp(jax.grad(dot2), (x,), (x,))[1]),
+        (gk.derivative(jnp.sin), jnp.vectorize(jax.grad(jnp.sin))),
+    ],
+    ids=[
+        "value_and_grad",
+        "grad-has_aux",
+        "hessian",
+        "jacobian",
+        "jacobian-fwd",
+        "hvp",
+        "derivative",
+    ],
+)
+def test_the_checks_run_at_trace_time_only(ours, raw):
+    # the same program as raw JAX: the checks add no operation to a jitted function
+    assert str(jax.make_jaxpr(ours)(X)) == str(jax.make_jaxpr(raw)(X))
 
 
 # --------------------------------------------------------------- check_grad

@@ -9,7 +9,7 @@ import pytest
 
 import gradkit as gk
 from gradkit import _plugins
-from gradkit.testing import check_function, check_plugin
+from gradkit.testing import ContractResult, check_function, check_plugin
 
 FIXTURES = Path(__file__).parent / "plugin_fixtures"
 pytestmark = pytest.mark.usefixtures("host")  # nothing loaded, no plugin variables set
@@ -129,3 +129,28 @@ def test_check_plugin_error_carries_the_plugin():
     with pytest.raises(gk.PluginError, match="plugin 'extra_norms' is blocked") as raised:
         check_plugin("extra_norms")
     assert raised.value.plugin == "extra_norms"
+
+
+@pytest.mark.parametrize(
+    ("module", "check", "kind", "item", "other"),
+    [
+        ("_norm_contracts", "check_norm", "norm", "fixture-l1", "function"),
+        ("_function_contracts", "check_function", "function", "fixture-cube", "norm"),
+    ],
+)
+def test_check_plugin_reports_a_check_that_raises_as_one_failed_row(
+    monkeypatch: pytest.MonkeyPatch, module: str, check: str, kind: str, item: str, other: str
+):
+    import importlib
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the checker broke.\nsecond line")
+
+    monkeypatch.setattr(importlib.import_module(f"gradkit.{module}"), check, broken)
+    _plugins.configure(plugins_dirs=(str(FIXTURES / "good"),))
+    report = check_plugin("cube", examples=3)
+    assert [r for r in report.results if r.kind == kind] == [
+        ContractResult(kind, item, "contract", "fail", "RuntimeError: the checker broke")
+    ]
+    assert {r.outcome for r in report.results if r.kind == other} == {"pass"}
+    assert not report.ok

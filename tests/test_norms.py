@@ -384,6 +384,31 @@ def test_a_variant_returning_a_vector_is_rejected():
         norms._remove("not-scalar")
 
 
+def test_a_variant_undefined_on_empty_input_says_so():
+    with pytest.raises(
+        gk.InvalidInputError,
+        match=r"^norm variant 'min-abs' takes a minimum or maximum, undefined on an empty vector "
+        r"\(shape \(2, 0\)\); check the shape, or use a norm that is 0 on empty input$",
+    ):
+        gk.norm(jnp.zeros((2, 0)), "min-abs", axis=1)
+    assert gk.norm(jnp.zeros((2, 0)), "l2", axis=1).tolist() == [0.0, 0.0]
+
+
+def test_a_variants_own_value_error_passes_unchanged():
+    from gradkit._registry import norms
+
+    def picky(v):
+        raise ValueError("picky refuses")
+
+    norms.names()  # load the plugins before adding
+    norms._add(gk.NormSpec("picky", picky))
+    try:
+        with pytest.raises(ValueError, match=r"^picky refuses"):
+            gk.norm(jnp.ones(3), "picky")
+    finally:
+        norms._remove("picky")
+
+
 def test_second_derivatives_where_smooth():
     x = jnp.array([3.0, 4.0])
     expected = jnp.eye(2) / 5 - jnp.outer(x, x) / 125

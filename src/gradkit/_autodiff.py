@@ -10,14 +10,16 @@ on a traced value becomes a `gradkit` error that says what to write instead.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
-import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Literal
 
 import jax
+import jax.core  # Tracer: `import jax` binds jax.core only as a side effect
 import jax.numpy as jnp
 import numpy as np
+from jaxtyping import Array, ArrayLike, Float
 
 from ._errors import (
     InvalidInputError,
@@ -26,6 +28,7 @@ from ._errors import (
 )
 from ._gradcheck import GradCheckReport as GradCheckReport
 from ._gradcheck import check_grad as check_grad
+from ._typing import Cotangent, Derivatives, Point, Tangent, Values
 
 Argnums = int | Sequence[int]
 
@@ -68,7 +71,7 @@ def _check_float_inputs(fname: str, what: str, args: Sequence[Any], argnums: Arg
 
 @contextlib.contextmanager
 def _translate(fname: str, what: str) -> Iterator[None]:
-    """Turn JAX's tracing errors inside `what` into gradkit errors that say what to do."""
+    """Turn JAX's typed tracing errors inside `what` into gradkit errors that say what to do."""
     try:
         yield
     except jax.errors.ConcretizationTypeError as err:
@@ -79,57 +82,151 @@ def _translate(fname: str, what: str) -> Iterator[None]:
             "and branches with jax.lax.cond(pred, true_fn, false_fn, x) or jnp.where; "
             "outside jit, gk.grad also runs plain Python control flow."
         ) from err
-    except TypeError as err:
-        msg = str(err)
-        if "only defined for scalar-output functions" in msg:
-            if "Output had shape:" in msg:
-                got = "shape " + msg.split("Output had shape:")[-1].split(".")[0].strip()
-            else:  # a tuple, list or dict: JAX prints the value, not a shape
-                opening = msg.split("Output was ")[-1][:1]
-                got = {"(": "a tuple", "[": "a list", "{": "a dict"}.get(opening, "a pytree")
-            raise NotDifferentiableError(
-                f"{what} needs {fname} to return a scalar, but it returned {got} "
-                "(PyTorch's y.backward() needs a scalar too). Use gk.backward(f, x), which is "
-                "y.backward(torch.ones_like(y)), reduce with .sum() as in "
-                "gk.grad(lambda x: f(x).sum()), or use gk.jacobian(f) for every partial "
-                "derivative."
-            ) from err
-        if "requires real-valued outputs" in msg:
-            got = re.search(r"but got (\w+)", msg)
-            dtype = got.group(1) if got else "non-float"
-            # jacobian and hessian take outputs of any shape; grad needs a scalar
-            shaped = what in ("gk.jacobian", "gk.hessian")
-            needs = (
-                "real floating-point values (a scalar or an array of any shape)"
-                if shaped
-                else "a real floating-point scalar"
-            )
-            if dtype.startswith("complex"):
-                fix = "differentiate jnp.real(f(x)) and jnp.imag(f(x)) as two real functions" + (
-                    "" if shaped else ", or use gk.backward (a VJP) for the complex output"
-                )
-            else:
-                fix = "return floats (e.g. y.astype(jnp.float32))"
-            raise NotDifferentiableError(
-                f"{what} needs {fname} to return {needs}, but it returned dtype {dtype}: {fix}"
-            ) from err
-        if "expected function with aux output to return a two-element tuple" in msg:
-            raise NotDifferentiableError(
+
+
+# What a transform needs f to return: "scalar" (grad: a real floating-point
+# scalar), "real" (jacrev, hessian: real floating-point arrays of any shape) or
+# "any" (jacfwd). With has_aux, each needs a pair (output, aux) first.
+Needs = Literal["scalar", "real", "any"]
+
+# The findings of the innermost call being checked: see `_checked` and `_checking`.
+_FOUND: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "gradkit_autodiff_found", default=None
+)
+
+# what JAX accepts as one output array (`jax.typeof` of anything else raises)
+_ARRAY_TYPES = (jax.Array, np.ndarray, np.generic, bool, int, float, complex)
+
+
+def _checked(
+    f: Callable[..., Any], fname: str, what: str, needs: Needs, *, has_aux: bool = False
+) -> Callable[..., Any]:
+    """Return `f`, checking what it returns while a transform traces it inside `_checking`.
+
+    The check runs on the abstract value (shape and dtype) at trace time only,
+    so a jitted program is exactly raw JAX's. Only `f`'s own output is judged:
+    an error raised inside `f` (a ``jax.grad`` of a helper, say) is not a finding.
+    """
+
+    @functools.wraps(f)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        out = f(*args, **kwargs)
+        found = _FOUND.get()
+        if found is not None and not found:
+            problem = _output_problem(out, fname, what, needs, has_aux)
+            if problem is not None:
+                found.append(problem)
+        return out
+
+    named = f
+    while isinstance(named, functools.partial):
+        named = named.func  # JAX names a partial by its function in jaxprs: so do we
+    for attribute in ("__name__", "__qualname__"):
+        setattr(checked, attribute, getattr(named, attribute, getattr(checked, attribute)))
+    return checked
+
+
+@contextlib.contextmanager
+def _checking(fname: str, what: str) -> Iterator[None]:
+    """Run a transform of `_checked` functions: an output found wanting is a gradkit error.
+
+    JAX refuses such an output too; its error is chained as the cause. Errors
+    raised while nothing was found (inside `f`, say) pass unchanged, except
+    JAX's typed tracing errors, which `_translate` turns into gradkit's.
+    """
+    found: list[str] = []
+    token = _FOUND.set(found)
+    try:
+        with _translate(fname, what):
+            try:
+                yield
+            except Exception as err:
+                if found:
+                    raise NotDifferentiableError(found[0]) from err
+                raise
+    finally:
+        _FOUND.reset(token)
+    if found:  # JAX let it through; gradkit's contract does not
+        raise NotDifferentiableError(found[0])
+
+
+def _output_problem(out: Any, fname: str, what: str, needs: Needs, has_aux: bool) -> str | None:
+    """Say what is wrong with `out`, what `fname` returned to `what`, or None if nothing is.
+
+    Mirrors what JAX checks, in JAX's order (the aux pair, then the shape, then
+    the dtype), so gradkit speaks exactly where JAX would refuse. An output JAX
+    cannot hold at all (a string) or of an extended dtype (a PRNG key) is left to
+    JAX's own error.
+    """
+    if has_aux:
+        if not (isinstance(out, list | tuple) and len(out) == 2):
+            return (
                 f"{what} was called with has_aux=True, so {fname} must return a pair "
                 "(scalar, aux), but it did not; return (loss, aux), or drop has_aux=True"
-            ) from err
-        raise
+            )
+        out = out[0]
+    if needs == "any" or not all(isinstance(leaf, _ARRAY_TYPES) for leaf in jax.tree.leaves(out)):
+        return None
+    if needs == "scalar" and not (isinstance(out, _ARRAY_TYPES) and jax.typeof(out).shape == ()):
+        if isinstance(out, _ARRAY_TYPES):
+            got = f"shape {jax.typeof(out).shape}"
+        else:  # a tuple, list or dict, by its exact type; any other container is "a pytree"
+            got = {tuple: "a tuple", list: "a list", dict: "a dict"}.get(type(out), "a pytree")
+        return (
+            f"{what} needs {fname} to return a scalar, but it returned {got} "
+            "(PyTorch's y.backward() needs a scalar too). Use gk.backward(f, x), which is "
+            "y.backward(torch.ones_like(y)), reduce with .sum() as in "
+            "gk.grad(lambda x: f(x).sum()), or use gk.jacobian(f) for every partial "
+            "derivative."
+        )
+    for leaf in jax.tree.leaves(out):
+        dtype = jax.typeof(leaf).dtype
+        if jnp.issubdtype(dtype, jax.dtypes.extended):
+            return None
+        if jnp.issubdtype(dtype, jnp.floating):
+            continue
+        # jacobian and hessian take outputs of any shape; grad needs a scalar
+        shaped = needs == "real"
+        wanted = (
+            "real floating-point values (a scalar or an array of any shape)"
+            if shaped
+            else "a real floating-point scalar"
+        )
+        if jnp.issubdtype(dtype, jnp.complexfloating):
+            fix = "differentiate jnp.real(f(x)) and jnp.imag(f(x)) as two real functions" + (
+                "" if shaped else ", or use gk.backward (a VJP) for the complex output"
+            )
+        else:
+            fix = "return floats (e.g. y.astype(jnp.float32))"
+        return f"{what} needs {fname} to return {wanted}, but it returned dtype {dtype.name}: {fix}"
+    return None
 
 
-def _wrap(
-    transformed: Callable[..., Any], f: Callable[..., Any], what: str, argnums: Argnums
+def _differentiating(
+    transform: Callable[..., Callable[..., Any]],
+    f: Callable[..., Any],
+    what: str,
+    needs: Needs,
+    argnums: Argnums = 0,
+    *,
+    fname: str | None = None,
+    has_aux: bool = False,
+    **options: Any,
 ) -> Callable[..., Any]:
-    fname = _name(f)
+    """Return ``transform(f, argnums, has_aux=..., **options)`` that checks inputs and output.
+
+    The inputs are checked before JAX runs (`_check_float_inputs`), the output
+    while JAX traces `f` (`_checked`); both say what to do instead.
+    """
+    fname = fname or _name(f)
+    transformed = transform(
+        _checked(f, fname, what, needs, has_aux=has_aux), argnums, has_aux=has_aux, **options
+    )
 
     @functools.wraps(f)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         _check_float_inputs(fname, what, args, argnums)
-        with _translate(fname, what):
+        with _checking(fname, what):
             return transformed(*args, **kwargs)
 
     return wrapped
@@ -137,7 +234,7 @@ def _wrap(
 
 def grad(
     f: Callable[..., Any], argnums: Argnums = 0, *, has_aux: bool = False
-) -> Callable[..., Any]:
+) -> Callable[..., Derivatives | tuple[Derivatives, Any]]:
     """Return the function that computes the gradient of the scalar function `f`.
 
     ``gk.grad(f)(x)`` is PyTorch's ``y = f(x); y.backward(); x.grad``, without
@@ -157,22 +254,26 @@ def grad(
     [0.0, 4.0, 8.0, 12.0]
     """
     _check_callable(f, "gk.grad")
-    return _wrap(jax.grad(f, argnums, has_aux=has_aux), f, "gk.grad", argnums)
+    return _differentiating(jax.grad, f, "gk.grad", "scalar", argnums, has_aux=has_aux)
 
 
 def value_and_grad(
     f: Callable[..., Any], argnums: Argnums = 0, *, has_aux: bool = False
-) -> Callable[..., Any]:
+) -> Callable[..., tuple[Float[Array, ""] | tuple[Float[Array, ""], Any], Derivatives]]:
     """Return the function that computes ``(f(x), ∇f(x))`` in one pass.
 
     Same semantics and errors as `grad`; the value comes for free with the
     reverse pass (``y = f(x); y.backward()`` keeps ``y`` too).
     """
     _check_callable(f, "gk.value_and_grad")
-    return _wrap(jax.value_and_grad(f, argnums, has_aux=has_aux), f, "gk.value_and_grad", argnums)
+    return _differentiating(
+        jax.value_and_grad, f, "gk.value_and_grad", "scalar", argnums, has_aux=has_aux
+    )
 
 
-def derivative(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def derivative(
+    f: Callable[[Any], Any],
+) -> Callable[[Float[ArrayLike, "*shape"]], Float[Array, "*shape"]]:
     """Return f′ for a scalar function f: R → R, applied elementwise to arrays.
 
     ``gk.derivative(jnp.sin)(xs)`` is cos(xs) for an array `xs` of any shape:
@@ -188,15 +289,15 @@ def derivative(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """
     _check_callable(f, "gk.derivative")
     scalar = grad(f)
-    raw = jax.grad(f)
     fname = _name(f)
+    raw = jax.grad(_checked(f, fname, "gk.derivative", "scalar"))
 
     @functools.wraps(f)
     def df(x: Any) -> Any:
         _check_float_inputs(fname, "gk.derivative", (x,), 0)
         if jnp.ndim(x) == 0:
             return scalar(x)
-        with _translate(fname, "gk.derivative"):
+        with _checking(fname, "gk.derivative"):
             try:
                 return jnp.vectorize(raw)(x)
             except jax.errors.ConcretizationTypeError:
@@ -210,7 +311,11 @@ def derivative(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return df
 
 
-def backward(f: Callable[[Any], Any], x: Any, cotangent: Any = None) -> Any:
+def backward(
+    f: Callable[[Any], Any],
+    x: Point,
+    cotangent: Cotangent | None = None,
+) -> Tangent:
     """Return the vector–Jacobian product ``cotangentᵀ·∂f/∂x``: PyTorch's ``y.backward(gradient)``.
 
     ``gk.backward(f, x, v)`` is what ``y = f(x); y.backward(v); x.grad`` leaves in
@@ -288,7 +393,7 @@ def jacobian(
     *,
     mode: Literal["auto", "fwd", "rev"] = "auto",
     has_aux: bool = False,
-) -> Callable[..., Any]:
+) -> Callable[..., Derivatives | tuple[Derivatives, Any]]:
     """Return the function that computes the Jacobian ∂f/∂x, shape ``f(x).shape + x.shape``.
 
     ``mode="rev"`` builds it one output at a time (`jax.jacrev`), ``"fwd"`` one input
@@ -298,39 +403,44 @@ def jacobian(
     if mode not in ("auto", "fwd", "rev"):
         raise InvalidInputError(f"unknown mode {mode!r}; known modes: auto, fwd, rev")
     _check_callable(f, "gk.jacobian")
-    fwd = jax.jacfwd(f, argnums, has_aux=has_aux)
-    rev = jax.jacrev(f, argnums, has_aux=has_aux)
+    what = "gk.jacobian"
+    fwd = _differentiating(jax.jacfwd, f, what, "any", argnums, has_aux=has_aux)
+    rev = _differentiating(jax.jacrev, f, what, "real", argnums, has_aux=has_aux)
+    if mode != "auto":
+        return fwd if mode == "fwd" else rev
     fname = _name(f)
+    checked = _checked(f, fname, what, "any", has_aux=has_aux)
+
+    def output(*args: Any, **kwargs: Any) -> Any:
+        out = checked(*args, **kwargs)
+        return out[0] if has_aux else out  # the aux need not be arrays
 
     @functools.wraps(f)
     def jac(*args: Any, **kwargs: Any) -> Any:
-        _check_float_inputs(fname, "gk.jacobian", args, argnums)
-        with _translate(fname, "gk.jacobian"):
-            chosen = mode
-            if chosen == "auto":
-                out = jax.eval_shape(functools.partial(f, **kwargs), *args)
-                if has_aux:
-                    out = out[0]
-                n_in = sum(
-                    np.size(a) for i in _argnum_tuple(argnums) for a in jax.tree.leaves(args[i])
-                )
-                n_out = sum(int(np.prod(o.shape)) for o in jax.tree.leaves(out))
-                chosen = "fwd" if n_in < n_out else "rev"
-            return (fwd if chosen == "fwd" else rev)(*args, **kwargs)
+        _check_float_inputs(fname, what, args, argnums)
+        with _checking(fname, what):
+            out = jax.eval_shape(functools.partial(output, **kwargs), *args)
+        n_in = sum(np.size(a) for i in _argnum_tuple(argnums) for a in jax.tree.leaves(args[i]))
+        n_out = sum(int(np.prod(o.shape)) for o in jax.tree.leaves(out))
+        return (fwd if n_in < n_out else rev)(*args, **kwargs)
 
     return jac
 
 
-def hessian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
+def hessian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Derivatives]:
     """Return the function that computes the Hessian ∇²f of a scalar function.
 
     `jax.hessian`: forward over reverse, the cheapest order for Hessians.
     """
     _check_callable(f, "gk.hessian")
-    return _wrap(jax.hessian(f, argnums), f, "gk.hessian", argnums)
+    return _differentiating(jax.hessian, f, "gk.hessian", "real", argnums)
 
 
-def hvp(f: Callable[[Any], Any], x: Any, v: Any) -> Any:
+def hvp(
+    f: Callable[[Any], Any],
+    x: Point,
+    v: Point,
+) -> Tangent:
     """Return the Hessian–vector product ∇²f(x)·v without forming the Hessian.
 
     Forward-over-reverse: the JVP of ∇f at `x` along `v`, about the cost of two
@@ -347,11 +457,11 @@ def hvp(f: Callable[[Any], Any], x: Any, v: Any) -> Any:
             f"but x has shape {x_shapes} and v has shape {v_shapes} ({v!r}); pass v shaped "
             "like x, e.g. jnp.ones_like(x)"
         )
-    with _translate(fname, "gk.hvp"):
-        return jax.jvp(jax.grad(f), (x,), (v,))[1]
+    with _checking(fname, "gk.hvp"):
+        return jax.jvp(jax.grad(_checked(f, fname, "gk.hvp", "scalar")), (x,), (v,))[1]
 
 
-def detach(x: Any) -> Any:
+def detach(x: Values) -> Values:
     """Return `x` cut from differentiation (PyTorch's ``.detach()``): ``jax.lax.stop_gradient``.
 
     The value is unchanged; every derivative through it is zero, in every mode

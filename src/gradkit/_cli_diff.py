@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -27,6 +27,9 @@ from ._cli_calculus import (
     number,
     show,
 )
+
+if TYPE_CHECKING:  # _numeric imports JAX, which the CLI loads only to compute
+    from ._numeric import Method
 
 _METHOD_NAMES = {
     "autodiff": "autodiff",
@@ -45,11 +48,12 @@ def _numerical(g: Callable[[Any], Any], x: Any, method: str) -> Any:
 
     import gradkit as gk
 
+    how = cast("Method", method)  # click's Choice holds it to numerical_derivative's
     out = g(x)
     if x.ndim == 0 or out.ndim == 0:
-        return gk.numerical_derivative(g, method=method)(x)
+        return gk.numerical_derivative(g, method=how)(x)
     rows = [
-        gk.numerical_derivative(lambda v, i=i: g(v).ravel()[i], method=method)(x)
+        gk.numerical_derivative(lambda v, i=i: g(v).ravel()[i], method=how)(x)
         for i in range(out.size)
     ]
     return jnp.stack(rows).reshape(out.shape + x.shape)

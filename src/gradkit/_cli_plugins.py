@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -21,8 +22,11 @@ def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _print_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], wrap: str) -> None:
-    """Print a borderless table; only the column `wrap` wraps, the others keep one line."""
+def _print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], wrap: str) -> None:
+    """Print a borderless table; only the column `wrap` wraps, the others keep one line.
+
+    Piped or redirected (to ``grep``, a CI log, a file), nothing wraps: one row is one line.
+    """
     from rich.console import Console
     from rich.table import Table, box
 
@@ -31,7 +35,13 @@ def _print_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], wrap: st
         table.add_column(header, overflow="fold", no_wrap=header != wrap)
     for row in rows:
         table.add_row(*row)
-    Console(highlight=False, soft_wrap=False).print(table)
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:
+        console.width = _UNWRAPPED
+    console.print(table)
+
+
+_UNWRAPPED = 10_000  # wide enough for any row: a table takes only the width it needs
 
 
 @click.command("plugins")
@@ -147,16 +157,18 @@ def check_plugin(ctx: click.Context, name: str, examples: int | None, as_json: b
     Functions must trace under jit, vmap and grad with the same values, and a
     declared derivative must match autodiff; norms must pass
     gradkit.testing.check_norm (axioms, finite gradient at 0, gradient against
-    finite differences, jit and vmap). Exits 1 when a check fails.
+    finite differences, jit and vmap); exercises gradkit.testing.check_exercise
+    (the reference scores full marks, the stub 0); assignments must name
+    registered exercises. Exits 1 when a check fails.
     """
+    from ._contracts import HEADERS
     from ._function_contracts import check_plugin as run_checks
 
     report = run_checks(name, examples=examples)
     if as_json:
         _echo_json({"plugin": name, "ok": report.ok, "results": [vars(r) for r in report.results]})
     else:
-        rows = [(r.kind, r.name, r.check, r.outcome.upper(), r.detail) for r in report.results]
-        _print_table(("kind", "name", "check", "result", "detail"), rows, wrap="detail")
+        _print_table(HEADERS, report.rows(), wrap="detail")
         click.echo(report.summary())
     if not report.ok:
         ctx.exit(1)

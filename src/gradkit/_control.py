@@ -24,11 +24,14 @@ condition once more after the loop; if it still holds, the loop was cut short.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+
+if TYPE_CHECKING:  # the CLI loads this module (the built-in `doubling`): no jaxtyping import
+    from jaxtyping import ArrayLike, Bool
 
 from ._errors import InvalidInputError, LoopExhaustedError
 
@@ -44,7 +47,7 @@ def _equinox_loop(
     body: Callable[[Any], Any],
     init: Any,
     max_steps: int,
-    kind: str,
+    kind: Kind,
     checkpoints: int | None,
 ) -> Any:
     """Run equinox's loop (the one place gradkit touches ``equinox.internal``)."""
@@ -218,7 +221,9 @@ def _affine_tangent(
         _, ct, cc = jax.lax.while_loop(lambda s: s[0] < n, step, (jnp.zeros((), n.dtype), ct, cc))
         return ct, cc
 
-    out, _ = jax.lax.custom_linear_solve(lambda v: v, (tx, tc), forward, backward)
+    # custom_linear_solve has no return annotation, and pyright infers Never from its body
+    solved = jax.lax.custom_linear_solve(lambda v: v, (tx, tc), forward, backward)
+    out, _ = cast(tuple[list[Any], list[Any]], solved)
     return out
 
 
@@ -281,7 +286,7 @@ def _concrete_bool(x: jax.Array) -> bool | None:
 
 
 def while_loop[Carry](
-    cond: Callable[[Carry], Any],
+    cond: Callable[[Carry], Bool[ArrayLike, ""]],
     body: Callable[[Carry], Carry],
     init: Carry,
     *,

@@ -4,7 +4,8 @@
 plugin registers: the reference resolves and defines every entry, every check
 names a real entry, the statement renders (stubs and notebook), the reference
 scores full marks through the grading pipeline (in-process: it is the
-author's trusted code), and the stub handout scores 0. `verify_references`
+author's trusted code), and the stub handout scores 0. Its rows join those of
+functions and norms in one `ContractReport`. `verify_references`
 grades every reference without stopping at a broken one
 (``gradkit exercises verify``).
 """
@@ -13,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ._function_contracts import ContractReport, ContractResult
+from ._contracts import ContractReport, ContractResult, finish
 from ._plugin_sources import describe_error
 
 if TYPE_CHECKING:
@@ -98,17 +99,14 @@ def check_exercise(
     earns nothing). Written exercises skip the last two: they are graded by
     hand.
 
+    Returns:
+        A `ContractReport` with those five rows (kind ``"exercise"``).
+
     Raises:
         ContractViolation: a row failed (with ``raise_on_failure=True``); the
             message names the exercise, the check and what was wrong.
     """
-    from ._errors import ContractViolation
-
-    rows = _ExerciseChecker(spec, seed).run()
-    report = ContractReport(tuple(rows))
-    if raise_on_failure and not report.ok:
-        raise ContractViolation(f"exercise {spec.id!r}: {report}")
-    return report
+    return finish(_ExerciseChecker(spec, seed).run(), raise_on_failure=raise_on_failure)
 
 
 class _ExerciseChecker:
@@ -186,23 +184,13 @@ class _ExerciseChecker:
         )
 
 
-def check_assignment(spec: AssignmentSpec) -> list[ContractResult]:
+def check_assignment(spec: AssignmentSpec) -> ContractReport:
     """One row: the assignment's ids and globs all match registered exercises."""
     try:
         specs = spec.resolve()
     except Exception as error:  # noqa: BLE001
-        return [ContractResult("assignment", spec.id, "exercises resolve", "fail", str(error))]
-    detail = f"{len(specs)} exercises, {sum(s.max_score for s in specs):g} points"
-    return [ContractResult("assignment", spec.id, "exercises resolve", "pass", detail)]
-
-
-def plugin_rows(info: Any) -> list[ContractResult]:
-    """The exercise and assignment rows of ``check-plugin`` for one loaded plugin."""
-    from ._registry import assignments, exercises
-
-    rows: list[ContractResult] = []
-    for item in info.registered.get("exercises", ()):
-        rows += check_exercise(exercises.get(item), raise_on_failure=False).results
-    for item in info.registered.get("assignments", ()):
-        rows += check_assignment(assignments.get(item))
-    return rows
+        row = ContractResult("assignment", spec.id, "exercises resolve", "fail", str(error))
+    else:
+        detail = f"{len(specs)} exercises, {sum(s.max_score for s in specs):g} points"
+        row = ContractResult("assignment", spec.id, "exercises resolve", "pass", detail)
+    return ContractReport((row,))

@@ -25,7 +25,7 @@ import math
 import operator
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import jax
 import jax.numpy as jnp
@@ -137,7 +137,7 @@ class _Compiler:
         self.reduces = False
         self.max_constant = 0.0
 
-    def used(self, value: Compiled) -> Compiled:
+    def used[C: Compiled](self, value: C) -> C:
         """Note a constant that is used at run time (folded ones are not)."""
         if not callable(value):
             self.max_constant = max(self.max_constant, abs(float(value)))
@@ -157,8 +157,8 @@ class _Compiler:
         match node:
             case ast.Constant(value=bool() | None):
                 raise self.error(node, f"{node.value!r} is not a number")
-            case ast.Constant(value=int() | float()):
-                return self.number(node, node.value)
+            case ast.Constant(value=int() | float() as value):
+                return self.number(node, value)
             case ast.Constant():
                 raise self.error(node, f"{type(node.value).__name__} literals are not allowed")
             case ast.Name(id="x"):
@@ -224,7 +224,7 @@ class _Compiler:
             and float(right).is_integer()
             and abs(right) <= MAX_INTEGER_EXPONENT
         )
-        right = int(right) if small_power else _floated(right)
+        right = int(cast(float, right)) if small_power else _floated(right)  # not callable
         return _apply2(fn, self.used(_floated(left)), self.used(right))
 
     def fold(

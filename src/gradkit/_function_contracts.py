@@ -3,73 +3,22 @@
 `check_function` runs on any `FunctionSpec` (or registered name): the function
 traces under `jax.jit`, `jax.vmap` and `jax.grad` and gives the same values,
 and a declared derivative matches autodiff at sampled points. `check_plugin`
-runs these and `gradkit.testing.check_norm` over every item a plugin
-registered; ``gradkit check-plugin NAME`` prints its table.
+runs these, `gradkit.testing.check_norm` and `check_exercise` over every item
+a plugin registered, into one `ContractReport`; ``gradkit check-plugin NAME``
+prints its table.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
-from ._errors import ContractViolation, InvalidInputError
+from ._contracts import ContractReport, ContractResult, Outcome, finish
+from ._errors import InvalidInputError
 from ._plugin_sources import describe_error
 from ._registry import FunctionSpec
-from ._rich import RichTable
 
 FUNCTION_CHECKS = ("finite values", "jit", "vmap", "grad", "derivative matches autodiff")
-
-Outcome = Literal["pass", "fail", "skip"]
-
-
-@dataclasses.dataclass(frozen=True)
-class ContractResult:
-    """One row of a contract report: which item, which check, and how it went.
-
-    Attributes:
-        kind: ``"function"``, ``"norm"`` or ``"exercise"``.
-        name: the item's registry name.
-        check: the check, e.g. ``"jit"`` or ``"triangle inequality"``.
-        outcome: ``"pass"``, ``"fail"`` or ``"skip"``.
-        detail: for a failure the input and the difference; for a skip, why.
-    """
-
-    kind: str
-    name: str
-    check: str
-    outcome: Outcome
-    detail: str = ""
-
-
-@dataclasses.dataclass(frozen=True)
-class ContractReport(RichTable):
-    """The results of `check_function` or `check_plugin`, in the order they ran."""
-
-    results: tuple[ContractResult, ...]
-
-    @property
-    def ok(self) -> bool:
-        """Whether no check failed (skips are fine)."""
-        return all(r.outcome != "fail" for r in self.results)
-
-    @property
-    def failures(self) -> tuple[ContractResult, ...]:
-        """The failed checks."""
-        return tuple(r for r in self.results if r.outcome == "fail")
-
-    def summary(self) -> str:
-        """Return ``"39 passed, 0 failed, 3 skipped"``."""
-        counts = {o: sum(r.outcome == o for r in self.results) for o in ("pass", "fail", "skip")}
-        return f"{counts['pass']} passed, {counts['fail']} failed, {counts['skip']} skipped"
-
-    def __str__(self) -> str:
-        failed = [f"  FAILED {r.kind} {r.name!r} {r.check}: {r.detail}" for r in self.failures]
-        return "\n".join([self.summary(), *failed])
-
-    def _table(self) -> tuple[str, list[str], list[list[str]]]:
-        rows = [[r.kind, r.name, r.check, r.outcome.upper(), r.detail] for r in self.results]
-        return self.summary(), ["kind", "name", "check", "result", "detail"], rows
 
 
 def check_function(
@@ -103,7 +52,7 @@ def check_function(
             False, return the report either way.
 
     Returns:
-        A `ContractReport` with one `ContractResult` per check.
+        A `ContractReport` with one `ContractResult` per check, in the order above.
 
     Raises:
         ContractViolation: a check failed; the message names it and the input.
@@ -115,10 +64,7 @@ def check_function(
 
     with float64():
         results = _FunctionChecker(spec, samples, seed, rtol, atol).run()
-    report = ContractReport(tuple(results))
-    if raise_on_failure and not report.ok:
-        raise ContractViolation(f"function {spec.name!r}: {report}")
-    return report
+    return finish(results, raise_on_failure=raise_on_failure)
 
 
 def check_plugin(name: str, *, examples: int | None = None) -> ContractReport:
@@ -126,8 +72,10 @@ def check_plugin(name: str, *, examples: int | None = None) -> ContractReport:
 
     Functions get `check_function`, norms `gradkit.testing.check_norm`,
     exercises `gradkit.testing.check_exercise` and assignments a check that
-    their ids and globs match registered exercises. Nothing is raised for a
-    failed check: read ``report.ok``.
+    their ids and globs match registered exercises; the rows of all of them
+    make one report. An item whose check raises gets one failed row,
+    ``contract``, saying what was raised, and the other items are still
+    checked. Nothing is raised for a failed check: read ``report.ok``.
 
     Args:
         name: the plugin's name as ``gradkit plugins`` shows it, or its package.
@@ -139,9 +87,11 @@ def check_plugin(name: str, *, examples: int | None = None) -> ContractReport:
         PluginError: the plugin did not load (blocked or failed), so there is
             nothing to check; the message says why.
     """
-    from . import _plugins, testing
+    from . import _plugins
     from ._errors import PluginError
-    from ._registry import functions, norms
+    from ._exercise_contracts import check_assignment, check_exercise
+    from ._norm_contracts import check_norm
+    from ._registry import assignments, exercises, functions, norms
 
     info = _plugins.get_plugin(name)
     if info.status != "loaded":
@@ -149,33 +99,26 @@ def check_plugin(name: str, *, examples: int | None = None) -> ContractReport:
             f"plugin {info.name!r} is {info.status} ({info.reason}): nothing to check",
             plugin=info.name,
         )
+    samples = {} if examples is None else {"samples": examples}
+    draws = {} if examples is None else {"examples": examples}
+    checks: dict[str, Callable[[str], ContractReport]] = {
+        "function": lambda item: check_function(
+            functions.get(item), raise_on_failure=False, **samples
+        ),
+        "norm": lambda item: check_norm(norms.get(item), raise_on_failure=False, **draws),
+        "exercise": lambda item: check_exercise(exercises.get(item), raise_on_failure=False),
+        "assignment": lambda item: check_assignment(assignments.get(item)),
+    }
     results: list[ContractResult] = []
-    for item in info.registered.get("functions", ()):
-        spec = functions.get(item)
-        some = {} if examples is None else {"samples": examples}
-        results += check_function(spec, raise_on_failure=False, **some).results
-    for item in info.registered.get("norms", ()):
-        some = {} if examples is None else {"examples": examples}
-        results += _norm_results(testing.check_norm, norms.get(item), some)
-    from ._exercise_contracts import plugin_rows
-
-    results += plugin_rows(info)
+    for kind, check in checks.items():
+        for item in info.registered.get(f"{kind}s", ()):  # the registry "functions", ...
+            try:
+                results += check(item).results
+            except Exception as error:  # a broken plugin must not stop the other rows
+                results.append(
+                    ContractResult(kind, item, "contract", "fail", describe_error(error))
+                )
     return ContractReport(tuple(results))
-
-
-def _norm_results(
-    check_norm: Callable[..., Any], spec: Any, options: dict[str, int]
-) -> list[ContractResult]:
-    try:
-        report = check_norm(spec, raise_on_failure=False, **options)
-    except Exception as error:  # a broken plugin must not stop the other rows
-        return [ContractResult("norm", spec.name, "contract", "fail", describe_error(error))]
-    rows = [ContractResult("norm", spec.name, c, "pass") for c in report.passed]
-    rows += [
-        ContractResult("norm", spec.name, v.check, "fail", v.message) for v in report.violations
-    ]
-    rows += [ContractResult("norm", spec.name, c, "skip", "is_norm=False") for c in report.skipped]
-    return rows
 
 
 def _resolve(spec: FunctionSpec | str) -> FunctionSpec:

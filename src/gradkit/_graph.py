@@ -191,9 +191,9 @@ def _type(var: Any) -> str:
     if not callable(short):
         return str(aval)
     try:
-        return short(short_dtypes=True)
+        return str(short(short_dtypes=True))
     except TypeError:  # older JAX without the keyword
-        return short()
+        return str(short())
 
 
 def _params(eqn: Any) -> str:
@@ -391,7 +391,7 @@ _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 def _book_label(eqn: Any, input_name: dict[Any, str]) -> str:
     """Label an equation the way the book draws it: ``x²``, ``log``, ``÷``, ``relu``."""
-    name = eqn.primitive.name
+    name: str = eqn.primitive.name
     if name in ("integer_pow", "square"):
         power = str(eqn.params.get("y", 2)).translate(_SUPERSCRIPT)
         operand = eqn.invars[0]

@@ -8,15 +8,14 @@ every registered norm. The axioms are checked as properties with hypothesis
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
-from ._errors import ContractViolation, InvalidInputError
+from ._contracts import ContractReport, ContractResult, Outcome, finish
+from ._errors import InvalidInputError
 from ._registry import NormSpec
-from ._rich import RichTable
 
 AXIOMS = ("non-negativity", "definiteness", "absolute homogeneity", "triangle inequality")
 CHECKS = (
@@ -26,54 +25,6 @@ CHECKS = (
     "gradient matches finite differences",
     "jit and vmap",
 )
-
-
-@dataclasses.dataclass(frozen=True)
-class NormViolation:
-    """One failed check: which one, and the input that shows it."""
-
-    check: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.check}: {self.message}"
-
-
-@dataclasses.dataclass(frozen=True)
-class NormCheckReport(RichTable):
-    """What `check_norm` found for one norm variant.
-
-    Attributes:
-        name: the variant's name.
-        passed: the checks that held.
-        skipped: the checks not applicable (axioms of a spec with ``is_norm=False``).
-        violations: the checks that failed, each with the input that shows it.
-    """
-
-    name: str
-    passed: tuple[str, ...]
-    skipped: tuple[str, ...]
-    violations: tuple[NormViolation, ...]
-
-    @property
-    def ok(self) -> bool:
-        """Whether every applicable check held."""
-        return not self.violations
-
-    def __str__(self) -> str:
-        lines = [f"norm {self.name!r}: {len(self.passed)} passed, {len(self.violations)} failed"]
-        lines += [f"  FAILED {v}" for v in self.violations]
-        lines += [f"  skipped {s} (is_norm=False)" for s in self.skipped]
-        return "\n".join(lines)
-
-    def _table(self) -> tuple[str, list[str], list[list[str]]]:
-        rows = [
-            *([check, "PASS", ""] for check in self.passed),
-            *([v.check, "FAIL", v.message] for v in self.violations),
-            *([check, "SKIP", "is_norm=False"] for check in self.skipped),
-        ]
-        caption = f"norm {self.name!r}: {len(self.passed)} passed, {len(self.violations)} failed"
-        return caption, ["check", "result", "detail"], rows
 
 
 class _Failed(AssertionError):
@@ -88,7 +39,7 @@ def check_norm(
     rtol: float = 1e-9,
     atol: float = 1e-12,
     raise_on_failure: bool = True,
-) -> NormCheckReport:
+) -> ContractReport:
     """Check that a norm variant satisfies the norm contract.
 
     Checks, each in float64: the output is a scalar; the axioms (non-negativity
@@ -114,7 +65,8 @@ def check_norm(
             False, return the report either way.
 
     Returns:
-        A `NormCheckReport`.
+        A `ContractReport`, one row per check (kind ``"norm"``): the passed
+        checks, then the failed ones, then the skipped ones.
 
     Raises:
         ContractViolation: a check failed; the message names the check and
@@ -126,8 +78,12 @@ def check_norm(
     from ._config import float64
 
     skipped = () if spec.is_norm else AXIOMS[1:]
-    passed: list[str] = []
-    violations: list[NormViolation] = []
+
+    def row(check: str, outcome: Outcome, detail: str = "") -> ContractResult:
+        return ContractResult("norm", spec.name, check, outcome, detail)
+
+    passed: list[ContractResult] = []
+    failed: list[ContractResult] = []
     with float64():
         checker = _Checker(spec, examples=examples, seed=seed, rtol=rtol, atol=atol)
         for check in CHECKS:
@@ -136,18 +92,16 @@ def check_norm(
             try:
                 checker.run(check)
             except _Failed as failure:
-                violations.append(NormViolation(check, str(failure)))
+                failed.append(row(check, "fail", str(failure)))
             except Exception as error:  # a plugin's bug must become a report, not a crash
                 summary = " ".join(str(error).split())[:300]
-                violations.append(NormViolation(check, f"raised {type(error).__name__}: {summary}"))
+                failed.append(row(check, "fail", f"raised {type(error).__name__}: {summary}"))
             else:
-                passed.append(check)
-            if check == "scalar output" and violations:
+                passed.append(row(check, "pass"))
+            if check == "scalar output" and failed:
                 break  # every other check needs a scalar
-    report = NormCheckReport(spec.name, tuple(passed), skipped, tuple(violations))
-    if violations and raise_on_failure:
-        raise ContractViolation(str(report))
-    return report
+    skips = [row(check, "skip", "is_norm=False") for check in skipped]
+    return finish([*passed, *failed, *skips], raise_on_failure=raise_on_failure)
 
 
 def _resolve(spec: NormSpec | str) -> NormSpec:
@@ -211,7 +165,7 @@ class _Checker:
             deadline=None,
             database=None,
             derandomize=False,
-            suppress_health_check=list(HealthCheck),
+            suppress_health_check=cast("list[HealthCheck]", list(HealthCheck)),
             print_blob=False,
         )
         test = hypothesis.seed(self.seed)(settings_(hypothesis.given(*strategies)(prop)))

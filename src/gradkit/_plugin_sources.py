@@ -121,26 +121,23 @@ def validate_spec(kind: str, spec: Any, *, trace: bool = True) -> str:
     from ._assignments import AssignmentSpec
     from ._registry import FunctionSpec, NormSpec
 
-    types = {"functions": FunctionSpec, "norms": NormSpec, "assignments": AssignmentSpec}
-    expected = types.get(kind) or _exercise_type()
-    if expected is not None and not isinstance(spec, expected):
+    types: dict[str, type] = {
+        "functions": FunctionSpec,
+        "norms": NormSpec,
+        "assignments": AssignmentSpec,
+    }
+    if kind == "exercises":  # imported here only: loading built-ins needs no grading package
+        from .grading import ExerciseSpec
+
+        types[kind] = ExerciseSpec
+    expected = types[kind]
+    if not isinstance(spec, expected):
         return f"{spec!r:.80} is a {type(spec).__name__}, not a gradkit.{expected.__name__}"
-    if expected is None and not isinstance(getattr(spec, "id", None), str):
-        return f"{spec!r:.80} has no string 'id', so it is not an exercise spec"
     if trace and kind == "functions":
         return _trace_function(spec)
     if trace and kind == "norms":
         return _trace_norm(spec)
     return ""
-
-
-def _exercise_type() -> type | None:
-    import gradkit
-
-    try:
-        return gradkit.ExerciseSpec  # type: ignore[attr-defined]
-    except (AttributeError, ImportError):  # an older gradkit without the grading package
-        return None
 
 
 def _trace_function(spec: Any) -> str:

@@ -32,7 +32,7 @@ import os
 import threading
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pluggy
 
@@ -470,5 +470,6 @@ def _with_provider(spec: Any, provider: str) -> Any:
     if dataclasses.is_dataclass(spec) and any(
         f.name == "provider" for f in dataclasses.fields(spec)
     ):
-        return dataclasses.replace(spec, provider=provider)
+        # an instance in practice; is_dataclass also admits a class, which replace refuses
+        return dataclasses.replace(cast(Any, spec), provider=provider)
     return spec

@@ -16,7 +16,7 @@ matplotlib is an optional dependency: ``pip install 'gradkit[plot]'``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ._errors import GradkitError, InvalidInputError
 
@@ -71,7 +71,7 @@ def use_svg_display() -> None:
     matplotlib = _matplotlib()
     matplotlib.rcParams["savefig.format"] = "svg"
     try:
-        from matplotlib_inline import backend_inline
+        from matplotlib_inline import backend_inline  # pyright: ignore[reportMissingImports]
     except ImportError:  # not in Jupyter: nothing else to configure
         return
     backend_inline.set_matplotlib_formats("svg")
@@ -168,7 +168,7 @@ def plot(
             )
         X = list(X) * len(Y)
     if axes is None:
-        axes = _pyplot().gca()
+        axes = cast("Axes", _pyplot().gca())
     axes.cla()
     for i, (x, y) in enumerate(zip(X, Y, strict=True)):
         fmt = fmts[i % len(fmts)]
@@ -201,7 +201,7 @@ def _show_once_in_jupyter(figure: Any) -> None:
         if manager is not None and pyplot.fignum_exists(manager.num):
             return
         try:
-            from IPython.display import SVG, display
+            from IPython.display import SVG, display  # pyright: ignore[reportMissingImports]
         except ImportError:
             return
         buffer = io.BytesIO()
@@ -300,8 +300,10 @@ def plot_function(
     if derivative:
         curves.append(dy)
         legend.append("f'(x)")
+    point = None  # the tangent's point of contact
     if tangent_at is not None:
         (x0,), (y0,), (slope,) = _evaluate(f, [tangent_at])
+        point = ([x0], [y0])
         if not (np.isfinite(y0) and np.isfinite(slope)):
             raise InvalidInputError(
                 f"f or its derivative is not finite at x0={tangent_at!r} (f={y0}, f'={slope}); "
@@ -312,8 +314,8 @@ def plot_function(
     kwargs.setdefault("ylim", _robust_ylim(*curves))
     figure = plot(x, curves, xlabel=xlabel, ylabel=ylabel, legend=legend, **kwargs)
     axes = kwargs.get("axes") or _pyplot().gca()
-    if tangent_at is not None:
-        axes.plot([x0], [y0], "ko", markersize=4)
+    if point is not None:
+        axes.plot(*point, "ko", markersize=4)
     if title:
         axes.set_title(title)
     return figure

@@ -8,6 +8,7 @@ exercise in which an attack reports what it saw; ``grade`` runs the real grader
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +19,10 @@ import pytest
 from gradkit.grading import Entry, ExerciseSpec, ReferenceCache, checks, samplers
 from gradkit.grading._results import SubmissionResult
 from gradkit.grading._runner import GradeOptions, grade_paths
+
+# The hostile submissions' exercises: test modules import `h6_exercises`, and the
+# CLI tests load it as a plugin module (`gradkit -p h6_exercises`).
+sys.path.insert(0, str(Path(__file__).parent / "adversarial"))
 
 SQUARE = ExerciseSpec(
     id="test.square",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ from gradkit.grading._reports import from_json, render, to_json
 from gradkit.grading._runner import Report
 
 HERE = Path(__file__).parent / "adversarial"
-sys.path.insert(0, str(HERE))
 
 GRADE = ["-p", "h6_exercises", "grade", "--exercises", "h6.*", "--seed", "3", "--timeout", "5"]
 
@@ -183,3 +181,13 @@ def test_report_merge_refuses_what_is_not_a_report(tmp_path):
     result = _run(["report", "merge", str(bad)])
     assert result.exit_code == 2
     assert "field 'submissions' is missing or not a list" in result.output
+
+
+def test_feedback_files_never_overwrite_each_other(tmp_path):
+    from gradkit.grading._cli import _feedback_files
+    from gradkit.grading._results import SubmissionResult
+    from gradkit.grading._runner import Report
+
+    subs = tuple(SubmissionResult(p, 0, 0, "failed", ()) for p in ("a/b.py", "a_b.py", "a b.py"))
+    files = _feedback_files(Report("0", 1, "limits", (), subs), str(tmp_path))
+    assert [p.name for p in files] == ["a_b.py.md", "a_b.py-2.md", "a_b.py-3.md"]

@@ -1,4 +1,5 @@
-"""Comparing an answer with the reference: strict shapes, NaN and inf, no objects that lie."""
+"""Comparing an answer with the reference: strict shapes, NaN and inf, no objects that lie;
+the helpers the checks share (`tuples`, `leaves`, `show`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from gradkit.grading._compare import compare
+from gradkit.grading import FunctionRef
+from gradkit.grading._compare import compare, leaves, show, tuples
 
 
 def test_compare_is_strict_about_shapes_and_never_broadcasts():
@@ -87,3 +89,48 @@ def test_compare_accepts_the_reference_itself_and_rejects_a_shifted_copy(x):
             or x.ndim == 2
             and (x.shape[1] == 1)
         )
+
+
+def _flat(value):
+    if isinstance(value, list | tuple):
+        return [leaf for item in value for leaf in _flat(item)]
+    return [value]
+
+
+def _has_list(value) -> bool:
+    return isinstance(value, list) or (
+        isinstance(value, tuple) and any(_has_list(v) for v in value)
+    )
+
+
+_TREES = st.recursive(
+    st.floats(allow_nan=False) | st.integers(-9, 9) | st.none(),
+    lambda inner: st.lists(inner, max_size=3) | st.lists(inner, max_size=3).map(tuple),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(_TREES)
+def test_tuples_makes_every_list_a_tuple_and_keeps_each_leaf(value):
+    out = tuples(value)
+    assert not _has_list(out)
+    assert all(a is b for a, b in zip(_flat(out), _flat(value), strict=True))
+
+
+def test_leaves_flattens_numbers_and_numeric_arrays_or_refuses():
+    got = leaves((1, [np.arange(2.0), (np.asarray(True),)]))
+    assert [a.tolist() for a in got] == [1.0, [0.0, 1.0], True]
+    assert got[0].dtype == np.float64
+    assert leaves(()) == []
+    for refused in (True, "2.0", None, np.array(["a"]), (1.0, object())):
+        assert leaves(refused) is None
+
+
+def test_show_writes_values_and_probes_as_a_student_reads_them():
+    assert show(np.asarray(2.0)) == "2"
+    assert show(np.array([1.0, 2.5])) == "[1. , 2.5]"
+    assert show(FunctionRef("probe.exp'")) == "exp'"
+    assert show(FunctionRef("probe.tall")) == "a tall function R² → R²⁵⁶"
+    assert show(FunctionRef("calculus.mine")) == "calculus.mine"
+    assert show((1, "a")) == "(1, 'a')"

@@ -10,10 +10,10 @@
 
 from __future__ import annotations
 
-import sys
 import uuid
 from pathlib import Path
 
+import h6_exercises  # tests/grading/adversarial, on the path by conftest.py
 import jax.numpy as jnp
 import pytest
 
@@ -25,8 +25,6 @@ from gradkit.grading._sandbox import choose_level, leftover_processes, namespace
 from gradkit.grading._score import grade_candidate
 
 HERE = Path(__file__).parent / "protocol"
-sys.path.insert(0, str(Path(__file__).parent / "adversarial"))
-import h6_exercises  # noqa: E402
 
 needs_namespaces = pytest.mark.skipif(
     not namespaces_available(), reason="these attacks need the namespaces sandbox (unshare)"

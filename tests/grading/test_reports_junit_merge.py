@@ -20,7 +20,7 @@ from gradkit.grading._reports import from_json, merge, render, to_json
 from gradkit.grading._results import CheckResult, ExerciseResult, SubmissionResult
 from gradkit.grading._runner import Report
 
-SCHEMA = xmlschema.XMLSchema11(Path(__file__).resolve().parents[1] / "schemas" / "junit.xsd")
+SCHEMA = xmlschema.XMLSchema11(Path(__file__).parent / "schemas" / "junit.xsd")
 
 
 def _sub(path: str, passed: bool = True, seconds: float = 1.5) -> SubmissionResult:

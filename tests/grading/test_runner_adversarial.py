@@ -7,10 +7,10 @@ no process is left behind; nothing is written outside the sandbox.
 
 from __future__ import annotations
 
-import sys
 import uuid
 from pathlib import Path
 
+import h6_exercises  # tests/grading/adversarial, on the path by conftest.py
 import numpy as np
 import pytest
 
@@ -19,8 +19,6 @@ from gradkit.grading._runner import GradeOptions, grade_paths
 from gradkit.grading._sandbox import leftover_processes, namespaces_available
 
 HERE = Path(__file__).parent / "adversarial"
-sys.path.insert(0, str(HERE))
-import h6_exercises  # noqa: E402
 
 SUBMISSIONS = HERE / "submissions"
 HONEST = {"h6.sumsq": 2.0, "h6.scale": 1.0, "h6.softsign": 1.0}

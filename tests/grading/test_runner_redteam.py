@@ -191,7 +191,9 @@ def test_notebook_drops_ipython_only_lines_and_keeps_python():
     }
     code, dropped = notebook_code(json.dumps(nb))
     assert dropped == 5
-    assert code.split("\n")[:3] == ["y = x % 2", "z = x != 3", "print('?')"]
+    # blanked, not removed: the cell's own line numbers still hold
+    lines = ["# %% code cell 1", *[""] * 5, "y = x % 2", "z = x != 3", "print('?')"]
+    assert code.split("\n")[:9] == lines
 
 
 def test_notebook_keeps_the_python_of_a_time_cell():
@@ -214,7 +216,7 @@ def test_notebook_keeps_the_python_of_a_time_cell():
         "cells": [cell("%%time\ndef f(x):\n    return x\n"), cell("%%bash\necho hi\nls\n")],
     }
     code, dropped = notebook_code(json.dumps(nb))
-    assert code.split("\n")[:2] == ["def f(x):", "    return x"]
+    assert code.split("\n")[:4] == ["# %% code cell 1", "", "def f(x):", "    return x"]
     assert "echo" not in code and dropped == 4
 
 
@@ -266,4 +268,4 @@ def test_a_notebook_without_cell_ids_is_read_without_a_warning():
         "metadata": {},
         "cells": [{**cell, "source": "x = 1\n%time y = 2"}],
     }
-    assert notebook_code(json.dumps(nb)) == ("x = 1\n", 1)
+    assert notebook_code(json.dumps(nb)) == ("# %% code cell 1\nx = 1\n\n", 1)

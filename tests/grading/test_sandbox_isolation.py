@@ -8,16 +8,14 @@ and look for SysV IPC objects (a channel between students).
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
+import h6_exercises  # tests/grading/adversarial, on the path by conftest.py
 import pytest
 
 from gradkit.grading._sandbox import namespaces_available, view
 
 HERE = Path(__file__).parent / "isolation"
-sys.path.insert(0, str(Path(__file__).parent / "adversarial"))
-import h6_exercises  # noqa: E402
 
 KEY = 0x67726B31
 

@@ -17,6 +17,7 @@ import unicodedata
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+import h6_exercises  # tests/grading/adversarial, on the path by conftest.py
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
@@ -31,8 +32,6 @@ from gradkit.grading._runner import GradeOptions, Report, grade_paths
 from gradkit.grading._sanitise import LIMIT, clean
 
 HERE = Path(__file__).parent / "adversarial"
-sys.path.insert(0, str(HERE))
-import h6_exercises  # noqa: E402
 
 EVIL = "a\ud800b\x00c\x1b[2J\x1b]0;pwned\x07d\u202ee\u2066f\r\ng\x7f\x9b\u200b\ufeff"
 UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}

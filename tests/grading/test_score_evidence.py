@@ -9,7 +9,7 @@ are graded in ONE sandboxed run:
 - gradkit's translations of JAX's tracing errors reach the feedback;
 - an error on one input shape fails only the checks that sent that shape;
 - a hidden check names neither the hidden input's shape nor its values;
-- a SyntaxError names the student's file and line.
+- a SyntaxError names the student's file and line (a notebook's code cell and its line).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from gradkit.grading._remote import Evaluator, Limits, RemoteCandidate
@@ -41,7 +42,14 @@ SUBMISSIONS = (
 def report(tmp_path_factory):
     typo = tmp_path_factory.mktemp("typo") / "hw2_typo.py"
     typo.write_text("import jax.numpy as jnp\n\n\ndef l1(v)\n    return jnp.sum(v)\n")
-    paths = [str(HERE / name) for name in SUBMISSIONS] + [str(typo)]
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# Homework 3"),
+        nbformat.v4.new_code_cell("%matplotlib inline\nimport jax.numpy as jnp"),
+        nbformat.v4.new_code_cell("def dsin(x):\n    return jnp.cos(x)\n\ndef l1(v)\n    return 0"),
+    ]
+    nbformat.write(notebook, typo.parent / "hw3.ipynb")
+    paths = [str(HERE / name) for name in SUBMISSIONS] + [str(typo), str(typo.parent / "hw3.ipynb")]
     options = GradeOptions(jobs=2, timeout=30.0, memory_mb=2048, seed=3)
     specs = select_exercises(EXERCISES + ",autodiff.sin-derivative")
     return grade_paths(paths, specs, options)
@@ -157,6 +165,21 @@ def test_a_syntax_error_names_the_students_file_and_line(report):
         "SyntaxError: expected ':' (hw2_typo.py, line 4)"
     )
     assert "submission.py" not in typo.message
+
+
+def test_a_notebook_error_names_the_code_cell_and_its_line(report, graded):
+    (notebook,) = [s for s in report.submissions if s.path.endswith("hw3.ipynb")]
+    assert notebook.message == (
+        "the submission could not be run: importing the submission raised "
+        "SyntaxError: expected ':' (hw3.ipynb, code cell 2, line 4); "
+        "notebook: dropped 1 IPython magic/shell line(s)"
+    )
+    rule = _checks(graded, "hw3.ipynb", "autodiff.sin-derivative")["dsin does not use `cos`"]
+    assert rule == (
+        False,
+        "the source does not parse: expected ':' (code cell 2, line 4) "
+        "(a requirement: breaking it scores this exercise 0)",
+    )
 
 
 def test_artifacts_exported_apart_are_evaluated_apart():

@@ -49,7 +49,10 @@ def test_a_notebook_keeps_code_cells_and_drops_magics(tmp_path):
     path = tmp_path / "hw.ipynb"
     nbformat.write(notebook, path)
     sub = load_submission(path)
-    assert sub.source == "import jax.numpy as jnp\n\ndef f(x):\n    return x\n"
+    assert sub.source == (
+        "# %% code cell 1\n\nimport jax.numpy as jnp\n\n"
+        "# %% code cell 2\n\n\ndef f(x):\n    return x\n"
+    )
     assert sub.notes == ("notebook: dropped 5 IPython magic/shell line(s)",)
     assert notebook_code(path.read_text())[1] == 5
 

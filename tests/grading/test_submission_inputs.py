@@ -9,11 +9,11 @@ full marks, each attack scores 0 with a reason, and nothing hangs.
 from __future__ import annotations
 
 import os
-import sys
 import threading
 import uuid
 from pathlib import Path
 
+import h6_exercises  # tests/grading/adversarial, on the path by conftest.py
 import pytest
 
 from gradkit.grading._runner import GradeOptions, grade_paths, shard_paths
@@ -21,8 +21,6 @@ from gradkit.grading._sandbox import leftover_processes, namespaces_available
 from gradkit.grading._submission import InputLimits, load_submission, unique_paths
 
 HERE = Path(__file__).parent / "adversarial"
-sys.path.insert(0, str(HERE))
-import h6_exercises  # noqa: E402
 
 GOOD = (HERE / "submissions" / "good.py").read_text()
 REFERENCE = HERE / "h6_exercises.py"

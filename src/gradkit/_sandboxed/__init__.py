@@ -39,6 +39,8 @@ from ._channel import send as send
 from ._leftovers import traced_debug_dropped as traced_debug_dropped
 from ._limits import REFUSE_ENV as REFUSE_ENV
 from ._limits import apply_limits as apply_limits
+from ._places import cell_marker as cell_marker
+from ._places import place as place
 from ._protocol import TRANSFORMS as TRANSFORMS
 from ._protocol import Call as Call
 from ._protocol import Candidate as Candidate

@@ -83,8 +83,10 @@ def check_artifact(exported: Any) -> None:
     if exported.ordered_effects or exported.unordered_effects:
         raise Rejected("the artifact has side effects (a host callback, print or debug?)")
     from jax._src.interpreters import mlir
-    from jax._src.lib import _jax
-    from jax._src.lib.mlir import ir
+
+    # JAX has no public API for the module's operations: read them as jax.export does
+    from jax._src.lib import _jax  # pyright: ignore[reportPrivateImportUsage]
+    from jax._src.lib.mlir import ir  # pyright: ignore[reportPrivateImportUsage]
 
     problems: list[str] = []
 

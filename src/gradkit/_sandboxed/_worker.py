@@ -34,6 +34,7 @@ from .._errors import GradingError
 from ._channel import call_from_json, decode, encode, recv, send
 from ._leftovers import install as install_leftovers
 from ._limits import REFUSE_ENV, apply_limits
+from ._places import place
 
 MESSAGE_LIMIT = 64 << 20
 MODULE = "submission"
@@ -149,12 +150,14 @@ def _where(error: BaseException, shown: dict[str, Any]) -> str:
     name = shown.get(filename, filename)
     if not isinstance(name, str):
         return ""
-    # a notebook runs as its code cells joined in order
-    return (
-        f"{name}, line {line} of its code cells"
-        if name.endswith(".ipynb")
-        else f"{name}, line {line}"
-    )
+    if not name.endswith(".ipynb"):
+        return f"{name}, line {line}"
+    # a notebook runs as its code cells joined in order, each after a marker
+    try:
+        with open(filename, encoding="utf-8") as handle:
+            return f"{name}, {place(handle.read(), line)}"
+    except (OSError, UnicodeDecodeError):
+        return f"{name}, line {line} of its code cells"
 
 
 def _raised_by_submission(error: BaseException) -> bool:
@@ -199,7 +202,7 @@ class Worker:
     def load(self, header: dict[str, Any], buffers: list[bytes]) -> dict[str, Any]:
         """Write the submission's files here, then execute ``order`` into one module."""
         names, order = header["files"], header["order"]
-        shown = header.get("shown") if isinstance(header.get("shown"), dict) else {}
+        shown = given if isinstance(given := header.get("shown"), dict) else {}
         for name, data in zip(names, buffers, strict=True):
             if "/" in name or name.startswith(".") or not name.endswith(".py"):
                 return _fault("invalid", f"refusing the file name {name!r}")
@@ -430,7 +433,7 @@ def transformed(module: types.ModuleType, call: Any) -> Any:
         raise KeyError(call.entry)
     static = [resolve_function(s.name) if isinstance(s, FunctionRef) else s for s in call.static]
     g = entry(*static) if call.curry else functools.partial(entry, *static)
-    return _translated(_TOOLS[call.transform](g), call.entry, call.transform)
+    return _translated(g, call.entry, call.transform)
 
 
 def _no_progress(n: int) -> None:
@@ -441,27 +444,32 @@ def _no_progress(n: int) -> None:
 _WHAT = {"grad": "jax.grad", "jit_grad": "jax.grad", "vmap": "jax.vmap", "jacfwd": "jax.jacfwd"}
 
 
-def _translated(fn: Any, entry: str, transform: str) -> Any:
-    """``fn`` raising gradkit's translations of JAX's tracing errors, as `gk.grad` does.
+def _translated(g: Any, entry: str, transform: str) -> Any:
+    """``transform(g)`` raising gradkit's translations of JAX's tracing errors, as `gk.grad` does.
 
     A Python ``while``/``if`` on a traced value becomes `TracedControlFlowError`
-    (use gk.while_loop / jax.lax.cond) under any transform; a non-scalar
-    output becomes `NotDifferentiableError` only where the grader itself takes
-    the gradient (a ``jax.grad`` inside the student's code keeps JAX's words).
+    (use gk.while_loop / jax.lax.cond) under any transform; a non-scalar or
+    non-float output becomes `NotDifferentiableError` only where the grader
+    itself takes the gradient, and only for what the entry returned (a
+    ``jax.grad`` inside the student's code keeps JAX's words).
     """
-    from .._autodiff import _translate
-    from .._errors import NotDifferentiableError
+    from .._autodiff import _checked, _checking, _translate
 
     what = _WHAT.get(transform, "jax.jit")
+    if transform in ("grad", "jit_grad"):
+        grad = _TOOLS["grad"](_checked(g, entry, what, "scalar"))
+
+        @functools.wraps(grad)  # the name JAX gives it, in jaxprs and artifacts
+        def differentiated(*args: Any) -> Any:
+            with _checking(entry, what):
+                return grad(*args)
+
+        return _TOOLS["jit"](differentiated) if transform == "jit_grad" else differentiated
+    fn = _TOOLS[transform](g)
 
     def run(*args: Any) -> Any:
-        try:
-            with _translate(entry, what):
-                return fn(*args)
-        except NotDifferentiableError as error:
-            if what == "jax.grad" or error.__cause__ is None:
-                raise
-            raise error.__cause__ from None
+        with _translate(entry, what):
+            return fn(*args)
 
     return run
 

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._sandboxed import Call, Constant, Evaluate, Fault, Ok, Request, Response, Source
+from .._sandboxed import Call, Constant, Evaluate, Fault, Ok, Request, Response, Source, place
 from ._checks import Check, fault_message
 from ._compare import leaves, show
 from ._samplers import Sampler
@@ -61,7 +61,8 @@ class Avoids(Check):
         try:
             found = usage(text, self.entry)
         except SyntaxError as error:
-            return False, f"the source does not parse: {error.msg} (line {error.lineno})"
+            where = place(text if isinstance(text, str) else "", error.lineno or 0)
+            return False, f"the source does not parse: {error.msg} ({where})"
         if found.found:
             if found.stub:
                 return (

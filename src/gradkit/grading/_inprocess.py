@@ -17,7 +17,7 @@ import traceback
 import types
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -39,6 +39,9 @@ from .._sandboxed import (
     resolve_function,
     traced_debug_dropped,
 )
+
+if TYPE_CHECKING:
+    import jax.stages
 
 _MAX_ARTIFACTS = 2048
 _ARTIFACTS: dict[Any, Any] = {}
@@ -161,7 +164,7 @@ class InProcessCandidate:
             "jacrev": lambda: jax.jacrev(g),
         }[call.transform]()
 
-    def _exported(self, call: Call, args: tuple[np.ndarray, ...]) -> Callable[..., Any]:
+    def _exported(self, call: Call, args: tuple[np.ndarray, ...]) -> jax.stages.Wrapped:
         import jax
         from jax import export
 
@@ -176,7 +179,7 @@ class InProcessCandidate:
             # for the CPU, as the worker exports: grading computes on the CPU
             # even where an accelerator is the default backend
             blob = _export(lambda: export.export(jax.jit(fn), platforms=("cpu",))(*specs))
-            compiled = jax.jit(export.deserialize(blob).call)
+            compiled = jax.jit(export.deserialize(cast(bytearray, blob)).call)  # bytes do
             with _ARTIFACTS_LOCK:
                 if len(_ARTIFACTS) >= _MAX_ARTIFACTS:
                     _ARTIFACTS.pop(next(iter(_ARTIFACTS)))
@@ -302,7 +305,7 @@ class _maybe_x64:
         if self._ctx is not None:
             self._ctx.__enter__()
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
         if self._ctx is not None:
             self._ctx.__exit__(*exc)
 

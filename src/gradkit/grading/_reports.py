@@ -157,8 +157,9 @@ _SHARD = re.compile(r"[1-9][0-9]*/[1-9][0-9]*")
 
 def _optional_seconds(data: dict[str, Any]) -> float:
     value = data.get("seconds")
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
-    return float(value) if ok else 0.0
+    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        return float(value)
+    return 0.0
 
 
 def _shards(reports: Sequence[Report], names: Sequence[str]) -> tuple[int, list[int]]:
@@ -341,10 +342,12 @@ def to_junit(report: Report) -> str:
         suite = ET.SubElement(
             root,
             "testsuite",
-            name=_xml(sub.path),
-            **{key: str(value) for key, value in counts.items()},
-            skipped=str(skipped),
-            time=_seconds(sub.seconds),
+            {
+                "name": _xml(sub.path),
+                **{key: str(value) for key, value in counts.items()},
+                "skipped": str(skipped),
+                "time": _seconds(sub.seconds),
+            },
         )
         props = ET.SubElement(suite, "properties")
         for key, value in (

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import os
 import shutil
 import signal
@@ -43,7 +44,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from .._sandboxed import REFUSE_ENV
 from ._cleanup import make_temp_dir, release_temp_dir, track_process, untrack_process
@@ -382,7 +383,8 @@ class Child:
     def _drain_output(self) -> None:
         """Keep the first `OUTPUT_CAP` bytes of the child's output and count the rest."""
         assert self.process.stdout is not None
-        while chunk := self.process.stdout.read1(1 << 16):
+        stdout = cast(io.BufferedReader, self.process.stdout)  # Popen(bufsize=-1) gives one
+        while chunk := stdout.read1(1 << 16):
             self.output_bytes += len(chunk)
             if len(self.output) < OUTPUT_CAP:
                 self.output += chunk[: OUTPUT_CAP - len(self.output)]

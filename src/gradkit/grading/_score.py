@@ -222,7 +222,9 @@ def _grade_one(
         spec.max_score,
         "failed"
         if broken
-        else _status(results, [answers[s] for _, _, slots in checks for s in slots]),
+        else _status(
+            [r.result for r in results], [answers[s] for _, _, slots in checks for s in slots]
+        ),
         tuple(r.result for r in results),
     )
 

@@ -45,6 +45,8 @@ import dataclasses
 import functools
 from collections.abc import Iterator, Mapping
 
+from .._sandboxed import place
+
 # The entry file(s) of a directory submission, as in ``_submission``.
 MAIN = "solutions.py"
 
@@ -373,7 +375,7 @@ class _Builder(ast.NodeVisitor):
         if node.name:
             self._bind(node.name, _Binding("other", node, self.scope))
 
-    def visit_MatchAs(self, node: ast.MatchAs) -> None:
+    def visit_MatchAs(self, node: ast.MatchAs | ast.MatchStar) -> None:
         self.generic_visit(node)
         if node.name:
             self._bind(node.name, _Binding("other", node, self.scope))
@@ -795,8 +797,8 @@ class Program:
         return Usage(True, stub, frozenset(walker.names), walker.lines, frozenset(walker.dynamic))
 
     def where(self, node: ast.AST) -> str:
-        line = f"line {getattr(node, 'lineno', 0)}"
         file = self._file.get(id(node), self.main.file)
+        line = place(self.files.get(file, ""), getattr(node, "lineno", 0))
         return line if self.single or file == self.main.file else f"{file} {line}"
 
 
@@ -939,8 +941,8 @@ class _Reach:
                             self.lines.setdefault(attr, program.where(node))  # type: ignore[arg-type]
 
 
-def _int(node: ast.AST | None) -> int | None | ast.AST:
-    """A constant int (``-1`` included), None for a missing bound, else the node itself."""
+def _int(node: ast.AST | None) -> object:
+    """A constant int (``-1`` included), None for a missing bound, else something not an int."""
     if node is None:
         return None
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):

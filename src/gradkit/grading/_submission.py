@@ -30,6 +30,8 @@ import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
+from .._sandboxed import cell_marker
+
 MAX_BYTES = 5 << 20
 MAX_SUBMISSION_BYTES = 20 << 20
 MAX_FILES = 100
@@ -241,11 +243,13 @@ _PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 
 
 def notebook_code(text: str) -> tuple[str, int]:
-    """Return a notebook's code cells as one script and the number of lines dropped.
+    """Return a notebook's code cells as one script and the number of IPython lines dropped.
 
-    Cells are joined in order; IPython magics and shell escapes are dropped
+    Cells are joined in order, each after its marker line (``# %% code cell 3``,
+    see `gradkit._sandboxed.place`), so that a line of the script is found again
+    as a cell and a line in it. IPython magics and shell escapes are blanked
     (a ``%%`` cell magic drops its whole cell, except those that run the cell
-    as Python, such as ``%%time``: only their first line is dropped).
+    as Python, such as ``%%time``: only their first line is blanked).
     """
     import nbformat
 
@@ -255,9 +259,8 @@ def notebook_code(text: str) -> tuple[str, int]:
         notebook = nbformat.reads(text, as_version=4)
     kept: list[str] = []
     dropped = 0
-    for cell in notebook.cells:
-        if cell.get("cell_type") != "code":
-            continue
+    code_cells = [cell for cell in notebook.cells if cell.get("cell_type") == "code"]
+    for number, cell in enumerate(code_cells, start=1):
         lines = str(cell.get("source", "")).splitlines()
         if lines and lines[0].lstrip().startswith("%%"):
             magic = lines[0].lstrip()[2:].split(maxsplit=1)
@@ -265,10 +268,12 @@ def notebook_code(text: str) -> tuple[str, int]:
                 dropped += len(lines)
                 continue
             dropped += 1  # `%%time`: the rest of the cell is Python, and runs
-            lines = lines[1:]
+            lines = ["", *lines[1:]]
+        kept.append(cell_marker(number))
         for line in lines:
             if _IPYTHON_LINE.match(line):
                 dropped += 1
+                kept.append("")
             else:
                 kept.append(line)
         kept.append("")

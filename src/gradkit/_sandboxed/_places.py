@@ -1,0 +1,37 @@
+"""Where a line of the code the grader runs is, in the student's own terms.
+
+A notebook runs as its code cells joined in order, each after a marker line
+(``# %% code cell 3``, the "percent" cell format that VS Code and jupytext
+read), with IPython-only lines blanked, not removed. A line of the joined
+code is then found again as a cell and a line in it from the text alone:
+the worker, which has only the joined file, and the grader's source rules
+both say ``code cell 3, line 2``.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MARK = re.compile(r"# %% code cell ([1-9][0-9]{0,5})")
+
+
+def cell_marker(number: int) -> str:
+    """The line that starts a notebook's code cell ``number`` (counted from 1) in its code."""
+    return f"# %% code cell {number}"
+
+
+def place(source: str, line: int) -> str:
+    """``line`` of ``source`` as the student sees it: ``code cell 3, line 2``, or ``line 14``.
+
+    Only code that starts with a cell marker is a notebook's; any other source,
+    or a line outside every cell, keeps its own number.
+    """
+    lines = source.splitlines()
+    if not lines or not _MARK.fullmatch(lines[0]) or not 1 <= line <= len(lines):
+        return f"line {line}"
+    for index in range(line - 1, -1, -1):
+        found = _MARK.fullmatch(lines[index])
+        if found:
+            in_cell = line - 1 - index
+            return f"code cell {found[1]}, line {in_cell}" if in_cell else f"line {line}"
+    return f"line {line}"
