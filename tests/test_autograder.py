@@ -239,6 +239,7 @@ def test_the_github_workflow_grades_a_repository_offline(tmp_path: Path):
     assert result.exit_code == 0, result.output
     text = workflow.read_text()
     assert "run: python -m pip install gradkit==0.1.0 gradkit-exercises==0.1.0\n" in text
+    assert "# Students can edit this file and install what it installs" in text
     folded = text.split("run: >-\n", 1)[1].split("\n      - name:", 1)[0]
     command = " ".join(line.strip() for line in folded.splitlines())
     assert command.startswith("gradkit autograder run --assignment d2l-2.5 --seed 3 ")

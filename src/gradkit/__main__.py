@@ -1,3 +1,4 @@
 from gradkit._cli import main
 
-main(prog_name="gradkit")
+if __name__ == "__main__":  # `python -m gradkit`; importing the module runs nothing
+    main(prog_name="gradkit")

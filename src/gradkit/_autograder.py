@@ -244,6 +244,9 @@ GITHUB_WORKFLOW = """\
 # GitHub Classroom autograding with gradkit: assignment {assignment}.
 # Written by `gradkit autograder github`; commit it as .github/workflows/gradkit.yml
 # in the assignment's template repository.
+# Students can edit this file and install what it installs (the exercises' references
+# and hidden inputs): use its score as feedback, and grade for the record elsewhere
+# (Gradescope, or `gradkit grade` on your own machine).
 name: gradkit
 on: [push, workflow_dispatch]
 permissions:

@@ -23,7 +23,10 @@ def _echo_json(data: Any) -> None:
 
 
 def _print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], wrap: str) -> None:
-    """Print a borderless table; only the column `wrap` wraps, the others keep one line."""
+    """Print a borderless table; only the column `wrap` wraps, the others keep one line.
+
+    Piped or redirected (to ``grep``, a CI log, a file), nothing wraps: one row is one line.
+    """
     from rich.console import Console
     from rich.table import Table, box
 
@@ -32,7 +35,13 @@ def _print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], wrap: st
         table.add_column(header, overflow="fold", no_wrap=header != wrap)
     for row in rows:
         table.add_row(*row)
-    Console(highlight=False, soft_wrap=False).print(table)
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:
+        console.width = _UNWRAPPED
+    console.print(table)
+
+
+_UNWRAPPED = 10_000  # wide enough for any row: a table takes only the width it needs
 
 
 @click.command("plugins")

@@ -42,7 +42,8 @@ def check(
     options = GradeOptions(jobs=1, timeout=timeout, seed=0)
     report = grade_paths([submission], specs, options)
     width = max(80, shutil.get_terminal_size((100, 24)).columns)
-    click.echo(_table(report, width), nl=False)
+    order = [s.id for s in specs] if assignment else []
+    click.echo(_table(report, width, order), nl=False)
     note = hidden_note(hidden)
     if note:
         click.echo(note)

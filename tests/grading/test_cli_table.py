@@ -28,3 +28,38 @@ def test_ids_are_whole_and_in_book_order(width: int) -> None:
                       "zz.unknown"]  # fmt: skip
     assert all(len(line) <= width for line in text.splitlines())
     assert "…" not in text
+
+
+def test_an_assignment_keeps_its_own_order() -> None:
+    order = ["calculus.limit-table", "autodiff.chain-rule-by-hand", "norms.vector"]
+    text = _table(report(), width=100, order=order)
+    rows = [line for line in text.splitlines() if line.startswith("│ ") and "0/1" in line]
+    firsts = [row.split("│")[1].strip() for row in rows]
+    assert firsts == [*order, "zz.unknown"]  # ids outside the order last, in book order
+
+
+def test_gradkit_grade_passes_the_assignments_order(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    import gradkit.grading._cli as cli
+
+    seen: dict[str, object] = {}
+
+    def table(report: Report, width: int | None = None, order=()) -> str:
+        seen["order"] = list(order)
+        return ""
+
+    def grade(paths, specs, options, **progress):
+        return report()
+
+    monkeypatch.setattr(cli, "_table", table)
+    monkeypatch.setattr("gradkit.grading._runner.grade_paths", grade)
+    answer = tmp_path / "hw.py"
+    answer.write_text("x = 1\n")
+    result = CliRunner().invoke(cli.grade, [str(answer), "--assignment", "d2l-2.5"])
+    assert result.exit_code in (0, 1), result.output
+    assert seen["order"][:3] == [
+        "autodiff.dot-gradient",
+        "autodiff.non-scalar-backward",
+        "autodiff.detach",
+    ]

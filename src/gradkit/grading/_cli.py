@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import secrets
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -35,8 +36,11 @@ def _fault(error: Exception) -> NoReturn:
     raise SystemExit(GRADER_FAULT)
 
 
-def _table(report: Any, width: int | None = None) -> str:
-    """Render a report as rich tables, one per submission, as plain text."""
+def _table(report: Any, width: int | None = None, order: Sequence[str] = ()) -> str:
+    """Render a report as rich tables, one per submission, as plain text.
+
+    Rows follow ``order`` (an assignment's own order), then book order.
+    """
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -53,7 +57,12 @@ def _table(report: Any, width: int | None = None) -> str:
     from .._registry import exercises
     from ._spec import book_position
 
-    in_book_order = book_position(exercises)
+    in_book = book_position(exercises)
+    rank = {exercise_id: i for i, exercise_id in enumerate(order)}
+
+    def in_book_order(exercise_id: str) -> tuple[int, tuple[int, str]]:
+        return rank.get(exercise_id, len(rank)), in_book(exercise_id)
+
     for sub in report.submissions:
         console.print(Text(sub.path))
         table = Table()
@@ -314,7 +323,8 @@ def grade(
     try:
         with interruptible():
             report = _grade_with_progress(submissions, specs, options, grade_paths)
-        text = _table(report) if fmt == "table" else render(report, fmt)
+        in_order = [s.id for s in specs] if assignment else []
+        text = _table(report, order=in_order) if fmt == "table" else render(report, fmt)
     except Interrupted as stop:
         click.echo(
             f"Error: {stop}: no report written; its processes and files are removed", err=True
