@@ -9,7 +9,8 @@ are graded in ONE sandboxed run:
 - gradkit's translations of JAX's tracing errors reach the feedback;
 - an error on one input shape fails only the checks that sent that shape;
 - a hidden check names neither the hidden input's shape nor its values;
-- a SyntaxError names the student's file and line (a notebook's code cell and its line).
+- a SyntaxError names the student's file and line (a notebook's code cell and its line);
+- ``input()`` outside a main guard says why it cannot be answered and what to do.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ SUBMISSIONS = (
     "elementwise_l2.py",
     "vmap_dsin.py",
     "prints_then_fails.py",
+    "top_level_input.py",
 )
 
 
@@ -165,6 +167,16 @@ def test_a_syntax_error_names_the_students_file_and_line(report):
         "SyntaxError: expected ':' (hw2_typo.py, line 4)"
     )
     assert "submission.py" not in typo.message
+
+
+def test_input_at_the_top_level_says_what_to_do(report):
+    (script,) = [s for s in report.submissions if s.path.endswith("top_level_input.py")]
+    assert script.message == (
+        "the submission could not be run: importing the submission raised EOFError: input() "
+        "waits for someone to type, and no one types while your file is graded: remove the "
+        'call, or put it under `if __name__ == "__main__":` (the grader imports your file and '
+        "does not run that block) (top_level_input.py, line 4)"
+    )
 
 
 def test_a_notebook_error_names_the_code_cell_and_its_line(report, graded):

@@ -18,6 +18,7 @@ evaluator, which checks them.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import dataclasses
 import functools
@@ -32,6 +33,8 @@ from typing import Any
 
 from .._errors import GradingError
 from ._channel import call_from_json, decode, encode, recv, send
+from ._ipython import install as install_ipython_stand_in
+from ._ipython import names as notebook_names
 from ._leftovers import install as install_leftovers
 from ._limits import REFUSE_ENV, apply_limits
 from ._places import place
@@ -76,10 +79,12 @@ def _quiet_leftovers() -> None:
     behind. ``print`` writes to this process's output, which the grader drains and ignores; a
     traced value formatted with a spec (``f"{x:.5f}"``) shows as the tracer instead of raising.
     ``breakpoint()``, ``pdb.set_trace()`` and ``jax.debug.breakpoint()`` would wait for a
-    debugger on stdin: they do nothing. JAX's debug primitives are dropped from traced code
+    debugger on stdin: they do nothing. ``input()`` cannot be answered: it raises an
+    ``EOFError`` that says what to do. JAX's debug primitives are dropped from traced code
     and its Python callbacks refused there, for good (`_leftovers`). Dropped when traced, not
     only when exported: an eager call that traces a ``jax.jit`` function caches its jaxpr,
-    which a later export reuses.
+    which a later export reuses. A notebook's ``display()`` and ``get_ipython()`` (and
+    ``IPython.display`` where IPython is not installed) do nothing harmful (`_ipython`).
     """
     import pdb
 
@@ -90,11 +95,23 @@ def _quiet_leftovers() -> None:
         del args, kwargs
 
     sys.breakpointhook = nothing
+    builtins.input = _no_input
     pdb.set_trace = nothing
     jax.debug.breakpoint = nothing
     # `print(f"{x:.5f}")` on a traced value: show the tracer, do not raise
     core.Tracer.__format__ = _format_tracer  # type: ignore[method-assign]
     install_leftovers()
+    install_ipython_stand_in()
+
+
+def _no_input(prompt: object = "") -> str:
+    """``input()``: no one types while a submission is graded, so say what to do instead."""
+    del prompt
+    raise EOFError(
+        "input() waits for someone to type, and no one types while your file is graded: "
+        'remove the call, or put it under `if __name__ == "__main__":` '
+        "(the grader imports your file and does not run that block)"
+    )
 
 
 def _format_tracer(tracer: Any, spec: str) -> str:
@@ -210,12 +227,14 @@ class Worker:
                 handle.write(data)
         module = types.ModuleType(MODULE)
         module.__file__ = order[0] if order else f"{MODULE}.py"
+        module.__dict__.update(notebook_names())  # display(), get_ipython(): see _ipython
         _SUBMISSION_FILES.update(order)
         sys.modules[MODULE] = module
         sys.path.insert(0, ".")
         try:
             for name in order:
-                with open(name, encoding="utf-8") as handle:
+                # bytes, as Python reads a file: a UTF-8 BOM (Windows editors) or a coding line
+                with open(name, "rb") as handle:
                     source = handle.read()
                 # a fixed file name: identical code gives identical artifacts
                 exec(compile(source, name, "exec"), module.__dict__)
