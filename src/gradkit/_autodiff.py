@@ -19,6 +19,7 @@ import jax
 import jax.core  # Tracer: `import jax` binds jax.core only as a side effect
 import jax.numpy as jnp
 import numpy as np
+from jaxtyping import Array, ArrayLike, Float
 
 from ._errors import (
     InvalidInputError,
@@ -27,6 +28,7 @@ from ._errors import (
 )
 from ._gradcheck import GradCheckReport as GradCheckReport
 from ._gradcheck import check_grad as check_grad
+from ._typing import Cotangent, Derivatives, Point, Tangent, Values
 
 Argnums = int | Sequence[int]
 
@@ -232,7 +234,7 @@ def _differentiating(
 
 def grad(
     f: Callable[..., Any], argnums: Argnums = 0, *, has_aux: bool = False
-) -> Callable[..., Any]:
+) -> Callable[..., Derivatives | tuple[Derivatives, Any]]:
     """Return the function that computes the gradient of the scalar function `f`.
 
     ``gk.grad(f)(x)`` is PyTorch's ``y = f(x); y.backward(); x.grad``, without
@@ -257,7 +259,7 @@ def grad(
 
 def value_and_grad(
     f: Callable[..., Any], argnums: Argnums = 0, *, has_aux: bool = False
-) -> Callable[..., Any]:
+) -> Callable[..., tuple[Float[Array, ""] | tuple[Float[Array, ""], Any], Derivatives]]:
     """Return the function that computes ``(f(x), ∇f(x))`` in one pass.
 
     Same semantics and errors as `grad`; the value comes for free with the
@@ -269,7 +271,9 @@ def value_and_grad(
     )
 
 
-def derivative(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def derivative(
+    f: Callable[[Any], Any],
+) -> Callable[[Float[ArrayLike, "*shape"]], Float[Array, "*shape"]]:
     """Return f′ for a scalar function f: R → R, applied elementwise to arrays.
 
     ``gk.derivative(jnp.sin)(xs)`` is cos(xs) for an array `xs` of any shape:
@@ -307,7 +311,11 @@ def derivative(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return df
 
 
-def backward(f: Callable[[Any], Any], x: Any, cotangent: Any = None) -> Any:
+def backward(
+    f: Callable[[Any], Any],
+    x: Point,
+    cotangent: Cotangent | None = None,
+) -> Tangent:
     """Return the vector–Jacobian product ``cotangentᵀ·∂f/∂x``: PyTorch's ``y.backward(gradient)``.
 
     ``gk.backward(f, x, v)`` is what ``y = f(x); y.backward(v); x.grad`` leaves in
@@ -385,7 +393,7 @@ def jacobian(
     *,
     mode: Literal["auto", "fwd", "rev"] = "auto",
     has_aux: bool = False,
-) -> Callable[..., Any]:
+) -> Callable[..., Derivatives | tuple[Derivatives, Any]]:
     """Return the function that computes the Jacobian ∂f/∂x, shape ``f(x).shape + x.shape``.
 
     ``mode="rev"`` builds it one output at a time (`jax.jacrev`), ``"fwd"`` one input
@@ -419,7 +427,7 @@ def jacobian(
     return jac
 
 
-def hessian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
+def hessian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Derivatives]:
     """Return the function that computes the Hessian ∇²f of a scalar function.
 
     `jax.hessian`: forward over reverse, the cheapest order for Hessians.
@@ -428,7 +436,11 @@ def hessian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
     return _differentiating(jax.hessian, f, "gk.hessian", "real", argnums)
 
 
-def hvp(f: Callable[[Any], Any], x: Any, v: Any) -> Any:
+def hvp(
+    f: Callable[[Any], Any],
+    x: Point,
+    v: Point,
+) -> Tangent:
     """Return the Hessian–vector product ∇²f(x)·v without forming the Hessian.
 
     Forward-over-reverse: the JVP of ∇f at `x` along `v`, about the cost of two
@@ -449,7 +461,7 @@ def hvp(f: Callable[[Any], Any], x: Any, v: Any) -> Any:
         return jax.jvp(jax.grad(_checked(f, fname, "gk.hvp", "scalar")), (x,), (v,))[1]
 
 
-def detach(x: Any) -> Any:
+def detach(x: Values) -> Values:
     """Return `x` cut from differentiation (PyTorch's ``.detach()``): ``jax.lax.stop_gradient``.
 
     The value is unchanged; every derivative through it is zero, in every mode

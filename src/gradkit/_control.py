@@ -24,11 +24,14 @@ condition once more after the loop; if it still holds, the loop was cut short.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+
+if TYPE_CHECKING:  # the CLI loads this module (the built-in `doubling`): no jaxtyping import
+    from jaxtyping import ArrayLike, Bool
 
 from ._errors import InvalidInputError, LoopExhaustedError
 
@@ -283,7 +286,7 @@ def _concrete_bool(x: jax.Array) -> bool | None:
 
 
 def while_loop[Carry](
-    cond: Callable[[Carry], Any],
+    cond: Callable[[Carry], Bool[ArrayLike, ""]],
     body: Callable[[Carry], Carry],
     init: Carry,
     *,

@@ -24,6 +24,7 @@ from ._config import float64
 from ._errors import GradientMismatch, InvalidInputError, NotDifferentiableError
 from ._finite_diff import _scalar_rule
 from ._rich import RichTable
+from ._typing import Arguments
 
 _MODES = ("fwd", "rev")
 
@@ -235,7 +236,7 @@ def _check(
 
 def check_grad(
     f: Callable[..., Any],
-    *args: Any,
+    *args: Arguments,
     order: int = 1,
     modes: Sequence[str] = _MODES,
     rtol: float | None = None,

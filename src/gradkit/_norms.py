@@ -10,7 +10,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jax import Array
+from jaxtyping import Array, ArrayLike, Float, Shaped
 
 from . import _errors
 from . import _matrix_norms as mat
@@ -30,7 +30,12 @@ _LONG_DOUBLES = tuple(
 _MATRIX_ORDS = "'fro', 'nuc', 1, -1, 2, -2, inf or -inf"
 
 
-def norm(x: Any, ord: Ord = None, axis: Axis = None, keepdims: bool = False) -> Array:  # noqa: A002
+def norm(
+    x: Shaped[ArrayLike, "*shape"] | Sequence[Any],
+    ord: Ord = None,  # noqa: A002
+    axis: Axis = None,
+    keepdims: bool = False,
+) -> Float[Array, "*kept"]:
     """Compute a vector or matrix norm, like `numpy.linalg.norm`, with finite gradients.
 
     Which norm is computed (numpy's rules, which torch.linalg.norm shares):

@@ -19,6 +19,7 @@ import jax
 import jax.core  # Tracer: `import jax` binds jax.core only as a side effect
 import jax.numpy as jnp
 import numpy as np
+from jaxtyping import Array, ArrayLike, DTypeLike, Float, Real
 
 from ._config import float64
 from ._errors import InvalidInputError, TracedControlFlowError
@@ -81,7 +82,13 @@ def _as_float(x: Any, dt: Any, what: str = "x") -> jax.Array:
     return arr.astype(dt)
 
 
-def difference_quotient(f: Callable[[Any], Any], x: Any, h: Any, *, dtype: Any = None) -> jax.Array:
+def difference_quotient(
+    f: Callable[[Any], Any],
+    x: Real[ArrayLike, "*x"],
+    h: Real[ArrayLike, "*steps"],
+    *,
+    dtype: DTypeLike | None = None,
+) -> Float[Array, "*out"]:  # shape h.shape + f(x).shape
     """Return the forward difference quotient ``(f(x + h) - f(x)) / h``.
 
     Vectorised over `h`: the result has shape ``h.shape + f(x).shape``, and `f`
@@ -275,8 +282,8 @@ def numerical_derivative(
     *,
     method: Method = "central",
     step: float | None = None,
-    dtype: Any = None,
-) -> Callable[[Any], jax.Array]:
+    dtype: DTypeLike | None = None,
+) -> Callable[[Real[ArrayLike, "*x"]], Float[Array, "*out"]]:
     """Return a function that approximates the derivative of `f` by finite differences.
 
     ``df = numerical_derivative(f)`` and ``df(x)`` gives:
