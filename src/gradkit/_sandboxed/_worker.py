@@ -557,6 +557,23 @@ def _plain_arrays(value: Any, depth: int) -> Any:
     raise _NotArrays(f"a {type(value).__name__}")
 
 
+def _plain_containers(value: Any, depth: int) -> Any:
+    """A traced result with its containers made plain tuples, lists and dicts.
+
+    A ``NamedTuple`` (``Tangent(slope, intercept)``) is a pair like any tuple, as an eager
+    call's result is (`_plain_arrays`), but JAX cannot serialize a tree holding the
+    submission's own type; an ``OrderedDict`` likewise becomes a dict.
+    """
+    if depth > 16:
+        return value
+    if isinstance(value, tuple | list):
+        items = [_plain_containers(v, depth + 1) for v in value]
+        return tuple(items) if isinstance(value, tuple) else items
+    if isinstance(value, dict):
+        return {k: _plain_containers(v, depth + 1) for k, v in value.items()}
+    return value
+
+
 def _is_jax(value: Any) -> bool:
     return isinstance(value, _TOOLS["Array"])
 
@@ -582,7 +599,7 @@ def export_artifact(pairs: list[tuple[Any, list[Any]]], *, x64: bool, vjp: bool 
         out, k = [], 0
         for (fn, _), sizes in zip(pairs, counts, strict=True):
             for size in sizes:
-                out.append(fn(*flat[k : k + size]))
+                out.append(_plain_containers(fn(*flat[k : k + size]), 0))
                 k += size
         _TRACE_STATE.discard("tracing")
         return out
