@@ -18,6 +18,7 @@ evaluator, which checks them.
 
 from __future__ import annotations
 
+import ast
 import builtins
 import contextlib
 import dataclasses
@@ -177,6 +178,68 @@ def _where(error: BaseException, shown: dict[str, Any]) -> str:
         return f"{name}, line {line} of its code cells"
 
 
+_REFUSED = "the exercises' packages are not available to submissions"
+
+
+def _load_hint(error: BaseException, shown: dict[str, Any]) -> str:
+    """What to do about an error that stopped the submission's import, or "".
+
+    A module that is not installed here (``tqdm``, ``pandas``, a package folder of the
+    student's, which the grader does not read), and a name used at the top level before the
+    line that defines it (a notebook's cells run in another order than they were run in).
+    """
+    if isinstance(error, ModuleNotFoundError) and error.name and _REFUSED not in str(error):
+        top = error.name.split(".")[0]
+        return (
+            f"; `{top}` is not installed where your code is graded: import only jax, numpy "
+            "and the modules your course lists, and keep a module of your own as a .py file "
+            "next to your main file (the grader reads those, not folders)"
+        )
+    if not isinstance(error, NameError) or not getattr(error, "name", None):
+        return ""
+    frames = [
+        f for f in traceback.extract_tb(error.__traceback__) if f.filename in _SUBMISSION_FILES
+    ]
+    if not frames or frames[-1].lineno is None or len(frames) > 1:
+        return ""  # raised inside a function: not a question of order
+    filename, line = frames[-1].filename, frames[-1].lineno
+    try:
+        with open(filename, "rb") as handle:
+            data = handle.read()
+        tree = ast.parse(data)
+    except (OSError, SyntaxError, ValueError):
+        return ""
+    later = [
+        node.lineno
+        for node in ast.walk(tree)
+        if getattr(node, "lineno", 0) > line
+        and (
+            (
+                isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                and node.name == error.name
+            )
+            or (
+                isinstance(node, ast.Name)
+                and isinstance(node.ctx, ast.Store)
+                and node.id == error.name
+            )
+            or (
+                isinstance(node, ast.alias)
+                and (node.asname or node.name.split(".")[0]) == error.name
+            )
+        )
+    ]
+    if not later:
+        return ""
+    name = shown.get(filename, filename)
+    text = data.decode("utf-8", "replace")
+    at = place(text, min(later)) if str(name).endswith(".ipynb") else f"line {min(later)}"
+    return (
+        f"; `{error.name}` is defined further down ({at}): your code runs once, from top to "
+        "bottom (in Jupyter, Kernel → Restart & Run All does the same): move the definition up"
+    )
+
+
 def _raised_by_submission(error: BaseException) -> bool:
     """Whether the innermost frame is the submission's (a stub), not JAX's."""
     frames = traceback.extract_tb(error.__traceback__)
@@ -243,6 +306,8 @@ class Worker:
             where = _where(error, shown)
             if where and self.load_fault["kind"] == "error":
                 self.load_fault["message"] += f" ({where})"
+            if self.load_fault["kind"] == "error":
+                self.load_fault["message"] += _load_hint(error, shown)
             return self.load_fault
         self.module = module
         return {"ok": True}
@@ -626,8 +691,7 @@ class _Refuse(importlib.abc.MetaPathFinder):
         del path, target
         if name.split(".")[0] in self.names:
             raise ModuleNotFoundError(
-                f"No module named {name!r}: the exercises' packages are not available "
-                "to submissions",
+                f"No module named {name!r}: {_REFUSED}",
                 name=name,
             )
 
