@@ -39,6 +39,7 @@ SUBMISSIONS = (
     "prints_then_fails.py",
     "top_level_input.py",
     "package_folder.py",
+    "main_guard.py",
 )
 
 
@@ -201,6 +202,18 @@ def test_a_module_that_is_not_there_says_what_to_do(report):
         "the modules your course lists, and keep a module of your own as a .py file next to "
         "your main file (the grader reads those, not folders)"
     )
+
+
+def test_an_entry_defined_only_under_the_main_guard_says_so(graded):
+    checks = _checks(graded, "main_guard.py", "norms.vector")
+    assert checks["l1 values"][0]
+    guard = 'it is defined under `if __name__ == "__main__":` (main_guard.py, line {}), which'
+    assert checks["l2 values"] == (
+        False,
+        f"`l2` is not defined: {guard.format(11)} does not run when the grader imports your "
+        "file: define it above that block",
+    )
+    assert checks["linf (hidden)"][1].startswith(f"`linf` is not defined: {guard.format(14)}")
 
 
 def test_a_name_defined_in_a_later_cell_says_the_cells_run_in_order(report):

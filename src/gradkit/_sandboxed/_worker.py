@@ -240,6 +240,45 @@ def _load_hint(error: BaseException, shown: dict[str, Any]) -> str:
     )
 
 
+def _guard_part(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    return repr(node.value) if isinstance(node, ast.Constant) else ""
+
+
+def _main_guarded(order: list[str], shown: dict[str, Any]) -> dict[str, str]:
+    """Names bound only under a top-level ``if __name__ == "__main__":``, and where."""
+    found: dict[str, str] = {}
+    for filename in order:
+        try:
+            with open(filename, "rb") as handle:
+                data = handle.read()
+            tree = ast.parse(data)
+        except (OSError, SyntaxError, ValueError):
+            continue
+        text = data.decode("utf-8", "replace")
+        for node in tree.body:
+            test = node.test if isinstance(node, ast.If) else None
+            if not (
+                isinstance(test, ast.Compare)
+                and len(test.ops) == 1
+                and isinstance(test.ops[0], ast.Eq)
+                and sorted(map(_guard_part, (test.left, test.comparators[0])))
+                == ["'__main__'", "__name__"]
+            ):
+                continue
+            for sub in ast.walk(node):
+                name = None
+                if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                    name = sub.name
+                elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                    name = sub.id
+                if name is not None and name not in found:
+                    shown_name = str(shown.get(filename, filename))
+                    found[name] = f"{shown_name}, {place(text, sub.lineno)}"
+    return found
+
+
 def _raised_by_submission(error: BaseException) -> bool:
     """Whether the innermost frame is the submission's (a stub), not JAX's."""
     frames = traceback.extract_tb(error.__traceback__)
@@ -256,6 +295,7 @@ class Worker:
         self.sock = sock
         self.module: types.ModuleType | None = None
         self.load_fault: dict[str, Any] | None = None
+        self.guarded: dict[str, str] = {}  # name → where a main guard defines it
 
     def serve(self) -> None:
         """Answer requests until the grader closes the channel.
@@ -310,7 +350,19 @@ class Worker:
                 self.load_fault["message"] += _load_hint(error, shown)
             return self.load_fault
         self.module = module
+        self.guarded = _main_guarded(order, shown)
         return {"ok": True}
+
+    def _missing(self, name: str) -> dict[str, Any]:
+        """``name`` is not defined; if only a main guard defines it, say so."""
+        where = self.guarded.get(name)
+        if where is None:
+            return _fault("missing", "")
+        return _fault(
+            "missing",
+            f'it is defined under `if __name__ == "__main__":` ({where}), which does not run '
+            "when the grader imports your file: define it above that block",
+        )
 
     def _entry(self, name: str) -> Any:
         if self.module is None:
@@ -327,7 +379,7 @@ class Worker:
         try:
             value = self._entry(name)
         except (KeyError, LookupError):
-            return _fault("missing", "")
+            return self._missing(name)
         if value is None or type(value) in (str, int, float, bool):
             return {"ok": True, "value": value}
         try:  # a 0-d numeric array or numpy scalar counts as a number, as for the reference
@@ -366,7 +418,7 @@ class Worker:
                 else:
                     value = _plain_arrays(fn(*args), 0)
         except KeyError:
-            return _fault("missing", ""), []
+            return self._missing(call.entry), []
         except _NotArrays as error:
             return _fault("invalid", f"{call.entry} returned {error}, not arrays"), []
         except BaseException as error:  # noqa: BLE001
@@ -427,7 +479,7 @@ class Worker:
             try:
                 built.append((n, self._callable(call), item["runs"], call.x64))
             except KeyError:
-                results[n] = _fault("missing", "")
+                results[n] = self._missing(call.entry)
             except BaseException as error:  # noqa: BLE001
                 results[n] = _from_exception(error, f"building {call.entry}")
             else:
