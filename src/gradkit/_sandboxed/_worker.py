@@ -268,14 +268,14 @@ def _main_guarded(order: list[str], shown: dict[str, Any]) -> dict[str, str]:
             ):
                 continue
             for sub in ast.walk(node):
-                name = None
                 if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                    name = sub.name
+                    name, line = sub.name, sub.lineno
                 elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
-                    name = sub.id
-                if name is not None and name not in found:
-                    shown_name = str(shown.get(filename, filename))
-                    found[name] = f"{shown_name}, {place(text, sub.lineno)}"
+                    name, line = sub.id, sub.lineno
+                else:
+                    continue
+                if name not in found:
+                    found[name] = f"{shown.get(filename, filename)}, {place(text, line)}"
     return found
 
 
