@@ -714,3 +714,23 @@ def test_comments_and_docstrings_never_count_as_code(comment):
     found = usage(source, "f")
     assert found.found and not found.stub
     assert found.names <= {"f", "x", "jnp", "sin", "jax", "numpy"}
+
+
+@pytest.mark.parametrize(
+    ("call", "forward_ok", "reverse_ok"),
+    [
+        ('gk.jacobian(f, mode="fwd")(x)', True, False),
+        ('jacobian(f, mode="rev")(x)', False, True),
+        ("gk.jacobian(f)(x)", False, True),  # "auto" picks at run time: jax.jacobian's rule
+    ],
+)
+def test_gradkits_jacobian_with_a_constant_mode_is_that_mode(call, forward_ok, reverse_ok):
+    source = (
+        f"import gradkit as gk\nfrom gradkit import jacobian\n\ndef d(f, x):\n    return {call}\n"
+    )
+    forward = checks.avoids(
+        "d", "grad", "value_and_grad", "vjp", "jacrev", "jacobian", "hessian", "backward"
+    )
+    reverse = checks.avoids("d", "jvp", "jacfwd", "linearize")
+    assert forward.judge([], [Ok(source)], None)[0] is forward_ok
+    assert reverse.judge([], [Ok(source)], None)[0] is reverse_ok

@@ -817,6 +817,11 @@ class Program:
         return line if self.single or file == self.main.file else f"{file} {line}"
 
 
+# gradkit's jacobian takes its mode as an argument: with a constant one it is jacfwd or jacrev
+_GK_JACOBIAN = "gradkit.jacobian"
+_MODES = {"fwd": "jacfwd", "rev": "jacrev"}
+
+
 def _own_body(node: ast.AST) -> Iterator[ast.AST]:
     """The nodes of a function's own body (not those of functions nested in it)."""
     todo = list(getattr(node, "body", []))
@@ -840,6 +845,7 @@ class _Reach:
         self.bases: set[int] = set()  # names used as the base of an attribute
         self.called: set[int] = set()  # names called: `Solver()`
         self.shells: set[tuple[str, int]] = set()  # classes reached as `reach_class`
+        self.modes: dict[int, str] = {}  # `gk.jacobian` called with a constant mode
 
     def unit(self, node: ast.AST) -> None:
         if id(node) not in self.seen:
@@ -904,6 +910,7 @@ class _Reach:
                     self.bases.add(id(node.value))
                 elif isinstance(node, ast.Call):
                     self.called.add(id(node.func))
+                    self._mode(node)
             for node in ast.walk(root):
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                     self._name(node)
@@ -912,9 +919,25 @@ class _Reach:
                 elif isinstance(node, ast.Call):
                     self._call(node)
 
+    def _mode(self, node: ast.Call) -> None:
+        """``gk.jacobian(f, mode="fwd")`` is forward mode: note it as ``jacfwd`` (``jacrev``).
+
+        Only with a constant ``mode``; without one (``"auto"`` picks at run time) it stays
+        ``jacobian``, as ``jax.jacobian`` is.
+        """
+        if Api(_GK_JACOBIAN) not in self.program.value(node.func):
+            return
+        for keyword in node.keywords:
+            if keyword.arg == "mode":
+                leaf = _MODES.get(self.program.fold(keyword.value) or "")
+                if leaf is not None:
+                    self.modes[id(node.func)] = leaf
+
     def _check(self, values: frozenset[Value], node: ast.AST) -> None:
         for value in values:
-            if isinstance(value, Api):
+            if value == Api(_GK_JACOBIAN) and id(node) in self.modes:
+                self.note(self.modes[id(node)], node)
+            elif isinstance(value, Api):
                 path = value.path
                 if path.startswith(DYNAMIC_APIS):
                     self.note(path.rsplit(".", 1)[-1], node, dynamic=True)
