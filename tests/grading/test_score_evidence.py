@@ -40,6 +40,7 @@ SUBMISSIONS = (
     "top_level_input.py",
     "package_folder.py",
     "main_guard.py",
+    "relative_dir",
 )
 
 
@@ -202,6 +203,11 @@ def test_a_module_that_is_not_there_says_what_to_do(report):
         "the modules your course lists, and keep a module of your own as a .py file next to "
         "your main file (the grader reads those, not folders)"
     )
+
+
+def test_a_package_folder_imports_its_helpers_relatively(graded):
+    result = graded["relative_dir"]["norms.vector"]
+    assert result.score == result.max_score, _checks(graded, "relative_dir", "norms.vector")
 
 
 def test_an_entry_defined_only_under_the_main_guard_says_so(graded):

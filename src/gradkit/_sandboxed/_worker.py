@@ -331,6 +331,9 @@ class Worker:
         module = types.ModuleType(MODULE)
         module.__file__ = order[0] if order else f"{MODULE}.py"
         module.__dict__.update(notebook_names())  # display(), get_ipython(): see _ipython
+        # a folder the student made a package: `from .helpers import step` finds helpers.py
+        module.__path__ = ["."]  # type: ignore[attr-defined]
+        module.__package__ = MODULE
         _SUBMISSION_FILES.update(order)
         sys.modules[MODULE] = module
         sys.path.insert(0, ".")
