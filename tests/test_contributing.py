@@ -26,6 +26,13 @@ def test_the_page_names_paths_and_examples() -> None:
     assert len(EXAMPLES) == 4
 
 
+def test_the_set_up_commands_are_the_readmes() -> None:
+    fence = re.compile(r"^```bash\n(.*?)^```", re.MULTILINE | re.DOTALL)
+    readme = fence.findall((ROOT / "README.md").read_text(encoding="utf-8"))[0]
+    assert "python3 dev.py test" in readme
+    assert fence.findall(TEXT)[0] == readme
+
+
 @pytest.mark.parametrize("path", PATHS)
 def test_every_path_it_names_exists(path: str) -> None:
     found = any(ROOT.glob(path)) if "*" in path else (ROOT / path).exists()

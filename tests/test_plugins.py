@@ -422,7 +422,12 @@ def test_the_command_line_formats_plugin_warnings_only_while_it_runs():
     with pytest.raises(SystemExit) as done:
         main(["--version"])
     assert done.value.code == 0 and warnings.formatwarning is before
-    assert repr(_plugins.host) == "<gradkit plugin host: not loaded>"
+
+
+def test_the_host_says_what_it_holds(host: _plugins.PluginHost):
+    assert host is _plugins.host and repr(host) == "<gradkit plugin host: not loaded>"
+    count = len(host.plugins())
+    assert count >= 3 and repr(host) == f"<gradkit plugin host: {count} plugins>"
 
 
 # --- failure isolation --------------------------------------------------------------------

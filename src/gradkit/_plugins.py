@@ -272,7 +272,7 @@ class _Loader:
         wanted = {canonical(n) for n in names if n}
         if not any(self.pm.is_blocked(name) for name in wanted):
             return None
-        return next(how for name, how in self.config.blocked if name in wanted)
+        return next((how for name, how in self.config.blocked if name in wanted), "set_blocked")
 
     def _consider(self, info: PluginInfo, importer: Callable[[], object]) -> None:
         how = self._blocked_by(info.name, info.package)
