@@ -7,8 +7,15 @@ a ``solutions.py`` importing helpers, and without one), debug prints in every
 entry, names that shadow API names (a local ``grad``, a helper
 ``derivative``), float32-minded and float64 (``jax_enable_x64``) code, and a
 notebook (written here with nbformat: markdown, magics, shell escapes, a
-``%%time`` cell, help lines). They are graded in ONE ``gradkit grade`` run
-(``--jobs 2``) and every format is rendered from that run.
+``%%time`` cell, help lines). Three more are kept byte for byte as saved:
+``windows_bom_crlf.py`` (a UTF-8 BOM, CRLF line ends, tabs, unicode names, a
+top-level ``plt.show()``, ``input()`` under a main guard, ``lax`` loops and
+``partial(jax.jit, static_argnums=...)``), ``class_aliases_latin1.py`` (Latin-1
+with a coding line, every answer a static method of one class aliased at module
+level, ``get_ipython()`` calls and ``IPython.display`` left from a notebook), and
+``colab_display.ipynb`` (``display()``, outputs, cells run out of order, a helper
+defined in a later cell, an entry redefined). They are graded in ONE ``gradkit grade``
+run (``--jobs 2``) and every format is rendered from that run.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from gradkit.grading._reports import from_json, to_csv, to_gradescope, to_junit
 
 HERE = Path(__file__).parent / "honest"
 EXERCISES = "norms.*,calculus.*,autodiff.*"
-BANK = sorted(p.name for p in HERE.iterdir() if p.suffix == ".py" or p.is_dir())
+BANK = sorted(p.name for p in HERE.iterdir() if p.suffix in (".py", ".ipynb") or p.is_dir())
 NOTEBOOK = "lab2_notebook.ipynb"
 
 # markdown, magics, shell escapes, help lines, a %%time cell, a plot

@@ -2,9 +2,13 @@
 
 Each function here is a thin layer over the JAX transformation of the same
 name: the checks run in Python while JAX traces, so the traced program (and so
-the compiled XLA) is exactly what raw JAX gives. What the layer adds is
-translation: a non-scalar output, an integer input or Python ``if``/``while``
-on a traced value becomes a `gradkit` error that says what to write instead.
+the compiled XLA) is exactly what raw JAX gives. What the layer adds is errors
+that say what to write instead. gradkit checks its own preconditions: an integer
+input before JAX runs (`_check_float_inputs`), and what `f` returned (a has_aux
+pair, a scalar, a float dtype) as JAX traces it (`_checked`), so an error raised
+inside `f`, such as a plain ``jax.grad`` of a helper, is never blamed on `f`.
+Of JAX's errors only the typed ones are translated (a Python ``if``/``while`` on
+a traced value); none is recognised by its wording.
 """
 
 from __future__ import annotations

@@ -9,7 +9,9 @@ are graded in ONE sandboxed run:
 - gradkit's translations of JAX's tracing errors reach the feedback;
 - an error on one input shape fails only the checks that sent that shape;
 - a hidden check names neither the hidden input's shape nor its values;
-- a SyntaxError names the student's file and line (a notebook's code cell and its line).
+- a SyntaxError names the student's file and line (a notebook's code cell and its line);
+- ``input()`` outside a main guard says why it cannot be answered and what to do, and so
+  do a module that is not installed and a name used in a cell above its definition.
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ SUBMISSIONS = (
     "elementwise_l2.py",
     "vmap_dsin.py",
     "prints_then_fails.py",
+    "top_level_input.py",
+    "package_folder.py",
+    "main_guard.py",
+    "relative_dir",
 )
 
 
@@ -49,7 +55,18 @@ def report(tmp_path_factory):
         nbformat.v4.new_code_cell("def dsin(x):\n    return jnp.cos(x)\n\ndef l1(v)\n    return 0"),
     ]
     nbformat.write(notebook, typo.parent / "hw3.ipynb")
-    paths = [str(HERE / name) for name in SUBMISSIONS] + [str(typo), str(typo.parent / "hw3.ipynb")]
+    ran_out_of_order = nbformat.v4.new_notebook()
+    ran_out_of_order.cells = [
+        nbformat.v4.new_code_cell("import jax.numpy as jnp\nprint(l1(jnp.ones(3)))"),
+        nbformat.v4.new_markdown_cell("Norms"),
+        nbformat.v4.new_code_cell("def l1(v):\n    return jnp.sum(jnp.abs(v))"),
+    ]
+    nbformat.write(ran_out_of_order, typo.parent / "hw4.ipynb")
+    paths = [str(HERE / name) for name in SUBMISSIONS] + [
+        str(typo),
+        str(typo.parent / "hw3.ipynb"),
+        str(typo.parent / "hw4.ipynb"),
+    ]
     options = GradeOptions(jobs=2, timeout=30.0, memory_mb=2048, seed=3)
     specs = select_exercises(EXERCISES + ",autodiff.sin-derivative")
     return grade_paths(paths, specs, options)
@@ -165,6 +182,54 @@ def test_a_syntax_error_names_the_students_file_and_line(report):
         "SyntaxError: expected ':' (hw2_typo.py, line 4)"
     )
     assert "submission.py" not in typo.message
+
+
+def test_input_at_the_top_level_says_what_to_do(report):
+    (script,) = [s for s in report.submissions if s.path.endswith("top_level_input.py")]
+    assert script.message == (
+        "the submission could not be run: importing the submission raised EOFError: input() "
+        "waits for someone to type, and no one types while your file is graded: remove the "
+        'call, or put it under `if __name__ == "__main__":` (the grader imports your file and '
+        "does not run that block) (top_level_input.py, line 4)"
+    )
+
+
+def test_a_module_that_is_not_there_says_what_to_do(report):
+    (script,) = [s for s in report.submissions if s.path.endswith("package_folder.py")]
+    assert script.message == (
+        "the submission could not be run: importing the submission raised "
+        "ModuleNotFoundError: No module named 'my_utils' (package_folder.py, line 3); "
+        "`my_utils` is not installed where your code is graded: import only jax, numpy and "
+        "the modules your course lists, and keep a module of your own as a .py file next to "
+        "your main file (the grader reads those, not folders)"
+    )
+
+
+def test_a_package_folder_imports_its_helpers_relatively(graded):
+    result = graded["relative_dir"]["norms.vector"]
+    assert result.score == result.max_score, _checks(graded, "relative_dir", "norms.vector")
+
+
+def test_an_entry_defined_only_under_the_main_guard_says_so(graded):
+    checks = _checks(graded, "main_guard.py", "norms.vector")
+    assert checks["l1 values"][0]
+    guard = 'it is defined under `if __name__ == "__main__":` (main_guard.py, line {}), which'
+    assert checks["l2 values"] == (
+        False,
+        f"`l2` is not defined: {guard.format(11)} does not run when the grader imports your "
+        "file: define it above that block",
+    )
+    assert checks["linf (hidden)"][1].startswith(f"`linf` is not defined: {guard.format(14)}")
+
+
+def test_a_name_defined_in_a_later_cell_says_the_cells_run_in_order(report):
+    (notebook,) = [s for s in report.submissions if s.path.endswith("hw4.ipynb")]
+    assert notebook.message == (
+        "the submission could not be run: importing the submission raised NameError: "
+        "name 'l1' is not defined (hw4.ipynb, code cell 1, line 2); `l1` is defined further "
+        "down (code cell 2, line 1): your code runs once, from top to bottom (in Jupyter, "
+        "Kernel → Restart & Run All does the same): move the definition up"
+    )
 
 
 def test_a_notebook_error_names_the_code_cell_and_its_line(report, graded):

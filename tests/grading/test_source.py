@@ -93,6 +93,33 @@ HONEST = {
         def quotient_rule(f, g, df, dg):
             return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
         """,
+    "a class's other methods are not reached through an alias of one": """
+        import jax
+        import jax.numpy as jnp
+        class Solver:
+            SCALE = 1.0
+            @staticmethod
+            def tangent_line(f, x0):
+                return jax.grad(f)(x0)
+            @staticmethod
+            def quotient_rule(f, g, df, dg):
+                return lambda x: Solver.SCALE * (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+            def self_test(self):
+                assert jax.grad(jnp.sin)(0.0) == 1.0
+        tangent_line = Solver.tangent_line
+        quotient_rule = Solver.quotient_rule
+        """,
+    "nor through an instance's method": """
+        import jax
+        class Rules:
+            def __init__(self, scale=1.0):
+                self.scale = scale
+            def check(self, f):
+                return jax.grad(f)
+            def quotient(self, f, g, df, dg):
+                return lambda x: self.scale * (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+        quotient_rule = Rules().quotient
+        """,
     "a global counter is not a rebinding of the API": """
         calls = 0
         def quotient_rule(f, g, df, dg):
@@ -196,6 +223,66 @@ CHEATS = {
     "walrus": """
         def df(x):
             return jnp.vectorize((d := jax.grad)(F))(x)
+        """,
+    "inherited method": """
+        class Base:
+            @staticmethod
+            def d(h):
+                return jax.grad(h)
+        class K(Base):
+            pass
+        def df(x):
+            return jnp.vectorize(K.d(F))(x)
+        """,
+    "a method through self": """
+        class K:
+            def _d(self, h):
+                return jax.grad(h)
+            def df(self, x):
+                return jnp.vectorize(self._d(F))(x)
+        df = K().df
+        """,
+    "a helper through cls": """
+        class K:
+            @staticmethod
+            def _d(h):
+                return jax.grad(h)
+            @classmethod
+            def df(cls, x):
+                return jnp.vectorize(cls._d(F))(x)
+        df = K.df
+        """,
+    "stored into a class": """
+        class K:
+            pass
+        K.d = jax.grad
+        def df(x):
+            return jnp.vectorize(K.d(F))(x)
+        """,
+    "stored by __init__": """
+        class K:
+            def __init__(self):
+                self.d = jax.grad
+        k = K()
+        def df(x):
+            return jnp.vectorize(k.d(F))(x)
+        """,
+    "a callable instance": """
+        class K:
+            def __call__(self, h):
+                return jax.grad(h)
+        def df(x):
+            return jnp.vectorize(K()(F))(x)
+        """,
+    "a class decorator": """
+        def deco(cls):
+            cls.d = staticmethod(jax.grad)
+            return cls
+        @deco
+        class K:
+            pass
+        def df(x):
+            return jnp.vectorize(K.d(F))(x)
         """,
     "local import": """
         def df(x):
@@ -627,3 +714,23 @@ def test_comments_and_docstrings_never_count_as_code(comment):
     found = usage(source, "f")
     assert found.found and not found.stub
     assert found.names <= {"f", "x", "jnp", "sin", "jax", "numpy"}
+
+
+@pytest.mark.parametrize(
+    ("call", "forward_ok", "reverse_ok"),
+    [
+        ('gk.jacobian(f, mode="fwd")(x)', True, False),
+        ('jacobian(f, mode="rev")(x)', False, True),
+        ("gk.jacobian(f)(x)", False, True),  # "auto" picks at run time: jax.jacobian's rule
+    ],
+)
+def test_gradkits_jacobian_with_a_constant_mode_is_that_mode(call, forward_ok, reverse_ok):
+    source = (
+        f"import gradkit as gk\nfrom gradkit import jacobian\n\ndef d(f, x):\n    return {call}\n"
+    )
+    forward = checks.avoids(
+        "d", "grad", "value_and_grad", "vjp", "jacrev", "jacobian", "hessian", "backward"
+    )
+    reverse = checks.avoids("d", "jvp", "jacfwd", "linearize")
+    assert forward.judge([], [Ok(source)], None)[0] is forward_ok
+    assert reverse.judge([], [Ok(source)], None)[0] is reverse_ok

@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from gradkit.grading._submission import MAX_BYTES, load_submission, notebook_code
+from gradkit.grading._submission import MAX_BYTES, load_submission, notebook_code, python_text
 
 
 def test_a_python_file_runs_as_submission_py(tmp_path):
@@ -18,6 +18,33 @@ def test_a_python_file_runs_as_submission_py(tmp_path):
         "x = 1\n",
         None,
     )
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        (b"\xef\xbb\xbfx = 1\r\ny = 2\r\n", "x = 1\ny = 2\n"),  # Notepad: a BOM, CRLF
+        ("# -*- coding: latin-1 -*-\nk = 'Zoé'\n".encode("latin-1"), None),
+        (b"x = '\xff'\n", "x = '\ufffd'\n"),  # not UTF-8: replaced, Python then says why
+    ],
+)
+def test_a_python_file_is_read_as_python_reads_it(tmp_path, data, text):
+    text = text or "# -*- coding: latin-1 -*-\nk = 'Zoé'\n"
+    assert python_text(data) == text
+    (tmp_path / "hw.py").write_bytes(data)
+    sub = load_submission(tmp_path / "hw.py")
+    assert (sub.source, sub.files, sub.error) == (text, {"submission.py": data}, None)
+    (tmp_path / "solutions.py").write_bytes(data)
+    assert load_submission(tmp_path).sources["solutions.py"] == text
+
+
+def test_a_notebook_saved_with_a_bom_is_read(tmp_path):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    path = tmp_path / "hw.ipynb"
+    path.write_bytes(b"\xef\xbb\xbf" + nbformat.writes(notebook).encode())
+    sub = load_submission(path)
+    assert sub.error is None
+    assert "x = 1" in sub.source
 
 
 def test_a_directory_runs_its_solutions_py_with_the_others_importable(tmp_path):

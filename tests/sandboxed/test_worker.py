@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import types
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -10,6 +11,7 @@ import pytest
 
 import gradkit as gk
 from gradkit._sandboxed import Call, capture_tools, transformed
+from gradkit._sandboxed._worker import export_artifact
 
 X = jnp.arange(1.0, 4.0)
 
@@ -51,3 +53,21 @@ def test_a_jax_grad_inside_the_submission_keeps_jaxs_words(submission, transform
 def test_a_jacobian_of_a_non_scalar_is_jaxs(submission):
     got = transformed(submission, Call("l2", transform="jacfwd"))(X)
     assert jnp.array_equal(got, jax.jacfwd(lambda x: jnp.sqrt(x * x))(X))
+
+
+class _Tangent(NamedTuple):
+    slope: jax.Array
+    intercept: jax.Array
+
+
+def test_a_named_tuple_result_is_exported_as_the_pair_it_is():
+    """`Tangent(slope, intercept)` is a pair; JAX cannot serialize the student's own type."""
+    capture_tools()
+
+    def tangent_line(x0):
+        return _Tangent(3 * x0**2, -2 * x0**3)
+
+    data = export_artifact([(tangent_line, [[((), "float32")]])], x64=False)
+    (out,) = jax.export.deserialize(bytearray(data)).call(jnp.float32(1.0))
+    assert type(out) is tuple
+    assert [float(v) for v in out] == [3.0, -2.0]

@@ -18,6 +18,8 @@ evaluator, which checks them.
 
 from __future__ import annotations
 
+import ast
+import builtins
 import contextlib
 import dataclasses
 import functools
@@ -32,6 +34,8 @@ from typing import Any
 
 from .._errors import GradingError
 from ._channel import call_from_json, decode, encode, recv, send
+from ._ipython import install as install_ipython_stand_in
+from ._ipython import names as notebook_names
 from ._leftovers import install as install_leftovers
 from ._limits import REFUSE_ENV, apply_limits
 from ._places import place
@@ -76,10 +80,12 @@ def _quiet_leftovers() -> None:
     behind. ``print`` writes to this process's output, which the grader drains and ignores; a
     traced value formatted with a spec (``f"{x:.5f}"``) shows as the tracer instead of raising.
     ``breakpoint()``, ``pdb.set_trace()`` and ``jax.debug.breakpoint()`` would wait for a
-    debugger on stdin: they do nothing. JAX's debug primitives are dropped from traced code
+    debugger on stdin: they do nothing. ``input()`` cannot be answered: it raises an
+    ``EOFError`` that says what to do. JAX's debug primitives are dropped from traced code
     and its Python callbacks refused there, for good (`_leftovers`). Dropped when traced, not
     only when exported: an eager call that traces a ``jax.jit`` function caches its jaxpr,
-    which a later export reuses.
+    which a later export reuses. A notebook's ``display()`` and ``get_ipython()`` (and
+    ``IPython.display`` where IPython is not installed) do nothing harmful (`_ipython`).
     """
     import pdb
 
@@ -90,11 +96,23 @@ def _quiet_leftovers() -> None:
         del args, kwargs
 
     sys.breakpointhook = nothing
+    builtins.input = _no_input
     pdb.set_trace = nothing
     jax.debug.breakpoint = nothing
     # `print(f"{x:.5f}")` on a traced value: show the tracer, do not raise
     core.Tracer.__format__ = _format_tracer  # type: ignore[method-assign]
     install_leftovers()
+    install_ipython_stand_in()
+
+
+def _no_input(prompt: object = "") -> str:
+    """``input()``: no one types while a submission is graded, so say what to do instead."""
+    del prompt
+    raise EOFError(
+        "input() waits for someone to type, and no one types while your file is graded: "
+        'remove the call, or put it under `if __name__ == "__main__":` '
+        "(the grader imports your file and does not run that block)"
+    )
 
 
 def _format_tracer(tracer: Any, spec: str) -> str:
@@ -160,6 +178,107 @@ def _where(error: BaseException, shown: dict[str, Any]) -> str:
         return f"{name}, line {line} of its code cells"
 
 
+_REFUSED = "the exercises' packages are not available to submissions"
+
+
+def _load_hint(error: BaseException, shown: dict[str, Any]) -> str:
+    """What to do about an error that stopped the submission's import, or "".
+
+    A module that is not installed here (``tqdm``, ``pandas``, a package folder of the
+    student's, which the grader does not read), and a name used at the top level before the
+    line that defines it (a notebook's cells run in another order than they were run in).
+    """
+    if isinstance(error, ModuleNotFoundError) and error.name and _REFUSED not in str(error):
+        top = error.name.split(".")[0]
+        return (
+            f"; `{top}` is not installed where your code is graded: import only jax, numpy "
+            "and the modules your course lists, and keep a module of your own as a .py file "
+            "next to your main file (the grader reads those, not folders)"
+        )
+    if not isinstance(error, NameError) or not getattr(error, "name", None):
+        return ""
+    frames = [
+        f for f in traceback.extract_tb(error.__traceback__) if f.filename in _SUBMISSION_FILES
+    ]
+    if not frames or frames[-1].lineno is None or len(frames) > 1:
+        return ""  # raised inside a function: not a question of order
+    filename, line = frames[-1].filename, frames[-1].lineno
+    try:
+        with open(filename, "rb") as handle:
+            data = handle.read()
+        tree = ast.parse(data)
+    except (OSError, SyntaxError, ValueError):
+        return ""
+    later = [
+        node.lineno
+        for node in ast.walk(tree)
+        if getattr(node, "lineno", 0) > line
+        and (
+            (
+                isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                and node.name == error.name
+            )
+            or (
+                isinstance(node, ast.Name)
+                and isinstance(node.ctx, ast.Store)
+                and node.id == error.name
+            )
+            or (
+                isinstance(node, ast.alias)
+                and (node.asname or node.name.split(".")[0]) == error.name
+            )
+        )
+    ]
+    if not later:
+        return ""
+    name = shown.get(filename, filename)
+    text = data.decode("utf-8", "replace")
+    at = place(text, min(later)) if str(name).endswith(".ipynb") else f"line {min(later)}"
+    return (
+        f"; `{error.name}` is defined further down ({at}): your code runs once, from top to "
+        "bottom (in Jupyter, Kernel → Restart & Run All does the same): move the definition up"
+    )
+
+
+def _guard_part(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    return repr(node.value) if isinstance(node, ast.Constant) else ""
+
+
+def _main_guarded(order: list[str], shown: dict[str, Any]) -> dict[str, str]:
+    """Names bound only under a top-level ``if __name__ == "__main__":``, and where."""
+    found: dict[str, str] = {}
+    for filename in order:
+        try:
+            with open(filename, "rb") as handle:
+                data = handle.read()
+            tree = ast.parse(data)
+        except (OSError, SyntaxError, ValueError):
+            continue
+        text = data.decode("utf-8", "replace")
+        for node in tree.body:
+            test = node.test if isinstance(node, ast.If) else None
+            if not (
+                isinstance(test, ast.Compare)
+                and len(test.ops) == 1
+                and isinstance(test.ops[0], ast.Eq)
+                and sorted(map(_guard_part, (test.left, test.comparators[0])))
+                == ["'__main__'", "__name__"]
+            ):
+                continue
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                    name, line = sub.name, sub.lineno
+                elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                    name, line = sub.id, sub.lineno
+                else:
+                    continue
+                if name not in found:
+                    found[name] = f"{shown.get(filename, filename)}, {place(text, line)}"
+    return found
+
+
 def _raised_by_submission(error: BaseException) -> bool:
     """Whether the innermost frame is the submission's (a stub), not JAX's."""
     frames = traceback.extract_tb(error.__traceback__)
@@ -176,6 +295,7 @@ class Worker:
         self.sock = sock
         self.module: types.ModuleType | None = None
         self.load_fault: dict[str, Any] | None = None
+        self.guarded: dict[str, str] = {}  # name → where a main guard defines it
 
     def serve(self) -> None:
         """Answer requests until the grader closes the channel.
@@ -210,12 +330,17 @@ class Worker:
                 handle.write(data)
         module = types.ModuleType(MODULE)
         module.__file__ = order[0] if order else f"{MODULE}.py"
+        module.__dict__.update(notebook_names())  # display(), get_ipython(): see _ipython
+        # a folder the student made a package: `from .helpers import step` finds helpers.py
+        module.__path__ = ["."]  # type: ignore[attr-defined]
+        module.__package__ = MODULE
         _SUBMISSION_FILES.update(order)
         sys.modules[MODULE] = module
         sys.path.insert(0, ".")
         try:
             for name in order:
-                with open(name, encoding="utf-8") as handle:
+                # bytes, as Python reads a file: a UTF-8 BOM (Windows editors) or a coding line
+                with open(name, "rb") as handle:
                     source = handle.read()
                 # a fixed file name: identical code gives identical artifacts
                 exec(compile(source, name, "exec"), module.__dict__)
@@ -224,9 +349,23 @@ class Worker:
             where = _where(error, shown)
             if where and self.load_fault["kind"] == "error":
                 self.load_fault["message"] += f" ({where})"
+            if self.load_fault["kind"] == "error":
+                self.load_fault["message"] += _load_hint(error, shown)
             return self.load_fault
         self.module = module
+        self.guarded = _main_guarded(order, shown)
         return {"ok": True}
+
+    def _missing(self, name: str) -> dict[str, Any]:
+        """``name`` is not defined; if only a main guard defines it, say so."""
+        where = self.guarded.get(name)
+        if where is None:
+            return _fault("missing", "")
+        return _fault(
+            "missing",
+            f'it is defined under `if __name__ == "__main__":` ({where}), which does not run '
+            "when the grader imports your file: define it above that block",
+        )
 
     def _entry(self, name: str) -> Any:
         if self.module is None:
@@ -243,7 +382,7 @@ class Worker:
         try:
             value = self._entry(name)
         except (KeyError, LookupError):
-            return _fault("missing", "")
+            return self._missing(name)
         if value is None or type(value) in (str, int, float, bool):
             return {"ok": True, "value": value}
         try:  # a 0-d numeric array or numpy scalar counts as a number, as for the reference
@@ -282,7 +421,7 @@ class Worker:
                 else:
                     value = _plain_arrays(fn(*args), 0)
         except KeyError:
-            return _fault("missing", ""), []
+            return self._missing(call.entry), []
         except _NotArrays as error:
             return _fault("invalid", f"{call.entry} returned {error}, not arrays"), []
         except BaseException as error:  # noqa: BLE001
@@ -343,7 +482,7 @@ class Worker:
             try:
                 built.append((n, self._callable(call), item["runs"], call.x64))
             except KeyError:
-                results[n] = _fault("missing", "")
+                results[n] = self._missing(call.entry)
             except BaseException as error:  # noqa: BLE001
                 results[n] = _from_exception(error, f"building {call.entry}")
             else:
@@ -538,6 +677,23 @@ def _plain_arrays(value: Any, depth: int) -> Any:
     raise _NotArrays(f"a {type(value).__name__}")
 
 
+def _plain_containers(value: Any, depth: int) -> Any:
+    """A traced result with its containers made plain tuples, lists and dicts.
+
+    A ``NamedTuple`` (``Tangent(slope, intercept)``) is a pair like any tuple, as an eager
+    call's result is (`_plain_arrays`), but JAX cannot serialize a tree holding the
+    submission's own type; an ``OrderedDict`` likewise becomes a dict.
+    """
+    if depth > 16:
+        return value
+    if isinstance(value, tuple | list):
+        items = [_plain_containers(v, depth + 1) for v in value]
+        return tuple(items) if isinstance(value, tuple) else items
+    if isinstance(value, dict):
+        return {k: _plain_containers(v, depth + 1) for k, v in value.items()}
+    return value
+
+
 def _is_jax(value: Any) -> bool:
     return isinstance(value, _TOOLS["Array"])
 
@@ -563,7 +719,7 @@ def export_artifact(pairs: list[tuple[Any, list[Any]]], *, x64: bool, vjp: bool 
         out, k = [], 0
         for (fn, _), sizes in zip(pairs, counts, strict=True):
             for size in sizes:
-                out.append(fn(*flat[k : k + size]))
+                out.append(_plain_containers(fn(*flat[k : k + size]), 0))
                 k += size
         _TRACE_STATE.discard("tracing")
         return out
@@ -590,8 +746,7 @@ class _Refuse(importlib.abc.MetaPathFinder):
         del path, target
         if name.split(".")[0] in self.names:
             raise ModuleNotFoundError(
-                f"No module named {name!r}: the exercises' packages are not available "
-                "to submissions",
+                f"No module named {name!r}: {_REFUSED}",
                 name=name,
             )
 

@@ -417,6 +417,8 @@ class Program:
         self._usages: dict[str, Usage] = {}
         self._value_memo: dict[int, frozenset[Value]] = {}
         self._busy: set[int] = set()
+        self._members: dict[str, list[_Binding]] = {}  # class members, by name
+        self._stores: dict[str, list[ast.AST]] = {}  # `x.name = ...` statements, by name
         self.files = dict(files)
         mains = [MAIN] if MAIN in files else sorted(files)
         self.single = len(files) == 1
@@ -731,14 +733,27 @@ class Program:
 
     # -- what can rebind names behind the AST's back ---------------------------------------
     def _defined_attributes(self) -> frozenset[str]:
-        """Attribute names the submission defines: class members and attribute stores."""
+        """Attribute names the submission defines: class members and attribute stores.
+
+        Also indexes, by attribute name, the code that can give an attribute its value: every
+        class's member bindings (``self.helper`` may be any class's ``helper``) and every
+        statement that stores into an attribute (``obj.f = ...``, ``self.f = ...``).
+        """
         names: set[str] = set()
         for tree in self.trees.values():
             for node in ast.walk(tree):
                 if isinstance(node, ast.ClassDef):
-                    names.update(self._scope_of_body[id(node)].bindings)
+                    for name, bindings in self._scope_of_body[id(node)].bindings.items():
+                        names.add(name)
+                        self._members.setdefault(name, []).extend(bindings)
                 elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
                     names.add(node.attr)
+                elif isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    for target in targets:
+                        for sub in ast.walk(target):
+                            if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Store):
+                                self._stores.setdefault(sub.attr, []).append(node)
         return frozenset(names)
 
     def _rebinds(self, tree: ast.AST) -> bool:
@@ -802,6 +817,11 @@ class Program:
         return line if self.single or file == self.main.file else f"{file} {line}"
 
 
+# gradkit's jacobian takes its mode as an argument: with a constant one it is jacfwd or jacrev
+_GK_JACOBIAN = "gradkit.jacobian"
+_MODES = {"fwd": "jacfwd", "rev": "jacrev"}
+
+
 def _own_body(node: ast.AST) -> Iterator[ast.AST]:
     """The nodes of a function's own body (not those of functions nested in it)."""
     todo = list(getattr(node, "body", []))
@@ -823,11 +843,45 @@ class _Reach:
         self.dynamic: set[str] = set()
         self.lines: dict[str, str] = {}
         self.bases: set[int] = set()  # names used as the base of an attribute
+        self.called: set[int] = set()  # names called: `Solver()`
+        self.shells: set[tuple[str, int]] = set()  # classes reached as `reach_class`
+        self.modes: dict[int, str] = {}  # `gk.jacobian` called with a constant mode
 
     def unit(self, node: ast.AST) -> None:
         if id(node) not in self.seen:
             self.seen.add(id(node))
             self.todo.append(node)
+
+    def reach_class(self, node: ast.ClassDef, *, called: bool) -> None:
+        """Reach what running a class statement (and, if `called`, making an instance) runs.
+
+        Its decorators, bases and keywords, and the statements of its body that are neither
+        methods nor plain class attributes; with `called`, its dunder methods too (``__init__``,
+        and the operators an instance may go through). Its other members are reached one by
+        one, when an attribute names them (`_attribute`): ``dsin = Solver.dsin`` reaches
+        ``Solver.dsin``, not ``Solver.tangent_line``.
+        """
+        if id(node) in self.seen or (not called and ("shell", id(node)) in self.shells):
+            return
+        self.shells.add(("shell", id(node)))
+        for part in (*node.decorator_list, *node.bases, *node.keywords):
+            self.unit(part)
+        for statement in node.body:
+            if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                if called and statement.name.startswith("__") and statement.name.endswith("__"):
+                    self.unit(statement)
+            elif not (
+                isinstance(statement, ast.Assign | ast.AnnAssign)
+                and all(
+                    isinstance(t, ast.Name)
+                    for t in (
+                        statement.targets
+                        if isinstance(statement, ast.Assign)
+                        else [statement.target]
+                    )
+                )
+            ):
+                self.unit(statement)
 
     def reach(self, binding: _Binding) -> None:
         """Reach the code behind a binding of the submission's own."""
@@ -854,6 +908,9 @@ class _Reach:
             for node in ast.walk(root):
                 if isinstance(node, ast.Attribute):
                     self.bases.add(id(node.value))
+                elif isinstance(node, ast.Call):
+                    self.called.add(id(node.func))
+                    self._mode(node)
             for node in ast.walk(root):
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                     self._name(node)
@@ -862,9 +919,25 @@ class _Reach:
                 elif isinstance(node, ast.Call):
                     self._call(node)
 
+    def _mode(self, node: ast.Call) -> None:
+        """``gk.jacobian(f, mode="fwd")`` is forward mode: note it as ``jacfwd`` (``jacrev``).
+
+        Only with a constant ``mode``; without one (``"auto"`` picks at run time) it stays
+        ``jacobian``, as ``jax.jacobian`` is.
+        """
+        if Api(_GK_JACOBIAN) not in self.program.value(node.func):
+            return
+        for keyword in node.keywords:
+            if keyword.arg == "mode":
+                leaf = _MODES.get(self.program.fold(keyword.value) or "")
+                if leaf is not None:
+                    self.modes[id(node.func)] = leaf
+
     def _check(self, values: frozenset[Value], node: ast.AST) -> None:
         for value in values:
-            if isinstance(value, Api):
+            if value == Api(_GK_JACOBIAN) and id(node) in self.modes:
+                self.note(self.modes[id(node)], node)
+            elif isinstance(value, Api):
                 path = value.path
                 if path.startswith(DYNAMIC_APIS):
                     self.note(path.rsplit(".", 1)[-1], node, dynamic=True)
@@ -890,7 +963,15 @@ class _Reach:
             return
         values: set[Value] = set()
         for binding in bindings:
-            self.reach(binding)
+            if (
+                binding.kind == "def"
+                and isinstance(binding.node, ast.ClassDef)
+                and (id(node) in self.bases or id(node) in self.called)
+            ):
+                # `Solver.dsin`, `Solver()`: the class statement, not every member
+                self.reach_class(binding.node, called=id(node) in self.called)
+            else:
+                self.reach(binding)
             if binding.kind != "assign":  # an assigned value is noted where it is written
                 values.update(program.binding_value(binding))
         if id(node) not in self.bases:
@@ -911,10 +992,18 @@ class _Reach:
             elif isinstance(base, Sibling) and base.name in program.modules:
                 bindings = program._global(node.attr, program.modules[base.name]) or []
             elif isinstance(base, Own) and isinstance(base.node, ast.ClassDef):
-                bindings = program._scope_of_body[id(base.node)].bindings.get(node.attr, [])
+                # a member of the class itself, else (inherited...) any class's of that name
+                bindings = program._scope_of_body[id(base.node)].bindings.get(
+                    node.attr
+                ) or program._members.get(node.attr, [])
             elif node.attr not in program._attributes:
                 self.names.add(node.attr)  # `.grad` of something untraceable: it may be the API
                 self.lines.setdefault(node.attr, program.where(node))
+            else:  # `self.helper`, `obj.f`: any class's member of that name
+                bindings = program._members.get(node.attr, [])
+            if not isinstance(base, Api | Sibling):
+                for store in program._stores.get(node.attr, ()):  # `obj.f = ...` anywhere
+                    self.unit(store)
             for binding in bindings:
                 self.reach(binding)
                 if binding.kind != "assign":  # an assigned value is noted where it is written

@@ -23,6 +23,7 @@ graded 0 with that reason; the other submissions are not affected.
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import os
 import re
 import stat
@@ -106,12 +107,27 @@ def load_submission(path: str | Path, limits: InputLimits | None = None) -> Subm
             return _broken(shown, "not a .py file, a directory or an .ipynb notebook")
         data = _read(path, path.name, own, min(limits.file_bytes, limits.submission_bytes))
         if path.suffix == ".py":
-            return Submission(shown, {MAIN: data}, (MAIN,), data.decode("utf-8", "replace"))
-        return _notebook(shown, data.decode("utf-8"))
+            return Submission(shown, {MAIN: data}, (MAIN,), python_text(data))
+        # utf-8-sig: a notebook saved with a BOM (some Windows editors) is still JSON
+        return _notebook(shown, data.decode("utf-8-sig"))
     except _Refused as error:
         return _broken(shown, str(error))
     except (OSError, UnicodeDecodeError) as error:
         return _broken(shown, f"cannot read the submission: {_why(error)}")
+
+
+def python_text(data: bytes) -> str:
+    """A Python file's text, decoded as the interpreter decodes it when it runs the file.
+
+    A UTF-8 BOM (Notepad and other Windows editors write one) or a ``# -*- coding: ... -*-``
+    line is honoured, and newlines are made ``\\n``, so that the source rules parse exactly
+    what the worker runs. Bytes that are not valid in the declared encoding are replaced
+    (running the file then fails with Python's own message, which the report shows).
+    """
+    try:
+        return importlib.util.decode_source(data)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        return data.decode("utf-8", "replace")
 
 
 def _why(error: Exception) -> str:
@@ -207,7 +223,7 @@ def _directory(shown: str, path: Path, limits: InputLimits) -> Submission:
         left -= len(data)
         files[name] = data
     order = ("solutions.py",) if "solutions.py" in files else tuple(names)
-    texts = {name: data.decode("utf-8", "replace") for name, data in files.items()}
+    texts = {name: python_text(data) for name, data in files.items()}
     source = "\n".join(texts[name] for name in order)
     return Submission(shown, files, order, source, sources=texts)
 

@@ -1,0 +1,153 @@
+"""What a notebook's code may take for granted from IPython, in the sandboxed worker.
+
+Code written in Jupyter or Colab relies on IPython without saying so: ``display(...)`` and
+``get_ipython()`` are builtins there, a notebook saved as a script (``jupyter nbconvert
+--to script``, Colab's "Download .py") turns ``%matplotlib inline`` into
+``get_ipython().run_line_magic('matplotlib', 'inline')``, and ``from IPython.display import
+display, Markdown`` opens many notebooks. The grader runs none of it as a notebook, and
+IPython is usually not installed where it runs, so each of these would stop the whole
+submission before its first entry is defined.
+
+`names` are put in the submission's own namespace (not in ``builtins``, where libraries
+such as JAX would take them for a live IPython): ``display`` prints what it is given
+(printed output is drained, as a ``print`` is) and ``get_ipython()`` returns a shell that is
+false, as "no shell" is, and whose every method does nothing. `install` adds ``IPython``,
+``IPython.display`` and ``IPython.core.display`` stand-ins offering the same, only where
+IPython itself cannot be imported (any rich display class, ``Markdown``, ``HTML``,
+``Image``..., is a holder of what it was given). Nothing here computes anything a check
+sees: an entry's values come from its own code.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.util
+import sys
+import types
+from typing import Any
+
+
+def display(*objs: Any, **kwargs: Any) -> None:
+    """Print each object, as IPython does outside a notebook; the options are ignored."""
+    del kwargs
+    for obj in objs:
+        print(repr(obj))
+
+
+class _Shell:
+    """``get_ipython()``'s answer: false, and every method (``run_line_magic``...) does nothing.
+
+    False, as IPython's own ``get_ipython()`` is outside a shell (``None``), so that a library
+    asking "am I in IPython?" (matplotlib's ``if not ip``) says no; its attributes, and theirs
+    (``get_ipython().events.register``), are callables that do nothing.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        del args, kwargs
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "<gradkit's stand-in for the IPython shell: magics do nothing when graded>"
+
+
+def _nothing(*args: Any, **kwargs: Any) -> None:
+    del args, kwargs
+
+
+_SHELL = _Shell()
+
+
+def get_ipython() -> _Shell:
+    """The stand-in shell (a notebook's magics, saved as calls, do nothing when graded)."""
+    return _SHELL
+
+
+class _RichDisplay:
+    """``Markdown(...)``, ``HTML(...)``, ``Image(...)`` and the like: holds what it was given."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.args, self.kwargs = args, kwargs
+
+    def __repr__(self) -> str:
+        shown = ", ".join(repr(a)[:80] for a in self.args)
+        return f"{type(self).__name__}({shown})"
+
+
+def _display_module() -> types.ModuleType:
+    module = types.ModuleType("IPython.display", "gradkit's stand-in for IPython.display")
+    module.display = display  # type: ignore[attr-defined]
+    module.clear_output = _nothing  # type: ignore[attr-defined]
+    module.update_display = _nothing  # type: ignore[attr-defined]
+
+    def rich(name: str) -> type:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        kind = type(name, (_RichDisplay,), {"__module__": "IPython.display"})
+        setattr(module, name, kind)
+        return kind
+
+    module.__getattr__ = rich  # type: ignore[attr-defined]
+    module.__all__ = ["display", "clear_output", "update_display"]  # type: ignore[attr-defined]
+    return module
+
+
+def _stand_ins() -> dict[str, types.ModuleType]:
+    display_module = _display_module()
+    package = types.ModuleType("IPython", "gradkit's stand-in for IPython (not installed here)")
+    package.__path__ = []  # type: ignore[attr-defined]
+    package.get_ipython = get_ipython  # type: ignore[attr-defined]
+    package.display = display_module  # type: ignore[attr-defined]
+    # libraries that find IPython imported ask its version (matplotlib: >= 8.24 needs no patch)
+    package.version_info = (9, 0, 0, "")  # type: ignore[attr-defined]
+    package.__version__ = "9.0.0"  # type: ignore[attr-defined]
+    core = types.ModuleType("IPython.core")
+    core.__path__ = []  # type: ignore[attr-defined]
+    core.display = display_module  # type: ignore[attr-defined]
+    package.core = core  # type: ignore[attr-defined]
+    # `from IPython.core.display import HTML`, an older spelling, reaches the same module
+    return {
+        "IPython": package,
+        "IPython.display": display_module,
+        "IPython.core": core,
+        "IPython.core.display": display_module,
+    }
+
+
+class _StandInFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Import the stand-ins, last on the path: an installed IPython is found before them."""
+
+    def __init__(self) -> None:
+        self.modules = _stand_ins()
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        del path, target
+        if name not in self.modules:
+            return None
+        return importlib.util.spec_from_loader(name, self, is_package=name.count(".") < 1)
+
+    def create_module(self, spec: Any) -> types.ModuleType:
+        return self.modules[spec.name]
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        del module
+
+
+def names() -> dict[str, Any]:
+    """The names a notebook's code uses without importing them, for the submission's namespace."""
+    return {"display": display, "get_ipython": get_ipython}
+
+
+def install() -> None:
+    """Make ``import IPython`` (and its ``display``) work where IPython is not installed.
+
+    Only on import: until the submission imports it, no ``IPython`` module is there for a
+    library to find (matplotlib and JAX look for one to decide how to behave).
+    """
+    sys.meta_path.append(_StandInFinder())

@@ -1,0 +1,55 @@
+"""A notebook's IPython leftovers run harmlessly in the worker (`_sandboxed._ipython`)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from gradkit._sandboxed import _ipython
+
+
+def test_display_prints_and_get_ipython_is_a_shell_that_does_nothing(capsys):
+    names = _ipython.names()
+    assert sorted(names) == ["display", "get_ipython"]
+    names["display"]("text", 3, metadata={"a": 1})
+    assert capsys.readouterr().out == "'text'\n3\n"
+    shell = names["get_ipython"]()
+    assert not shell  # "no live shell", as libraries ask with `if not ip`
+    assert shell.run_line_magic("matplotlib", "inline") is None
+    assert shell.system("pip install -q gradkit") is None
+    assert shell.events.register("post_execute", print) is None
+
+
+def test_ipython_imports_only_when_imported_and_matplotlib_still_draws():
+    code = textwrap.dedent(
+        """
+        import importlib.util, sys
+        from gradkit._sandboxed import _ipython
+        real = importlib.util.find_spec("IPython") is not None
+        _ipython.install()
+        assert "IPython" not in sys.modules
+        from IPython.display import display, Markdown, HTML
+        from IPython.core.display import Image
+        from IPython import get_ipython
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        plt.plot([1.0, 2.0])
+        plt.show()
+        if not real:
+            print(repr(Markdown("**x**")), repr(Image("a.png")), bool(get_ipython()))
+            display(HTML("<b>ok</b>"))
+        print("done")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "done"
+    if len(result.stdout.splitlines()) > 1:
+        assert result.stdout.splitlines()[:2] == [
+            "Markdown('**x**') Image('a.png') False",
+            "HTML('<b>ok</b>')",
+        ]
