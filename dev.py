@@ -93,10 +93,10 @@ def main(argv):
         return _run([os.path.join(VENV, "bin", "gradkit"), "tour"] + rest, env=env)
     _install("-e", ".[test]", "-e", "exercises", "-e", "plugins/gradkit-extra-norms")
     env["JAX_PLATFORMS"] = "cpu"
-    # the whole suite runs on every core (pytest-xdist), test by test, except that
-    # tests sharing a module-scoped fixture (a graded batch, say) stay on one
-    # worker (tests/conftest.py); with arguments, pytest gets exactly those
-    parallel = [] if rest else ["-n", "auto", "--dist", "loadgroup"]
+    # the whole suite runs on every core (pytest-xdist), each test module in one
+    # process so that its module-scoped fixtures (a graded batch, say) run once;
+    # with arguments, pytest gets exactly those
+    parallel = [] if rest else ["-n", "auto", "--dist", "loadscope"]
     return _run([_venv_python(), "-m", "pytest"] + parallel + rest, env=env)
 
 

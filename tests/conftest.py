@@ -80,22 +80,3 @@ def host(monkeypatch: pytest.MonkeyPatch):
     _plugins.host.reset()
     yield _plugins.host
     _plugins.host.reset()
-
-
-_SHARED_SCOPES = ("module", "class", "package")
-
-
-def pytest_collection_modifyitems(config, items):
-    """Keep tests that share a module- or class-scoped fixture on one xdist worker.
-
-    The whole suite runs with ``--dist loadgroup`` (dev.py): tests are spread one
-    by one, except these, so that a module's graded batch (say) is computed once
-    while the many tests of a parametrized module still spread over every core.
-    """
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)  # pytest's own record of the fixtures used
-        defs = info.name2fixturedefs.values() if info is not None else ()
-        if any(chain and chain[-1].scope in _SHARED_SCOPES for chain in defs):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
