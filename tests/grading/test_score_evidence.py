@@ -44,24 +44,28 @@ SUBMISSIONS = (
 )
 
 
+def _write_notebook(path: Path, *code: str) -> None:
+    """A notebook of a markdown cell and then these code cells."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("# Homework")]
+    notebook.cells += [nbformat.v4.new_code_cell(source) for source in code]
+    nbformat.write(notebook, path)
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     typo = tmp_path_factory.mktemp("typo") / "hw2_typo.py"
     typo.write_text("import jax.numpy as jnp\n\n\ndef l1(v)\n    return jnp.sum(v)\n")
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [
-        nbformat.v4.new_markdown_cell("# Homework 3"),
-        nbformat.v4.new_code_cell("%matplotlib inline\nimport jax.numpy as jnp"),
-        nbformat.v4.new_code_cell("def dsin(x):\n    return jnp.cos(x)\n\ndef l1(v)\n    return 0"),
-    ]
-    nbformat.write(notebook, typo.parent / "hw3.ipynb")
-    ran_out_of_order = nbformat.v4.new_notebook()
-    ran_out_of_order.cells = [
-        nbformat.v4.new_code_cell("import jax.numpy as jnp\nprint(l1(jnp.ones(3)))"),
-        nbformat.v4.new_markdown_cell("Norms"),
-        nbformat.v4.new_code_cell("def l1(v):\n    return jnp.sum(jnp.abs(v))"),
-    ]
-    nbformat.write(ran_out_of_order, typo.parent / "hw4.ipynb")
+    _write_notebook(
+        typo.parent / "hw3.ipynb",
+        "%matplotlib inline\nimport jax.numpy as jnp",
+        "def dsin(x):\n    return jnp.cos(x)\n\ndef l1(v)\n    return 0",
+    )
+    _write_notebook(  # run out of order: a cell uses `l1` before the cell defining it
+        typo.parent / "hw4.ipynb",
+        "import jax.numpy as jnp\nprint(l1(jnp.ones(3)))",
+        "def l1(v):\n    return jnp.sum(jnp.abs(v))",
+    )
     paths = [str(HERE / name) for name in SUBMISSIONS] + [
         str(typo),
         str(typo.parent / "hw3.ipynb"),
