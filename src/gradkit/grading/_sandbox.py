@@ -42,7 +42,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal, cast
 
@@ -306,7 +306,8 @@ class Child:
     Runs ``python -I -B -m MODULE FD *ARGS`` at ``level``, with an empty
     working directory, the ``hide`` directories covered (namespaces level),
     at most ``pids_max`` tasks when a ``pids`` cgroup is available, and
-    ``tag`` as the prefix of the marker `leftover_processes` looks for.
+    ``tag`` as the prefix of the marker `leftover_processes` looks for, and
+    ``env`` added to its otherwise fixed environment.
     """
 
     def __init__(
@@ -318,6 +319,7 @@ class Child:
         hide: Sequence[str] = (),
         pids_max: int = 128,
         tag: str = "",
+        env: Mapping[str, str] | None = None,
     ) -> None:
         self.level = level
         self.marker = tag + uuid.uuid4().hex
@@ -360,6 +362,7 @@ class Child:
             "JAX_PLATFORMS": "cpu",
             "GRADKIT_LOAD_PLUGINS": "",
             "OPENBLAS_NUM_THREADS": "1",
+            **(env or {}),
             SANDBOX_ENV: self.marker,
             REFUSE_ENV: ",".join(refused_modules(hide)),
         }

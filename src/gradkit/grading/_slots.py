@@ -35,6 +35,12 @@ from ._sandbox import Child, Level
 
 STARTUP_SECONDS = 90.0  # python + JAX import on a loaded 2-core machine, our code only
 MESSAGE_LIMIT = 64 << 20
+# An evaluator compiles each bundle once and runs it on small check inputs, so
+# XLA's compile is most of its work. Without LLVM's optimisations it compiles in
+# about two thirds of the CPU time; XLA's own passes (fusion, the cost analysis
+# behind flop budgets, the loop check) are the same, and results differ from the
+# optimised code's by rounding only (docs/benchmarks.md, "Grading").
+EVALUATOR_ENV = {"XLA_FLAGS": "--xla_backend_optimization_level=0"}
 
 
 # an artifact, its flat arguments, whether to measure its cost, and what the
@@ -95,6 +101,7 @@ class Evaluator:
                 level=self.limits.level,
                 hide=self.limits.hide,
                 tag=self.limits.tag,
+                env=EVALUATOR_ENV,
             )
             self._ready = False
         return self._child

@@ -1,0 +1,81 @@
+"""The job slots' children: how the evaluator and the workers are started."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gradkit._sandboxed import EVALUATOR, WORKER
+from gradkit.grading._sandbox import SANDBOX_ENV, choose_level, leftover_processes
+from gradkit.grading._slots import Evaluator, Limits, spawn_worker
+
+
+def _environment(tag: str, module: str) -> dict[str, str]:
+    """The environment of the run's one Python process running ``module`` (once it runs)."""
+    deadline = time.monotonic() + 60
+    found: list[bytes] = []
+    while not found and time.monotonic() < deadline:
+        for pid in leftover_processes(tag):
+            with contextlib.suppress(OSError):
+                argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+                if Path(argv[0].decode()).name.startswith("python") and module.encode() in argv:
+                    found.append(Path(f"/proc/{pid}/environ").read_bytes())
+        time.sleep(0.05)
+    assert len(found) == 1, found
+    items = [item.decode() for item in found[0].split(b"\0") if item]
+    return dict(item.split("=", 1) for item in items)
+
+
+@pytest.fixture
+def limits() -> Limits:
+    tag = f"test-slots-{uuid.uuid4().hex[:8]}-"
+    return Limits(choose_level("auto"), 10.0, 1024, (), tag)
+
+
+def test_the_evaluator_compiles_without_llvm_optimisation_the_worker_with_jaxs_defaults(limits):
+    evaluator = Evaluator(limits)
+    evaluator.start()
+    worker = spawn_worker(limits)
+    try:
+        evaluating = _environment(limits.tag, EVALUATOR)
+        working = _environment(limits.tag, WORKER)
+    finally:
+        evaluator.close()
+        worker.close()
+    assert evaluating["XLA_FLAGS"] == "--xla_backend_optimization_level=0"
+    assert "XLA_FLAGS" not in working
+    # the flag adds to the fixed environment; it replaces nothing
+    assert {k: v for k, v in evaluating.items() if k != "XLA_FLAGS"} == working | {
+        SANDBOX_ENV: evaluating[SANDBOX_ENV]
+    }
+    assert not leftover_processes(limits.tag)
+
+
+def test_an_unoptimised_evaluator_answers_as_the_optimised_grader_does(limits):
+    """The same artifact, run by the evaluator and here: equal to rounding."""
+    import jax
+    import jax.numpy as jnp
+    from jax import export
+
+    from gradkit._config import float64
+
+    def f(x):
+        return jnp.sum(jnp.tanh(x) * jnp.exp(-x * x)) + jnp.linalg.norm(x, ord=3)
+
+    x = np.linspace(-2.0, 2.0, 257)
+    with float64():
+        exported = export.export(jax.jit(jax.grad(f)))(x)
+        here = np.asarray(jax.grad(f)(x))
+    evaluator = Evaluator(limits)
+    try:
+        (answer,) = evaluator.run_bundle([(exported.serialize(), (x,), False, None)])
+    finally:
+        evaluator.close()
+    there = np.asarray(answer.value)
+    assert there.dtype == np.float64
+    np.testing.assert_allclose(there, here, rtol=1e-13, atol=0)
