@@ -1,12 +1,14 @@
 """Interrupted runs leave nothing behind.
 
 SIGINT/SIGTERM remove every temporary directory and process; a SIGKILLed run's
-directories go when the next run starts; a directory is swept only when its
-owner record names a dead process.
+children exit on their own, even an evaluator inside a loop that never ends,
+and its directories go when the next run starts; a directory is swept only
+when its owner record names a dead process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -17,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from gradkit.grading import _cleanup
-from gradkit.grading._sandbox import SANDBOX_ENV, namespaces_available
+from gradkit.grading._sandbox import SANDBOX_ENV, leftover_processes, namespaces_available
 
 HERE = Path(__file__).parent / "adversarial"
 SUBMISSIONS = HERE / "submissions"
@@ -145,3 +147,74 @@ def test_directories_without_an_owner_record_are_left_alone(tmp_path):
     (reused / "owner").write_text(f"{os.getpid()} 1\n")
     assert sorted(p.name for p in _cleanup.sweep(tmp_path)) == ["gradkit-dead", "gradkit-reused"]
     assert foreign.exists()
+
+
+SPINNING_GRADER = """\
+import sys
+
+import jax
+import numpy as np
+from jax import export
+
+from gradkit._config import float64
+from gradkit.grading._sandbox import choose_level
+from gradkit.grading._slots import Evaluator, Limits
+
+
+def spin(x):
+    return jax.lax.while_loop(lambda t: t > -1.0, lambda t: t + 1.0, x)
+
+
+with float64():
+    artifact = export.export(jax.jit(spin))(np.float64(0.0)).serialize()
+evaluator = Evaluator(Limits(choose_level(sys.argv[1]), 600.0, 1024, (), sys.argv[2]))
+evaluator.start()
+print("evaluating", flush=True)
+evaluator.run_bundle([(artifact, (np.float64(0.0),), False, None)])
+"""
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.parametrize(
+    "level",
+    [
+        "limits",
+        pytest.param(
+            "namespaces",
+            marks=pytest.mark.skipif(not namespaces_available(), reason="needs namespaces"),
+        ),
+    ],
+)
+def test_a_sigkilled_graders_evaluator_stops_inside_a_loop_that_never_ends(tmp_path, level):
+    script = tmp_path / "grader.py"
+    script.write_text(SPINNING_GRADER)
+    tag = f"test-spin-{os.getpid()}-{level}-"
+    env = {**os.environ, "JAX_PLATFORMS": "cpu"}
+    env.pop(SANDBOX_ENV, None)
+    grader = subprocess.Popen(
+        [sys.executable, str(script), level, tag], env=env, cwd=tmp_path, stdout=subprocess.PIPE
+    )
+    try:
+        assert grader.stdout is not None
+        assert grader.stdout.readline() == b"evaluating\n"
+        deadline = time.monotonic() + 120
+        spinning: list[int] = []
+        while not spinning and time.monotonic() < deadline:  # its evaluator runs the loop
+            for pid in leftover_processes(tag):
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    if b"_evaluator" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                        if _cpu_seconds(pid) > 2.0 and _alive(pid):
+                            spinning.append(pid)
+            time.sleep(0.2)
+        assert spinning, "the evaluator never ran the loop"
+    finally:
+        grader.kill()
+        grader.communicate()
+    deadline = time.monotonic() + 10
+    while leftover_processes(tag) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert leftover_processes(tag) == []

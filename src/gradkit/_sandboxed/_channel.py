@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import select
 import socket
 import struct
+import threading
 import time
 from typing import Any, Literal
 
@@ -154,6 +156,29 @@ def _read(sock: socket.socket, count: int, deadline: float) -> bytes:
             raise ChannelError("closed", "the process closed the channel")
         chunks += chunk
     return bytes(chunks)
+
+
+def exit_when_closed(sock: socket.socket) -> threading.Thread:
+    """Exit this process (status 0, as when serving ends) once the grader's end of ``sock`` closes.
+
+    A daemon thread waits for the hang-up, so the process goes even while its
+    main thread is busy: a grader killed with SIGKILL cannot close its
+    children, and an evaluator running a loop that never ends (inside XLA,
+    where no read notices the closed channel) would otherwise spin on until its
+    CPU limit, hours later.
+    """
+
+    def watch() -> None:
+        poller = select.poll()
+        poller.register(sock.fileno(), select.POLLRDHUP)
+        while True:
+            for _, events in poller.poll():
+                if events & (select.POLLRDHUP | select.POLLHUP | select.POLLERR | select.POLLNVAL):
+                    os._exit(0)
+
+    thread = threading.Thread(target=watch, name="exit-when-closed", daemon=True)
+    thread.start()
+    return thread
 
 
 def call_to_json(call: Any) -> dict[str, Any]:

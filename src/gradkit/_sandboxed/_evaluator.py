@@ -25,7 +25,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from ._channel import decode, encode, recv, send
+from ._channel import decode, encode, exit_when_closed, recv, send
 from ._limits import apply_limits
 
 MESSAGE_LIMIT = 256 << 20
@@ -451,6 +451,7 @@ def main(argv: list[str]) -> None:
     fd, memory_mb, cpu_seconds = int(argv[0]), int(argv[1]), int(argv[2])
     apply_limits(memory_mb, cpu_seconds)
     sock = socket.socket(fileno=fd)
+    exit_when_closed(sock)
     import jax  # noqa: F401 - warm up before the first request
 
     from .._config import float64

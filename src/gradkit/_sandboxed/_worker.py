@@ -33,7 +33,7 @@ import types
 from typing import Any
 
 from .._errors import GradingError
-from ._channel import call_from_json, decode, encode, recv, send
+from ._channel import call_from_json, decode, encode, exit_when_closed, recv, send
 from ._ipython import install as install_ipython_stand_in
 from ._ipython import names as notebook_names
 from ._leftovers import install as install_leftovers
@@ -780,6 +780,7 @@ def main(argv: list[str]) -> None:
     fd, memory_mb, cpu_seconds = int(argv[0]), int(argv[1]), int(argv[2])
     apply_limits(memory_mb, cpu_seconds)
     sock = socket.socket(fileno=fd)
+    exit_when_closed(sock)
     capture_tools()  # imports JAX before the submission, outside its time
     _quiet_leftovers()
     refuse_imports({n for n in os.environ.get(REFUSE_ENV, "").split(",") if n})
