@@ -3,16 +3,26 @@
 1. Cold start: ``gradkit grade correct.py`` on the full exercise set, one
    fresh process per run (JAX imported, references computed, sandboxes
    started, everything compiled from nothing).
-2. Throughput: ``gradkit grade --jobs 2`` on 20 submissions (copies of the
-   correct solutions: many students write the same code). With
-   ``--distinct`` every copy differs in one entry by a constant that changes
-   its compiled program but not its values, so no two submissions share a
-   compiled artifact: the worst case for the executable cache.
+2. Throughput: ``gradkit grade --jobs 2`` on ``--subs`` submissions of each
+   kind:
+
+   - ``identical``: copies of the correct solutions (many students write the
+     same code), the best case for the evaluators' executable cache;
+   - ``variants``: single-mistake variants of them, the test suite's mutants
+     (``tests/test_mutants.py``) one after the other: each loses points on its
+     own exercise and must keep every other exercise's;
+   - ``distinct``: every copy differs in one entry by a constant that changes
+     its compiled program but not its values, so no two submissions share a
+     compiled artifact: the worst case for the cache.
+
+   With ``--against PYTHON`` every measurement is also taken, interleaved rep
+   by rep, with the gradkit installed for that interpreter (another checkout's
+   venv): old and new side by side in one run.
 
 Each is repeated and the median reported, with the load average, because the
-machine is shared. Every run's JSON report is checked: full marks, or the
-benchmark fails. The correct solutions are the exercises' own reference
-modules, concatenated.
+machine is shared. Every run's JSON report is checked: full marks (variants:
+full marks but on the mutated exercise), or the benchmark fails. The correct
+solutions are the exercises' own reference modules, concatenated.
 
 3. ``--jobs-sweep [1,2,4,...]``: throughput of distinct submissions at 1, 2,
    4, … jobs up to the CPU count (or the listed counts), ``max(--subs, 3 *
@@ -21,7 +31,8 @@ modules, concatenated.
    wall time is noisy, CPU time much less so. Parallel efficiency is the
    throughput at N jobs over N times the throughput at 1.
 
-Usage: ``python benchmarks/bench_grading.py [--reps 3] [--subs 20] [--jobs 2] [--distinct]``
+Usage: ``python benchmarks/bench_grading.py [--reps 3] [--subs 20] [--jobs 2]
+[--kinds identical,variants,distinct] [--against OTHER/.venv/bin/python]``
 or ``python benchmarks/bench_grading.py --jobs-sweep [1,2,4] [--subs 12] [--reps 1]``
 """
 
@@ -61,9 +72,31 @@ def distinct_variant(source: str, i: int) -> str:
     )
 
 
-def grade(paths: list[str], jobs: int, out: Path) -> float:
-    """Run one ``gradkit grade`` process; return its wall time after checking full marks."""
-    return grade_timed(paths, jobs, out)[0]
+TESTS = Path(__file__).resolve().parents[1] / "tests"
+
+
+def single_mistake_variant(source: str, i: int) -> tuple[str, str]:
+    """Return (the i-th mutant of `source`, the exercise its mistake is in)."""
+    sys.path.insert(0, str(TESTS))
+    try:
+        from test_mutants import MUTANTS  # the test suite's single-mistake mutants
+    finally:
+        sys.path.remove(str(TESTS))
+    _, exercise, honest, mistake = MUTANTS[i % len(MUTANTS)]
+    if source.count(honest) != 1:
+        sys.exit(f"mutant {i}: its honest text is not once in the correct solutions")
+    return source.replace(honest, mistake), exercise
+
+
+def grade(
+    paths: list[str],
+    jobs: int,
+    out: Path,
+    python: str = sys.executable,
+    wrong: dict[str, str] | None = None,
+) -> float:
+    """Run one ``gradkit grade`` process; return its wall time after checking the scores."""
+    return _grade(paths, jobs, out, python=python, wrong=wrong)
 
 
 ROLES = (
@@ -149,8 +182,16 @@ def grade_timed(paths: list[str], jobs: int, out: Path) -> tuple[float, dict[str
     return _grade(paths, jobs, out, profile=True)  # type: ignore[return-value]
 
 
-def _grade(paths: list[str], jobs: int, out: Path, profile: bool = False) -> Any:
-    command = [sys.executable, "-m", "gradkit", "grade", *paths, "--format", "json", "-o", str(out)]
+def _grade(
+    paths: list[str],
+    jobs: int,
+    out: Path,
+    profile: bool = False,
+    python: str = sys.executable,
+    wrong: dict[str, str] | None = None,
+) -> Any:
+    """Grade; check full marks, except that ``wrong[path]`` (an exercise) must lose points."""
+    command = [python, "-m", "gradkit", "grade", *paths, "--format", "json", "-o", str(out)]
     command += ["--seed", "0", "--jobs", str(jobs)]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
@@ -161,18 +202,32 @@ def _grade(paths: list[str], jobs: int, out: Path, profile: bool = False) -> Any
     cpu = tree.stop() if tree is not None else None
     report = json.loads(out.read_text())
     for sub in report["submissions"]:
-        if sub["score"] != sub["max_score"]:
-            sys.exit(f"{sub['path']} scored {sub['score']}/{sub['max_score']}: {sub['message']}")
+        lost = {e["id"] for e in sub["exercises"] if e["score"] != e["max_score"]}
+        expected = {wrong[sub["path"]]} if wrong else set()
+        if lost != expected:
+            sys.exit(
+                f"{sub['path']} scored {sub['score']}/{sub['max_score']}, losing points on "
+                f"{sorted(lost)} (expected {sorted(expected)}): {sub['message']}"
+            )
     return (seconds, cpu) if profile else seconds
 
 
+KINDS = ("identical", "variants", "distinct")
+
+
 def main() -> None:
-    """Measure and print a JSON summary."""
+    """Measure and print a table and a JSON summary."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--subs", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--distinct", action="store_true", help="no two submissions alike")
+    parser.add_argument(
+        "--kinds", default=",".join(KINDS), help=f"comma-separated, of {', '.join(KINDS)}"
+    )
+    parser.add_argument("--distinct", action="store_true", help="the same as --kinds distinct")
+    parser.add_argument(
+        "--against", metavar="PYTHON", help="also measure the gradkit installed for PYTHON"
+    )
     parser.add_argument(
         "--jobs-sweep",
         nargs="?",
@@ -184,24 +239,52 @@ def main() -> None:
     if args.jobs_sweep is not None:
         jobs_sweep(args.jobs_sweep, args.subs, args.reps)
         return
+    kinds = ["distinct"] if args.distinct else [k for k in args.kinds.split(",") if k]
+    if unknown := set(kinds) - set(KINDS):
+        sys.exit(f"unknown kinds {sorted(unknown)}: use {', '.join(KINDS)}")
+    installs = {"this": sys.executable} | ({"against": args.against} if args.against else {})
+    times: dict[tuple[str, str], list[float]] = {}
+    loads = []
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         folder = Path(tmp)
         source = correct_solutions()
         single = folder / "correct.py"
         single.write_text(source)
-        many = []
-        for i in range(args.subs):
-            path = folder / f"student_{i + 1:02d}.py"
-            path.write_text(distinct_variant(source, i) if args.distinct else source)
-            many.append(str(path))
-        cold, batch, loads = [], [], []
+        batches: dict[str, tuple[list[str], dict[str, str] | None]] = {}
+        for kind in kinds:
+            paths, wrong = [], {}
+            for i in range(args.subs):
+                path = folder / kind / f"student_{i + 1:02d}.py"
+                path.parent.mkdir(exist_ok=True)
+                text = source
+                if kind == "distinct":
+                    text = distinct_variant(source, i)
+                elif kind == "variants":
+                    text, wrong[str(path)] = single_mistake_variant(source, i)
+                path.write_text(text)
+                paths.append(str(path))
+            batches[kind] = (paths, wrong or None)
         for _ in range(args.reps):
             loads.append(os.getloadavg()[0])
-            cold.append(grade([str(single)], 1, folder / "single.json"))
-            batch.append(grade(many, args.jobs, folder / "batch.json"))
-        report = json.loads((folder / "single.json").read_text())
-    exercises = report["exercises"]
-    per_minute = [args.subs / s * 60 for s in batch]
+            for name, python in installs.items():
+                out = folder / f"{name}.json"
+                times.setdefault((name, "cold"), []).append(grade([str(single)], 1, out, python))
+                for kind, (paths, wrong) in batches.items():
+                    seconds = grade(paths, args.jobs, out, python, wrong)
+                    times.setdefault((name, kind), []).append(seconds)
+                    print(f"   {name} {kind}: {seconds:.1f} s", flush=True)
+        report = json.loads((folder / "this.json").read_text())
+    print(f"\n| run | {' | '.join(installs)} |")
+    print(f"|---|{'---|' * len(installs)}")
+    medians = {key: statistics.median(runs) for key, runs in times.items()}
+    cold = " | ".join(f"{medians[n, 'cold']:.2f} s" for n in installs)
+    print(f"| cold start, one submission | {cold} |")
+    for kind in kinds:
+        cells = [
+            f"{medians[n, kind]:.1f} s ({args.subs / medians[n, kind] * 60:.1f}/min)"
+            for n in installs
+        ]
+        print(f"| {args.subs} {kind}, `--jobs {args.jobs}` | {' | '.join(cells)} |")
     print(
         json.dumps(
             {
@@ -209,18 +292,18 @@ def main() -> None:
                     "cpus": os.cpu_count(),
                     "python": platform.python_version(),
                     "platform": platform.platform(),
-                    "load_average_before_runs": loads,
+                    "load_average_before_reps": loads,
                 },
+                "installs": installs,
                 "sandbox": report["sandbox"],
-                "exercises": len(exercises),
-                "max_score": report["submissions"][0]["max_score"],
-                "cold_single_s": {"runs": cold, "median": statistics.median(cold)},
-                f"batch_{args.subs}_jobs{args.jobs}_s": {
-                    "runs": batch,
-                    "median": statistics.median(batch),
+                "jobs": args.jobs,
+                "submissions": args.subs,
+                "seconds": {f"{name} {what}": runs for (name, what), runs in times.items()},
+                "per_minute": {
+                    f"{name} {kind}": args.subs / medians[name, kind] * 60
+                    for name in installs
+                    for kind in kinds
                 },
-                "submissions_per_minute": statistics.median(per_minute),
-                "distinct_submissions": args.distinct,
             },
             indent=2,
         )
