@@ -2,8 +2,8 @@
 
 SIGINT/SIGTERM remove every temporary directory and process; a SIGKILLed run's
 children exit on their own, even an evaluator inside a loop that never ends,
-and its directories go when the next run starts; a directory is swept only
-when its owner record names a dead process.
+and its directories and pids cgroups go when the next run starts; a directory
+or cgroup is swept only when its owner record names a dead process.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from gradkit._sandboxed import EVALUATOR
 from gradkit.grading import _cleanup
-from gradkit.grading._sandbox import SANDBOX_ENV, leftover_processes, namespaces_available
+from gradkit.grading._sandbox import SANDBOX_ENV, Child, leftover_processes, namespaces_available
 
 HERE = Path(__file__).parent / "adversarial"
 SUBMISSIONS = HERE / "submissions"
@@ -218,3 +219,46 @@ def test_a_sigkilled_graders_evaluator_stops_inside_a_loop_that_never_ends(tmp_p
     while leftover_processes(tag) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert leftover_processes(tag) == []
+
+
+@pytest.fixture
+def cgroup_root() -> Path:
+    """A cgroup hierarchy this process may make pids cgroups in (else skip)."""
+    group = _cleanup.make_cgroup(8)
+    if group is None:
+        pytest.skip("no pids cgroup can be made here")
+    assert _cleanup.remove_cgroup(group)
+    return group.parent
+
+
+def test_a_closed_childs_cgroup_is_removed_once_its_processes_are_reaped(cgroup_root):
+    child = Child(EVALUATOR, ["1024", "600"], level="limits")
+    group = child._cgroup
+    assert group is not None and group.parent == cgroup_root
+    assert group.name.startswith(f"gradkit-{os.getpid()}-")
+    deadline = time.monotonic() + 60
+    while not (group / "cgroup.procs").read_text().split() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child.close()
+    assert not group.exists()
+
+
+def test_a_dead_runs_cgroups_are_killed_and_removed_the_live_and_foreign_left(cgroup_root):
+    dead = cgroup_root / f"gradkit-999999999-1-{os.urandom(6).hex()}"
+    dead.mkdir()
+    foreign = cgroup_root / f"gradkit-{os.urandom(6).hex()}"  # no owner in its name
+    foreign.mkdir()
+    live = _cleanup.make_cgroup(8)
+    assert live is not None
+    orphan = subprocess.Popen(["sleep", "600"])
+    try:
+        (dead / "cgroup.procs").write_text(str(orphan.pid))
+        assert _cleanup.sweep_cgroups((cgroup_root,)) == [dead]
+        assert orphan.wait(timeout=10) == -signal.SIGKILL
+        assert not dead.exists()
+        assert live.exists() and foreign.exists()
+    finally:
+        orphan.kill()
+        orphan.wait()
+        for group in (dead, foreign, live):
+            _cleanup.remove_cgroup(group)

@@ -4,7 +4,9 @@ Every sandboxed child gets its directory from `make_temp_dir`: a
 ``gradkit-*`` directory under the system's temporary directory holding an
 ``owner`` file with the grader's pid and that process's start time. The first
 directory a run makes sweeps away those whose owner is gone (a run killed
-with SIGKILL cannot clean up after itself). `interruptible` turns SIGINT and
+with SIGKILL cannot clean up after itself), and with them the run's ``pids``
+cgroups (`make_cgroup` names each after its owner), killing whatever still
+runs in them. `interruptible` turns SIGINT and
 SIGTERM into `Interrupted`: every tracked child's process group is killed at
 once, no new child starts, and the grader's own ``finally`` blocks remove
 the directories; `cleanup` removes whatever is still left.
@@ -18,11 +20,15 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 PREFIX = "gradkit-"
 OWNER = "owner"
+# where a pids cgroup can be made: cgroup v1's pids hierarchy, or v2's root
+CGROUP_ROOTS = (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup"))
 
 _lock = threading.Lock()
 _dirs: set[Path] = set()
@@ -56,15 +62,23 @@ def _start_time(pid: int) -> str | None:
     return stat.rsplit(")", 1)[1].split()[19]
 
 
+def _alive(pid_text: str, started: str) -> bool:
+    """Whether process ``pid_text``, started at ``started``, still runs (True if unsure)."""
+    try:
+        pid = int(pid_text)
+    except ValueError:
+        return True  # not ours: leave it alone
+    now = _start_time(pid)
+    return now is not None and now in ("", started)
+
+
 def _owner_alive(directory: Path) -> bool:
     """Whether the process recorded in ``directory``'s owner file still runs."""
     try:
         pid_text, started = (directory / OWNER).read_text().split()
-        pid = int(pid_text)
     except (OSError, ValueError):
         return True  # not ours, or still being made: leave it alone
-    now = _start_time(pid)
-    return now is not None and now in ("", started)
+    return _alive(pid_text, started)
 
 
 def sweep(root: str | Path | None = None) -> list[Path]:
@@ -78,6 +92,77 @@ def sweep(root: str | Path | None = None) -> list[Path]:
     return removed
 
 
+def make_cgroup(pids_max: int, roots: tuple[Path, ...] = CGROUP_ROOTS) -> Path | None:
+    """Make a ``pids`` cgroup capping its tasks at ``pids_max``, named after this process.
+
+    The name, ``gradkit-PID-START-RANDOM``, records the owner (a cgroup holds
+    no files of ours), so that `sweep_cgroups` knows a dead run's. None when
+    no cgroup can be made here.
+    """
+    owner = f"{os.getpid()}-{_start_time(os.getpid()) or 0}"
+    for root in roots:
+        if not (root / "cgroup.procs").exists():
+            continue
+        group = root / f"{PREFIX}{owner}-{uuid.uuid4().hex[:12]}"
+        try:
+            group.mkdir()
+            (group / "pids.max").write_text(str(pids_max))
+        except OSError:
+            with contextlib.suppress(OSError):
+                group.rmdir()
+            continue
+        return group
+    return None
+
+
+def kill_cgroup(group: Path, seconds: float = 5.0) -> None:
+    """Kill every process in ``group``, those forked meanwhile too (for up to ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            pids = [int(p) for p in (group / "cgroup.procs").read_text().split()]
+        except OSError:
+            return
+        if not pids:
+            return
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.02)
+
+
+def remove_cgroup(group: Path, seconds: float = 2.0) -> bool:
+    """Remove an emptied ``group``; say whether it is gone.
+
+    The kernel refuses (EBUSY) while a killed task is not yet reaped, so reap
+    the children first; this retries for up to ``seconds`` meanwhile.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            group.rmdir()
+            return True
+        except FileNotFoundError:
+            return True
+        except OSError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+
+
+def sweep_cgroups(roots: tuple[Path, ...] = CGROUP_ROOTS) -> list[Path]:
+    """Kill and remove the cgroups of runs whose grader is gone; return them."""
+    removed = []
+    for root in roots:
+        for group in root.glob(PREFIX + "*"):
+            parts = group.name[len(PREFIX) :].split("-")
+            if len(parts) == 3 and group.is_dir() and not _alive(parts[0], parts[1]):
+                kill_cgroup(group)
+                if remove_cgroup(group):
+                    removed.append(group)
+    return removed
+
+
 def make_temp_dir() -> Path:
     """Make a run's ``gradkit-*`` directory, recorded as this process's own."""
     global _swept
@@ -86,6 +171,7 @@ def make_temp_dir() -> Path:
     if not _swept:
         _swept = True
         sweep()
+        sweep_cgroups()
     directory = Path(tempfile.mkdtemp(prefix=PREFIX))
     started = _start_time(os.getpid()) or "0"
     (directory / OWNER).write_text(f"{os.getpid()} {started}\n")

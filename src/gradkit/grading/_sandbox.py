@@ -40,14 +40,21 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal, cast
 
 from .._sandboxed import REFUSE_ENV
-from ._cleanup import make_temp_dir, release_temp_dir, track_process, untrack_process
+from ._cleanup import (
+    kill_cgroup,
+    make_cgroup,
+    make_temp_dir,
+    release_temp_dir,
+    remove_cgroup,
+    track_process,
+    untrack_process,
+)
 
 Level = Literal["namespaces", "limits"]
 LEVELS: tuple[str, ...] = ("auto", "namespaces", "limits")
@@ -283,23 +290,6 @@ def choose_level(requested: str) -> Level:
     return "limits"
 
 
-def _make_cgroup(pids_max: int) -> Path | None:
-    """Create a ``pids`` cgroup (v1 or v2) that caps the child's tasks, or None."""
-    for root in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")):
-        if not (root / "cgroup.procs").exists():
-            continue
-        group = root / f"gradkit-{uuid.uuid4().hex[:12]}"
-        try:
-            group.mkdir()
-            (group / "pids.max").write_text(str(pids_max))
-        except OSError:
-            with contextlib.suppress(OSError):
-                group.rmdir()
-            continue
-        return group
-    return None
-
-
 class Child:
     """A sandboxed child process and our end of its private channel.
 
@@ -330,7 +320,7 @@ class Child:
         # room for several artifacts in flight: the worker exports while we evaluate
         for end in (self.sock, theirs):
             end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
-        self._cgroup = _make_cgroup(pids_max)
+        self._cgroup = make_cgroup(pids_max)
         procs = str(self._cgroup / "cgroup.procs") if self._cgroup else ""
         python = [sys.executable, "-I", "-B", "-m", module, str(theirs.fileno()), *args]
         command = ["sh", "-c", _JOIN, "gradkit-sandbox", procs]
@@ -412,31 +402,16 @@ class Child:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGKILL)
         if self._cgroup is not None:
-            self._kill_cgroup(self._cgroup)
+            kill_cgroup(self._cgroup)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=10)
             untrack_process(self.process.pid)
+        if self._cgroup is not None:  # once reaped: a zombie keeps it busy
+            remove_cgroup(self._cgroup)
         self._drain.join(timeout=2)
         if self.process.stdout is not None:
             self.process.stdout.close()
         release_temp_dir(self._base)
-
-    @staticmethod
-    def _kill_cgroup(group: Path) -> None:
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            try:
-                pids = [int(p) for p in (group / "cgroup.procs").read_text().split()]
-            except OSError:
-                return
-            if not pids:
-                break
-            for pid in pids:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(pid, signal.SIGKILL)
-            time.sleep(0.02)
-        with contextlib.suppress(OSError):
-            group.rmdir()
 
 
 def leftover_processes(marker: str | None = None) -> list[int]:
