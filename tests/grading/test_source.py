@@ -721,10 +721,15 @@ def test_comments_and_docstrings_never_count_as_code(comment):
     [
         ('gk.jacobian(f, mode="fwd")(x)', True, False),
         ('jacobian(f, mode="rev")(x)', False, True),
-        ("gk.jacobian(f)(x)", False, True),  # "auto" picks at run time: jax.jacobian's rule
+        # "auto" chooses by shape at run time (forward for a scalar x): either mode, so
+        # neither rule can trust it; mode= says which
+        ("gk.jacobian(f)(x)", False, False),
+        ("gk.derivative(f)(x)", False, True),  # jax.grad, applied elementwise
+        ("gk.hvp(f, x, x)", False, False),  # forward over reverse
+        ("gk.hessian(f)(x)", False, False),  # jacfwd of jacrev
     ],
 )
-def test_gradkits_jacobian_with_a_constant_mode_is_that_mode(call, forward_ok, reverse_ok):
+def test_gradkits_transforms_count_as_the_modes_they_use(call, forward_ok, reverse_ok):
     source = (
         f"import gradkit as gk\nfrom gradkit import jacobian\n\ndef d(f, x):\n    return {call}\n"
     )
@@ -734,3 +739,12 @@ def test_gradkits_jacobian_with_a_constant_mode_is_that_mode(call, forward_ok, r
     reverse = checks.avoids("d", "jvp", "jacfwd", "linearize")
     assert forward.judge([], [Ok(source)], None)[0] is forward_ok
     assert reverse.judge([], [Ok(source)], None)[0] is reverse_ok
+
+
+def test_a_mode_behind_gradkits_own_transform_is_named_with_it():
+    source = "import gradkit as gk\n\ndef d(f, x):\n    return gk.derivative(f)(x)\n"
+    rule = checks.avoids("d", "grad", "jacrev", name="d uses forward mode only")
+    assert rule.judge([], [Ok(source)], None) == (
+        False,
+        "`d` uses `grad` (line 4, inside `gk.derivative`), which this exercise rules out",
+    )

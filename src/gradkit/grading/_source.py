@@ -820,6 +820,14 @@ class Program:
 # gradkit's jacobian takes its mode as an argument: with a constant one it is jacfwd or jacrev
 _GK_JACOBIAN = "gradkit.jacobian"
 _MODES = {"fwd": "jacfwd", "rev": "jacrev"}
+# the JAX transformations behind gradkit's own (a rule against `grad` also sees gk.derivative);
+# gk.jacobian without a constant mode chooses by shape at run time: either of its two
+_GK_USES = {
+    "gradkit.derivative": ("grad",),
+    "gradkit.hvp": ("jvp", "grad"),
+    "gradkit.hessian": ("jacfwd", "jacrev"),
+    _GK_JACOBIAN: ("jacfwd", "jacrev"),
+}
 
 
 def _own_body(node: ast.AST) -> Iterator[ast.AST]:
@@ -898,9 +906,10 @@ class _Reach:
                 for inner in program._global(binding.name, sibling) or ():
                     self.reach(inner)
 
-    def note(self, name: str, node: ast.AST, *, dynamic: bool = False) -> None:
+    def note(self, name: str, node: ast.AST, *, dynamic: bool = False, via: str = "") -> None:
         (self.dynamic if dynamic else self.names).add(name)
-        self.lines.setdefault(name, self.program.where(node))
+        where = self.program.where(node)
+        self.lines.setdefault(name, f"{where}, inside `{via}`" if via else where)
 
     def run(self) -> None:
         while self.todo:
@@ -937,6 +946,10 @@ class _Reach:
         for value in values:
             if value == Api(_GK_JACOBIAN) and id(node) in self.modes:
                 self.note(self.modes[id(node)], node)
+            elif isinstance(value, Api) and value.path in _GK_USES:
+                self.note(value.leaf, node)
+                for transform in _GK_USES[value.path]:
+                    self.note(transform, node, via=value.path.replace("gradkit.", "gk.", 1))
             elif isinstance(value, Api):
                 path = value.path
                 if path.startswith(DYNAMIC_APIS):
