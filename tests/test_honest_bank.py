@@ -14,7 +14,25 @@ top-level ``plt.show()``, ``input()`` under a main guard, ``lax`` loops and
 with a coding line, every answer a static method of one class aliased at module
 level, ``get_ipython()`` calls and ``IPython.display`` left from a notebook), and
 ``colab_display.ipynb`` (``display()``, outputs, cells run out of order, a helper
-defined in a later cell, an entry redefined). They are graded in ONE ``gradkit grade``
+defined in a later cell, an entry redefined). Six more cover what students carry in
+from elsewhere: ``jax_as_np_match.py`` (``import jax.numpy as np``, ``from jax import
+numpy as jnp, grad, ...``, ``jax_enable_x64`` before the imports, ``typing`` hints and a
+``jaxtyping`` import under try/except, ``match`` statements, a walrus, lambdas as entries,
+module-level constants computed with JAX), ``decorators_cache.py`` (``@jax.jit`` and
+``@partial(jax.jit, static_argnames=...)`` on entries taking functions, a
+``@functools.wraps`` logger, ``lru_cache`` on a helper, a frozen dataclass and a
+NamedTuple holding helpers, ``warnings.filterwarnings``, seeds, ``sys.argv`` at import and
+argparse + matplotlib under the main guard), ``doctests_asserts.py`` (doctests,
+``assert`` self-checks at import, recursion, generators into builtin ``sum``, ``tqdm``,
+``pandas`` and ``seaborn`` imported under try/except ImportError, reverse-over-reverse
+``hvp``), ``gk_native_lax.py`` (gradkit's own ``derivative``, ``detach``, ``jacobian``,
+``hvp`` and ``while_loop``, ``lax.scan``/``fori_loop``/``select``, ``einsum``,
+``tree_util``, ``os.environ`` set before ``import jax``, ``logging``, a ``global``
+counter, ``jax.debug.print`` in ``fun``, a file written at import, ``__all__``),
+``unittest_percent.py`` (VS Code ``# %%`` cells, a ``unittest.TestCase``, a 120×120
+Jacobian printed in full) and ``jupyter_raises_tag.ipynb`` (``!pip``, ``%config``,
+``display(Markdown(...))``, a plot, the book's ``while`` loop under ``jax.jit`` left raising
+in a cell tagged ``raises-exception``). They are graded in ONE ``gradkit grade``
 run (``--jobs 2``) and every format is rendered from that run.
 """
 

@@ -102,3 +102,46 @@ def test_unreadable_submissions_carry_the_reason(tmp_path, name, content, error)
 
 def test_an_empty_directory_is_an_error(tmp_path):
     assert load_submission(tmp_path).error == "the directory holds no .py files"
+
+
+def _load_notebook(tmp_path, *cells):
+    path = tmp_path / "hw.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=list(cells)), path)
+    return load_submission(path)
+
+
+def test_a_cell_tagged_raises_exception_may_raise_and_the_next_cells_still_run(tmp_path):
+    # Jupyter's tag for a cell left raising on purpose: nbclient and Run All step over it
+    sub = _load_notebook(
+        tmp_path,
+        nbformat.v4.new_code_cell("def f(x):\n    return x"),
+        nbformat.v4.new_code_cell(
+            'note = """two\n  lines"""\nf(1) + "a"  # TypeError, on purpose\n%time f(2)',
+            metadata={"tags": ["raises-exception"]},
+        ),
+        nbformat.v4.new_code_cell("# only a comment", metadata={"tags": ["raises-exception"]}),
+        nbformat.v4.new_code_cell("g = f(3)"),
+    )
+    assert sub.source == (
+        "# %% code cell 1\ndef f(x):\n    return x\n\n"
+        'try:  # %% code cell 2\n\tnote = """two\n  lines"""\n'
+        '\tf(1) + "a"  # TypeError, on purpose\n\t\nexcept Exception:  pass\n'
+        "# %% code cell 3\n# only a comment\n\n"
+        "# %% code cell 4\ng = f(3)\n"
+    )
+    namespace: dict = {}
+    exec(compile(sub.source, "hw.ipynb", "exec"), namespace)  # noqa: S102 - the test's own code
+    assert (namespace["note"], namespace["g"]) == ("two\n  lines", 3)
+
+
+def test_an_untagged_cell_that_raises_still_stops_the_notebook(tmp_path):
+    cells = [nbformat.v4.new_code_cell("1 / 0"), nbformat.v4.new_code_cell("g = 3")]
+    source = _load_notebook(tmp_path, *cells).source
+    assert source == "# %% code cell 1\n1 / 0\n\n# %% code cell 2\ng = 3\n"
+    with pytest.raises(ZeroDivisionError):
+        exec(compile(source, "hw.ipynb", "exec"), {})  # noqa: S102 - the test's own code
+
+
+def test_a_tagged_cell_python_cannot_read_is_left_as_it_is(tmp_path):
+    cell = nbformat.v4.new_code_cell('s = """never closed', metadata={"tags": ["raises-exception"]})
+    assert _load_notebook(tmp_path, cell).source == '# %% code cell 1\ns = """never closed\n'

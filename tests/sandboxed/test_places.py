@@ -55,3 +55,22 @@ def test_the_source_rules_name_the_cell():
         )
     )
     assert usage(code, "dsin").lines["cos"] == "code cell 2, line 4"
+
+
+def test_a_cell_tagged_raises_exception_keeps_its_line_numbers():
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("y = 2\nx / 0", metadata={"tags": ["raises-exception"]}),
+        nbformat.v4.new_code_cell("z = 3"),
+    ]
+    code, _ = notebook_code(nbformat.writes(notebook))
+    lines = code.splitlines()
+    assert [place(code, lines.index(line) + 1) for line in ("\ty = 2", "\tx / 0", "z = 3")] == [
+        "code cell 2, line 1",
+        "code cell 2, line 2",
+        "code cell 3, line 1",
+    ]
+    wrapped = nbformat.v4.new_notebook(cells=[notebook.cells[1]])
+    code, _ = notebook_code(nbformat.writes(wrapped))
+    assert place(code, 3) == "code cell 1, line 2"  # the first line itself opens the `try:`

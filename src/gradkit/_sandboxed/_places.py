@@ -2,7 +2,9 @@
 
 A notebook runs as its code cells joined in order, each after a marker line
 (``# %% code cell 3``, the "percent" cell format that VS Code and jupytext
-read), with IPython-only lines blanked, not removed. A line of the joined
+read), with IPython-only lines blanked, not removed; a cell tagged
+``raises-exception`` starts ``try:  # %% code cell 3`` and its lines are indented
+in place, so it keeps its line numbers too. A line of the joined
 code is then found again as a cell and a line in it from the text alone:
 the worker, which has only the joined file, and the grader's source rules
 both say ``code cell 3, line 2``.
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-_MARK = re.compile(r"# %% code cell ([1-9][0-9]{0,5})")
+_MARK = re.compile(r"(?:try:  )?# %% code cell ([1-9][0-9]{0,5})")
 
 
 def cell_marker(number: int) -> str:

@@ -9,6 +9,7 @@ A submission is one of:
 - a Jupyter notebook (``.ipynb``): its code cells in order, as one file.
   IPython magics (``%matplotlib inline``, ``%%time`` cells) and shell escapes
   (``!pip install ...``) are not Python: those lines are dropped, with a note.
+  A cell tagged ``raises-exception`` may raise and the next cells still run.
 
 The grader only reads these files (never imports them), and only regular
 files inside the submission: a symbolic link is followed only when it
@@ -27,6 +28,7 @@ import importlib.util
 import os
 import re
 import stat
+import tokenize
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -265,7 +267,10 @@ def notebook_code(text: str) -> tuple[str, int]:
     see `gradkit._sandboxed.place`), so that a line of the script is found again
     as a cell and a line in it. IPython magics and shell escapes are blanked
     (a ``%%`` cell magic drops its whole cell, except those that run the cell
-    as Python, such as ``%%time``: only their first line is blanked).
+    as Python, such as ``%%time``: only their first line is blanked). A cell
+    tagged ``raises-exception`` (Jupyter's tag for a cell left raising on
+    purpose, which nbclient and *Run All* step over) runs inside ``try:`` /
+    ``except Exception:``, on the lines it already has (`_may_raise`).
     """
     import nbformat
 
@@ -285,15 +290,38 @@ def notebook_code(text: str) -> tuple[str, int]:
                 continue
             dropped += 1  # `%%time`: the rest of the cell is Python, and runs
             lines = ["", *lines[1:]]
-        kept.append(cell_marker(number))
+        python = []
         for line in lines:
             if _IPYTHON_LINE.match(line):
                 dropped += 1
-                kept.append("")
+                python.append("")
             else:
-                kept.append(line)
-        kept.append("")
+                python.append(line)
+        tags = cell.get("metadata", {}).get("tags", ())
+        wrapped = _may_raise(python) if "raises-exception" in tags else None
+        if wrapped is None:
+            kept += [cell_marker(number), *python, ""]
+        else:
+            kept += [f"try:  {cell_marker(number)}", *wrapped, "except Exception:  pass"]
     return "\n".join(kept), dropped
+
+
+def _may_raise(lines: list[str]) -> list[str] | None:
+    """A cell's lines indented one level (a tab) to run inside ``try:``, or None.
+
+    Lines that continue a string (a triple-quoted one) keep their text, so the
+    string's value is unchanged; a cell with no statement, or that Python cannot
+    read, is left as it is (its error is then reported as usual).
+    """
+    try:
+        tokens = list(tokenize.generate_tokens(iter(f"{line}\n" for line in lines).__next__))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    skip = {tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.ENDMARKER}
+    if all(token.type in skip | {tokenize.INDENT, tokenize.DEDENT} for token in tokens):
+        return None
+    inside = {row for t in tokens for row in range(t.start[0] + 1, t.end[0] + 1)}
+    return [line if row in inside else f"\t{line}" for row, line in enumerate(lines, start=1)]
 
 
 def _notebook(shown: str, text: str) -> Submission:
