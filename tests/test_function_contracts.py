@@ -35,13 +35,19 @@ def relu_python(x):
 
 
 @pytest.mark.parametrize(
-    ("spec", "check", "detail"),
+    ("spec", "check", "detail", "hint"),
     [
-        (gk.FunctionSpec("t-relu", relu_python), "jit", "TracerBoolConversionError"),
+        (
+            gk.FunctionSpec("t-relu", relu_python),
+            "jit",
+            "TracerBoolConversionError",
+            "no Python if/while/float() on the input: use jnp.where or jax.lax.cond",
+        ),
         (
             gk.FunctionSpec("t-log", jnp.log, sampler=lambda k: -jnp.ones(())),
             "finite values",
             "fn(x) = nan at x=-1.",
+            "make the FunctionSpec's sampler draw only where the function is finite",
         ),
         (
             gk.FunctionSpec(
@@ -49,6 +55,8 @@ def relu_python(x):
             ),
             "grad",
             "grad = [inf, inf] at x=[0., 0.]",
+            "keep the gradient finite where the sampler draws (a double jnp.where around "
+            "sqrt/log at 0), and use jnp operations (no numpy calls, .item() or int casts)",
         ),
         (
             gk.FunctionSpec(
@@ -56,18 +64,22 @@ def relu_python(x):
             ),
             "derivative matches autodiff",
             "derivative(x) = 0., expected 1. at x=0.",
+            "check the registered derivative's formula",
         ),
     ],
     ids=["jit", "finite", "grad", "derivative"],
 )
-def test_check_function_reports_the_failing_check(spec: gk.FunctionSpec, check: str, detail: str):
+def test_check_function_reports_the_failing_check_and_what_to_do(
+    spec: gk.FunctionSpec, check: str, detail: str, hint: str
+):
     report = check_function(spec, raise_on_failure=False)
-    failed = {r.check: r.detail for r in report.failures}
-    assert check in failed and detail in failed[check], failed
-    with pytest.raises(
-        gk.ContractViolation, match=rf"function '{spec.name}': \d passed, \d failed"
-    ):
+    failed = {r.check: r for r in report.failures}
+    assert check in failed and detail in failed[check].detail, failed
+    assert failed[check].hint == hint
+    with pytest.raises(gk.ContractViolation) as raised:
         check_function(spec)
+    assert f"    what to do: {hint}" in str(raised.value).splitlines()
+    assert str(raised.value).startswith(f"function '{spec.name}': ")
 
 
 def test_check_function_rejects_what_is_not_a_function_spec():

@@ -75,8 +75,43 @@ def test_a_non_scalar_output_stops_the_checks():
     report = check_norm(gk.NormSpec("vector-out", lambda v: v), raise_on_failure=False)
     assert str(report) == (
         "norm 'vector-out': 0 passed, 1 failed\n"
-        "  FAILED scalar output: fn returned (1,) for input of shape (1,); expected a scalar"
+        "  FAILED scalar output: fn returned (1,) for input of shape (1,); expected a scalar\n"
+        "    what to do: return one number per input: reduce with jnp.sum, jnp.max, ..."
     )
+
+
+def test_each_failure_says_what_to_do():
+    squared = gk.NormSpec("squared", lambda v: jnp.sum(v * v))
+    with pytest.raises(gk.ContractViolation) as raised:
+        check_norm(squared)
+    not_a_norm = (
+        "    what to do: fix the formula; if it is not meant to be a norm (a squared norm, a "
+        "seminorm), register it with is_norm=False, which checks only non-negativity of the "
+        "axioms"
+    )
+    lines = str(raised.value).splitlines()
+    assert lines[0] == "norm 'squared': 6 passed, 2 failed"
+    assert lines[1].startswith("  FAILED absolute homogeneity: ")
+    assert lines[2] == not_a_norm
+    assert lines[3].startswith("  FAILED triangle inequality: ")
+    assert lines[4] == not_a_norm
+    assert check_norm(gk.NormSpec("squared", squared.fn, is_norm=False)).ok
+
+    plain_l2 = gk.NormSpec("plain-l2", lambda v: jnp.sqrt(jnp.sum(v * v)))
+    (failure,) = check_norm(plain_l2, raise_on_failure=False).failures
+    assert (failure.check, failure.detail) == (
+        "finite gradient at 0",
+        "grad at x = zeros(1,) is [nan], not finite",
+    )
+    assert failure.hint == (
+        "keep 0 out of sqrt/pow with a double jnp.where: safe = jnp.where(s > 0, s, 1.0), "
+        "then jnp.where(s > 0, jnp.sqrt(safe), 0.0): the gradient at 0 is then 0"
+    )
+
+    negative = gk.NormSpec("negative", lambda v: -jnp.sum(jnp.abs(v)), is_norm=False)
+    (failure,) = check_norm(negative, raise_on_failure=False).failures
+    assert failure.check == "non-negativity"
+    assert failure.hint == "take jnp.abs (or square) of the entries before reducing them"
 
 
 def test_a_function_that_cannot_be_traced_is_reported_not_raised():
@@ -86,6 +121,9 @@ def test_a_function_that_cannot_be_traced_is_reported_not_raised():
     report = check_norm(gk.NormSpec("eager", eager_only), raise_on_failure=False)
     assert report.violations[0].check == "scalar output"
     assert report.violations[0].message.startswith("raised ConcretizationTypeError")
+    assert report.violations[0].hint == (
+        "no Python if/while/float() on the input: use jnp.where or jax.lax.cond"
+    )
 
 
 def test_bad_arguments():

@@ -27,6 +27,7 @@ class ContractResult:
         check: the check, e.g. ``"jit"`` or ``"triangle inequality"``.
         outcome: ``"pass"``, ``"fail"`` or ``"skip"``.
         detail: for a failure the input and the difference; for a skip, why.
+        hint: for a failure, what to do about it (empty when the detail says it).
     """
 
     kind: str
@@ -34,6 +35,7 @@ class ContractResult:
     check: str
     outcome: Outcome
     detail: str = ""
+    hint: str = ""
 
     @property
     def message(self) -> str:
@@ -96,7 +98,10 @@ class ContractReport(RichTable):
             return f"  {label} {item}{r.check}{tail}"
 
         lines = [self._headline()]
-        lines += [line("FAILED", r, f": {r.detail}") for r in self.failures]
+        for r in self.failures:
+            lines.append(line("FAILED", r, f": {r.detail}"))
+            if r.hint:
+                lines.append(f"    what to do: {r.hint}")
         lines += [line("skipped", r, f" ({r.detail})") for r in self.results if r.outcome == "skip"]
         return "\n".join(lines)
 

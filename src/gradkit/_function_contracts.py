@@ -19,6 +19,17 @@ from ._plugin_sources import describe_error
 from ._registry import FunctionSpec
 
 FUNCTION_CHECKS = ("finite values", "jit", "vmap", "grad", "derivative matches autodiff")
+# what a plugin author can do about each failed check
+HINTS = {
+    "finite values": "make the FunctionSpec's sampler draw only where the function is finite",
+    "jit": "no Python if/while/float() on the input: use jnp.where or jax.lax.cond",
+    "vmap": "write it elementwise with jnp operations, not a Python loop over the input",
+    "grad": (
+        "keep the gradient finite where the sampler draws (a double jnp.where around "
+        "sqrt/log at 0), and use jnp operations (no numpy calls, .item() or int casts)"
+    ),
+    "derivative matches autodiff": "check the registered derivative's formula",
+}
 
 
 def check_function(
@@ -145,15 +156,20 @@ class _FunctionChecker:
     def run(self) -> list[ContractResult]:
         import jax
 
-        def row(check: str, outcome: Outcome, detail: str = "") -> ContractResult:
-            return ContractResult("function", self.spec.name, check, outcome, detail)
+        def row(check: str, outcome: Outcome, detail: str = "", hint: str = "") -> ContractResult:
+            return ContractResult("function", self.spec.name, check, outcome, detail, hint)
+
+        def raised(check: str, error: Exception, detail: str) -> ContractResult:
+            traced = isinstance(error, jax.errors.ConcretizationTypeError)
+            return row(check, "fail", detail, HINTS["jit"] if traced else "")
 
         try:
             keys = jax.random.split(jax.random.key(self.seed), self.samples)
             self.xs = [self.spec.sampler(k) for k in keys]
             self.ys = [self.spec.fn(x) for x in self.xs]
         except Exception as error:
-            return [row(FUNCTION_CHECKS[0], "fail", f"calling it raised {describe_error(error)}")]
+            detail = f"calling it raised {describe_error(error)}"
+            return [raised(FUNCTION_CHECKS[0], error, detail)]
         results = []
         for check, method in zip(FUNCTION_CHECKS, self._methods(), strict=True):
             if check == FUNCTION_CHECKS[-1] and self.spec.derivative is None:
@@ -162,9 +178,9 @@ class _FunctionChecker:
             try:
                 method()
             except _Fail as failure:
-                results.append(row(check, "fail", str(failure)))
+                results.append(row(check, "fail", str(failure), HINTS[check]))
             except Exception as error:
-                results.append(row(check, "fail", describe_error(error)))
+                results.append(raised(check, error, describe_error(error)))
             else:
                 results.append(row(check, "pass"))
         return results

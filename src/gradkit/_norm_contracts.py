@@ -18,6 +18,26 @@ from ._errors import InvalidInputError
 from ._registry import NormSpec
 
 AXIOMS = ("non-negativity", "definiteness", "absolute homogeneity", "triangle inequality")
+_NOT_A_NORM = (
+    "fix the formula; if it is not meant to be a norm (a squared norm, a seminorm), "
+    "register it with is_norm=False, which checks only non-negativity of the axioms"
+)
+# what a plugin author can do about each failed check
+HINTS = {
+    "scalar output": "return one number per input: reduce with jnp.sum, jnp.max, ...",
+    "non-negativity": "take jnp.abs (or square) of the entries before reducing them",
+    "definiteness": _NOT_A_NORM,
+    "absolute homogeneity": _NOT_A_NORM,
+    "triangle inequality": _NOT_A_NORM,
+    "finite gradient at 0": (
+        "keep 0 out of sqrt/pow with a double jnp.where: safe = jnp.where(s > 0, s, 1.0), "
+        "then jnp.where(s > 0, jnp.sqrt(safe), 0.0): the gradient at 0 is then 0"
+    ),
+    "gradient matches finite differences": (
+        "check the derivative rule of your jax.custom_jvp/custom_vjp against the function"
+    ),
+    "jit and vmap": ("no Python if/while/float() on the input: use jnp.where or jax.lax.cond"),
+}
 CHECKS = (
     "scalar output",
     *AXIOMS,
@@ -75,12 +95,14 @@ def check_norm(
         UnknownNameError: ``spec`` names no registered norm.
     """
     spec = _resolve(spec)
+    import jax
+
     from ._config import float64
 
     skipped = () if spec.is_norm else AXIOMS[1:]
 
-    def row(check: str, outcome: Outcome, detail: str = "") -> ContractResult:
-        return ContractResult("norm", spec.name, check, outcome, detail)
+    def row(check: str, outcome: Outcome, detail: str = "", hint: str = "") -> ContractResult:
+        return ContractResult("norm", spec.name, check, outcome, detail, hint)
 
     passed: list[ContractResult] = []
     failed: list[ContractResult] = []
@@ -92,10 +114,12 @@ def check_norm(
             try:
                 checker.run(check)
             except _Failed as failure:
-                failed.append(row(check, "fail", str(failure)))
+                failed.append(row(check, "fail", str(failure), HINTS.get(check, "")))
             except Exception as error:  # a plugin's bug must become a report, not a crash
                 summary = " ".join(str(error).split())[:300]
-                failed.append(row(check, "fail", f"raised {type(error).__name__}: {summary}"))
+                traced = isinstance(error, jax.errors.ConcretizationTypeError)
+                hint = HINTS["jit and vmap"] if traced else ""
+                failed.append(row(check, "fail", f"raised {type(error).__name__}: {summary}", hint))
             else:
                 passed.append(row(check, "pass"))
             if check == "scalar output" and failed:
