@@ -196,6 +196,15 @@ def test_check_plugin_checks_exercises_and_assignments(course: str):
         "the reference scores 0.5/1 (partial): d_square does not use `grad`: `d_square` uses "
         "`grad` (line 2), which this exercise rules out",
     )
+    hints = {(r["name"], r["check"]): r["hint"] for r in json.loads(result.output)["results"]}
+    assert hints[("course.bad-module", "reference resolves")] == (
+        "give reference= an importable module name (or a dict) defining every entry"
+    )
+    assert hints[("course.uses-grad", "reference full marks")] == (
+        "run `gradkit exercises verify ID` to see each check; fix the reference, or the "
+        "check's inputs or tolerances (rtol=, atol=)"
+    )
+    assert hints[("course.good", "reference full marks")] == ""
     for check in (
         "reference resolves",
         "checks name entries",

@@ -239,7 +239,8 @@ def test_check_plugin_exits_1_when_a_check_fails(no_builtins: None):
     # piped, as here: one row is one line, whatever its length (grep, CI logs)
     assert lines[-2] == (
         "function   fixture-sine   derivative matches autodiff   FAIL     "
-        "derivative(x) = 0., expected 1. at x=0."
+        "derivative(x) = 0., expected 1. at x=0.; what to do: check the registered "
+        "derivative's formula"
     )
     code, out, _ = run("--plugins-dir", str(bad), "check-plugin", "bad_derivative", "--json")
     data = json.loads(out)

@@ -87,8 +87,15 @@ class ContractReport(RichTable):
         return f"{passed} passed, {failed} failed, {len(self.skipped)} skipped"
 
     def rows(self) -> list[list[str]]:
-        """The table's rows under `HEADERS`; the result is ``PASS``, ``FAIL`` or ``SKIP``."""
-        return [[r.kind, r.name, r.check, r.outcome.upper(), r.detail] for r in self.results]
+        """The table's rows under `HEADERS`; the result is ``PASS``, ``FAIL`` or ``SKIP``.
+
+        A failure's detail ends with its hint: ``"...; what to do: ..."``.
+        """
+
+        def detail(r: ContractResult) -> str:
+            return f"{r.detail}; what to do: {r.hint}" if r.hint else r.detail
+
+        return [[r.kind, r.name, r.check, r.outcome.upper(), detail(r)] for r in self.results]
 
     def __str__(self) -> str:
         one = self._one_item()

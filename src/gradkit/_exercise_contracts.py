@@ -31,6 +31,19 @@ EXERCISE_CHECKS = (
     "reference full marks",
     "stub scores 0",
 )
+# what an exercise's author can do about each failed check
+HINTS = {
+    "reference resolves": (
+        "give reference= an importable module name (or a dict) defining every entry"
+    ),
+    "checks name entries": "name the entry in entries=, or fix the check's entry name",
+    "statement renders": 'give every Entry a valid Python signature, such as "(x)" or "(f, x)"',
+    "reference full marks": (
+        "run `gradkit exercises verify ID` to see each check; fix the reference, or the "
+        "check's inputs or tolerances (rtol=, atol=)"
+    ),
+    "stub scores 0": "",  # its detail says what to do
+}
 
 
 def reference_problem(spec: ExerciseSpec) -> str:
@@ -117,9 +130,9 @@ class _ExerciseChecker:
         if problem is None or skip:
             why = skip or "graded by hand"
             return ContractResult("exercise", self.spec.id, check, "skip", why)
-        return ContractResult(
-            "exercise", self.spec.id, check, "fail" if problem else "pass", problem
-        )
+        if not problem:
+            return ContractResult("exercise", self.spec.id, check, "pass")
+        return ContractResult("exercise", self.spec.id, check, "fail", problem, HINTS[check])
 
     def run(self) -> list[ContractResult]:
         spec = self.spec
