@@ -21,8 +21,9 @@ numpy as jnp, grad, ...``, ``jax_enable_x64`` before the imports, ``typing`` hin
 module-level constants computed with JAX), ``decorators_cache.py`` (``@jax.jit`` and
 ``@partial(jax.jit, static_argnames=...)`` on entries taking functions, a
 ``@functools.wraps`` logger, ``lru_cache`` on a helper, a frozen dataclass and a
-NamedTuple holding helpers, ``warnings.filterwarnings``, seeds, ``sys.argv`` at import and
-argparse + matplotlib under the main guard), ``doctests_asserts.py`` (doctests,
+NamedTuple holding helpers, ``warnings.filterwarnings``, seeds, ``sys.argv`` at import;
+argparse, matplotlib and a ``globals()[name]`` self-test under the main guard: dynamic
+code there never runs when graded, so it rules nothing out), ``doctests_asserts.py`` (doctests,
 ``assert`` self-checks at import, recursion, generators into builtin ``sum``, ``tqdm``,
 ``pandas`` and ``seaborn`` imported under try/except ImportError, reverse-over-reverse
 ``hvp``), ``gk_native_lax.py`` (gradkit's own ``derivative``, ``detach``, ``jacobian``,

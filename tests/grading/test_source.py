@@ -452,6 +452,50 @@ def test_rebinding_an_imported_module_makes_every_entry_reach_all_code():
     assert program(source).rebinds
 
 
+HAND = (
+    "import jax\ndef df(x):\n    return 2 * x\ndef g(x):\n    return jax.grad(jax.numpy.sin)(x)\n"
+)
+SELF_TEST = 'if __name__ == "__main__":\n    for name in ["df", "g"]:\n'
+SELF_TEST += "        print(globals()[name](1.0))\n"
+
+
+@pytest.mark.parametrize(
+    "guard",
+    [SELF_TEST, SELF_TEST.replace('__name__ == "__main__"', "'__main__' == __name__")],
+)
+def test_dynamic_code_under_the_main_guard_never_runs_so_it_rules_nothing_out(guard):
+    # the grader imports the file as a module that is not __main__: the block never runs
+    assert not program(HAND + guard).rebinds
+    assert _forbidden(HAND + guard, "df") == []
+
+
+@pytest.mark.parametrize(
+    "rest",
+    [
+        SELF_TEST + "else:\n    globals()['df'] = g\n",  # the else branch runs
+        "__name__ = '__main__'\n" + SELF_TEST,
+        "from os import path as __name__\n" + SELF_TEST,
+        "def f():\n    global __name__\n    __name__ = '__main__'\nf()\n" + SELF_TEST,
+        "for __name__ in ['__main__']:\n    pass\n" + SELF_TEST,
+        "if (__name__ := '__main__'):\n    pass\n" + SELF_TEST,
+        "if __name__ != '__main__':\n    globals()['df'] = g\n",  # not the guard
+        "globals()\n" + SELF_TEST,  # dynamic code outside the guard
+    ],
+)
+def test_a_main_guard_that_can_run_or_dynamic_code_elsewhere_rules_nothing_out(rest):
+    assert program(HAND + rest).rebinds
+    assert _forbidden(HAND + rest, "df") == ["grad"]
+
+
+def test_a_sibling_that_binds_dunder_name_keeps_every_main_guard_read():
+    files = {
+        "solutions.py": "from helpers import *\n" + HAND + SELF_TEST,
+        "helpers.py": "__all__ = ['__name__']\n__name__ = '__main__'\n",
+    }
+    assert program(files).rebinds
+    assert _forbidden(files, "df") == ["grad"]
+
+
 def test_a_stub_and_a_missing_entry():
     source = "def f(x):\n    '''Doc.'''\n    raise NotImplementedError('todo')\n"
     assert usage(source, "f").stub

@@ -266,4 +266,6 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    for name in ("l1", "l2", "linf"):
+        print(name, globals()[name](jnp.arange(3.0)))
     sys.exit(main())

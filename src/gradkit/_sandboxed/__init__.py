@@ -40,6 +40,7 @@ from ._leftovers import traced_debug_dropped as traced_debug_dropped
 from ._limits import REFUSE_ENV as REFUSE_ENV
 from ._limits import apply_limits as apply_limits
 from ._places import cell_marker as cell_marker
+from ._places import is_main_guard as is_main_guard
 from ._places import place as place
 from ._protocol import TRANSFORMS as TRANSFORMS
 from ._protocol import Call as Call

@@ -12,6 +12,7 @@ both say ``code cell 3, line 2``.
 
 from __future__ import annotations
 
+import ast
 import re
 
 _MARK = re.compile(r"(?:try:  )?# %% code cell ([1-9][0-9]{0,5})")
@@ -37,3 +38,24 @@ def place(source: str, line: int) -> str:
             in_cell = line - 1 - index
             return f"code cell {found[1]}, line {in_cell}" if in_cell else f"line {line}"
     return f"line {line}"
+
+
+def _guard_part(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    return repr(node.value) if isinstance(node, ast.Constant) else ""
+
+
+def is_main_guard(node: ast.AST) -> bool:
+    """Whether ``node`` is ``if __name__ == "__main__":`` (either way round).
+
+    Its body does not run when the grader imports the submission, whose module is
+    not ``__main__``.
+    """
+    test = node.test if isinstance(node, ast.If) else None
+    return (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq)
+        and sorted(map(_guard_part, (test.left, test.comparators[0]))) == ["'__main__'", "__name__"]
+    )

@@ -38,7 +38,7 @@ from ._ipython import install as install_ipython_stand_in
 from ._ipython import names as notebook_names
 from ._leftovers import install as install_leftovers
 from ._limits import REFUSE_ENV, apply_limits
-from ._places import place
+from ._places import is_main_guard, place
 
 MESSAGE_LIMIT = 64 << 20
 MODULE = "submission"
@@ -240,12 +240,6 @@ def _load_hint(error: BaseException, shown: dict[str, Any]) -> str:
     )
 
 
-def _guard_part(node: ast.AST) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    return repr(node.value) if isinstance(node, ast.Constant) else ""
-
-
 def _main_guarded(order: list[str], shown: dict[str, Any]) -> dict[str, str]:
     """Names bound only under a top-level ``if __name__ == "__main__":``, and where."""
     found: dict[str, str] = {}
@@ -258,14 +252,7 @@ def _main_guarded(order: list[str], shown: dict[str, Any]) -> dict[str, str]:
             continue
         text = data.decode("utf-8", "replace")
         for node in tree.body:
-            test = node.test if isinstance(node, ast.If) else None
-            if not (
-                isinstance(test, ast.Compare)
-                and len(test.ops) == 1
-                and isinstance(test.ops[0], ast.Eq)
-                and sorted(map(_guard_part, (test.left, test.comparators[0])))
-                == ["'__main__'", "__name__"]
-            ):
+            if not is_main_guard(node):
                 continue
             for sub in ast.walk(node):
                 if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):

@@ -27,7 +27,9 @@ Dynamic code that could reach a name the AST does not show (``eval``,
 ``getattr`` with a computed name, ``__dict__``, ``sys.modules``, ...) is
 reported separately. If such code, or code that rebinds an imported module's
 attributes, appears anywhere in the submission, every entry reaches all of
-the submission's code, since nothing can then be ruled out.
+the submission's code, since nothing can then be ruled out; the body of an
+``if __name__ == "__main__":`` block is not read for this, since it never runs
+when graded (unless the submission binds ``__name__``).
 
 Why not `symtable` as the resolver: since Python 3.12 (PEP 709) it inlines
 list, set and dict comprehensions into the enclosing table (a module-level
@@ -45,7 +47,7 @@ import dataclasses
 import functools
 from collections.abc import Iterator, Mapping
 
-from .._sandboxed import place
+from .._sandboxed import is_main_guard, place
 
 # The entry file(s) of a directory submission, as in ``_submission``.
 MAIN = "solutions.py"
@@ -146,6 +148,24 @@ class Usage:
     names: frozenset[str]
     lines: dict[str, str]
     dynamic: frozenset[str] = frozenset()
+
+
+def _binds_dunder_name(tree: ast.AST) -> bool:
+    """Whether `tree` binds ``__name__`` in any form, or sets an attribute of that name."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name | ast.Attribute):
+            spelled = node.id if isinstance(node, ast.Name) else node.attr
+            if spelled == "__name__" and not isinstance(node.ctx, ast.Load):
+                return True
+        elif isinstance(node, ast.Global | ast.Nonlocal):
+            if "__name__" in node.names:
+                return True
+        elif isinstance(node, ast.alias):
+            if (node.asname or node.name) == "__name__":
+                return True
+        elif "__name__" in {getattr(node, field, None) for field in ("name", "arg", "rest")}:
+            return True
+    return False
 
 
 @dataclasses.dataclass
@@ -445,7 +465,10 @@ class Program:
             for statement in tree.body:
                 builder.visit(statement)
         self._attributes = self._defined_attributes()
-        self.rebinds = any(self._rebinds(tree) for tree in trees.values())
+        # code under `if __name__ == "__main__":` does not run when graded, unless the
+        # submission can make its `__name__` "__main__"
+        names_fixed = not any(_binds_dunder_name(tree) for tree in trees.values())
+        self.rebinds = any(self._rebinds(tree, names_fixed) for tree in trees.values())
 
     # -- scopes -------------------------------------------------------------------------------
     def _module_scope(self, scope: _Scope) -> _Scope:
@@ -756,10 +779,18 @@ class Program:
                                 self._stores.setdefault(sub.attr, []).append(node)
         return frozenset(names)
 
-    def _rebinds(self, tree: ast.AST) -> bool:
-        """Whether `tree` can rebind names or reach code without the AST showing it."""
+    def _rebinds(self, tree: ast.Module, skip_main_guards: bool) -> bool:
+        """Whether `tree` can rebind names or reach code without the AST showing it.
+
+        With `skip_main_guards`, the body of a top-level ``if __name__ == "__main__":``
+        is not read (its test and ``else:`` are): the grader imports the submission as
+        a module that is not ``__main__``, so that code never runs.
+        """
         rebinding = DYNAMIC_BUILTINS | {"setattr", "delattr"}
-        for node in ast.walk(tree):
+        guarded = [n for n in tree.body if skip_main_guards and is_main_guard(n)]
+        runs: list[ast.AST] = [n for n in tree.body if n not in guarded]
+        runs += [part for n in guarded for part in (n.test, *n.orelse)]  # type: ignore[attr-defined]
+        for node in (sub for top in runs for sub in ast.walk(top)):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 if node.id == "__builtins__":
                     return True
