@@ -210,6 +210,12 @@ MUTANTS = [
         "return jax.grad(f)(x)",
     ),
     (
+        "forward derivative by finite differences",
+        "autodiff.forward-backward",
+        "return jax.jvp(f, (x,), (jnp.ones_like(x),))[1]",
+        "import gradkit as gk\n\n    return gk.numerical_derivative(f)(x)",
+    ),
+    (
         "reverse derivative by jvp",
         "autodiff.forward-backward",
         "def reverse_derivative(f, x):\n    return jax.grad(f)(x)",

@@ -425,6 +425,8 @@ its own mode.
             "jacobian",  # jax.jacobian is jacrev
             "hessian",
             "backward",
+            "numerical_derivative",  # finite differences are neither mode
+            "difference_quotient",
             name="forward_derivative uses forward mode only",
             requirement=True,
         ),
@@ -433,6 +435,8 @@ its own mode.
             "jvp",
             "jacfwd",
             "linearize",
+            "numerical_derivative",
+            "difference_quotient",
             name="reverse_derivative uses reverse mode only",
             requirement=True,
         ),
