@@ -66,10 +66,21 @@ def report(tmp_path_factory):
         "import jax.numpy as jnp\nprint(l1(jnp.ones(3)))",
         "def l1(v):\n    return jnp.sum(jnp.abs(v))",
     )
+    _write_notebook(  # Run All stops at the third cell; the norms above it are answers
+        typo.parent / "hw5.ipynb",
+        "from __future__ import annotations\nimport jax\nimport jax.numpy as jnp",
+        "def l1(v: Vector) -> float:\n    return jnp.sum(jnp.abs(v))\n\n"
+        "def l2(v):\n    sq = jnp.sum(v * v)\n    safe = jnp.where(sq > 0, sq, 1.0)\n"
+        "    return jnp.where(sq > 0, jnp.sqrt(safe), 0.0)\n\n"
+        "def linf(v):\n    return jnp.max(jnp.abs(v))",
+        "print(l1(jnp.ones(3)))\n1 / 0",
+        "def dsin(x):\n    return jnp.vectorize(jax.grad(jnp.sin))(x)",
+    )
     paths = [str(HERE / name) for name in SUBMISSIONS] + [
         str(typo),
         str(typo.parent / "hw3.ipynb"),
         str(typo.parent / "hw4.ipynb"),
+        str(typo.parent / "hw5.ipynb"),
     ]
     options = GradeOptions(jobs=2, timeout=30.0, memory_mb=2048, seed=3)
     specs = select_exercises(EXERCISES + ",autodiff.sin-derivative")
@@ -229,25 +240,43 @@ def test_an_entry_defined_only_under_the_main_guard_says_so(graded):
 def test_a_name_defined_in_a_later_cell_says_the_cells_run_in_order(report):
     (notebook,) = [s for s in report.submissions if s.path.endswith("hw4.ipynb")]
     assert notebook.message == (
-        "the submission could not be run: importing the submission raised NameError: "
+        "the notebook stopped: running the notebook raised NameError: "
         "name 'l1' is not defined (hw4.ipynb, code cell 1, line 2); `l1` is defined further "
         "down (code cell 2, line 1): your code runs once, from top to bottom (in Jupyter, "
-        "Kernel → Restart & Run All does the same): move the definition up"
+        "Kernel → Restart & Run All does the same): move the definition up; the cells after "
+        "it did not run"
+    )
+    assert notebook.score == 0
+
+
+def test_a_notebook_runs_as_run_all_does_up_to_the_cell_that_fails(report, graded):
+    """Cells run one by one: those above the failing one count, as in Jupyter."""
+    (notebook,) = [s for s in report.submissions if s.path.endswith("hw5.ipynb")]
+    assert notebook.message == (
+        "the notebook stopped: running the notebook raised ZeroDivisionError: division by "
+        "zero (hw5.ipynb, code cell 3, line 2); the cells after it did not run"
+    )
+    norms = graded["hw5.ipynb"]["norms.vector"]
+    assert norms.score == norms.max_score, _checks(graded, "hw5.ipynb", "norms.vector")
+    dsin = _checks(graded, "hw5.ipynb", "autodiff.sin-derivative")
+    assert dsin["dsin values"] == (
+        False,
+        "`dsin` is not defined: the notebook stopped at an error before defining it",
     )
 
 
 def test_a_notebook_error_names_the_code_cell_and_its_line(report, graded):
     (notebook,) = [s for s in report.submissions if s.path.endswith("hw3.ipynb")]
     assert notebook.message == (
-        "the submission could not be run: importing the submission raised "
-        "SyntaxError: expected ':' (hw3.ipynb, code cell 2, line 4); "
-        "notebook: dropped 1 IPython magic/shell line(s)"
+        "notebook: dropped 1 IPython magic/shell line(s); the notebook stopped: running the "
+        "notebook raised SyntaxError: expected ':' (hw3.ipynb, code cell 2, line 4); the "
+        "cells after it did not run"
     )
+    # dsin is in the cell that does not parse: as in Jupyter, it was never defined
     rule = _checks(graded, "hw3.ipynb", "autodiff.sin-derivative")["dsin does not use `cos`"]
     assert rule == (
         False,
-        "the source does not parse: expected ':' (code cell 2, line 4) "
-        "(a requirement: breaking it scores this exercise 0)",
+        "`dsin` is not defined: the notebook stopped at an error before defining it",
     )
 
 

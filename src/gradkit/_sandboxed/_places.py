@@ -23,6 +23,11 @@ def cell_marker(number: int) -> str:
     return f"# %% code cell {number}"
 
 
+def is_cell_start(line: str) -> bool:
+    """Whether ``line`` starts a notebook's code cell in its joined code."""
+    return _MARK.fullmatch(line) is not None
+
+
 def place(source: str, line: int) -> str:
     """``line`` of ``source`` as the student sees it: ``code cell 3, line 2``, or ``line 14``.
 

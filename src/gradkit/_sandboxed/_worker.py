@@ -17,6 +17,7 @@ evaluator, which checks them.
 """
 
 from __future__ import annotations
+import __future__
 
 import ast
 import builtins
@@ -25,6 +26,7 @@ import dataclasses
 import functools
 import importlib.abc
 import io
+import operator
 import os
 import socket
 import sys
@@ -38,7 +40,7 @@ from ._ipython import install as install_ipython_stand_in
 from ._ipython import names as notebook_names
 from ._leftovers import install as install_leftovers
 from ._limits import REFUSE_ENV, apply_limits
-from ._places import is_main_guard, place
+from ._places import is_cell_start, is_main_guard, place
 
 MESSAGE_LIMIT = 64 << 20
 MODULE = "submission"
@@ -147,6 +149,25 @@ def _from_exception(error: BaseException, doing: str) -> dict[str, Any]:
     if isinstance(error, GradingError):  # the grader's own refusal: its message says it all
         return _fault("error", f"{doing}: {error}")
     return _fault("error", f"{doing} raised {_brief(error)}")
+
+
+_FUTURE_FLAGS = functools.reduce(
+    operator.or_, (getattr(__future__, f).compiler_flag for f in __future__.all_feature_names)
+)
+
+
+def _cells(source: bytes) -> list[str]:
+    """A notebook's joined code split at its cell markers, each part on its own lines.
+
+    Each part keeps the line numbers it has in the whole (blank lines before it), so
+    tracebacks and `place` name the same cell and line.
+    """
+    lines = source.decode("utf-8").split("\n")
+    starts = [i for i, line in enumerate(lines) if is_cell_start(line)] or [0]
+    if starts[0] != 0:
+        starts.insert(0, 0)
+    bounds = [*starts, len(lines)]
+    return ["\n" * a + "\n".join(lines[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def _where(error: BaseException, shown: dict[str, Any]) -> str:
@@ -283,6 +304,9 @@ class Worker:
         self.module: types.ModuleType | None = None
         self.load_fault: dict[str, Any] | None = None
         self.guarded: dict[str, str] = {}  # name → where a main guard defines it
+        self.stopped = (
+            ""  # where a notebook's run stopped at an error (its later cells did not run)
+        )
 
     def serve(self) -> None:
         """Answer requests until the grader closes the channel.
@@ -324,28 +348,51 @@ class Worker:
         _SUBMISSION_FILES.update(order)
         sys.modules[MODULE] = module
         sys.path.insert(0, ".")
+        notebook = len(order) == 1 and str(shown.get(order[0], "")).endswith(".ipynb")
         try:
             for name in order:
                 # bytes, as Python reads a file: a UTF-8 BOM (Windows editors) or a coding line
                 with open(name, "rb") as handle:
                     source = handle.read()
-                # a fixed file name: identical code gives identical artifacts
-                exec(compile(source, name, "exec"), module.__dict__)
+                # a notebook runs cell by cell, as Jupyter's Run All does: a cell that fails
+                # (a SyntaxError too) stops the run, and the cells before it have run
+                flags = 0  # a cell's `from __future__ import ...` holds for the later cells too
+                for code in _cells(source) if notebook else [source]:
+                    try:
+                        # a fixed file name: identical code gives identical artifacts
+                        compiled = compile(code, name, "exec", flags=flags)
+                        flags |= compiled.co_flags & _FUTURE_FLAGS
+                        exec(compiled, module.__dict__)
+                    except Exception as error:
+                        if not notebook:
+                            raise
+                        self.stopped = self._describe(error, shown, "running the notebook")
+                        break
         except BaseException as error:  # noqa: BLE001 - anything the submission raises
             self.load_fault = _from_exception(error, "importing the submission")
-            where = _where(error, shown)
-            if where and self.load_fault["kind"] == "error":
-                self.load_fault["message"] += f" ({where})"
             if self.load_fault["kind"] == "error":
-                self.load_fault["message"] += _load_hint(error, shown)
+                self.load_fault["message"] = self._describe(
+                    error, shown, "importing the submission"
+                )
             return self.load_fault
         self.module = module
         self.guarded = _main_guarded(order, shown)
+        if self.stopped:
+            return {"ok": True, "stopped": f"{self.stopped}; the cells after it did not run"}
         return {"ok": True}
+
+    @staticmethod
+    def _describe(error: BaseException, shown: dict[str, Any], doing: str) -> str:
+        """What ``error`` was, where in the student's file, and what to do about it."""
+        message = _from_exception(error, doing)["message"]
+        where = _where(error, shown)
+        return message + (f" ({where})" if where else "") + _load_hint(error, shown)
 
     def _missing(self, name: str) -> dict[str, Any]:
         """``name`` is not defined; if only a main guard defines it, say so."""
         where = self.guarded.get(name)
+        if where is None and self.stopped:
+            return _fault("missing", "the notebook stopped at an error before defining it")
         if where is None:
             return _fault("missing", "")
         return _fault(

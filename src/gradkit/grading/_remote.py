@@ -160,6 +160,9 @@ class RemoteCandidate:
             fault = to_response(reply, buffers)
             self._load_fault = fault if isinstance(fault, Fault) else Fault("invalid", "bad reply")
             return None
+        stopped = reply.get("stopped")
+        if isinstance(stopped, str) and not self._ever_loaded:  # once, not per restart
+            self.notes.append(f"the notebook stopped: {stopped[:600]}")
         self._loaded = self._ever_loaded = True
         return child
 

@@ -6,7 +6,8 @@ A submission is one of:
 - a directory: its ``solutions.py`` if there is one (the directory's other
   top-level ``.py`` files are importable from it), else all its top-level
   ``.py`` files, run in name order into one namespace;
-- a Jupyter notebook (``.ipynb``): its code cells in order, as one file.
+- a Jupyter notebook (``.ipynb``): its code cells in order, as one file that
+  the worker runs cell by cell, as Run All does (a failing cell stops it).
   IPython magics (``%matplotlib inline``, ``%%time`` cells) and shell escapes
   (``!pip install ...``) are not Python: those lines are dropped, with a note.
   A cell tagged ``raises-exception`` may raise and the next cells still run.
