@@ -304,9 +304,8 @@ class Worker:
         self.module: types.ModuleType | None = None
         self.load_fault: dict[str, Any] | None = None
         self.guarded: dict[str, str] = {}  # name → where a main guard defines it
-        self.stopped = (
-            ""  # where a notebook's run stopped at an error (its later cells did not run)
-        )
+        # where a notebook's run stopped at an error (its later cells did not run)
+        self.stopped = ""
 
     def serve(self) -> None:
         """Answer requests until the grader closes the channel.
