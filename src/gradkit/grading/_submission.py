@@ -325,10 +325,32 @@ def _may_raise(lines: list[str]) -> list[str] | None:
     return [line if row in inside else f"\t{line}" for row, line in enumerate(lines, start=1)]
 
 
+def _written_files(text: str) -> list[str]:
+    """``code cell 3 writes helpers.py`` for each ``%%writefile`` cell of a notebook."""
+    import nbformat
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        notebook = nbformat.reads(text, as_version=4)
+    code_cells = [cell for cell in notebook.cells if cell.get("cell_type") == "code"]
+    found = []
+    for number, cell in enumerate(code_cells, start=1):
+        first = (str(cell.get("source", "")).splitlines() or [""])[0].split()
+        if len(first) >= 2 and first[0] == "%%writefile":
+            found.append(f"code cell {number} writes {first[-1]}")
+    return found
+
+
 def _notebook(shown: str, text: str) -> Submission:
     try:
         code, dropped = notebook_code(text)
+        written = _written_files(text)
     except Exception as error:  # noqa: BLE001 - nbformat raises many kinds for bad JSON
         return _broken(shown, f"not a readable notebook ({type(error).__name__})")
-    notes = (f"notebook: dropped {dropped} IPython magic/shell line(s)",) if dropped else ()
-    return Submission(shown, {MAIN: code.encode()}, (MAIN,), code, notes)
+    notes = [f"notebook: dropped {dropped} IPython magic/shell line(s)"] if dropped else []
+    if written:
+        notes.append(
+            f"{', '.join(written)} with %%writefile, which the grader does not run (it reads "
+            "the notebook's cells, not the files they write): put that code in a cell instead"
+        )
+    return Submission(shown, {MAIN: code.encode()}, (MAIN,), code, tuple(notes))
