@@ -148,16 +148,13 @@ def test_a_tagged_cell_python_cannot_read_is_left_as_it_is(tmp_path):
 
 
 def test_a_writefile_cell_is_named_in_a_note_saying_to_put_its_code_in_a_cell(tmp_path):
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [
+    sub = _load_notebook(
+        tmp_path,
         nbformat.v4.new_code_cell("import jax.numpy as jnp"),
         nbformat.v4.new_code_cell("%%writefile helpers.py\ndef step(x):\n    return 2 * x"),
         nbformat.v4.new_code_cell("%%writefile -a helpers.py\nSCALE = 2"),
         nbformat.v4.new_code_cell("from helpers import step"),
-    ]
-    path = tmp_path / "hw.ipynb"
-    nbformat.write(notebook, path)
-    sub = load_submission(path)
+    )
     assert sub.notes == (
         "notebook: dropped 5 IPython magic/shell line(s)",
         "code cell 2 writes helpers.py, code cell 3 writes helpers.py with %%writefile, which "
