@@ -60,9 +60,9 @@ def _owned_dirs(pid: int) -> list[Path]:
     found = []
     for directory in Path(os.environ.get("TMPDIR", "/tmp")).glob("gradkit-*"):
         try:
-            if (directory / "owner").read_text().split()[0] == str(pid):
+            if (directory / "owner").read_text().split()[:1] == [str(pid)]:
                 found.append(directory)
-        except OSError:
+        except OSError:  # another run's directory, going or still being made
             continue
     return found
 

@@ -174,7 +174,9 @@ def make_temp_dir() -> Path:
         sweep_cgroups()
     directory = Path(tempfile.mkdtemp(prefix=PREFIX))
     started = _start_time(os.getpid()) or "0"
-    (directory / OWNER).write_text(f"{os.getpid()} {started}\n")
+    # written whole, then renamed: a sweep never reads a half-written record
+    (directory / f"{OWNER}.new").write_text(f"{os.getpid()} {started}\n")
+    os.replace(directory / f"{OWNER}.new", directory / OWNER)
     with _lock:
         _dirs.add(directory)
     return directory
