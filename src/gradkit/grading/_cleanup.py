@@ -92,6 +92,11 @@ def sweep(root: str | Path | None = None) -> list[Path]:
     return removed
 
 
+def _owner() -> tuple[str, str]:
+    """This process's pid and start time: what names a run's directories and cgroups."""
+    return str(os.getpid()), _start_time(os.getpid()) or "0"
+
+
 def make_cgroup(pids_max: int, roots: tuple[Path, ...] = CGROUP_ROOTS) -> Path | None:
     """Make a ``pids`` cgroup capping its tasks at ``pids_max``, named after this process.
 
@@ -99,7 +104,7 @@ def make_cgroup(pids_max: int, roots: tuple[Path, ...] = CGROUP_ROOTS) -> Path |
     no files of ours), so that `sweep_cgroups` knows a dead run's. None when
     no cgroup can be made here.
     """
-    owner = f"{os.getpid()}-{_start_time(os.getpid()) or 0}"
+    owner = "-".join(_owner())
     for root in roots:
         if not (root / "cgroup.procs").exists():
             continue
@@ -115,39 +120,27 @@ def make_cgroup(pids_max: int, roots: tuple[Path, ...] = CGROUP_ROOTS) -> Path |
     return None
 
 
-def kill_cgroup(group: Path, seconds: float = 5.0) -> None:
-    """Kill every process in ``group``, those forked meanwhile too (for up to ``seconds``)."""
+def kill_cgroup(group: Path, seconds: float = 5.0) -> bool:
+    """Kill every process in ``group`` (those forked meanwhile too), remove it; True if gone."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             pids = [int(p) for p in (group / "cgroup.procs").read_text().split()]
         except OSError:
-            return
+            break
         if not pids:
-            return
+            break
         for pid in pids:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
         time.sleep(0.02)
-
-
-def remove_cgroup(group: Path, seconds: float = 2.0) -> bool:
-    """Remove an emptied ``group``; say whether it is gone.
-
-    The kernel refuses (EBUSY) while a killed task is not yet reaped, so reap
-    the children first; this retries for up to ``seconds`` meanwhile.
-    """
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            group.rmdir()
-            return True
-        except FileNotFoundError:
-            return True
-        except OSError:
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(0.02)
+    try:
+        group.rmdir()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return True
 
 
 def sweep_cgroups(roots: tuple[Path, ...] = CGROUP_ROOTS) -> list[Path]:
@@ -157,8 +150,7 @@ def sweep_cgroups(roots: tuple[Path, ...] = CGROUP_ROOTS) -> list[Path]:
         for group in root.glob(PREFIX + "*"):
             parts = group.name[len(PREFIX) :].split("-")
             if len(parts) == 3 and group.is_dir() and not _alive(parts[0], parts[1]):
-                kill_cgroup(group)
-                if remove_cgroup(group):
+                if kill_cgroup(group):
                     removed.append(group)
     return removed
 
@@ -173,9 +165,8 @@ def make_temp_dir() -> Path:
         sweep()
         sweep_cgroups()
     directory = Path(tempfile.mkdtemp(prefix=PREFIX))
-    started = _start_time(os.getpid()) or "0"
     # written whole, then renamed: a sweep never reads a half-written record
-    (directory / f"{OWNER}.new").write_text(f"{os.getpid()} {started}\n")
+    (directory / f"{OWNER}.new").write_text(" ".join(_owner()) + "\n")
     os.replace(directory / f"{OWNER}.new", directory / OWNER)
     with _lock:
         _dirs.add(directory)

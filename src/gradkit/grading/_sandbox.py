@@ -51,7 +51,6 @@ from ._cleanup import (
     make_cgroup,
     make_temp_dir,
     release_temp_dir,
-    remove_cgroup,
     track_process,
     untrack_process,
 )
@@ -406,8 +405,6 @@ class Child:
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=10)
             untrack_process(self.process.pid)
-        if self._cgroup is not None:  # once reaped: a zombie keeps it busy
-            remove_cgroup(self._cgroup)
         self._drain.join(timeout=2)
         if self.process.stdout is not None:
             self.process.stdout.close()
