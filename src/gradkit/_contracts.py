@@ -15,6 +15,15 @@ from ._rich import RichTable
 
 Outcome = Literal["pass", "fail", "skip"]
 HEADERS = ("kind", "name", "check", "result", "detail")
+# what to do when JAX could not trace a plugin's code (a check's jit, or any check that raised)
+TRACED_HINT = "no Python if/while/float() on the input: use jnp.where or jax.lax.cond"
+
+
+def raised_hint(error: BaseException) -> str:
+    """The hint for a check that raised ``error``: `TRACED_HINT` for a tracer error, else ""."""
+    import jax
+
+    return TRACED_HINT if isinstance(error, jax.errors.ConcretizationTypeError) else ""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ._contracts import ContractReport, ContractResult, Outcome, finish
+from ._contracts import TRACED_HINT, ContractReport, ContractResult, Outcome, finish, raised_hint
 from ._errors import InvalidInputError
 from ._plugin_sources import describe_error
 from ._registry import FunctionSpec
@@ -22,7 +22,7 @@ FUNCTION_CHECKS = ("finite values", "jit", "vmap", "grad", "derivative matches a
 # what a plugin author can do about each failed check
 HINTS = {
     "finite values": "make the FunctionSpec's sampler draw only where the function is finite",
-    "jit": "no Python if/while/float() on the input: use jnp.where or jax.lax.cond",
+    "jit": TRACED_HINT,
     "vmap": "write it elementwise with jnp operations, not a Python loop over the input",
     "grad": (
         "keep the gradient finite where the sampler draws (a double jnp.where around "
@@ -159,17 +159,13 @@ class _FunctionChecker:
         def row(check: str, outcome: Outcome, detail: str = "", hint: str = "") -> ContractResult:
             return ContractResult("function", self.spec.name, check, outcome, detail, hint)
 
-        def raised(check: str, error: Exception, detail: str) -> ContractResult:
-            traced = isinstance(error, jax.errors.ConcretizationTypeError)
-            return row(check, "fail", detail, HINTS["jit"] if traced else "")
-
         try:
             keys = jax.random.split(jax.random.key(self.seed), self.samples)
             self.xs = [self.spec.sampler(k) for k in keys]
             self.ys = [self.spec.fn(x) for x in self.xs]
         except Exception as error:
             detail = f"calling it raised {describe_error(error)}"
-            return [raised(FUNCTION_CHECKS[0], error, detail)]
+            return [row(FUNCTION_CHECKS[0], "fail", detail, raised_hint(error))]
         results = []
         for check, method in zip(FUNCTION_CHECKS, self._methods(), strict=True):
             if check == FUNCTION_CHECKS[-1] and self.spec.derivative is None:
@@ -180,7 +176,7 @@ class _FunctionChecker:
             except _Fail as failure:
                 results.append(row(check, "fail", str(failure), HINTS[check]))
             except Exception as error:
-                results.append(raised(check, error, describe_error(error)))
+                results.append(row(check, "fail", describe_error(error), raised_hint(error)))
             else:
                 results.append(row(check, "pass"))
         return results

@@ -13,7 +13,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from ._contracts import ContractReport, ContractResult, Outcome, finish
+from ._contracts import TRACED_HINT, ContractReport, ContractResult, Outcome, finish, raised_hint
 from ._errors import InvalidInputError
 from ._registry import NormSpec
 
@@ -36,7 +36,7 @@ HINTS = {
     "gradient matches finite differences": (
         "check the derivative rule of your jax.custom_jvp/custom_vjp against the function"
     ),
-    "jit and vmap": ("no Python if/while/float() on the input: use jnp.where or jax.lax.cond"),
+    "jit and vmap": TRACED_HINT,
 }
 CHECKS = (
     "scalar output",
@@ -95,8 +95,6 @@ def check_norm(
         UnknownNameError: ``spec`` names no registered norm.
     """
     spec = _resolve(spec)
-    import jax
-
     from ._config import float64
 
     skipped = () if spec.is_norm else AXIOMS[1:]
@@ -117,9 +115,8 @@ def check_norm(
                 failed.append(row(check, "fail", str(failure), HINTS.get(check, "")))
             except Exception as error:  # a plugin's bug must become a report, not a crash
                 summary = " ".join(str(error).split())[:300]
-                traced = isinstance(error, jax.errors.ConcretizationTypeError)
-                hint = HINTS["jit and vmap"] if traced else ""
-                failed.append(row(check, "fail", f"raised {type(error).__name__}: {summary}", hint))
+                detail = f"raised {type(error).__name__}: {summary}"
+                failed.append(row(check, "fail", detail, raised_hint(error)))
             else:
                 passed.append(row(check, "pass"))
             if check == "scalar output" and failed:
