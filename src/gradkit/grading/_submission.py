@@ -264,6 +264,15 @@ _PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 def notebook_code(text: str) -> tuple[str, int]:
     """Return a notebook's code cells as one script and the number of IPython lines dropped.
 
+    See `_read_notebook`, which also names the ``%%writefile`` cells.
+    """
+    code, dropped, _ = _read_notebook(text)
+    return code, dropped
+
+
+def _read_notebook(text: str) -> tuple[str, int, list[str]]:
+    """A notebook's code as one script, the IPython lines dropped, its ``%%writefile`` cells.
+
     Cells are joined in order, each after its marker line (``# %% code cell 3``,
     see `gradkit._sandboxed.place`), so that a line of the script is found again
     as a cell and a line in it. IPython magics and shell escapes are blanked
@@ -281,11 +290,14 @@ def notebook_code(text: str) -> tuple[str, int]:
         notebook = nbformat.reads(text, as_version=4)
     kept: list[str] = []
     dropped = 0
+    written: list[str] = []  # "code cell 3 writes helpers.py"
     code_cells = [cell for cell in notebook.cells if cell.get("cell_type") == "code"]
     for number, cell in enumerate(code_cells, start=1):
         lines = str(cell.get("source", "")).splitlines()
         if lines and lines[0].lstrip().startswith("%%"):
-            magic = lines[0].lstrip()[2:].split(maxsplit=1)
+            magic = lines[0].lstrip()[2:].split()
+            if magic[:1] == ["writefile"] and len(magic) >= 2:
+                written.append(f"code cell {number} writes {magic[-1]}")
             if not magic or magic[0] not in _PYTHON_CELL_MAGICS:
                 dropped += len(lines)
                 continue
@@ -304,7 +316,7 @@ def notebook_code(text: str) -> tuple[str, int]:
             kept += [cell_marker(number), *python, ""]
         else:
             kept += [f"try:  {cell_marker(number)}", *wrapped, "except Exception:  pass"]
-    return "\n".join(kept), dropped
+    return "\n".join(kept), dropped, written
 
 
 def _may_raise(lines: list[str]) -> list[str] | None:
@@ -325,26 +337,9 @@ def _may_raise(lines: list[str]) -> list[str] | None:
     return [line if row in inside else f"\t{line}" for row, line in enumerate(lines, start=1)]
 
 
-def _written_files(text: str) -> list[str]:
-    """``code cell 3 writes helpers.py`` for each ``%%writefile`` cell of a notebook."""
-    import nbformat
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        notebook = nbformat.reads(text, as_version=4)
-    code_cells = [cell for cell in notebook.cells if cell.get("cell_type") == "code"]
-    found = []
-    for number, cell in enumerate(code_cells, start=1):
-        first = (str(cell.get("source", "")).splitlines() or [""])[0].split()
-        if len(first) >= 2 and first[0] == "%%writefile":
-            found.append(f"code cell {number} writes {first[-1]}")
-    return found
-
-
 def _notebook(shown: str, text: str) -> Submission:
     try:
-        code, dropped = notebook_code(text)
-        written = _written_files(text)
+        code, dropped, written = _read_notebook(text)
     except Exception as error:  # noqa: BLE001 - nbformat raises many kinds for bad JSON
         return _broken(shown, f"not a readable notebook ({type(error).__name__})")
     notes = [f"notebook: dropped {dropped} IPython magic/shell line(s)"] if dropped else []
