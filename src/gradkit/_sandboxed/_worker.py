@@ -26,6 +26,7 @@ import dataclasses
 import functools
 import importlib.abc
 import io
+import itertools
 import operator
 import os
 import socket
@@ -163,11 +164,8 @@ def _cells(source: bytes) -> list[str]:
     tracebacks and `place` name the same cell and line.
     """
     lines = source.decode("utf-8").split("\n")
-    starts = [i for i, line in enumerate(lines) if is_cell_start(line)] or [0]
-    if starts[0] != 0:
-        starts.insert(0, 0)
-    bounds = [*starts, len(lines)]
-    return ["\n" * a + "\n".join(lines[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    bounds = sorted({0, len(lines), *(i for i, line in enumerate(lines) if is_cell_start(line))})
+    return ["\n" * a + "\n".join(lines[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
 def _where(error: BaseException, shown: dict[str, Any]) -> str:
@@ -202,7 +200,7 @@ def _where(error: BaseException, shown: dict[str, Any]) -> str:
 _REFUSED = "the exercises' packages are not available to submissions"
 
 
-def _load_hint(error: BaseException, shown: dict[str, Any]) -> str:
+def _load_hint(error: BaseException, shown: dict[str, Any], sources: dict[str, bytes]) -> str:
     """What to do about an error that stopped the submission's import, or "".
 
     A module that is not installed here (``tqdm``, ``pandas``, a package folder of the
@@ -224,11 +222,10 @@ def _load_hint(error: BaseException, shown: dict[str, Any]) -> str:
     if not frames or frames[-1].lineno is None or len(frames) > 1:
         return ""  # raised inside a function: not a question of order
     filename, line = frames[-1].filename, frames[-1].lineno
+    data = sources.get(filename, b"")
     try:
-        with open(filename, "rb") as handle:
-            data = handle.read()
         tree = ast.parse(data)
-    except (OSError, SyntaxError, ValueError):
+    except (SyntaxError, ValueError):
         return ""
     later = [
         node.lineno
@@ -261,15 +258,22 @@ def _load_hint(error: BaseException, shown: dict[str, Any]) -> str:
     )
 
 
-def _main_guarded(order: list[str], shown: dict[str, Any]) -> dict[str, str]:
+def _describe(
+    error: BaseException, shown: dict[str, Any], sources: dict[str, bytes], doing: str
+) -> str:
+    """What ``error`` was, where in the student's file, and what to do about it."""
+    message = _from_exception(error, doing)["message"]
+    where = _where(error, shown)
+    return message + (f" ({where})" if where else "") + _load_hint(error, shown, sources)
+
+
+def _main_guarded(sources: dict[str, bytes], shown: dict[str, Any]) -> dict[str, str]:
     """Names bound only under a top-level ``if __name__ == "__main__":``, and where."""
     found: dict[str, str] = {}
-    for filename in order:
+    for filename, data in sources.items():
         try:
-            with open(filename, "rb") as handle:
-                data = handle.read()
             tree = ast.parse(data)
-        except (OSError, SyntaxError, ValueError):
+        except (SyntaxError, ValueError):
             continue
         text = data.decode("utf-8", "replace")
         for node in tree.body:
@@ -348,15 +352,14 @@ class Worker:
         sys.modules[MODULE] = module
         sys.path.insert(0, ".")
         notebook = len(order) == 1 and str(shown.get(order[0], "")).endswith(".ipynb")
+        # bytes, as Python reads a file: a UTF-8 BOM (Windows editors) or a coding line
+        sources = {name: data for name, data in zip(names, buffers, strict=True) if name in order}
         try:
             for name in order:
-                # bytes, as Python reads a file: a UTF-8 BOM (Windows editors) or a coding line
-                with open(name, "rb") as handle:
-                    source = handle.read()
                 # a notebook runs cell by cell, as Jupyter's Run All does: a cell that fails
                 # (a SyntaxError too) stops the run, and the cells before it have run
                 flags = 0  # a cell's `from __future__ import ...` holds for the later cells too
-                for code in _cells(source) if notebook else [source]:
+                for code in _cells(sources[name]) if notebook else [sources[name]]:
                     try:
                         # a fixed file name: identical code gives identical artifacts
                         compiled = compile(code, name, "exec", flags=flags)
@@ -365,27 +368,20 @@ class Worker:
                     except Exception as error:
                         if not notebook:
                             raise
-                        self.stopped = self._describe(error, shown, "running the notebook")
+                        self.stopped = _describe(error, shown, sources, "running the notebook")
                         break
         except BaseException as error:  # noqa: BLE001 - anything the submission raises
             self.load_fault = _from_exception(error, "importing the submission")
             if self.load_fault["kind"] == "error":
-                self.load_fault["message"] = self._describe(
-                    error, shown, "importing the submission"
+                self.load_fault["message"] = _describe(
+                    error, shown, sources, "importing the submission"
                 )
             return self.load_fault
         self.module = module
-        self.guarded = _main_guarded(order, shown)
+        self.guarded = _main_guarded(sources, shown)
         if self.stopped:
             return {"ok": True, "stopped": f"{self.stopped}; the cells after it did not run"}
         return {"ok": True}
-
-    @staticmethod
-    def _describe(error: BaseException, shown: dict[str, Any], doing: str) -> str:
-        """What ``error`` was, where in the student's file, and what to do about it."""
-        message = _from_exception(error, doing)["message"]
-        where = _where(error, shown)
-        return message + (f" ({where})" if where else "") + _load_hint(error, shown)
 
     def _missing(self, name: str) -> dict[str, Any]:
         """``name`` is not defined; if only a main guard defines it, say so."""
