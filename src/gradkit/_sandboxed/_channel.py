@@ -158,7 +158,7 @@ def _read(sock: socket.socket, count: int, deadline: float) -> bytes:
     return bytes(chunks)
 
 
-def exit_when_closed(sock: socket.socket) -> threading.Thread:
+def exit_when_closed(sock: socket.socket) -> None:
     """Exit this process (status 0, as when serving ends) once the grader's end of ``sock`` closes.
 
     A daemon thread waits for the hang-up, so the process goes even while its
@@ -176,9 +176,7 @@ def exit_when_closed(sock: socket.socket) -> threading.Thread:
                 if events & (select.POLLRDHUP | select.POLLHUP | select.POLLERR | select.POLLNVAL):
                     os._exit(0)
 
-    thread = threading.Thread(target=watch, name="exit-when-closed", daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=watch, name="exit-when-closed", daemon=True).start()
 
 
 def call_to_json(call: Any) -> dict[str, Any]:

@@ -883,7 +883,7 @@ class _Reach:
         self.lines: dict[str, str] = {}
         self.bases: set[int] = set()  # names used as the base of an attribute
         self.called: set[int] = set()  # names called: `Solver()`
-        self.shells: set[tuple[str, int]] = set()  # classes reached as `reach_class`
+        self.shells: set[int] = set()  # classes reached as `reach_class`
         self.modes: dict[int, str] = {}  # `gk.jacobian` called with a constant mode
 
     def unit(self, node: ast.AST) -> None:
@@ -900,9 +900,9 @@ class _Reach:
         one, when an attribute names them (`_attribute`): ``dsin = Solver.dsin`` reaches
         ``Solver.dsin``, not ``Solver.tangent_line``.
         """
-        if id(node) in self.seen or (not called and ("shell", id(node)) in self.shells):
+        if id(node) in self.seen or (not called and id(node) in self.shells):
             return
-        self.shells.add(("shell", id(node)))
+        self.shells.add(id(node))
         for part in (*node.decorator_list, *node.bases, *node.keywords):
             self.unit(part)
         for statement in node.body:
@@ -962,8 +962,8 @@ class _Reach:
     def _mode(self, node: ast.Call) -> None:
         """``gk.jacobian(f, mode="fwd")`` is forward mode: note it as ``jacfwd`` (``jacrev``).
 
-        Only with a constant ``mode``; without one (``"auto"`` picks at run time) it stays
-        ``jacobian``, as ``jax.jacobian`` is.
+        Only with a constant ``mode``; without one (``"auto"`` picks by shape at run time)
+        it is noted as either mode (`_GK_USES`).
         """
         if Api(_GK_JACOBIAN) not in self.program.value(node.func):
             return
