@@ -93,6 +93,12 @@ def graded(report):
     return {Path(s.path).name: {e.id: e for e in s.exercises} for s in report.submissions}
 
 
+def _submission(report, name: str):
+    """The one graded submission whose path ends with ``name``."""
+    (found,) = [s for s in report.submissions if s.path.endswith(name)]
+    return found
+
+
 def _checks(graded, name: str, exercise: str) -> dict[str, tuple[bool, str]]:
     return {c.name: (c.passed, c.message) for c in graded[name][exercise].checks}
 
@@ -191,7 +197,7 @@ def test_an_error_on_one_input_fails_only_the_checks_that_sent_it(graded):
 
 
 def test_a_syntax_error_names_the_students_file_and_line(report):
-    (typo,) = [s for s in report.submissions if s.path.endswith("hw2_typo.py")]
+    typo = _submission(report, "hw2_typo.py")
     assert typo.message == (
         "the submission could not be run: importing the submission raised "
         "SyntaxError: expected ':' (hw2_typo.py, line 4)"
@@ -200,7 +206,7 @@ def test_a_syntax_error_names_the_students_file_and_line(report):
 
 
 def test_input_at_the_top_level_says_what_to_do(report):
-    (script,) = [s for s in report.submissions if s.path.endswith("top_level_input.py")]
+    script = _submission(report, "top_level_input.py")
     assert script.message == (
         "the submission could not be run: importing the submission raised EOFError: input() "
         "waits for someone to type, and no one types while your file is graded: remove the "
@@ -210,7 +216,7 @@ def test_input_at_the_top_level_says_what_to_do(report):
 
 
 def test_a_module_that_is_not_there_says_what_to_do(report):
-    (script,) = [s for s in report.submissions if s.path.endswith("package_folder.py")]
+    script = _submission(report, "package_folder.py")
     assert script.message == (
         "the submission could not be run: importing the submission raised "
         "ModuleNotFoundError: No module named 'my_utils' (package_folder.py, line 3); "
@@ -238,7 +244,7 @@ def test_an_entry_defined_only_under_the_main_guard_says_so(graded):
 
 
 def test_a_name_defined_in_a_later_cell_says_the_cells_run_in_order(report):
-    (notebook,) = [s for s in report.submissions if s.path.endswith("hw4.ipynb")]
+    notebook = _submission(report, "hw4.ipynb")
     assert notebook.message == (
         "the notebook stopped: running the notebook raised NameError: "
         "name 'l1' is not defined (hw4.ipynb, code cell 1, line 2); `l1` is defined further "
@@ -251,7 +257,7 @@ def test_a_name_defined_in_a_later_cell_says_the_cells_run_in_order(report):
 
 def test_a_notebook_runs_as_run_all_does_up_to_the_cell_that_fails(report, graded):
     """Cells run one by one: those above the failing one count, as in Jupyter."""
-    (notebook,) = [s for s in report.submissions if s.path.endswith("hw5.ipynb")]
+    notebook = _submission(report, "hw5.ipynb")
     assert notebook.message == (
         "the notebook stopped: running the notebook raised ZeroDivisionError: division by "
         "zero (hw5.ipynb, code cell 3, line 2); the cells after it did not run"
@@ -266,7 +272,7 @@ def test_a_notebook_runs_as_run_all_does_up_to_the_cell_that_fails(report, grade
 
 
 def test_a_notebook_error_names_the_code_cell_and_its_line(report, graded):
-    (notebook,) = [s for s in report.submissions if s.path.endswith("hw3.ipynb")]
+    notebook = _submission(report, "hw3.ipynb")
     assert notebook.message == (
         "notebook: dropped 1 IPython magic/shell line(s); the notebook stopped: running the "
         "notebook raised SyntaxError: expected ':' (hw3.ipynb, code cell 2, line 4); the "
