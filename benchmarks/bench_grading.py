@@ -39,6 +39,7 @@ or ``python benchmarks/bench_grading.py --jobs-sweep [1,2,4] [--subs 12] [--reps
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import json
 import os
@@ -75,14 +76,21 @@ def distinct_variant(source: str, i: int) -> str:
 TESTS = Path(__file__).resolve().parents[1] / "tests"
 
 
-def single_mistake_variant(source: str, i: int) -> tuple[str, str]:
-    """Return (the i-th mutant of `source`, the exercise its mistake is in)."""
+@functools.cache
+def _mutants() -> list[tuple[str, str, str, str]]:
+    """The test suite's single-mistake mutants: (name, exercise, honest text, mistake)."""
     sys.path.insert(0, str(TESTS))
     try:
-        from test_mutants import MUTANTS  # the test suite's single-mistake mutants
+        from test_mutants import MUTANTS
     finally:
         sys.path.remove(str(TESTS))
-    _, exercise, honest, mistake = MUTANTS[i % len(MUTANTS)]
+    return MUTANTS
+
+
+def single_mistake_variant(source: str, i: int) -> tuple[str, str]:
+    """Return (the i-th mutant of `source`, the exercise its mistake is in)."""
+    mutants = _mutants()
+    _, exercise, honest, mistake = mutants[i % len(mutants)]
     if source.count(honest) != 1:
         sys.exit(f"mutant {i}: its honest text is not once in the correct solutions")
     return source.replace(honest, mistake), exercise
