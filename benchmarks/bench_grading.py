@@ -65,11 +65,20 @@ def correct_solutions() -> str:
 
 
 def distinct_variant(source: str, i: int) -> str:
-    """Return `source` with `grad_2xtx` changed in its program, not its values."""
-    return source + (
-        "\n\n_grad_2xtx_original = grad_2xtx\n\n\n"
-        "def grad_2xtx(x):\n"
-        f"    return jnp.where(x > {1e300 * (1 + i / 64)!r}, 0.0, _grad_2xtx_original(x))\n"
+    """Return `source` with every artifact changed, not its values.
+
+    ``i`` blank lines go first, so every traced function's source locations
+    (which artifacts carry) move, and `grad_2xtx` gets a different constant
+    in its program: no two variants share an artifact, in any part.
+    """
+    return (
+        "\n" * i
+        + source
+        + (
+            "\n\n_grad_2xtx_original = grad_2xtx\n\n\n"
+            "def grad_2xtx(x):\n"
+            f"    return jnp.where(x > {1e300 * (1 + i / 64)!r}, 0.0, _grad_2xtx_original(x))\n"
+        )
     )
 
 

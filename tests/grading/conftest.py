@@ -113,3 +113,27 @@ def grade():
     (``prefix-<8 hex>-``; `leftover_processes(tag)` finds the run's children).
     """
     return _grade
+
+
+def _sumsq(x: Any) -> Any:
+    return (x**2).sum()
+
+
+def sumsq_exercises(prefix: str, count: int, checks_of: Any) -> tuple[ExerciseSpec, ...]:
+    """``count`` one-point exercises ``{prefix}.e{k}``: define ``e{k}(x)`` = Σ xᵢ².
+
+    ``checks_of(entry)`` gives each exercise's checks.
+    """
+    return tuple(
+        ExerciseSpec(
+            id=f"{prefix}.e{k}",
+            title=f"Entry {k}",
+            section="2.3",
+            prompt=f"Define `e{k}(x)` = Σ xᵢ².",
+            entries=(Entry(f"e{k}", "(x)", "Σ xᵢ²."),),
+            checks=checks_of(f"e{k}"),
+            points=1.0,
+            reference={f"e{k}": _sumsq},
+        )
+        for k in range(count)
+    )

@@ -14,15 +14,16 @@ import uuid
 from pathlib import Path
 
 import h6_exercises  # tests/grading/adversarial, on the path by conftest.py
-import jax.numpy as jnp
 import pytest
 
-from gradkit.grading import Entry, ExerciseSpec, _sandbox, samplers
+from gradkit.grading import _sandbox, samplers
 from gradkit.grading._checks import Values
 from gradkit.grading._remote import Evaluator, Limits, RemoteCandidate
 from gradkit.grading._runner import GradeOptions, grade_paths, hidden_paths, select_exercises
 from gradkit.grading._sandbox import choose_level, leftover_processes, namespaces_available
 from gradkit.grading._score import grade_candidate
+
+from .conftest import sumsq_exercises
 
 HERE = Path(__file__).parent / "protocol"
 
@@ -142,22 +143,8 @@ def test_no_worker_is_alive_while_hidden_inputs_are_evaluated():
     assert (True, False) in seen and (True, True) not in seen
 
 
-def _sumsq(x):
-    return jnp.sum(x**2)
-
-
-CRASHES = tuple(
-    ExerciseSpec(
-        id=f"crash.e{k}",
-        title=f"Entry {k}",
-        section="2.3",
-        prompt=f"Define `e{k}(x)` = Σ xᵢ².",
-        entries=(Entry(f"e{k}", "(x)", "Σ xᵢ²."),),
-        checks=(Values(entry=f"e{k}", args=(samplers.normal((3,)),), samples=1),),
-        points=1.0,
-        reference={f"e{k}": _sumsq},
-    )
-    for k in range(6)
+CRASHES = sumsq_exercises(
+    "crash", 6, lambda e: (Values(entry=e, args=(samplers.normal((3,)),), samples=1),)
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -10,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gradkit._sandboxed import EVALUATOR, WORKER
+from gradkit._sandboxed import EVALUATOR, WORKER, Ok
 from gradkit.grading._sandbox import SANDBOX_ENV, choose_level, leftover_processes
-from gradkit.grading._slots import Evaluator, Limits, spawn_worker
+from gradkit.grading._slots import Evaluator, EvaluatorPool, Limits, spawn_worker
 
 
 def _environment(tag: str, module: str) -> dict[str, str]:
@@ -79,3 +80,57 @@ def test_an_unoptimised_evaluator_answers_as_the_optimised_grader_does(limits):
     there = np.asarray(answer.value)
     assert there.dtype == np.float64
     np.testing.assert_allclose(there, here, rtol=1e-13, atol=0)
+
+
+class _Held:
+    """A fake evaluator: records what it ran; ``hold`` keeps it busy until released."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.ran = name, []
+        self.hold = threading.Event()
+        self.hold.set()
+        self.started = threading.Event()
+
+    def run_bundle(self, items):
+        self.ran.append([item[0] for item in items])
+        self.started.set()
+        self.hold.wait(10)
+        return [Ok(None)] * len(items)
+
+
+def _items(*artifacts: bytes):
+    return [(artifact, [], False, None) for artifact in artifacts]
+
+
+def test_a_bundle_goes_to_the_idle_evaluator_that_compiled_most_of_it():
+    a, b, c = _Held("a"), _Held("b"), _Held("c")
+    pool = EvaluatorPool([a, b, c])
+    pool.run_bundle(_items(b"p1" * 100, b"p2" * 100, b"p3"))  # all idle, none knows it: a
+    a.hold.clear()
+    busy = threading.Thread(target=pool.run_bundle, args=(_items(b"x"),))
+    busy.start()
+    assert a.started.wait(10)
+    pool.run_bundle(_items(b"q1" * 10))  # a is busy: b
+    a.hold.set()
+    busy.join(10)
+    # a knows two big parts of this one, b and c none of it: a
+    pool.run_bundle(_items(b"p1" * 100, b"p2" * 100, b"changed"))
+    # b knows q1 (20 bytes), a the small p3 (2 bytes): b
+    pool.run_bundle(_items(b"q1" * 10, b"p3"))
+    assert [len(e.ran) for e in (a, b, c)] == [3, 2, 0]
+    assert a.ran[-1] == [b"p1" * 100, b"p2" * 100, b"changed"]
+    assert b.ran[-1] == [b"q1" * 10, b"p3"]
+
+
+def test_a_busy_evaluator_is_never_waited_for_while_another_is_idle():
+    a, b = _Held("a"), _Held("b")
+    pool = EvaluatorPool([a, b])
+    pool.run_bundle(_items(b"part" * 100))  # a compiled it
+    a.hold.clear()
+    first = threading.Thread(target=pool.run_bundle, args=(_items(b"part" * 100),))
+    first.start()
+    assert a.started.wait(10)  # a is busy with its second bundle
+    pool.run_bundle(_items(b"part" * 100))  # the same artifact: b, not a wait for a
+    a.hold.set()
+    first.join(10)
+    assert [len(e.ran) for e in (a, b)] == [2, 1]

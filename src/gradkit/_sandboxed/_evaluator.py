@@ -9,10 +9,12 @@ and LAPACK), compiles it, runs it on
 the (possibly hidden) inputs and measures its cost with XLA's cost analysis.
 
 One evaluator lives per grading job slot and serves many submissions, so it
-keeps compiled executables by artifact hash and input shapes: students who
-write the same code share one compile. Results go back as plain arrays and
-numbers. A malformed artifact can crash this process only; the grader then
-starts a fresh one.
+keeps compiled executables by artifact hash and input shapes, one per
+artifact: students who write the same code share one compile, and a
+submission that differs from one seen before in one entry compiles only its
+part (the grader has the worker cut each export into a few artifacts).
+Results go back as plain arrays and numbers. A malformed artifact can crash
+this process only; the grader then starts a fresh one.
 """
 
 from __future__ import annotations
@@ -202,17 +204,15 @@ class Evaluator:
     def bundle(self, header: dict[str, Any], buffers: list[bytes]) -> tuple[dict, list]:
         """Answer a bundle: artifacts, each with its flat list of arguments.
 
-        Every artifact returns a list of results (one per run). Value
-        artifacts are compiled together into ONE executable (cached by the
-        artifacts' hashes and argument shapes), since XLA's fixed cost per
-        compile dominates small functions; if that fails, each is compiled on
-        its own, so one bad artifact spoils nothing else. A ``cost`` item
-        returns ``(flops, results)`` of its artifact instead.
+        Every artifact returns a list of results (one per run). Each is
+        compiled on its own and cached by its hash and argument shapes, so
+        one bad artifact spoils nothing else and an artifact seen before
+        costs no compile, whatever it came with. A ``cost`` item returns
+        ``(flops, results)`` of its artifact instead.
         """
         out: list[bytes] = []
-        results: list[dict[str, Any] | None] = []
-        together: list[tuple[int, str, Any, list[Any]]] = []  # (n, key, function, args)
-        for n, item in enumerate(header["items"]):
+        results: list[dict[str, Any]] = []
+        for item in header["items"]:
             exported = self._artifact(item["key"], buffers[item["artifact"]])
             if isinstance(exported, Rejected):
                 results.append({"ok": False, "kind": "forbidden", "message": str(exported)})
@@ -220,26 +220,16 @@ class Evaluator:
             try:
                 args = self._cast(exported, decode(item["args"], buffers))
                 if item.get("cost"):
-                    results.append(self._ok(self._cost(item["key"], exported, args), out))
-                    continue
+                    value = self._cost(item["key"], exported, args)
+                else:
+                    value = self._run(*_function(item, exported), args)
             except Unmeasurable as error:
                 results.append({"ok": False, "kind": "invalid", "message": str(error)})
                 continue
             except Exception as error:  # noqa: BLE001 - a submission's function failed
                 results.append({"ok": False, "kind": "error", "message": _brief(error)})
                 continue
-            results.append(None)
-            key, function = _function(item, exported)
-            together.append((n, key, function, args))
-        values = self._run_together(together)
-        for (n, key, function, args), value in zip(together, values, strict=True):
-            if value is None:  # the bundle failed: this artifact alone
-                try:
-                    value = self._run_alone(key, function, args)
-                except Exception as error:  # noqa: BLE001
-                    results[n] = {"ok": False, "kind": "error", "message": _brief(error)}
-                    continue
-            results[n] = self._ok(value, out)
+            results.append(self._ok(value, out))
         return {"ok": True, "results": results}, out
 
     @staticmethod
@@ -279,29 +269,6 @@ class Evaluator:
             self.compiled.move_to_end(signature)
         return compiled
 
-    def _run_together(self, runs: list[tuple[int, str, Any, list[Any]]]) -> list[Any]:
-        """Run many artifacts in one executable; ``None`` for each when that fails."""
-        import jax
-        import numpy as np
-
-        if len(runs) < 2:
-            return [None] * len(runs)
-        functions = [function for _, _, function, _ in runs]
-        flat = [args for *_, args in runs]
-        signature = ("bundle",) + tuple(
-            (key, tuple((a.shape, a.dtype.str) for a in args)) for _, key, _, args in runs
-        )
-
-        def combined(*argsets: Any) -> list[Any]:
-            return [f(*a) for f, a in zip(functions, argsets, strict=True)]
-
-        try:
-            compiled = self._compile(signature, lambda: jax.jit(combined).lower(*flat).compile())
-            outputs = compiled(*flat)
-            return [jax.tree.map(lambda leaf: np.asarray(leaf), o) for o in outputs]
-        except Exception:  # noqa: BLE001 - one bad artifact: fall back to one compile each
-            return [None] * len(runs)
-
     def _cost(self, key: str, exported: Any, args: list[Any]) -> tuple[float, Any]:
         """The flops of an artifact and its results: the values checked are what was costed."""
         import jax
@@ -312,7 +279,7 @@ class Evaluator:
         flops = _flops(compiled)
         return flops, jax.tree.map(lambda leaf: np.asarray(leaf), compiled(*args))
 
-    def _run_alone(self, key: str, function: Any, args: list[Any]) -> Any:
+    def _run(self, key: str, function: Any, args: list[Any]) -> Any:
         import jax
         import numpy as np
 

@@ -490,12 +490,14 @@ class Worker:
         return None
 
     def export(self, header: dict[str, Any], progress: Any) -> tuple[dict, list]:
-        """Trace calls and serialize them, all in ONE artifact when possible.
+        """Trace calls and serialize them, one artifact per part when possible.
 
-        Each item is a call and the shapes of its runs (its input sets); the
-        artifact takes every run's arguments in order and returns the list of
-        their results. One combined export costs a fraction of one export per
-        item. ``progress(n)`` is called as item ``n`` starts tracing (this
+        Each item is a call, the shapes of its runs (its input sets) and the
+        part the grader put it in; a part's artifact takes every run's
+        arguments in order and returns the list of their results. One
+        combined export costs a fraction of one export per item, and a part
+        that is the same in two submissions is the same artifact, compiled
+        once. ``progress(n)`` is called as item ``n`` starts tracing (this
         process uses it to name an item that raised while tracing). An item that fails to trace
         is left out with its fault; if the combined artifact still fails
         (e.g. a host callback refused at serialization), or the grader asks
@@ -526,11 +528,21 @@ class Worker:
         # functions the evaluator differentiates carry their VJP: an artifact of their own
         vjps = [b for b in built if b not in alone and items[b[0]].get("vjp")]
         built = [b for b in built if b not in alone and b not in vjps]
-        if header.get("combined", True) and len(built) > 1:
-            built = self._export_combined(built, items, results, artifacts, progress)
-        if header.get("combined", True) and len(vjps) > 1:
-            vjps = self._export_combined(vjps, items, results, artifacts, progress, vjp=True)
-        built += vjps + alone
+        left: list[tuple[int, Any, list[Any], bool]] = []
+        if header.get("combined", True):
+            for vjp, some in ((False, built), (True, vjps)):
+                parts: dict[Any, list[tuple[int, Any, list[Any], bool]]] = {}
+                for b in some:
+                    parts.setdefault(items[b[0]].get("part", 0), []).append(b)
+                for part in parts.values():
+                    if len(part) > 1:
+                        part = self._export_combined(
+                            part, items, results, artifacts, progress, vjp=vjp
+                        )
+                    left += part
+        else:
+            left = built + vjps
+        built = left + alone
         for n, fn, runs, x64 in built:
             progress(n)
             try:

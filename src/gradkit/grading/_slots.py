@@ -2,7 +2,7 @@
 
 `Evaluator` drives one long-lived sandboxed evaluator process (restarting it
 when an artifact breaks it); `EvaluatorPool` shares the job slots' evaluators
-and routes identical artifacts to the one that compiled them; `WorkerPool`
+and sends a bundle to an idle one that compiled most of it; `WorkerPool`
 starts workers ahead of need so that their JAX import overlaps other work.
 `to_response` turns a child's reply into a `Response`, trusting only plain data.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,12 +36,14 @@ from ._sandbox import Child, Level
 
 STARTUP_SECONDS = 90.0  # python + JAX import on a loaded 2-core machine, our code only
 MESSAGE_LIMIT = 64 << 20
-# An evaluator compiles each bundle once and runs it on small check inputs, so
+# An evaluator compiles each artifact once and runs it on small check inputs, so
 # XLA's compile is most of its work. Without LLVM's optimisations it compiles in
 # about two thirds of the CPU time; XLA's own passes (fusion, the cost analysis
 # behind flop budgets, the loop check) are the same, and results differ from the
 # optimised code's by rounding only (docs/benchmarks.md, "Grading").
 EVALUATOR_ENV = {"XLA_FLAGS": "--xla_backend_optimization_level=0"}
+# artifacts remembered per evaluator for routing: as many as it keeps compiled
+REMEMBERED = 512
 
 
 # an artifact, its flat arguments, whether to measure its cost, and what the
@@ -116,7 +119,7 @@ class Evaluator:
     def run_bundle(self, items: Sequence[Item]) -> list[Response]:
         """Run artifacts on their flat argument lists (``cost=True``: measure flops).
 
-        The evaluator compiles the whole bundle once. When the bundle breaks
+        The evaluator compiles each artifact it has not seen. When the bundle breaks
         the evaluator (a crash, a hang), each artifact is retried alone, so
         only the guilty one faults.
         """
@@ -228,16 +231,21 @@ class WorkerPool:
 
 
 class EvaluatorPool:
-    """The job slots' evaluators, shared: a bundle goes where its artifact was compiled.
+    """The job slots' evaluators, shared: a bundle goes where its artifacts were compiled.
 
-    Students often submit identical code, hence identical artifacts; sending
-    every copy to the evaluator that already compiled it (or is compiling it)
-    compiles it once per run instead of once per evaluator.
+    Students often submit identical code, or code identical in most parts,
+    hence identical artifacts; an idle evaluator that already compiled most
+    of a bundle's artifacts (by size) runs it, so each part compiles about
+    once per evaluator instead of once per submission. A busy evaluator is
+    never waited for while another is idle.
     """
 
     def __init__(self, evaluators: Sequence[Evaluator]) -> None:
         self.evaluators = list(evaluators)
-        self._owner: dict[str, Evaluator] = {}
+        # the artifacts each evaluator was sent, newest last (at most what it keeps)
+        self._known: dict[int, OrderedDict[str, None]] = {
+            id(e): OrderedDict() for e in self.evaluators
+        }
         self._load = {id(e): 0 for e in self.evaluators}
         self._lock = threading.Lock()
 
@@ -247,13 +255,21 @@ class EvaluatorPool:
             evaluator.start()
 
     def run_bundle(self, items: Sequence[Item]) -> list[Response]:
-        """Run a bundle on the evaluator that knows its largest artifact, else the idlest."""
-        key = hashlib.sha256(max((i[0] for i in items), key=len, default=b"")).hexdigest()
+        """Run a bundle on the idlest evaluator, the one that knows most of it among equals."""
+        sizes = {hashlib.sha256(i[0]).hexdigest(): len(i[0]) for i in items}
         with self._lock:
-            evaluator = self._owner.get(key) or min(
-                self.evaluators, key=lambda e: self._load[id(e)]
-            )
-            self._owner[key] = evaluator
+
+            def rank(e: Evaluator) -> tuple[int, int]:
+                known = self._known[id(e)]
+                return self._load[id(e)], -sum(n for k, n in sizes.items() if k in known)
+
+            evaluator = min(self.evaluators, key=rank)
+            known = self._known[id(evaluator)]
+            for key in sizes:
+                known[key] = None
+                known.move_to_end(key)
+            while len(known) > REMEMBERED:
+                known.popitem(last=False)
             self._load[id(evaluator)] += 1
         try:
             return evaluator.run_bundle(items)
