@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from gradkit._sandboxed import EVALUATOR, WORKER, Ok
+from gradkit.grading import _remote, _slots
 from gradkit.grading._sandbox import SANDBOX_ENV, choose_level, leftover_processes
 from gradkit.grading._slots import Evaluator, EvaluatorPool, Limits, spawn_worker
 
@@ -134,3 +135,29 @@ def test_a_busy_evaluator_is_never_waited_for_while_another_is_idle():
     a.hold.set()
     first.join(10)
     assert [len(e.ran) for e in (a, b)] == [2, 1]
+
+
+def test_each_submission_takes_a_worker_started_ahead_of_it(monkeypatch, tmp_path, square, grade):
+    """The run's workers come from its pool (JAX imported while the last one was graded)."""
+    taken, direct = [], []
+    take = _slots.WorkerPool.take
+
+    def counting_take(self):
+        child = take(self)
+        taken.append(child)
+        return child
+
+    def counting_spawn(limits):
+        direct.append(limits)
+        return _slots.spawn_worker(limits)
+
+    monkeypatch.setattr(_slots.WorkerPool, "take", counting_take)
+    monkeypatch.setattr(_remote, "spawn_worker", counting_spawn)
+    paths = []
+    for k in range(3):
+        paths.append(tmp_path / f"s{k}.py")
+        paths[-1].write_text("def d_square(x):\n    return 2 * x\n")
+    results, tag = grade(paths, [square], "test-slots", jobs=1, timeout=10.0, memory_mb=1024)
+    assert [results[f"s{k}"].score for k in range(3)] == [2.0] * 3
+    assert len(taken) == 3 and not direct
+    assert not leftover_processes(tag)

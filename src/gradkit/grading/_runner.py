@@ -215,6 +215,7 @@ def grade_paths(
             limits,
             seed=options.seed,
             references=references,
+            workers=workers,
         )
         result = dataclasses.replace(result, seconds=time.perf_counter() - began)
         if on_result is not None:
