@@ -123,7 +123,7 @@ def test_a_bundle_goes_to_the_idle_evaluator_that_compiled_most_of_it():
     assert b.ran[-1] == [b"q1" * 10, b"p3"]
 
 
-def test_a_busy_evaluator_is_never_waited_for_while_another_is_idle():
+def test_a_busy_evaluator_is_not_waited_for_when_there_is_something_to_compile():
     a, b = _Held("a"), _Held("b")
     pool = EvaluatorPool([a, b])
     pool.run_bundle(_items(b"part" * 100))  # a compiled it
@@ -131,7 +131,8 @@ def test_a_busy_evaluator_is_never_waited_for_while_another_is_idle():
     first = threading.Thread(target=pool.run_bundle, args=(_items(b"part" * 100),))
     first.start()
     assert a.started.wait(10)  # a is busy with its second bundle
-    pool.run_bundle(_items(b"part" * 100))  # the same artifact: b, not a wait for a
+    # mostly what a compiled, but one part is new: b compiles it all, nobody waits for a
+    pool.run_bundle(_items(b"part" * 100, b"new"))
     a.hold.set()
     first.join(10)
     assert [len(e.ran) for e in (a, b)] == [2, 1]
@@ -161,3 +162,21 @@ def test_each_submission_takes_a_worker_started_ahead_of_it(monkeypatch, tmp_pat
     assert [results[f"s{k}"].score for k in range(3)] == [2.0] * 3
     assert len(taken) == 3 and not direct
     assert not leftover_processes(tag)
+
+
+def test_a_bundle_an_evaluator_compiled_whole_waits_for_it_rather_than_compile_again():
+    a, b = _Held("a"), _Held("b")
+    pool = EvaluatorPool([a, b])
+    pool.run_bundle(_items(b"p1", b"p2"))  # a compiled both
+    a.hold.clear()
+    first = threading.Thread(target=pool.run_bundle, args=(_items(b"other"),))
+    first.start()
+    assert a.started.wait(10)  # a is busy
+    copy = threading.Thread(target=pool.run_bundle, args=(_items(b"p1", b"p2"),))
+    copy.start()  # a copy of the first bundle: it waits for a
+    time.sleep(0.2)
+    assert b.ran == []
+    a.hold.set()
+    first.join(10)
+    copy.join(10)
+    assert a.ran[-1] == [b"p1", b"p2"] and b.ran == []

@@ -8,7 +8,7 @@ then serves requests from the grader over the socket ``FD``:
 ``constant``  a module-level value, if it is plain JSON data
 ``eager``     call an entry on public inputs and return the arrays
 ``export``    trace entries on the inputs' shapes (never values) and return the
-              serialized StableHLO (one combined artifact when it can)
+              serialized StableHLO (one combined artifact per part the grader marks)
 
 Everything the submission does is caught as ``BaseException``; if it kills
 this process instead, the grader sees a closed channel. Nothing sent from here

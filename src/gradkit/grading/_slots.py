@@ -234,10 +234,12 @@ class EvaluatorPool:
     """The job slots' evaluators, shared: a bundle goes where its artifacts were compiled.
 
     Students often submit identical code, or code identical in most parts,
-    hence identical artifacts; an idle evaluator that already compiled most
-    of a bundle's artifacts (by size) runs it, so each part compiles about
-    once per evaluator instead of once per submission. A busy evaluator is
-    never waited for while another is idle.
+    hence identical artifacts. A bundle goes to an evaluator that compiled
+    all of it, busy or not (running it costs next to nothing, so copies
+    compile once per run); else to an idle evaluator, the one that compiled
+    most of it (by size) among equals: a busy one is not waited for when
+    there is something to compile, so each part compiles about once per
+    evaluator instead of once per submission.
     """
 
     def __init__(self, evaluators: Sequence[Evaluator]) -> None:
@@ -255,13 +257,13 @@ class EvaluatorPool:
             evaluator.start()
 
     def run_bundle(self, items: Sequence[Item]) -> list[Response]:
-        """Run a bundle on the idlest evaluator, the one that knows most of it among equals."""
+        """Run a bundle where all of it is compiled, else on the idlest that knows most of it."""
         sizes = {hashlib.sha256(i[0]).hexdigest(): len(i[0]) for i in items}
         with self._lock:
 
-            def rank(e: Evaluator) -> tuple[int, int]:
-                known = self._known[id(e)]
-                return self._load[id(e)], -sum(n for k, n in sizes.items() if k in known)
+            def rank(e: Evaluator) -> tuple[bool, int, int]:
+                known = sum(n for k, n in sizes.items() if k in self._known[id(e)])
+                return known < sum(sizes.values()), self._load[id(e)], -known
 
             evaluator = min(self.evaluators, key=rank)
             known = self._known[id(evaluator)]
