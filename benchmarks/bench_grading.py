@@ -11,9 +11,10 @@
    - ``variants``: single-mistake variants of them, the test suite's mutants
      (``tests/test_mutants.py``) one after the other: each loses points on its
      own exercise and must keep every other exercise's;
-   - ``distinct``: every copy differs in one entry by a constant that changes
-     its compiled program but not its values, so no two submissions share a
-     compiled artifact: the worst case for the cache.
+   - ``distinct``: every copy starts with its own number of blank lines (the
+     artifacts carry source lines) and differs in one entry by a constant that
+     changes its compiled program but not its values, so no two submissions
+     share a compiled artifact, in any part: the worst case for the cache.
 
    With ``--against PYTHON`` every measurement is also taken, interleaved rep
    by rep, with the gradkit installed for that interpreter (another checkout's
