@@ -30,11 +30,13 @@ solutions are the exercises' own reference modules, concatenated.
    jobs)`` submissions per point, and the CPU seconds (user + sys of the whole
    process tree, from ``getrusage``) each submission cost: on a loaded machine
    wall time is noisy, CPU time much less so. Parallel efficiency is the
-   throughput at N jobs over N times the throughput at 1.
+   throughput at N jobs over N times the throughput at 1. With ``--against``
+   each repetition grades the same files with both installs in turn.
 
 Usage: ``python benchmarks/bench_grading.py [--reps 3] [--subs 20] [--jobs 2]
 [--kinds identical,variants,distinct] [--against OTHER/.venv/bin/python]``
-or ``python benchmarks/bench_grading.py --jobs-sweep [1,2,4] [--subs 12] [--reps 1]``
+or ``python benchmarks/bench_grading.py --jobs-sweep [1,2,4] [--subs 12] [--reps 1]
+[--against OTHER/.venv/bin/python]``
 """
 
 from __future__ import annotations
@@ -195,9 +197,11 @@ class TreeCPU:
         return {**totals, **{f"{role}_processes": n for role, n in counts.items()}}
 
 
-def grade_timed(paths: list[str], jobs: int, out: Path) -> tuple[float, dict[str, float]]:
+def grade_timed(
+    paths: list[str], jobs: int, out: Path, python: str = sys.executable
+) -> tuple[float, dict[str, float]]:
     """Run one ``gradkit grade`` process; return (wall seconds, CPU seconds of its tree)."""
-    return _grade(paths, jobs, out, profile=True)  # type: ignore[return-value]
+    return _grade(paths, jobs, out, profile=True, python=python)  # type: ignore[return-value]
 
 
 def _grade(
@@ -254,13 +258,13 @@ def main() -> None:
         help="comma-separated job counts (default 1, 2, 4, ... up to the CPU count)",
     )
     args = parser.parse_args()
+    installs = {"this": sys.executable} | ({"against": args.against} if args.against else {})
     if args.jobs_sweep is not None:
-        jobs_sweep(args.jobs_sweep, args.subs, args.reps)
+        jobs_sweep(args.jobs_sweep, args.subs, args.reps, installs)
         return
     kinds = ["distinct"] if args.distinct else [k for k in args.kinds.split(",") if k]
     if unknown := set(kinds) - set(KINDS):
         sys.exit(f"unknown kinds {sorted(unknown)}: use {', '.join(KINDS)}")
-    installs = {"this": sys.executable} | ({"against": args.against} if args.against else {})
     times: dict[tuple[str, str], list[float]] = {}
     loads = []
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
@@ -340,11 +344,15 @@ def sweep_counts(text: str) -> list[int]:
     return [*counts, cpus or 1]
 
 
-def jobs_sweep(text: str, subs: int, reps: int) -> None:
-    """Grade distinct submissions at each job count; print a table and a JSON summary."""
+def jobs_sweep(text: str, subs: int, reps: int, installs: dict[str, str]) -> None:
+    """Grade distinct submissions at each job count; print a table and a JSON summary.
+
+    With several installs, each repetition grades the same files with each of
+    them in turn, so the machine's drift falls on all of them alike.
+    """
     counts = sweep_counts(text)
     source = correct_solutions()
-    points = []
+    points: dict[str, list[dict[str, Any]]] = {name: [] for name in installs}
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         folder = Path(tmp)
         for jobs in counts:
@@ -355,48 +363,40 @@ def jobs_sweep(text: str, subs: int, reps: int) -> None:
                 # a fresh constant per job count too: nothing is shared across points
                 path.write_text(distinct_variant(source, 1000 * jobs + i))
                 paths.append(str(path))
-            runs = []
+            runs: dict[str, list[dict[str, Any]]] = {name: [] for name in installs}
             for _ in range(reps):
-                load = os.getloadavg()[0]
-                try:
-                    wall, cpu = grade_timed(paths, jobs, folder / f"sweep_{jobs}.json")
-                except SystemExit as failed:  # not full marks: say so, measure the rest
-                    print(f"jobs {jobs:>3}: FAILED: {failed}", flush=True)
-                    break
-                runs.append({"wall_s": wall, "cpu_s": cpu, "load_before": load})
-                print(f"   cpu s by role: {json.dumps({k: round(v, 2) for k, v in cpu.items()})}")
-            if not runs:
-                continue
-            wall = statistics.median(r["wall_s"] for r in runs)
-            cpu = statistics.median(r["cpu_s"]["all"] for r in runs)
-            points.append(
-                {
-                    "jobs": jobs,
-                    "submissions": n,
-                    "runs": runs,
-                    "per_minute": n / wall * 60,
-                    "cpu_s_per_submission": cpu / n,
-                    "cpu_busy": cpu / wall,
-                }
-            )
-            print(
-                f"jobs {jobs:>3}: {n} submissions in {wall:6.1f} s = {n / wall * 60:6.1f}/min, "
-                f"{cpu / n:5.2f} CPU s each, {cpu / wall:5.2f} cores busy",
-                flush=True,
-            )
-    if not points:
+                for name, python in installs.items():
+                    load = os.getloadavg()[0]
+                    try:
+                        wall, cpu = grade_timed(paths, jobs, folder / "sweep.json", python)
+                    except SystemExit as failed:  # not full marks: say so, measure the rest
+                        print(f"{name} jobs {jobs:>3}: FAILED: {failed}", flush=True)
+                        continue
+                    runs[name].append({"wall_s": wall, "cpu_s": cpu, "load_before": load})
+                    rounded = {k: round(v, 2) for k, v in cpu.items()}
+                    print(f"   {name}, jobs {jobs}, cpu s by role: {json.dumps(rounded)}")
+            for name, done in runs.items():
+                if len(done) == reps:
+                    points[name].append(_point(jobs, n, done))
+                    _say(name, points[name][-1])
+    if not any(points.values()):
         sys.exit("no job count graded every submission in full")
-    base = points[0]["per_minute"] / points[0]["jobs"]
-    print("\n| jobs | submissions | wall s | per minute | speed-up | efficiency | CPU s/sub |")
-    print("|---|---|---|---|---|---|---|")
-    for p in points:
-        wall = statistics.median(r["wall_s"] for r in p["runs"])
-        speedup = p["per_minute"] / points[0]["per_minute"]
-        p["efficiency"] = p["per_minute"] / (base * p["jobs"])
-        print(
-            f"| {p['jobs']} | {p['submissions']} | {wall:.1f} | {p['per_minute']:.1f} | "
-            f"{speedup:.2f}× | {p['efficiency']:.0%} | {p['cpu_s_per_submission']:.2f} |"
-        )
+    print("\n| install | jobs | submissions | wall s | per minute | speed-up | efficiency", end="")
+    print(" | CPU s/sub |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, some in points.items():
+        if not some:
+            continue
+        base = some[0]["per_minute"] / some[0]["jobs"]
+        for p in some:
+            wall = statistics.median(r["wall_s"] for r in p["runs"])
+            speedup = p["per_minute"] / some[0]["per_minute"]
+            p["efficiency"] = p["per_minute"] / (base * p["jobs"])
+            print(
+                f"| {name} | {p['jobs']} | {p['submissions']} | {wall:.1f} | "
+                f"{p['per_minute']:.1f} | {speedup:.2f}× | {p['efficiency']:.0%} | "
+                f"{p['cpu_s_per_submission']:.2f} |"
+            )
     print(
         json.dumps(
             {
@@ -405,11 +405,36 @@ def jobs_sweep(text: str, subs: int, reps: int) -> None:
                     "python": platform.python_version(),
                     "platform": platform.platform(),
                 },
+                "installs": installs,
                 "distinct_submissions": True,
                 "sweep": points,
             },
             indent=2,
         )
+    )
+
+
+def _point(jobs: int, n: int, runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One job count's medians: throughput, CPU seconds per submission, cores busy."""
+    wall = statistics.median(r["wall_s"] for r in runs)
+    cpu = statistics.median(r["cpu_s"]["all"] for r in runs)
+    return {
+        "jobs": jobs,
+        "submissions": n,
+        "runs": runs,
+        "per_minute": n / wall * 60,
+        "cpu_s_per_submission": cpu / n,
+        "cpu_busy": cpu / wall,
+    }
+
+
+def _say(name: str, p: dict[str, Any]) -> None:
+    wall = p["submissions"] / p["per_minute"] * 60
+    print(
+        f"{name} jobs {p['jobs']:>3}: {p['submissions']} submissions in {wall:6.1f} s = "
+        f"{p['per_minute']:6.1f}/min, {p['cpu_s_per_submission']:5.2f} CPU s each, "
+        f"{p['cpu_busy']:5.2f} cores busy",
+        flush=True,
     )
 
 
