@@ -286,7 +286,7 @@ def _bundle(artifacts: list[bytes], x: np.ndarray) -> tuple[dict, list[bytes]]:
     return {"items": items}, buffers
 
 
-def test_an_artifact_seen_before_is_not_compiled_again_whatever_it_comes_with():
+def test_an_artifact_seen_before_is_not_compiled_again_whatever_it_comes_with(monkeypatch):
     """A submission that differs in one part from another compiles that part only."""
     x = np.linspace(0.0, 1.0, 5)
     with float64():
@@ -295,23 +295,23 @@ def test_an_artifact_seen_before_is_not_compiled_again_whatever_it_comes_with():
             for name, f in {"sin": jnp.sin, "cos": jnp.cos, "exp": jnp.exp}.items()
         }
         evaluator = Evaluator()
-        built: list[str] = []
-        compile_ = evaluator._compile
+        jitted = []
+        jit = jax.jit
 
-        def counting(signature, build):
-            def spied():
-                built.append(signature[0])
-                return build()
+        def counting(function, **options):
+            jitted.append(function)
+            return jit(function, **options)
 
-            return compile_(signature, spied)
-
-        evaluator._compile = counting
+        monkeypatch.setattr(jax, "jit", counting)
         first, buffers = _bundle([parts["sin"], parts["cos"]], x)
         reply, out = evaluator.bundle(first, buffers)
         assert [r["ok"] for r in reply["results"]] == [True, True]
+        assert len(jitted) == 2
         second, buffers = _bundle([parts["sin"], parts["exp"]], x)
         reply, out = evaluator.bundle(second, buffers)
-    assert built == [first["items"][0]["key"], first["items"][1]["key"], second["items"][1]["key"]]
+    keys = [item["key"] for item in (*first["items"], second["items"][1])]
+    assert len(jitted) == 3  # exp only: sin was compiled for the first bundle
+    assert [signature[0] for signature in evaluator.compiled] == [keys[1], keys[0], keys[2]]
     (sin,), (exp,) = (decode(r["value"], out) for r in reply["results"])
     np.testing.assert_allclose(sin, np.sin(x), rtol=1e-15)
     np.testing.assert_allclose(exp, np.exp(x), rtol=1e-15)

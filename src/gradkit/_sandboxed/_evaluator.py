@@ -258,10 +258,14 @@ class Evaluator:
             np.asarray(a, dtype=aval.dtype) for a, aval in zip(args, exported.in_avals, strict=True)
         ]
 
-    def _compile(self, signature: tuple, build: Any) -> Any:
+    def _compiled(self, key: str, function: Any, args: list[Any]) -> Any:
+        """``function`` compiled for ``args``' shapes, kept by ``key`` and those shapes."""
+        import jax
+
+        signature = (key, tuple((a.shape, a.dtype.str) for a in args))
         compiled = self.compiled.get(signature)
         if compiled is None:
-            compiled = build()
+            compiled = jax.jit(function).lower(*args).compile()
             self.compiled[signature] = compiled
             if len(self.compiled) > CACHE_SIZE:
                 self.compiled.popitem(last=False)
@@ -271,21 +275,19 @@ class Evaluator:
 
     def _cost(self, key: str, exported: Any, args: list[Any]) -> tuple[float, Any]:
         """The flops of an artifact and its results: the values checked are what was costed."""
-        import jax
-        import numpy as np
-
-        signature = (key, tuple((a.shape, a.dtype.str) for a in args))
-        compiled = self._compile(signature, lambda: jax.jit(exported.call).lower(*args).compile())
-        flops = _flops(compiled)
-        return flops, jax.tree.map(lambda leaf: np.asarray(leaf), compiled(*args))
+        compiled = self._compiled(key, exported.call, args)
+        return _flops(compiled), _values(compiled, args)
 
     def _run(self, key: str, function: Any, args: list[Any]) -> Any:
-        import jax
-        import numpy as np
+        return _values(self._compiled(key, function, args), args)
 
-        signature = (key, tuple((a.shape, a.dtype.str) for a in args))
-        compiled = self._compile(signature, lambda: jax.jit(function).lower(*args).compile())
-        return jax.tree.map(lambda leaf: np.asarray(leaf), compiled(*args))
+
+def _values(compiled: Any, args: list[Any]) -> Any:
+    """Run ``compiled`` on ``args``; its results as numpy arrays."""
+    import jax
+    import numpy as np
+
+    return jax.tree.map(lambda leaf: np.asarray(leaf), compiled(*args))
 
 
 DERIVED = ("grad", "jit_grad", "jacrev")

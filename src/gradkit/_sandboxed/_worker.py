@@ -522,26 +522,21 @@ class Worker:
                     built.pop()
                     results[n] = fault
         artifacts: list[bytes] = []
-        # a cost is measured per function, and a function the evaluator
-        # differentiates carries its VJP: those items get their own artifact
+        # a cost is measured per function, and a float32 call traces apart: an artifact each
         alone = [b for b in built if items[b[0]].get("cost") or not b[3]]
-        # functions the evaluator differentiates carry their VJP: an artifact of their own
-        vjps = [b for b in built if b not in alone and items[b[0]].get("vjp")]
-        built = [b for b in built if b not in alone and b not in vjps]
-        left: list[tuple[int, Any, list[Any], bool]] = []
+        left = [b for b in built if b not in alone]
         if header.get("combined", True):
-            for vjp, some in ((False, built), (True, vjps)):
-                parts: dict[Any, list[tuple[int, Any, list[Any], bool]]] = {}
-                for b in some:
-                    parts.setdefault(items[b[0]].get("part", 0), []).append(b)
-                for part in parts.values():
-                    if len(part) > 1:
-                        part = self._export_combined(
-                            part, items, results, artifacts, progress, vjp=vjp
-                        )
-                    left += part
-        else:
-            left = built + vjps
+            # one artifact per part the grader marked; functions the evaluator
+            # differentiates carry their VJP, so they are never mixed with the rest
+            parts: dict[tuple[bool, Any], list[tuple[int, Any, list[Any], bool]]] = {}
+            for b in left:
+                key = (bool(items[b[0]].get("vjp")), items[b[0]].get("part", 0))
+                parts.setdefault(key, []).append(b)
+            left = []
+            for (vjp, _), part in sorted(parts.items(), key=lambda kv: kv[0]):
+                if len(part) > 1:
+                    part = self._export_combined(part, items, results, artifacts, progress, vjp=vjp)
+                left += part
         built = left + alone
         for n, fn, runs, x64 in built:
             progress(n)

@@ -259,11 +259,12 @@ class EvaluatorPool:
     def run_bundle(self, items: Sequence[Item]) -> list[Response]:
         """Run a bundle where all of it is compiled, else on the idlest that knows most of it."""
         sizes = {hashlib.sha256(i[0]).hexdigest(): len(i[0]) for i in items}
+        total = sum(sizes.values())
         with self._lock:
 
             def rank(e: Evaluator) -> tuple[bool, int, int]:
                 known = sum(n for k, n in sizes.items() if k in self._known[id(e)])
-                return known < sum(sizes.values()), self._load[id(e)], -known
+                return known < total, self._load[id(e)], -known
 
             evaluator = min(self.evaluators, key=rank)
             known = self._known[id(evaluator)]
