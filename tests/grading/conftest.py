@@ -137,3 +137,12 @@ def sumsq_exercises(prefix: str, count: int, checks_of: Any) -> tuple[ExerciseSp
         )
         for k in range(count)
     )
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -13,14 +13,18 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
 
 from gradkit._sandboxed import EVALUATOR
-from gradkit.grading import _cleanup
+from gradkit.grading import _cleanup, _runner
 from gradkit.grading._sandbox import SANDBOX_ENV, Child, leftover_processes, namespaces_available
+
+from .conftest import alive
 
 HERE = Path(__file__).parent / "adversarial"
 SUBMISSIONS = HERE / "submissions"
@@ -46,14 +50,6 @@ def _descendants(root: int) -> set[int]:
         if at == root and pid != root:
             found.add(pid)
     return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def _owned_dirs(pid: int) -> list[Path]:
@@ -112,7 +108,7 @@ def test_sigint_and_sigterm_remove_every_directory_and_process(tmp_path, signum,
         f"Error: interrupted by {name}: no report written; its processes and files are removed"
     )
     assert _owned_dirs(process.pid) == []
-    assert [p for p in children if _alive(p)] == []
+    assert [p for p in children if alive(p)] == []
 
 
 def test_a_sigkilled_runs_directories_go_when_the_next_run_starts(tmp_path, monkeypatch):
@@ -123,9 +119,9 @@ def test_a_sigkilled_runs_directories_go_when_the_next_run_starts(tmp_path, monk
     left = _owned_dirs(process.pid)
     assert len(left) >= 2  # SIGKILL cannot be caught
     deadline = time.monotonic() + 30  # its children notice the closed channel and exit
-    while [p for p in children if _alive(p)] and time.monotonic() < deadline:
+    while [p for p in children if alive(p)] and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert [p for p in children if _alive(p)] == []
+    assert [p for p in children if alive(p)] == []
     monkeypatch.setattr(_cleanup, "_swept", False)
     mine = _cleanup.make_temp_dir()
     try:
@@ -208,7 +204,7 @@ def test_a_sigkilled_graders_evaluator_stops_inside_a_loop_that_never_ends(tmp_p
             for pid in leftover_processes(tag):
                 with contextlib.suppress(OSError, ValueError, IndexError):
                     if b"_evaluator" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                        if _cpu_seconds(pid) > 2.0 and _alive(pid):
+                        if _cpu_seconds(pid) > 2.0 and alive(pid):
                             spinning.append(pid)
             time.sleep(0.2)
         assert spinning, "the evaluator never ran the loop"
@@ -263,3 +259,34 @@ def test_a_dead_runs_cgroups_are_killed_and_removed_the_live_and_foreign_left(cg
         orphan.wait()
         for group in (dead, foreign, live):
             _cleanup.kill_cgroup(group)
+
+
+def test_a_signal_another_thread_receives_still_stops_the_wait_for_the_slots():
+    """The kernel may hand SIGTERM to any thread (XLA's, a slot's); the main thread still acts."""
+
+    class Stop(Exception):
+        pass
+
+    def stop(signum, frame):
+        raise Stop
+
+    never: Future = Future()
+    other = threading.Thread(target=time.sleep, args=(3,), daemon=True)
+    other.start()
+    previous = signal.signal(signal.SIGUSR1, stop)
+    # the signal goes to the other thread; the fallback ends a wait that ignored it
+    timers = [
+        threading.Timer(0.2, signal.pthread_kill, args=(other.ident, signal.SIGUSR1)),
+        threading.Timer(10.0, never.set_result, args=(None,)),
+    ]
+    for timer in timers:
+        timer.daemon = True
+        timer.start()
+    began = time.monotonic()
+    try:
+        with pytest.raises(Stop):
+            _runner._result(never)
+    finally:
+        timers[1].cancel()
+        signal.signal(signal.SIGUSR1, previous)
+    assert time.monotonic() - began < 0.2 + 3 * _runner.WAIT_STEP

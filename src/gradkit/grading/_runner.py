@@ -1,8 +1,10 @@
 """Grade many submissions: job slots, shards, one reference cache per run.
 
-Each of ``jobs`` slots owns one long-lived sandboxed evaluator (its compile
-cache is shared by every submission the slot grades) and starts one sandboxed
-worker per submission. The reference solutions' answers are computed once per
+Each of ``jobs`` slots grades one submission at a time. The slots share the
+run's long-lived sandboxed evaluators (`EvaluatorPool`: a bundle goes where its
+artifacts were compiled) and take one sandboxed worker per submission from the
+run's `WorkerPool` (forked from one template that imported JAX, under
+namespaces). The reference solutions' answers are computed once per
 run, in this process, and shared by all slots. ``shard=(i, n)`` grades the
 i-th of n deterministic slices, so a batch system can split a course and
 `gradkit report merge` can join the pieces.
@@ -10,6 +12,7 @@ i-th of n deterministic slices, so a batch system can split a course and
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import fnmatch
 import importlib.util
@@ -17,7 +20,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -184,6 +187,23 @@ def grade_submission(
     )
 
 
+# how long the main thread blocks at a time while the slots grade (see `_result`)
+WAIT_STEP = 0.25
+
+
+def _result(future: Future[SubmissionResult]) -> SubmissionResult:
+    """A slot's result, waited for in short steps.
+
+    A blocked wait does not wake for a SIGINT or SIGTERM that the kernel
+    delivers to another thread (XLA's, a slot's), so the interrupt would wait
+    for the slots to finish, up to a timeout per request; between steps the
+    main thread runs its signal handlers.
+    """
+    while True:
+        with contextlib.suppress(TimeoutError):
+            return future.result(timeout=WAIT_STEP)
+
+
 def grade_paths(
     paths: Sequence[str],
     specs: Sequence[ExerciseSpec],
@@ -227,8 +247,14 @@ def grade_paths(
     warm.start()
     try:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(one, selected))
-        warm.join()
+            futures = [pool.submit(one, path) for path in selected]
+            try:
+                results = [_result(future) for future in futures]
+            except BaseException:  # an interrupt: start nothing more
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+        while warm.is_alive():
+            warm.join(WAIT_STEP)
     finally:
         workers.close()
         evaluators.close()
