@@ -11,9 +11,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gradkit._sandboxed import EVALUATOR, WORKER, Ok
+from gradkit._sandboxed import EVALUATOR, FORKS, WORKER, ChannelError, Ok
 from gradkit.grading import _remote, _slots
-from gradkit.grading._sandbox import SANDBOX_ENV, choose_level, leftover_processes
+from gradkit.grading._sandbox import (
+    SANDBOX_ENV,
+    Child,
+    ForkedChild,
+    choose_level,
+    leftover_processes,
+)
 from gradkit.grading._slots import Evaluator, EvaluatorPool, Limits, spawn_worker
 
 
@@ -180,3 +186,53 @@ def test_a_bundle_an_evaluator_compiled_whole_waits_for_it_rather_than_compile_a
     first.join(10)
     copy.join(10)
     assert a.ran[-1] == [b"p1", b"p2"] and b.ran == []
+
+
+@pytest.mark.skipif(choose_level("auto") != "namespaces", reason="forks need namespaces")
+def test_the_pools_workers_are_forked_from_one_template(limits):
+    """JAX is imported once per pool: every worker taken is a fork, in a cgroup of its own."""
+    pool = _slots.WorkerPool(limits, spares=2, needed=3)
+    taken = []
+    try:
+        for _ in range(3):
+            taken.append(pool.take())
+        assert all(isinstance(c, ForkedChild) for c in taken)
+        assert pool.forked == 3
+        assert len({c.pid for c in taken}) == 3
+        assert [c.processes() for c in taken] == [1, 1, 1]
+        # the template started Python once; its forks carry its command line
+        commands = []
+        for pid in leftover_processes(limits.tag):
+            with contextlib.suppress(OSError):
+                commands.append(Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0"))
+        pythons = [c for c in commands if Path(c[0].decode()).name.startswith("python")]
+        assert len(pythons) == 4 and all(c[-2:] == [FORKS.encode(), b""] for c in pythons)
+    finally:
+        for child in taken:
+            child.close()
+        pool.close()
+    assert not leftover_processes(limits.tag)
+
+
+def test_a_pool_whose_forks_fail_starts_whole_workers(limits, monkeypatch):
+    """Where the kernel refuses a template's forks, each worker is started whole, as before."""
+
+    def refused(self, deadline):
+        raise ChannelError("closed", "the forked worker did not start")
+
+    monkeypatch.setattr(ForkedChild, "ready", refused)
+    pool = _slots.WorkerPool(limits, spares=2, needed=3)
+    taken = []
+    try:
+        for _ in range(3):
+            taken.append(pool.take())
+        assert all(type(c) is Child for c in taken)
+        assert pool.forked == 0
+        for child in taken:
+            child.ready(time.monotonic() + 60)
+            assert child.alive()
+    finally:
+        for child in taken:
+            child.close()
+        pool.close()
+    assert not leftover_processes(limits.tag)

@@ -811,20 +811,44 @@ def refuse_imports(names: set[str]) -> None:
     sys.meta_path.insert(0, _Refuse(names))
 
 
-def main(argv: list[str]) -> None:
-    """Limit this process, import JAX, then serve the grader."""
-    fd, memory_mb, cpu_seconds = int(argv[0]), int(argv[1]), int(argv[2])
-    apply_limits(memory_mb, cpu_seconds)
-    sock = socket.socket(fileno=fd)
-    exit_when_closed(sock)
-    capture_tools()  # imports JAX before the submission, outside its time
-    _quiet_leftovers()
-    refuse_imports({n for n in os.environ.get(REFUSE_ENV, "").split(",") if n})
+def _serve(sock: socket.socket) -> None:
+    """Say ready, then serve the grader on ``sock`` until it closes."""
     send(sock, {"op": "ready"}, [])
     try:
         Worker(sock).serve()
     except Exception:  # the grader went away or sent garbage: nothing to answer
         traceback.print_exc()
+
+
+def main(argv: list[str]) -> None:
+    """Limit this process, import JAX, then serve the grader (or fork workers that do).
+
+    ``FD MEMORY_MB CPU_SECONDS --forks`` runs a template (`_forks`): it prepares once, then
+    forks one isolated worker per request on ``FD``, once a first fork showed
+    that this machine allows it (else it exits).
+    """
+    fd, memory_mb, cpu_seconds = (int(a) for a in argv[:3])
+    forks = argv[3:] == ["--forks"]
+    apply_limits(memory_mb, cpu_seconds)
+    sock = socket.socket(fileno=fd)
+    if not forks:
+        exit_when_closed(sock)
+    capture_tools()  # imports JAX before the submission, outside its time
+    _quiet_leftovers()
+    refuse_imports({n for n in os.environ.get(REFUSE_ENV, "").split(",") if n})
+    if not forks:
+        _serve(sock)
+        return
+    from . import _forks
+
+    def serve_fork(channel: socket.socket) -> None:
+        # to itself, a forked worker is a worker started whole on its channel
+        sys.argv[1:] = [str(channel.fileno()), str(memory_mb), str(cpu_seconds)]
+        exit_when_closed(channel)
+        _serve(channel)
+
+    if _forks.probe():  # else return: the grader sees the channel close, starts workers whole
+        _forks.serve_forks(sock, serve_fork)
 
 
 if __name__ == "__main__":

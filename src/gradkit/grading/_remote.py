@@ -44,13 +44,13 @@ from .._sandboxed import (
     recv,
     send,
 )
-from ._sandbox import Child
 from ._slots import (
     MESSAGE_LIMIT,
     STARTUP_SECONDS,
     Evaluator,
     EvaluatorPool,
     Limits,
+    Worker,
     WorkerPool,
     spawn_worker,
     to_response,
@@ -129,7 +129,7 @@ class RemoteCandidate:
         self.evaluator, self.limits, self.workers = evaluator, limits, workers
         self.notes: list[str] = []
         self.output_bytes = 0
-        self._child: Child | None = None
+        self._child: Worker | None = None
         self._load_fault: Fault | None = None
         self._broken: dict[str, Fault] = {}
         self._restarts = 0
@@ -142,10 +142,10 @@ class RemoteCandidate:
         self._retired = False
         self._child = self._spawn()
 
-    def _spawn(self) -> Child:
+    def _spawn(self) -> Worker:
         return self.workers.take() if self.workers is not None else spawn_worker(self.limits)
 
-    def _worker(self) -> Child | None:
+    def _worker(self) -> Worker | None:
         """The running worker with the submission loaded, or None when that failed."""
         if self._load_fault is not None:
             return None
@@ -164,7 +164,7 @@ class RemoteCandidate:
         if self._loaded:
             return child
         try:
-            recv(child.sock, time.monotonic() + STARTUP_SECONDS, 1 << 16)
+            child.ready(time.monotonic() + STARTUP_SECONDS)
             self._processes = child.processes() or 0
             names = sorted(self.files)
             message = {"op": "load", "files": names, "order": self.order, "shown": self.shown}
@@ -190,13 +190,13 @@ class RemoteCandidate:
         return None if self._ever_loaded else self._load_fault
 
     @staticmethod
-    def _send(child: Child, message: dict[str, Any], buffers: list[bytes]) -> str:
+    def _send(child: Worker, message: dict[str, Any], buffers: list[bytes]) -> str:
         """Send a request under a fresh random id (the submission cannot predict it)."""
         ident = secrets.token_hex(16)
         send(child.sock, {**message, "id": ident}, buffers)
         return ident
 
-    def _reply(self, child: Child, ident: str) -> tuple[dict[str, Any], list[bytes]]:
+    def _reply(self, child: Worker, ident: str) -> tuple[dict[str, Any], list[bytes]]:
         """The reply to request ``ident``, skipping anything else, within ONE timeout.
 
         The submission shares the worker's process and can write into the
@@ -210,7 +210,7 @@ class RemoteCandidate:
                 return reply, out
         raise ChannelError("invalid", "too many unexpected messages")
 
-    def _after(self, child: Child) -> None:
+    def _after(self, child: Worker) -> None:
         """Replace the worker when a request left processes behind (forked children).
 
         They could hold the channel or the task limit and cost the next
@@ -475,7 +475,7 @@ class RemoteCandidate:
 
     def _export_some(
         self,
-        child: Child,
+        child: Worker,
         ready: list[_Group],
         requests: Sequence[Request],
         answers: list[Response | None],

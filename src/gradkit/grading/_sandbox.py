@@ -20,6 +20,11 @@ Two levels, detected once and named in every report:
     (`protect`). Otherwise files the grading user can read and the network
     are *not* protected.
 
+At the namespaces level, a worker may also be forked from a template child
+that imported JAX once (`ForkedChild`, `gradkit._sandboxed._forks`): into
+namespaces, a session, mounts and a ``pids`` cgroup of its own, with every
+capability dropped.
+
 At both levels the child limits itself before it runs anything untrusted
 (`gradkit._sandboxed.apply_limits`: ``RLIMIT_DATA``, ``RLIMIT_CPU``,
 ``RLIMIT_FSIZE``, no core files), and when a ``pids`` cgroup can be created
@@ -34,18 +39,21 @@ import contextlib
 import functools
 import io
 import os
+import select
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal, cast
 
-from .._sandboxed import REFUSE_ENV
+from .._sandboxed import FORK_HELLO, REFUSE_ENV, ChannelError, recv
 from ._cleanup import (
     kill_cgroup,
     make_cgroup,
@@ -81,7 +89,7 @@ _JOIN = 'if [ -n "$1" ]; then echo 0 > "$1"; fi; shift; exec "$@"'
 # exercises' sources), then the command. Nothing else of the host is visible.
 _SETUP = r"""
 set -e
-root="$1"; work="$2"; shift 2
+root="$1"; work="$2"; bounding="$3"; shift 3
 readonly_bind() {
   # In a user namespace the kernel keeps the flags it locked on the original
   # mount (its atime mode, nosuid, nodev, noexec): when the plain remount is
@@ -139,7 +147,7 @@ PATH="/usr/sbin:/sbin:$PATH" pivot_root . .old
 cd /
 umount -l /.old
 cd /tmp/w
-exec setpriv --bounding-set=-all --inh-caps=-all --no-new-privs "$@"
+exec setpriv --bounding-set="$bounding" --inh-caps=-all --no-new-privs "$@"
 """
 
 
@@ -289,14 +297,74 @@ def choose_level(requested: str) -> Level:
     return "limits"
 
 
-class Child:
+class _Output:
+    """A child's output, drained by a thread: the first `OUTPUT_CAP` bytes kept, all counted."""
+
+    def __init__(self, stream: io.BufferedReader) -> None:
+        self._stream = stream
+        self.kept = bytearray()
+        self.count = 0
+        self._thread = threading.Thread(target=self._drain, daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        with self._stream:  # closed here, at the end: closing it under a read would block
+            while chunk := self._stream.read1(1 << 16):
+                self.count += len(chunk)
+                if len(self.kept) < OUTPUT_CAP:
+                    self.kept += chunk[: OUTPUT_CAP - len(self.kept)]
+
+    def close(self) -> None:
+        """Wait a little for the end of the output (the child was killed: it comes at once)."""
+        self._thread.join(timeout=2)
+
+
+class _Sandboxed:
+    """What the grader sees of any sandboxed child: its channel, output and cgroup."""
+
+    sock: socket.socket
+    level: Level
+    marker: str
+    _cgroup: Path | None
+    _output: _Output
+    _ready = False
+
+    @property
+    def output(self) -> bytearray:
+        """The first `OUTPUT_CAP` bytes the child wrote to stdout and stderr."""
+        return self._output.kept
+
+    @property
+    def output_bytes(self) -> int:
+        """How many bytes the child wrote to stdout and stderr."""
+        return self._output.count
+
+    def processes(self) -> int | None:
+        """How many processes the child's cgroup holds now (None without a cgroup)."""
+        if self._cgroup is None:
+            return None
+        try:
+            return len((self._cgroup / "cgroup.procs").read_text().split())
+        except OSError:
+            return None
+
+    def ready(self, deadline: float) -> None:
+        """Wait for the child's ``ready`` (once; a `ChannelError` if it dies or is late)."""
+        if not self._ready:
+            recv(self.sock, deadline, 1 << 16)
+            self._ready = True
+
+
+class Child(_Sandboxed):
     """A sandboxed child process and our end of its private channel.
 
     Runs ``python -I -B -m MODULE FD *ARGS`` at ``level``, with an empty
     working directory, the ``hide`` directories covered (namespaces level),
     at most ``pids_max`` tasks when a ``pids`` cgroup is available, and
     ``tag`` as the prefix of the marker `leftover_processes` looks for, and
-    ``env`` added to its otherwise fixed environment.
+    ``env`` added to its otherwise fixed environment. At the namespaces level
+    its capability bounding set is ``bounding_set`` (``setpriv``'s syntax):
+    empty for anything that runs a submission.
     """
 
     def __init__(
@@ -309,16 +377,14 @@ class Child:
         pids_max: int = 128,
         tag: str = "",
         env: Mapping[str, str] | None = None,
+        bounding_set: str = "-all",
     ) -> None:
         self.level = level
         self.marker = tag + uuid.uuid4().hex
         self._base = make_temp_dir()
         self.workdir = self._base / "w"
         self.workdir.mkdir()
-        self.sock, theirs = socket.socketpair()
-        # room for several artifacts in flight: the worker exports while we evaluate
-        for end in (self.sock, theirs):
-            end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
+        self.sock, theirs = _channel_pair()
         self._cgroup = make_cgroup(pids_max)
         procs = str(self._cgroup / "cgroup.procs") if self._cgroup else ""
         python = [sys.executable, "-I", "-B", "-m", module, str(theirs.fileno()), *args]
@@ -327,7 +393,7 @@ class Child:
             (self._base / "root").mkdir()
             binds, links = view(hide)
             command += ["unshare", *_UNSHARE, "sh", "-c", _SETUP, "gradkit-sandbox"]
-            command += [str(self._base / "root"), str(self.workdir)]
+            command += [str(self._base / "root"), str(self.workdir), bounding_set]
             command += [str(len(binds)), *binds, str(len(links))]
             command += [part for link in links for part in link]
             command += [str(len(hide)), *hide, *python]
@@ -367,28 +433,8 @@ class Child:
         )
         theirs.close()
         track_process(self.process.pid)
-        self.output = bytearray()
-        self.output_bytes = 0
-        self._drain = threading.Thread(target=self._drain_output, daemon=True)
-        self._drain.start()
-
-    def _drain_output(self) -> None:
-        """Keep the first `OUTPUT_CAP` bytes of the child's output and count the rest."""
-        assert self.process.stdout is not None
-        stdout = cast(io.BufferedReader, self.process.stdout)  # Popen(bufsize=-1) gives one
-        while chunk := stdout.read1(1 << 16):
-            self.output_bytes += len(chunk)
-            if len(self.output) < OUTPUT_CAP:
-                self.output += chunk[: OUTPUT_CAP - len(self.output)]
-
-    def processes(self) -> int | None:
-        """How many processes the child's cgroup holds now (None without a cgroup)."""
-        if self._cgroup is None:
-            return None
-        try:
-            return len((self._cgroup / "cgroup.procs").read_text().split())
-        except OSError:
-            return None
+        # Popen(bufsize=-1) gives a BufferedReader
+        self._output = _Output(cast(io.BufferedReader, self.process.stdout))
 
     def alive(self) -> bool:
         """Say whether the child process is still running."""
@@ -405,10 +451,90 @@ class Child:
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=10)
             untrack_process(self.process.pid)
-        self._drain.join(timeout=2)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        self._output.close()
         release_temp_dir(self._base)
+
+
+class ForkedChild(_Sandboxed):
+    """A worker forked by a template worker, isolated on its own (`gradkit._sandboxed` `FORKS`).
+
+    ``template`` is a `Child` running the worker with `FORKS`: it imported JAX
+    once and forks this worker into new namespaces on request, handing it the
+    channel and output pipe made here. `ready` reads the worker's process ID
+    from the credentials of its first byte and moves it into a ``pids``
+    cgroup of its own (at most ``pids_max`` tasks) before it is sent anything.
+    Raises `OSError` when the template is gone.
+    """
+
+    def __init__(self, template: Child, pids_max: int = 128) -> None:
+        self.level, self.marker = template.level, template.marker
+        self.pid: int | None = None
+        self.sock, theirs = _channel_pair()
+        # the kernel attaches the sender's credentials to what arrives from now on
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+        read, write = os.pipe()
+        self._output = _Output(os.fdopen(read, "rb"))
+        self._cgroup = make_cgroup(pids_max)
+        try:
+            try:
+                socket.send_fds(template.sock, [b"f"], [theirs.fileno(), write])
+            finally:
+                theirs.close()
+                os.close(write)
+        except OSError:
+            self.close()
+            raise
+
+    def ready(self, deadline: float) -> None:
+        """Confine the worker to its cgroup once it says hello, then wait for its ``ready``."""
+        if self._ready:
+            return
+        if not select.select([self.sock], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            raise ChannelError("timeout", "no answer before the deadline")
+        credentials = struct.Struct("iII")
+        data, ancillary, _, _ = self.sock.recvmsg(1, socket.CMSG_SPACE(credentials.size))
+        pids = [
+            credentials.unpack(payload[: credentials.size])[0]
+            for level, kind, payload in ancillary
+            if (level, kind) == (socket.SOL_SOCKET, socket.SCM_CREDENTIALS)
+        ]
+        if data != FORK_HELLO or len(pids) != 1 or pids[0] <= 0:
+            raise ChannelError("closed", "the forked worker did not start")
+        self.pid = pids[0]
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 0)
+        if self._cgroup is not None:
+            try:
+                (self._cgroup / "cgroup.procs").write_text(str(self.pid))
+            except OSError as error:
+                raise ChannelError("closed", f"cannot confine the forked worker: {error}") from None
+        self.sock.sendall(FORK_HELLO)  # confined: it may go on
+        super().ready(deadline)
+
+    def alive(self) -> bool:
+        """Say whether the worker's channel is still open at its end."""
+        poller = select.poll()
+        poller.register(self.sock, select.POLLRDHUP)
+        return not any(e & (select.POLLRDHUP | select.POLLHUP | select.POLLERR | select.POLLNVAL)
+                       for _, e in poller.poll(0))  # fmt: skip
+
+    def close(self) -> None:
+        """Kill the worker and its descendants (its cgroup, else its PID namespace's init)."""
+        with contextlib.suppress(OSError):
+            self.sock.close()
+        if self._cgroup is not None:
+            kill_cgroup(self._cgroup)
+        if self.pid is not None and self._cgroup is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(self.pid, signal.SIGKILL)
+        self._output.close()
+
+
+def _channel_pair() -> tuple[socket.socket, socket.socket]:
+    """A private channel, with room for several artifacts in flight (exported while evaluated)."""
+    ours, theirs = socket.socketpair()
+    for end in (ours, theirs):
+        end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
+    return ours, theirs
 
 
 def leftover_processes(marker: str | None = None) -> list[int]:

@@ -3,7 +3,8 @@
 `Evaluator` drives one long-lived sandboxed evaluator process (restarting it
 when an artifact breaks it); `EvaluatorPool` shares the job slots' evaluators
 and sends a bundle to an idle one that compiled most of it; `WorkerPool`
-starts workers ahead of need so that their JAX import overlaps other work.
+starts workers ahead of need: forked from a template that imported JAX once
+(namespaces level), else started whole, their import overlapping other work.
 `to_response` turns a child's reply into a `Response`, trusting only plain data.
 """
 
@@ -21,6 +22,7 @@ import numpy as np
 
 from .._sandboxed import (
     EVALUATOR,
+    FORKS,
     WORKER,
     ChannelError,
     Fault,
@@ -32,7 +34,7 @@ from .._sandboxed import (
     send,
 )
 from ._compare import tuples
-from ._sandbox import Child, Level
+from ._sandbox import Child, ForkedChild, Level
 
 STARTUP_SECONDS = 90.0  # python + JAX import on a loaded 2-core machine, our code only
 MESSAGE_LIMIT = 64 << 20
@@ -112,7 +114,7 @@ class Evaluator:
     def _ensure(self) -> Child:
         child = self._spawn()
         if not self._ready:
-            recv(child.sock, time.monotonic() + STARTUP_SECONDS, 1 << 16)
+            child.ready(time.monotonic() + STARTUP_SECONDS)
             self._ready = True
         return child
 
@@ -177,22 +179,34 @@ class Evaluator:
                 self._child = None
 
 
-def spawn_worker(limits: Limits) -> Child:
-    """Start a sandboxed worker; it imports JAX, then waits for its submission."""
+def spawn_worker(limits: Limits, *, forks: bool = False) -> Child:
+    """Start a sandboxed worker; it imports JAX, then waits for its submission.
+
+    With ``forks`` (namespaces level only) it is a template instead: it forks
+    one isolated worker per `ForkedChild`, and keeps ``CAP_SETFCAP`` in its
+    bounding set to map their IDs (`gradkit._sandboxed` `FORKS`).
+    """
     return Child(
         WORKER,
-        [str(limits.memory_mb), str(int(limits.timeout * 20) + 60)],
+        [str(limits.memory_mb), str(int(limits.timeout * 20) + 60), *([FORKS] if forks else [])],
         level=limits.level,
         hide=limits.hide,
         tag=limits.tag,
+        bounding_set="-all,+setfcap" if forks else "-all",
     )
+
+
+Worker = Child | ForkedChild
 
 
 class WorkerPool:
     """Workers started ahead of need: a submission takes one whose JAX is imported.
 
-    Each `take` starts a replacement, so the next submission's worker imports
-    JAX while this one is graded.
+    At the namespaces level the workers are forked from one template that
+    imported JAX once for the whole pool, each into namespaces of its own
+    (`ForkedChild`); where this machine does not allow that, or the template
+    dies, each worker is started whole. Each `take` starts a replacement, so
+    the next submission's worker is ready while this one is graded.
     """
 
     def __init__(self, limits: Limits, spares: int, needed: int | None = None) -> None:
@@ -200,32 +214,72 @@ class WorkerPool:
         self._lock = threading.Lock()
         # start no more workers ahead than there are submissions left to take them
         self._ahead = needed if needed is not None else 1 << 30
-        self._spares: list[Child] = []
+        self._spares: list[Worker] = []
         self._closed = False
+        self._template: Child | None = None
+        self.forked = 0  # workers taken that were forked from the template
+        if limits.level == "namespaces" and self._ahead > 0:
+            self._template = spawn_worker(limits, forks=True)
         for _ in range(min(spares, self._ahead)):
             self._start_spare()
 
     def _start_spare(self) -> None:
-        self._spares.append(spawn_worker(self.limits))
+        self._spares.append(self._new_worker())
         self._ahead -= 1
 
-    def take(self) -> Child:
-        """Return a started worker and start another in its place (while one is needed)."""
+    def _new_worker(self) -> Worker:
+        if self._template is not None:
+            try:
+                return ForkedChild(self._template)
+            except OSError:
+                self._drop_template()
+        return spawn_worker(self.limits)
+
+    def _drop_template(self) -> None:
+        template, self._template = self._template, None
+        if template is not None:
+            template.close()
+
+    def take(self) -> Worker:
+        """Return a started worker and start another in its place (while one is needed).
+
+        With no spare left (a restarted worker, a fresh one for hidden checks),
+        a worker is forked now, which takes milliseconds; else started whole.
+        """
         with self._lock:
             child = self._spares.pop(0) if self._spares else None
+            if child is None and self._template is not None and not self._closed:
+                child = self._new_worker()
             if not self._closed and self._ahead > 0:
                 self._start_spare()
+        if isinstance(child, ForkedChild):
+            try:
+                child.ready(time.monotonic() + STARTUP_SECONDS)
+                self.forked += 1
+            except (ChannelError, OSError):  # this machine refuses the forks: start them whole
+                child.close()
+                child = None
+                with self._lock:
+                    self._drop_template()
+                    self._spares = [self._replace(c) for c in self._spares]
         if child is None or not child.alive():
             if child is not None:
                 child.close()
             child = spawn_worker(self.limits)
         return child
 
+    def _replace(self, child: Worker) -> Worker:
+        if isinstance(child, ForkedChild):
+            child.close()
+            return spawn_worker(self.limits)
+        return child
+
     def close(self) -> None:
-        """Kill the spare workers."""
+        """Kill the spare workers and the template."""
         with self._lock:
             self._closed = True
             spares, self._spares = self._spares, []
+            self._drop_template()
         for child in spares:
             child.close()
 
