@@ -42,7 +42,7 @@ _NAMESPACES = (
     | os.CLONE_NEWIPC
     | os.CLONE_NEWUTS
 )
-_MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_REC, _MS_PRIVATE = 2, 4, 8, 1 << 14, 1 << 18
+_MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_BIND, _MS_REC, _MS_PRIVATE = 2, 4, 8, 4096, 1 << 14, 1 << 18
 _PR_CAPBSET_DROP, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 24, 47, 4
 _CAPABILITY_VERSION_3 = 0x20080522
 _CAPABILITY_FIELDS = ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")
@@ -95,9 +95,27 @@ def enter_namespaces() -> None:
 
 
 def private_mounts() -> None:
-    """Cover what the template's namespace shared with fresh mounts (as PID 1 of a new one)."""
+    """Cover what the template's namespace shared with fresh mounts (as PID 1 of a new one).
+
+    The template's ``/tmp`` holds its work dir ``w`` and, when the interpreter
+    or its packages live under the host's ``/tmp`` (a CI checkout), their
+    read-only binds: those are bound again into the fresh ``/tmp``,
+    recursively, so they stay read-only.
+    """
     _mount("none", "/", "", _MS_REC | _MS_PRIVATE)
-    _mount("tmpfs", "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, "size=64m,mode=700")
+    kept = [name for name in os.listdir("/tmp") if name != "w"]
+    old = os.open("/tmp", os.O_PATH | os.O_DIRECTORY)
+    try:
+        _mount("tmpfs", "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, "size=64m,mode=700")
+        for name in kept:
+            source, target = f"/proc/self/fd/{old}/{name}", f"/tmp/{name}"
+            if os.path.isdir(source):
+                os.mkdir(target)
+            else:
+                os.close(os.open(target, os.O_WRONLY | os.O_CREAT, 0o600))
+            _mount(source, target, "", _MS_BIND | _MS_REC)
+    finally:
+        os.close(old)
     os.mkdir("/tmp/w")
     os.chdir("/tmp/w")
     _mount("proc", "/proc", "proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC)
