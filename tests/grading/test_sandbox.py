@@ -49,7 +49,8 @@ needs_namespaces = pytest.mark.skipif(
 
 # what a forked worker reports of its world (module-level values the grader can read)
 LOOK = """
-import json, os, pathlib, socket, subprocess
+import json, os, pathlib, random, socket, subprocess
+import numpy as np
 def _status():
     fields = ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs", "Uid")
     return {k: v.split()[0] for k, _, v in (l.partition(":") for l in open("/proc/self/status"))
@@ -77,6 +78,7 @@ SEEN = json.dumps({
     "status": _status(),
     "cgroup": open("/proc/self/cgroup").read(),
     "hostname": socket.gethostname(),
+    "random": [random.random(), float(np.random.rand())],
     "sockets": _sockets(),
 })
 """
@@ -107,6 +109,8 @@ def test_workers_forked_from_one_template_share_nothing_and_keep_no_capability()
     try:
         seen_a, seen_b = _look(a, "a"), _look(b, "b")
         assert a.pid != b.pid and a.pid and b.pid
+        # random states of their own, as workers started whole have
+        assert all(x != y for x, y in zip(seen_a["random"], seen_b["random"], strict=True))
         for seen, name in ((seen_a, "a"), (seen_b, "b")):
             # PID 1 of a namespace of its own, leading its own session: it sees
             # its own processes only (itself and the three sleepers it started)

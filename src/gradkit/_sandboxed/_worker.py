@@ -844,6 +844,11 @@ def main(argv: list[str]) -> None:
     def serve_fork(channel: socket.socket) -> None:
         # to itself, a forked worker is a worker started whole on its channel
         sys.argv[1:] = [str(channel.fileno()), str(memory_mb), str(cpu_seconds)]
+        # and numpy's global random state is its own (Python's `random`
+        # reseeds itself after a fork; numpy's would be the template's)
+        import numpy as np
+
+        np.random.seed()
         exit_when_closed(channel)
         _serve(channel)
 
