@@ -151,16 +151,18 @@ def drop_capabilities() -> None:
         raise OSError(f"capabilities left after dropping them: {left}")
 
 
-def _isolated() -> None:
+def _isolated(*, wait: bool = False) -> None:
     """In a fresh fork: go on as PID 1 of new namespaces and a new session, mounts private.
 
-    Returns in the grandchild only; the child in between exits and the
-    template reaps it. The new session is also a new scheduling group: a
-    fork bomb in one worker takes no CPU time from the others.
+    Returns in the grandchild only. The child in between exits at once (or,
+    with ``wait``, with the grandchild's status) and the template reaps it.
+    The new session is also a new scheduling group: a fork bomb in one worker
+    takes no CPU time from the others.
     """
     enter_namespaces()
-    if os.fork():
-        os._exit(0)
+    inner = os.fork()
+    if inner:
+        os._exit(os.waitstatus_to_exitcode(os.waitpid(inner, 0)[1]) if wait else 0)
     os.setsid()
     private_mounts()
 
@@ -181,26 +183,17 @@ def _keep_only(channel: int, output: int) -> int:
 
 
 def probe() -> bool:
-    """Fork, isolate and exit: say whether this machine lets the template fork workers."""
+    """Fork, isolate, confine and exit: say whether this machine lets the template fork workers."""
     pid = os.fork()
     if pid == 0:
+        status = 1
         try:
-            enter_namespaces()
-            inner = os.fork()
-            if inner == 0:
-                try:
-                    os.setsid()
-                    private_mounts()
-                    _confined()
-                except BaseException:  # noqa: BLE001 - any failure means "cannot"
-                    os._exit(1)
-                os._exit(0)
-            _, status = os.waitpid(inner, 0)
-            os._exit(os.waitstatus_to_exitcode(status))
-        except BaseException:  # noqa: BLE001
-            os._exit(1)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status) == 0
+            _isolated(wait=True)
+            _confined()
+            status = 0
+        finally:
+            os._exit(status)  # any failure means "cannot"
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
 
 
 def serve_forks(control: socket.socket, serve: Callable[[socket.socket], None]) -> None:
