@@ -236,3 +236,30 @@ def test_a_pool_whose_forks_fail_starts_whole_workers(limits, monkeypatch):
             child.close()
         pool.close()
     assert not leftover_processes(limits.tag)
+
+
+@pytest.mark.skipif(choose_level("auto") != "namespaces", reason="forks need namespaces")
+def test_a_template_the_kernel_will_not_let_fork_leaves_the_pool_to_whole_workers(
+    limits, monkeypatch
+):
+    """Without CAP_SETFCAP the kernel refuses nested ID maps: the probe fails, the template ends."""
+    start = Child.__init__
+
+    def without_setfcap(self, *args, **kwargs):
+        start(self, *args, **{**kwargs, "bounding_set": "-all"})
+
+    monkeypatch.setattr(Child, "__init__", without_setfcap)
+    pool = _slots.WorkerPool(limits, spares=2, needed=3)
+    taken = []
+    try:
+        for _ in range(3):
+            taken.append(pool.take())
+        assert [type(c) for c in taken] == [Child] * 3 and pool.forked == 0
+        for child in taken:
+            child.ready(time.monotonic() + 60)
+            assert child.alive()
+    finally:
+        for child in taken:
+            child.close()
+        pool.close()
+    assert not leftover_processes(limits.tag)
