@@ -214,41 +214,39 @@ def test_the_pools_workers_are_forked_from_one_template(limits):
     assert not leftover_processes(limits.tag)
 
 
-def test_a_pool_whose_forks_fail_starts_whole_workers(limits, monkeypatch):
-    """Where the kernel refuses a template's forks, each worker is started whole, as before."""
-
+def _ready_refused(monkeypatch) -> None:
     def refused(self, deadline):
         raise ChannelError("closed", "the forked worker did not start")
 
     monkeypatch.setattr(ForkedChild, "ready", refused)
-    pool = _slots.WorkerPool(limits, spares=2, needed=3)
-    taken = []
-    try:
-        for _ in range(3):
-            taken.append(pool.take())
-        assert all(type(c) is Child for c in taken)
-        assert pool.forked == 0
-        for child in taken:
-            child.ready(time.monotonic() + 60)
-            assert child.alive()
-    finally:
-        for child in taken:
-            child.close()
-        pool.close()
-    assert not leftover_processes(limits.tag)
 
 
-@pytest.mark.skipif(choose_level("auto") != "namespaces", reason="forks need namespaces")
-def test_a_template_the_kernel_will_not_let_fork_leaves_the_pool_to_whole_workers(
-    limits, monkeypatch
-):
-    """Without CAP_SETFCAP the kernel refuses nested ID maps: the probe fails, the template ends."""
+def _without_setfcap(monkeypatch) -> None:
+    """The kernel refuses nested ID maps: the template's probe fails and it exits."""
     start = Child.__init__
 
-    def without_setfcap(self, *args, **kwargs):
+    def without(self, *args, **kwargs):
         start(self, *args, **{**kwargs, "bounding_set": "-all"})
 
-    monkeypatch.setattr(Child, "__init__", without_setfcap)
+    monkeypatch.setattr(Child, "__init__", without)
+
+
+@pytest.mark.parametrize(
+    "breaking",
+    [
+        _ready_refused,
+        pytest.param(
+            _without_setfcap,
+            marks=pytest.mark.skipif(
+                choose_level("auto") != "namespaces", reason="forks need namespaces"
+            ),
+        ),
+    ],
+    ids=["ready-refused", "no-setfcap"],
+)
+def test_a_pool_whose_forks_fail_starts_whole_workers(limits, monkeypatch, breaking):
+    """Where a template's forks fail, each worker is started whole, as before."""
+    breaking(monkeypatch)
     pool = _slots.WorkerPool(limits, spares=2, needed=3)
     taken = []
     try:
