@@ -50,7 +50,14 @@ needs_namespaces = pytest.mark.skipif(
 # what a forked worker reports of its world (module-level values the grader can read)
 LOOK = """
 import json, os, pathlib, random, socket, subprocess
+import gradkit
 import numpy as np
+def _writable(directory):
+    try:
+        pathlib.Path(directory, "written-by-a-submission").write_text("x")
+    except OSError:
+        return False
+    return True
 def _status():
     fields = ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs", "Uid")
     return {k: v.split()[0] for k, _, v in (l.partition(":") for l in open("/proc/self/status"))
@@ -80,6 +87,8 @@ SEEN = json.dumps({
     "hostname": socket.gethostname(),
     "random": [random.random(), float(np.random.rand())],
     "sockets": _sockets(),
+    "writable": [_writable(d) for d in ("/tmp", os.path.dirname(gradkit.__file__),
+                                        os.path.dirname(np.__file__), "/")],
 })
 """
 
@@ -119,6 +128,8 @@ def test_workers_forked_from_one_template_share_nothing_and_keep_no_capability()
             # its own files: the other's are nowhere
             assert seen["work"] == sorted([f"{name}.txt", "look.py"])
             assert seen["tmp"] == under_tmp
+            # its /tmp is its own to write; gradkit's, numpy's and / are not
+            assert seen["writable"] == [True, False, False, False]
             assert seen["shm"] == [name]
             assert seen["pts"] == ["ptmx"]
             assert seen["status"] == {

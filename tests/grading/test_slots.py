@@ -233,17 +233,10 @@ def _without_setfcap(monkeypatch) -> None:
 
 @pytest.mark.parametrize(
     "breaking",
-    [
-        _ready_refused,
-        pytest.param(
-            _without_setfcap,
-            marks=pytest.mark.skipif(
-                choose_level("auto") != "namespaces", reason="forks need namespaces"
-            ),
-        ),
-    ],
+    [_ready_refused, _without_setfcap],
     ids=["ready-refused", "no-setfcap"],
 )
+@pytest.mark.skipif(choose_level("auto") != "namespaces", reason="forks need namespaces")
 def test_a_pool_whose_forks_fail_starts_whole_workers(limits, monkeypatch, breaking):
     """Where a template's forks fail, each worker is started whole, as before."""
     breaking(monkeypatch)

@@ -13,7 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from gradkit._sandboxed import ChannelError, Rejected, check_artifact, decode, encode, recv, send
+from gradkit._sandboxed import (
+    ChannelError,
+    Rejected,
+    check_artifact,
+    decode,
+    encode,
+    hung_up,
+    recv,
+    send,
+)
 
 
 def _pair():
@@ -87,6 +96,18 @@ def test_a_closed_peer_is_reported():
     with b, pytest.raises(ChannelError, match="closed the channel") as error:
         recv(b, time.monotonic() + 1, 1 << 20)
     assert error.value.kind == "closed"
+
+
+def test_a_hang_up_is_told_apart_from_data_not_yet_read():
+    ours, theirs = socket.socketpair()
+    try:
+        assert not hung_up(ours)
+        theirs.sendall(b"unread")
+        assert not hung_up(ours, 0.05)  # data waiting is not a hang-up
+        theirs.close()
+        assert hung_up(ours) and hung_up(ours, None)
+    finally:
+        ours.close()
 
 
 @pytest.mark.parametrize(

@@ -34,9 +34,11 @@ from ._channel import call_from_json as call_from_json
 from ._channel import call_to_json as call_to_json
 from ._channel import decode as decode
 from ._channel import encode as encode
+from ._channel import hung_up as hung_up
 from ._channel import recv as recv
 from ._channel import send as send
 from ._forks import FORK_HELLO as FORK_HELLO
+from ._forks import FORKS as FORKS
 from ._leftovers import traced_debug_dropped as traced_debug_dropped
 from ._limits import REFUSE_ENV as REFUSE_ENV
 from ._limits import apply_limits as apply_limits
@@ -62,7 +64,6 @@ from ._protocol import Transform as Transform
 from ._protocol import resolve_function as resolve_function
 
 WORKER = "gradkit._sandboxed._worker"
-FORKS = "--forks"  # the worker's last argument that makes it a template (`_forks`)
 EVALUATOR = "gradkit._sandboxed._evaluator"
 
 # public name -> the child module that defines it (imported on first use)

@@ -158,6 +158,18 @@ def _read(sock: socket.socket, count: int, deadline: float) -> bytes:
     return bytes(chunks)
 
 
+def hung_up(sock: socket.socket, timeout: float | None = 0.0) -> bool:
+    """Say whether the other end of ``sock`` closed, waiting up to ``timeout`` s (None: forever).
+
+    Data still unread does not count: only the peer's hang-up (or an error).
+    """
+    poller = select.poll()
+    poller.register(sock.fileno(), select.POLLRDHUP)
+    wait = None if timeout is None else int(timeout * 1000)
+    gone = select.POLLRDHUP | select.POLLHUP | select.POLLERR | select.POLLNVAL
+    return any(events & gone for _, events in poller.poll(wait))
+
+
 def exit_when_closed(sock: socket.socket) -> None:
     """Exit this process (status 0, as when serving ends) once the grader's end of ``sock`` closes.
 
@@ -169,12 +181,9 @@ def exit_when_closed(sock: socket.socket) -> None:
     """
 
     def watch() -> None:
-        poller = select.poll()
-        poller.register(sock.fileno(), select.POLLRDHUP)
-        while True:
-            for _, events in poller.poll():
-                if events & (select.POLLRDHUP | select.POLLHUP | select.POLLERR | select.POLLNVAL):
-                    os._exit(0)
+        while not hung_up(sock, None):
+            pass
+        os._exit(0)
 
     threading.Thread(target=watch, name="exit-when-closed", daemon=True).start()
 

@@ -34,6 +34,7 @@ from collections.abc import Callable
 
 INSIDE_ID = 1000  # the user and group a forked worker runs as, in its namespace
 FORK_HELLO = b"\0"  # a forked worker's first byte: its credentials tell the grader its PID
+FORKS = "--forks"  # the worker's last argument that makes it a template
 _NAMESPACES = (
     os.CLONE_NEWUSER
     | os.CLONE_NEWNS

@@ -37,6 +37,7 @@ from typing import Any
 
 from .._errors import GradingError
 from ._channel import call_from_json, decode, encode, exit_when_closed, recv, send
+from ._forks import FORKS, probe, serve_forks
 from ._ipython import install as install_ipython_stand_in
 from ._ipython import names as notebook_names
 from ._leftovers import install as install_leftovers
@@ -828,18 +829,17 @@ def main(argv: list[str]) -> None:
     that this machine allows it (else it exits).
     """
     fd, memory_mb, cpu_seconds = (int(a) for a in argv[:3])
-    forks = argv[3:] == ["--forks"]
+    template = argv[3:] == [FORKS]
     apply_limits(memory_mb, cpu_seconds)
     sock = socket.socket(fileno=fd)
-    if not forks:
+    if not template:  # a template starts no thread: it forks
         exit_when_closed(sock)
     capture_tools()  # imports JAX before the submission, outside its time
     _quiet_leftovers()
     refuse_imports({n for n in os.environ.get(REFUSE_ENV, "").split(",") if n})
-    if not forks:
+    if not template:
         _serve(sock)
         return
-    from . import _forks
 
     def serve_fork(channel: socket.socket) -> None:
         # to itself, a forked worker is a worker started whole on its channel
@@ -852,8 +852,8 @@ def main(argv: list[str]) -> None:
         exit_when_closed(channel)
         _serve(channel)
 
-    if _forks.probe():  # else return: the grader sees the channel close, starts workers whole
-        _forks.serve_forks(sock, serve_fork)
+    if probe():  # else return: the grader sees the channel close, starts workers whole
+        serve_forks(sock, serve_fork)
 
 
 if __name__ == "__main__":

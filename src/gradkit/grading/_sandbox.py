@@ -53,7 +53,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal, cast
 
-from .._sandboxed import FORK_HELLO, REFUSE_ENV, ChannelError, recv
+from .._sandboxed import FORK_HELLO, REFUSE_ENV, ChannelError, hung_up, recv
 from ._cleanup import (
     kill_cgroup,
     make_cgroup,
@@ -512,10 +512,7 @@ class ForkedChild(_Sandboxed):
 
     def alive(self) -> bool:
         """Say whether the worker's channel is still open at its end."""
-        poller = select.poll()
-        poller.register(self.sock, select.POLLRDHUP)
-        return not any(e & (select.POLLRDHUP | select.POLLHUP | select.POLLERR | select.POLLNVAL)
-                       for _, e in poller.poll(0))  # fmt: skip
+        return not hung_up(self.sock)
 
     def close(self) -> None:
         """Kill the worker and its descendants (its cgroup, else its PID namespace's init)."""

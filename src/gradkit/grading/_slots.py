@@ -88,7 +88,6 @@ class Evaluator:
         self._lock = threading.Lock()
         self.restarts = 0
         self._last_fault = Fault("crash", "evaluating it crashed")
-        self._ready = False
 
     def start(self) -> None:
         """Start the evaluator process now; it imports JAX while other work goes on."""
@@ -108,14 +107,11 @@ class Evaluator:
                 tag=self.limits.tag,
                 env=EVALUATOR_ENV,
             )
-            self._ready = False
         return self._child
 
     def _ensure(self) -> Child:
         child = self._spawn()
-        if not self._ready:
-            child.ready(time.monotonic() + STARTUP_SECONDS)
-            self._ready = True
+        child.ready(time.monotonic() + STARTUP_SECONDS)  # once per process
         return child
 
     def run_bundle(self, items: Sequence[Item]) -> list[Response]:
@@ -161,7 +157,6 @@ class Evaluator:
                 ]
             except (ChannelError, OSError, KeyError, TypeError) as error:
                 child.close()
-                self._ready = False
                 self._child = None
                 self.restarts += 1
                 timeout = isinstance(error, ChannelError) and error.kind == "timeout"
@@ -255,7 +250,8 @@ class WorkerPool:
         if isinstance(child, ForkedChild):
             try:
                 child.ready(time.monotonic() + STARTUP_SECONDS)
-                self.forked += 1
+                with self._lock:
+                    self.forked += 1
             except (ChannelError, OSError):  # this machine refuses the forks: start them whole
                 child.close()
                 child = None
