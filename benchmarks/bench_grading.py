@@ -28,15 +28,24 @@ solutions are the exercises' own reference modules, concatenated.
 3. ``--jobs-sweep [1,2,4,...]``: throughput of distinct submissions at 1, 2,
    4, … jobs up to the CPU count (or the listed counts), ``max(--subs, 3 *
    jobs)`` submissions per point, and the CPU seconds (user + sys of the whole
-   process tree, from ``getrusage``) each submission cost: on a loaded machine
-   wall time is noisy, CPU time much less so. Parallel efficiency is the
-   throughput at N jobs over N times the throughput at 1. With ``--against``
-   each repetition grades the same files with both installs in turn.
+   process tree) each submission cost: on a loaded machine wall time is
+   noisy, CPU time much less so. Parallel efficiency is the throughput at N
+   jobs over N times the throughput at 1. Each repetition grades at every job
+   count in turn (and, with ``--against``, with each install in turn), so the
+   machine's drift falls on all points alike.
+
+   The tree's CPU time comes from a ``cpuacct`` cgroup (cgroup v1, as root)
+   that the grading process starts in: it counts every process of the tree,
+   reaped or not, and takes no CPU from the run it measures. Elsewhere, or
+   with ``--roles`` (CPU by role: grader, workers, evaluators), a thread
+   samples ``/proc`` every 50 ms instead, which costs about 4% of a core:
+   nothing at one job (the second core is idle) but taken from the grader at
+   two, so those runs' throughput is slightly pessimistic.
 
 Usage: ``python benchmarks/bench_grading.py [--reps 3] [--subs 20] [--jobs 2]
 [--kinds identical,variants,distinct] [--against OTHER/.venv/bin/python]``
 or ``python benchmarks/bench_grading.py --jobs-sweep [1,2,4] [--subs 12] [--reps 1]
-[--against OTHER/.venv/bin/python]``
+[--roles] [--against OTHER/.venv/bin/python]``
 """
 
 from __future__ import annotations
@@ -197,31 +206,84 @@ class TreeCPU:
         return {**totals, **{f"{role}_processes": n for role, n in counts.items()}}
 
 
+class CgroupCPU:
+    """CPU seconds of a process tree, from a ``cpuacct`` cgroup (v1) its root starts in.
+
+    The kernel charges every process of the tree to it, reaped or not (the
+    grader moves its children into ``pids`` cgroups, another hierarchy), and
+    nothing is read while the tree runs. `make` returns None where no such
+    cgroup can be made: cgroup v2 only, or not root.
+    """
+
+    ROOT = Path("/sys/fs/cgroup/cpuacct")
+
+    def __init__(self, group: Path) -> None:
+        self.group = group
+
+    @classmethod
+    def make(cls) -> CgroupCPU | None:
+        """A fresh, empty cgroup, or None."""
+        group = cls.ROOT / f"gradkit-bench-{os.getpid()}-{time.monotonic_ns()}"
+        try:
+            group.mkdir()
+        except OSError:
+            return None
+        return cls(group)
+
+    def wrap(self, command: list[str]) -> list[str]:
+        """``command``, started inside the cgroup (a shell joins it, then execs)."""
+        procs = str(self.group / "cgroup.procs")
+        return ["sh", "-c", 'echo $$ > "$0" && exec "$@"', procs, *command]
+
+    def stop(self) -> dict[str, float]:
+        """The tree's CPU seconds (once its processes are gone); remove the cgroup."""
+        deadline = time.monotonic() + 10
+        while left := (self.group / "cgroup.procs").read_text().split():
+            if time.monotonic() > deadline:
+                sys.exit(f"gradkit grade left processes behind: {' '.join(left)}")
+            time.sleep(0.05)  # the grader's last children are being killed
+        usage = int((self.group / "cpuacct.usage").read_text()) / 1e9
+        self.group.rmdir()
+        return {"all": usage}
+
+
 def grade_timed(
-    paths: list[str], jobs: int, out: Path, python: str = sys.executable
+    paths: list[str], jobs: int, out: Path, python: str = sys.executable, *, roles: bool = False
 ) -> tuple[float, dict[str, float]]:
-    """Run one ``gradkit grade`` process; return (wall seconds, CPU seconds of its tree)."""
-    return _grade(paths, jobs, out, profile=True, python=python)  # type: ignore[return-value]
+    """Run one ``gradkit grade`` process; return (wall seconds, CPU seconds of its tree).
+
+    From a `CgroupCPU` where one can be made, else (or with ``roles``, for
+    CPU by role) from a `TreeCPU` sampler.
+    """
+    profile = "roles" if roles else "all"
+    return _grade(paths, jobs, out, profile=profile, python=python)  # type: ignore[return-value]
 
 
 def _grade(
     paths: list[str],
     jobs: int,
     out: Path,
-    profile: bool = False,
+    profile: str | None = None,
     python: str = sys.executable,
     wrong: dict[str, str] | None = None,
 ) -> Any:
-    """Grade; check full marks, except that ``wrong[path]`` (an exercise) must lose points."""
+    """Grade; check full marks, except that ``wrong[path]`` (an exercise) must lose points.
+
+    ``profile``: None (wall time only), ``"all"`` (and the tree's CPU time) or
+    ``"roles"`` (and its CPU time by role).
+    """
     command = [python, "-m", "gradkit", "grade", *paths, "--format", "json", "-o", str(out)]
     command += ["--seed", "0", "--jobs", str(jobs)]
+    group = CgroupCPU.make() if profile == "all" else None
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    tree = TreeCPU(process.pid) if profile else None
-    if process.wait() != 0:
-        sys.exit(f"gradkit grade failed with status {process.returncode}")
+    process = subprocess.Popen(group.wrap(command) if group else command, stdout=subprocess.DEVNULL)
+    tree = TreeCPU(process.pid) if profile and group is None else None
+    status = process.wait()
     seconds = time.perf_counter() - start
-    cpu = tree.stop() if tree is not None else None
+    counter = group or tree
+    cpu = counter.stop() if counter is not None else None
+    if status != 0:
+        sys.exit(f"gradkit grade failed with status {status}")
     report = json.loads(out.read_text())
     for sub in report["submissions"]:
         lost = {e["id"] for e in sub["exercises"] if e["score"] != e["max_score"]}
@@ -251,6 +313,11 @@ def main() -> None:
         "--against", metavar="PYTHON", help="also measure the gradkit installed for PYTHON"
     )
     parser.add_argument(
+        "--roles",
+        action="store_true",
+        help="with --jobs-sweep: CPU time by role, sampled (costs ~4%% of a core)",
+    )
+    parser.add_argument(
         "--jobs-sweep",
         nargs="?",
         const="auto",
@@ -260,7 +327,7 @@ def main() -> None:
     args = parser.parse_args()
     installs = {"this": sys.executable} | ({"against": args.against} if args.against else {})
     if args.jobs_sweep is not None:
-        jobs_sweep(args.jobs_sweep, args.subs, args.reps, installs)
+        jobs_sweep(args.jobs_sweep, args.subs, args.reps, installs, roles=args.roles)
         return
     kinds = ["distinct"] if args.distinct else [k for k in args.kinds.split(",") if k]
     if unknown := set(kinds) - set(KINDS):
@@ -344,40 +411,51 @@ def sweep_counts(text: str) -> list[int]:
     return [*counts, cpus or 1]
 
 
-def jobs_sweep(text: str, subs: int, reps: int, installs: dict[str, str]) -> None:
+def jobs_sweep(
+    text: str, subs: int, reps: int, installs: dict[str, str], *, roles: bool = False
+) -> None:
     """Grade distinct submissions at each job count; print a table and a JSON summary.
 
-    With several installs, each repetition grades the same files with each of
-    them in turn, so the machine's drift falls on all of them alike.
+    Each repetition grades at every job count in turn, and with several
+    installs grades the same files with each of them in turn, so the
+    machine's drift falls on all points alike.
     """
     counts = sweep_counts(text)
     source = correct_solutions()
     points: dict[str, list[dict[str, Any]]] = {name: [] for name in installs}
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         folder = Path(tmp)
+        batches: dict[int, list[str]] = {}
         for jobs in counts:
-            n = max(subs, 3 * jobs)
-            paths = []
-            for i in range(n):
+            batches[jobs] = []
+            for i in range(max(subs, 3 * jobs)):
                 path = folder / f"j{jobs}_student_{i + 1:03d}.py"
                 # a fresh constant per job count too: nothing is shared across points
                 path.write_text(distinct_variant(source, 1000 * jobs + i))
-                paths.append(str(path))
-            runs: dict[str, list[dict[str, Any]]] = {name: [] for name in installs}
-            for _ in range(reps):
+                batches[jobs].append(str(path))
+        runs = {(name, jobs): [] for name in installs for jobs in counts}
+        for rep in range(reps):
+            for jobs, paths in batches.items():
                 for name, python in installs.items():
                     load = os.getloadavg()[0]
                     try:
-                        wall, cpu = grade_timed(paths, jobs, folder / "sweep.json", python)
+                        wall, cpu = grade_timed(
+                            paths, jobs, folder / "sweep.json", python, roles=roles
+                        )
                     except SystemExit as failed:  # not full marks: say so, measure the rest
                         print(f"{name} jobs {jobs:>3}: FAILED: {failed}", flush=True)
                         continue
-                    runs[name].append({"wall_s": wall, "cpu_s": cpu, "load_before": load})
+                    runs[name, jobs].append({"wall_s": wall, "cpu_s": cpu, "load_before": load})
                     rounded = {k: round(v, 2) for k, v in cpu.items()}
-                    print(f"   {name}, jobs {jobs}, cpu s by role: {json.dumps(rounded)}")
-            for name, done in runs.items():
-                if len(done) == reps:
-                    points[name].append(_point(jobs, n, done))
+                    print(
+                        f"   rep {rep + 1}, {name}, jobs {jobs}: {wall:.1f} s, "
+                        f"cpu s: {json.dumps(rounded)}",
+                        flush=True,
+                    )
+        for name in installs:
+            for jobs, paths in batches.items():
+                if len(done := runs[name, jobs]) == reps:
+                    points[name].append(_point(jobs, len(paths), done))
                     _say(name, points[name][-1])
     if not any(points.values()):
         sys.exit("no job count graded every submission in full")
