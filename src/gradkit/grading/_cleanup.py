@@ -123,6 +123,7 @@ def make_cgroup(pids_max: int, roots: tuple[Path, ...] = CGROUP_ROOTS) -> Path |
 def kill_cgroup(group: Path, seconds: float = 5.0) -> bool:
     """Kill every process in ``group`` (those forked meanwhile too), remove it; True if gone."""
     deadline = time.monotonic() + seconds
+    pause = 0.001  # a killed worker is gone within a few ms: look again soon, then less often
     while time.monotonic() < deadline:
         try:
             pids = [int(p) for p in (group / "cgroup.procs").read_text().split()]
@@ -133,7 +134,8 @@ def kill_cgroup(group: Path, seconds: float = 5.0) -> bool:
         for pid in pids:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
-        time.sleep(0.02)
+        time.sleep(pause)
+        pause = min(2 * pause, 0.02)
     try:
         group.rmdir()
     except FileNotFoundError:
