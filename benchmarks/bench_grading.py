@@ -51,6 +51,7 @@ or ``python benchmarks/bench_grading.py --jobs-sweep [1,2,4] [--subs 12] [--reps
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import importlib.util
 import json
@@ -275,13 +276,21 @@ def _grade(
     command = [python, "-m", "gradkit", "grade", *paths, "--format", "json", "-o", str(out)]
     command += ["--seed", "0", "--jobs", str(jobs)]
     group = CgroupCPU.make() if profile == "all" else None
-    start = time.perf_counter()
-    process = subprocess.Popen(group.wrap(command) if group else command, stdout=subprocess.DEVNULL)
-    tree = TreeCPU(process.pid) if profile and group is None else None
-    status = process.wait()
-    seconds = time.perf_counter() - start
-    counter = group or tree
-    cpu = counter.stop() if counter is not None else None
+    try:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            group.wrap(command) if group else command, stdout=subprocess.DEVNULL
+        )
+        tree = TreeCPU(process.pid) if profile and group is None else None
+        status = process.wait()
+        seconds = time.perf_counter() - start
+        counter = group or tree
+        cpu = counter.stop() if counter is not None else None
+    except BaseException:  # an interrupt: leave no empty cgroup behind
+        if group is not None:
+            with contextlib.suppress(OSError):
+                group.group.rmdir()
+        raise
     if status != 0:
         sys.exit(f"gradkit grade failed with status {status}")
     report = json.loads(out.read_text())
