@@ -3,7 +3,8 @@ or were scored wrong although honest. All are graded in ONE run (tests/grading/r
 
 - "must not use" checks: an entry rebound through ``globals()`` or a ``global``
   statement, a name looked up with ``vars()``, forbidden code in a sibling module
-  of a directory submission (and the honest version of that, which must pass);
+  of a directory submission or in a module a notebook writes with ``%%writefile``
+  (and the honest versions of those, which must pass);
 - cost checks: a loop (``fori_loop``) hides n passes from XLA's cost analysis;
 - constants: ``10**400`` and a 6000-digit int crashed the whole grader run; a
   numpy scalar ``x_star`` was refused;
@@ -38,6 +39,8 @@ SUBMISSIONS = (
     "vars_lookup.py",
     "helper_dir",
     "honest_dir",
+    "helper_notebook.ipynb",
+    "honest_notebook.ipynb",
     "loop_cost.py",
     "huge_int.py",
     "big_int.py",
@@ -77,6 +80,8 @@ def test_every_submission_was_graded(checks):
         ("vars_lookup.py", "dsin does not use `cos`", "`vars`"),
         ("helper_dir", "dsin does not use `cos`", "`cos`"),
         ("helper_dir", "df uses no autodiff", "`grad`"),
+        ("helper_notebook.ipynb", "dsin does not use `cos`", "`cos`"),
+        ("helper_notebook.ipynb", "df uses no autodiff", "`grad`"),
     ],
 )
 def test_hidden_forbidden_names_fail_the_avoids_check(checks, name, check, word):
@@ -84,11 +89,22 @@ def test_hidden_forbidden_names_fail_the_avoids_check(checks, name, check, word)
     assert not passed and word in message, message
 
 
-def test_an_honest_directory_with_helpers_passes_the_avoids_checks(checks):
-    got = checks["honest_dir"]
+@pytest.mark.parametrize("name", ["honest_dir", "honest_notebook.ipynb"])
+def test_honest_helpers_beside_the_entries_pass_the_avoids_checks(checks, name):
+    got = checks[name]
     assert got["dsin does not use `cos`"][0], got["dsin does not use `cos`"]
     assert got["df uses no autodiff"][0], got["df uses no autodiff"]
     assert got["df values"][0] and got["dsin values"][0]
+    mine = {name: c for name, c in got.items() if name.startswith(("dsin ", "df "))}
+    assert len(mine) >= 6 and all(passed for passed, _ in mine.values()), mine
+
+
+def test_a_notebook_says_which_files_its_writefile_cells_wrote(report):
+    (sub,) = [s for s in report.submissions if s.path.endswith("honest_notebook.ipynb")]
+    assert sub.message == (
+        "notebook: dropped 1 IPython magic/shell line(s); notebook: its %%writefile cells "
+        "wrote helpers.py, which the grader put beside it before its first cell ran"
+    )
 
 
 def test_a_loop_cannot_hide_its_cost(checks):

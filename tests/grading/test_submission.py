@@ -5,7 +5,14 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from gradkit.grading._submission import MAX_BYTES, load_submission, notebook_code, python_text
+from gradkit.grading._submission import (
+    MAIN,
+    MAX_BYTES,
+    InputLimits,
+    load_submission,
+    notebook_code,
+    python_text,
+)
 
 
 def test_a_python_file_runs_as_submission_py(tmp_path):
@@ -147,17 +154,54 @@ def test_a_tagged_cell_python_cannot_read_is_left_as_it_is(tmp_path):
     assert _load_notebook(tmp_path, cell).source == '# %% code cell 1\ns = """never closed\n'
 
 
-def test_a_writefile_cell_is_named_in_a_note_saying_to_put_its_code_in_a_cell(tmp_path):
+def test_a_writefile_cell_writes_a_module_beside_the_notebook_as_ipython_does(tmp_path):
+    # Colab students write helpers with %%writefile and import them in the next cell
     sub = _load_notebook(
         tmp_path,
         nbformat.v4.new_code_cell("import jax.numpy as jnp"),
         nbformat.v4.new_code_cell("%%writefile helpers.py\ndef step(x):\n    return 2 * x"),
         nbformat.v4.new_code_cell("%%writefile -a helpers.py\nSCALE = 2"),
+        nbformat.v4.new_code_cell("%%writefile 'more.py'\nA = 1\n"),
+        nbformat.v4.new_code_cell("%%writefile more.py\nA = 3"),  # written again: replaced
         nbformat.v4.new_code_cell("from helpers import step"),
     )
-    assert sub.notes == (
-        "notebook: dropped 5 IPython magic/shell line(s)",
-        "code cell 2 writes helpers.py, code cell 3 writes helpers.py with %%writefile, which "
-        "the grader does not run (it reads the notebook's cells, not the files they write): put "
-        "that code in a cell instead",
+    code = (
+        "# %% code cell 1\nimport jax.numpy as jnp\n\n# %% code cell 6\nfrom helpers import step\n"
     )
+    helpers = "def step(x):\n    return 2 * x\nSCALE = 2\n"
+    assert sub.source == code
+    assert sub.order == (MAIN,)
+    assert sub.files == {MAIN: code.encode(), "helpers.py": helpers.encode(), "more.py": b"A = 3\n"}
+    # the "must not use" rules read the notebook as the main file and its modules beside it
+    assert sub.sources == {"solutions.py": code, "helpers.py": helpers, "more.py": "A = 3\n"}
+    assert sub.notes == (
+        "notebook: its %%writefile cells wrote helpers.py, more.py, which the grader put "
+        "beside it before its first cell ran",
+    )
+
+
+def test_a_writefile_cell_that_is_not_a_module_beside_the_notebook_is_named_in_a_note(tmp_path):
+    sub = _load_notebook(
+        tmp_path,
+        nbformat.v4.new_code_cell("%%writefile data/points.csv\n1,2"),
+        nbformat.v4.new_code_cell("%%writefile solutions.py\nA = 1"),  # the notebook's own name
+        nbformat.v4.new_code_cell("%%writefile --force helpers.py\nA = 1"),  # not an option
+        nbformat.v4.new_code_cell("x = 1"),
+    )
+    assert sub.files == {MAIN: b"# %% code cell 4\nx = 1\n"}
+    assert sub.sources == {}
+    assert sub.notes == (
+        "notebook: dropped 6 IPython magic/shell line(s)",
+        "code cell 1 writes data/points.csv, code cell 2 writes solutions.py, code cell 3 "
+        "writes helpers.py with %%writefile, which the grader does not write (only a module "
+        "beside the notebook, such as helpers.py): put that code in a cell instead",
+    )
+
+
+def test_a_notebook_writing_more_files_than_a_directory_may_hold_is_refused(tmp_path):
+    path = tmp_path / "hw.ipynb"
+    cells = [nbformat.v4.new_code_cell(f"%%writefile m{i}.py\nA = {i}") for i in range(3)]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    assert load_submission(path, InputLimits(files=4)).error is None
+    refused = load_submission(path, InputLimits(files=3))
+    assert refused.error == "the notebook writes 3 files with %%writefile; the limit is 2"

@@ -133,8 +133,11 @@ def _status(exercises: Sequence[ExerciseResult], broken: Fault | None) -> Status
 
 
 def _shown_names(submission: Submission) -> dict[str, str]:
-    """The student's own names for the files the worker runs (a file runs as ``submission.py``)."""
-    if MAIN not in submission.files or submission.sources:
+    """The student's own names for the files the worker runs (a file runs as ``submission.py``).
+
+    A notebook's ``%%writefile`` modules keep their names beside it.
+    """
+    if submission.order != (MAIN,) or MAIN in submission.sources:
         return {}  # a directory: its files keep their names
     return {MAIN: Path(submission.path).name}
 

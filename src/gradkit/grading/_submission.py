@@ -10,7 +10,9 @@ A submission is one of:
   the worker runs cell by cell, as Run All does (a failing cell stops it).
   IPython magics (``%matplotlib inline``, ``%%time`` cells) and shell escapes
   (``!pip install ...``) are not Python: those lines are dropped, with a note.
-  A cell tagged ``raises-exception`` may raise and the next cells still run.
+  A ``%%writefile helpers.py`` cell becomes a file of the submission, which
+  the notebook can import. A cell tagged ``raises-exception`` may raise and
+  the next cells still run.
 
 The grader only reads these files (never imports them), and only regular
 files inside the submission: a symbolic link is followed only when it
@@ -28,6 +30,7 @@ import dataclasses
 import importlib.util
 import os
 import re
+import shlex
 import stat
 import tokenize
 import warnings
@@ -112,7 +115,7 @@ def load_submission(path: str | Path, limits: InputLimits | None = None) -> Subm
         if path.suffix == ".py":
             return Submission(shown, {MAIN: data}, (MAIN,), python_text(data))
         # utf-8-sig: a notebook saved with a BOM (some Windows editors) is still JSON
-        return _notebook(shown, data.decode("utf-8-sig"))
+        return _notebook(shown, data.decode("utf-8-sig"), limits)
     except _Refused as error:
         return _broken(shown, str(error))
     except (OSError, UnicodeDecodeError) as error:
@@ -264,14 +267,34 @@ _PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 def notebook_code(text: str) -> tuple[str, int]:
     """Return a notebook's code cells as one script and the number of IPython lines dropped.
 
-    See `_read_notebook`, which also names the ``%%writefile`` cells.
+    See `_read_notebook`, which also returns the files its ``%%writefile`` cells write.
     """
-    code, dropped, _ = _read_notebook(text)
+    code, dropped, _, _ = _read_notebook(text)
     return code, dropped
 
 
-def _read_notebook(text: str) -> tuple[str, int, list[str]]:
-    """A notebook's code as one script, the IPython lines dropped, its ``%%writefile`` cells.
+# what a `%%writefile` cell may write: a module the notebook can import, beside it
+_MODULE_FILE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.py")
+# the names the notebook's own code has: in the worker, and for the "must not use" rules
+_MAIN_NAMES = frozenset({MAIN, "solutions.py"})
+
+
+def _writefile(line: str) -> tuple[str, bool] | None:
+    """``%%writefile [-a] NAME``: the file NAME and whether it appends; None if not that."""
+    try:
+        words = shlex.split(line.lstrip()[2:])
+    except ValueError:  # an unclosed quote
+        return None
+    if words[:1] != ["writefile"] or len(words) < 2:
+        return None
+    options = words[1:-1]
+    if any(o not in ("-a", "--append") for o in options):
+        return None
+    return words[-1], bool(options)
+
+
+def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
+    """A notebook's code as one script, the IPython lines dropped, its written files.
 
     Cells are joined in order, each after its marker line (``# %% code cell 3``,
     see `gradkit._sandboxed.place`), so that a line of the script is found again
@@ -281,6 +304,12 @@ def _read_notebook(text: str) -> tuple[str, int, list[str]]:
     tagged ``raises-exception`` (Jupyter's tag for a cell left raising on
     purpose, which nbclient and *Run All* step over) runs inside ``try:`` /
     ``except Exception:``, on the lines it already has (`_may_raise`).
+
+    A ``%%writefile NAME`` cell (``-a``: appending) writes its text to NAME, as
+    IPython does, when NAME is a module beside the notebook (``helpers.py``):
+    returned as ``{NAME: text}``, the files as the last cell left them. Any
+    other ``%%writefile`` is named in the returned list (``"code cell 3 writes
+    data/x.csv"``): the grader does not write it.
     """
     import nbformat
 
@@ -290,14 +319,22 @@ def _read_notebook(text: str) -> tuple[str, int, list[str]]:
         notebook = nbformat.reads(text, as_version=4)
     kept: list[str] = []
     dropped = 0
-    written: list[str] = []  # "code cell 3 writes helpers.py"
+    files: dict[str, str] = {}
+    unwritten: list[str] = []  # "code cell 3 writes data/x.csv"
     code_cells = [cell for cell in notebook.cells if cell.get("cell_type") == "code"]
     for number, cell in enumerate(code_cells, start=1):
         lines = str(cell.get("source", "")).splitlines()
         if lines and lines[0].lstrip().startswith("%%"):
             magic = lines[0].lstrip()[2:].split()
-            if magic[:1] == ["writefile"] and len(magic) >= 2:
-                written.append(f"code cell {number} writes {magic[-1]}")
+            if magic[:1] == ["writefile"]:
+                written = _writefile(lines[0])
+                name = written[0] if written else magic[-1]
+                if written and _MODULE_FILE.fullmatch(name) and name not in _MAIN_NAMES:
+                    body = "".join(f"{line}\n" for line in lines[1:])  # IPython ends it so
+                    files[name] = files.get(name, "") + body if written[1] else body
+                    continue
+                if len(magic) >= 2:
+                    unwritten.append(f"code cell {number} writes {name}")
             if not magic or magic[0] not in _PYTHON_CELL_MAGICS:
                 dropped += len(lines)
                 continue
@@ -316,7 +353,7 @@ def _read_notebook(text: str) -> tuple[str, int, list[str]]:
             kept += [cell_marker(number), *python, ""]
         else:
             kept += [f"try:  {cell_marker(number)}", *wrapped, "except Exception:  pass"]
-    return "\n".join(kept), dropped, written
+    return "\n".join(kept), dropped, files, unwritten
 
 
 def _may_raise(lines: list[str]) -> list[str] | None:
@@ -337,15 +374,29 @@ def _may_raise(lines: list[str]) -> list[str] | None:
     return [line if row in inside else f"\t{line}" for row, line in enumerate(lines, start=1)]
 
 
-def _notebook(shown: str, text: str) -> Submission:
+def _notebook(shown: str, text: str, limits: InputLimits) -> Submission:
     try:
-        code, dropped, written = _read_notebook(text)
+        code, dropped, written, unwritten = _read_notebook(text)
     except Exception as error:  # noqa: BLE001 - nbformat raises many kinds for bad JSON
         return _broken(shown, f"not a readable notebook ({type(error).__name__})")
+    if len(written) >= limits.files:  # the notebook's own code is one file too
+        return _broken(
+            shown,
+            f"the notebook writes {len(written)} files with %%writefile; "
+            f"the limit is {limits.files - 1}",
+        )
     notes = [f"notebook: dropped {dropped} IPython magic/shell line(s)"] if dropped else []
     if written:
         notes.append(
-            f"{', '.join(written)} with %%writefile, which the grader does not run (it reads "
-            "the notebook's cells, not the files they write): put that code in a cell instead"
+            f"notebook: its %%writefile cells wrote {', '.join(sorted(written))}, "
+            "which the grader put beside it before its first cell ran"
         )
-    return Submission(shown, {MAIN: code.encode()}, (MAIN,), code, tuple(notes))
+    if unwritten:
+        notes.append(
+            f"{', '.join(unwritten)} with %%writefile, which the grader does not write (only a "
+            "module beside the notebook, such as helpers.py): put that code in a cell instead"
+        )
+    files = {MAIN: code.encode(), **{name: body.encode() for name, body in written.items()}}
+    # the "must not use" rules read the notebook as the main file, its modules beside it
+    sources = {"solutions.py": code, **written} if written else {}
+    return Submission(shown, files, (MAIN,), code, tuple(notes), sources=sources)
