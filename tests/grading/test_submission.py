@@ -161,7 +161,7 @@ def test_a_writefile_cell_writes_a_module_beside_the_notebook_as_ipython_does(tm
         nbformat.v4.new_code_cell("import jax.numpy as jnp"),
         nbformat.v4.new_code_cell("%%writefile helpers.py\ndef step(x):\n    return 2 * x"),
         nbformat.v4.new_code_cell("%%writefile -a helpers.py\nSCALE = 2"),
-        nbformat.v4.new_code_cell("%%writefile 'more.py'\nA = 1\n"),
+        nbformat.v4.new_code_cell("%%file 'more.py'\nA = 1\n"),  # IPython's other name
         nbformat.v4.new_code_cell("%%writefile more.py\nA = 3"),  # written again: replaced
         nbformat.v4.new_code_cell("from helpers import step"),
     )
@@ -194,7 +194,8 @@ def test_a_writefile_cell_that_is_not_a_module_beside_the_notebook_is_named_in_a
         "notebook: dropped 6 IPython magic/shell line(s)",
         "code cell 1 writes data/points.csv, code cell 2 writes solutions.py, code cell 3 "
         "writes helpers.py with %%writefile, which the grader does not write (only a module "
-        "beside the notebook, such as helpers.py): put that code in a cell instead",
+        "beside the notebook, such as helpers.py, other than solutions.py and submission.py): "
+        "put that code in a cell instead",
     )
 
 

@@ -285,7 +285,7 @@ def _writefile(line: str) -> tuple[str, bool] | None:
         words = shlex.split(line.lstrip()[2:])
     except ValueError:  # an unclosed quote
         return None
-    if words[:1] != ["writefile"] or len(words) < 2:
+    if words[:1] not in (["writefile"], ["file"]) or len(words) < 2:
         return None
     options = words[1:-1]
     if any(o not in ("-a", "--append") for o in options):
@@ -326,7 +326,7 @@ def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
         lines = str(cell.get("source", "")).splitlines()
         if lines and lines[0].lstrip().startswith("%%"):
             magic = lines[0].lstrip()[2:].split()
-            if magic[:1] == ["writefile"]:
+            if magic[:1] in (["writefile"], ["file"]):  # `%%file`: IPython's other name
                 written = _writefile(lines[0])
                 name = written[0] if written else magic[-1]
                 if written and _MODULE_FILE.fullmatch(name) and name not in _MAIN_NAMES:
@@ -394,7 +394,8 @@ def _notebook(shown: str, text: str, limits: InputLimits) -> Submission:
     if unwritten:
         notes.append(
             f"{', '.join(unwritten)} with %%writefile, which the grader does not write (only a "
-            "module beside the notebook, such as helpers.py): put that code in a cell instead"
+            "module beside the notebook, such as helpers.py, other than solutions.py and "
+            "submission.py): put that code in a cell instead"
         )
     files = {MAIN: code.encode(), **{name: body.encode() for name, body in written.items()}}
     # the "must not use" rules read the notebook as the main file, its modules beside it
