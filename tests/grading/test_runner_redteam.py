@@ -4,7 +4,8 @@ or were scored wrong although honest. All are graded in ONE run (tests/grading/r
 - "must not use" checks: an entry rebound through ``globals()`` or a ``global``
   statement, a name looked up with ``vars()``, forbidden code in a sibling module
   of a directory submission or in a module a notebook writes with ``%%writefile``
-  (and the honest versions of those, which must pass);
+  (and the honest versions of those, which must pass), a decoy ``jax.py`` beside the
+  entries that the rules took for the ``jax`` of ``jax.grad`` (the worker imports JAX);
 - cost checks: a loop (``fori_loop``) hides n passes from XLA's cost analysis;
 - constants: ``10**400`` and a 6000-digit int crashed the whole grader run; a
   numpy scalar ``x_star`` was refused;
@@ -41,6 +42,8 @@ SUBMISSIONS = (
     "honest_dir",
     "helper_notebook.ipynb",
     "honest_notebook.ipynb",
+    "shadow_dir",
+    "shadow_notebook.ipynb",
     "loop_cost.py",
     "huge_int.py",
     "big_int.py",
@@ -82,6 +85,8 @@ def test_every_submission_was_graded(checks):
         ("helper_dir", "df uses no autodiff", "`grad`"),
         ("helper_notebook.ipynb", "dsin does not use `cos`", "`cos`"),
         ("helper_notebook.ipynb", "df uses no autodiff", "`grad`"),
+        ("shadow_dir", "df uses no autodiff", "`grad`"),
+        ("shadow_notebook.ipynb", "df uses no autodiff", "`grad`"),
     ],
 )
 def test_hidden_forbidden_names_fail_the_avoids_check(checks, name, check, word):
@@ -285,3 +290,15 @@ def test_a_notebook_without_cell_ids_is_read_without_a_warning():
         "cells": [{**cell, "source": "x = 1\n%time y = 2"}],
     }
     assert notebook_code(json.dumps(nb)) == ("# %% code cell 1\nx = 1\n\n", 1)
+
+
+@pytest.mark.parametrize("name", ["shadow_dir", "shadow_notebook.ipynb"])
+def test_a_decoy_module_named_like_jax_is_left_out_and_named(report, name):
+    (sub,) = [s for s in report.submissions if s.path.endswith(name)]
+    assert sub.message.endswith(
+        "jax.py is named like a module Python has already (the standard library's or an "
+        "installed one), which an import finds instead: the grader left it out; rename it, "
+        "e.g. my_jax.py"
+    )
+    checks = {c.name: c for e in sub.exercises for c in e.checks}
+    assert checks["df values"].passed  # the real JAX ran: right values, forbidden means

@@ -206,3 +206,41 @@ def test_a_notebook_writing_more_files_than_a_directory_may_hold_is_refused(tmp_
     assert load_submission(path, InputLimits(files=4)).error is None
     refused = load_submission(path, InputLimits(files=3))
     assert refused.error == "the notebook writes 3 files with %%writefile; the limit is 2"
+
+
+def test_a_module_named_like_one_python_has_already_is_left_out_and_named(tmp_path):
+    # the worker's `import jax` finds JAX (imported already), never a jax.py beside the
+    # entries; the "must not use" rules must not read that file as the `jax` of `jax.grad`
+    for name, text in [
+        ("solutions.py", "import helpers\nimport jax\n"),
+        ("helpers.py", "A = 1\n"),
+        ("jax.py", "def grad(f):\n    return f\n"),
+        ("random.py", "A = 2\n"),
+    ]:
+        (tmp_path / name).write_text(text)
+    sub = load_submission(tmp_path)
+    assert sorted(sub.files) == ["helpers.py", "solutions.py"]
+    assert sorted(sub.sources) == ["helpers.py", "solutions.py"]
+    assert sub.notes == (
+        "jax.py, random.py are named like a module Python has already (the standard "
+        "library's or an installed one), which an import finds instead: the grader left it "
+        "out; rename it, e.g. my_jax.py",
+    )
+
+
+def test_files_run_in_name_order_are_not_imported_so_none_is_left_out(tmp_path):
+    (tmp_path / "answers.py").write_text("A = 1\n")
+    (tmp_path / "random.py").write_text("B = 2\n")
+    sub = load_submission(tmp_path)
+    assert sub.order == ("answers.py", "random.py") and sub.notes == ()
+
+
+def test_a_notebook_module_named_like_one_python_has_already_is_left_out(tmp_path):
+    sub = _load_notebook(
+        tmp_path,
+        nbformat.v4.new_code_cell("%%writefile numpy.py\nA = 1"),
+        nbformat.v4.new_code_cell("%%writefile helpers.py\nB = 2"),
+    )
+    assert sorted(sub.files) == ["helpers.py", MAIN]
+    assert sub.notes[0].startswith("numpy.py is named like a module Python has already")
+    assert sub.notes[1].startswith("notebook: its %%writefile cells wrote helpers.py,")

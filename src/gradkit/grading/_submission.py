@@ -27,14 +27,16 @@ graded 0 with that reason; the other submissions are not affected.
 from __future__ import annotations
 
 import dataclasses
+import importlib.machinery
 import importlib.util
 import os
 import re
 import shlex
 import stat
+import sys
 import tokenize
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .._sandboxed import cell_marker
@@ -115,7 +117,7 @@ def load_submission(path: str | Path, limits: InputLimits | None = None) -> Subm
         if path.suffix == ".py":
             return Submission(shown, {MAIN: data}, (MAIN,), python_text(data))
         # utf-8-sig: a notebook saved with a BOM (some Windows editors) is still JSON
-        return _notebook(shown, data.decode("utf-8-sig"), limits)
+        return _notebook(shown, data.decode("utf-8-sig"), limits, own)
     except _Refused as error:
         return _broken(shown, str(error))
     except (OSError, UnicodeDecodeError) as error:
@@ -207,6 +209,39 @@ def _read(path: Path, name: str, root: Path, limit: int, room: str = "") -> byte
     return data
 
 
+def _outside(module: str, own: Path | None = None) -> bool:
+    """Whether Python finds a module named ``module`` outside the submission.
+
+    The worker imports a submission's module from its working directory only
+    when no module of that name is imported yet, and JAX, numpy and gradkit
+    always are: a ``jax.py`` beside ``solutions.py`` never runs, but the "must
+    not use" rules would read it as the ``jax`` that ``jax.grad`` names. So a
+    module named like one of the standard library's or an installed package's
+    (``own``, the submission's folder, and the current directory excluded) is
+    left out of the submission: its imports then find the real module, both
+    when graded and for the rules.
+    """
+    if module in sys.builtin_module_names or module in sys.stdlib_module_names:
+        return True
+    places = {Path.cwd().resolve(), *([own.resolve()] if own else [])}
+    paths = [p for p in sys.path if p and Path(p).resolve() not in places]
+    return importlib.machinery.PathFinder.find_spec(module, paths) is not None
+
+
+def _left_out(names: Iterable[str], own: Path | None = None) -> list[str]:
+    """The module files of ``names`` named like a module outside the submission (`_outside`)."""
+    return [n for n in names if _outside(n.removesuffix(".py"), own)]
+
+
+def _shadow_note(names: Sequence[str]) -> str:
+    return (
+        f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} named like a module Python "
+        "has already (the standard library's or an installed one), which an import finds "
+        "instead: the grader left it out; rename it, e.g. my_"
+        f"{names[0]}"
+    )
+
+
 def _directory(shown: str, path: Path, limits: InputLimits) -> Submission:
     with os.scandir(path) as entries:
         names = sorted(e.name for e in entries if e.name.endswith(".py") and not e.is_dir())
@@ -229,9 +264,13 @@ def _directory(shown: str, path: Path, limits: InputLimits) -> Submission:
         left -= len(data)
         files[name] = data
     order = ("solutions.py",) if "solutions.py" in files else tuple(names)
+    notes: tuple[str, ...] = ()
+    if shadows := _left_out([n for n in files if n not in order], path):
+        files = {n: data for n, data in files.items() if n not in shadows}
+        notes = (_shadow_note(shadows),)
     texts = {name: python_text(data) for name, data in files.items()}
     source = "\n".join(texts[name] for name in order)
-    return Submission(shown, files, order, source, sources=texts)
+    return Submission(shown, files, order, source, notes, sources=texts)
 
 
 def unique_paths(paths: Iterable[str]) -> list[str]:
@@ -374,7 +413,7 @@ def _may_raise(lines: list[str]) -> list[str] | None:
     return [line if row in inside else f"\t{line}" for row, line in enumerate(lines, start=1)]
 
 
-def _notebook(shown: str, text: str, limits: InputLimits) -> Submission:
+def _notebook(shown: str, text: str, limits: InputLimits, own: Path | None = None) -> Submission:
     try:
         code, dropped, written, unwritten = _read_notebook(text)
     except Exception as error:  # noqa: BLE001 - nbformat raises many kinds for bad JSON
@@ -386,6 +425,9 @@ def _notebook(shown: str, text: str, limits: InputLimits) -> Submission:
             f"the limit is {limits.files - 1}",
         )
     notes = [f"notebook: dropped {dropped} IPython magic/shell line(s)"] if dropped else []
+    if shadows := _left_out(written, own):
+        written = {n: body for n, body in written.items() if n not in shadows}
+        notes.append(_shadow_note(shadows))
     if written:
         notes.append(
             f"notebook: its %%writefile cells wrote {', '.join(sorted(written))}, "
