@@ -5,7 +5,8 @@ or were scored wrong although honest. All are graded in ONE run (tests/grading/r
   statement, a name looked up with ``vars()``, forbidden code in a sibling module
   of a directory submission or in a module a notebook writes with ``%%writefile``
   (and the honest versions of those, which must pass), a decoy ``jax.py`` beside the
-  entries that the rules took for the ``jax`` of ``jax.grad`` (the worker imports JAX);
+  entries that the rules took for the ``jax`` of ``jax.grad`` (the worker imports JAX),
+  forbidden code in a module the submission writes while it runs and then imports;
 - cost checks: a loop (``fori_loop``) hides n passes from XLA's cost analysis;
 - constants: ``10**400`` and a 6000-digit int crashed the whole grader run; a
   numpy scalar ``x_star`` was refused;
@@ -44,6 +45,7 @@ SUBMISSIONS = (
     "honest_notebook.ipynb",
     "shadow_dir",
     "shadow_notebook.ipynb",
+    "runtime_module.py",
     "loop_cost.py",
     "huge_int.py",
     "big_int.py",
@@ -87,6 +89,7 @@ def test_every_submission_was_graded(checks):
         ("helper_notebook.ipynb", "df uses no autodiff", "`grad`"),
         ("shadow_dir", "df uses no autodiff", "`grad`"),
         ("shadow_notebook.ipynb", "df uses no autodiff", "`grad`"),
+        ("runtime_module.py", "df uses no autodiff", "`zz_helpers` (line 13): dynamic code"),
     ],
 )
 def test_hidden_forbidden_names_fail_the_avoids_check(checks, name, check, word):

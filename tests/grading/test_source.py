@@ -792,3 +792,35 @@ def test_a_mode_behind_gradkits_own_transform_is_named_with_it():
         False,
         "`d` uses `grad` (line 4, inside `gk.derivative`), which this exercise rules out",
     )
+
+
+def test_a_module_neither_in_the_submission_nor_installed_is_dynamic():
+    # only code written while the submission runs can provide it: the rules never read it
+    source = textwrap.dedent(
+        """
+        import numpy as np
+        import zz_written_at_run_time as helpers
+        from IPython.display import display
+
+        def df(x):
+            display(x)
+            return helpers.d(x) + np.sin(x)
+        """
+    )
+    found = usage(source, "df")
+    assert found.dynamic == {"zz_written_at_run_time"}
+    assert found.lines["zz_written_at_run_time"] == "line 8"
+    # numpy is installed; IPython is the worker's own stand-in where it is not
+    assert usage(source.replace("helpers.d(x) + ", ""), "df").dynamic == set()
+
+
+def test_a_file_of_the_submission_imported_by_name_is_not_dynamic():
+    # files run in name order import each other by name: the worker wrote them all
+    files = {
+        "a_main.py": "import b_impl\n\ndf = b_impl.df\n",
+        "b_impl.py": "import jax.numpy as jnp\n\n\ndef df(x):\n    return jnp.cos(x)\n",
+    }
+    found = usage(files, "df")
+    assert found.dynamic == set() and "cos" in found.names
+    # and the main file, which the worker runs as the module `submission`
+    assert usage("import submission\n\ndef df(x):\n    return x\n", "df").dynamic == set()

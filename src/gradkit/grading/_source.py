@@ -45,7 +45,10 @@ import ast
 import builtins
 import dataclasses
 import functools
+import importlib.machinery
+import sys
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 
 from .._sandboxed import is_main_guard, place
 
@@ -92,6 +95,25 @@ DYNAMIC_APIS = (
 )
 _BUILTINS = frozenset(dir(builtins))
 _MAX_FOLD = 200  # longest string constant folding builds
+# modules the worker provides itself where they are not installed (`gradkit._sandboxed._ipython`)
+STAND_INS = frozenset({"IPython"})
+
+
+def found_outside(module: str, exclude: tuple[Path, ...] = ()) -> bool:
+    """Whether Python finds the top-level module ``module`` outside the submission.
+
+    Built in, in the standard library, or on this interpreter's path (the
+    worker's is the same), the current directory and ``exclude`` left out.
+    """
+    if module in sys.builtin_module_names or module in sys.stdlib_module_names:
+        return True
+    return _on_path(module, (Path.cwd().resolve(), *(p.resolve() for p in exclude)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _on_path(module: str, excluded: tuple[Path, ...]) -> bool:
+    paths = [p for p in sys.path if p and Path(p).resolve() not in excluded]
+    return importlib.machinery.PathFinder.find_spec(module, paths) is not None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -440,6 +462,9 @@ class Program:
         self._members: dict[str, list[_Binding]] = {}  # class members, by name
         self._stores: dict[str, list[ast.AST]] = {}  # `x.name = ...` statements, by name
         self.files = dict(files)
+        # what an import can name of the submission's own: each file (the worker writes
+        # them all beside each other) and the module the worker runs its main file as
+        self.module_names = {n.removesuffix(".py") for n in files} | {"submission"}
         mains = [MAIN] if MAIN in files else sorted(files)
         self.single = len(files) == 1
         trees: dict[str, ast.Module] = {}
@@ -993,6 +1018,12 @@ class _Reach:
                         self.note(leaf, node)
                 else:
                     self.note(value.leaf, node)
+                    root = path.split(".", 1)[0]
+                    own = root in self.program.module_names
+                    if not own and root not in STAND_INS and not found_outside(root):
+                        # in neither the submission nor this Python: a module the code
+                        # writes while it runs, which these rules never read
+                        self.note(root, node, dynamic=True)
 
     def _name(self, node: ast.Name) -> None:
         program = self.program

@@ -27,19 +27,18 @@ graded 0 with that reason; the other submissions are not affected.
 from __future__ import annotations
 
 import dataclasses
-import importlib.machinery
 import importlib.util
 import os
 import re
 import shlex
 import stat
-import sys
 import tokenize
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .._sandboxed import cell_marker
+from ._source import found_outside
 
 MAX_BYTES = 5 << 20
 MAX_SUBMISSION_BYTES = 20 << 20
@@ -209,28 +208,19 @@ def _read(path: Path, name: str, root: Path, limit: int, room: str = "") -> byte
     return data
 
 
-def _outside(module: str, own: Path | None = None) -> bool:
-    """Whether Python finds a module named ``module`` outside the submission.
+def _left_out(names: Iterable[str], own: Path | None = None) -> list[str]:
+    """The module files of ``names`` named like a module Python finds outside the submission.
 
     The worker imports a submission's module from its working directory only
     when no module of that name is imported yet, and JAX, numpy and gradkit
     always are: a ``jax.py`` beside ``solutions.py`` never runs, but the "must
     not use" rules would read it as the ``jax`` that ``jax.grad`` names. So a
     module named like one of the standard library's or an installed package's
-    (``own``, the submission's folder, and the current directory excluded) is
-    left out of the submission: its imports then find the real module, both
-    when graded and for the rules.
+    (``own``, the submission's folder, left out of the search) is left out of
+    the submission: its imports then find the real module, both when graded
+    and for the rules.
     """
-    if module in sys.builtin_module_names or module in sys.stdlib_module_names:
-        return True
-    places = {Path.cwd().resolve(), *([own.resolve()] if own else [])}
-    paths = [p for p in sys.path if p and Path(p).resolve() not in places]
-    return importlib.machinery.PathFinder.find_spec(module, paths) is not None
-
-
-def _left_out(names: Iterable[str], own: Path | None = None) -> list[str]:
-    """The module files of ``names`` named like a module outside the submission (`_outside`)."""
-    return [n for n in names if _outside(n.removesuffix(".py"), own)]
+    return [n for n in names if found_outside(n.removesuffix(".py"), (own,) if own else ())]
 
 
 def _shadow_note(names: Sequence[str]) -> str:
