@@ -46,6 +46,8 @@ import builtins
 import dataclasses
 import functools
 import importlib.machinery
+import os
+import site
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -102,12 +104,20 @@ STAND_INS = frozenset({"IPython"})
 def found_outside(module: str, exclude: tuple[Path, ...] = ()) -> bool:
     """Whether Python finds the top-level module ``module`` outside the submission.
 
-    Built in, in the standard library, or on this interpreter's path (the
-    worker's is the same), the current directory and ``exclude`` left out.
+    Built in, in the standard library, or on this interpreter's path as the
+    worker sees it (``python -I``: no current directory, ``PYTHONPATH`` or
+    user site), ``exclude`` left out too.
     """
     if module in sys.builtin_module_names or module in sys.stdlib_module_names:
         return True
-    return _on_path(module, (Path.cwd().resolve(), *(p.resolve() for p in exclude)))
+    isolated = [
+        Path.cwd(),
+        *exclude,
+        *map(Path, os.environ.get("PYTHONPATH", "").split(os.pathsep)),
+    ]
+    if site.ENABLE_USER_SITE and site.USER_SITE:
+        isolated.append(Path(site.USER_SITE))
+    return _on_path(module, tuple(p.resolve() for p in isolated if str(p) not in ("", ".")))
 
 
 @functools.lru_cache(maxsize=1024)
