@@ -6,7 +6,9 @@ or were scored wrong although honest. All are graded in ONE run (tests/grading/r
   of a directory submission or in a module a notebook writes with ``%%writefile``
   (and the honest versions of those, which must pass), a decoy ``jax.py`` beside the
   entries that the rules took for the ``jax`` of ``jax.grad`` (the worker imports JAX),
-  forbidden code in a module the submission writes while it runs and then imports;
+  forbidden code in a module the submission writes while it runs and then imports (a new
+  name, or the name of an installed module the worker has not imported: the worker looks
+  in its working directory last);
 - cost checks: a loop (``fori_loop``) hides n passes from XLA's cost analysis;
 - constants: ``10**400`` and a 6000-digit int crashed the whole grader run; a
   numpy scalar ``x_star`` was refused;
@@ -46,6 +48,7 @@ SUBMISSIONS = (
     "shadow_dir",
     "shadow_notebook.ipynb",
     "runtime_module.py",
+    "shadow_installed.py",
     "loop_cost.py",
     "huge_int.py",
     "big_int.py",
@@ -305,3 +308,8 @@ def test_a_decoy_module_named_like_jax_is_left_out_and_named(report, name):
     )
     checks = {c.name: c for e in sub.exercises for c in e.checks}
     assert checks["df values"].passed  # the real JAX ran: right values, forbidden means
+
+
+def test_a_module_written_as_it_runs_never_replaces_an_installed_one(checks):
+    passed, message = checks["shadow_installed.py"]["df values"]
+    assert not passed and "cannot import name 'd' from 'click'" in message, message

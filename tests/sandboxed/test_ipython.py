@@ -53,3 +53,36 @@ def test_ipython_imports_only_when_imported_and_matplotlib_still_draws():
             "Markdown('**x**') Image('a.png') False",
             "HTML('<b>ok</b>')",
         ]
+
+
+def test_an_ipython_folder_written_as_the_submission_runs_never_replaces_the_stand_ins(tmp_path):
+    # the "must not use" rules take `IPython.display` for the stand-in: so must the worker
+    code = textwrap.dedent(
+        """
+        import importlib.util, os, sys
+        from gradkit._sandboxed import _ipython
+        if importlib.util.find_spec("IPython") is not None:
+            print("installed")
+            raise SystemExit
+        _ipython.install()
+        os.makedirs("IPython")
+        with open("IPython/__init__.py", "w") as fh:
+            fh.write("grad = 'the submission'")
+        with open("IPython/display.py", "w") as fh:
+            fh.write("grad = 'the submission'")
+        sys.path.append(".")
+        import IPython
+        from IPython.display import grad
+        print(hasattr(IPython, "grad"), getattr(grad, "__module__", grad))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() in ("False IPython.display", "installed")

@@ -21,6 +21,7 @@ sees: an entry's values come from its own code.
 from __future__ import annotations
 
 import importlib.abc
+import importlib.machinery
 import importlib.util
 import sys
 import types
@@ -121,7 +122,7 @@ def _stand_ins() -> dict[str, types.ModuleType]:
 
 
 class _StandInFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Import the stand-ins, last on the path: an installed IPython is found before them."""
+    """Import the stand-ins (before any file on the path: the working directory's too)."""
 
     def __init__(self) -> None:
         self.modules = _stand_ins()
@@ -148,6 +149,11 @@ def install() -> None:
     """Make ``import IPython`` (and its ``display``) work where IPython is not installed.
 
     Only on import: until the submission imports it, no ``IPython`` module is there for a
-    library to find (matplotlib and JAX look for one to decide how to behave).
+    library to find (matplotlib and JAX look for one to decide how to behave). Where
+    IPython is installed, nothing is done. Else the stand-ins are found before any file,
+    so an ``IPython`` folder the submission writes as it runs is never imported (the
+    "must not use" rules take ``IPython.display`` for the stand-in).
     """
-    sys.meta_path.append(_StandInFinder())
+    installed = importlib.machinery.PathFinder.find_spec("IPython", [p for p in sys.path if p])
+    if installed is None:
+        sys.meta_path.insert(0, _StandInFinder())

@@ -98,7 +98,7 @@ DYNAMIC_APIS = (
 _BUILTINS = frozenset(dir(builtins))
 _MAX_FOLD = 200  # longest string constant folding builds
 # modules the worker provides itself where they are not installed (`gradkit._sandboxed._ipython`)
-STAND_INS = frozenset({"IPython"})
+STAND_INS = frozenset({"IPython", "IPython.display", "IPython.core", "IPython.core.display"})
 
 
 def found_outside(module: str, exclude: tuple[Path, ...] = ()) -> bool:
@@ -1030,7 +1030,8 @@ class _Reach:
                     self.note(value.leaf, node)
                     root = path.split(".", 1)[0]
                     own = root in self.program.module_names
-                    if not own and root not in STAND_INS and not found_outside(root):
+                    stand_in = path in STAND_INS or path.rsplit(".", 1)[0] in STAND_INS
+                    if not own and not stand_in and not found_outside(root):
                         # in neither the submission nor this Python: a module the code
                         # writes while it runs, which these rules never read
                         self.note(root, node, dynamic=True)
