@@ -33,10 +33,11 @@ counter, ``jax.debug.print`` in ``fun``, a file written at import, ``__all__``),
 ``unittest_percent.py`` (VS Code ``# %%`` cells, a ``unittest.TestCase``, a 120×120
 Jacobian printed in full) and ``jupyter_raises_tag.ipynb`` (``!pip``, ``%config``,
 ``display(Markdown(...))``, a plot, the book's ``while`` loop under ``jax.jit`` left raising
-in a cell tagged ``raises-exception``), and ``colab_writefile.ipynb`` (its norm helpers
-written to ``norm_tools.py`` by a ``%%writefile`` cell and a ``%%writefile -a`` one, then
-imported with ``from norm_tools import *``). They are graded in ONE ``gradkit grade``
-run (``--jobs 2``) and every format is rendered from that run.
+in a cell tagged ``raises-exception``), and ``colab_writefile.ipynb`` (``drive.mount`` and
+``%cd`` first, its norm helpers written to ``norm_tools.py`` by a ``%%writefile`` cell and a
+``%%writefile -a`` one, imported with ``from norm_tools import *``, ``files.download`` last).
+They are graded in ONE ``gradkit grade`` run (``--jobs 2``) and every format is rendered from
+that run.
 """
 
 from __future__ import annotations

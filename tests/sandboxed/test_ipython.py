@@ -86,3 +86,31 @@ def test_an_ipython_folder_written_as_the_submission_runs_never_replaces_the_sta
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() in ("False IPython.display", "installed")
+
+
+def test_colab_modules_do_nothing_where_colab_is_not_running():
+    # a Colab notebook opens with `drive.mount(...)`; graded elsewhere it must not stop there
+    code = textwrap.dedent(
+        """
+        from gradkit._sandboxed import _ipython
+        _ipython.install()
+        from google.colab import drive, files, output
+        drive.mount("/content/drive", force_remount=True)
+        files.download("answers.csv")
+        output.enable_custom_widget_manager()
+        print(files.upload())
+        from google.colab import userdata
+        try:
+            userdata.get("WANDB_KEY")
+        except KeyError as error:
+            print(error)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "{}",
+        '"WANDB_KEY: Colab\'s secrets are not there when a notebook is graded"',
+    ]

@@ -39,6 +39,7 @@ from ._channel import recv as recv
 from ._channel import send as send
 from ._forks import FORK_HELLO as FORK_HELLO
 from ._forks import FORKS as FORKS
+from ._ipython import STAND_IN_MODULES as STAND_IN_MODULES
 from ._leftovers import traced_debug_dropped as traced_debug_dropped
 from ._limits import REFUSE_ENV as REFUSE_ENV
 from ._limits import apply_limits as apply_limits

@@ -99,6 +99,47 @@ def _display_module() -> types.ModuleType:
     return module
 
 
+# Colab's own modules a notebook uses at its top: `drive.mount(...)`, `files.download(...)`
+COLAB_MODULES = ("drive", "files", "output", "auth", "userdata", "data_table", "widgets")
+# every module `install` may stand in for (what the "must not use" rules take them for)
+STAND_IN_MODULES = frozenset(
+    {"IPython", "IPython.display", "IPython.core", "IPython.core.display", "google.colab"}
+    | {f"google.colab.{name}" for name in COLAB_MODULES}
+)
+
+
+def _colab_stand_ins() -> dict[str, types.ModuleType]:
+    """``google.colab`` and its modules: every function there does nothing when graded.
+
+    ``files.upload()`` answers ``{}`` (nothing was uploaded), as Colab does when the
+    dialog is closed; ``userdata.get`` raises, as Colab does for a secret not granted.
+    """
+    modules: dict[str, types.ModuleType] = {}
+    colab = types.ModuleType("google.colab", "gradkit's stand-in for Colab (not running here)")
+    colab.__path__ = []  # type: ignore[attr-defined]
+    for name in COLAB_MODULES:
+        module = types.ModuleType(f"google.colab.{name}", f"gradkit's stand-in for {name}")
+        module.__getattr__ = _shell_attribute  # type: ignore[attr-defined]
+        setattr(colab, name, module)
+        modules[f"google.colab.{name}"] = module
+    modules["google.colab.files"].upload = lambda *a, **k: {}  # type: ignore[attr-defined]
+
+    def secret(name: str) -> str:
+        raise KeyError(f"{name}: Colab's secrets are not there when a notebook is graded")
+
+    modules["google.colab.userdata"].get = secret  # type: ignore[attr-defined]
+    google = types.ModuleType("google", "gradkit's stand-in for the google namespace")
+    google.__path__ = []  # type: ignore[attr-defined]
+    google.colab = colab  # type: ignore[attr-defined]
+    return {"google": google, "google.colab": colab, **modules}
+
+
+def _shell_attribute(name: str) -> Any:
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return _SHELL
+
+
 def _stand_ins() -> dict[str, types.ModuleType]:
     display_module = _display_module()
     package = types.ModuleType("IPython", "gradkit's stand-in for IPython (not installed here)")
@@ -124,8 +165,8 @@ def _stand_ins() -> dict[str, types.ModuleType]:
 class _StandInFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Import the stand-ins (before any file on the path: the working directory's too)."""
 
-    def __init__(self) -> None:
-        self.modules = _stand_ins()
+    def __init__(self, modules: dict[str, types.ModuleType]) -> None:
+        self.modules = modules
 
     def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
         del path, target
@@ -146,7 +187,7 @@ def names() -> dict[str, Any]:
 
 
 def install() -> None:
-    """Make ``import IPython`` (and its ``display``) work where IPython is not installed.
+    """Make ``import IPython`` (its ``display``) and ``google.colab`` work where not installed.
 
     Only on import: until the submission imports it, no ``IPython`` module is there for a
     library to find (matplotlib and JAX look for one to decide how to behave). Where
@@ -154,6 +195,21 @@ def install() -> None:
     so an ``IPython`` folder the submission writes as it runs is never imported (the
     "must not use" rules take ``IPython.display`` for the stand-in).
     """
-    installed = importlib.machinery.PathFinder.find_spec("IPython", [p for p in sys.path if p])
-    if installed is None:
-        sys.meta_path.insert(0, _StandInFinder())
+    paths = [p for p in sys.path if p]
+    modules: dict[str, types.ModuleType] = {}
+    if importlib.machinery.PathFinder.find_spec("IPython", paths) is None:
+        modules.update(_stand_ins())
+    google = importlib.machinery.PathFinder.find_spec("google", paths)
+    if google is None or not _has_colab(google):
+        colab = _colab_stand_ins()
+        if google is not None:  # a `google` namespace of other packages (protobuf): keep it
+            del colab["google"]
+        modules.update(colab)
+    if modules:
+        sys.meta_path.insert(0, _StandInFinder(modules))
+
+
+def _has_colab(google: Any) -> bool:
+    """Whether the installed ``google`` package holds ``colab`` (in Colab itself)."""
+    places = list(google.submodule_search_locations or [])
+    return importlib.machinery.PathFinder.find_spec("colab", places) is not None

@@ -52,7 +52,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from .._sandboxed import is_main_guard, place
+from .._sandboxed import STAND_IN_MODULES, is_main_guard, place
 
 # The entry file(s) of a directory submission, as in ``_submission``.
 MAIN = "solutions.py"
@@ -97,8 +97,6 @@ DYNAMIC_APIS = (
 )
 _BUILTINS = frozenset(dir(builtins))
 _MAX_FOLD = 200  # longest string constant folding builds
-# modules the worker provides itself where they are not installed (`gradkit._sandboxed._ipython`)
-STAND_INS = frozenset({"IPython", "IPython.display", "IPython.core", "IPython.core.display"})
 
 
 def found_outside(module: str, exclude: tuple[Path, ...] = ()) -> bool:
@@ -1030,7 +1028,8 @@ class _Reach:
                     self.note(value.leaf, node)
                     root = path.split(".", 1)[0]
                     own = root in self.program.module_names
-                    stand_in = path in STAND_INS or path.rsplit(".", 1)[0] in STAND_INS
+                    module = path.rsplit(".", 1)[0]
+                    stand_in = path in STAND_IN_MODULES or module in STAND_IN_MODULES
                     if not own and not stand_in and not found_outside(root):
                         # in neither the submission nor this Python: a module the code
                         # writes while it runs, which these rules never read
