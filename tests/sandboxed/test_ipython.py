@@ -95,7 +95,10 @@ def test_colab_modules_do_nothing_where_colab_is_not_running():
         from gradkit._sandboxed import _ipython
         _ipython.install()
         from google.colab import drive, files, output
-        drive.mount("/content/drive", force_remount=True)
+        from google.colab.drive import mount
+        import google.colab.auth
+        mount("/content/drive", force_remount=True)
+        google.colab.auth.authenticate_user()
         files.download("answers.csv")
         output.enable_custom_widget_manager()
         print(files.upload())

@@ -172,7 +172,8 @@ class _StandInFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         del path, target
         if name not in self.modules:
             return None
-        return importlib.util.spec_from_loader(name, self, is_package=name.count(".") < 1)
+        module = self.modules[name]
+        return importlib.util.spec_from_loader(name, self, is_package=hasattr(module, "__path__"))
 
     def create_module(self, spec: Any) -> types.ModuleType:
         return self.modules[spec.name]
