@@ -8,7 +8,10 @@ or were scored wrong although honest. All are graded in ONE run (tests/grading/r
   entries that the rules took for the ``jax`` of ``jax.grad`` (the worker imports JAX),
   forbidden code in a module the submission writes while it runs and then imports (a new
   name, or the name of an installed module the worker has not imported: the worker looks
-  in its working directory last);
+  in its working directory last); the worker refuses to import such a module at all: one
+  imported for its side effect only (it rebinds the entry), a stdlib name after
+  ``sys.path.insert(0, ".")``, a zip archive in /tmp on the path, a symlink, a helper of a
+  directory submission rewritten before it is imported;
 - cost checks: a loop (``fori_loop``) hides n passes from XLA's cost analysis;
 - constants: ``10**400`` and a 6000-digit int crashed the whole grader run; a
   numpy scalar ``x_star`` was refused;
@@ -49,6 +52,11 @@ SUBMISSIONS = (
     "shadow_notebook.ipynb",
     "runtime_module.py",
     "shadow_installed.py",
+    "written_side_effect.py",
+    "written_stdlib.py",
+    "written_zip.py",
+    "written_symlink.py",
+    "rewritten_dir",
     "loop_cost.py",
     "huge_int.py",
     "big_int.py",
@@ -308,6 +316,30 @@ def test_a_decoy_module_named_like_jax_is_left_out_and_named(report, name):
     )
     checks = {c.name: c for e in sub.exercises for c in e.checks}
     assert checks["df values"].passed  # the real JAX ran: right values, forbidden means
+
+
+@pytest.mark.parametrize(
+    ("name", "module", "why"),
+    [
+        ("written_side_effect.py", "zz_side", "zz_side.py was written"),
+        ("written_stdlib.py", "colorsys", "colorsys.py was written"),
+        ("written_zip.py", "zz_zipped", "/tmp/data.bin/zz_zipped.py was written"),
+        ("written_symlink.py", "cycler", "cycler.py was written"),
+        ("rewritten_dir", "helpers", "helpers.py was changed"),
+    ],
+)
+def test_a_module_written_or_changed_as_the_submission_runs_is_never_imported(
+    report, checks, name, module, why
+):
+    (sub,) = [s for s in report.submissions if Path(s.path).name == name]
+    assert sub.message.startswith(
+        "the submission could not be run: importing the submission raised "
+        f"ModuleNotFoundError: No module named '{module}': {why} while the submission ran, "
+        "and the grader imports only the files it was given (hand in helpers as files beside "
+        "your submission) ("
+    ), sub.message
+    assert "is not installed where your code is graded" not in sub.message
+    assert not any(passed for passed, _ in checks[name].values()), checks[name]
 
 
 def test_a_module_written_as_it_runs_never_replaces_an_installed_one(checks):

@@ -25,12 +25,14 @@ import contextlib
 import dataclasses
 import functools
 import importlib.abc
+import importlib.machinery
 import io
 import itertools
 import operator
 import os
 import socket
 import sys
+import time
 import traceback
 import types
 from typing import Any
@@ -208,7 +210,8 @@ def _load_hint(error: BaseException, shown: dict[str, Any], sources: dict[str, b
     student's, which the grader does not read), and a name used at the top level before the
     line that defines it (a notebook's cells run in another order than they were run in).
     """
-    if isinstance(error, ModuleNotFoundError) and error.name and _REFUSED not in str(error):
+    refused = _REFUSED in str(error) or _WRITTEN in str(error)  # these say why themselves
+    if isinstance(error, ModuleNotFoundError) and error.name and not refused:
         top = error.name.split(".")[0]
         return (
             f"; `{top}` is not installed where your code is graded: import only jax, numpy "
@@ -299,6 +302,7 @@ def _raised_by_submission(error: BaseException) -> bool:
 
 
 _SUBMISSION_FILES: set[str] = set()
+_WRITTEN = "while the submission ran"  # in the error `_WrittenModules` raises
 
 
 class Worker:
@@ -350,6 +354,7 @@ class Worker:
         module.__path__ = ["."]  # type: ignore[attr-defined]
         module.__package__ = MODULE
         _SUBMISSION_FILES.update(order)
+        refuse_written_modules(names)
         sys.modules[MODULE] = module
         # last: an installed module (imported yet or not) is never a file written here, by
         # the grader or by the submission as it runs; the "must not use" rules read it so
@@ -773,6 +778,74 @@ def export_artifact(pairs: list[tuple[Any, list[Any]]], *, x64: bool, vjp: bool 
         _TRACE_STATE.add("tracing")
         exported = _TOOLS["export"](_TOOLS["jit"](combined), platforms=("cpu",))(*specs)
         return bytes(exported.serialize(vjp_order=1 if vjp else 0))
+
+
+class _WrittenModules(importlib.abc.MetaPathFinder):
+    """Refuse to import a file the submission wrote, or changed, while it ran.
+
+    The "must not use" rules read the files the grader placed; a module the
+    submission writes as it runs (``open("helpers.py", "w")``, then ``import
+    helpers``, perhaps after ``sys.path.insert(0, ".")`` to shadow a module
+    this Python has but has not imported yet) is code they never read. This
+    finder goes just before ``PathFinder`` and asks it where a module is: a
+    file in the working directory that is not one the grader placed, a placed
+    file changed since, or a file anywhere whose inode changed after the
+    submission started (``/tmp``, a zip archive on the path, a symlink) is
+    refused. Its tools are bound here, so rebinding ``os.stat`` changes
+    nothing; taking it off ``sys.meta_path`` is dynamic code to the rules.
+    """
+
+    def __init__(self, placed: list[str]) -> None:
+        self._stat, self._lstat, self._exists = os.stat, os.lstat, os.path.lexists
+        self._abspath, self._dirname, self._sep = os.path.abspath, os.path.dirname, os.sep
+        self._find = importlib.machinery.PathFinder.find_spec
+        self.here = os.getcwd()
+        # inode times are coarse (a clock tick): a second's margin before anything ran
+        self.since = time.time_ns() - 1_000_000_000
+        self.placed = {self._abspath(name): self._identity(name) for name in placed}
+
+    def _identity(self, path: str) -> tuple[int, int, int]:
+        status = self._lstat(path)
+        return status.st_dev, status.st_ino, status.st_ctime_ns
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        spec = self._find(name, path, target)
+        origin = getattr(spec, "origin", None) if getattr(spec, "has_location", False) else None
+        if isinstance(origin, str):
+            why = self._written(origin)
+            if why:
+                raise ModuleNotFoundError(
+                    f"No module named {name!r}: {why} {_WRITTEN}, and the grader imports "
+                    "only the files it was given (hand in helpers as files beside your "
+                    "submission)",
+                    name=name,
+                )
+        return spec
+
+    def _written(self, origin: str) -> str:
+        """Why the module at `origin` is one the submission wrote, or "" if it is not."""
+        path = self._abspath(origin)
+        if path in self.placed:
+            same = self._identity(path) == self.placed[path]
+            return "" if same else f"{path.rsplit(self._sep, 1)[-1]} was changed"
+        shown = path.removeprefix(self.here + self._sep)
+        while not self._exists(path) and self._dirname(path) != path:  # a member of a zip
+            path = self._dirname(path)
+        if path == self.here or path.startswith(self.here + self._sep):
+            return f"{shown} was written"
+        for status in (self._lstat(path), self._stat(path)):  # a symlink, then its file
+            if status.st_ctime_ns >= self.since:
+                return f"{shown} was written"
+        return ""
+
+
+def refuse_written_modules(placed: list[str]) -> None:
+    """Put `_WrittenModules` just before ``PathFinder`` (after the stand-ins and `_Refuse`)."""
+    finders = sys.meta_path
+    at = next(
+        (i for i, f in enumerate(finders) if f is importlib.machinery.PathFinder), len(finders)
+    )
+    finders.insert(at, _WrittenModules(placed))
 
 
 class _Refuse(importlib.abc.MetaPathFinder):
