@@ -36,6 +36,9 @@ Jacobian printed in full) and ``jupyter_raises_tag.ipynb`` (``!pip``, ``%config`
 in a cell tagged ``raises-exception``), and ``colab_writefile.ipynb`` (``drive.mount`` and
 ``%cd`` first, its norm helpers written to ``norm_tools.py`` by a ``%%writefile`` cell and a
 ``%%writefile -a`` one, imported with ``from norm_tools import *``, ``files.download`` last).
+``debug_prints.py`` also points ``sys.path`` at its own folder, times its entries with
+``timeit`` through lambdas, and saves results with ``pickle.dump`` and ``np.save``, then
+``np.load``-s them back: modules the dynamic-code rules name, used the harmless way.
 They are graded in ONE ``gradkit grade`` run (``--jobs 2``) and every format is rendered from
 that run.
 """

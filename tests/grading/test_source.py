@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import symtable
 import textwrap
 
@@ -133,6 +134,78 @@ HONEST = {
 @pytest.mark.parametrize("case", sorted(HONEST))
 def test_names_the_student_defines_are_not_the_api(case):
     assert _forbidden(textwrap.dedent(HONEST[case]), "quotient_rule") == []
+
+
+# what students do around their answers with the modules the dynamic-code rules name:
+# timing with callables, saving and loading plain data, pointing sys.path at a folder
+TOOLS = {
+    "timeit with callables": """
+        import timeit
+        from timeit import Timer
+        def quotient_rule(f, g, df, dg):
+            return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+        print(timeit.timeit(lambda: quotient_rule(f, g, df, dg), number=3))
+        print(timeit.repeat(stmt=quotient_rule, setup=print, repeat=2, number=1))
+        Timer(quotient_rule).timeit(1)
+        """,
+    "pickle.dump and np.load without pickles": """
+        import pickle
+        import numpy as np
+        def quotient_rule(f, g, df, dg):
+            return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+        with open("out.pkl", "wb") as fh:
+            pickle.dump({"rule": "quotient"}, fh)
+        np.save("grid.npy", np.ones(3))
+        grid = np.load("grid.npy") + np.load("grid.npy", allow_pickle=False)
+        """,
+    "sys.path pointed at a folder": """
+        import os
+        import sys
+        sys.path.append(os.path.dirname(os.path.abspath(__file__)))
+        sys.path.insert(0, "..")
+        def quotient_rule(f, g, df, dg):
+            return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+        """,
+    "getattr with a constant name, typing hints": """
+        from typing import Callable
+        import jax.numpy as jnp
+        Fn = Callable[[float], float]
+        def quotient_rule(f: Fn, g: Fn, df: Fn, dg: Fn) -> Fn:
+            square = getattr(jnp, "square")
+            return lambda x: (df(x) * g(x) - f(x) * dg(x)) / square(g(x))
+        """,
+}
+
+
+@pytest.mark.parametrize("case", sorted(TOOLS))
+def test_tools_around_the_answers_are_not_dynamic_code(case):
+    source = textwrap.dedent(TOOLS[case])
+    assert not program(source).rebinds
+    found = usage(source, "quotient_rule")
+    assert found.dynamic == frozenset() and not found.names & AUTODIFF, found
+
+
+@pytest.mark.parametrize(
+    ("call", "runs"),
+    [
+        ('timeit.timeit("jax.grad", number=1)', "timeit"),
+        ("timeit.timeit(stmt=code)", "timeit"),
+        ("timeit.Timer(*parts)", "Timer"),
+        ("np.load(f, allow_pickle=True)", "load"),
+        ("np.load(f, None, True)", "load"),
+        ("np.load(f, **options)", "load"),
+        ("jnp.load(f, allow_pickle=flag)", "load"),
+        ("timeit.timeit(lambda: 0)", None),
+        ("np.load(f, allow_pickle=False)", None),
+        ("np.load(f, mmap_mode='r')", None),
+    ],
+)
+def test_calls_that_run_code_given_as_data(call, runs):
+    source = f"import timeit\nimport numpy as np\nimport jax.numpy as jnp\nresult = {call}\n"
+    tree = program(source)
+    (node,) = [n for t in tree.trees.values() for n in ast.walk(t) if isinstance(n, ast.Call)][:1]
+    assert tree.runs_data(node) == runs
+    assert tree.rebinds is (runs is not None)
 
 
 F = "(lambda t: jnp.log(t**2) * jnp.sin(t) + 1 / t)"
@@ -361,12 +434,88 @@ CHEATS = {
     "exec": """
         exec("def df(x):\\n    return jnp.vectorize(jax.grad(F))(x)")
         """,
+    # other libraries' autodiff, under names of their own
+    "equinox": """
+        import equinox as eqx
+        def df(x):
+            return jnp.vectorize(eqx.filter_grad(F))(x)
+        """,
+    "jet": """
+        from jax.experimental.jet import jet
+        def df(x):
+            return jet(F, (x,), ((jnp.ones_like(x),),))[1][0]
+        """,
+    "fwd_and_bwd": """
+        def df(x):
+            fwd, bwd = jax.fwd_and_bwd(F, argnums=0)
+            y, res = fwd(x)
+            return bwd(res, jnp.ones_like(y))
+        """,
+    # names resolved from strings, or whole objects rebuilt from bytes
+    "getattr as a value": """
+        import functools
+        look = functools.partial(getattr, jax)
+        def df(x):
+            return jnp.vectorize(look("gr" "ad")(F))(x)
+        """,
+    "pickle": """
+        import pickle
+        def df(x):
+            return jnp.vectorize(pickle.loads(b"cjax\\ngrad\\n.")(F))(x)
+        """,
+    "from pickle import": """
+        from pickle import loads as load_weights
+        g = load_weights(b"cjax\\ngrad\\n.")
+        def df(x):
+            return jnp.vectorize(g(F))(x)
+        """,
+    "pkgutil": """
+        import pkgutil
+        def df(x):
+            return jnp.vectorize(pkgutil.resolve_name("jax:grad")(F))(x)
+        """,
+    "string.Formatter": """
+        import string
+        def df(x):
+            return jnp.vectorize(string.Formatter().get_field("0.grad", [jax], {})[0](F))(x)
+        """,
+    "logging.config": """
+        import logging.config
+        def df(x):
+            return jnp.vectorize(logging.config.BaseConfigurator({}).resolve("jax.grad")(F))(x)
+        """,
+    "typing.get_type_hints": """
+        import typing
+        def hint() -> "jax.grad":
+            pass
+        def df(x):
+            return jnp.vectorize(typing.get_type_hints(hint)["return"](F))(x)
+        """,
+    "print.__self__": """
+        b = print.__self__
+        def df(x):
+            return jnp.vectorize(b.getattr(jax, "gr" + "ad")(F))(x)
+        """,
+    "timeit statement": """
+        import timeit
+        found = {}
+        timeit.timeit("found['g'] = jax.grad", number=1, globals={"jax": jax, "found": found})
+        def df(x):
+            return jnp.vectorize(found["g"](F))(x)
+        """,
+    "code module": """
+        import code
+        found = {"jax": jax}
+        code.InteractiveInterpreter(found).runsource("g = jax.grad")
+        def df(x):
+            return jnp.vectorize(found["g"](F))(x)
+        """,
 }
 CHEAT_HEADER = "import jax\nimport jax.numpy as jnp\n"
 
 
 def _cheat(case: str) -> str:
-    return CHEAT_HEADER + textwrap.dedent(CHEATS[case]).lstrip().replace("F", F)
+    return CHEAT_HEADER + re.sub(r"\bF\b", F, textwrap.dedent(CHEATS[case]).lstrip())
 
 
 @pytest.mark.parametrize("case", sorted(CHEATS))
@@ -791,6 +940,27 @@ def test_a_mode_behind_gradkits_own_transform_is_named_with_it():
     assert rule.judge([], [Ok(source)], None) == (
         False,
         "`d` uses `grad` (line 4, inside `gk.derivative`), which this exercise rules out",
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "used", "inside"),
+    [
+        ("eqx.filter_grad(f)(x)", "grad", "eqx.filter_grad"),
+        ("eqx.filter_jvp(f, (x,), (x,))", "jvp", "eqx.filter_jvp"),
+        ("jet(f, (x,), ((x,),))", "jvp", "jax.experimental.jet.jet"),
+        ("jax.fwd_and_bwd(f, argnums=0)", "vjp", "jax.fwd_and_bwd"),
+    ],
+)
+def test_other_libraries_autodiff_is_named_with_the_transform_it_runs(call, used, inside):
+    source = (
+        "import jax\nimport equinox as eqx\nfrom jax.experimental.jet import jet\n\n"
+        f"def d(f, x):\n    return {call}\n"
+    )
+    rule = checks.avoids("d", used)
+    assert rule.judge([], [Ok(source)], None) == (
+        False,
+        f"`d` uses `{used}` (line 6, inside `{inside}`), which this exercise rules out",
     )
 
 

@@ -1,6 +1,15 @@
-# Still has all my debugging in it, sorry!
+# Still has all my debugging in it, sorry! (and my timing, and my saved results)
+import os
+import pickle
+import sys
+import timeit
+
+sys.path.append(os.path.dirname(os.path.abspath(__file__)))  # so my scratch modules import
+sys.path.insert(0, ".")
+
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 import gradkit as gk
 
@@ -234,3 +243,15 @@ def jacobian_auto(f, x):
 
 why_second_derivative_answer = "more passes (n of them for a full Hessian)"
 when_forward_answer = "forward: few inputs; backward: few outputs"
+
+
+xs = jnp.linspace(0.5, 2.0, 100)
+print(f"df x100: {timeit.timeit(lambda: df(xs), number=3) / 3:.4f}s per call")
+print("dsin:", min(timeit.repeat(stmt=lambda: dsin(xs), repeat=2, number=5)))
+seconds = timeit.Timer(lambda: grad_2xtx(xs)).timeit(number=2)
+
+with open("results.pkl", "wb") as fh:
+    pickle.dump({"x_star": x_star, "grad_2xtx seconds": seconds}, fh)
+np.save("grid.npy", np.asarray(xs))
+grid = np.load("grid.npy")
+log("saved", grid.shape, os.path.exists("results.pkl"))

@@ -78,23 +78,102 @@ DYNAMIC_ATTRIBUTES = frozenset(
         "f_locals",
         "f_back",
         "f_builtins",
+        "__self__",  # `print.__self__` is the builtins module
     }
 )
-# Imported APIs that look names up at run time (prefix match on the full path).
+# Imported APIs that look names up, or run code given as data, at run time (an API and
+# everything under it: "pickle.load" is pickle.load, not pickle.loads)
 DYNAMIC_APIS = (
+    # the import system: modules by name, loaders, and where imports look
     "importlib",
+    "_frozen_importlib",
+    "_frozen_importlib_external",
+    "_imp",
     "builtins.__import__",
     "sys.modules",
-    "sys._getframe",
-    "operator.attrgetter",
-    "operator.methodcaller",
-    "inspect",
+    "sys.meta_path",
+    "sys.path_hooks",
+    "sys.path_importer_cache",
+    "pkgutil",
+    "zipimport",
+    "site",
     "runpy",
-    "pydoc.locate",
+    # frames, memory and the interpreter's own objects
+    "sys._getframe",
+    "inspect",
     "ctypes",
+    "_ctypes",
+    "cffi",
     "gc.get_referrers",
     "gc.get_objects",
+    "gradkit._sandboxed",
+    # names resolved from strings
+    "operator.attrgetter",
+    "operator.methodcaller",
+    "pydoc.locate",
+    "string.Formatter",
+    "logging.config",
+    "unittest.mock",
+    "mock",
+    "typing.get_type_hints",
+    "typing.ForwardRef",
+    "typing.evaluate_forward_ref",
+    "typing._eval_type",
+    "annotationlib",
+    # objects rebuilt from bytes: a pickle can call anything, by name
+    "pickle.load",
+    "pickle.loads",
+    "pickle.Unpickler",
+    "_pickle",
+    "shelve",
+    "dill",
+    "cloudpickle",
+    "joblib.load",
+    "multiprocessing",
+    "marshal.load",
+    "marshal.loads",
+    "types.FunctionType",
+    "types.LambdaType",
+    "types.CodeType",
+    "jax.export.deserialize",
+    "jax.experimental.serialize_executable",
+    # code run from strings
+    "code",
+    "codeop",
+    "doctest",
+    "bdb",
+    "pdb.run",
+    "pdb.runeval",
+    "pdb.runctx",
+    "pdb.Pdb",
+    "profile.run",
+    "profile.runctx",
+    "profile.Profile",
+    "cProfile.run",
+    "cProfile.runctx",
+    "cProfile.Profile",
+    "trace",
 )
+# APIs that run code given as data only through some arguments: (positions, keywords) of
+# the code (timeit's statements; a callable is fine), or, for a flag, the keyword that
+# turns it on (numpy's unpickling of object arrays)
+_CODE_ARGUMENTS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
+    "timeit.timeit": ((0, 1), ("stmt", "setup")),
+    "timeit.repeat": ((0, 1), ("stmt", "setup")),
+    "timeit.Timer": ((0, 1), ("stmt", "setup")),
+}
+_FLAG_ARGUMENTS = {
+    "numpy.load": "allow_pickle",
+    "jax.numpy.load": "allow_pickle",
+    "numpy.lib.format.read_array": "allow_pickle",
+}
+
+
+def is_dynamic_api(path: str) -> bool:
+    """Whether the API at `path` (a full dotted path) is one of `DYNAMIC_APIS`, or under one."""
+    return any(path == api or path.startswith(f"{api}.") for api in DYNAMIC_APIS)
+
+
 _BUILTINS = frozenset(dir(builtins))
 _MAX_FOLD = 200  # longest string constant folding builds
 
@@ -829,11 +908,15 @@ class Program:
                     return True
                 if node.id in rebinding and Api(f"builtins.{node.id}") in self.value(node):
                     return True
+                if any(isinstance(v, Api) and is_dynamic_api(v.path) for v in self.value(node)):
+                    return True  # from pickle import loads
+            elif isinstance(node, ast.Call) and self.runs_data(node):
+                return True
             elif isinstance(node, ast.Attribute):
                 if node.attr in DYNAMIC_ATTRIBUTES:
                     return True
                 if isinstance(node.ctx, ast.Load) and any(
-                    isinstance(v, Api) and v.path.startswith(DYNAMIC_APIS) for v in self.value(node)
+                    isinstance(v, Api) and is_dynamic_api(v.path) for v in self.value(node)
                 ):
                     return True
                 if not isinstance(node.ctx, ast.Load) and any(
@@ -848,6 +931,42 @@ class Program:
                 if heads & {"builtins", "importlib", "submission", MAIN.removesuffix(".py")}:
                     return True
         return False
+
+    def runs_data(self, node: ast.Call) -> str | None:
+        """The API `node` runs code given as data through, if it does (else None).
+
+        ``timeit.timeit("import jax ...")`` runs its string; ``timeit.timeit(lambda: f(x))``
+        calls the submission's own code, which the rules read. ``np.load(f, allow_pickle=True)``
+        unpickles; without the flag it does not. Arguments it cannot see (``*args``,
+        ``**kwargs``) count as code.
+        """
+        unseen = any(isinstance(a, ast.Starred) for a in node.args) or any(
+            k.arg is None for k in node.keywords
+        )
+        for func in self.value(node.func):
+            if not isinstance(func, Api):
+                continue
+            if func.path in _CODE_ARGUMENTS:
+                positions, keywords = _CODE_ARGUMENTS[func.path]
+                given = [node.args[i] for i in positions if i < len(node.args)]
+                given += [k.value for k in node.keywords if k.arg in keywords]
+                if unseen or not all(self._callable(arg) for arg in given):
+                    return func.leaf
+            elif func.path in _FLAG_ARGUMENTS:
+                flags = [k.value for k in node.keywords if k.arg == _FLAG_ARGUMENTS[func.path]]
+                # np.load(file, mmap_mode, allow_pickle): the flag is also the third argument
+                flags += node.args[2:3]
+                off = (False, None)
+                if unseen or any(
+                    not (isinstance(f, ast.Constant) and f.value in off) for f in flags
+                ):
+                    return func.leaf
+        return None
+
+    def _callable(self, node: ast.AST) -> bool:
+        """Whether `node` is a function (the submission's, or an API), never a string."""
+        values = self.value(node)
+        return bool(values) and all(isinstance(v, Own | Api) for v in values)
 
     # -- what an entry reaches ------------------------------------------------------------------
     def usage(self, entry: str) -> Usage:
@@ -884,14 +1003,35 @@ class Program:
 # gradkit's jacobian takes its mode as an argument: with a constant one it is jacfwd or jacrev
 _GK_JACOBIAN = "gradkit.jacobian"
 _MODES = {"fwd": "jacfwd", "rev": "jacrev"}
-# the JAX transformations behind gradkit's own (a rule against `grad` also sees gk.derivative);
-# gk.jacobian without a constant mode chooses by shape at run time: either of its two
-_GK_USES = {
+# the JAX transformations behind other names (a rule against `grad` also sees gk.derivative
+# and eqx.filter_grad); gk.jacobian without a constant mode chooses by shape at run time:
+# either of its two
+_USES = {
     "gradkit.derivative": ("grad",),
     "gradkit.hvp": ("jvp", "grad"),
     "gradkit.hessian": ("jacfwd", "jacrev"),
+    "gradkit.check_grad": ("grad",),
     _GK_JACOBIAN: ("jacfwd", "jacrev"),
+    "equinox.filter_grad": ("grad",),
+    "equinox.filter_value_and_grad": ("value_and_grad", "grad"),
+    "equinox.filter_jvp": ("jvp",),
+    "equinox.filter_vjp": ("vjp",),
+    "equinox.filter_jacfwd": ("jacfwd",),
+    "equinox.filter_jacrev": ("jacrev",),
+    "equinox.filter_hessian": ("hessian",),
+    "jax.fwd_and_bwd": ("vjp",),
+    "jax.experimental.jet.jet": ("jvp",),  # Taylor mode: forward mode, to any order
+    "jax.test_util.check_grads": ("jvp", "vjp"),
 }
+# how feedback spells a module
+_SHORT = (("gradkit.", "gk."), ("equinox.", "eqx."))
+
+
+def _shown(path: str) -> str:
+    for long, short in _SHORT:
+        if path.startswith(long):
+            return short + path.removeprefix(long)
+    return path
 
 
 def _own_body(node: ast.AST) -> Iterator[ast.AST]:
@@ -996,7 +1136,7 @@ class _Reach:
         """``gk.jacobian(f, mode="fwd")`` is forward mode: note it as ``jacfwd`` (``jacrev``).
 
         Only with a constant ``mode``; without one (``"auto"`` picks by shape at run time)
-        it is noted as either mode (`_GK_USES`).
+        it is noted as either mode (`_USES`).
         """
         if Api(_GK_JACOBIAN) not in self.program.value(node.func):
             return
@@ -1010,17 +1150,20 @@ class _Reach:
         for value in values:
             if value == Api(_GK_JACOBIAN) and id(node) in self.modes:
                 self.note(self.modes[id(node)], node)
-            elif isinstance(value, Api) and value.path in _GK_USES:
+            elif isinstance(value, Api) and value.path in _USES:
                 self.note(value.leaf, node)
-                for transform in _GK_USES[value.path]:
-                    self.note(transform, node, via=value.path.replace("gradkit.", "gk.", 1))
+                for transform in _USES[value.path]:
+                    self.note(transform, node, via=_shown(value.path))
             elif isinstance(value, Api):
                 path = value.path
-                if path.startswith(DYNAMIC_APIS):
+                if is_dynamic_api(path):
                     self.note(path.rsplit(".", 1)[-1], node, dynamic=True)
                 elif path.startswith("builtins."):
                     leaf = value.leaf
                     if leaf in DYNAMIC_BUILTINS or leaf == "__import__":
+                        self.note(leaf, node, dynamic=True)
+                    elif leaf in _ATTR_BUILTINS and id(node) not in self.called:
+                        # `map(getattr, ...)`, `partial(getattr, jax)`: called out of sight
                         self.note(leaf, node, dynamic=True)
                     else:
                         self.note(leaf, node)
@@ -1098,6 +1241,9 @@ class _Reach:
 
     def _call(self, node: ast.Call) -> None:
         program = self.program
+        leaf = program.runs_data(node)
+        if leaf is not None:
+            self.note(leaf, node, dynamic=True)
         for name in _ATTR_BUILTINS:
             if program._is_builtin(node.func, name):
                 if len(node.args) < 2 or program.fold(node.args[1]) is None:
