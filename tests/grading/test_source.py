@@ -74,10 +74,11 @@ HONEST = {
         def quotient_rule(f, g, df, dg):
             return lambda x: grad(x) + Parts().derivative(x)
         """,
-    "np.gradient is not grad": """
+    "stop_gradient is not grad": """
         import jax.numpy as np
+        from jax.lax import stop_gradient
         def quotient_rule(f, g, df, dg):
-            return lambda x: np.gradient(x) * 0 + df(x) / g(x)
+            return lambda x: stop_gradient(np.ones_like(x)) * df(x) / g(x)
         """,
     "a comprehension variable, a string and a comment": """
         def quotient_rule(f, g, df, dg):
@@ -204,7 +205,7 @@ def test_calls_that_run_code_given_as_data(call, runs):
     source = f"import timeit\nimport numpy as np\nimport jax.numpy as jnp\nresult = {call}\n"
     tree = program(source)
     (node,) = [n for t in tree.trees.values() for n in ast.walk(t) if isinstance(n, ast.Call)][:1]
-    assert tree.runs_data(node) == runs
+    assert tree.dynamic_call(node) == runs
     assert tree.rebinds is (runs is not None)
 
 
@@ -502,6 +503,39 @@ CHEATS = {
         timeit.timeit("found['g'] = jax.grad", number=1, globals={"jax": jax, "found": found})
         def df(x):
             return jnp.vectorize(found["g"](F))(x)
+        """,
+    "match keyword": """
+        import gradkit as gk
+        match gk.functions["log-sin"]:
+            case gk.FunctionSpec(derivative=d):
+                pass
+        def df(x):
+            return jnp.vectorize(d)(x)
+        """,
+    "match position": """
+        import gradkit as gk
+        match gk.functions["log-sin"]:
+            case gk.FunctionSpec(_, _, _, _, d):
+                pass
+        def df(x):
+            return jnp.vectorize(d)(x)
+        """,
+    "dataclasses.asdict": """
+        import dataclasses
+        import gradkit as gk
+        d = dataclasses.asdict(gk.functions["log-sin"])["deriv" "ative"]
+        def df(x):
+            return jnp.vectorize(d)(x)
+        """,
+    "np.gradient": """
+        def df(x):
+            h = 1e-4
+            return jnp.gradient(jnp.stack([F(x - h), F(x), F(x + h)]), h, axis=0)[1]
+        """,
+    "JAX's internals": """
+        from jax._src import api
+        def df(x):
+            return jnp.vectorize(api.value_and_grad(F))(x)[1]
         """,
     "code module": """
         import code

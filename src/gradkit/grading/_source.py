@@ -79,6 +79,10 @@ DYNAMIC_ATTRIBUTES = frozenset(
         "f_back",
         "f_builtins",
         "__self__",  # `print.__self__` is the builtins module
+        "__reduce__",  # an object's state, every attribute, by name
+        "__reduce_ex__",
+        "__getstate__",
+        "__match_args__",
     }
 )
 # Imported APIs that look names up, or run code given as data, at run time (an API and
@@ -107,6 +111,12 @@ DYNAMIC_APIS = (
     "gc.get_referrers",
     "gc.get_objects",
     "gradkit._sandboxed",
+    # JAX's internals: its transformations under names of their own (ad.backward_pass)
+    "jax._src",
+    "jax.interpreters",
+    "jax.ad",
+    "jax.extend",
+    "jaxlib",
     # names resolved from strings
     "operator.attrgetter",
     "operator.methodcaller",
@@ -162,6 +172,9 @@ _CODE_ARGUMENTS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "timeit.repeat": ((0, 1), ("stmt", "setup")),
     "timeit.Timer": ((0, 1), ("stmt", "setup")),
 }
+# APIs that read every attribute of their argument, by name: dynamic unless it is the
+# submission's own (`asdict(gk.functions["log-sin"])["derivative"]`)
+_OWN_ARGUMENT = frozenset({"dataclasses.asdict", "dataclasses.astuple"})
 _FLAG_ARGUMENTS = {
     "numpy.load": "allow_pickle",
     "jax.numpy.load": "allow_pickle",
@@ -504,17 +517,36 @@ class _Builder(ast.NodeVisitor):
         if node.name:
             self._bind(node.name, _Binding("other", node, self.scope))
 
+    def visit_Match(self, node: ast.Match) -> None:
+        self.program._scope[id(node)] = self.scope
+        self.program._file[id(node)] = self.file
+        self.visit(node.subject)
+        for case in node.cases:
+            # a capture is the subject taken apart by the case's whole pattern: reaching it
+            # reaches both (`case Spec(derivative=d)` looks `derivative` up), not the bodies
+            alone = ast.Match(node.subject, [ast.match_case(case.pattern, None, [])])
+            self.captured = ast.copy_location(alone, case.pattern)
+            self.program._scope[id(self.captured)] = self.scope
+            self.program._file[id(self.captured)] = self.file
+            self.visit(case.pattern)
+            self.captured = None
+            if case.guard is not None:
+                self.visit(case.guard)
+            self._visit_all(case.body)
+
+    captured: ast.AST | None = None
+
     def visit_MatchAs(self, node: ast.MatchAs | ast.MatchStar) -> None:
         self.generic_visit(node)
         if node.name:
-            self._bind(node.name, _Binding("other", node, self.scope))
+            self._bind(node.name, _Binding("other", self.captured or node, self.scope))
 
     visit_MatchStar = visit_MatchAs
 
     def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
         self.generic_visit(node)
         if node.rest:
-            self._bind(node.rest, _Binding("other", node, self.scope))
+            self._bind(node.rest, _Binding("other", self.captured or node, self.scope))
 
     def visit_Import(self, node: ast.Import) -> None:
         self.generic_visit(node)
@@ -910,7 +942,7 @@ class Program:
                     return True
                 if any(isinstance(v, Api) and is_dynamic_api(v.path) for v in self.value(node)):
                     return True  # from pickle import loads
-            elif isinstance(node, ast.Call) and self.runs_data(node):
+            elif isinstance(node, ast.Call) and self.dynamic_call(node):
                 return True
             elif isinstance(node, ast.Attribute):
                 if node.attr in DYNAMIC_ATTRIBUTES:
@@ -932,12 +964,14 @@ class Program:
                     return True
         return False
 
-    def runs_data(self, node: ast.Call) -> str | None:
-        """The API `node` runs code given as data through, if it does (else None).
+    def dynamic_call(self, node: ast.Call) -> str | None:
+        """The API through which `node` runs code given as data, or reads attributes by
+        names the rules cannot see, if it does (else None).
 
         ``timeit.timeit("import jax ...")`` runs its string; ``timeit.timeit(lambda: f(x))``
         calls the submission's own code, which the rules read. ``np.load(f, allow_pickle=True)``
-        unpickles; without the flag it does not. Arguments it cannot see (``*args``,
+        unpickles; without the flag it does not. ``dataclasses.asdict(x)`` reads every field
+        of ``x``: fine for the submission's own classes. Arguments it cannot see (``*args``,
         ``**kwargs``) count as code.
         """
         unseen = any(isinstance(a, ast.Starred) for a in node.args) or any(
@@ -951,6 +985,13 @@ class Program:
                 given = [node.args[i] for i in positions if i < len(node.args)]
                 given += [k.value for k in node.keywords if k.arg in keywords]
                 if unseen or not all(self._callable(arg) for arg in given):
+                    return func.leaf
+            elif func.path in _OWN_ARGUMENT:
+                if (
+                    unseen
+                    or not node.args
+                    or not all(isinstance(v, Own) for v in self.value(node.args[0]))
+                ):
                     return func.leaf
             elif func.path in _FLAG_ARGUMENTS:
                 flags = [k.value for k in node.keywords if k.arg == _FLAG_ARGUMENTS[func.path]]
@@ -1022,6 +1063,10 @@ _USES = {
     "jax.fwd_and_bwd": ("vjp",),
     "jax.experimental.jet.jet": ("jvp",),  # Taylor mode: forward mode, to any order
     "jax.test_util.check_grads": ("jvp", "vjp"),
+    # finite differences
+    "gradkit.limit_table": ("difference_quotient",),
+    "numpy.gradient": ("difference_quotient",),
+    "jax.numpy.gradient": ("difference_quotient",),
 }
 # how feedback spells a module
 _SHORT = (("gradkit.", "gk."), ("equinox.", "eqx."))
@@ -1131,6 +1176,20 @@ class _Reach:
                     self._attribute(node)
                 elif isinstance(node, ast.Call):
                     self._call(node)
+                elif isinstance(node, ast.MatchClass):
+                    self._match_class(node)
+
+    def _match_class(self, node: ast.MatchClass) -> None:
+        """``case Spec(derivative=d)`` looks ``derivative`` up; ``case Spec(_, d)`` looks up
+        the names of ``Spec.__match_args__``, which only the submission's own classes show."""
+        for attr in node.kwd_attrs:
+            self.names.add(attr)
+            self.lines.setdefault(attr, self.program.where(node))
+        if node.patterns and not all(
+            isinstance(v, Own) or (isinstance(v, Api) and v.path.startswith("builtins."))
+            for v in self.program.value(node.cls)
+        ):
+            self.note("__match_args__", node, dynamic=True)
 
     def _mode(self, node: ast.Call) -> None:
         """``gk.jacobian(f, mode="fwd")`` is forward mode: note it as ``jacfwd`` (``jacrev``).
@@ -1241,7 +1300,7 @@ class _Reach:
 
     def _call(self, node: ast.Call) -> None:
         program = self.program
-        leaf = program.runs_data(node)
+        leaf = program.dynamic_call(node)
         if leaf is not None:
             self.note(leaf, node, dynamic=True)
         for name in _ATTR_BUILTINS:
