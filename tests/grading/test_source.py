@@ -167,6 +167,21 @@ TOOLS = {
         def quotient_rule(f, g, df, dg):
             return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
         """,
+    "a Colab check, importlib.reload and inspect.signature in a notebook": """
+        import importlib
+        import inspect
+        import sys
+        from importlib import reload
+        import jax.numpy as jnp
+        IN_COLAB = "google.colab" in sys.modules
+        if "IPython" not in sys.modules and importlib.util.find_spec("IPython") is None:
+            print("plain Python")
+        reload(jnp)
+        importlib.reload(jnp)
+        def quotient_rule(f, g, df, dg):
+            return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+        print(inspect.signature(quotient_rule), inspect.getsource(quotient_rule))
+        """,
     "getattr with a constant name, typing hints": """
         from typing import Callable
         import jax.numpy as jnp
@@ -536,6 +551,23 @@ CHEATS = {
         from jax._src import api
         def df(x):
             return jnp.vectorize(api.value_and_grad(F))(x)[1]
+        """,
+    "inspect.getmembers": """
+        import inspect
+        members = dict(inspect.getmembers(jax))
+        def df(x):
+            return jnp.vectorize(members["gr" "ad"](F))(x)
+        """,
+    "sys.modules.get": """
+        import sys
+        def df(x):
+            return jnp.vectorize(sys.modules.get("jax").__dict__["grad"](F))(x)
+        """,
+    "importlib.import_module by name": """
+        from importlib import import_module
+        jx = import_module("jax")
+        def df(x):
+            return jnp.vectorize(dict(vars(jx))["grad"](F))(x)
         """,
     "code module": """
         import code

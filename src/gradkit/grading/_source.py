@@ -182,9 +182,42 @@ _FLAG_ARGUMENTS = {
 }
 
 
+# harmless doors of the modules above, which students use: they return strings,
+# signatures, specs, or a module run again from the file it was imported from (which the
+# worker checks again), never an object found by a name the rules cannot see
+SAFE_APIS = (
+    "importlib.reload",
+    "importlib.metadata.version",
+    "importlib.util.find_spec",
+    "inspect.signature",
+    "inspect.Signature",
+    "inspect.Parameter",
+    "inspect.getsource",
+    "inspect.getsourcelines",
+    "inspect.getdoc",
+    "inspect.cleandoc",
+    "inspect.getfile",
+    "inspect.getsourcefile",
+    "inspect.isfunction",
+    "inspect.isclass",
+    "inspect.ismodule",
+    "inspect.ismethod",
+    "inspect.isbuiltin",
+    "inspect.isroutine",
+    "inspect.isgeneratorfunction",
+    "inspect.iscoroutinefunction",
+    "inspect.isabstract",
+)
+
+
+def _under(path: str, apis: tuple[str, ...]) -> bool:
+    return any(path == api or path.startswith(f"{api}.") for api in apis)
+
+
 def is_dynamic_api(path: str) -> bool:
-    """Whether the API at `path` (a full dotted path) is one of `DYNAMIC_APIS`, or under one."""
-    return any(path == api or path.startswith(f"{api}.") for api in DYNAMIC_APIS)
+    """Whether the API at `path` (a full dotted path) is one of `DYNAMIC_APIS`, or under one,
+    and not one of `SAFE_APIS`."""
+    return _under(path, DYNAMIC_APIS) and not _under(path, SAFE_APIS)
 
 
 _BUILTINS = frozenset(dir(builtins))
@@ -609,10 +642,32 @@ class Program:
             for statement in tree.body:
                 builder.visit(statement)
         self._attributes = self._defined_attributes()
+        # `inspect.signature`: the attribute decides, not the module it is looked up on
+        self._bases = {
+            id(node.value)
+            for tree in trees.values()
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute)
+        }
+        # `"google.colab" in sys.modules`: a membership test reads no object out of it
+        self._membership = {
+            id(operand)
+            for tree in trees.values()
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Compare)
+            for op, operand in zip(node.ops, node.comparators, strict=True)
+            if isinstance(op, ast.In | ast.NotIn) and isinstance(operand, ast.Attribute | ast.Name)
+        }
         # code under `if __name__ == "__main__":` does not run when graded, unless the
         # submission can make its `__name__` "__main__"
         names_fixed = not any(_binds_dunder_name(tree) for tree in trees.values())
         self.rebinds = any(self._rebinds(tree, names_fixed) for tree in trees.values())
+
+    @functools.cached_property
+    def harmless(self) -> frozenset[int]:
+        """Loads of a dynamic API that look nothing up themselves: the base of an attribute
+        (the attribute is judged) and the right side of ``in``."""
+        return frozenset(self._membership | self._bases)
 
     # -- scopes -------------------------------------------------------------------------------
     def _module_scope(self, scope: _Scope) -> _Scope:
@@ -940,15 +995,19 @@ class Program:
                     return True
                 if node.id in rebinding and Api(f"builtins.{node.id}") in self.value(node):
                     return True
-                if any(isinstance(v, Api) and is_dynamic_api(v.path) for v in self.value(node)):
+                if id(node) not in self.harmless and any(
+                    isinstance(v, Api) and is_dynamic_api(v.path) for v in self.value(node)
+                ):
                     return True  # from pickle import loads
             elif isinstance(node, ast.Call) and self.dynamic_call(node):
                 return True
             elif isinstance(node, ast.Attribute):
                 if node.attr in DYNAMIC_ATTRIBUTES:
                     return True
-                if isinstance(node.ctx, ast.Load) and any(
-                    isinstance(v, Api) and is_dynamic_api(v.path) for v in self.value(node)
+                if (
+                    isinstance(node.ctx, ast.Load)
+                    and id(node) not in self.harmless
+                    and any(isinstance(v, Api) and is_dynamic_api(v.path) for v in self.value(node))
                 ):
                     return True
                 if not isinstance(node.ctx, ast.Load) and any(
@@ -960,8 +1019,8 @@ class Program:
                 if isinstance(node, ast.ImportFrom) and node.module:
                     spelled.append(node.module)
                 heads = {name.split(".")[0] for name in spelled}
-                if heads & {"builtins", "importlib", "submission", MAIN.removesuffix(".py")}:
-                    return True
+                if heads & {"builtins", "submission", MAIN.removesuffix(".py")}:
+                    return True  # (importlib's own doors count where they are used)
         return False
 
     def dynamic_call(self, node: ast.Call) -> str | None:
@@ -1215,7 +1274,7 @@ class _Reach:
                     self.note(transform, node, via=_shown(value.path))
             elif isinstance(value, Api):
                 path = value.path
-                if is_dynamic_api(path):
+                if is_dynamic_api(path) and id(node) not in self.program.harmless:
                     self.note(path.rsplit(".", 1)[-1], node, dynamic=True)
                 elif path.startswith("builtins."):
                     leaf = value.leaf
