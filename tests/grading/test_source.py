@@ -181,6 +181,8 @@ TOOLS = {
         def quotient_rule(f, g, df, dg):
             return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
         print(inspect.signature(quotient_rule), inspect.getsource(quotient_rule))
+        import doctest
+        doctest.testmod(verbose=False)  # a notebook's last cell: tests __main__'s docstrings
         """,
     "getattr with a constant name, typing hints": """
         from typing import Callable
@@ -213,11 +215,16 @@ def test_tools_around_the_answers_are_not_dynamic_code(case):
         ("jnp.load(f, allow_pickle=flag)", "load"),
         ("timeit.timeit(lambda: 0)", None),
         ("np.load(f, allow_pickle=False)", None),
+        ("doctest.testmod()", None),
+        ("doctest.testmod(helpers)", "testmod"),
         ("np.load(f, mmap_mode='r')", None),
     ],
 )
 def test_calls_that_run_code_given_as_data(call, runs):
-    source = f"import timeit\nimport numpy as np\nimport jax.numpy as jnp\nresult = {call}\n"
+    source = (
+        f"import doctest\nimport timeit\nimport numpy as np\nimport jax.numpy as jnp\n"
+        f"result = {call}\n"
+    )
     tree = program(source)
     (node,) = [n for t in tree.trees.values() for n in ast.walk(t) if isinstance(n, ast.Call)][:1]
     assert tree.dynamic_call(node) == runs
@@ -568,6 +575,15 @@ CHEATS = {
         jx = import_module("jax")
         def df(x):
             return jnp.vectorize(dict(vars(jx))["grad"](F))(x)
+        """,
+    "timeit through partial": """
+        import functools
+        import timeit
+        found = {}
+        names = {"jax": jax, "found": found}
+        functools.partial(timeit.timeit, "found['g'] = jax.grad", globals=names)(number=1)
+        def df(x):
+            return jnp.vectorize(found["g"](F))(x)
         """,
     "code module": """
         import code

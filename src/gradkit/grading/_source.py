@@ -171,6 +171,8 @@ _CODE_ARGUMENTS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "timeit.timeit": ((0, 1), ("stmt", "setup")),
     "timeit.repeat": ((0, 1), ("stmt", "setup")),
     "timeit.Timer": ((0, 1), ("stmt", "setup")),
+    # the docstrings of the module it is given (alone, of __main__: the worker's)
+    "doctest.testmod": ((0,), ("m",)),
 }
 # APIs that read every attribute of their argument, by name: dynamic unless it is the
 # submission's own (`asdict(gk.functions["log-sin"])["derivative"]`)
@@ -186,6 +188,7 @@ _FLAG_ARGUMENTS = {
 # signatures, specs, or a module run again from the file it was imported from (which the
 # worker checks again), never an object found by a name the rules cannot see
 SAFE_APIS = (
+    "doctest.testmod",  # see _CODE_ARGUMENTS
     "importlib.reload",
     "importlib.metadata.version",
     "importlib.util.find_spec",
@@ -208,6 +211,10 @@ SAFE_APIS = (
     "inspect.iscoroutinefunction",
     "inspect.isabstract",
 )
+
+
+# judged by their arguments where they are called; passed as a value, called out of sight
+_ARGUMENT_APIS = frozenset(_CODE_ARGUMENTS) | _OWN_ARGUMENT | frozenset(_FLAG_ARGUMENTS)
 
 
 def _under(path: str, apis: tuple[str, ...]) -> bool:
@@ -649,6 +656,12 @@ class Program:
             for node in ast.walk(tree)
             if isinstance(node, ast.Attribute)
         }
+        self._called = {
+            id(node.func)
+            for tree in trees.values()
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+        }
         # `"google.colab" in sys.modules`: a membership test reads no object out of it
         self._membership = {
             id(operand)
@@ -996,7 +1009,8 @@ class Program:
                 if node.id in rebinding and Api(f"builtins.{node.id}") in self.value(node):
                     return True
                 if id(node) not in self.harmless and any(
-                    isinstance(v, Api) and is_dynamic_api(v.path) for v in self.value(node)
+                    isinstance(v, Api) and self._dynamic_load(v.path, node)
+                    for v in self.value(node)
                 ):
                     return True  # from pickle import loads
             elif isinstance(node, ast.Call) and self.dynamic_call(node):
@@ -1007,7 +1021,10 @@ class Program:
                 if (
                     isinstance(node.ctx, ast.Load)
                     and id(node) not in self.harmless
-                    and any(isinstance(v, Api) and is_dynamic_api(v.path) for v in self.value(node))
+                    and any(
+                        isinstance(v, Api) and self._dynamic_load(v.path, node)
+                        for v in self.value(node)
+                    )
                 ):
                     return True
                 if not isinstance(node.ctx, ast.Load) and any(
@@ -1022,6 +1039,10 @@ class Program:
                 if heads & {"builtins", "submission", MAIN.removesuffix(".py")}:
                     return True  # (importlib's own doors count where they are used)
         return False
+
+    def _dynamic_load(self, path: str, node: ast.AST) -> bool:
+        """Whether loading the API at `path` here is dynamic code, whatever comes of it."""
+        return is_dynamic_api(path) or (path in _ARGUMENT_APIS and id(node) not in self._called)
 
     def dynamic_call(self, node: ast.Call) -> str | None:
         """The API through which `node` runs code given as data, or reads attributes by
@@ -1274,7 +1295,7 @@ class _Reach:
                     self.note(transform, node, via=_shown(value.path))
             elif isinstance(value, Api):
                 path = value.path
-                if is_dynamic_api(path) and id(node) not in self.program.harmless:
+                if id(node) not in self.program.harmless and self.program._dynamic_load(path, node):
                     self.note(path.rsplit(".", 1)[-1], node, dynamic=True)
                 elif path.startswith("builtins."):
                     leaf = value.leaf
