@@ -154,6 +154,42 @@ def test_a_tagged_cell_python_cannot_read_is_left_as_it_is(tmp_path):
     assert _load_notebook(tmp_path, cell).source == '# %% code cell 1\ns = """never closed\n'
 
 
+def test_a_magic_alone_in_a_block_leaves_it_a_body(tmp_path):
+    # a Colab idiom: install only where the package is missing; a blank line would leave
+    # `if` without a body (IndentationError), and the whole notebook would score 0
+    sub = _load_notebook(
+        tmp_path,
+        nbformat.v4.new_code_cell(
+            "IN_COLAB = False\nif IN_COLAB:\n    !pip install -q gradkit\n"
+            "try:\n    %load_ext autoreload\n    %autoreload 2\nexcept Exception:\n    pass"
+        ),
+        nbformat.v4.new_code_cell("%matplotlib inline\nx = 1"),  # a blank does here
+    )
+    assert sub.source == (
+        "# %% code cell 1\nIN_COLAB = False\nif IN_COLAB:\n    pass\n"
+        "try:\n    pass\n    pass\nexcept Exception:\n    pass\n\n"
+        "# %% code cell 2\n\nx = 1\n"
+    )
+    assert sub.notes == ("notebook: dropped 4 IPython magic/shell line(s)",)
+    exec(compile(sub.source, "hw.ipynb", "exec"), {})  # noqa: S102 - the test's own code
+
+
+def test_writefile_names_beside_the_notebook_and_percent_run_of_them(tmp_path):
+    # `./helpers.py` and Colab's `/content/helpers.py` are beside the notebook; `%run` of a
+    # module a cell wrote runs its names into the notebook's, as `from helpers import *` does
+    sub = _load_notebook(
+        tmp_path,
+        nbformat.v4.new_code_cell("%%writefile ./helpers.py\ndef step(x):\n    return 2 * x"),
+        nbformat.v4.new_code_cell("%%writefile /content/more.py\nA = 3"),
+        nbformat.v4.new_code_cell("%run helpers.py\n%run ./more.py\n%run other.py\ny = step(A)"),
+    )
+    assert set(sub.files) == {MAIN, "helpers.py", "more.py"}
+    assert sub.source == (
+        "# %% code cell 3\nfrom helpers import *\nfrom more import *\n\ny = step(A)\n"
+    )
+    assert sub.notes[0] == "notebook: dropped 1 IPython magic/shell line(s)"
+
+
 def test_a_writefile_cell_writes_a_module_beside_the_notebook_as_ipython_does(tmp_path):
     # Colab students write helpers with %%writefile and import them in the next cell
     sub = _load_notebook(

@@ -26,9 +26,11 @@ graded 0 with that reason; the other submissions are not affected.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import importlib.util
 import os
+import posixpath
 import re
 import shlex
 import stat
@@ -304,6 +306,8 @@ def notebook_code(text: str) -> tuple[str, int]:
 
 # what a `%%writefile` cell may write: a module the notebook can import, beside it
 _MODULE_FILE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.py")
+# `%run helpers.py` (`./helpers.py`): run a module's code into the notebook's names
+_RUN_MODULE = re.compile(r"%run\s+(?:\./)?([A-Za-z_][A-Za-z0-9_]*)\.py")
 # the names the notebook's own code has: in the worker, and for the "must not use" rules
 _MAIN_NAMES = frozenset({MAIN, "solutions.py"})
 
@@ -319,7 +323,9 @@ def _writefile(line: str) -> tuple[str, bool] | None:
     options = words[1:-1]
     if any(o not in ("-a", "--append") for o in options):
         return None
-    return words[-1], bool(options)
+    # `./helpers.py`, and Colab's `/content/helpers.py` (its working directory): beside it
+    name = posixpath.normpath(words[-1]).removeprefix("/content/")
+    return name, bool(options)
 
 
 def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
@@ -369,13 +375,24 @@ def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
                 continue
             dropped += 1  # `%%time`: the rest of the cell is Python, and runs
             lines = ["", *lines[1:]]
-        python = []
+        python, passes = [], []
         for line in lines:
-            if _IPYTHON_LINE.match(line):
+            indent = line[: len(line) - len(line.lstrip())]
+            ran = None if indent else _RUN_MODULE.fullmatch(line.rstrip())
+            if ran and f"{ran[1]}.py" in files:
+                # `%run helpers.py` of a module a `%%writefile` cell wrote: its names, here
+                python.append(f"{indent}from {ran[1]} import *")
+                passes.append(python[-1])
+            elif _IPYTHON_LINE.match(line):
                 dropped += 1
                 python.append("")
+                passes.append(f"{indent}pass")
             else:
                 python.append(line)
+                passes.append(line)
+        if passes != python and not _compiles(python) and _compiles(passes):
+            # `if IN_COLAB:` / `    !pip install ...`: the block keeps a body
+            python = passes
         tags = cell.get("metadata", {}).get("tags", ())
         wrapped = _may_raise(python) if "raises-exception" in tags else None
         if wrapped is None:
@@ -383,6 +400,16 @@ def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
         else:
             kept += [f"try:  {cell_marker(number)}", *wrapped, "except Exception:  pass"]
     return "\n".join(kept), dropped, files, unwritten
+
+
+def _compiles(lines: list[str]) -> bool:
+    """Whether a cell's lines are Python that compiles (``await`` at the top, as IPython
+    allows, included)."""
+    try:
+        compile("\n".join(lines), "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _may_raise(lines: list[str]) -> list[str] | None:
