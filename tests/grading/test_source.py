@@ -585,6 +585,101 @@ CHEATS = {
         def df(x):
             return jnp.vectorize(found["g"](F))(x)
         """,
+    # module-level objects filled where the entry does not look
+    "a list filled at module level": """
+        _box = []
+        _box.append(jnp.vectorize(jax.grad(F)))
+        def df(x):
+            return _box[0](x)
+        """,
+    "a dict filled through an alias": """
+        _table = {}
+        alias = _table
+        alias["d"] = jnp.vectorize(jax.grad(F))
+        def df(x):
+            return _table["d"](x)
+        """,
+    "a decorator that fills a table": """
+        _rules = []
+        def register(fn):
+            _rules.append(jnp.vectorize(jax.grad(fn)))
+            return fn
+        @register
+        def f(x):
+            return F(x)
+        def df(x):
+            return _rules[-1](x)
+        """,
+    "__init_subclass__": """
+        RULES = []
+        class Base:
+            def __init_subclass__(cls, **kw):
+                super().__init_subclass__(**kw)
+                RULES.append(jnp.vectorize(jax.grad(cls.f)))
+        class LogSin(Base):
+            f = staticmethod(F)
+        def df(x):
+            return RULES[0](x)
+        """,
+    "__defaults__ stored": """
+        def df(x, rule=None):
+            return rule(x)
+        df.__defaults__ = (jnp.vectorize(jax.grad(F)),)
+        """,
+    "an exception carrying the transform": """
+        try:
+            raise LookupError(jnp.vectorize(jax.grad(F)))
+        except LookupError as e:
+            _d = e.args[0]
+        def df(x):
+            return _d(x)
+        """,
+    "a string annotation evaluated by singledispatch": """
+        import functools
+        S = []
+        @functools.singledispatch
+        def _d(a):
+            return a
+        @_d.register
+        def _(a: "[S.append(jnp.vectorize(jax.grad(F))), int][1]"):
+            return a
+        def df(x):
+            return S[0](x)
+        """,
+    "a module re-exported by another": """
+        import reprlib
+        def df(x):
+            names = {"jax": jax, "jnp": jnp, "f": F}
+            return reprlib.builtins.eval("jnp.vectorize(jax.grad(f))", names)(x)
+        """,
+    "typing.sys.modules and gc": """
+        import gc
+        import typing
+        ns = gc.get_referents(typing.sys.modules["jax"])[0]
+        def df(x):
+            return jnp.vectorize(ns["gr" "ad"](F))(x)
+        """,
+    "a class attribute the submission defines elsewhere": """
+        class Helper:
+            def grad(self):
+                return None
+        j = next(iter([jax]))
+        def df(x):
+            return jnp.vectorize(j.grad(F))(x)
+        """,
+    "gradkit's private modules": """
+        from gradkit._cli_diff import _numerical
+        def df(x):
+            return jnp.diag(_numerical(F, x, "complex"))
+        """,
+    "jax.scipy.optimize.minimize": """
+        from jax.scipy.optimize import minimize
+        def df(x):
+            def slope(t):
+                found = minimize(lambda v: F(v[0]), t[None], method="BFGS", options={"maxiter": 0})
+                return found.jac[0]
+            return jnp.stack([slope(t) for t in x])
+        """,
     "code module": """
         import code
         found = {"jax": jax}
@@ -1043,6 +1138,30 @@ def test_other_libraries_autodiff_is_named_with_the_transform_it_runs(call, used
     assert rule.judge([], [Ok(source)], None) == (
         False,
         f"`d` uses `{used}` (line 6, inside `{inside}`), which this exercise rules out",
+    )
+
+
+def test_code_read_because_of_a_rebinding_says_what_made_it_read():
+    # the forbidden name is tangent_line's own, far from df: the message names the line
+    # that made every entry reach all of the code, or the student hunts in vain
+    source = textwrap.dedent(
+        """
+        import timeit
+        import jax
+        import jax.numpy as jnp
+        def tangent_line(f, x0):
+            return jax.grad(f)(x0)
+        def df(x):
+            return 2 / x * jnp.sin(x)
+        print(timeit.timeit("df(1.0)", globals=globals(), number=3))
+        """
+    )
+    rule = checks.avoids("df", "grad")
+    assert rule.judge([], [Ok(source)], None) == (
+        False,
+        "`df` uses `grad` (line 6), which this exercise rules out (it is read as reaching all "
+        "of the submission's code, since `timeit.timeit('df(1.0)', globals=global…` (line 9) "
+        "could change any name)",
     )
 
 

@@ -69,15 +69,22 @@ class Avoids(Check):
                     False,
                     f"`{self.entry}` is not implemented yet (it raises NotImplementedError)",
                 )
+            # why code far from the entry counts: say so, or the student hunts in vain
+            why = (
+                f" (it is read as reaching all of the submission's code, since "
+                f"{found.everything} could change any name)"
+                if found.everything
+                else ""
+            )
             used = sorted(found.names & self.names)
             if used:
                 where = ", ".join(f"`{n}` ({found.lines[n]})" for n in used)
-                return False, f"`{self.entry}` uses {where}, which this exercise rules out"
+                return False, f"`{self.entry}` uses {where}, which this exercise rules out{why}"
             if found.dynamic:
                 where = ", ".join(f"`{n}` ({found.lines[n]})" for n in sorted(found.dynamic))
                 return False, (
                     f"`{self.entry}` uses {where}: dynamic code could hide a name this exercise "
-                    "rules out; call functions directly"
+                    f"rules out; call functions directly{why}"
                 )
             return True, f"`{self.entry}` avoids " + ", ".join(sorted(self.names))
         if found.dynamic:

@@ -49,6 +49,7 @@ import importlib.machinery
 import os
 import site
 import sys
+import types
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -83,6 +84,19 @@ DYNAMIC_ATTRIBUTES = frozenset(
         "__reduce_ex__",
         "__getstate__",
         "__match_args__",
+        "__defaults__",  # `df.__defaults__ = (jax.grad(f),)`
+        "__kwdefaults__",
+        "gi_code",  # code objects (their names, `co_names`, can be swapped) and frames
+        "gi_frame",
+        "cr_code",
+        "cr_frame",
+        "ag_code",
+        "ag_frame",
+        "co_names",
+        "co_consts",
+        "co_code",
+        "tb_frame",
+        "f_code",
     }
 )
 # Imported APIs that look names up, or run code given as data, at run time (an API and
@@ -108,8 +122,10 @@ DYNAMIC_APIS = (
     "ctypes",
     "_ctypes",
     "cffi",
-    "gc.get_referrers",
-    "gc.get_objects",
+    "gc",  # get_referents(jax)[0] is jax.__dict__ (collect and the switches are fine)
+    "copyreg",
+    "_operator",
+    "pydoc",
     "gradkit._sandboxed",
     # JAX's internals: its transformations under names of their own (ad.backward_pass)
     "jax._src",
@@ -120,7 +136,6 @@ DYNAMIC_APIS = (
     # names resolved from strings
     "operator.attrgetter",
     "operator.methodcaller",
-    "pydoc.locate",
     "string.Formatter",
     "logging.config",
     "unittest.mock",
@@ -189,6 +204,11 @@ _FLAG_ARGUMENTS = {
 # worker checks again), never an object found by a name the rules cannot see
 SAFE_APIS = (
     "doctest.testmod",  # see _CODE_ARGUMENTS
+    "gc.collect",
+    "gc.disable",
+    "gc.enable",
+    "gc.isenabled",
+    "os._exit",
     "importlib.reload",
     "importlib.metadata.version",
     "importlib.util.find_spec",
@@ -223,8 +243,40 @@ def _under(path: str, apis: tuple[str, ...]) -> bool:
 
 def is_dynamic_api(path: str) -> bool:
     """Whether the API at `path` (a full dotted path) is one of `DYNAMIC_APIS`, or under one,
-    and not one of `SAFE_APIS`."""
-    return _under(path, DYNAMIC_APIS) and not _under(path, SAFE_APIS)
+    or any installed package's private part (``gradkit._cli_diff``, ``_operator``), and not
+    one of `SAFE_APIS`."""
+    private = any(p.startswith("_") and not p.endswith("__") for p in path.split("."))
+    return (private or _under(path, DYNAMIC_APIS)) and not _under(path, SAFE_APIS)
+
+
+# modules that other modules re-export (`typing.sys`, `reprlib.builtins`): an API under one
+# of these names is that module's, whatever it was reached through
+_REEXPORTED = frozenset(
+    {"builtins", "sys", "os", "inspect", "importlib", "types", "gc", "operator", "_operator"}
+    | {"pickle", "marshal", "ctypes", "pydoc", "typing", "copyreg", "functools", "string"}
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def canonical(path: str) -> str:
+    """The path of the API at `path` by the module that defines it.
+
+    ``typing.sys.modules`` is ``sys.modules``: a module bound in another module's namespace
+    (looked up in this process, where that module is imported already: nothing is imported
+    here) is named by its own name. Where the module is not imported, a re-export of a
+    module the rules care about (`_REEXPORTED`) is named by it all the same.
+    """
+    parts = path.split(".")
+    for at in range(len(parts) - 1, 0, -1):
+        holder = sys.modules.get(".".join(parts[:at]))
+        # its namespace, not getattr: a module's __getattr__ could import, or warn
+        found = vars(holder).get(parts[at]) if holder is not None else None
+        if isinstance(found, types.ModuleType) and found.__name__ != ".".join(parts[: at + 1]):
+            return canonical(".".join([found.__name__, *parts[at + 1 :]]))
+    for at in range(len(parts) - 1, 0, -1):
+        if parts[at] in _REEXPORTED:
+            return ".".join(parts[at:])
+    return path
 
 
 _BUILTINS = frozenset(dir(builtins))
@@ -254,6 +306,55 @@ def found_outside(module: str, exclude: tuple[Path, ...] = ()) -> bool:
 def _on_path(module: str, excluded: tuple[Path, ...]) -> bool:
     paths = [p for p in sys.path if p and Path(p).resolve() not in excluded]
     return importlib.machinery.PathFinder.find_spec(module, paths) is not None
+
+
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_TYPE_NODES = (
+    ast.Expression,
+    ast.Name,
+    ast.Attribute,
+    ast.Subscript,
+    ast.Tuple,
+    ast.List,
+    ast.Constant,
+    ast.BinOp,
+    ast.BitOr,
+    ast.Load,
+)
+
+
+def _type_like(annotation: ast.expr, lazy: bool) -> bool:
+    """Whether an annotation is a type expression (``np.ndarray``, ``"list[int] | None"``),
+    not code (a call, a comprehension) that evaluating it later would run.
+
+    A string is parsed; one that does not parse cannot be evaluated either. Without `lazy`
+    (``from __future__ import annotations``), a non-string annotation is evaluated where it is
+    written, as code the rules read: it is fine here.
+    """
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            tree: ast.AST = ast.parse(annotation.value.strip(), mode="eval")
+        except SyntaxError:
+            return True
+    elif not lazy:
+        return True
+    else:
+        tree = annotation
+    return all(
+        isinstance(n, _TYPE_NODES) and not (isinstance(n, ast.Constant) and _nested_code(n))
+        for n in ast.walk(tree)
+    )
+
+
+def _nested_code(constant: ast.Constant) -> bool:
+    """A string inside a type expression is a forward reference: code if it is not a type."""
+    if not isinstance(constant.value, str):
+        return False
+    try:
+        inner = ast.parse(constant.value.strip(), mode="eval")
+    except SyntaxError:
+        return False
+    return not all(isinstance(n, _TYPE_NODES) for n in ast.walk(inner))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -303,6 +404,8 @@ class Usage:
         lines: where each name (and each dynamic lookup) first appears, as
             ``"line 5"`` or ``"helpers.py line 5"`` for a sibling file.
         dynamic: the dynamic lookups it performs (``eval``, ``getattr``, ...).
+        everything: where the submission could change any name (``"`globals()` (line
+            9)"``), which made the entry reach all of its code; "" if nothing did.
     """
 
     found: bool
@@ -310,6 +413,7 @@ class Usage:
     names: frozenset[str]
     lines: dict[str, str]
     dynamic: frozenset[str] = frozenset()
+    everything: str = ""
 
 
 def _binds_dunder_name(tree: ast.AST) -> bool:
@@ -365,6 +469,7 @@ class _Builder(ast.NodeVisitor):
         self.program = program
         self.file = file
         self.scope = module_scope
+        self.trying: list[ast.Try | ast.TryStar] = []
 
     def _enter(self, kind: str, node: ast.AST) -> _Scope:
         scope = _Scope(kind, node, self.scope, self.file)
@@ -552,10 +657,21 @@ class _Builder(ast.NodeVisitor):
 
     visit_AsyncWith = visit_With
 
+    def visit_Try(self, node: ast.Try | ast.TryStar) -> None:
+        # `except E as e` binds what the try body raised: reaching `e` reaches it all
+        self.trying.append(node)
+        try:
+            self.generic_visit(node)
+        finally:
+            self.trying.pop()
+
+    visit_TryStar = visit_Try
+
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         self.generic_visit(node)
         if node.name:
-            self._bind(node.name, _Binding("other", node, self.scope))
+            statement = self.trying[-1] if self.trying else node
+            self._bind(node.name, _Binding("other", statement, self.scope))
 
     def visit_Match(self, node: ast.Match) -> None:
         self.program._scope[id(node)] = self.scope
@@ -656,6 +772,8 @@ class Program:
             for node in ast.walk(tree)
             if isinstance(node, ast.Attribute)
         }
+        self._touches = self._index_touches()
+        self._code_annotations = self._find_code_annotations()
         self._called = {
             id(node.func)
             for tree in trees.values()
@@ -674,7 +792,11 @@ class Program:
         # code under `if __name__ == "__main__":` does not run when graded, unless the
         # submission can make its `__name__` "__main__"
         names_fixed = not any(_binds_dunder_name(tree) for tree in trees.values())
-        self.rebinds = any(self._rebinds(tree, names_fixed) for tree in trees.values())
+        causes = (self._rebinds(tree, names_fixed) for tree in trees.values())
+        cause = next((c for c in causes if c is not None), None)
+        self.rebinds = cause is not None
+        # what made every entry reach all of the code, for the feedback: "`globals()` (line 9)"
+        self.rebinds_at = "" if cause is None else f"`{_brief(cause)}` ({self.where(cause)})"
 
     @functools.cached_property
     def harmless(self) -> frozenset[int]:
@@ -799,14 +921,16 @@ class Program:
             if head in self.modules:
                 yield Sibling(head)
             else:
-                yield Api(binding.module)
+                yield Api(canonical(binding.module))
         elif binding.kind == "from":
             if binding.level and not binding.module:  # from . import helpers
                 yield Sibling(binding.name) if binding.name in self.modules else UNKNOWN
                 return
             sibling = self._sibling_of(binding)
             if sibling is None:
-                yield UNKNOWN if binding.level else Api(f"{binding.module}.{binding.name}")
+                yield (
+                    UNKNOWN if binding.level else Api(canonical(f"{binding.module}.{binding.name}"))
+                )
                 return
             bindings = self._global(binding.name, sibling)
             if bindings is None:
@@ -830,7 +954,7 @@ class Program:
 
     def attribute(self, base: Value, attr: str) -> Iterator[Value]:
         if isinstance(base, Api):
-            yield Api(f"{base.path}.{attr}")
+            yield Api(canonical(f"{base.path}.{attr}"))
         elif isinstance(base, Sibling):
             bindings = (
                 self._global(attr, self.modules[base.name]) if base.name in self.modules else None
@@ -991,8 +1115,9 @@ class Program:
                                 self._stores.setdefault(sub.attr, []).append(node)
         return frozenset(names)
 
-    def _rebinds(self, tree: ast.Module, skip_main_guards: bool) -> bool:
-        """Whether `tree` can rebind names or reach code without the AST showing it.
+    def _rebinds(self, tree: ast.Module, skip_main_guards: bool) -> ast.AST | None:
+        """The first code in `tree` that can rebind names or reach code without the AST
+        showing it, or None.
 
         With `skip_main_guards`, the body of a top-level ``if __name__ == "__main__":``
         is not read (its test and ``else:`` are): the grader imports the submission as
@@ -1003,21 +1128,23 @@ class Program:
         runs: list[ast.AST] = [n for n in tree.body if n not in guarded]
         runs += [part for n in guarded for part in (n.test, *n.orelse)]  # type: ignore[attr-defined]
         for node in (sub for top in runs for sub in ast.walk(top)):
+            if id(node) in self._code_annotations:
+                return node
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 if node.id == "__builtins__":
-                    return True
+                    return node
                 if node.id in rebinding and Api(f"builtins.{node.id}") in self.value(node):
-                    return True
+                    return node
                 if id(node) not in self.harmless and any(
                     isinstance(v, Api) and self._dynamic_load(v.path, node)
                     for v in self.value(node)
                 ):
-                    return True  # from pickle import loads
+                    return node  # from pickle import loads
             elif isinstance(node, ast.Call) and self.dynamic_call(node):
-                return True
+                return node
             elif isinstance(node, ast.Attribute):
                 if node.attr in DYNAMIC_ATTRIBUTES:
-                    return True
+                    return node
                 if (
                     isinstance(node.ctx, ast.Load)
                     and id(node) not in self.harmless
@@ -1026,23 +1153,125 @@ class Program:
                         for v in self.value(node)
                     )
                 ):
-                    return True
+                    return node
                 if not isinstance(node.ctx, ast.Load) and any(
                     isinstance(v, Api | Sibling) for v in self.value(node.value)
                 ):
-                    return True  # jnp.sin = ...: an imported module rebound
+                    return node  # jnp.sin = ...: an imported module rebound
             elif isinstance(node, ast.Import | ast.ImportFrom):
                 spelled = [a.name for a in node.names]
                 if isinstance(node, ast.ImportFrom) and node.module:
                     spelled.append(node.module)
                 heads = {name.split(".")[0] for name in spelled}
                 if heads & {"builtins", "submission", MAIN.removesuffix(".py")}:
-                    return True  # (importlib's own doors count where they are used)
-        return False
+                    return node  # (importlib's own doors count where they are used)
+        return None
 
     def _dynamic_load(self, path: str, node: ast.AST) -> bool:
         """Whether loading the API at `path` here is dynamic code, whatever comes of it."""
         return is_dynamic_api(path) or (path in _ARGUMENT_APIS and id(node) not in self._called)
+
+    def is_self(self, node: ast.AST) -> bool:
+        """Whether `node` is a method's first parameter (``self``, ``cls``)."""
+        if not isinstance(node, ast.Name) or (scope := self._scope.get(id(node))) is None:
+            return False
+        bindings = self.lookup(node.id, scope)
+        return bool(bindings) and all(
+            b.kind == "param"
+            and b.scope.parent is not None
+            and b.scope.parent.kind == "class"
+            and isinstance(b.scope.node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and [*b.scope.node.args.posonlyargs, *b.scope.node.args.args][:1] == [b.node]
+            for b in bindings or ()
+        )
+
+    def _index_touches(self) -> dict[tuple[int, str], list[ast.AST]]:
+        """The top-level statements that can change what a module-level name holds.
+
+        ``_box.append(jax.grad(f))``, ``_box["d"] = ...``, ``df.__defaults__ = ...``, a
+        helper of the submission's given it (``fill(_box)``), or an alias (``other = _box``,
+        whose own changes count too), anywhere in a top-level statement (a decorator or a
+        method that fills a table counts): by (module scope, name). Reaching the name's
+        binding reaches these, since they change what the entry reads without rebinding it.
+        """
+        touches: dict[tuple[int, str], list[ast.AST]] = {}
+        aliases: dict[tuple[int, str], set[tuple[int, str]]] = {}
+        for tree in self.trees.values():
+            for top in tree.body:
+                parents = {id(c): n for n in ast.walk(top) for c in ast.iter_child_nodes(n)}
+                for node in ast.walk(top):
+                    if not (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)):
+                        continue
+                    scope = self._scope.get(id(node))
+                    if scope is None:
+                        continue
+                    home = self.resolve(node.id, scope)
+                    bound = home.bindings.get(node.id, [])
+                    if home.kind != "module" or all(
+                        isinstance(v, Api) for b in bound for v in self.binding_value(b)
+                    ):
+                        continue  # an imported API, a builtin: `jnp.sin(x)` changes nothing
+                    key = (id(home), node.id)
+                    parent = parents.get(id(node))
+                    changes = False
+                    if isinstance(parent, ast.Attribute):
+                        above = parents.get(id(parent))
+                        changes = not isinstance(parent.ctx, ast.Load) or (
+                            isinstance(above, ast.Call) and above.func is parent
+                        )
+                    elif isinstance(parent, ast.Subscript):
+                        changes = not isinstance(parent.ctx, ast.Load)
+                    elif isinstance(parent, ast.Call) and parent.func is not node:
+                        changes = all(
+                            isinstance(v, Own) or v is UNKNOWN for v in self.value(parent.func)
+                        )
+                    elif isinstance(parent, ast.Assign | ast.AnnAssign) and parent.value is node:
+                        targets = (
+                            parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+                        )
+                        for target in targets:
+                            if isinstance(target, ast.Name):
+                                aliases.setdefault(key, set()).add((id(home), target.id))
+                    defines = isinstance(top, _DEFS) and top.name == node.id
+                    if changes and not defines:  # (a class calling its own static methods)
+                        touches.setdefault(key, []).append(top)
+        # an alias's changes are the name's
+        for key in list(aliases):
+            todo, seen = list(aliases[key]), {key}
+            while todo:
+                other = todo.pop()
+                if other in seen:
+                    continue
+                seen.add(other)
+                touches.setdefault(key, []).extend(touches.get(other, []))
+                todo.extend(aliases.get(other, ()))
+        return touches
+
+    def _find_code_annotations(self) -> set[int]:
+        """Annotations that are code, not types: a string that is not a type expression, or
+        under ``from __future__ import annotations`` any annotation that is not (such
+        annotations are evaluated later, by ``typing.get_type_hints`` for instance:
+        ``functools.singledispatch`` evaluates its registered functions')."""
+        found: set[int] = set()
+        for tree in self.trees.values():
+            lazy = any(
+                isinstance(n, ast.ImportFrom)
+                and n.module == "__future__"
+                and any(a.name == "annotations" for a in n.names)
+                for n in tree.body
+            )
+            for node in ast.walk(tree):
+                annotations: list[ast.expr | None] = []
+                if isinstance(node, ast.arg):
+                    annotations.append(node.annotation)
+                elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    annotations.append(node.returns)
+                elif isinstance(node, ast.AnnAssign):
+                    annotations.append(node.annotation)
+                for annotation in annotations:
+                    if annotation is not None and not _type_like(annotation, lazy):
+                        found.add(id(annotation))
+        return found
 
     def dynamic_call(self, node: ast.Call) -> str | None:
         """The API through which `node` runs code given as data, or reads attributes by
@@ -1109,11 +1338,19 @@ class Program:
         walker = _Reach(self)
         for binding in bindings:
             walker.reach(binding)
+        walker.touched(self.main, entry)  # `df.__defaults__ = ...`
         if self.rebinds:  # nothing can be ruled out: all of the submission's code
             for tree in self.trees.values():
                 walker.unit(tree)
         walker.run()
-        return Usage(True, stub, frozenset(walker.names), walker.lines, frozenset(walker.dynamic))
+        return Usage(
+            True,
+            stub,
+            frozenset(walker.names),
+            walker.lines,
+            frozenset(walker.dynamic),
+            self.rebinds_at,
+        )
 
     def where(self, node: ast.AST) -> str:
         file = self._file.get(id(node), self.main.file)
@@ -1143,6 +1380,7 @@ _USES = {
     "jax.fwd_and_bwd": ("vjp",),
     "jax.experimental.jet.jet": ("jvp",),  # Taylor mode: forward mode, to any order
     "jax.test_util.check_grads": ("jvp", "vjp"),
+    "jax.scipy.optimize.minimize": ("grad",),  # BFGS: `.jac` is the gradient
     # finite differences
     "gradkit.limit_table": ("difference_quotient",),
     "numpy.gradient": ("difference_quotient",),
@@ -1157,6 +1395,12 @@ def _shown(path: str) -> str:
         if path.startswith(long):
             return short + path.removeprefix(long)
     return path
+
+
+def _brief(node: ast.AST) -> str:
+    """A node's code, on one line and at most 40 characters."""
+    text = " ".join(ast.unparse(node).split())
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _own_body(node: ast.AST) -> Iterator[ast.AST]:
@@ -1220,6 +1464,11 @@ class _Reach:
             ):
                 self.unit(statement)
 
+    def touched(self, scope: _Scope, name: str) -> None:
+        """Reach the statements that change what the module-level `name` holds."""
+        for statement in self.program._touches.get((id(scope), name), ()):
+            self.unit(statement)
+
     def reach(self, binding: _Binding) -> None:
         """Reach the code behind a binding of the submission's own."""
         if binding.kind in ("def", "assign", "other") or (
@@ -1232,6 +1481,7 @@ class _Reach:
                 return  # the module itself: only what is used of it is reached
             sibling = program._sibling_of(binding)
             if sibling is not None:
+                self.touched(sibling, binding.name)
                 for inner in program._global(binding.name, sibling) or ():
                     self.reach(inner)
 
@@ -1250,6 +1500,8 @@ class _Reach:
                     self.called.add(id(node.func))
                     self._mode(node)
             for node in ast.walk(root):
+                if id(node) in self.program._code_annotations:
+                    self.note("annotation", node, dynamic=True)
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                     self._name(node)
                 elif isinstance(node, ast.Attribute):
@@ -1328,6 +1580,7 @@ class _Reach:
         if bindings is None:
             self.note(node.id, node)  # unbound here: it can only come from somewhere unseen
             return
+        self.touched(program.resolve(node.id, scope), node.id)
         values: set[Value] = set()
         for binding in bindings:
             if (
@@ -1355,18 +1608,27 @@ class _Reach:
         for base in program.value(node.value):
             bindings: list[_Binding] = []
             if isinstance(base, Api):
-                found.add(Api(f"{base.path}.{node.attr}"))
+                found.add(Api(canonical(f"{base.path}.{node.attr}")))
             elif isinstance(base, Sibling) and base.name in program.modules:
-                bindings = program._global(node.attr, program.modules[base.name]) or []
+                module = program.modules[base.name]
+                self.touched(module, node.attr)
+                # a name it does not bind comes from its `__getattr__` (PEP 562), if any
+                bindings = (
+                    program._global(node.attr, module)
+                    or program._global("__getattr__", module)
+                    or []
+                )
             elif isinstance(base, Own) and isinstance(base.node, ast.ClassDef):
                 # a member of the class itself, else (inherited...) any class's of that name
                 bindings = program._scope_of_body[id(base.node)].bindings.get(
                     node.attr
                 ) or program._members.get(node.attr, [])
-            elif node.attr not in program._attributes:
-                self.names.add(node.attr)  # `.grad` of something untraceable: it may be the API
-                self.lines.setdefault(node.attr, program.where(node))
-            else:  # `self.helper`, `obj.f`: any class's member of that name
+            else:  # `self.helper`, `obj.f`, a call's result: any class's member of that name
+                if node.attr not in program._attributes or not program.is_self(node.value):
+                    # `.grad` of something untraceable: it may be the API (a method `grad`
+                    # of the submission's own excuses `self.grad` only)
+                    self.names.add(node.attr)
+                    self.lines.setdefault(node.attr, program.where(node))
                 bindings = program._members.get(node.attr, [])
             if not isinstance(base, Api | Sibling):
                 for store in program._stores.get(node.attr, ()):  # `obj.f = ...` anywhere
@@ -1395,7 +1657,9 @@ class _Reach:
                             module = program.modules[base.name]
                             for binding in program._global(attr, module) or ():  # type: ignore[arg-type]
                                 self.reach(binding)
-                        elif not isinstance(base, Api | Own) and attr not in program._attributes:
+                        elif not isinstance(base, Api | Own) and (
+                            attr not in program._attributes or not program.is_self(node.args[0])
+                        ):
                             self.names.add(attr)  # type: ignore[arg-type]
                             self.lines.setdefault(attr, program.where(node))  # type: ignore[arg-type]
 
