@@ -184,6 +184,48 @@ TOOLS = {
         import doctest
         doctest.testmod(verbose=False)  # a notebook's last cell: tests __main__'s docstrings
         """,
+    "dynamic code in a main() only the main guard calls": """
+        import timeit
+        def quotient_rule(f, g, df, dg):
+            return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+        def report():
+            for name in ["quotient_rule"]:
+                print(name, globals()[name])
+        def main():
+            report()
+            print(timeit.timeit("quotient_rule(f, g, f, g)", globals=globals(), number=3))
+        if __name__ == "__main__":
+            main()
+        """,
+    "a decorator that copies __name__, own instances' __dict__ and __setattr__": """
+        import dataclasses
+        import multiprocessing
+        import types
+        def logged(fn):
+            def wrapper(*args):
+                return fn(*args)
+            wrapper.__name__ = fn.__name__
+            return wrapper
+        @dataclasses.dataclass(frozen=True)
+        class Row:
+            x: float
+            def __post_init__(self):
+                object.__setattr__(self, "slope", 2 * self.x)
+            def as_dict(self):
+                return dataclasses.asdict(self) | vars(self) | self.__dict__
+        class ReadOnly:
+            def __setattr__(self, key, value):
+                super().__setattr__(key, value)
+        def show(row: Row) -> str:
+            return str(dataclasses.asdict(row))
+        @logged
+        def quotient_rule(f, g, df, dg):
+            assert isinstance(f, (types.FunctionType, types.BuiltinFunctionType))
+            return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+        WORKERS = multiprocessing.cpu_count()
+        if __name__ == "__main__":
+            print(globals()["quotient_rule"])
+        """,
     "getattr with a constant name, typing hints": """
         from typing import Callable
         import jax.numpy as jnp
@@ -811,6 +853,28 @@ def test_dynamic_code_under_the_main_guard_never_runs_so_it_rules_nothing_out(gu
 def test_a_main_guard_that_can_run_or_dynamic_code_elsewhere_rules_nothing_out(rest):
     assert program(HAND + rest).rebinds
     assert _forbidden(HAND + rest, "df") == ["grad"]
+
+
+def test_a_function_only_the_main_guard_calls_runs_if_the_grader_may_call_it():
+    # dsin is an entry: the grader calls it, and what it rebinds reaches df
+    guard = 'if __name__ == "__main__":\n    {}(1.0)\n'
+    body = "(x):\n    globals()['df'] = jax.grad(jnp.sin)\n    return x\n"
+    head = "import jax\nimport jax.numpy as jnp\ndef df(x):\n    return x\n"
+    assert program(head + "def dsin" + body + guard.format("dsin")).rebinds
+    assert not program(head + "def main" + body + guard.format("main")).rebinds
+    assert program(head + "def main" + body + "main(1.0)\n").rebinds  # called when imported
+
+
+def test_a_file_nothing_imports_is_never_run_so_it_rules_nothing_out():
+    # a test file or a scratch file beside solutions.py: the worker runs solutions.py and
+    # what it imports; `from solutions import *` or pickle.load there changes no grade
+    files = {
+        "solutions.py": "import jax.numpy as jnp\ndef dsin(x):\n    return jnp.sin(x)\n",
+        "test_solutions.py": "from solutions import dsin\nimport pickle\npickle.load(open('x'))\n",
+    }
+    assert not program(files).rebinds
+    imported = {**files, "solutions.py": "import test_solutions\n" + files["solutions.py"]}
+    assert program(imported).rebinds
 
 
 def test_a_sibling_that_binds_dunder_name_keeps_every_main_guard_read():

@@ -205,6 +205,7 @@ _FLAG_ARGUMENTS = {
 SAFE_APIS = (
     "doctest.testmod",  # see _CODE_ARGUMENTS
     "gc.collect",
+    "multiprocessing.cpu_count",
     "gc.disable",
     "gc.enable",
     "gc.isenabled",
@@ -308,7 +309,20 @@ def _on_path(module: str, excluded: tuple[Path, ...]) -> bool:
     return importlib.machinery.PathFinder.find_spec(module, paths) is not None
 
 
-_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_DEFS = (*_FUNCTIONS, ast.ClassDef)
+
+
+def _header(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
+    """What a ``def`` statement runs: its decorators, defaults and annotations, not its body."""
+    args = node.args
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+    annotations = [a.annotation for a in every if a is not None and a.annotation is not None]
+    defaults = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
+    returns = [node.returns] if node.returns is not None else []
+    return [*node.decorator_list, *defaults, *annotations, *returns]
+
+
 _TYPE_NODES = (
     ast.Expression,
     ast.Name,
@@ -417,11 +431,16 @@ class Usage:
 
 
 def _binds_dunder_name(tree: ast.AST) -> bool:
-    """Whether `tree` binds ``__name__`` in any form, or sets an attribute of that name."""
+    """Whether `tree` binds ``__name__`` in any form.
+
+    Setting the attribute of an object (``wrapper.__name__ = fn.__name__`` in a decorator)
+    does not count: only the module object's would, and the submission reaches that only
+    through code the rules count as dynamic (``sys.modules``, ``import submission``), which
+    makes them read every main guard anyway.
+    """
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name | ast.Attribute):
-            spelled = node.id if isinstance(node, ast.Name) else node.attr
-            if spelled == "__name__" and not isinstance(node.ctx, ast.Load):
+        if isinstance(node, ast.Name):
+            if node.id == "__name__" and not isinstance(node.ctx, ast.Load):
                 return True
         elif isinstance(node, ast.Global | ast.Nonlocal):
             if "__name__" in node.names:
@@ -780,6 +799,7 @@ class Program:
             for node in ast.walk(tree)
             if isinstance(node, ast.Call)
         }
+        self._quiet = self._find_quiet()
         # `"google.colab" in sys.modules`: a membership test reads no object out of it
         self._membership = {
             id(operand)
@@ -792,7 +812,14 @@ class Program:
         # code under `if __name__ == "__main__":` does not run when graded, unless the
         # submission can make its `__name__` "__main__"
         names_fixed = not any(_binds_dunder_name(tree) for tree in trees.values())
-        causes = (self._rebinds(tree, names_fixed) for tree in trees.values())
+        self._mains = [trees[name] for name in mains if name in trees]
+        runnable = self._runnable(mains)
+        live = self._live_defs([trees[name] for name in mains if name in trees], names_fixed)
+        causes = (
+            self._rebinds(tree, names_fixed, live)
+            for name, tree in trees.items()
+            if name in runnable
+        )
         cause = next((c for c in causes if c is not None), None)
         self.rebinds = cause is not None
         # what made every entry reach all of the code, for the feedback: "`globals()` (line 9)"
@@ -802,7 +829,7 @@ class Program:
     def harmless(self) -> frozenset[int]:
         """Loads of a dynamic API that look nothing up themselves: the base of an attribute
         (the attribute is judged) and the right side of ``in``."""
-        return frozenset(self._membership | self._bases)
+        return frozenset(self._membership | self._bases | self._quiet)
 
     # -- scopes -------------------------------------------------------------------------------
     def _module_scope(self, scope: _Scope) -> _Scope:
@@ -1115,25 +1142,99 @@ class Program:
                                 self._stores.setdefault(sub.attr, []).append(node)
         return frozenset(names)
 
-    def _rebinds(self, tree: ast.Module, skip_main_guards: bool) -> ast.AST | None:
+    def _runnable(self, mains: list[str]) -> set[str]:
+        """The files that can run: the main file(s) and the siblings they import, in turn.
+
+        A file beside ``solutions.py`` that nothing imports (``test_solutions.py``, a
+        scratch file) is never run by the worker: what it does cannot change a grade.
+        """
+        runnable = {name for name in mains if name in self.trees}
+        todo = list(runnable)
+        while todo:
+            for node in ast.walk(self.trees[todo.pop()]):
+                named: list[str] = []
+                if isinstance(node, ast.Import):
+                    named = [a.name.split(".")[0] for a in node.names]
+                elif isinstance(node, ast.ImportFrom):
+                    if node.module:
+                        named = [node.module.split(".")[0]]
+                    if node.level or not node.module:  # from . import helpers
+                        named += [a.name for a in node.names]
+                for module in named:
+                    file = f"{module}.py"
+                    if module in self.modules and file not in runnable:
+                        runnable.add(file)
+                        todo.append(file)
+        return runnable
+
+    def _live_defs(self, trees: list[ast.Module], skip_main_guards: bool) -> set[int]:
+        """The top-level functions of the main file(s) whose bodies can run.
+
+        A function runs if the grader may call it (its name is an entry of an exercise)
+        or code that runs refers to it; one that only a main guard calls (``def main():``
+        ... ``if __name__ == "__main__": main()``) never runs when graded.
+        """
+        from .. import exercises  # the registry: every installed exercise's entries
+
+        entries = {entry.name for spec in exercises for entry in spec.entries}
+        defs: dict[str, list[ast.AST]] = {}
+        todo: list[ast.AST] = []
+        for tree in trees:
+            for node in tree.body:
+                if isinstance(node, _FUNCTIONS):
+                    defs.setdefault(node.name, []).append(node)
+                    todo += _header(node)
+                elif skip_main_guards and is_main_guard(node):
+                    todo += [node.test, *node.orelse]  # type: ignore[attr-defined]
+                else:
+                    todo.append(node)
+        live: set[int] = set()
+        wanted = set(entries) & set(defs)
+        while wanted or todo:
+            for name in wanted:
+                for node in defs.get(name, ()):
+                    if id(node) not in live:
+                        live.add(id(node))
+                        todo += node.body  # type: ignore[attr-defined]
+            wanted = set()
+            for root in todo:
+                for node in ast.walk(root):
+                    if isinstance(node, ast.Name) and node.id in defs:
+                        wanted.add(node.id)
+            todo = []
+            wanted = {n for n in wanted if any(id(d) not in live for d in defs[n])}
+        return live
+
+    def _rebinds(self, tree: ast.Module, skip_main_guards: bool, live: set[int]) -> ast.AST | None:
         """The first code in `tree` that can rebind names or reach code without the AST
         showing it, or None.
 
         With `skip_main_guards`, the body of a top-level ``if __name__ == "__main__":``
         is not read (its test and ``else:`` are): the grader imports the submission as
-        a module that is not ``__main__``, so that code never runs.
+        a module that is not ``__main__``, so that code never runs. Nor is the body of a
+        top-level function that is not `live` (see `_live_defs`).
         """
         rebinding = DYNAMIC_BUILTINS | {"setattr", "delattr"}
         guarded = [n for n in tree.body if skip_main_guards and is_main_guard(n)]
-        runs: list[ast.AST] = [n for n in tree.body if n not in guarded]
-        runs += [part for n in guarded for part in (n.test, *n.orelse)]  # type: ignore[attr-defined]
+        runs: list[ast.AST] = []
+        for node in tree.body:
+            if node in guarded:
+                runs += [node.test, *node.orelse]  # type: ignore[attr-defined]
+            elif isinstance(node, _FUNCTIONS) and id(node) not in live and tree in self._mains:
+                runs += _header(node)
+            else:
+                runs.append(node)
         for node in (sub for top in runs for sub in ast.walk(top)):
             if id(node) in self._code_annotations:
                 return node
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 if node.id == "__builtins__":
                     return node
-                if node.id in rebinding and Api(f"builtins.{node.id}") in self.value(node):
+                if (
+                    node.id in rebinding
+                    and id(node) not in self._quiet
+                    and Api(f"builtins.{node.id}") in self.value(node)
+                ):
                     return node
                 if id(node) not in self.harmless and any(
                     isinstance(v, Api) and self._dynamic_load(v.path, node)
@@ -1143,7 +1244,7 @@ class Program:
             elif isinstance(node, ast.Call) and self.dynamic_call(node):
                 return node
             elif isinstance(node, ast.Attribute):
-                if node.attr in DYNAMIC_ATTRIBUTES:
+                if node.attr in DYNAMIC_ATTRIBUTES and id(node) not in self._quiet:
                     return node
                 if (
                     isinstance(node.ctx, ast.Load)
@@ -1170,6 +1271,40 @@ class Program:
     def _dynamic_load(self, path: str, node: ast.AST) -> bool:
         """Whether loading the API at `path` here is dynamic code, whatever comes of it."""
         return is_dynamic_api(path) or (path in _ARGUMENT_APIS and id(node) not in self._called)
+
+    def _find_quiet(self) -> set[int]:
+        """Uses of dynamic names that can reach nothing but the submission's own instance, or
+        that name a type only: ``self.__dict__``, ``vars(self)``, ``setattr(self, k, v)``,
+        ``object.__setattr__(self, "slope", v)`` and ``super().__setattr__(k, v)`` in a
+        method; ``isinstance(f, types.FunctionType)``."""
+        quiet: set[int] = set()
+        for tree in self.trees.values():
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Attribute) and node.attr == "__dict__":
+                    if self.is_self(node.value):
+                        quiet.add(id(node))
+                if not isinstance(node, ast.Call):
+                    continue
+                func, args = node.func, node.args
+                if isinstance(func, ast.Name) and func.id in ("isinstance", "issubclass"):
+                    for arg in args[1:2]:
+                        quiet.add(id(arg))
+                        quiet.update(id(e) for e in getattr(arg, "elts", ()))
+                elif isinstance(func, ast.Name) and func.id in ("vars", "setattr", "delattr"):
+                    if args and self.is_self(args[0]):
+                        quiet.add(id(func))
+                elif isinstance(func, ast.Attribute) and func.attr in (
+                    "__setattr__",
+                    "__delattr__",
+                ):
+                    owner = func.value
+                    if (
+                        self.is_self(owner)
+                        or (isinstance(owner, ast.Call) and _is_name(owner.func, "super"))
+                        or (args and self.is_self(args[0]))  # object.__setattr__(self, ...)
+                    ):
+                        quiet.add(id(func))
+        return quiet
 
     def is_self(self, node: ast.AST) -> bool:
         """Whether `node` is a method's first parameter (``self``, ``cls``)."""
@@ -1296,11 +1431,7 @@ class Program:
                 if unseen or not all(self._callable(arg) for arg in given):
                     return func.leaf
             elif func.path in _OWN_ARGUMENT:
-                if (
-                    unseen
-                    or not node.args
-                    or not all(isinstance(v, Own) for v in self.value(node.args[0]))
-                ):
+                if unseen or not node.args or not self._own_instance(node.args[0]):
                     return func.leaf
             elif func.path in _FLAG_ARGUMENTS:
                 flags = [k.value for k in node.keywords if k.arg == _FLAG_ARGUMENTS[func.path]]
@@ -1312,6 +1443,35 @@ class Program:
                 ):
                     return func.leaf
         return None
+
+    def _own_instance(self, node: ast.AST) -> bool:
+        """Whether `node` is an instance of the submission's own classes: built from one,
+        ``self``, or a parameter annotated with one (``row: Row``)."""
+        if self.is_self(node) or all(isinstance(v, Own) for v in self.value(node)):
+            return True
+        if not isinstance(node, ast.Name) or (scope := self._scope.get(id(node))) is None:
+            return False
+        bindings = self.lookup(node.id, scope)
+        return bool(bindings) and all(self._annotated_own(b) for b in bindings or ())
+
+    def _annotated_own(self, binding: _Binding) -> bool:
+        """Whether `binding` is a parameter annotated with one of the submission's classes."""
+        arg = binding.node
+        if binding.kind != "param" or not isinstance(arg, ast.arg) or binding.scope.parent is None:
+            return False
+        annotation = arg.annotation
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            name = annotation.value  # "Row"
+        elif isinstance(annotation, ast.Name):
+            name = annotation.id
+        else:
+            return False
+        found = self.lookup(name, binding.scope.parent)  # where the def is, as Python looks
+        return bool(found) and all(
+            isinstance(v, Own) and isinstance(v.node, ast.ClassDef)
+            for b in found or ()
+            for v in self.binding_value(b)
+        )
 
     def _callable(self, node: ast.AST) -> bool:
         """Whether `node` is a function (the submission's, or an API), never a string."""
@@ -1395,6 +1555,10 @@ def _shown(path: str) -> str:
         if path.startswith(long):
             return short + path.removeprefix(long)
     return path
+
+
+def _is_name(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
 
 
 def _brief(node: ast.AST) -> str:
@@ -1551,7 +1715,9 @@ class _Reach:
                     self.note(path.rsplit(".", 1)[-1], node, dynamic=True)
                 elif path.startswith("builtins."):
                     leaf = value.leaf
-                    if leaf in DYNAMIC_BUILTINS or leaf == "__import__":
+                    if id(node) in self.program._quiet:
+                        self.note(leaf, node)  # vars(self), setattr(self, ...)
+                    elif leaf in DYNAMIC_BUILTINS or leaf == "__import__":
                         self.note(leaf, node, dynamic=True)
                     elif leaf in _ATTR_BUILTINS and id(node) not in self.called:
                         # `map(getattr, ...)`, `partial(getattr, jax)`: called out of sight
@@ -1602,7 +1768,7 @@ class _Reach:
 
     def _attribute(self, node: ast.Attribute) -> None:
         program = self.program
-        if node.attr in DYNAMIC_ATTRIBUTES:
+        if node.attr in DYNAMIC_ATTRIBUTES and id(node) not in program._quiet:
             self.note(node.attr, node, dynamic=True)
         found: set[Value] = set()
         for base in program.value(node.value):
@@ -1646,7 +1812,7 @@ class _Reach:
         if leaf is not None:
             self.note(leaf, node, dynamic=True)
         for name in _ATTR_BUILTINS:
-            if program._is_builtin(node.func, name):
+            if program._is_builtin(node.func, name) and id(node.func) not in program._quiet:
                 if len(node.args) < 2 or program.fold(node.args[1]) is None:
                     self.note(name, node, dynamic=True)
                 elif name == "getattr":
