@@ -117,3 +117,35 @@ def test_colab_modules_do_nothing_where_colab_is_not_running():
         "{}",
         '"WANDB_KEY: Colab\'s secrets are not there when a notebook is graded"',
     ]
+
+
+def test_a_chdir_into_the_mounted_drive_goes_to_the_handed_in_files(tmp_path):
+    # the Colab idiom: mount Drive, then move into the homework's folder there to reach
+    # its files; graded, those files are in the working directory
+    (tmp_path / "helpers.py").write_text("STEP = 2\n")
+    code = textwrap.dedent(
+        """
+        import os
+        from gradkit._sandboxed import _ipython
+        _ipython.install()
+        from google.colab import drive
+        drive.mount("/content/drive")
+        here = os.getcwd()
+        os.chdir("/content/drive/MyDrive/Colab Notebooks/hw2")
+        print(os.getcwd() == here, open("helpers.py").read().strip())
+        os.chdir("/")
+        print(os.getcwd())
+        os.chdir("/content/drive")
+        print(os.getcwd() == here)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["True STEP = 2", "/", "True"]

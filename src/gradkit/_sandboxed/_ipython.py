@@ -23,6 +23,7 @@ from __future__ import annotations
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import os
 import sys
 import types
 from typing import Any
@@ -128,10 +129,32 @@ def _colab_stand_ins() -> dict[str, types.ModuleType]:
         raise KeyError(f"{name}: Colab's secrets are not there when a notebook is graded")
 
     modules["google.colab.userdata"].get = secret  # type: ignore[attr-defined]
+    modules["google.colab.drive"].mount = _mount  # type: ignore[attr-defined]
     google = types.ModuleType("google", "gradkit's stand-in for the google namespace")
     google.__path__ = []  # type: ignore[attr-defined]
     google.colab = colab  # type: ignore[attr-defined]
     return {"google": google, "google.colab": colab, **modules}
+
+
+def _mount(mountpoint: str, *args: Any, **kwargs: Any) -> None:
+    """``drive.mount``: the student's Drive is not here, but the files they handed in are.
+
+    A notebook mounts its Drive, then moves into its folder there (``os.chdir(
+    "/content/drive/MyDrive/Colab Notebooks/hw2")``) to reach its own files. Graded, those
+    files are in the working directory: from now on, ``os.chdir`` into the mount point, or
+    anywhere under it, goes there.
+    """
+    del args, kwargs
+    root, here, chdir = os.path.abspath(os.fspath(mountpoint)), os.getcwd(), os.chdir
+
+    def chdir_drive(path: Any) -> None:
+        target = os.path.abspath(os.fspath(path))
+        if target == root or target.startswith(root + os.sep):
+            chdir(here)
+        else:
+            chdir(path)
+
+    os.chdir = chdir_drive
 
 
 def _shell_attribute(name: str) -> Any:
