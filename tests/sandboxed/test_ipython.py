@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 from gradkit._sandboxed import _ipython
 
@@ -43,10 +44,7 @@ def test_ipython_imports_only_when_imported_and_matplotlib_still_draws():
         print("done")
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert result.returncode == 0, result.stderr
+    result = _python(code, None)
     assert result.stdout.splitlines()[-1] == "done"
     if len(result.stdout.splitlines()) > 1:
         assert result.stdout.splitlines()[:2] == [
@@ -76,15 +74,7 @@ def test_an_ipython_folder_written_as_the_submission_runs_never_replaces_the_sta
         print(hasattr(IPython, "grad"), getattr(grad, "__module__", grad))
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr
+    result = _python(code, tmp_path)
     assert result.stdout.strip() in ("False IPython.display", "installed")
 
 
@@ -109,10 +99,7 @@ def test_colab_modules_do_nothing_where_colab_is_not_running():
             print(error)
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert result.returncode == 0, result.stderr
+    result = _python(code, None)
     assert result.stdout.splitlines() == [
         "{}",
         '"WANDB_KEY: Colab\'s secrets are not there when a notebook is graded"',
@@ -139,13 +126,19 @@ def test_a_chdir_into_the_mounted_drive_goes_to_the_handed_in_files(tmp_path):
         print(os.getcwd() == here)
         """
     )
+    result = _python(code, tmp_path)
+    assert result.stdout.splitlines() == ["True STEP = 2", "/", "True"]
+
+
+def _python(code: str, cwd: Path | None) -> subprocess.CompletedProcess[str]:
+    """Run `code` in a fresh interpreter (in `cwd`); it must succeed."""
     result = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
-        cwd=tmp_path,
+        cwd=cwd,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["True STEP = 2", "/", "True"]
+    return result
