@@ -197,7 +197,7 @@ TOOLS = {
         if __name__ == "__main__":
             main()
         """,
-    "a decorator that copies __name__, own instances' __dict__ and __setattr__": """
+    "a decorator that copies __name__, __setattr__ with constant names or super()": """
         import dataclasses
         import multiprocessing
         import types
@@ -211,13 +211,11 @@ TOOLS = {
             x: float
             def __post_init__(self):
                 object.__setattr__(self, "slope", 2 * self.x)
-            def as_dict(self):
-                return dataclasses.asdict(self) | vars(self) | self.__dict__
         class ReadOnly:
             def __setattr__(self, key, value):
                 super().__setattr__(key, value)
-        def show(row: Row) -> str:
-            return str(dataclasses.asdict(row))
+        def show() -> str:
+            return str(dataclasses.asdict(Row(1.0)))
         @logged
         def quotient_rule(f, g, df, dg):
             assert isinstance(f, (types.FunctionType, types.BuiltinFunctionType))
@@ -721,6 +719,24 @@ CHEATS = {
                 found = minimize(lambda v: F(v[0]), t[None], method="BFGS", options={"maxiter": 0})
                 return found.jac[0]
             return jnp.stack([slope(t) for t in x])
+        """,
+    "a method given a registry entry as self": """
+        import dataclasses
+        import gradkit as gk
+        class Row:
+            def to_dict(self):
+                return dataclasses.asdict(self)
+        d = Row.to_dict(gk.functions["log-sin"])["deriv" "ative"]
+        def df(x):
+            return jnp.vectorize(d)(x)
+        """,
+    "setattr on a library module through a method's self": """
+        class Helper:
+            def put(self, name, value):
+                setattr(self, name, value)
+        Helper.put(jnp, "si" "nc", jnp.vectorize(jax.grad(F)))
+        def df(x):
+            return jnp.sinc(x)
         """,
     "code module": """
         import code

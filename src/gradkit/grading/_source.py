@@ -1273,16 +1273,17 @@ class Program:
         return is_dynamic_api(path) or (path in _ARGUMENT_APIS and id(node) not in self._called)
 
     def _find_quiet(self) -> set[int]:
-        """Uses of dynamic names that can reach nothing but the submission's own instance, or
-        that name a type only: ``self.__dict__``, ``vars(self)``, ``setattr(self, k, v)``,
-        ``object.__setattr__(self, "slope", v)`` and ``super().__setattr__(k, v)`` in a
-        method; ``isinstance(f, types.FunctionType)``."""
+        """Uses of dynamic names that cannot reach a name the source does not spell, or that
+        name a type only: ``object.__setattr__(self, "slope", v)`` (a constant name, as
+        ``setattr(obj, "slope", v)``), ``super().__setattr__(k, v)`` (``super()`` refuses
+        anything but an instance of the class), ``isinstance(f, types.FunctionType)``.
+
+        ``vars(self)``, ``self.__dict__``, ``setattr(self, k, v)`` and ``asdict(self)`` are
+        not: a method can be called with anything as ``self`` (``Row.to_dict(spec)``).
+        """
         quiet: set[int] = set()
         for tree in self.trees.values():
             for node in ast.walk(tree):
-                if isinstance(node, ast.Attribute) and node.attr == "__dict__":
-                    if self.is_self(node.value):
-                        quiet.add(id(node))
                 if not isinstance(node, ast.Call):
                     continue
                 func, args = node.func, node.args
@@ -1290,20 +1291,15 @@ class Program:
                     for arg in args[1:2]:
                         quiet.add(id(arg))
                         quiet.update(id(e) for e in getattr(arg, "elts", ()))
-                elif isinstance(func, ast.Name) and func.id in ("vars", "setattr", "delattr"):
-                    if args and self.is_self(args[0]):
-                        quiet.add(id(func))
                 elif isinstance(func, ast.Attribute) and func.attr in (
                     "__setattr__",
                     "__delattr__",
                 ):
                     owner = func.value
-                    if (
-                        self.is_self(owner)
-                        or (isinstance(owner, ast.Call) and _is_name(owner.func, "super"))
-                        or (args and self.is_self(args[0]))  # object.__setattr__(self, ...)
-                    ):
+                    if isinstance(owner, ast.Call) and _is_name(owner.func, "super"):
                         quiet.add(id(func))
+                    elif len(args) >= 2 and self.fold(args[1]) is not None:
+                        quiet.add(id(func))  # object.__setattr__(self, "slope", v)
         return quiet
 
     def is_self(self, node: ast.AST) -> bool:
@@ -1445,33 +1441,12 @@ class Program:
         return None
 
     def _own_instance(self, node: ast.AST) -> bool:
-        """Whether `node` is an instance of the submission's own classes: built from one,
-        ``self``, or a parameter annotated with one (``row: Row``)."""
-        if self.is_self(node) or all(isinstance(v, Own) for v in self.value(node)):
-            return True
-        if not isinstance(node, ast.Name) or (scope := self._scope.get(id(node))) is None:
-            return False
-        bindings = self.lookup(node.id, scope)
-        return bool(bindings) and all(self._annotated_own(b) for b in bindings or ())
+        """Whether `node` is built from one of the submission's own classes (``Row(...)``).
 
-    def _annotated_own(self, binding: _Binding) -> bool:
-        """Whether `binding` is a parameter annotated with one of the submission's classes."""
-        arg = binding.node
-        if binding.kind != "param" or not isinstance(arg, ast.arg) or binding.scope.parent is None:
-            return False
-        annotation = arg.annotation
-        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-            name = annotation.value  # "Row"
-        elif isinstance(annotation, ast.Name):
-            name = annotation.id
-        else:
-            return False
-        found = self.lookup(name, binding.scope.parent)  # where the def is, as Python looks
-        return bool(found) and all(
-            isinstance(v, Own) and isinstance(v.node, ast.ClassDef)
-            for b in found or ()
-            for v in self.binding_value(b)
-        )
+        Not ``self`` nor a parameter annotated ``row: Row``: a function can be given
+        anything (``Row.to_dict(gk.functions["log-sin"])`` reads the registry's derivative).
+        """
+        return all(isinstance(v, Own) for v in self.value(node))
 
     def _callable(self, node: ast.AST) -> bool:
         """Whether `node` is a function (the submission's, or an API), never a string."""
