@@ -57,6 +57,7 @@ SUBMISSIONS = (
     "written_zip.py",
     "written_symlink.py",
     "rewritten_dir",
+    "optional_module_dir",
     "loop_cost.py",
     "huge_int.py",
     "big_int.py",
@@ -340,6 +341,12 @@ def test_a_module_written_or_changed_as_the_submission_runs_is_never_imported(
     ), sub.message
     assert "is not installed where your code is graded" not in sub.message
     assert not any(passed for passed, _ in checks[name].values()), checks[name]
+
+
+def test_a_file_nothing_imports_is_not_given_to_the_worker(checks):
+    # yaml.py would have run when numpy looked for an optional `yaml`
+    passed, message = checks["optional_module_dir"]["df values"]
+    assert not passed and "NameError: name 'slope' is not defined" in message, message
 
 
 def test_a_module_written_as_it_runs_never_replaces_an_installed_one(checks):

@@ -174,7 +174,7 @@ TOOLS = {
         from importlib import reload
         import jax.numpy as jnp
         IN_COLAB = "google.colab" in sys.modules
-        if "IPython" not in sys.modules and importlib.util.find_spec("IPython") is None:
+        if "IPython" not in sys.modules:
             print("plain Python")
         reload(jnp)
         importlib.reload(jnp)
@@ -738,6 +738,63 @@ CHEATS = {
         def df(x):
             return jnp.sinc(x)
         """,
+    # a second red-team round, against the rules' own exemptions
+    "a decorator that runs what it decorates": """
+        def df(x):
+            return x * 0.0
+        @lambda fn: fn()
+        def _setup():
+            globals()["df"] = jnp.vectorize(jax.grad(F))
+        """,
+    "a chained membership test": """
+        import sys
+        class Shelf:
+            def __contains__(self, item):
+                self.found = item
+                return True
+        shelf = Shelf()
+        "jax" in sys.modules in shelf
+        def df(x):
+            return jnp.vectorize(shelf.found["jax"].grad(F))(x)
+        """,
+    "object.__setattr__ on a library module": """
+        object.__setattr__(jnp, "slope", jnp.vectorize(jax.grad(F)))
+        def df(x):
+            return jnp.slope(x)
+        """,
+    "an alias by unpacking": """
+        _box = []
+        _alias, = [_box]
+        _alias.append(jnp.vectorize(jax.grad(F)))
+        def df(x):
+            return _box[0](x)
+        """,
+    "operator.setitem on a module-level dict": """
+        import operator
+        _box = {}
+        operator.setitem(_box, "d", jnp.vectorize(jax.grad(F)))
+        def df(x):
+            return _box["d"](x)
+        """,
+    "an item stored into a library's dict": """
+        from json.decoder import BACKSLASH
+        BACKSLASH["slope"] = jnp.vectorize(jax.grad(F))
+        def df(x):
+            return BACKSLASH["slope"](x)
+        """,
+    "equinox through an untraced value": """
+        import equinox as eqx
+        tools = next(iter([eqx]))
+        def df(x):
+            return jnp.vectorize(tools.filter_grad(F))(x)
+        """,
+    "code through pdb": """
+        import pdb
+        ns = {"jax": jax, "jnp": jnp, "f": F}
+        pdb.code.InteractiveInterpreter(ns).runsource("g = jnp.vectorize(jax.grad(f))")
+        def df(x):
+            return ns["g"](x)
+        """,
     "code module": """
         import code
         found = {"jax": jax}
@@ -746,14 +803,37 @@ CHEATS = {
             return jnp.vectorize(found["g"](F))(x)
         """,
 }
+# cheats that run only inside the worker (a package for `from . import`, the worker's
+# warnings): shown to score full marks there before the rules caught them
+CHEATS_IN_THE_WORKER = {
+    "a function of its own named isinstance": """
+        def isinstance(value, kind):
+            return kind(value)
+        def df(x):
+            return isinstance("jnp.vectorize(jax.grad(f))", eval)(x)
+        """,
+    "a loader from find_spec": """
+        import importlib.util
+        def df(x):
+            taylor = importlib.util.find_spec("jax.experimental.jet").loader.load_module()
+            return taylor.jet(F, (x,), ((jnp.ones_like(x),),))[1][0]
+        """,
+    "the module's namespace by a relative import": """
+        from . import __dict__ as _ns
+        def df(x):
+            return x * 0.0
+        _ns["df"] = jnp.vectorize(jax.grad(F))
+        """,
+}
 CHEAT_HEADER = "import jax\nimport jax.numpy as jnp\n"
 
 
 def _cheat(case: str) -> str:
-    return CHEAT_HEADER + re.sub(r"\bF\b", F, textwrap.dedent(CHEATS[case]).lstrip())
+    text = CHEATS.get(case) or CHEATS_IN_THE_WORKER[case]
+    return CHEAT_HEADER + re.sub(r"\bF\b", F, textwrap.dedent(text).lstrip())
 
 
-@pytest.mark.parametrize("case", sorted(CHEATS))
+@pytest.mark.parametrize("case", sorted(CHEATS) + sorted(CHEATS_IN_THE_WORKER))
 def test_every_aliasing_or_dynamic_cheat_is_caught(case):
     source = _cheat(case)
     check = checks.avoids("df", *AUTODIFF_NAMES)

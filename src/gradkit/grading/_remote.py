@@ -55,6 +55,7 @@ from ._slots import (
     spawn_worker,
     to_response,
 )
+from ._source import unused_files
 
 MAX_STRAYS = 64
 # artifacts per export request (its entries cut into runs, in order): more
@@ -124,7 +125,10 @@ class RemoteCandidate:
         workers: WorkerPool | None = None,
         shown: dict[str, str] | None = None,
     ) -> None:
-        self.files, self.order, self.source = files, list(order), source
+        # only the files the main file(s) import (`unused_files`): what the rules read
+        unused = unused_files(source)
+        self.files = {name: data for name, data in files.items() if name not in unused}
+        self.order, self.source = list(order), source
         self.shown = dict(shown or {})  # file name in the sandbox → the student's name
         self.evaluator, self.limits, self.workers = evaluator, limits, workers
         self.notes: list[str] = []

@@ -97,6 +97,8 @@ DYNAMIC_ATTRIBUTES = frozenset(
         "co_code",
         "tb_frame",
         "f_code",
+        "load_module",  # a loader's: code from a file no import statement names
+        "exec_module",
     }
 )
 # Imported APIs that look names up, or run code given as data, at run time (an API and
@@ -212,7 +214,6 @@ SAFE_APIS = (
     "os._exit",
     "importlib.reload",
     "importlib.metadata.version",
-    "importlib.util.find_spec",
     "inspect.signature",
     "inspect.Signature",
     "inspect.Parameter",
@@ -255,6 +256,7 @@ def is_dynamic_api(path: str) -> bool:
 _REEXPORTED = frozenset(
     {"builtins", "sys", "os", "inspect", "importlib", "types", "gc", "operator", "_operator"}
     | {"pickle", "marshal", "ctypes", "pydoc", "typing", "copyreg", "functools", "string"}
+    | {api.split(".")[0] for api in DYNAMIC_APIS}
 )
 
 
@@ -264,20 +266,63 @@ def canonical(path: str) -> str:
 
     ``typing.sys.modules`` is ``sys.modules``: a module bound in another module's namespace
     (looked up in this process, where that module is imported already: nothing is imported
-    here) is named by its own name. Where the module is not imported, a re-export of a
-    module the rules care about (`_REEXPORTED`) is named by it all the same.
+    here) is named by its own name, and so is an object the rules know by another path
+    (``jsonschema.validators.methodcaller`` is ``operator.methodcaller``). Where the module
+    is not imported, a re-export of a module the rules care about (`_REEXPORTED`) is named
+    by it all the same (``pdb.code`` is ``code``).
     """
     parts = path.split(".")
-    for at in range(len(parts) - 1, 0, -1):
+    unknown_from = len(parts)
+    for at in range(1, len(parts)):
         holder = sys.modules.get(".".join(parts[:at]))
+        if holder is None:
+            unknown_from = at
+            break
         # its namespace, not getattr: a module's __getattr__ could import, or warn
-        found = vars(holder).get(parts[at]) if holder is not None else None
-        if isinstance(found, types.ModuleType) and found.__name__ != ".".join(parts[: at + 1]):
-            return canonical(".".join([found.__name__, *parts[at + 1 :]]))
-    for at in range(len(parts) - 1, 0, -1):
+        found = vars(holder).get(parts[at])
+        if isinstance(found, types.ModuleType):
+            if found.__name__ != ".".join(parts[: at + 1]):
+                return canonical(".".join([found.__name__, *parts[at + 1 :]]))
+        elif found is not None:
+            known = _known_objects().get(id(found))
+            if known is not None and known != ".".join(parts[: at + 1]):
+                return canonical(".".join([known, *parts[at + 1 :]]))
+            break
+        else:
+            break
+    for at in range(max(unknown_from - 1, 1), len(parts) - 1):
         if parts[at] in _REEXPORTED:
             return ".".join(parts[at:])
     return path
+
+
+@functools.cache
+def _known_objects() -> dict[int, str]:
+    """The objects the rules know by path (`DYNAMIC_APIS`, `_USES`, JAX's transforms), by id:
+    those of them in modules this process has imported."""
+    paths = [*DYNAMIC_APIS, *_USES, *(f"jax.{n}" for n in _JAX_TRANSFORMS)]
+    paths += [f"builtins.{n}" for n in (*DYNAMIC_BUILTINS, *_ATTR_BUILTINS)]
+    known: dict[int, str] = {}
+    for path in paths:
+        module, _, name = path.rpartition(".")
+        holder = sys.modules.get(module)
+        found = vars(holder).get(name) if holder is not None else None
+        if found is not None and not isinstance(found, types.ModuleType):
+            known.setdefault(id(found), path)
+    return known
+
+
+_JAX_TRANSFORMS = (
+    "grad",
+    "value_and_grad",
+    "jacfwd",
+    "jacrev",
+    "jacobian",
+    "hessian",
+    "jvp",
+    "vjp",
+    "linearize",
+)
 
 
 _BUILTINS = frozenset(dir(builtins))
@@ -309,6 +354,12 @@ def _on_path(module: str, excluded: tuple[Path, ...]) -> bool:
     return importlib.machinery.PathFinder.find_spec(module, paths) is not None
 
 
+# what builds an object a module-level name holds and code fills (see Program._container)
+_CONTAINERS = frozenset(
+    {f"builtins.{n}" for n in ("dict", "list", "set", "bytearray", "object")}
+    | {f"collections.{n}" for n in ("defaultdict", "OrderedDict", "deque", "Counter")}
+    | {"types.SimpleNamespace", "argparse.Namespace"}
+)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _DEFS = (*_FUNCTIONS, ast.ClassDef)
 
@@ -442,6 +493,10 @@ def _binds_dunder_name(tree: ast.AST) -> bool:
         if isinstance(node, ast.Name):
             if node.id == "__name__" and not isinstance(node.ctx, ast.Load):
                 return True
+        elif isinstance(node, ast.Subscript) and not isinstance(node.ctx, ast.Load):
+            key = node.slice
+            if isinstance(key, ast.Constant) and key.value == "__name__":
+                return True  # namespace["__name__"] = "__main__"
         elif isinstance(node, ast.Global | ast.Nonlocal):
             if "__name__" in node.names:
                 return True
@@ -805,7 +860,7 @@ class Program:
             id(operand)
             for tree in trees.values()
             for node in ast.walk(tree)
-            if isinstance(node, ast.Compare)
+            if isinstance(node, ast.Compare) and len(node.ops) == 1  # not `a in X in b`
             for op, operand in zip(node.ops, node.comparators, strict=True)
             if isinstance(op, ast.In | ast.NotIn) and isinstance(operand, ast.Attribute | ast.Name)
         }
@@ -813,7 +868,7 @@ class Program:
         # submission can make its `__name__` "__main__"
         names_fixed = not any(_binds_dunder_name(tree) for tree in trees.values())
         self._mains = [trees[name] for name in mains if name in trees]
-        runnable = self._runnable(mains)
+        runnable = self.runnable = self._runnable(mains)
         live = self._live_defs([trees[name] for name in mains if name in trees], names_fixed)
         causes = (
             self._rebinds(tree, names_fixed, live)
@@ -1189,7 +1244,14 @@ class Program:
                 else:
                     todo.append(node)
         live: set[int] = set()
-        wanted = set(entries) & set(defs)
+        # the grader may call an entry; a decorator may call what it decorates
+        # (`@lambda fn: fn()`); Python calls a module's `__getattr__` and friends itself
+        wanted = (set(entries) & set(defs)) | {
+            name
+            for name, nodes in defs.items()
+            if (name.startswith("__") and name.endswith("__"))
+            or any(n.decorator_list for n in nodes)  # type: ignore[attr-defined]
+        }
         while wanted or todo:
             for name in wanted:
                 for node in defs.get(name, ()):
@@ -1264,6 +1326,9 @@ class Program:
                 if isinstance(node, ast.ImportFrom) and node.module:
                     spelled.append(node.module)
                 heads = {name.split(".")[0] for name in spelled}
+                if isinstance(node, ast.ImportFrom) and node.level and not node.module:
+                    if any(a.name.startswith("__") for a in node.names):
+                        return node  # from . import __dict__: the module's namespace
                 if heads & {"builtins", "submission", MAIN.removesuffix(".py")}:
                     return node  # (importlib's own doors count where they are used)
         return None
@@ -1287,7 +1352,10 @@ class Program:
                 if not isinstance(node, ast.Call):
                     continue
                 func, args = node.func, node.args
-                if isinstance(func, ast.Name) and func.id in ("isinstance", "issubclass"):
+                if any(
+                    v in (Api("builtins.isinstance"), Api("builtins.issubclass"))
+                    for v in self.value(func)
+                ):
                     for arg in args[1:2]:
                         quiet.add(id(arg))
                         quiet.update(id(e) for e in getattr(arg, "elts", ()))
@@ -1298,9 +1366,24 @@ class Program:
                     owner = func.value
                     if isinstance(owner, ast.Call) and _is_name(owner.func, "super"):
                         quiet.add(id(func))
-                    elif len(args) >= 2 and self.fold(args[1]) is not None:
+                    elif (
+                        len(args) >= 2
+                        and self.fold(args[1]) is not None
+                        and not any(isinstance(v, Api | Sibling) for v in self.value(args[0]))
+                    ):
                         quiet.add(id(func))  # object.__setattr__(self, "slope", v)
         return quiet
+
+    def _container(self, node: ast.AST) -> bool:
+        """Whether `node` builds an object code can fill: a list, dict or set (literal,
+        comprehension, or ``dict()``, ``defaultdict(list)``, ``SimpleNamespace()``)."""
+        if isinstance(node, ast.List | ast.Dict | ast.Set | ast.ListComp | ast.DictComp):
+            return True
+        if isinstance(node, ast.SetComp):
+            return True
+        return isinstance(node, ast.Call) and any(
+            isinstance(v, Api) and v.path in _CONTAINERS for v in self.value(node.func)
+        )
 
     def is_self(self, node: ast.AST) -> bool:
         """Whether `node` is a method's first parameter (``self``, ``cls``)."""
@@ -1338,14 +1421,35 @@ class Program:
                         continue
                     home = self.resolve(node.id, scope)
                     bound = home.bindings.get(node.id, [])
-                    if home.kind != "module" or all(
-                        isinstance(v, Api) for b in bound for v in self.binding_value(b)
-                    ):
-                        continue  # an imported API, a builtin: `jnp.sin(x)` changes nothing
+                    if home.kind != "module" or not bound:
+                        continue  # a builtin
+                    values = [v for b in bound for v in self.binding_value(b)]
+                    if all(isinstance(v, Api) for v in values):
+                        # imported: `jnp.sin(x)` changes nothing, but an item stored into
+                        # an imported object (`BACKSLASH["slope"] = ...`, `json.decoder.
+                        # BACKSLASH[...]`) or a method of one (`BACKSLASH.update(...)`) does
+                        if _stores_item(node, parents) or (
+                            not any(sys.modules.get(v.path) for v in values if isinstance(v, Api))
+                            and _calls_method(node, parents)
+                        ):
+                            touches.setdefault((id(home), node.id), []).append(top)
+                        continue
                     key = (id(home), node.id)
                     parent = parents.get(id(node))
-                    changes = False
-                    if isinstance(parent, ast.Attribute):
+                    # an object built at module level (`_box = []`, `memo = dict()`) can be
+                    # changed through any mention: `[b.append(...) for b in [_box]]`,
+                    # `operator.setitem(_box, ...)`, `map(_box.append, ...)`
+                    changes = any(b.kind == "assign" and self._container(b.node) for b in bound)
+                    if changes and isinstance(top, ast.Assign | ast.AnnAssign):
+                        # `_alias, = [_box]`: every name it binds may hold the same object
+                        targets = top.targets if isinstance(top, ast.Assign) else [top.target]
+                        for target in targets:
+                            for name in ast.walk(target):
+                                if isinstance(name, ast.Name):
+                                    aliases.setdefault(key, set()).add((id(home), name.id))
+                    elif changes:
+                        pass
+                    elif isinstance(parent, ast.Attribute):
                         above = parents.get(id(parent))
                         changes = not isinstance(parent.ctx, ast.Load) or (
                             isinstance(above, ast.Call) and above.func is parent
@@ -1521,6 +1625,12 @@ _USES = {
     "numpy.gradient": ("difference_quotient",),
     "jax.numpy.gradient": ("difference_quotient",),
 }
+# the transforms behind those names, by the name alone: looked up on a value the rules
+# cannot trace (`next(iter([eqx])).filter_grad`), they count too; not `minimize`, a common
+# method name of the student's own
+_USES_BY_LEAF = {
+    path.rpartition(".")[2]: uses for path, uses in _USES.items() if not path.endswith("minimize")
+}
 # how feedback spells a module
 _SHORT = (("gradkit.", "gk."), ("equinox.", "eqx."))
 
@@ -1530,6 +1640,27 @@ def _shown(path: str) -> str:
         if path.startswith(long):
             return short + path.removeprefix(long)
     return path
+
+
+def _stores_item(node: ast.AST, parents: Mapping[int, ast.AST]) -> bool:
+    """Whether `node` is the root of ``node.a.b[k] = ...`` (or ``del``)."""
+    parent = parents.get(id(node))
+    while isinstance(parent, ast.Attribute) and isinstance(parent.ctx, ast.Load):
+        node, parent = parent, parents.get(id(parent))
+    return (
+        isinstance(parent, ast.Subscript)
+        and parent.value is node
+        and not isinstance(parent.ctx, ast.Load)
+    )
+
+
+def _calls_method(node: ast.AST, parents: Mapping[int, ast.AST]) -> bool:
+    """Whether `node` is the object of a method call, ``node.update(...)``."""
+    parent = parents.get(id(node))
+    above = parents.get(id(parent)) if parent is not None else None
+    return (
+        isinstance(parent, ast.Attribute) and isinstance(above, ast.Call) and above.func is parent
+    )
 
 
 def _is_name(node: ast.AST, name: str) -> bool:
@@ -1767,9 +1898,12 @@ class _Reach:
             else:  # `self.helper`, `obj.f`, a call's result: any class's member of that name
                 if node.attr not in program._attributes or not program.is_self(node.value):
                     # `.grad` of something untraceable: it may be the API (a method `grad`
-                    # of the submission's own excuses `self.grad` only)
+                    # of the submission's own excuses `self.grad` only); `.filter_grad`,
+                    # the transform it runs
                     self.names.add(node.attr)
                     self.lines.setdefault(node.attr, program.where(node))
+                    for transform in _USES_BY_LEAF.get(node.attr, ()):
+                        self.note(transform, node, via=node.attr)
                 bindings = program._members.get(node.attr, [])
             if not isinstance(base, Api | Sibling):
                 for store in program._stores.get(node.attr, ()):  # `obj.f = ...` anywhere
@@ -1848,3 +1982,19 @@ def program(source: str | Mapping[str, str]) -> Program:
 def usage(source: str | Mapping[str, str], entry: str) -> Usage:
     """Return what `entry` uses in `source`, resolved (see the module's docstring)."""
     return program(source).usage(entry)
+
+
+def unused_files(source: str | Mapping[str, str]) -> frozenset[str]:
+    """The files of a submission that its main file(s) never import, in turn.
+
+    The worker is not given them: a file named like an optional module (``yaml.py``)
+    would otherwise run when a library looks for that module, and the rules do not read
+    a file that nothing imports. Nothing is left out of a submission that does not parse.
+    """
+    if isinstance(source, str):
+        return frozenset()
+    try:
+        found = program(source)
+    except SyntaxError:
+        return frozenset()
+    return frozenset(set(source) - found.runnable)
