@@ -795,6 +795,41 @@ CHEATS = {
         def df(x):
             return ns["g"](x)
         """,
+    # a third round: state filled through aliases, classes and closures, and callbacks
+    "a bound method of a module-level list": """
+        _box = []
+        _push = _box.append
+        _push(jnp.vectorize(jax.grad(F)))
+        def df(x):
+            return _box[0](x)
+        """,
+    "a class attribute filled": """
+        class C:
+            items = []
+        C.items.append(jnp.vectorize(jax.grad(F)))
+        def df(x):
+            return C.items[0](x)
+        """,
+    "a closure and its setter": """
+        def _mk():
+            cell = []
+            return (lambda x: cell[0](x)), cell.append
+        df, _push = _mk()
+        _push(jnp.vectorize(jax.grad(F)))
+        """,
+    "a callback a library calls later": """
+        import codecs
+        def _search(name):
+            if name == "slope_codec":
+                raise LookupError(jnp.vectorize(jax.grad(F)))
+            return None
+        codecs.register(_search)
+        def df(x):
+            try:
+                "".encode("slope_codec")
+            except LookupError as error:
+                return error.args[0](x)
+        """,
     "code module": """
         import code
         found = {"jax": jax}

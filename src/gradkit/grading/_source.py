@@ -354,7 +354,12 @@ def _on_path(module: str, excluded: tuple[Path, ...]) -> bool:
     return importlib.machinery.PathFinder.find_spec(module, paths) is not None
 
 
-# what builds an object a module-level name holds and code fills (see Program._container)
+# library functions that keep a function to call later (besides `register*` and `add*`)
+_HOOKS = frozenset(
+    {"signal.signal", "sys.settrace", "sys.setprofile", "threading.settrace"}
+    | {"threading.setprofile", "weakref.finalize", "copyreg.pickle", "sys.set_asyncgen_hooks"}
+)
+# what builds an object a module-level name holds and code fills (see Program._fillable)
 _CONTAINERS = frozenset(
     {f"builtins.{n}" for n in ("dict", "list", "set", "bytearray", "object")}
     | {f"collections.{n}" for n in ("defaultdict", "OrderedDict", "deque", "Counter")}
@@ -869,6 +874,7 @@ class Program:
         names_fixed = not any(_binds_dunder_name(tree) for tree in trees.values())
         self._mains = [trees[name] for name in mains if name in trees]
         runnable = self.runnable = self._runnable(mains)
+        self._callbacks = self._find_callbacks(runnable)
         live = self._live_defs([trees[name] for name in mains if name in trees], names_fixed)
         causes = (
             self._rebinds(tree, names_fixed, live)
@@ -1222,6 +1228,29 @@ class Program:
                         todo.append(file)
         return runnable
 
+    def _find_callbacks(self, runnable: set[str]) -> list[ast.AST]:
+        """The submission's functions handed to a library that calls them later, at any time:
+        ``codecs.register(search)``, ``sys.addaudithook(hook)``, ``signal.signal(n,
+        handler)``, ``jax.tree_util.register_pytree_node(Box, flatten, ...)``. An entry may
+        set them off without naming them (``"".encode("my_codec")``): every entry reaches
+        them."""
+        found: list[ast.AST] = []
+        for name in sorted(runnable):
+            for node in ast.walk(self.trees[name]):
+                if not isinstance(node, ast.Call):
+                    continue
+                hooks = [
+                    v
+                    for v in self.value(node.func)
+                    if isinstance(v, Api)
+                    and (v.path in _HOOKS or v.leaf.startswith(("register", "add")))
+                ]
+                if not hooks:
+                    continue
+                for arg in (*node.args, *(k.value for k in node.keywords)):
+                    found += [v.node for v in self.value(arg) if isinstance(v, Own)]
+        return found
+
     def _live_defs(self, trees: list[ast.Module], skip_main_guards: bool) -> set[int]:
         """The top-level functions of the main file(s) whose bodies can run.
 
@@ -1374,17 +1403,6 @@ class Program:
                         quiet.add(id(func))  # object.__setattr__(self, "slope", v)
         return quiet
 
-    def _container(self, node: ast.AST) -> bool:
-        """Whether `node` builds an object code can fill: a list, dict or set (literal,
-        comprehension, or ``dict()``, ``defaultdict(list)``, ``SimpleNamespace()``)."""
-        if isinstance(node, ast.List | ast.Dict | ast.Set | ast.ListComp | ast.DictComp):
-            return True
-        if isinstance(node, ast.SetComp):
-            return True
-        return isinstance(node, ast.Call) and any(
-            isinstance(v, Api) and v.path in _CONTAINERS for v in self.value(node.func)
-        )
-
     def is_self(self, node: ast.AST) -> bool:
         """Whether `node` is a method's first parameter (``self``, ``cls``)."""
         if not isinstance(node, ast.Name) or (scope := self._scope.get(id(node))) is None:
@@ -1402,85 +1420,146 @@ class Program:
     def _index_touches(self) -> dict[tuple[int, str], list[ast.AST]]:
         """The top-level statements that can change what a module-level name holds.
 
-        ``_box.append(jax.grad(f))``, ``_box["d"] = ...``, ``df.__defaults__ = ...``, a
-        helper of the submission's given it (``fill(_box)``), or an alias (``other = _box``,
-        whose own changes count too), anywhere in a top-level statement (a decorator or a
-        method that fills a table counts): by (module scope, name). Reaching the name's
-        binding reaches these, since they change what the entry reads without rebinding it.
+        By (module scope, name). Reaching the name's binding reaches these, since they
+        change what the entry reads without rebinding it:
+
+        - for a name that holds an object code can fill (`_holders`: ``_box = []``,
+          ``_h = Holder()``, ``df, _push = _mk()``, and every name bound by a statement
+          that mentions one, ``_push = _box.append``, ``for b in [_box]``), any statement
+          that mentions it or one of those aliases;
+        - for a function or class, a store or a method call through it
+          (``df.__defaults__ = ...``, ``C.items.append(...)``, ``f.cache["d"] = ...``), or
+          passing it to a helper of the submission's (``fill(C)``);
+        - for an imported object, an item stored into it or a method called on it
+          (``BACKSLASH["slope"] = ...``).
+
+        Anywhere in a top-level statement: a decorator or a method that fills a table counts.
         """
+        holders, aliases = self._holders()
         touches: dict[tuple[int, str], list[ast.AST]] = {}
-        aliases: dict[tuple[int, str], set[tuple[int, str]]] = {}
         for tree in self.trees.values():
             for top in tree.body:
                 parents = {id(c): n for n in ast.walk(top) for c in ast.iter_child_nodes(n)}
                 for node in ast.walk(top):
                     if not (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)):
                         continue
-                    scope = self._scope.get(id(node))
-                    if scope is None:
-                        continue
-                    home = self.resolve(node.id, scope)
-                    bound = home.bindings.get(node.id, [])
-                    if home.kind != "module" or not bound:
-                        continue  # a builtin
-                    values = [v for b in bound for v in self.binding_value(b)]
-                    if all(isinstance(v, Api) for v in values):
-                        # imported: `jnp.sin(x)` changes nothing, but an item stored into
-                        # an imported object (`BACKSLASH["slope"] = ...`, `json.decoder.
-                        # BACKSLASH[...]`) or a method of one (`BACKSLASH.update(...)`) does
-                        if _stores_item(node, parents) or (
-                            not any(sys.modules.get(v.path) for v in values if isinstance(v, Api))
-                            and _calls_method(node, parents)
-                        ):
-                            touches.setdefault((id(home), node.id), []).append(top)
+                    home = self._home(node)
+                    if home is None:
                         continue
                     key = (id(home), node.id)
+                    values = [v for b in home.bindings[node.id] for v in self.binding_value(b)]
                     parent = parents.get(id(node))
-                    # an object built at module level (`_box = []`, `memo = dict()`) can be
-                    # changed through any mention: `[b.append(...) for b in [_box]]`,
-                    # `operator.setitem(_box, ...)`, `map(_box.append, ...)`
-                    changes = any(b.kind == "assign" and self._container(b.node) for b in bound)
-                    if changes and isinstance(top, ast.Assign | ast.AnnAssign):
-                        # `_alias, = [_box]`: every name it binds may hold the same object
-                        targets = top.targets if isinstance(top, ast.Assign) else [top.target]
-                        for target in targets:
-                            for name in ast.walk(target):
-                                if isinstance(name, ast.Name):
-                                    aliases.setdefault(key, set()).add((id(home), name.id))
-                    elif changes:
-                        pass
-                    elif isinstance(parent, ast.Attribute):
-                        above = parents.get(id(parent))
-                        changes = not isinstance(parent.ctx, ast.Load) or (
-                            isinstance(above, ast.Call) and above.func is parent
+                    if key in holders:
+                        changes = True
+                    elif all(isinstance(v, Api) for v in values):
+                        modules = any(sys.modules.get(v.path) for v in values if isinstance(v, Api))
+                        changes = _stores_item(node, parents) or (
+                            not modules and _calls_method(node, parents)
                         )
-                    elif isinstance(parent, ast.Subscript):
-                        changes = not isinstance(parent.ctx, ast.Load)
                     elif isinstance(parent, ast.Call) and parent.func is not node:
                         changes = all(
                             isinstance(v, Own) or v is UNKNOWN for v in self.value(parent.func)
                         )
-                    elif isinstance(parent, ast.Assign | ast.AnnAssign) and parent.value is node:
-                        targets = (
-                            parent.targets if isinstance(parent, ast.Assign) else [parent.target]
-                        )
-                        for target in targets:
-                            if isinstance(target, ast.Name):
-                                aliases.setdefault(key, set()).add((id(home), target.id))
+                    else:
+                        changes = _stores_item(node, parents) or _calls_method(node, parents)
                     defines = isinstance(top, _DEFS) and top.name == node.id
                     if changes and not defines:  # (a class calling its own static methods)
                         touches.setdefault(key, []).append(top)
-        # an alias's changes are the name's
-        for key in list(aliases):
-            todo, seen = list(aliases[key]), {key}
+        # an alias's changes are the name's, and the other way round
+        for key in list(holders):
+            component: set[tuple[int, str]] = set()
+            todo = [key]
             while todo:
                 other = todo.pop()
-                if other in seen:
-                    continue
-                seen.add(other)
+                if other not in component:
+                    component.add(other)
+                    todo.extend(aliases.get(other, ()))
+            for other in component - {key}:
                 touches.setdefault(key, []).extend(touches.get(other, []))
-                todo.extend(aliases.get(other, ()))
         return touches
+
+    def _home(self, node: ast.Name) -> _Scope | None:
+        """The module scope that binds the name `node` loads, or None (a local, a builtin)."""
+        scope = self._scope.get(id(node))
+        if scope is None:
+            return None
+        home = self.resolve(node.id, scope)
+        return home if home.kind == "module" and home.bindings.get(node.id) else None
+
+    def _holders(
+        self,
+    ) -> tuple[set[tuple[int, str]], dict[tuple[int, str], set[tuple[int, str]]]]:
+        """Module-level names that may hold an object code can fill, and their aliases.
+
+        A name bound to a list, dict or set (a display anywhere in the value:
+        ``[[]] * 2``), a container call (``dict()``), or a call of the submission's own
+        function or class (an instance, a generator, closures: ``df, _push = _mk()``);
+        then, in turn, every name a statement binds where it mentions one (``_push =
+        _box.append``, ``_box = _alias = []``, ``for b in [_box]``, ``with ... as b``,
+        ``(b := _box)``): those are aliases, both ways.
+        """
+        holders: set[tuple[int, str]] = set()
+        aliases: dict[tuple[int, str], set[tuple[int, str]]] = {}
+        statements: list[tuple[_Scope, list[str], list[ast.Name]]] = []
+        for tree in self.trees.values():
+            scope = self._scope_of_body.get(id(tree))
+            if scope is None:
+                continue
+            for top in tree.body:
+                if isinstance(top, _DEFS):
+                    continue
+                bound = sorted(
+                    {
+                        n.id
+                        for n in ast.walk(top)
+                        if isinstance(n, ast.Name)
+                        and isinstance(n.ctx, ast.Store)
+                        and self.resolve(n.id, self._scope.get(id(n), scope)) is scope
+                    }
+                )
+                loads = [
+                    n
+                    for n in ast.walk(top)
+                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+                ]
+                statements.append((scope, bound, loads))
+                value = getattr(top, "value", None)
+                if isinstance(top, ast.Assign | ast.AnnAssign) and value is not None:
+                    if self._fillable(value):
+                        for b in bound:  # `_box = _alias = []`: one object, two names
+                            holders.add((id(scope), b))
+                            aliases.setdefault((id(scope), b), set()).update(
+                                (id(scope), other) for other in bound
+                            )
+        changed = True
+        while changed:
+            changed = False
+            for scope, bound, loads in statements:
+                mentioned = {
+                    (id(home), n.id) for n in loads if (home := self._home(n)) is not None
+                } & holders
+                for held in mentioned:
+                    for b in bound:
+                        key = (id(scope), b)
+                        aliases.setdefault(held, set()).add(key)
+                        aliases.setdefault(key, set()).add(held)
+                        if key not in holders:
+                            holders.add(key)
+                            changed = True
+        return holders, aliases
+
+    def _fillable(self, value: ast.AST) -> bool:
+        """Whether `value` builds an object code can fill (see `_holders`)."""
+        for node in ast.walk(value):
+            if isinstance(node, ast.List | ast.Dict | ast.Set | ast.ListComp | ast.DictComp):
+                return True
+            if isinstance(node, ast.SetComp):
+                return True
+            if isinstance(node, ast.Call):
+                for v in self.value(node.func):
+                    if isinstance(v, Own) or (isinstance(v, Api) and v.path in _CONTAINERS):
+                        return True
+        return False
 
     def _find_code_annotations(self) -> set[int]:
         """Annotations that are code, not types: a string that is not a type expression, or
@@ -1578,6 +1657,8 @@ class Program:
         for binding in bindings:
             walker.reach(binding)
         walker.touched(self.main, entry)  # `df.__defaults__ = ...`
+        for callback in self._callbacks:  # `codecs.register(search)`: set off from anywhere
+            walker.unit(callback)
         if self.rebinds:  # nothing can be ruled out: all of the submission's code
             for tree in self.trees.values():
                 walker.unit(tree)
@@ -1655,12 +1736,16 @@ def _stores_item(node: ast.AST, parents: Mapping[int, ast.AST]) -> bool:
 
 
 def _calls_method(node: ast.AST, parents: Mapping[int, ast.AST]) -> bool:
-    """Whether `node` is the object of a method call, ``node.update(...)``."""
+    """Whether `node` is the root of a method call or an attribute store through it:
+    ``node.update(...)``, ``node.items.append(...)``, ``node.a.b = ...``."""
     parent = parents.get(id(node))
-    above = parents.get(id(parent)) if parent is not None else None
-    return (
-        isinstance(parent, ast.Attribute) and isinstance(above, ast.Call) and above.func is parent
-    )
+    if not isinstance(parent, ast.Attribute):
+        return False
+    while isinstance(parent, ast.Attribute):
+        if not isinstance(parent.ctx, ast.Load):
+            return True
+        node, parent = parent, parents.get(id(parent))
+    return isinstance(parent, ast.Call) and parent.func is node
 
 
 def _is_name(node: ast.AST, name: str) -> bool:
