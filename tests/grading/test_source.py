@@ -830,6 +830,52 @@ CHEATS = {
             except LookupError as error:
                 return error.args[0](x)
         """,
+    # a fourth round: holders of any kind, library objects, wrapped and other hooks
+    "a queue filled through map": """
+        import queue
+        _q = queue.Queue()
+        list(map(_q.put, [jnp.vectorize(jax.grad(F))]))
+        def df(x):
+            return _q.queue[0](x)
+        """,
+    "a library's dict filled through dict.__setitem__": """
+        from json.decoder import BACKSLASH
+        dict.__setitem__(BACKSLASH, "slope", jnp.vectorize(jax.grad(F)))
+        def df(x):
+            return BACKSLASH["slope"](x)
+        """,
+    "a wrapped callback": """
+        import codecs
+        import functools
+        def _search(name):
+            if name == "slope_codec_2":
+                raise LookupError(jnp.vectorize(jax.grad(F)))
+            return None
+        codecs.register(functools.partial(_search))
+        def df(x):
+            try:
+                "".encode("slope_codec_2")
+            except LookupError as error:
+                return error.args[0](x)
+        """,
+    "numpy's error callback": """
+        import numpy as np
+        def _on_error(kind, flag):
+            raise LookupError(jnp.vectorize(jax.grad(F)))
+        np.seterrcall(_on_error)
+        def df(x):
+            try:
+                with np.errstate(all="call"):
+                    np.float64(1.0) / np.float64(0.0)
+            except LookupError as error:
+                return error.args[0](x)
+        """,
+    "functools.update_wrapper on the entry": """
+        import functools
+        def df(x):
+            return df.__wrapped__(x)
+        functools.update_wrapper(df, jnp.vectorize(jax.grad(F)))
+        """,
     "code module": """
         import code
         found = {"jax": jax}

@@ -50,7 +50,7 @@ import os
 import site
 import sys
 import types
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, MutableMapping, MutableSequence, MutableSet
 from pathlib import Path
 
 from .._sandboxed import STAND_IN_MODULES, is_main_guard, place
@@ -97,6 +97,7 @@ DYNAMIC_ATTRIBUTES = frozenset(
         "co_code",
         "tb_frame",
         "f_code",
+        "__wrapped__",  # what functools.update_wrapper put there
         "load_module",  # a loader's: code from a file no import statement names
         "exec_module",
     }
@@ -357,7 +358,17 @@ def _on_path(module: str, excluded: tuple[Path, ...]) -> bool:
 # library functions that keep a function to call later (besides `register*` and `add*`)
 _HOOKS = frozenset(
     {"signal.signal", "sys.settrace", "sys.setprofile", "threading.settrace"}
+    | {"functools.update_wrapper", "functools.wraps"}
     | {"threading.setprofile", "weakref.finalize", "copyreg.pickle", "sys.set_asyncgen_hooks"}
+)
+# modules whose functions compute and keep nothing they are handed (but their set*,
+# register* and add*, see Program._hook)
+_COMPUTE = frozenset(
+    {"jax", "jaxlib", "numpy", "gradkit", "equinox", "math", "cmath", "builtins"}
+    | {"functools", "itertools", "operator", "typing", "dataclasses", "matplotlib"}
+    | {"time", "timeit", "random", "statistics", "collections", "string", "re", "json"}
+    | {"os", "sys", "warnings", "logging", "pathlib", "pprint", "textwrap", "copy"}
+    | {"inspect", "dis", "scipy", "pandas", "tqdm", "unittest", "doctest"}
 )
 # what builds an object a module-level name holds and code fills (see Program._fillable)
 _CONTAINERS = frozenset(
@@ -1229,27 +1240,52 @@ class Program:
         return runnable
 
     def _find_callbacks(self, runnable: set[str]) -> list[ast.AST]:
-        """The submission's functions handed to a library that calls them later, at any time:
-        ``codecs.register(search)``, ``sys.addaudithook(hook)``, ``signal.signal(n,
-        handler)``, ``jax.tree_util.register_pytree_node(Box, flatten, ...)``. An entry may
-        set them off without naming them (``"".encode("my_codec")``): every entry reaches
-        them."""
+        """The submission's functions and classes handed to code that may call them later, at
+        any time: ``codecs.register(search)``, ``sys.addaudithook(hook.__call__)``,
+        ``signal.signal(n, partial(handler))``, ``np.seterrcall(on_error)``,
+        ``logging.getLogger().handlers.append(Handler())``. An entry may set them off
+        without naming them (``"".encode("my_codec")``): every entry reaches them.
+
+        A hook is a call of anything but a pure function of JAX, numpy, gradkit and the
+        like (`_COMPUTE`; their ``set*``, ``register*`` and ``add*`` are hooks too); what
+        it is handed is each function of the submission's named in its arguments but not
+        called there (``plt.plot(xs, df(xs))`` hands over a result), and each class.
+        """
         found: list[ast.AST] = []
         for name in sorted(runnable):
             for node in ast.walk(self.trees[name]):
-                if not isinstance(node, ast.Call):
+                if not isinstance(node, ast.Call) or not self._hook(node):
                     continue
-                hooks = [
-                    v
-                    for v in self.value(node.func)
-                    if isinstance(v, Api)
-                    and (v.path in _HOOKS or v.leaf.startswith(("register", "add")))
-                ]
-                if not hooks:
-                    continue
-                for arg in (*node.args, *(k.value for k in node.keywords)):
-                    found += [v.node for v in self.value(arg) if isinstance(v, Own)]
+                called = {
+                    id(c.func)
+                    for arg in _arguments(node)
+                    for c in ast.walk(arg)
+                    if isinstance(c, ast.Call)
+                }
+                for arg in _arguments(node):
+                    for sub in ast.walk(arg):
+                        if not isinstance(sub, ast.Name) or not isinstance(sub.ctx, ast.Load):
+                            continue
+                        for v in self.value(sub):
+                            if isinstance(v, Own) and (
+                                isinstance(v.node, ast.ClassDef) or id(sub) not in called
+                            ):
+                                found.append(v.node)
         return found
+
+    def _hook(self, node: ast.Call) -> bool:
+        """Whether the call `node` may keep what it is given, to call it later."""
+        values = self.value(node.func)
+        for v in values:
+            if isinstance(v, Own):
+                return False  # the submission's own code, which the rules read
+            if isinstance(v, Api):
+                leaf, root = v.leaf, v.path.split(".")[0]
+                if v.path in _HOOKS or leaf.startswith(("register", "add", "set")):
+                    return True
+                if root not in _COMPUTE:
+                    return True
+        return UNKNOWN in values  # a method of something untraced: `handlers.append(...)`
 
     def _live_defs(self, trees: list[ast.Module], skip_main_guards: bool) -> set[int]:
         """The top-level functions of the main file(s) whose bodies can run.
@@ -1439,6 +1475,8 @@ class Program:
         touches: dict[tuple[int, str], list[ast.AST]] = {}
         for tree in self.trees.values():
             for top in tree.body:
+                if is_main_guard(top):
+                    continue  # never runs when graded (where it could, rebinds says so)
                 parents = {id(c): n for n in ast.walk(top) for c in ast.iter_child_nodes(n)}
                 for node in ast.walk(top):
                     if not (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)):
@@ -1452,12 +1490,14 @@ class Program:
                     if key in holders:
                         changes = True
                     elif all(isinstance(v, Api) for v in values):
-                        modules = any(sys.modules.get(v.path) for v in values if isinstance(v, Api))
-                        changes = _stores_item(node, parents) or (
-                            not modules and _calls_method(node, parents)
+                        # an imported container can be filled through any mention
+                        # (`dict.__setitem__(BACKSLASH, ...)`); anything else by stores
+                        changes = _stores_item(node, parents) or any(
+                            _imported_container(v.path) for v in values if isinstance(v, Api)
                         )
                     elif isinstance(parent, ast.Call) and parent.func is not node:
-                        changes = all(
+                        # `fill(C)`, `functools.update_wrapper(df, ...)`, not `print(df(1))`
+                        changes = self._hook(parent) or all(
                             isinstance(v, Own) or v is UNKNOWN for v in self.value(parent.func)
                         )
                     else:
@@ -1524,8 +1564,11 @@ class Program:
                 ]
                 statements.append((scope, bound, loads))
                 value = getattr(top, "value", None)
-                if isinstance(top, ast.Assign | ast.AnnAssign) and value is not None:
-                    if self._fillable(value):
+                walrus = [n for n in ast.walk(top) if isinstance(n, ast.NamedExpr)]
+                if walrus and all(self._fillable(n.value) for n in walrus):
+                    value = walrus[0].value  # `(_box := [])`
+                if isinstance(top, ast.Assign | ast.AnnAssign) or walrus:
+                    if value is not None and self._fillable(value):
                         for b in bound:  # `_box = _alias = []`: one object, two names
                             holders.add((id(scope), b))
                             aliases.setdefault((id(scope), b), set()).update(
@@ -1549,7 +1592,16 @@ class Program:
         return holders, aliases
 
     def _fillable(self, value: ast.AST) -> bool:
-        """Whether `value` builds an object code can fill (see `_holders`)."""
+        """Whether `value` may build an object code can fill (see `_holders`).
+
+        A list, dict or set display; a call of the submission's own, of something untraced,
+        of a container (``dict.fromkeys(())``, ``defaultdict(list)``), or of a library
+        that is not a pure computation (``queue.Queue()``, ``contextvars.ContextVar``).
+        Not constants (``1e-6``), another name for a function, class or module, nor what
+        JAX, numpy and the like compute (``TWO = jnp.float32(2.0)``).
+        """
+        if isinstance(value, ast.Name | ast.Attribute):
+            return not all(isinstance(v, Own | Api) for v in self.value(value))
         for node in ast.walk(value):
             if isinstance(node, ast.List | ast.Dict | ast.Set | ast.ListComp | ast.DictComp):
                 return True
@@ -1557,7 +1609,9 @@ class Program:
                 return True
             if isinstance(node, ast.Call):
                 for v in self.value(node.func):
-                    if isinstance(v, Own) or (isinstance(v, Api) and v.path in _CONTAINERS):
+                    if not isinstance(v, Api) or _under(v.path, tuple(_CONTAINERS)):
+                        return True
+                    if v.path.split(".")[0] not in _COMPUTE:
                         return True
         return False
 
@@ -1746,6 +1800,19 @@ def _calls_method(node: ast.AST, parents: Mapping[int, ast.AST]) -> bool:
             return True
         node, parent = parent, parents.get(id(parent))
     return isinstance(parent, ast.Call) and parent.func is node
+
+
+def _imported_container(path: str) -> bool:
+    """Whether the API at `path` is a list, dict or set a library keeps (``json.decoder.
+    BACKSLASH``), looked up where its module is imported already (nothing is imported)."""
+    module, _, name = path.rpartition(".")
+    holder = sys.modules.get(module)
+    found = vars(holder).get(name) if holder is not None else None
+    return isinstance(found, MutableMapping | MutableSequence | MutableSet)
+
+
+def _arguments(node: ast.Call) -> list[ast.expr]:
+    return [*node.args, *(k.value for k in node.keywords)]
 
 
 def _is_name(node: ast.AST, name: str) -> bool:
