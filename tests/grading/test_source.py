@@ -224,6 +224,22 @@ TOOLS = {
         if __name__ == "__main__":
             print(globals()["quotient_rule"])
         """,
+    "its own lists and caches, read, printed and appended to": """
+        import threading
+        import jax
+        import jax.numpy as jnp
+        _seen = {}
+        results = []
+        def tangent_line(f, x0):
+            return jax.grad(f)(x0)
+        def quotient_rule(f, g, df, dg):
+            _seen[id(f)] = True
+            return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+        results.append(tangent_line)
+        print("checked", jnp.allclose(jax.grad(jnp.sin)(1.0), jnp.cos(1.0)), _seen, len(_seen))
+        if __name__ == "__main__":
+            threading.Thread(target=tangent_line, args=(jnp.sin, 1.0)).start()
+        """,
     "getattr with a constant name, typing hints": """
         from typing import Callable
         import jax.numpy as jnp

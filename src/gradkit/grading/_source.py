@@ -355,6 +355,17 @@ def _on_path(module: str, excluded: tuple[Path, ...]) -> bool:
     return importlib.machinery.PathFinder.find_spec(module, paths) is not None
 
 
+# what builds a list, dict or set of the submission's own
+_DISPLAYS = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
+# builtins that only read what they are given
+_READERS = frozenset(
+    f"builtins.{n}"
+    for n in (
+        "print len repr str format isinstance issubclass id type bool int float complex "
+        "hash callable sorted list tuple set frozenset enumerate zip iter reversed any all "
+        "sum min max abs round"
+    ).split()
+)
 # library functions that keep a function to call later (besides `register*` and `add*`)
 _HOOKS = frozenset(
     {"signal.signal", "sys.settrace", "sys.setprofile", "threading.settrace"}
@@ -885,7 +896,7 @@ class Program:
         names_fixed = not any(_binds_dunder_name(tree) for tree in trees.values())
         self._mains = [trees[name] for name in mains if name in trees]
         runnable = self.runnable = self._runnable(mains)
-        self._callbacks = self._find_callbacks(runnable)
+        self._callbacks = self._find_callbacks(runnable, names_fixed)
         live = self._live_defs([trees[name] for name in mains if name in trees], names_fixed)
         causes = (
             self._rebinds(tree, names_fixed, live)
@@ -1239,7 +1250,7 @@ class Program:
                         todo.append(file)
         return runnable
 
-    def _find_callbacks(self, runnable: set[str]) -> list[ast.AST]:
+    def _find_callbacks(self, runnable: set[str], skip_main_guards: bool) -> list[ast.AST]:
         """The submission's functions and classes handed to code that may call them later, at
         any time: ``codecs.register(search)``, ``sys.addaudithook(hook.__call__)``,
         ``signal.signal(n, partial(handler))``, ``np.seterrcall(on_error)``,
@@ -1253,7 +1264,11 @@ class Program:
         """
         found: list[ast.AST] = []
         for name in sorted(runnable):
-            for node in ast.walk(self.trees[name]):
+            runs: list[ast.AST] = []
+            for top in self.trees[name].body:  # a main guard's body never runs when graded
+                guarded = skip_main_guards and is_main_guard(top)
+                runs += [top.test, *top.orelse] if guarded else [top]  # type: ignore[attr-defined]
+            for node in (sub for top in runs for sub in ast.walk(top)):
                 if not isinstance(node, ast.Call) or not self._hook(node):
                     continue
                 called = {
@@ -1273,12 +1288,46 @@ class Program:
                                 found.append(v.node)
         return found
 
+    def _own_object_method(self, node: ast.Call) -> bool:
+        """Whether `node` calls a method of a list, dict or set the submission builds at
+        module level (``results = []`` ... ``results.append(fn)``): what it changes is that
+        container, whose readers reach this statement (see `_index_touches`). Not a method
+        of what a library built (``log = logging.getLogger()``: ``log.handlers.append``)."""
+        func = node.func
+        if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name):
+            return False
+        home = self._home(func.value)
+        return home is not None and all(
+            b.kind == "assign" and isinstance(b.node, _DISPLAYS)
+            for b in home.bindings[func.value.id]
+        )
+
+    def _reads_only(self, node: ast.Call) -> bool:
+        """Whether the call `node` only reads what it is given (``print``, ``len``,
+        ``jnp.allclose``), never stores into it."""
+        values = self.value(node.func)
+        return bool(values) and all(
+            isinstance(v, Api)
+            and (
+                v.path in _READERS
+                or (
+                    v.path.split(".")[0] in ("jax", "numpy", "math", "gradkit")
+                    and not v.leaf.startswith(("set", "put", "copyto", "place", "fill"))
+                )
+            )
+            for v in values
+        )
+
     def _hook(self, node: ast.Call) -> bool:
         """Whether the call `node` may keep what it is given, to call it later."""
         values = self.value(node.func)
+        if self._own_object_method(node):
+            return False  # `results.append(fn)`: a list of its own, whose readers it shows
         for v in values:
             if isinstance(v, Own):
                 return False  # the submission's own code, which the rules read
+            if isinstance(v, Api) and v.path.split(".")[0] == "atexit":
+                return False  # runs as the worker exits, after every answer
             if isinstance(v, Api):
                 leaf, root = v.leaf, v.path.split(".")[0]
                 if v.path in _HOOKS or leaf.startswith(("register", "add", "set")):
@@ -1488,7 +1537,29 @@ class Program:
                     values = [v for b in home.bindings[node.id] for v in self.binding_value(b)]
                     parent = parents.get(id(node))
                     if key in holders:
-                        changes = True
+                        # what can fill it: a method (called or handed on: `map(_q.put, ...)`),
+                        # calling it (a bound method or a setter: `_push = _box.append`),
+                        # an item or attribute store, or handing it to code that is not a pure
+                        # read (`operator.setitem(_box, ...)`, not `print(_box)`)
+                        changes = (
+                            isinstance(parent, ast.Attribute)
+                            or (isinstance(parent, ast.Call) and parent.func is node)  # `_push(g)`
+                            or _stores_item(node, parents)
+                            or (
+                                isinstance(parent, ast.Call)
+                                and parent.func is not node
+                                and not self._reads_only(parent)
+                            )
+                            or not isinstance(
+                                parent,
+                                ast.Call
+                                | ast.Attribute
+                                | ast.Subscript
+                                | ast.Compare
+                                | ast.BinOp
+                                | ast.FormattedValue,
+                            )
+                        )
                     elif all(isinstance(v, Api) for v in values):
                         # an imported container can be filled through any mention
                         # (`dict.__setitem__(BACKSLASH, ...)`); anything else by stores
@@ -1497,11 +1568,17 @@ class Program:
                         )
                     elif isinstance(parent, ast.Call) and parent.func is not node:
                         # `fill(C)`, `functools.update_wrapper(df, ...)`, not `print(df(1))`
-                        changes = self._hook(parent) or all(
-                            isinstance(v, Own) or v is UNKNOWN for v in self.value(parent.func)
+                        changes = self._hook(parent) or (
+                            not self._own_object_method(parent)
+                            and all(
+                                isinstance(v, Own) or v is UNKNOWN for v in self.value(parent.func)
+                            )
                         )
                     else:
-                        changes = _stores_item(node, parents) or _calls_method(node, parents)
+                        changes = _stores_item(node, parents) or (
+                            any(isinstance(v, Own) for v in values)  # `C.items.append(...)`
+                            and _calls_method(node, parents)
+                        )
                     defines = isinstance(top, _DEFS) and top.name == node.id
                     if changes and not defines:  # (a class calling its own static methods)
                         touches.setdefault(key, []).append(top)
