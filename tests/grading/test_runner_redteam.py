@@ -349,6 +349,11 @@ def test_a_file_nothing_imports_is_not_given_to_the_worker(checks):
     assert not passed and "NameError: name 'slope' is not defined" in message, message
 
 
+def test_the_report_says_which_files_did_not_run(report):
+    (sub,) = [s for s in report.submissions if s.path.endswith("optional_module_dir")]
+    assert "yaml.py: nothing the submission runs imports it, so it did not run" in sub.message
+
+
 def test_a_module_written_as_it_runs_never_replaces_an_installed_one(checks):
     passed, message = checks["shadow_installed.py"]["df values"]
     assert not passed and "cannot import name 'd' from 'click'" in message, message

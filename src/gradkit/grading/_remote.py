@@ -132,6 +132,9 @@ class RemoteCandidate:
         self.shown = dict(shown or {})  # file name in the sandbox → the student's name
         self.evaluator, self.limits, self.workers = evaluator, limits, workers
         self.notes: list[str] = []
+        if unused:  # say so: a notebook's note says its %%writefile cells wrote them
+            names = ", ".join(self.shown.get(n, n) for n in sorted(unused))
+            self.notes.append(f"{names}: nothing the submission runs imports it, so it did not run")
         self.output_bytes = 0
         self._child: Worker | None = None
         self._load_fault: Fault | None = None

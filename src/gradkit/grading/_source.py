@@ -866,31 +866,10 @@ class Program:
             for statement in tree.body:
                 builder.visit(statement)
         self._attributes = self._defined_attributes()
-        # `inspect.signature`: the attribute decides, not the module it is looked up on
-        self._bases = {
-            id(node.value)
-            for tree in trees.values()
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Attribute)
-        }
+        self._bases, self._called, self._membership = self._index_uses()
         self._touches = self._index_touches()
         self._code_annotations = self._find_code_annotations()
-        self._called = {
-            id(node.func)
-            for tree in trees.values()
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Call)
-        }
         self._quiet = self._find_quiet()
-        # `"google.colab" in sys.modules`: a membership test reads no object out of it
-        self._membership = {
-            id(operand)
-            for tree in trees.values()
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Compare) and len(node.ops) == 1  # not `a in X in b`
-            for op, operand in zip(node.ops, node.comparators, strict=True)
-            if isinstance(op, ast.In | ast.NotIn) and isinstance(operand, ast.Attribute | ast.Name)
-        }
         # code under `if __name__ == "__main__":` does not run when graded, unless the
         # submission can make its `__name__` "__main__"
         names_fixed = not any(_binds_dunder_name(tree) for tree in trees.values())
@@ -1501,6 +1480,29 @@ class Program:
             and [*b.scope.node.args.posonlyargs, *b.scope.node.args.args][:1] == [b.node]
             for b in bindings or ()
         )
+
+    def _index_uses(self) -> tuple[set[int], set[int], set[int]]:
+        """Three sets of node ids, from one walk: the bases of attributes (``inspect`` in
+        ``inspect.signature``: the attribute decides, not the module it is looked up on),
+        the functions of calls, and the right side of a single ``in`` (``"google.colab" in
+        sys.modules`` reads no object out of it; ``a in X in b`` hands X to ``b``)."""
+        bases: set[int] = set()
+        called: set[int] = set()
+        membership: set[int] = set()
+        for tree in self.trees.values():
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Attribute):
+                    bases.add(id(node.value))
+                elif isinstance(node, ast.Call):
+                    called.add(id(node.func))
+                elif (
+                    isinstance(node, ast.Compare)
+                    and len(node.ops) == 1
+                    and isinstance(node.ops[0], ast.In | ast.NotIn)
+                    and isinstance(node.comparators[0], ast.Attribute | ast.Name)
+                ):
+                    membership.add(id(node.comparators[0]))
+        return bases, called, membership
 
     def _index_touches(self) -> dict[tuple[int, str], list[ast.AST]]:
         """The top-level statements that can change what a module-level name holds.
