@@ -108,9 +108,10 @@ def test_self_check_runs_visible_checks_only_and_renders_html():
         "grad_f shape",
         "grad_f values",
         "grad_f works under vmap",
+        "grad_f is exact",
         "grad_f uses no autodiff",
     ]  # "grad_f (hidden)" never ran
-    assert str(result).splitlines()[0] == "calculus.gradient: 4 of 4 visible checks pass"
+    assert str(result).splitlines()[0] == "calculus.gradient: 5 of 5 visible checks pass"
     assert str(result).splitlines()[-1] == (
         "1 hidden check did not run: they run only when your work is graded, so the grade "
         "may be lower than this"
@@ -123,7 +124,7 @@ def test_self_check_runs_visible_checks_only_and_renders_html():
 
     bad = gk.check("calculus.gradient", grad_f=wrong)
     assert not bad.passed
-    assert str(bad).splitlines()[0] == "calculus.gradient: 2 of 4 visible checks pass"
+    assert str(bad).splitlines()[0] == "calculus.gradient: 3 of 5 visible checks pass"
     assert "✗ grad_f values: grad_f([" in str(bad)
     with pytest.raises(gk.InvalidInputError, match="'calculus.gradient' has no entry 'grad_g'"):
         gk.check("calculus.gradient", grad_g=wrong)

@@ -77,17 +77,19 @@ def test_show_prints_the_prompt_entries_and_checks():
     lines = result.output.splitlines()
     assert lines[0] == "calculus.x-to-the-x: The derivative of xˣ (§2.4 ex. 4, 1 point)"
     assert lines[2] == "*Calculate the derivative of $f(x) = x^x$.*"
-    assert lines[-10:] == [
+    assert lines[-12:] == [
         "  d_x_pow_x(x)  Return d/dx xˣ at x > 0 (elementwise), as a formula.",
         "Checks:",
         "  d_x_pow_x shape  (weight 1, visible)",
         "  d_x_pow_x values  (weight 1, visible)",
         "  d_x_pow_x (hidden)  (weight 1, hidden)",
+        "  d_x_pow_x is exact  (weight 0.5, visible, requirement)",
         "  d_x_pow_x uses no autodiff  (weight 1, visible, requirement, source rule)",
         "Scoring:",
         "  An exercise scores its points times the weight of the checks it passes over the weight",
-        "  of all its checks, except that a broken requirement scores it 0 and a source rule",
-        "  earns its weight only when its entry passes at least one value check.",
+        "  of all its checks, except that a broken requirement scores it 0 and a rule on how an",
+        "  entry works (a source rule, an exactness check) earns its weight only when its entry",
+        "  passes at least one value check.",
     ]
     shown = json.loads(run("exercises", "show", "autodiff.dependency-graph", "--json").output)
     assert shown["entries"] == [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import jax.numpy as jnp
 import pytest
 
 import gradkit as gk
@@ -107,3 +108,80 @@ def test_feedback_names_a_probe_as_the_student_reads_it(references):
     messages = " ".join(c.message for c in result.checks)
     assert "probe." not in messages
     assert "inverse_derivative(exp', log, [" in messages, messages
+
+
+def _exact_spec(visibility: str = "visible") -> ExerciseSpec:
+    return ExerciseSpec(
+        id="test.exact", title="t", section="2.4", prompt="p",
+        entries=(Entry("dcos", "(x)", "d/dx cos x"),),
+        checks=(
+            checks.values("dcos", samplers.uniform(0.5, 3.0, 4), samples=2),
+            checks.exact("dcos", samplers.uniform(0.1, 3.0, 4), requirement=True,
+                         visibility=visibility),
+        ),
+        reference={"dcos": lambda x: -jnp.sin(x)},
+    )  # fmt: skip
+
+
+def _grade_exact(body: str, visibility: str = "visible"):
+    source = CHEAT_HEADER + body
+    (result,) = grade_candidate(
+        InProcessCandidate.from_source(source), [_exact_spec(visibility)], seed=3
+    )
+    return result
+
+
+def test_exact_passes_a_formula_written_any_way():
+    for body in (
+        "def dcos(x):\n    return -jnp.sin(x)\n",
+        "def dcos(x):\n    return jnp.sin(-x)\n",
+        "def dcos(x):\n    return -2 * jnp.sin(x / 2) * jnp.cos(x / 2)\n",
+        # float32 throughout: held to float32's rounding
+        "def dcos(x):\n    return -jnp.sin(x.astype(jnp.float32))\n",
+    ):
+        result = _grade_exact(body)
+        assert result.score == result.max_score, (body, result.checks)
+        assert result.checks[1].name == "dcos is exact"
+        assert result.checks[1].message == (
+            "exact to rounding (within 64 units) at 3 sampled inputs"
+        )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "def dcos(x, h=1e-6):\n    return (jnp.cos(x + h) - jnp.cos(x - h)) / (2 * h)\n",
+        "def dcos(x):\n"
+        "    h = 1e-6 * jnp.abs(x)\n"
+        "    return (jnp.cos(x + h) - jnp.cos(x - h)) / (2 * h)\n",
+        "def dcos(x, h=1e-3):\n"
+        "    c = jnp.cos\n"
+        "    return (-c(x + 2 * h) + 8 * c(x + h) - 8 * c(x - h) + c(x - 2 * h)) / (12 * h)\n",
+    ],
+    ids=["central", "relative-step", "five-point"],
+)
+def test_exact_breaks_the_requirement_of_a_finite_difference(body):
+    result = _grade_exact(body)
+    values, exact = result.checks
+    assert values.passed and not exact.passed and result.score == 0
+    assert re.fullmatch(
+        r"`dcos` is close to the reference but not exact: \S+ units of rounding off at "
+        r"dcos\(\[.*\]\) \(a formula is within 64\); that is what a numerical approximation "
+        r"such as a finite difference gives: compute it from a formula \(a requirement: "
+        r"breaking it scores this exercise 0\)",
+        exact.message,
+    ), exact.message
+    hidden = _grade_exact(body, visibility="hidden").checks[1]
+    assert "at a hidden input (a formula is within 64)" in hidden.message
+    assert "[" not in hidden.message
+
+
+def test_exact_does_not_judge_a_wrong_answer_and_earns_nothing_for_it():
+    result = _grade_exact("def dcos(x):\n    return jnp.sin(x)\n")
+    values, exact = result.checks
+    assert not values.passed and not exact.passed and result.score == 0
+    assert exact.message == (
+        "the rule holds, but a rule earns points only once `dcos` passes a value check"
+    )
+    with pytest.raises(gk.ExerciseError, match=r"check on 'dcos' needs ulps >= 1, got 0.5"):
+        checks.exact("dcos", samplers.normal(), ulps=0.5)

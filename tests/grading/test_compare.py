@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from gradkit.grading import FunctionRef
-from gradkit.grading._compare import compare, leaves, show, tuples
+from gradkit.grading._compare import compare, leaves, rounding_units, show, tuples
 
 
 def test_compare_is_strict_about_shapes_and_never_broadcasts():
@@ -134,3 +134,40 @@ def test_show_writes_values_and_probes_as_a_student_reads_them():
     assert show(FunctionRef("probe.tall")) == "a tall function R² → R²⁵⁶"
     assert show(FunctionRef("calculus.mine")) == "calculus.mine"
     assert show((1, "a")) == "(1, 'a')"
+
+
+def test_rounding_units_measure_error_in_the_answers_own_precision():
+    e = np.array([1.0, 2.0, -4.0])
+    assert rounding_units(e.copy(), e) == 0.0
+    # one float64 step past 4.0 is 4ε; over ε·(|4| + 4) that is half a unit
+    off = e.copy()
+    off[2] = np.nextafter(-4.0, -np.inf)
+    assert rounding_units(off, e) == 0.5
+    # a float32 answer is held to float32's rounding: 1e-7 off is under one unit
+    assert rounding_units((e * (1 + 1e-7)).astype(np.float32), e) < 1.0
+    assert rounding_units(e * (1 + 1e-7), e) > 100.0
+    # an entry near 0 may carry the rounding of the answer's largest entry
+    near_zero = np.array([1e-17, 100.0])
+    assert rounding_units(np.array([0.0, 100.0]), near_zero) < 1.0
+    # pairs and length-2 arrays are read like `compare` reads them; non-finite entries skipped
+    assert rounding_units(np.array([1.0, 2.0]), (np.array(1.0), np.array(2.0))) == 0.0
+    assert rounding_units(np.array([np.inf, 1.0]), np.array([np.inf, 1.0])) == 0.0
+    assert rounding_units(np.array([1e-300]), np.array([0.0])) == float("inf")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    x=hnp.arrays(np.float64, 5, elements=st.floats(0.1, 6.0)),
+    h=st.floats(1e-9, 1e-2),
+)
+def test_a_finite_difference_is_never_within_64_units_and_a_formula_is(x, h):
+    def f(x):
+        return np.log(x**2) * np.sin(x) + 1 / x
+
+    formula = 2 / x * np.sin(x) + np.log(x**2) * np.cos(x) - 1 / x**2
+    another = (2 * x * np.sin(x) + x**2 * np.log(x * x) * np.cos(x) - 1) / x**2
+    central = (f(x + h) - f(x - h)) / (2 * h)
+    five = (-f(x + 2 * h) + 8 * f(x + h) - 8 * f(x - h) + f(x - 2 * h)) / (12 * h)
+    assert rounding_units(another, formula) <= 8
+    assert rounding_units(central, formula) > 64
+    assert rounding_units(five, formula) > 64

@@ -12,6 +12,8 @@ or were scored wrong although honest. All are graded in ONE run (tests/grading/r
   imported for its side effect only (it rebinds the entry), a stdlib name after
   ``sys.path.insert(0, ".")``, a zip archive in /tmp on the path, a symlink, a helper of a
   directory submission rewritten before it is imported;
+- by hand: a finite difference (Richardson's, right to about 1e-10) and a complex step
+  use no forbidden name; the first is not exact to rounding, the second needs ``imag``;
 - cost checks: a loop (``fori_loop``) hides n passes from XLA's cost analysis;
 - constants: ``10**400`` and a 6000-digit int crashed the whole grader run; a
   numpy scalar ``x_star`` was refused;
@@ -65,6 +67,8 @@ SUBMISSIONS = (
     "notebook.ipynb",
     "leak_tracer.py",
     "cost_at_size.py",
+    "finite_difference.py",
+    "complex_step.py",
 )
 
 
@@ -102,11 +106,24 @@ def test_every_submission_was_graded(checks):
         ("shadow_dir", "df uses no autodiff", "`grad`"),
         ("shadow_notebook.ipynb", "df uses no autodiff", "`grad`"),
         ("runtime_module.py", "df uses no autodiff", "`zz_helpers` (line 13): dynamic code"),
+        ("complex_step.py", "df uses no autodiff", "`imag` (line 12)"),
     ],
 )
 def test_hidden_forbidden_names_fail_the_avoids_check(checks, name, check, word):
     passed, message = checks[name][check]
     assert not passed and word in message, message
+
+
+def test_a_finite_difference_or_a_complex_step_scores_nothing_by_hand(report, checks):
+    passed, message = checks["finite_difference.py"]["df is exact"]
+    assert not passed and message.startswith("`df` is close to the reference but not exact: ")
+    assert checks["finite_difference.py"]["df values"][0]
+    assert checks["finite_difference.py"]["df uses no autodiff"][0]
+    assert checks["complex_step.py"]["df is exact"][0]  # exact: only the name tells
+    for s in report.submissions:
+        if Path(s.path).name in ("finite_difference.py", "complex_step.py"):
+            (by_hand,) = [e for e in s.exercises if e.id == "autodiff.chain-rule-by-hand"]
+            assert by_hand.score == 0, by_hand
 
 
 @pytest.mark.parametrize("name", ["honest_dir", "honest_notebook.ipynb"])

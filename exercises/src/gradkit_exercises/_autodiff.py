@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gradkit.grading import Entry, ExerciseSpec, FunctionRef, checks, samplers
 
-from ._written import no_autodiff, written
+from ._written import by_hand, no_autodiff, written
 
 REF = "gradkit_exercises.reference.autodiff"
 
@@ -352,7 +352,8 @@ function, placing each term on the dependency graph that you constructed previou
 
 For $f(x) = \\log(x^2) \\cdot \\sin x + 1/x$, write `df(x)` returning $f'(x)$ elementwise
 ($x \\neq 0$) from your formula. No autodiff in `df` or anything it calls
-(`grad`, `jvp`, `vjp`, `jacfwd`, `jacrev`, `gk.derivative`, ...).
+(`grad`, `jvp`, `vjp`, `jacfwd`, `jacrev`, `gk.derivative`, ...), and no finite
+difference or complex step: `df` must be exact to rounding.
 """,
     entries=(Entry("df", "(x)", "Return f′(x) for f(x) = log(x²)·sin x + 1/x, by hand."),),
     checks=(
@@ -363,6 +364,7 @@ For $f(x) = \\log(x^2) \\cdot \\sin x + 1/x$, write `df(x)` returning $f'(x)$ el
             visibility="hidden",
             name="df (hidden)",
         ),
+        by_hand("df", samplers.away_from_zero(5, low=0.1, high=6.0), samples=2),
         no_autodiff("df"),
     ),
     points=1,

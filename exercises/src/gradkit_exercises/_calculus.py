@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gradkit.grading import Entry, ExerciseSpec, FunctionRef, checks, samplers
 
-from ._written import no_autodiff, written
+from ._written import by_hand, no_autodiff, written
 
 REF = "gradkit_exercises.reference.calculus"
 
@@ -103,8 +103,8 @@ limits prove the properties for (i) $f(x) = c$, (ii) $f(x) = x^n$, (iii) $f(x) =
 and (iv) $f(x) = \\log x$.*
 
 Work out each limit $\\lim_{h \\to 0} \\frac{f(x+h) - f(x)}{h}$ on paper, then code
-the results **as formulas** (no autodiff, no finite differences), elementwise on
-float arrays:
+the results **as formulas** (no autodiff, no finite differences: the grader checks
+that they are exact to rounding), elementwise on float arrays:
 
 - `d_const(c, x)`: the derivative of the constant `c`, as zeros **shaped like `x`**;
 - `d_power(n, x)`: the derivative of $x^n$ (`n` a float; `x > 0`);
@@ -138,6 +138,15 @@ float arrays:
         checks.values(
             "d_log", samplers.uniform(0.1, 9.0, 6), visibility="hidden", name="d_log (hidden)"
         ),
+        by_hand(
+            "d_power",
+            samplers.uniform(0.3, 3.0, 5),
+            statics=((2.0,), (3.0,), (0.5,), (-1.5,)),
+            samples=1,
+            weight=0.25,
+        ),
+        by_hand("d_exp", samplers.normal(4), samples=2, weight=0.25),
+        by_hand("d_log", samplers.uniform(0.1, 9.0, 4), samples=2, weight=0.25),
         no_autodiff("d_power", weight=0.5),
         no_autodiff("d_exp", weight=0.5),
         no_autodiff("d_log", weight=0.5),
@@ -170,7 +179,7 @@ of the combination (elementwise on arrays):
 - `product_rule(f, g, df, dg)` → the derivative of $f \\cdot g$;
 - `quotient_rule(f, g, df, dg)` → the derivative of $f / g$ (where $g \\neq 0$).
 
-No autodiff inside: combine the functions you are given.
+No autodiff inside, and no finite differences: combine the functions you are given.
 """,
     entries=(
         Entry("sum_rule", "(df, dg)", "Return the function x ↦ (f + g)′(x)."),
@@ -205,6 +214,7 @@ No autodiff inside: combine the functions you are given.
             visibility="hidden",
             name="quotient_rule (hidden)",
         ),
+        by_hand("quotient_rule", samplers.normal(4), statics=_QUOTIENTS, curry=True, samples=1),
         no_autodiff("quotient_rule", weight=0.5),
     ),
     points=2,
@@ -234,7 +244,8 @@ X_POW_X = ExerciseSpec(
 
 Neither the power rule nor the exponential rule applies directly. Write
 $x^x = e^{x \\log x}$ and use the chain rule. Then code your result as a formula in
-`d_x_pow_x(x)` (elementwise, $x > 0$), without autodiff. You can check it against
+`d_x_pow_x(x)` (elementwise, $x > 0$), without autodiff or a finite difference (the
+grader checks that it is exact to rounding). You can check it against
 `jax.grad(lambda x: x ** x)(2.0)` ≈ 6.7726 in a scratch cell, but the graded
 function must not use autodiff.
 """,
@@ -248,6 +259,7 @@ function must not use autodiff.
             visibility="hidden",
             name="d_x_pow_x (hidden)",
         ),
+        by_hand("d_x_pow_x", samplers.uniform(0.05, 4.0, 5), samples=2),
         no_autodiff("d_x_pow_x"),
     ),
     points=1,
@@ -346,7 +358,8 @@ GRADIENT = ExerciseSpec(
 *Find the gradient of the function $f(\\mathbf{x}) = 3x_1^2 + 5e^{x_2}$.*
 
 Write `grad_f(x)` for $\\mathbf{x} \\in \\mathbb{R}^2$ (a float array of shape `(2,)`)
-returning $\\nabla f(\\mathbf{x})$, shape `(2,)`, from your formula (no autodiff). It
+returning $\\nabla f(\\mathbf{x})$, shape `(2,)`, from your formula (no autodiff, no finite
+differences: it must be exact to rounding). It
 should also work under `jax.vmap` (a batch of points, shape `(k, 2)`).
 """,
     entries=(Entry("grad_f", "(x)", "Return ∇f(x) for f(x) = 3x₁² + 5e^{x₂}, shape (2,)."),),
@@ -355,6 +368,7 @@ should also work under `jax.vmap` (a batch of points, shape `(k, 2)`).
         checks.values("grad_f", samplers.normal(2), samples=2),
         checks.values("grad_f", samplers.normal(2), visibility="hidden", name="grad_f (hidden)"),
         checks.vmap("grad_f", samplers.normal((4, 2)), samples=1),
+        by_hand("grad_f", samplers.normal(2), samples=2),
         no_autodiff("grad_f", weight=0.5),
     ),
     points=1,
@@ -401,7 +415,7 @@ $$\\frac{\\partial u}{\\partial a}
 and likewise for $b$. Apply it to $u = xy + \\sin z$ with $x = a + b$, $y = ab$,
 $z = a^2 - b$: write `chain_rule(a, b)` returning the pair `(du_da, du_db)` (a
 tuple, a list or an array of length 2) for scalar `a`, `b`, from your formulas
-(no autodiff).
+(no autodiff, no finite differences: they must be exact to rounding).
 """,
     entries=(
         Entry("chain_rule", "(a, b)", "Return (∂u/∂a, ∂u/∂b) for u = xy + sin z (see prompt)."),
@@ -417,6 +431,7 @@ tuple, a list or an array of length 2) for scalar `a`, `b`, from your formulas
             visibility="hidden",
             name="chain_rule (hidden)",
         ),
+        by_hand("chain_rule", samplers.normal(scale=2.0), samplers.normal(scale=2.0), samples=2),
         no_autodiff("chain_rule", weight=0.5),
     ),
     points=1,

@@ -18,6 +18,7 @@ from . import _checklib as checks  # noqa: F401
 from . import _samplers as samplers  # noqa: F401
 from ._checks import Check as Check
 from ._checks import CostAtMost as CostAtMost
+from ._checks import Exact as Exact
 from ._checks import Finite as Finite
 from ._checks import Values as Values
 from ._checks_special import Avoids as Avoids

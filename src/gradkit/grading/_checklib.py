@@ -1,7 +1,7 @@
 """The check vocabulary exercise authors use: ``gk.checks.values(...)`` and friends.
 
 Each constructor returns a frozen check value (`Values`, `Finite`,
-`CostAtMost`, `Avoids`, `Stationary`); ``static=`` binds one row of static
+`CostAtMost`, `Exact`, `Avoids`, `Stationary`); ``static=`` binds one row of static
 arguments (numbers, strings, `FunctionRef`) and ``statics=`` several.
 """
 
@@ -13,6 +13,7 @@ from .._errors import ExerciseError
 from .._sandboxed import Transform
 from ._checks import Check as Check
 from ._checks import CostAtMost as CostAtMost
+from ._checks import Exact as Exact
 from ._checks import Finite as Finite
 from ._checks import Values as Values
 from ._checks_special import Avoids as Avoids
@@ -50,6 +51,11 @@ def jit_grad(entry: str, *args: Sampler, **options: Any) -> Values:
 def vmap(entry: str, *args: Sampler, **options: Any) -> Values:
     """Compare ``jax.vmap(entry)`` (over axis 0 of every argument) with the reference."""
     return Values(entry=entry, args=args, transform="vmap", **_statics(options))
+
+
+def exact(entry: str, *args: Sampler, ulps: float = 64.0, **options: Any) -> Exact:
+    """Require a formula, not a finite difference: where ``entry`` is right, right to rounding."""
+    return Exact(entry=entry, args=args, ulps=ulps, **_statics(options))
 
 
 def finite(entry: str, *args: Sampler, transform: Transform = "call", **options: Any) -> Finite:

@@ -28,7 +28,7 @@ from .._sandboxed import (
     Static,
     Transform,
 )
-from ._compare import as_parts, compare, describe, leaves, show
+from ._compare import as_parts, compare, describe, leaves, rounding_units, show
 from ._results import Visibility
 from ._samplers import Sampler
 
@@ -74,6 +74,12 @@ def hide_numbers(text: str) -> str:
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d*)?(?:e[-+]?\d+)?(?![\w])")
 
 
+def _reference_failed(expected: Fault) -> str:
+    """What a check says when the reference itself could not answer."""
+    what = f"{expected.kind}: {expected.message}"
+    return f"the reference solution failed (a bug in the exercise): {what}"
+
+
 def _count(n: int, noun: str) -> str:
     """``1 sampled input``, ``3 sampled inputs``."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
@@ -95,6 +101,9 @@ class Check:
     requirement: bool = False
 
     static: ClassVar[bool] = False  # reads the source; runs nothing
+    # a rule on how the entry works, not on its values (a source rule, exactness): it
+    # earns its weight only when the entry passes a value check
+    rule: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.requirement, bool):
@@ -209,10 +218,7 @@ class Values(Check):
         for request, answer, expected in zip(requests, got, ref, strict=True):
             assert isinstance(request, Evaluate)
             if isinstance(expected, Fault):
-                return False, (
-                    "the reference solution failed (a bug in the exercise): "
-                    f"{expected.kind}: {expected.message}"
-                )
+                return False, _reference_failed(expected)
             where = self._where(request)
             if isinstance(answer, Fault):
                 msg = fault_message(answer, self.entry, hidden=self.hidden)
@@ -282,6 +288,76 @@ class Finite(Values):
             if not all(np.all(np.isfinite(leaf)) for leaf in arrays):
                 return False, f"`{self.entry}` gave NaN or inf {where}"
         return True, f"finite at {_count(len(requests), 'input')}"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Exact(Values):
+    """Require a formula, not a numerical approximation of one (a finite difference).
+
+    Where ``entry`` matches the reference within the value checks' tolerance
+    (``rtol``, ``atol``), it must match it to rounding: within ``ulps`` units
+    of its own dtype's precision (`rounding_units`). A formula computed
+    another way lands within a few units; a finite difference, whatever its
+    step or order, hundreds to millions (docs/exercises.md). Inputs where the
+    entry is wrong or fails are not judged here (the value checks say so).
+    Like a source rule, it earns its weight only when the entry passes a
+    value check.
+    """
+
+    ulps: float = 64.0
+
+    rule: ClassVar[bool] = True
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not (isinstance(self.ulps, int | float) and self.ulps >= 1):
+            raise ExerciseError(f"check on {self.entry!r} needs ulps >= 1, got {self.ulps!r}")
+
+    def _default_name(self) -> str:
+        return f"{self.entry} is exact"
+
+    def judge(
+        self, requests: Sequence[Request], got: Sequence[Response], ref: Sequence[Response] | None
+    ) -> tuple[bool, str]:
+        assert ref is not None
+        judged = 0
+        worst: tuple[float, Evaluate] | None = None
+        for request, answer, expected in zip(requests, got, ref, strict=True):
+            assert isinstance(request, Evaluate)
+            if isinstance(expected, Fault):
+                return False, _reference_failed(expected)
+            if isinstance(answer, Fault):
+                continue
+            got_value, exp_value = answer.value, expected.value
+            if self.part is not None:
+                got_value = as_parts(got_value, len(exp_value))
+                if not isinstance(got_value, tuple | list) or len(got_value) <= self.part:
+                    continue
+                got_value, exp_value = got_value[self.part], exp_value[self.part]
+            if compare(got_value, exp_value, rtol=self.rtol, atol=self._atol(request)):
+                continue  # wrong here: the value checks say so
+            judged += 1
+            units = rounding_units(got_value, exp_value)
+            if units > self.ulps and (worst is None or units > worst[0]):
+                worst = (units, request)
+        kind = "hidden" if self.hidden else "sampled"
+        if worst is not None:
+            units, request = worst
+            where = "at a hidden input" if self.hidden else f"at {self._where(request)}"
+            return False, (
+                f"`{self.entry}` is close to the reference but not exact: {units:.3g} units of "
+                f"rounding off {where} (a formula is within {self.ulps:g}); that is what a "
+                "numerical approximation such as a finite difference gives: compute it from "
+                "a formula"
+            )
+        if not judged:
+            return True, (
+                f"not judged: `{self.entry}` does not match the reference at these inputs "
+                "(the value checks say where)"
+            )
+        return True, (
+            f"exact to rounding (within {self.ulps:g} units) at {_count(judged, kind + ' input')}"
+        )
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -31,6 +31,7 @@ class Avoids(Check):
     names: frozenset[str]
 
     static: ClassVar[bool] = True
+    rule: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         super().__post_init__()

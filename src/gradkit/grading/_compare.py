@@ -156,6 +156,48 @@ def compare(
     return None
 
 
+def rounding_units(got: Any, expected: Any) -> float:
+    """How far an answer `compare` accepted is from the reference, in units of rounding.
+
+    Each entry's error is divided by ``ε·(|expected| + s)``: ε is the machine
+    epsilon of the answer's own dtype (a float32 answer is held to float32's
+    rounding), and s the largest ``|expected|`` in the whole answer, so an
+    entry near 0 that sums terms of size s may carry their rounding. A
+    formula computed another way than the reference's lands within a few
+    units; a finite difference, whatever its step, hundreds or more. Entries
+    that are not finite on both sides are skipped (`compare` placed them).
+    """
+    pairs = _leaf_pairs(got, expected)
+    scale = 0.0
+    for _, e in pairs:
+        finite = e[np.isfinite(e)]
+        if finite.size:
+            scale = max(scale, float(np.max(np.abs(finite))))
+    worst = 0.0
+    for g, e in pairs:
+        eps = float(np.finfo(g.dtype if g.dtype.kind in _FLOAT_KINDS else np.float64).eps)
+        a, b = g.astype(np.float64), e.astype(np.float64)
+        both = np.isfinite(a) & np.isfinite(b)
+        err = np.abs(a[both] - b[both])
+        unit = eps * (np.abs(b[both]) + scale)
+        if np.any((unit == 0) & (err > 0)):
+            return float("inf")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = np.where(unit > 0, err / np.where(unit > 0, unit, 1.0), 0.0)
+        worst = max(worst, float(np.max(ratio, initial=0.0)))
+    return worst
+
+
+def _leaf_pairs(got: Any, expected: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The (answer, reference) arrays of an answer `compare` accepted, in order."""
+    if isinstance(expected, tuple | list):
+        parts = as_parts(got, len(expected))
+        return [p for g, e in zip(parts, expected, strict=True) for p in _leaf_pairs(g, e)]
+    g, e = _leaf(got), _leaf(expected)
+    assert g is not None and e is not None  # compare accepted them
+    return [(g, e)]
+
+
 def tuples(value: Any) -> Any:
     """Lists to tuples, all the way down (leaves unchanged): answers are tuples of arrays.
 

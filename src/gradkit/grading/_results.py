@@ -30,8 +30,9 @@ Status = Literal["passed", "partial", "failed", "error", "timeout", "manual"]
 # The scoring model, in one sentence (shown by `gradkit exercises show` and the docs).
 SCORING_MODEL = (
     "An exercise scores its points times the weight of the checks it passes over the "
-    "weight of all its checks, except that a broken requirement scores it 0 and a source "
-    "rule earns its weight only when its entry passes at least one value check."
+    "weight of all its checks, except that a broken requirement scores it 0 and a rule on "
+    "how an entry works (a source rule, an exactness check) earns its weight only when its "
+    "entry passes at least one value check."
 )
 
 

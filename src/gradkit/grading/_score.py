@@ -254,7 +254,7 @@ def _apply_model(
     working = {
         entry
         for check, (passed, _, _) in zip(checks, verdicts, strict=True)
-        if passed and not check.static
+        if passed and not check.rule
         for entry in check.entries()
     }
     out = []
@@ -262,12 +262,12 @@ def _apply_model(
         broken = check.requirement and not passed and available
         if broken:
             message = f"{message} (a requirement: breaking it scores this exercise 0)"
-        elif passed and check.static and not working & set(check.entries()):
+        elif passed and check.rule and not working & set(check.entries()):
             entries = " or ".join(f"`{e}`" for e in check.entries())
             passed = False
             message = (
-                f"the rule holds, but a source rule earns points only once {entries} passes "
-                "a value check"
+                f"the rule holds, but {'a source rule' if check.static else 'a rule'} earns "
+                f"points only once {entries} passes a value check"
             )
         result = CheckResult(check.label, passed, check.weight, check.visibility, message)
         out.append(_Verdict(result, broken))
