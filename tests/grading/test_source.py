@@ -129,6 +129,20 @@ HONEST = {
             calls += 1
             return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
         """,
+    "an instance whose __init__ stores another answer's autodiff": """
+        import jax
+        import jax.numpy as jnp
+        class Homework:
+            def __init__(self):
+                self._dsin = jnp.vectorize(jax.grad(jnp.sin))
+                self.calls: int = 0
+            def quotient_rule(self, f, g, df, dg):
+                return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+            def dsin(self, x):
+                return self._dsin(x)
+        quotient_rule = Homework().quotient_rule
+        dsin = Homework().dsin
+        """,
 }
 
 
@@ -239,6 +253,20 @@ TOOLS = {
         print("checked", jnp.allclose(jax.grad(jnp.sin)(1.0), jnp.cos(1.0)), _seen, len(_seen))
         if __name__ == "__main__":
             threading.Thread(target=tangent_line, args=(jnp.sin, 1.0)).start()
+        """,
+    "Annotated and Literal metadata under lazy annotations": """
+        from __future__ import annotations
+        import typing
+        from typing import Annotated, Literal
+        import jax
+        def quotient_rule(
+            f: Annotated[jax.Array, "x > 0"],
+            g: Annotated[jax.Array, "g(x) != 0", -1, 2.5],
+            df: typing.Annotated["jax.Array", "units: m/s"],
+            dg: "Annotated[jax.Array, 'x != 0']",
+            mode: Literal["x > 0", "x != 0", -1] = "x > 0",
+        ) -> Annotated[jax.Array, "f'g - fg' over g^2"]:
+            return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
         """,
     "getattr with a constant name, typing hints": """
         from typing import Callable
@@ -702,6 +730,27 @@ CHEATS = {
         def df(x):
             return S[0](x)
         """,
+    "code in Annotated metadata, evaluated by singledispatch": """
+        import functools
+        from typing import Annotated
+        S = []
+        @functools.singledispatch
+        def _d(a):
+            return a
+        @_d.register
+        def _(a: "Annotated[int, S.append(jnp.vectorize(jax.grad(F)))]"):
+            return a
+        def df(x):
+            return S[0](x)
+        """,
+    "__init__ stores the answer under the entry's name": """
+        class Homework:
+            def __init__(self):
+                self.df = jnp.vectorize(jax.grad(F))
+            def df(self, x):
+                return 2 * x
+        df = Homework().df
+        """,
     "a module re-exported by another": """
         import reprlib
         def df(x):
@@ -1007,10 +1056,21 @@ def test_a_directory_submission_is_resolved_across_its_files():
     assert _forbidden(star, "df") == ["grad"]
 
 
-def test_rebinding_an_imported_module_makes_every_entry_reach_all_code():
-    source = CHEAT_HEADER + "jnp.sine = jnp.cos\ndef dsin(x):\n    return jnp.sine(x)\n"
+def test_storing_into_an_imported_module_makes_every_entry_reach_the_store():
+    source = CHEAT_HEADER + (
+        "import warnings\n"
+        "jnp.sine = jnp.cos\n"
+        "warnings.formatwarning = lambda message, *rest: f'{message}\\n'\n"
+        "def dsin(x):\n    return jnp.sine(x)\n"
+        "def df(x):\n    return 2 * x\n"
+        "def g(x):\n    return jax.grad(jnp.sin)(x)\n"
+    )
+    # read as `jnp.sine` (or by the library itself) from anywhere: every entry reaches it,
+    # but only it, not all of the submission's code
+    assert not program(source).rebinds
     assert usage(source, "dsin").names >= {"cos"}
-    assert program(source).rebinds
+    assert usage(source, "df").names >= {"cos", "warnings"}
+    assert "grad" not in usage(source, "df").names
 
 
 HAND = (

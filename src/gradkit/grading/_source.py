@@ -432,10 +432,43 @@ def _type_like(annotation: ast.expr, lazy: bool) -> bool:
         return True
     else:
         tree = annotation
-    return all(
-        isinstance(n, _TYPE_NODES) and not (isinstance(n, ast.Constant) and _nested_code(n))
-        for n in ast.walk(tree)
+    return _type_expression(tree)
+
+
+# subscripts whose items (all of them, or all but the first) are values, never evaluated
+# again as forward references: ``Literal["x > 0"]``, ``Annotated[Array, "x > 0"]``
+_VALUE_ITEMS = {"Literal": 0, "Annotated": 1}
+
+
+def _type_expression(node: ast.AST) -> bool:
+    """Whether `node` is made of names, subscripts, ``|`` and constants only: a type.
+
+    A string inside is a forward reference, a type too, except in the value items of
+    ``Literal`` and ``Annotated``, where any constant is fine (``-1`` too).
+    """
+    if isinstance(node, ast.Subscript):
+        head = node.value
+        name = head.id if isinstance(head, ast.Name) else getattr(head, "attr", None)
+        if name in _VALUE_ITEMS and isinstance(head, ast.Name | ast.Attribute):
+            items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            types, values = items[: _VALUE_ITEMS[name]], items[_VALUE_ITEMS[name] :]
+            return (
+                _type_expression(head)
+                and all(_type_expression(t) for t in types)
+                and all(_constant(v) for v in values)
+            )
+    if isinstance(node, ast.Constant):
+        return not _nested_code(node)
+    return isinstance(node, _TYPE_NODES) and all(
+        _type_expression(child) for child in ast.iter_child_nodes(node)
     )
+
+
+def _constant(node: ast.AST) -> bool:
+    """A constant, a signed number, or an enum member: a value no evaluation runs."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        node = node.operand
+    return isinstance(node, ast.Constant | ast.Name | ast.Attribute)
 
 
 def _nested_code(constant: ast.Constant) -> bool:
@@ -446,7 +479,7 @@ def _nested_code(constant: ast.Constant) -> bool:
         inner = ast.parse(constant.value.strip(), mode="eval")
     except SyntaxError:
         return False
-    return not all(isinstance(n, _TYPE_NODES) for n in ast.walk(inner))
+    return not _type_expression(inner)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -877,6 +910,7 @@ class Program:
         runnable = self.runnable = self._runnable(mains)
         self._callbacks = self._find_callbacks(runnable, names_fixed)
         live = self._live_defs([trees[name] for name in mains if name in trees], names_fixed)
+        self._module_stores = self._find_module_stores(runnable, names_fixed, live)
         causes = (
             self._rebinds(tree, names_fixed, live)
             for name, tree in trees.items()
@@ -1370,16 +1404,9 @@ class Program:
         top-level function that is not `live` (see `_live_defs`).
         """
         rebinding = DYNAMIC_BUILTINS | {"setattr", "delattr"}
-        guarded = [n for n in tree.body if skip_main_guards and is_main_guard(n)]
-        runs: list[ast.AST] = []
-        for node in tree.body:
-            if node in guarded:
-                runs += [node.test, *node.orelse]  # type: ignore[attr-defined]
-            elif isinstance(node, _FUNCTIONS) and id(node) not in live and tree in self._mains:
-                runs += _header(node)
-            else:
-                runs.append(node)
-        for node in (sub for top in runs for sub in ast.walk(top)):
+        for node in (
+            sub for top in self._runs(tree, skip_main_guards, live) for sub in ast.walk(top)
+        ):
             if id(node) in self._code_annotations:
                 return node
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
@@ -1410,10 +1437,6 @@ class Program:
                     )
                 ):
                     return node
-                if not isinstance(node.ctx, ast.Load) and any(
-                    isinstance(v, Api | Sibling) for v in self.value(node.value)
-                ):
-                    return node  # jnp.sin = ...: an imported module rebound
             elif isinstance(node, ast.Import | ast.ImportFrom):
                 spelled = [a.name for a in node.names]
                 if isinstance(node, ast.ImportFrom) and node.module:
@@ -1425,6 +1448,43 @@ class Program:
                 if heads & {"builtins", "submission", MAIN.removesuffix(".py")}:
                     return node  # (importlib's own doors count where they are used)
         return None
+
+    def _runs(self, tree: ast.Module, skip_main_guards: bool, live: set[int]) -> list[ast.AST]:
+        """The code of `tree` that runs when the worker imports it (see `_rebinds`)."""
+        runs: list[ast.AST] = []
+        for node in tree.body:
+            if skip_main_guards and is_main_guard(node):
+                runs += [node.test, *node.orelse]  # type: ignore[attr-defined]
+            elif isinstance(node, _FUNCTIONS) and id(node) not in live and tree in self._mains:
+                runs += _header(node)
+            else:
+                runs.append(node)
+        return runs
+
+    def _find_module_stores(
+        self, runnable: set[str], skip_main_guards: bool, live: set[int]
+    ) -> list[ast.AST]:
+        """The statements that store into an attribute of an imported module or class, or of
+        a sibling file (``warnings.formatwarning = ...``, ``jnp.sin = ...``).
+
+        What they store may be read under that name from anywhere (by the library itself,
+        too: `warnings.warn` calls `formatwarning`), so every entry reaches them, whole.
+        """
+        found: list[ast.AST] = []
+        for name in sorted(runnable):
+            for top in self._runs(self.trees[name], skip_main_guards, live):
+                parents = {id(c): n for n in ast.walk(top) for c in ast.iter_child_nodes(n)}
+                for node in ast.walk(top):
+                    if (
+                        isinstance(node, ast.Attribute)
+                        and not isinstance(node.ctx, ast.Load)
+                        and any(isinstance(v, Api | Sibling) for v in self.value(node.value))
+                    ):
+                        statement: ast.AST = node
+                        while not isinstance(statement, ast.stmt) and id(statement) in parents:
+                            statement = parents[id(statement)]
+                        found.append(statement)
+        return found
 
     def _dynamic_load(self, path: str, node: ast.AST) -> bool:
         """Whether loading the API at `path` here is dynamic code, whatever comes of it."""
@@ -1792,6 +1852,8 @@ class Program:
         walker.touched(self.main, entry)  # `df.__defaults__ = ...`
         for callback in self._callbacks:  # `codecs.register(search)`: set off from anywhere
             walker.unit(callback)
+        for statement in self._module_stores:  # `jnp.sin = ...`: read as `jnp.sin` anywhere
+            walker.unit(statement)
         if self.rebinds:  # nothing can be ruled out: all of the submission's code
             for tree in self.trees.values():
                 walker.unit(tree)
@@ -1890,6 +1952,20 @@ def _imported_container(path: str) -> bool:
     return isinstance(found, MutableMapping | MutableSequence | MutableSet)
 
 
+def _stores_into(statement: ast.AST, name: str) -> bool:
+    """Whether `statement` only stores a value into attributes of `name`: ``self.x = ...``."""
+    if isinstance(statement, ast.Assign):
+        targets = statement.targets
+    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        targets = [statement.target]
+    else:
+        return False
+    return all(
+        isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == name
+        for t in targets
+    )
+
+
 def _arguments(node: ast.Call) -> list[ast.expr]:
     return [*node.args, *(k.value for k in node.keywords)]
 
@@ -1951,7 +2027,7 @@ class _Reach:
         for statement in node.body:
             if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 if called and statement.name.startswith("__") and statement.name.endswith("__"):
-                    self.unit(statement)
+                    self._reach_dunder(statement)
             elif not (
                 isinstance(statement, ast.Assign | ast.AnnAssign)
                 and all(
@@ -1963,6 +2039,22 @@ class _Reach:
                     )
                 )
             ):
+                self.unit(statement)
+
+    def _reach_dunder(self, method: ast.AST) -> None:
+        """Reach what making an instance runs of a dunder method: all of it but its plain
+        stores into the instance (``self._dsin = jnp.vectorize(jax.grad(jnp.sin))``), which
+        only code that reads that attribute reaches (`_attribute`, by the attribute's name).
+        """
+        if not isinstance(method, _FUNCTIONS):
+            self.unit(method)
+            return
+        params = [*method.args.posonlyargs, *method.args.args]
+        me = params[0].arg if params else None
+        for part in _header(method):
+            self.unit(part)
+        for statement in method.body:
+            if me is None or not _stores_into(statement, me):
                 self.unit(statement)
 
     def touched(self, scope: _Scope, name: str) -> None:
