@@ -129,6 +129,43 @@ HONEST = {
             calls += 1
             return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
         """,
+    "callbacks of a UI and of a pytree class another answer uses": """
+        import jax
+        import jax.numpy as jnp
+        import matplotlib.pyplot as plt
+        def tangent_line(f, x0):
+            slope = jax.grad(f)(x0)
+            return slope, f(x0) - slope * x0
+        class Cubic:
+            def __init__(self, a):
+                self.a = a
+            def slope(self, x):
+                return jax.grad(lambda t: self.a * t**3)(x)
+        jax.tree_util.register_pytree_node(Cubic, lambda c: ((c.a,), None), lambda _, ch: Cubic(*ch))
+        fig, ax = plt.subplots()
+        def on_click(event):
+            m, c = tangent_line(lambda x: x**3, event.xdata)
+            ax.axline((0, c), slope=m)
+        fig.canvas.mpl_connect("button_press_event", on_click)
+        try:
+            from ipywidgets import interact
+            interact(lambda x0=1.0: print(tangent_line(jnp.sin, x0)), x0=(0.5, 2.0))
+        except ImportError:
+            pass
+        def quotient_rule(f, g, df, dg):
+            return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+        """,
+    "an answer tried with autodiff first, redefined below": """
+        import jax
+        quotient_rule = jax.grad  # scratch: what should it give?
+        expected = quotient_rule(lambda x: x**2)(3.0)
+        try:
+            from jax import jacfwd as quotient_rule
+        except ImportError:
+            pass
+        def quotient_rule(f, g, df, dg):
+            return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+        """,
     "an instance whose __init__ stores another answer's autodiff": """
         import jax
         import jax.numpy as jnp
@@ -750,6 +787,57 @@ CHEATS = {
             def df(self, x):
                 return 2 * x
         df = Homework().df
+        """,
+    "a UI callback that fills a list": """
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        _box = []
+        def on_click(event):
+            _box.append(jnp.vectorize(jax.grad(F)))
+        fig, ax = plt.subplots()
+        fig.canvas.mpl_connect("button_press_event", on_click)
+        on_click(None)
+        def df(x):
+            return _box[0](x)
+        """,
+    "a UI callback that rebinds the entry": """
+        def df(x):
+            return 2 * x
+        def show(k=1):
+            global df
+            df = jnp.vectorize(jax.grad(F))
+        try:
+            from ipywidgets import interact
+            interact(show, k=(1, 2))
+        except ImportError:
+            show()
+        """,
+    "a pytree registration that rebuilds with autodiff": """
+        class Box:
+            def __init__(self, f):
+                self.f = f
+        jax.tree_util.register_pytree_node(
+            Box, lambda b: ((), None), lambda _, c: Box(jnp.vectorize(jax.grad(F)))
+        )
+        box = jax.tree_util.tree_map(lambda v: v, Box(None))
+        def df(x):
+            return box.f(x)
+        """,
+    "the first answer kept under another name, redefined by hand": """
+        def df(x):
+            return jnp.vectorize(jax.grad(F))(x)
+        _keep = df
+        def df(x):
+            return _keep(x)
+        """,
+    "a function that rebinds the entry, called after its last definition": """
+        def df(x):
+            return 2 * x
+        def _swap():
+            global df
+            df = jnp.vectorize(jax.grad(F))
+        _swap()
         """,
     "a module re-exported by another": """
         import reprlib

@@ -372,6 +372,17 @@ _HOOKS = frozenset(
     | {"functools.update_wrapper", "functools.wraps"}
     | {"threading.setprofile", "weakref.finalize", "copyreg.pickle", "sys.set_asyncgen_hooks"}
 )
+# JAX's pytree registrations: the callbacks they keep run on objects of the registered class
+_PYTREE_REGISTRATIONS = frozenset(
+    {"register_pytree_node", "register_pytree_with_keys", "register_dataclass"}
+    | {"register_static", "register_pytree_node_class", "register_pytree_with_keys_class"}
+)
+# what calls a function on a user interface's events and drops its result: what it
+# changes, the rules read where it is changed (`interact(show)`, `mpl_connect(..., on_click)`)
+_EVENT_HOOKS = frozenset(
+    {"interact", "interactive", "interact_manual", "mpl_connect", "observe", "on_click"}
+    | {"on_submit", "FuncAnimation"}
+)
 # modules whose functions compute and keep nothing they are handed (but their set*,
 # register* and add*, see Program._hook)
 _COMPUTE = frozenset(
@@ -899,6 +910,13 @@ class Program:
             for statement in tree.body:
                 builder.visit(statement)
         self._attributes = self._defined_attributes()
+        # each node's top-level statement: (file, its index, the statement)
+        self._top = {
+            id(node): (name, index, top)
+            for name, tree in trees.items()
+            for index, top in enumerate(tree.body)
+            for node in ast.walk(top)
+        }
         self._bases, self._called, self._membership = self._index_uses()
         self._touches = self._index_touches()
         self._code_annotations = self._find_code_annotations()
@@ -909,6 +927,7 @@ class Program:
         self._mains = [trees[name] for name in mains if name in trees]
         runnable = self.runnable = self._runnable(mains)
         self._callbacks = self._find_callbacks(runnable, names_fixed)
+        self._class_hooks = self._find_class_hooks()
         live = self._live_defs([trees[name] for name in mains if name in trees], names_fixed)
         self._module_stores = self._find_module_stores(runnable, names_fixed, live)
         causes = (
@@ -1332,10 +1351,13 @@ class Program:
         )
 
     def _hook(self, node: ast.Call) -> bool:
-        """Whether the call `node` may keep what it is given, to call it later."""
+        """Whether the call `node` may keep what it is given, to call it later (and use
+        what it returns)."""
         values = self.value(node.func)
         if self._own_object_method(node):
             return False  # `results.append(fn)`: a list of its own, whose readers it shows
+        if self._registered_class(node) is not None or self._event_hook(node, values):
+            return False
         for v in values:
             if isinstance(v, Own):
                 return False  # the submission's own code, which the rules read
@@ -1348,6 +1370,46 @@ class Program:
                 if root not in _COMPUTE:
                     return True
         return UNKNOWN in values  # a method of something untraced: `handlers.append(...)`
+
+    def _registered_class(self, node: ast.Call) -> ast.ClassDef | None:
+        """The submission's class that `node` registers with JAX as a pytree, if it does
+        (``register_pytree_node(Cubic, flatten, unflatten)``): what it keeps runs only on
+        that class's objects, so only code that reaches the class reaches it."""
+        values = self.value(node.func)
+        if not node.args or not values:
+            return None
+        if not all(
+            isinstance(v, Api) and v.leaf in _PYTREE_REGISTRATIONS and v.path.startswith("jax.")
+            for v in values
+        ):
+            return None
+        classes = self.value(node.args[0])
+        if len(classes) == 1:
+            (only,) = classes
+            if isinstance(only, Own) and isinstance(only.node, ast.ClassDef):
+                return only.node
+        return None
+
+    def _event_hook(self, node: ast.Call, values: frozenset[Value]) -> bool:
+        """Whether `node` hands functions to a user interface that calls them on its events
+        and drops what they return (`_EVENT_HOOKS`)."""
+        spelled = node.func.attr if isinstance(node.func, ast.Attribute) else None
+        return bool(values) and all(
+            (isinstance(v, Api) and v.leaf in _EVENT_HOOKS)
+            or (v is UNKNOWN and spelled in _EVENT_HOOKS)
+            for v in values
+        )
+
+    def _find_class_hooks(self) -> dict[int, list[ast.AST]]:
+        """The pytree registrations of each of the submission's classes (`_registered_class`)."""
+        found: dict[int, list[ast.AST]] = {}
+        for tree in self.trees.values():
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call):
+                    registered = self._registered_class(node)
+                    if registered is not None:
+                        found.setdefault(id(registered), []).append(node)
+        return found
 
     def _live_defs(self, trees: list[ast.Module], skip_main_guards: bool) -> set[int]:
         """The top-level functions of the main file(s) whose bodies can run.
@@ -1836,7 +1898,7 @@ class Program:
         return self._usages[entry]
 
     def _usage(self, entry: str) -> Usage:
-        bindings = self.main.bindings.get(entry)
+        bindings = self._final(self.main.bindings.get(entry) or [])
         if not bindings:
             if not self.rebinds:
                 return Usage(False, False, frozenset(), {})
@@ -1866,6 +1928,35 @@ class Program:
             frozenset(walker.dynamic),
             self.rebinds_at,
         )
+
+    def _final(self, bindings: list[_Binding]) -> list[_Binding]:
+        """The bindings of an entry that can still hold when the grader reads it.
+
+        A plain top-level ``def`` or ``=`` replaces every binding above it in its file
+        that is not in a function's or class's body (a scratch answer, redefined below:
+        the grader reads the module once it has run). With such bindings in several
+        files (no ``solutions.py``), whose order is not known, all count.
+        """
+        places = [self._top.get(id(b.node)) for b in bindings]
+        direct = [
+            (file, index)
+            for b, place in zip(bindings, places, strict=True)
+            if place is not None
+            for file, index, top in [place]
+            if top is b.node
+            or (isinstance(top, ast.Assign | ast.AnnAssign) and top.value is b.node)
+        ]
+        if not direct or len({file for file, _ in direct}) > 1:
+            return bindings
+        file, last = max(direct)
+        return [
+            b
+            for b, place in zip(bindings, places, strict=True)
+            if place is None
+            or place[0] != file
+            or place[1] >= last
+            or (isinstance(place[2], _DEFS) and place[2] is not b.node)
+        ]
 
     def where(self, node: ast.AST) -> str:
         file = self._file.get(id(node), self.main.file)
@@ -2022,6 +2113,8 @@ class _Reach:
         if id(node) in self.seen or (not called and id(node) in self.shells):
             return
         self.shells.add(id(node))
+        for hook in self.program._class_hooks.get(id(node), ()):
+            self.unit(hook)
         for part in (*node.decorator_list, *node.bases, *node.keywords):
             self.unit(part)
         for statement in node.body:
@@ -2068,6 +2161,8 @@ class _Reach:
             binding.kind == "param" and not isinstance(binding.node, ast.arg)
         ):
             self.unit(binding.node)
+            for hook in self.program._class_hooks.get(id(binding.node), ()):
+                self.unit(hook)  # `register_pytree_node(Cubic, ...)` with class Cubic
         elif binding.kind == "from":
             program = self.program
             if binding.level and not binding.module and binding.name in program.modules:
