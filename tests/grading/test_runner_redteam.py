@@ -14,6 +14,8 @@ or were scored wrong although honest. All are graded in ONE run (tests/grading/r
   directory submission rewritten before it is imported;
 - by hand: a finite difference (Richardson's, right to about 1e-10) and a complex step
   use no forbidden name; the first is not exact to rounding, the second needs ``imag``;
+- Python numbers: `.item()`, `.tolist()` and format specs work on traced values; `float()`
+  of an answer is judged untraced on the visible inputs (the hidden ones cannot be);
 - cost checks: a loop (``fori_loop``) hides n passes from XLA's cost analysis;
 - constants: ``10**400`` and a 6000-digit int crashed the whole grader run; a
   numpy scalar ``x_star`` was refused;
@@ -69,6 +71,7 @@ SUBMISSIONS = (
     "cost_at_size.py",
     "finite_difference.py",
     "complex_step.py",
+    "python_numbers.py",
 )
 
 
@@ -124,6 +127,18 @@ def test_a_finite_difference_or_a_complex_step_scores_nothing_by_hand(report, ch
         if Path(s.path).name in ("finite_difference.py", "complex_step.py"):
             (by_hand,) = [e for e in s.exercises if e.id == "autodiff.chain-rule-by-hand"]
             assert by_hand.score == 0, by_hand
+
+
+def test_python_numbers_cost_only_what_tracing_cannot_run(checks):
+    got = checks["python_numbers.py"]
+    # `.item()`, `.tolist()` and `f"{x:.4f}"` work on traced values too
+    for name in ("l1 values", "l1 (hidden)", "linf values", "linf (hidden)"):
+        assert got[name][0], (name, got[name])
+    # `float(...)` needs a value: the visible inputs are run untraced, the hidden ones cannot be
+    assert got["l2 values"] == (True, "matches the reference at 2 sampled inputs")
+    passed, message = got["l2 (hidden)"]
+    assert not passed and "raised TracedControlFlowError: l2 used a traced value" in message
+    assert "while the grader (it runs every entry traced, as jax.jit does, on hidden" in message
 
 
 @pytest.mark.parametrize("name", ["honest_dir", "honest_notebook.ipynb"])

@@ -141,7 +141,9 @@ HONEST = {
                 self.a = a
             def slope(self, x):
                 return jax.grad(lambda t: self.a * t**3)(x)
-        jax.tree_util.register_pytree_node(Cubic, lambda c: ((c.a,), None), lambda _, ch: Cubic(*ch))
+        jax.tree_util.register_pytree_node(
+            Cubic, lambda c: ((c.a,), None), lambda _, ch: Cubic(*ch)
+        )
         fig, ax = plt.subplots()
         def on_click(event):
             m, c = tangent_line(lambda x: x**3, event.xdata)

@@ -84,7 +84,8 @@ def _quiet_leftovers() -> None:
 
     Students leave ``print``, ``jax.debug.print``, ``jax.debug.callback`` and ``breakpoint()``
     behind. ``print`` writes to this process's output, which the grader drains and ignores; a
-    traced value formatted with a spec (``f"{x:.5f}"``) shows as the tracer instead of raising.
+    traced value formatted with a spec (``f"{x:.5f}"``) shows as the tracer instead of raising,
+    and its ``.tolist()`` and ``.item()`` give traced items instead of raising.
     ``breakpoint()``, ``pdb.set_trace()`` and ``jax.debug.breakpoint()`` would wait for a
     debugger on stdin: they do nothing. ``input()`` cannot be answered: it raises an
     ``EOFError`` that says what to do. JAX's debug primitives are dropped from traced code
@@ -105,8 +106,11 @@ def _quiet_leftovers() -> None:
     builtins.input = _no_input
     pdb.set_trace = nothing
     jax.debug.breakpoint = nothing
-    # `print(f"{x:.5f}")` on a traced value: show the tracer, do not raise
+    # `print(f"{x:.5f}")` on a traced value: show the tracer, do not raise; `x.tolist()` and
+    # `x.item()` (PyTorch's habit) give its traced items, which print and compute alike
     core.Tracer.__format__ = _format_tracer  # type: ignore[method-assign]
+    core.Tracer.tolist = _tolist_tracer  # type: ignore[method-assign]
+    core.Tracer.item = _item_tracer  # type: ignore[method-assign]
     install_leftovers()
     install_ipython_stand_in()
 
@@ -125,6 +129,24 @@ def _format_tracer(tracer: Any, spec: str) -> str:
     """Format a traced value as its ``str`` whatever the format spec (it has no value yet)."""
     del spec
     return str(tracer)
+
+
+def _tolist_tracer(tracer: Any) -> Any:
+    """``x.tolist()`` on a traced value: nested lists of its traced items (a 0-d one is itself)."""
+    if tracer.ndim == 0:
+        return tracer
+    return [_tolist_tracer(item) for item in tracer]
+
+
+def _item_tracer(tracer: Any, *index: Any) -> Any:
+    """``x.item()`` on a traced value: its one item, still traced (``x.item(i)``: the i-th)."""
+    if not index:
+        if tracer.size != 1:
+            raise ValueError("can only convert an array of size 1 to a Python scalar")
+        return tracer.reshape(())
+    if len(index) == 1:
+        return tracer.ravel()[index[0]]
+    return tracer[index]
 
 
 def _brief(error: BaseException) -> str:
@@ -624,7 +646,14 @@ def _no_progress(n: int) -> None:
     del n
 
 
-_WHAT = {"grad": "jax.grad", "jit_grad": "jax.grad", "vmap": "jax.vmap", "jacfwd": "jax.jacfwd"}
+_WHAT = {
+    "grad": "jax.grad",
+    "jit_grad": "jax.grad",
+    "vmap": "jax.vmap",
+    "jacfwd": "jax.jacfwd",
+    # a plain values check: the grader traces every entry to run it on hidden inputs
+    "call": "the grader (it runs every entry traced, as jax.jit does, on hidden inputs)",
+}
 
 
 def _translated(g: Any, entry: str, transform: str) -> Any:

@@ -95,6 +95,24 @@ def _same(request: Evaluate | Cost) -> tuple:
     return (request.call, tuple((a.dtype.str, a.shape, a.tobytes()) for a in request.args))
 
 
+def _concrete_only(request: Request, answer: Response | None) -> bool:
+    """Whether a visible plain call failed only because tracing met Python that needs
+    values (``float(slope)``, ``"%.3f" % x``, ``x.tolist()``, an ``if`` on an array).
+
+    Such an entry is right or wrong on its values: called untraced on the visible
+    inputs, it is judged on them. Hidden inputs never reach the submission's Python,
+    so its hidden checks keep the fault, which says why.
+    """
+    return (
+        isinstance(request, Evaluate)
+        and request.call.mode == "export"
+        and request.call.transform == "call"
+        and isinstance(answer, Fault)
+        and answer.kind == "error"
+        and "raised TracedControlFlowError" in answer.message
+    )
+
+
 def _parts(groups: Sequence[_Group]) -> list[int]:
     """Cut the groups into `PARTS` runs of whole entries, in order: the worker's artifacts.
 
@@ -281,13 +299,7 @@ class RemoteCandidate:
             elif isinstance(request, Constant):
                 answers[i] = self._ask(request.name, {"op": "constant", "name": request.name}, [])
             elif isinstance(request, Evaluate | Cost) and request.call.mode == "eager":
-                buffers: list[bytes] = []
-                message = {
-                    "op": "eager",
-                    "call": call_to_json(request.call),
-                    "args": encode(list(request.args), buffers),
-                }
-                answers[i] = self._ask(request.call.entry, message, buffers)
+                answers[i] = self._eager(request)
             elif isinstance(request, Cost):
                 pass  # grouped above
             elif isinstance(request, Evaluate) and _same(request) in costs:
@@ -306,7 +318,22 @@ class RemoteCandidate:
             self._drop()
             fault = Fault("invalid", "the worker's answers were malformed")
             answers = [a if a is not None else fault for a in answers]
+        if not hidden:
+            for i, request in enumerate(requests):
+                if _concrete_only(request, answers[i]):
+                    assert isinstance(request, Evaluate)
+                    answers[i] = self._eager(request)
         return [a if a is not None else Fault("crash", "no answer") for a in answers]
+
+    def _eager(self, request: Evaluate | Cost) -> Response:
+        """Call the entry on the request's (visible) inputs, untraced, in the worker."""
+        buffers: list[bytes] = []
+        message = {
+            "op": "eager",
+            "call": call_to_json(request.call),
+            "args": encode(list(request.args), buffers),
+        }
+        return self._ask(request.call.entry, message, buffers)
 
     def _ask(self, entry: str, message: dict[str, Any], buffers: list[bytes]) -> Response:
         if entry in self._broken:
