@@ -307,6 +307,13 @@ TOOLS = {
         ) -> Annotated[jax.Array, "f'g - fg' over g^2"]:
             return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
         """,
+    "a script that asks whether it has a __file__": """
+        import pathlib
+        HERE = pathlib.Path(__file__).parent if "__file__" in globals() else pathlib.Path.cwd()
+        IN_NOTEBOOK = "get_ipython" in globals() or "In" in locals()
+        def quotient_rule(f, g, df, dg):
+            return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+        """,
     "getattr with a constant name, typing hints": """
         from typing import Callable
         import jax.numpy as jnp
@@ -840,6 +847,11 @@ CHEATS = {
             global df
             df = jnp.vectorize(jax.grad(F))
         _swap()
+        """,
+    "globals() read after a membership test": """
+        _d = "jnp.vectorize(jax.grad(F))" in globals() or globals()
+        def df(x):
+            return jnp.vectorize(_d["jax"].grad(F))(x)
         """,
     "a module re-exported by another": """
         import reprlib

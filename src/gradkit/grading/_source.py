@@ -1556,7 +1556,8 @@ class Program:
         """Uses of dynamic names that cannot reach a name the source does not spell, or that
         name a type only: ``object.__setattr__(self, "slope", v)`` (a constant name, as
         ``setattr(obj, "slope", v)``), ``super().__setattr__(k, v)`` (``super()`` refuses
-        anything but an instance of the class), ``isinstance(f, types.FunctionType)``.
+        anything but an instance of the class), ``isinstance(f, types.FunctionType)``, a
+        constant's membership in ``globals()`` (``"__file__" in globals()``).
 
         ``vars(self)``, ``self.__dict__``, ``setattr(self, k, v)`` and ``asdict(self)`` are
         not: a method can be called with anything as ``self`` (``Row.to_dict(spec)``).
@@ -1564,6 +1565,17 @@ class Program:
         quiet: set[int] = set()
         for tree in self.trees.values():
             for node in ast.walk(tree):
+                if (
+                    isinstance(node, ast.Compare)
+                    and len(node.ops) == 1
+                    and isinstance(node.ops[0], ast.In | ast.NotIn)
+                    and isinstance(node.left, ast.Constant)
+                    and isinstance(call := node.comparators[0], ast.Call)
+                    and not call.args
+                    and not call.keywords
+                    and any(_is_name(call.func, n) for n in ("globals", "locals", "vars"))
+                ):
+                    quiet.add(id(call.func))  # `"__file__" in globals()` reads no value
                 if not isinstance(node, ast.Call):
                     continue
                 func, args = node.func, node.args
