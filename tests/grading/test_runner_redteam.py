@@ -336,7 +336,7 @@ def test_a_notebook_without_cell_ids_is_read_without_a_warning():
         "metadata": {},
         "cells": [{**cell, "source": "x = 1\n%time y = 2"}],
     }
-    assert notebook_code(json.dumps(nb)) == ("# %% code cell 1\nx = 1\n\n", 1)
+    assert notebook_code(json.dumps(nb)) == ("# %% code cell 1\nx = 1\ny = 2\n", 1)
 
 
 @pytest.mark.parametrize("name", ["shadow_dir", "shadow_notebook.ipynb"])

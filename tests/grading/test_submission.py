@@ -91,6 +91,21 @@ def test_a_notebook_keeps_code_cells_and_drops_magics(tmp_path):
     assert notebook_code(path.read_text())[1] == 5
 
 
+def test_a_timed_statement_runs_and_defines_its_names_as_in_ipython(tmp_path):
+    sub = _load_notebook(
+        tmp_path,
+        nbformat.v4.new_code_cell("%time table = [h * 2 for h in (1, 2)]\n%timeit t = 1"),
+        nbformat.v4.new_code_cell("if True:\n    %time best = max(table)\n%prun -s cumtime f(1)"),
+    )
+    assert sub.source == (
+        "# %% code cell 1\ntable = [h * 2 for h in (1, 2)]\n\n\n"
+        "# %% code cell 2\nif True:\n    best = max(table)\n\n"
+    )
+    namespace: dict = {}
+    exec(compile(sub.source, "hw.ipynb", "exec"), namespace)  # noqa: S102 - the test's own code
+    assert namespace["best"] == 4
+
+
 @pytest.mark.parametrize(
     ("name", "content", "error"),
     [
@@ -132,7 +147,7 @@ def test_a_cell_tagged_raises_exception_may_raise_and_the_next_cells_still_run(t
     assert sub.source == (
         "# %% code cell 1\ndef f(x):\n    return x\n\n"
         'try:  # %% code cell 2\n\tnote = """two\n  lines"""\n'
-        '\tf(1) + "a"  # TypeError, on purpose\n\t\nexcept Exception:  pass\n'
+        '\tf(1) + "a"  # TypeError, on purpose\n\tf(2)\nexcept Exception:  pass\n'
         "# %% code cell 3\n# only a comment\n\n"
         "# %% code cell 4\ng = f(3)\n"
     )

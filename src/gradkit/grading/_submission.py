@@ -306,6 +306,8 @@ def notebook_code(text: str) -> tuple[str, int]:
 
 # what a `%%writefile` cell may write: a module the notebook can import, beside it
 _MODULE_FILE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.py")
+# `%time table = f(x)`: a line magic that runs its statement in the notebook's names
+_TIMED_STATEMENT = re.compile(r"(\s*)%(?:time|prun)\s+([^-\s].*)")
 # `%run helpers.py` (`./helpers.py`): run a module's code into the notebook's names
 _RUN_MODULE = re.compile(r"%run\s+(?:\./)?([A-Za-z_][A-Za-z0-9_]*)\.py")
 # the names the notebook's own code has: in the worker, and for the "must not use" rules
@@ -335,7 +337,8 @@ def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
     see `gradkit._sandboxed.place`), so that a line of the script is found again
     as a cell and a line in it. IPython magics and shell escapes are blanked
     (a ``%%`` cell magic drops its whole cell, except those that run the cell
-    as Python, such as ``%%time``: only their first line is blanked). A cell
+    as Python, such as ``%%time``: only their first line is blanked; ``%time STATEMENT``
+    and ``%prun STATEMENT`` keep their statement, which IPython runs). A cell
     tagged ``raises-exception`` (Jupyter's tag for a cell left raising on
     purpose, which nbclient and *Run All* step over) runs inside ``try:`` /
     ``except Exception:``, on the lines it already has (`_may_raise`).
@@ -375,24 +378,35 @@ def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
                 continue
             dropped += 1  # `%%time`: the rest of the cell is Python, and runs
             lines = ["", *lines[1:]]
-        python, passes = [], []
+        python, passes, blanked = [], [], []  # blanked: `%time x = f()` left out, too
         for line in lines:
             indent = line[: len(line) - len(line.lstrip())]
             ran = None if indent else _RUN_MODULE.fullmatch(line.rstrip())
+            timed = _TIMED_STATEMENT.fullmatch(line.rstrip())
             if ran and f"{ran[1]}.py" in files:
                 # `%run helpers.py` of a module a `%%writefile` cell wrote: its names, here
                 python.append(f"{indent}from {ran[1]} import *")
                 passes.append(python[-1])
+                blanked.append(python[-1])
+            elif timed and _compiles([timed[2]]):
+                # `%time table = f(x)`: IPython runs the statement, and `table` is defined
+                dropped += 1
+                python.append(f"{timed[1]}{timed[2]}")
+                passes.append(python[-1])
+                blanked.append("")
             elif _IPYTHON_LINE.match(line):
                 dropped += 1
                 python.append("")
                 passes.append(f"{indent}pass")
+                blanked.append("")
             else:
                 python.append(line)
                 passes.append(line)
-        if passes != python and not _compiles(python) and _compiles(passes):
-            # `if IN_COLAB:` / `    !pip install ...`: the block keeps a body
-            python = passes
+                blanked.append(line)
+        if not _compiles(python):
+            # `if IN_COLAB:` / `    !pip install ...`: the block keeps a body; a timed
+            # statement that does not fit where it is written is left out
+            python = next((v for v in (passes, blanked) if _compiles(v)), python)
         tags = cell.get("metadata", {}).get("tags", ())
         wrapped = _may_raise(python) if "raises-exception" in tags else None
         if wrapped is None:
