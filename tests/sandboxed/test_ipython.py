@@ -33,6 +33,8 @@ def test_ipython_imports_only_when_imported_and_matplotlib_still_draws():
         from IPython.display import display, Markdown, HTML
         from IPython.core.display import Image
         from IPython import get_ipython
+        from IPython.core.interactiveshell import InteractiveShell
+        InteractiveShell.ast_node_interactivity = "all"
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt

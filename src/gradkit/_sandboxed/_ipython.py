@@ -12,7 +12,8 @@ submission before its first entry is defined.
 such as JAX would take them for a live IPython): ``display`` prints what it is given
 (printed output is drained, as a ``print`` is) and ``get_ipython()`` returns a shell that is
 false, as "no shell" is, and whose every method does nothing. `install` adds ``IPython``,
-``IPython.display`` and ``IPython.core.display`` stand-ins offering the same, only where
+``IPython.display``, ``IPython.core.display`` and ``IPython.core.interactiveshell``
+(``InteractiveShell.ast_node_interactivity = "all"``) stand-ins offering the same, only where
 IPython itself cannot be imported (any rich display class, ``Markdown``, ``HTML``,
 ``Image``..., is a holder of what it was given). Nothing here computes anything a check
 sees: an entry's values come from its own code.
@@ -105,6 +106,7 @@ COLAB_MODULES = ("drive", "files", "output", "auth", "userdata", "data_table", "
 # every module `install` may stand in for (what the "must not use" rules take them for)
 STAND_IN_MODULES = frozenset(
     {"IPython", "IPython.display", "IPython.core", "IPython.core.display", "google.colab"}
+    | {"IPython.core.interactiveshell"}
     | {f"google.colab.{name}" for name in COLAB_MODULES}
 )
 
@@ -163,6 +165,18 @@ def _shell_attribute(name: str) -> Any:
     return _SHELL
 
 
+class InteractiveShell:
+    """``InteractiveShell.ast_node_interactivity = "all"``, a notebook's first cell: a
+    setting that changes nothing when graded; ``InteractiveShell.instance()`` is the shell."""
+
+    ast_node_interactivity = "last_expr"
+
+    @staticmethod
+    def instance(*args: Any, **kwargs: Any) -> _Shell:
+        del args, kwargs
+        return _SHELL
+
+
 def _stand_ins() -> dict[str, types.ModuleType]:
     display_module = _display_module()
     package = types.ModuleType("IPython", "gradkit's stand-in for IPython (not installed here)")
@@ -176,12 +190,16 @@ def _stand_ins() -> dict[str, types.ModuleType]:
     core.__path__ = []  # type: ignore[attr-defined]
     core.display = display_module  # type: ignore[attr-defined]
     package.core = core  # type: ignore[attr-defined]
+    shell = types.ModuleType("IPython.core.interactiveshell")
+    shell.InteractiveShell = InteractiveShell  # type: ignore[attr-defined]
+    core.interactiveshell = shell  # type: ignore[attr-defined]
     # `from IPython.core.display import HTML`, an older spelling, reaches the same module
     return {
         "IPython": package,
         "IPython.display": display_module,
         "IPython.core": core,
         "IPython.core.display": display_module,
+        "IPython.core.interactiveshell": shell,
     }
 
 
