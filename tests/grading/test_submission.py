@@ -295,3 +295,39 @@ def test_a_notebook_module_named_like_one_python_has_already_is_left_out(tmp_pat
     assert sorted(sub.files) == ["helpers.py", MAIN]
     assert sub.notes[0].startswith("numpy.py is named like a module Python has already")
     assert sub.notes[1].startswith("notebook: its %%writefile cells wrote helpers.py,")
+
+
+def test_a_directory_with_one_notebook_runs_it_with_its_modules_beside_it(tmp_path):
+    folder = tmp_path / "hw"
+    folder.mkdir()
+    (folder / ".ipynb_checkpoints").mkdir()  # Jupyter's: a folder, never read
+    (folder / "helpers.py").write_text("def twice(x):\n    return 2 * x\n")
+    (folder / "notes.txt").write_text("not code")
+    cells = [
+        nbformat.v4.new_code_cell("%matplotlib inline\nfrom helpers import twice"),
+        nbformat.v4.new_code_cell("def df(x):\n    return twice(x)"),
+    ]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), folder / "hw2.ipynb")
+    sub = load_submission(folder)
+    assert sub.error is None and sub.order == ("submission.py",)
+    assert sorted(sub.files) == ["helpers.py", "submission.py"]
+    assert sub.source == (
+        "# %% code cell 1\n\nfrom helpers import twice\n\n# %% code cell 2\ndef df(x):\n"
+        "    return twice(x)\n"
+    )
+    assert sorted(sub.sources) == ["helpers.py", "solutions.py"]
+    assert sub.notes == (
+        "notebook: dropped 1 IPython magic/shell line(s)",
+        "hw2.ipynb is the submission; helpers.py beside it may be imported",
+    )
+    # a solutions.py is the submission, whatever notebooks lie beside it
+    (folder / "solutions.py").write_text("from helpers import twice\n")
+    assert load_submission(folder).order == ("solutions.py",)
+    # two notebooks, neither solutions.ipynb: which one is the work is not known
+    (folder / "solutions.py").unlink()
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), folder / "scratch.ipynb")
+    assert load_submission(folder).order == ("helpers.py",)
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), folder / "solutions.ipynb")
+    assert load_submission(folder).notes[-1] == (
+        "solutions.ipynb is the submission; helpers.py beside it may be imported"
+    )

@@ -71,3 +71,15 @@ def test_a_named_tuple_result_is_exported_as_the_pair_it_is():
     (out,) = jax.export.deserialize(bytearray(data)).call(jnp.float32(1.0))
     assert type(out) is tuple
     assert [float(v) for v in out] == [3.0, -2.0]
+
+
+def test_a_data_file_beside_the_submission_gets_a_hint_an_absolute_path_does_not():
+    from gradkit._sandboxed._worker import _load_hint
+
+    missing = FileNotFoundError(2, "No such file or directory", "expected_dxx.npy")
+    assert _load_hint(missing, {}, {}) == (
+        "; the grader gives your code only its .py files (and a folder's notebook), not "
+        "'expected_dxx.npy': compute what you need in code, or load files only under "
+        '`if __name__ == "__main__":`'
+    )
+    assert _load_hint(FileNotFoundError(2, "No such file", "/data/x.npy"), {}, {}) == ""

@@ -229,8 +229,9 @@ def _load_hint(error: BaseException, shown: dict[str, Any], sources: dict[str, b
     """What to do about an error that stopped the submission's import, or "".
 
     A module that is not installed here (``tqdm``, ``pandas``, a package folder of the
-    student's, which the grader does not read), and a name used at the top level before the
-    line that defines it (a notebook's cells run in another order than they were run in).
+    student's, which the grader does not read), a data file beside the submission (the
+    grader gives it only its code), and a name used at the top level before the line that
+    defines it (a notebook's cells run in another order than they were run in).
     """
     refused = _REFUSED in str(error) or _WRITTEN in str(error)  # these say why themselves
     if isinstance(error, ModuleNotFoundError) and error.name and not refused:
@@ -239,6 +240,16 @@ def _load_hint(error: BaseException, shown: dict[str, Any], sources: dict[str, b
             f"; `{top}` is not installed where your code is graded: import only jax, numpy "
             "and the modules your course lists, and keep a module of your own as a .py file "
             "next to your main file (the grader reads those, not folders)"
+        )
+    if (
+        isinstance(error, FileNotFoundError)
+        and error.filename
+        and not os.path.isabs(str(error.filename))
+    ):
+        return (
+            f"; the grader gives your code only its .py files (and a folder's notebook), not "
+            f"{error.filename!r}: compute what you need in code, or load files only under "
+            '`if __name__ == "__main__":`'
         )
     if not isinstance(error, NameError) or not getattr(error, "name", None):
         return ""

@@ -4,8 +4,9 @@ A submission is one of:
 
 - a ``.py`` file: run as ``submission.py``;
 - a directory: its ``solutions.py`` if there is one (the directory's other
-  top-level ``.py`` files are importable from it), else all its top-level
-  ``.py`` files, run in name order into one namespace;
+  top-level ``.py`` files are importable from it), else its notebook (its
+  only ``.ipynb``, or ``solutions.ipynb``) with those files beside it, else
+  all its top-level ``.py`` files, run in name order into one namespace;
 - a Jupyter notebook (``.ipynb``): its code cells in order, as one file that
   the worker runs cell by cell, as Run All does (a failing cell stops it).
   IPython magics (``%matplotlib inline``, ``%%time`` cells) and shell escapes
@@ -236,15 +237,33 @@ def _shadow_note(names: Sequence[str]) -> str:
 
 def _directory(shown: str, path: Path, limits: InputLimits) -> Submission:
     with os.scandir(path) as entries:
-        names = sorted(e.name for e in entries if e.name.endswith(".py") and not e.is_dir())
+        listed = [(e.name, e.is_dir()) for e in entries]
+    names = sorted(n for n, is_dir in listed if n.endswith(".py") and not is_dir)
+    notebooks = sorted(n for n, is_dir in listed if n.endswith(".ipynb") and not is_dir)
+    if "solutions.py" not in names and notebooks:
+        chosen = "solutions.ipynb" if "solutions.ipynb" in notebooks else notebooks[0]
+        if len(notebooks) == 1 or chosen == "solutions.ipynb":
+            return _directory_notebook(shown, path, limits, chosen, names)
     if not names:
         return _broken(shown, "the directory holds no .py files")
     if len(names) > limits.files:
         return _broken(
             shown, f"the directory holds {len(names)} .py files; the limit is {limits.files}"
         )
+    files = _read_all(path, names, limits, limits.submission_bytes)
+    order = ("solutions.py",) if "solutions.py" in files else tuple(names)
+    notes: tuple[str, ...] = ()
+    if shadows := _left_out([n for n in files if n not in order], path):
+        files = {n: data for n, data in files.items() if n not in shadows}
+        notes = (_shadow_note(shadows),)
+    texts = {name: python_text(data) for name, data in files.items()}
+    source = "\n".join(texts[name] for name in order)
+    return Submission(shown, files, order, source, notes, sources=texts)
+
+
+def _read_all(path: Path, names: list[str], limits: InputLimits, left: int) -> dict[str, bytes]:
+    """Read the files ``names`` of the directory ``path``, with ``left`` bytes for them all."""
     files: dict[str, bytes] = {}
-    left = limits.submission_bytes
     for name in names:
         room = f"the limit is {limits.file_bytes:,}"
         if left < limits.file_bytes:
@@ -255,14 +274,36 @@ def _directory(shown: str, path: Path, limits: InputLimits) -> Submission:
         data = _read(path / name, name, path, min(limits.file_bytes, left), room)
         left -= len(data)
         files[name] = data
-    order = ("solutions.py",) if "solutions.py" in files else tuple(names)
-    notes: tuple[str, ...] = ()
-    if shadows := _left_out([n for n in files if n not in order], path):
-        files = {n: data for n, data in files.items() if n not in shadows}
-        notes = (_shadow_note(shadows),)
-    texts = {name: python_text(data) for name, data in files.items()}
-    source = "\n".join(texts[name] for name in order)
-    return Submission(shown, files, order, source, notes, sources=texts)
+    return files
+
+
+def _directory_notebook(
+    shown: str, path: Path, limits: InputLimits, notebook: str, names: list[str]
+) -> Submission:
+    """A directory whose work is a notebook (its only one, or ``solutions.ipynb``), with
+    modules beside it that the notebook imports (``from helpers import step``)."""
+    data = _read(path / notebook, notebook, path, min(limits.file_bytes, limits.submission_bytes))
+    sub = _notebook(shown, data.decode("utf-8-sig"), limits, path)
+    if sub.error is not None:
+        return sub
+    # a module a %%writefile cell writes replaces the file of that name, as in IPython
+    beside = [n for n in names if n not in sub.files and n not in _MAIN_NAMES]
+    if len(sub.files) + len(beside) > limits.files:
+        return _broken(
+            shown,
+            f"the directory holds {len(beside)} .py files beside {notebook}; the limit is "
+            f"{limits.files - len(sub.files)}",
+        )
+    notes = list(sub.notes)
+    if shadows := _left_out(beside, path):
+        beside = [n for n in beside if n not in shadows]
+        notes.append(_shadow_note(shadows))
+    files = {**sub.files, **_read_all(path, beside, limits, limits.submission_bytes - len(data))}
+    texts = {"solutions.py": sub.source, **(sub.sources or {})}
+    texts.update({n: python_text(files[n]) for n in beside})
+    if beside:
+        notes.append(f"{notebook} is the submission; {', '.join(beside)} beside it may be imported")
+    return Submission(shown, files, sub.order, sub.source, tuple(notes), sources=texts)
 
 
 def unique_paths(paths: Iterable[str]) -> list[str]:
