@@ -157,6 +157,26 @@ HONEST = {
         def quotient_rule(f, g, df, dg):
             return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
         """,
+    "every answer a method of one instance, aliased at module level": """
+        import jax
+        import jax.numpy as jnp
+        class Homework2:
+            def __init__(self):
+                self.log = []
+                self._dsin = jnp.vectorize(jax.grad(jnp.sin))
+            def quotient_rule(self, f, g, df, dg):
+                self.log.append("quotient_rule")
+                return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+            def dsin(self, x):
+                return self._dsin(x)
+            def tangent_line(self, f, x0):
+                slope = jax.grad(f)(x0)
+                return slope, f(x0) - slope * x0
+        hw = Homework2()
+        quotient_rule = hw.quotient_rule
+        dsin, tangent_line = hw.dsin, hw.tangent_line
+        print(hw.tangent_line(jnp.sin, 1.0), hw.log)
+        """,
     "an answer tried with autodiff first, redefined below": """
         import jax
         quotient_rule = jax.grad  # scratch: what should it give?
@@ -852,6 +872,30 @@ CHEATS = {
         _d = "jnp.vectorize(jax.grad(F))" in globals() or globals()
         def df(x):
             return jnp.vectorize(_d["jax"].grad(F))(x)
+        """,
+    "a method filling a list its instance holds": """
+        class Holder:
+            def __init__(self):
+                self.fns = []
+            def fill(self):
+                self.fns.append(jnp.vectorize(jax.grad(F)))
+            def df(self, x):
+                return self.fns[0](x)
+        h = Holder()
+        fill = h.fill
+        fill()
+        df = h.df
+        """,
+    "a method setting an attribute by a computed name": """
+        class Holder:
+            def df(self, x):
+                return 2 * x
+            def setup(self):
+                setattr(self, "d" + "f", jnp.vectorize(jax.grad(F)))
+        h = Holder()
+        setup = h.setup
+        setup()
+        df = h.df
         """,
     "a module re-exported by another": """
         import reprlib

@@ -881,6 +881,7 @@ class Program:
         self._busy: set[int] = set()
         self._members: dict[str, list[_Binding]] = {}  # class members, by name
         self._stores: dict[str, list[ast.AST]] = {}  # `x.name = ...` statements, by name
+        self._plain: dict[int, bool] = {}  # classes that are `_plain_class`
         self.files = dict(files)
         # what an import can name of the submission's own: each file (the worker writes
         # them all beside each other) and the module the worker runs its main file as
@@ -1249,12 +1250,24 @@ class Program:
                         self._members.setdefault(name, []).extend(bindings)
                 elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
                     names.add(node.attr)
-                elif isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
-                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                elif isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.Delete):
+                    targets = (
+                        node.targets if isinstance(node, ast.Assign | ast.Delete) else [node.target]
+                    )
                     for target in targets:
                         for sub in ast.walk(target):
-                            if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Store):
+                            # `obj.f = ...`, and `obj.table[k] = ...`: a change of `.table`
+                            if isinstance(sub, ast.Attribute) and (
+                                isinstance(sub.ctx, ast.Store) or target is not sub
+                            ):
                                 self._stores.setdefault(sub.attr, []).append(node)
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Attribute)
+                ):
+                    # `self.items.append(g)`: a change of `.items`, by a method of what it holds
+                    self._stores.setdefault(node.func.value.attr, []).append(node)
         return frozenset(names)
 
     def _runnable(self, mains: list[str]) -> set[str]:
@@ -1672,7 +1685,9 @@ class Program:
                     key = (id(home), node.id)
                     values = [v for b in home.bindings[node.id] for v in self.binding_value(b)]
                     parent = parents.get(id(node))
-                    if key in holders:
+                    if key in holders and self._reads_member(node, parent):
+                        changes = False  # `d = hw.d`: a plain instance's member, see _reads_member
+                    elif key in holders:
                         # what can fill it: a method (called or handed on: `map(_q.put, ...)`),
                         # calling it (a bound method or a setter: `_push = _box.append`),
                         # an item or attribute store, or handing it to code that is not a pure
@@ -1718,7 +1733,10 @@ class Program:
                     defines = isinstance(top, _DEFS) and top.name == node.id
                     if changes and not defines:  # (a class calling its own static methods)
                         touches.setdefault(key, []).append(top)
-        # an alias's changes are the name's, and the other way round
+        # an alias's changes are the name's, and the other way round: each name gets the
+        # statements of its whole component, from the statements found above (a snapshot:
+        # extending from lists already extended doubled them per alias, 2²¹ for 21 aliases)
+        found = {key: list(statements) for key, statements in touches.items()}
         for key in list(holders):
             component: set[tuple[int, str]] = set()
             todo = [key]
@@ -1727,8 +1745,9 @@ class Program:
                 if other not in component:
                     component.add(other)
                     todo.extend(aliases.get(other, ()))
-            for other in component - {key}:
-                touches.setdefault(key, []).extend(touches.get(other, []))
+            merged = {id(n): n for other in sorted(component) for n in found.get(other, ())}
+            if merged:
+                touches[key] = list(merged.values())
         return touches
 
     def _home(self, node: ast.Name) -> _Scope | None:
@@ -1770,10 +1789,13 @@ class Program:
                         and self.resolve(n.id, self._scope.get(id(n), scope)) is scope
                     }
                 )
+                parents = {id(c): n for n in ast.walk(top) for c in ast.iter_child_nodes(n)}
                 loads = [
                     n
                     for n in ast.walk(top)
-                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+                    if isinstance(n, ast.Name)
+                    and isinstance(n.ctx, ast.Load)
+                    and not self._reads_member(n, parents.get(id(n)))
                 ]
                 statements.append((scope, bound, loads))
                 value = getattr(top, "value", None)
@@ -1803,6 +1825,67 @@ class Program:
                             holders.add(key)
                             changed = True
         return holders, aliases
+
+    def _reads_member(self, node: ast.Name, parent: ast.AST | None) -> bool:
+        """Whether `node` is only read for a member of a plain instance of the submission's
+        own class (``d_x_pow_x = hw.d_x_pow_x``, ``hw.dsin(1.0)``).
+
+        What a method does to its instance, it does through attributes by name
+        (``self.cache = ...``, ``self.items.append(...)``), which code reading that
+        attribute reaches (`_stores`); so reading a member neither fills the instance
+        nor makes the name bound to it another name for it. Plain: the class (and its
+        own bases) has no code that sets attributes by computed names (`_plain_class`).
+        """
+        if not (
+            isinstance(parent, ast.Attribute)
+            and parent.value is node
+            and isinstance(parent.ctx, ast.Load)
+        ):
+            return False
+        values = self.value(node)
+        return bool(values) and all(
+            isinstance(v, Own) and isinstance(v.node, ast.ClassDef) and self._plain_class(v.node)
+            for v in values
+        )
+
+    def _plain_class(self, node: ast.ClassDef, depth: int = 0) -> bool:
+        """Whether the submission's class `node` sets and reads its attributes only by the
+        names its source spells: no ``setattr``/``delattr``/``vars``/``getattr``, no
+        ``__dict__`` or other dynamic attribute, no ``__setattr__``/``__getattr__``
+        of its own, and only such bases of the submission's (or ``object``)."""
+        if id(node) in self._plain:
+            return self._plain[id(node)]
+        self._plain[id(node)] = False  # a class that is its own base is not plain
+        plain = depth < 20
+        for sub in ast.walk(node):
+            if (
+                (isinstance(sub, ast.Attribute) and sub.attr in DYNAMIC_ATTRIBUTES)
+                or (
+                    isinstance(sub, ast.Name)
+                    and sub.id in {"setattr", "delattr", "getattr", "vars", "globals"}
+                )
+                or (
+                    isinstance(sub, _FUNCTIONS)
+                    and sub.name in {"__setattr__", "__getattr__", "__getattribute__"}
+                )
+            ):
+                plain = False
+        for base in node.bases:
+            values = self.value(base)
+            if values != {Api("builtins.object")} and not (
+                values
+                and all(
+                    isinstance(v, Own)
+                    and isinstance(v.node, ast.ClassDef)
+                    and self._plain_class(v.node, depth + 1)
+                    for v in values
+                )
+            ):
+                plain = False
+        if node.keywords:  # a metaclass
+            plain = False
+        self._plain[id(node)] = plain
+        return plain
 
     def _fillable(self, value: ast.AST) -> bool:
         """Whether `value` may build an object code can fill (see `_holders`).
