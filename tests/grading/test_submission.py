@@ -331,3 +331,24 @@ def test_a_directory_with_one_notebook_runs_it_with_its_modules_beside_it(tmp_pa
     assert load_submission(folder).notes[-1] == (
         "solutions.ipynb is the submission; helpers.py beside it may be imported"
     )
+
+
+def test_the_handouts_untouched_stubs_give_way_to_its_filled_in_notebook(tmp_path):
+    # `gradkit exercises stubs` writes solutions.py and solutions.ipynb; a student fills one
+    folder = tmp_path / "handout"
+    folder.mkdir()
+    stubs = (
+        '"""Your solutions."""\nimport jax.numpy as jnp\n\n\ndef l1(v):\n    """L1."""\n'
+        '    raise NotImplementedError("norms.vector: write l1")\n\n\nanswer = ""\n'
+    )
+    (folder / "solutions.py").write_text(stubs)
+    cell = nbformat.v4.new_code_cell("import jax.numpy as jnp\ndef l1(v):\n    return v.sum()")
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), folder / "solutions.ipynb")
+    sub = load_submission(folder)
+    assert sub.order == ("submission.py",) and "return v.sum()" in sub.source
+    assert sub.notes == (
+        "solutions.py holds only the handout's stubs: solutions.ipynb is the submission",
+    )
+    # one answer written in solutions.py: it is the work
+    (folder / "solutions.py").write_text(stubs + "\n\ndef l2(v):\n    return v @ v\n")
+    assert load_submission(folder).order == ("solutions.py",)

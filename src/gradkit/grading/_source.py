@@ -2002,7 +2002,7 @@ class Program:
                 walker.unit(tree)
             walker.run()
             return Usage(False, False, frozenset(), walker.lines, frozenset(walker.dynamic))
-        stub = all(b.kind == "def" and _is_stub(b.node) for b in bindings)
+        stub = all(b.kind == "def" and is_stub(b.node) for b in bindings)
         walker = _Reach(self)
         for binding in bindings:
             walker.reach(binding)
@@ -2462,7 +2462,8 @@ def _int(node: ast.AST | None) -> object:
     return node.value if isinstance(node, ast.Constant) else node
 
 
-def _is_stub(node: ast.AST) -> bool:
+def is_stub(node: ast.AST) -> bool:
+    """Whether `node` is a handout's stub: a ``def`` whose body only raises NotImplementedError."""
     if not isinstance(node, ast.FunctionDef):
         return False
     body = [

@@ -4,8 +4,9 @@ A submission is one of:
 
 - a ``.py`` file: run as ``submission.py``;
 - a directory: its ``solutions.py`` if there is one (the directory's other
-  top-level ``.py`` files are importable from it), else its notebook (its
-  only ``.ipynb``, or ``solutions.ipynb``) with those files beside it, else
+  top-level ``.py`` files are importable from it) and it is more than the
+  handout's stubs, else its notebook (its only ``.ipynb``, or
+  ``solutions.ipynb``) with those files beside it, else
   all its top-level ``.py`` files, run in name order into one namespace;
 - a Jupyter notebook (``.ipynb``): its code cells in order, as one file that
   the worker runs cell by cell, as Run All does (a failing cell stops it).
@@ -41,7 +42,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .._sandboxed import cell_marker
-from ._source import found_outside
+from ._source import found_outside, is_stub
 
 MAX_BYTES = 5 << 20
 MAX_SUBMISSION_BYTES = 20 << 20
@@ -240,10 +241,17 @@ def _directory(shown: str, path: Path, limits: InputLimits) -> Submission:
         listed = [(e.name, e.is_dir()) for e in entries]
     names = sorted(n for n, is_dir in listed if n.endswith(".py") and not is_dir)
     notebooks = sorted(n for n, is_dir in listed if n.endswith(".ipynb") and not is_dir)
-    if "solutions.py" not in names and notebooks:
-        chosen = "solutions.ipynb" if "solutions.ipynb" in notebooks else notebooks[0]
-        if len(notebooks) == 1 or chosen == "solutions.ipynb":
+    chosen = (
+        "solutions.ipynb" if "solutions.ipynb" in notebooks else notebooks[0] if notebooks else ""
+    )
+    if chosen and (len(notebooks) == 1 or chosen == "solutions.ipynb"):
+        if "solutions.py" not in names:
             return _directory_notebook(shown, path, limits, chosen, names)
+        stubs = _read(path / "solutions.py", "solutions.py", path, limits.file_bytes)
+        if _only_stubs(python_text(stubs)):  # the handout's, untouched: the work is the notebook
+            sub = _directory_notebook(shown, path, limits, chosen, names)
+            note = f"solutions.py holds only the handout's stubs: {chosen} is the submission"
+            return dataclasses.replace(sub, notes=(note, *sub.notes))
     if not names:
         return _broken(shown, "the directory holds no .py files")
     if len(names) > limits.files:
@@ -275,6 +283,25 @@ def _read_all(path: Path, names: list[str], limits: InputLimits, left: int) -> d
         left -= len(data)
         files[name] = data
     return files
+
+
+def _only_stubs(text: str) -> bool:
+    """Whether a ``solutions.py`` is the handout's, untouched: imports, answer strings and
+    functions that only raise NotImplementedError (`gradkit exercises stubs`)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    defs = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+    return bool(defs) and all(
+        is_stub(n)
+        or isinstance(n, ast.Import | ast.ImportFrom)
+        or (
+            isinstance(n, ast.Expr | ast.Assign | ast.AnnAssign)
+            and isinstance(n.value, ast.Constant)
+        )
+        for n in tree.body
+    )
 
 
 def _directory_notebook(
