@@ -153,7 +153,9 @@ HONEST = {
             from ipywidgets import interact
             interact(lambda x0=1.0: print(tangent_line(jnp.sin, x0)), x0=(0.5, 2.0))
         except ImportError:
-            pass
+            interact = None
+        if interact is not None:
+            interact(lambda x0=1.0: print(tangent_line(jnp.cos, x0)), x0=(0.5, 2.0))
         def quotient_rule(f, g, df, dg):
             return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
         """,

@@ -1406,7 +1406,23 @@ class Program:
     def _event_hook(self, node: ast.Call, values: frozenset[Value]) -> bool:
         """Whether `node` hands functions to a user interface that calls them on its events
         and drops what they return (`_EVENT_HOOKS`)."""
-        spelled = node.func.attr if isinstance(node.func, ast.Attribute) else None
+        func = node.func
+        if isinstance(func, ast.Name) and (scope := self._scope.get(id(func))) is not None:
+            # `try: from ipywidgets import interact` / `except ImportError: interact = None`
+            bindings = self.lookup(func.id, scope) or []
+            return bool(bindings) and all(
+                (
+                    b.kind == "assign"
+                    and isinstance(b.node, ast.Constant)
+                    and b.node.value is None
+                )
+                or (
+                    (found := set(self.binding_value(b)))
+                    and all(isinstance(v, Api) and v.leaf in _EVENT_HOOKS for v in found)
+                )
+                for b in bindings
+            )
+        spelled = func.attr if isinstance(func, ast.Attribute) else None
         return bool(values) and all(
             (isinstance(v, Api) and v.leaf in _EVENT_HOOKS)
             or (v is UNKNOWN and spelled in _EVENT_HOOKS)
