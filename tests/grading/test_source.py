@@ -179,6 +179,22 @@ HONEST = {
         dsin, tangent_line = hw.dsin, hw.tangent_line
         print(hw.tangent_line(jnp.sin, 1.0), hw.log)
         """,
+    "the book's graph as objects, a node unpacked from a helper's tuple": """
+        import jax.numpy as jnp
+        class Node:
+            def __init__(self, value, grad_fn):
+                self.value, self.grad_fn = value, grad_fn
+            def backward(self):
+                return self.grad_fn(jnp.ones_like(self.value))
+        def build(f, g, df, dg, x):
+            q = Node(f(x) / g(x), lambda s: s * (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2)
+            return x, q
+        def quotient_rule(f, g, df, dg):
+            def derivative(x):
+                _, out = build(f, g, df, dg, x)
+                return out.backward()
+            return derivative
+        """,
     "an answer tried with autodiff first, redefined below": """
         import jax
         quotient_rule = jax.grad  # scratch: what should it give?
@@ -898,6 +914,13 @@ CHEATS = {
         setup = h.setup
         setup()
         df = h.df
+        """,
+    "autodiff unpacked from a helper's tuple": """
+        def _tools():
+            return jnp, jax
+        _np, _jax = _tools()
+        def df(x):
+            return _np.vectorize(_jax.grad(F))(x)
         """,
     "a module re-exported by another": """
         import reprlib

@@ -1081,13 +1081,12 @@ class Program:
             for inner in bindings or ():
                 yield from self.binding_value(inner)
         elif binding.kind == "assign":
-            node: ast.AST | None = binding.node
-            for index in binding.unpack:
-                node = self._literal_item(node, index)
-                if node is None:
-                    yield UNKNOWN
-                    return
-            yield from self.value(node)
+            items = self._unpacked(binding.node, binding.unpack)
+            if items is None:
+                yield UNKNOWN
+                return
+            for item in items:
+                yield from self.value(item)
         elif binding.kind == "param":
             yield UNKNOWN
             if not isinstance(binding.node, ast.arg):
@@ -1159,6 +1158,37 @@ class Program:
             if index is None:
                 return None
         return self._literal_item(node.value, index)
+
+    def _unpacked(
+        self, node: ast.AST, unpack: tuple[int, ...], depth: int = 0
+    ) -> list[ast.AST] | None:
+        """What ``a, b = node`` binds to the target at `unpack`, or None where unknown: an
+        item of a tuple display, or of each tuple a function of the submission's returns
+        (``_, out = build(x)``, where ``build`` ends ``return x, Node(...)``)."""
+        if not unpack:
+            return [node]
+        item = self._literal_item(node, unpack[0])
+        if item is not None:
+            return self._unpacked(item, unpack[1:], depth)
+        if not isinstance(node, ast.Call) or depth > 5:
+            return None
+        found: list[ast.AST] = []
+        for func in self.value(node.func):
+            if not (isinstance(func, Own) and isinstance(func.node, _FUNCTIONS)):
+                return None
+            returns = [
+                sub.value
+                for sub in _own_body(func.node)
+                if isinstance(sub, ast.Return) and sub.value is not None
+            ]
+            if not returns:
+                return None
+            for returned in returns:
+                items = self._unpacked(returned, unpack, depth + 1)
+                if items is None:
+                    return None
+                found += items
+        return found or None
 
     def _literal_item(self, node: ast.AST | None, index: object) -> ast.AST | None:
         container = self._literal(node)
