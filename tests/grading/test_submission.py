@@ -96,14 +96,16 @@ def test_a_timed_statement_runs_and_defines_its_names_as_in_ipython(tmp_path):
         tmp_path,
         nbformat.v4.new_code_cell("%time table = [h * 2 for h in (1, 2)]\n%timeit t = 1"),
         nbformat.v4.new_code_cell("if True:\n    %time best = max(table)\n%prun -s cumtime f(1)"),
+        nbformat.v4.new_code_cell("%%timeit -n 3 -r 1 x = [1, 2]\ntotal = sum(x)"),
     )
     assert sub.source == (
         "# %% code cell 1\ntable = [h * 2 for h in (1, 2)]\n\n\n"
-        "# %% code cell 2\nif True:\n    best = max(table)\n\n"
+        "# %% code cell 2\nif True:\n    best = max(table)\n\n\n"
+        "# %% code cell 3\nx = [1, 2]\ntotal = sum(x)\n"
     )
     namespace: dict = {}
     exec(compile(sub.source, "hw.ipynb", "exec"), namespace)  # noqa: S102 - the test's own code
-    assert namespace["best"] == 4
+    assert namespace["best"] == 4 and namespace["total"] == 3
 
 
 @pytest.mark.parametrize(
@@ -352,3 +354,33 @@ def test_the_handouts_untouched_stubs_give_way_to_its_filled_in_notebook(tmp_pat
     # one answer written in solutions.py: it is the work
     (folder / "solutions.py").write_text(stubs + "\n\ndef l2(v):\n    return v @ v\n")
     assert load_submission(folder).order == ("solutions.py",)
+
+
+def test_a_notebook_saved_as_a_script_runs_the_code_of_its_time_cells(tmp_path):
+    # `jupyter nbconvert --to script` writes `%%time` cells and `%time` lines as calls
+    path = tmp_path / "hw2.py"
+    path.write_text(
+        "import jax.numpy as jnp\n"
+        "get_ipython().run_line_magic('matplotlib', 'inline')\n"
+        "get_ipython().run_cell_magic('time', '', 'def d_log(x):\\n    return 1 / x\\n')\n"
+        "get_ipython().run_line_magic('time', 'check = d_log(2.0)')\n"
+        "get_ipython().run_cell_magic('timeit', '-n 3 xs = jnp.ones(3)', 'd_log(xs)\\n')\n"
+        "get_ipython().run_cell_magic('bash', '', 'echo hi\\n')\n"
+    )
+    sub = load_submission(path)
+    assert sub.source == (
+        "import jax.numpy as jnp\n"
+        "get_ipython().run_line_magic('matplotlib', 'inline')\n"
+        "def d_log(x):\n    return 1 / x\n"
+        "check = d_log(2.0)\n"
+        "xs = jnp.ones(3)\nd_log(xs)\n"
+        "get_ipython().run_cell_magic('bash', '', 'echo hi\\n')\n"
+    )
+    assert sub.files["submission.py"] == sub.source.encode()
+    assert sub.notes == (
+        "a notebook saved as a script: its get_ipython().run_cell_magic('time', ...) cells run "
+        "as the code they hold (line numbers count that code)",
+    )
+    plain = tmp_path / "plain.py"
+    plain.write_text("x = 1\n")
+    assert load_submission(plain).notes == ()

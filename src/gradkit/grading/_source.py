@@ -1441,11 +1441,7 @@ class Program:
             # `try: from ipywidgets import interact` / `except ImportError: interact = None`
             bindings = self.lookup(func.id, scope) or []
             return bool(bindings) and all(
-                (
-                    b.kind == "assign"
-                    and isinstance(b.node, ast.Constant)
-                    and b.node.value is None
-                )
+                (b.kind == "assign" and isinstance(b.node, ast.Constant) and b.node.value is None)
                 or (
                     (found := set(self.binding_value(b)))
                     and all(isinstance(v, Api) and v.leaf in _EVENT_HOOKS for v in found)

@@ -118,13 +118,73 @@ def load_submission(path: str | Path, limits: InputLimits | None = None) -> Subm
             return _broken(shown, "not a .py file, a directory or an .ipynb notebook")
         data = _read(path, path.name, own, min(limits.file_bytes, limits.submission_bytes))
         if path.suffix == ".py":
-            return Submission(shown, {MAIN: data}, (MAIN,), python_text(data))
+            text = python_text(data)
+            unwrapped = exported_magics(text)
+            if unwrapped is None:
+                return Submission(shown, {MAIN: data}, (MAIN,), text)
+            note = (
+                "a notebook saved as a script: its get_ipython().run_cell_magic('time', ...) "
+                "cells run as the code they hold (line numbers count that code)"
+            )
+            return Submission(shown, {MAIN: unwrapped.encode()}, (MAIN,), unwrapped, (note,))
         # utf-8-sig: a notebook saved with a BOM (some Windows editors) is still JSON
         return _notebook(shown, data.decode("utf-8-sig"), limits, own)
     except _Refused as error:
         return _broken(shown, str(error))
     except (OSError, UnicodeDecodeError) as error:
         return _broken(shown, f"cannot read the submission: {_why(error)}")
+
+
+def exported_magics(text: str) -> str | None:
+    """A notebook saved as a script (``jupyter nbconvert --to script``, Colab's "Download
+    .py") with its Python-running magics put back as the code they run, or None if it has
+    none (or does not parse).
+
+    The export writes a ``%%time`` cell as ``get_ipython().run_cell_magic('time', '',
+    "<the cell>")`` and ``%time x = f()`` as ``get_ipython().run_line_magic('time', 'x =
+    f()')``: IPython runs that code, and its definitions are the notebook's. Each such
+    top-level statement becomes its code (a ``%%timeit``'s setup line first), so that
+    the grader runs it and the rules read it; other magics stay as they are (the
+    worker's ``get_ipython()`` does nothing).
+    """
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    lines = text.splitlines()
+    replaced = False
+    for node in reversed(tree.body):
+        code = _magic_code(node)
+        if code is None or not _compiles(code.splitlines()):
+            continue
+        start, end = node.lineno - 1, node.end_lineno or node.lineno
+        lines[start:end] = code.splitlines() or [""]
+        replaced = True
+    return "\n".join(lines) + "\n" if replaced else None
+
+
+def _magic_code(node: ast.stmt) -> str | None:
+    """The code an exported ``get_ipython().run_cell_magic(...)`` statement runs, or None."""
+    if not (isinstance(node, ast.Expr) and isinstance(call := node.value, ast.Call)):
+        return None
+    func = call.func
+    if not (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Call)
+        and isinstance(func.value.func, ast.Name)
+        and func.value.func.id == "get_ipython"
+        and not call.keywords
+        and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args)
+    ):
+        return None
+    args = [a.value for a in call.args]  # type: ignore[attr-defined]
+    if func.attr == "run_cell_magic" and len(args) == 3 and args[0] in _PYTHON_CELL_MAGICS:
+        setup = _TIMEIT_SETUP.fullmatch(f"%%timeit {args[1]}") if args[0] == "timeit" else None
+        return (f"{setup[1]}\n" if setup else "") + args[2]
+    if func.attr == "run_line_magic" and len(args) == 2 and args[0] in ("time", "prun"):
+        timed = _TIMED_STATEMENT.fullmatch(f"%{args[0]} {args[1]}")
+        return timed[2] if timed else None
+    return None
 
 
 def python_text(data: bytes) -> str:
@@ -376,6 +436,8 @@ def notebook_code(text: str) -> tuple[str, int]:
 _MODULE_FILE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.py")
 # `%time table = f(x)`: a line magic that runs its statement in the notebook's names
 _TIMED_STATEMENT = re.compile(r"(\s*)%(?:time|prun)\s+([^-\s].*)")
+# `%%timeit -n 10 -r 3 SETUP`: the options, then setup code run before the cell
+_TIMEIT_SETUP = re.compile(r"%%timeit(?:\s+-[nrp]\s*\S+|\s+-[tcqo])*\s+([^-\s].*)")
 # `%run helpers.py` (`./helpers.py`): run a module's code into the notebook's names
 _RUN_MODULE = re.compile(r"%run\s+(?:\./)?([A-Za-z_][A-Za-z0-9_]*)\.py")
 # the names the notebook's own code has: in the worker, and for the "must not use" rules
@@ -445,7 +507,10 @@ def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
                 dropped += len(lines)
                 continue
             dropped += 1  # `%%time`: the rest of the cell is Python, and runs
-            lines = ["", *lines[1:]]
+            setup = _TIMEIT_SETUP.fullmatch(lines[0].strip()) if magic[0] == "timeit" else None
+            # `%%timeit x = jnp.ones(9)`: the rest of its line is setup code the cell uses
+            first = setup[1] if setup and _compiles([setup[1]]) else ""
+            lines = [first, *lines[1:]]
         python, passes, blanked = [], [], []  # blanked: `%time x = f()` left out, too
         for line in lines:
             indent = line[: len(line) - len(line.lstrip())]
