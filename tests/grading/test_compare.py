@@ -171,3 +171,16 @@ def test_a_finite_difference_is_never_within_64_units_and_a_formula_is(x, h):
     assert rounding_units(another, formula) <= 8
     assert rounding_units(central, formula) > 64
     assert rounding_units(five, formula) > 64
+
+
+def test_a_list_of_numbers_answers_for_an_array():
+    expected = np.array([1.0, 2.0, 3.0])
+    quotients = (np.asarray(1.0), np.asarray(2.0), 3.0)  # a list comprehension's, exported
+    assert compare(quotients, expected, rtol=1e-6, atol=0) is None
+    assert compare([[1.0, 2.0]], np.array([[1.0, 2.0]]), rtol=1e-6, atol=0) is None
+    assert rounding_units(quotients, expected) == 0.0
+    short = compare([1.0, 2.0], expected, rtol=1e-6, atol=0)
+    assert short is not None and short.public == "result does not have the reference's shape"
+    for odd in ([], [[1.0], [2.0, 3.0]], [np.ones(2), 1.0], ["1", "2", "3"]):
+        found = compare(odd, expected, rtol=1e-6, atol=0)
+        assert found is not None and found.public.endswith("; expected an array"), odd

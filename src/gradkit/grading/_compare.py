@@ -5,7 +5,8 @@ Rules (documented in docs/exercises.md):
 - Structure: tuples and lists must match in kind-insensitive length and
   nesting (a tuple answer may come back as a list, or as an array whose first
   axis has the tuple's length: a pair may be a length-2 array); a scalar
-  answer is a 0-d array.
+  answer is a 0-d array; where an array is expected, a (nested) list or tuple
+  of numbers is the array ``np.array`` makes of it.
 - Leaves must be plain `numpy.ndarray` values (a Python number is turned into
   one first); anything else, including ndarray subclasses, is rejected, so no
   user-defined ``__eq__`` or ``__array_ufunc__`` ever runs.
@@ -82,6 +83,26 @@ def as_parts(value: Any, n: int) -> Any:
     return value
 
 
+def _stacked(value: tuple | list) -> np.ndarray | None:
+    """A (nested) list or tuple of numbers as one array, as ``np.array`` makes it (a list
+    comprehension of quotients where a 1-d array is expected); None for anything else:
+    an empty or ragged one, or one holding something that is not a number."""
+
+    def numbers(v: Any) -> bool:
+        if isinstance(v, tuple | list):
+            return len(v) > 0 and all(numbers(item) for item in v)
+        leaf = _leaf(v)
+        return leaf is not None and leaf.ndim == 0 and leaf.dtype.kind in "fiub"
+
+    if not numbers(value):
+        return None
+    try:
+        out = np.array(value)
+    except ValueError:  # ragged
+        return None
+    return out if out.dtype.kind in "fiub" else None
+
+
 def compare(
     got: Any,
     expected: Any,
@@ -113,7 +134,7 @@ def compare(
     exp = _leaf(expected)
     if exp is None:  # the reference is ours; this is a bug in an exercise
         raise TypeError(f"reference value at {path} is not an array: {expected!r}")
-    arr = _leaf(got)
+    arr = _leaf(got) if not isinstance(got, tuple | list) else _stacked(got)
     if arr is None:
         return Mismatch(f"{path} is {describe(got)}; expected an array")
     if arr.shape != exp.shape:
@@ -193,7 +214,8 @@ def _leaf_pairs(got: Any, expected: Any) -> list[tuple[np.ndarray, np.ndarray]]:
     if isinstance(expected, tuple | list):
         parts = as_parts(got, len(expected))
         return [p for g, e in zip(parts, expected, strict=True) for p in _leaf_pairs(g, e)]
-    g, e = _leaf(got), _leaf(expected)
+    g = _leaf(got) if not isinstance(got, tuple | list) else _stacked(got)
+    e = _leaf(expected)
     assert g is not None and e is not None  # compare accepted them
     return [(g, e)]
 
