@@ -36,6 +36,12 @@ Jacobian printed in full) and ``jupyter_raises_tag.ipynb`` (``!pip``, ``%config`
 in a cell tagged ``raises-exception``), and ``colab_writefile.ipynb`` (``drive.mount`` and
 ``%cd`` first, its norm helpers written to ``norm_tools.py`` by a ``%%writefile`` cell and a
 ``%%writefile -a`` one, imported with ``from norm_tools import *``, ``files.download`` last).
+``instance_methods.py`` puts every answer on one instance of a class aliased member by
+member at module level (a PyTorch migrant's), with ``warnings.formatwarning`` and
+``logging.Formatter.converter`` assigned, ``"__file__" in globals()``, ``Annotated`` hints,
+``.item()`` and ``.tolist()`` in a debug print, a list comprehension for the limit table, a
+scratch ``d_x_pow_x = jax.grad(...)`` redefined below, an optional ``interact`` with a
+``None`` fallback, and ``df`` read off the dependency graph built as objects.
 ``debug_prints.py`` also points ``sys.path`` at its own folder, times its entries with
 ``timeit`` through lambdas, and saves results with ``pickle.dump`` and ``np.save``, then
 ``np.load``-s them back: modules the dynamic-code rules name, used the harmless way.
