@@ -922,6 +922,62 @@ CHEATS = {
         def df(x):
             return _np.vectorize(_jax.grad(F))(x)
         """,
+    "a decorator that keeps the function in a global, the entry redefined": """
+        def keep(fn):
+            global _k
+            _k = fn
+            return fn
+        @keep
+        def df(x):
+            return jnp.vectorize(jax.grad(F))(x)
+        def df(x):
+            return _k(x)
+        """,
+    "a decorator that keeps a function nothing else names": """
+        def keep(fn):
+            global _k
+            _k = fn
+            return fn
+        @keep
+        def _impl(x):
+            return jnp.vectorize(jax.grad(F))(x)
+        def df(x):
+            return _k(x)
+        """,
+    "a method filling a list through a local name for it": """
+        class HW:
+            def __init__(self):
+                self.fs = []
+            def setup(self):
+                fs = self.fs
+                fs.append(jnp.vectorize(jax.grad(F)))
+            def df(self, x):
+                return self.fs[0](x)
+        hw = HW()
+        hw.setup()
+        df = hw.df
+        """,
+    "a method named like a UI hook that keeps the callback's result": """
+        def make():
+            return jnp.vectorize(jax.grad(F))
+        _out = []
+        class Reg:
+            def observe(self, cb):
+                _out.append(cb())
+        def setup(r):
+            r.observe(make)
+        setup(Reg())
+        def df(x):
+            return _out[0](x)
+        """,
+    "a library module's attribute set from a parameter": """
+        import types
+        def _patch(g):
+            types.dfx = g
+        _patch(jnp.vectorize(jax.grad(F)))
+        def df(x):
+            return types.dfx(x)
+        """,
     "a module re-exported by another": """
         import reprlib
         def df(x):

@@ -929,6 +929,13 @@ class Program:
         runnable = self.runnable = self._runnable(mains)
         self._callbacks = self._find_callbacks(runnable, names_fixed)
         self._class_hooks = self._find_class_hooks()
+        self._parents = {
+            id(child): node
+            for tree in trees.values()
+            for node in ast.walk(tree)
+            for child in ast.iter_child_nodes(node)
+        }
+        self._call_sites = self._index_call_sites()
         live = self._live_defs([trees[name] for name in mains if name in trees], names_fixed)
         self._module_stores = self._find_module_stores(runnable, names_fixed, live)
         causes = (
@@ -1455,6 +1462,62 @@ class Program:
             for v in values
         )
 
+    def _index_call_sites(self) -> dict[int, list[ast.AST]]:
+        """Where each function of the submission's may be called: the calls of it (a method
+        called on something untraced counts for every method of that name; a class call for
+        its ``__init__`` and ``__call__``), and each ``def`` or ``class`` it decorates."""
+        sites: dict[int, list[ast.AST]] = {}
+
+        def add(target: ast.AST, site: ast.AST) -> None:
+            if isinstance(target, ast.ClassDef):
+                for member in target.body:
+                    if isinstance(member, _FUNCTIONS) and member.name in ("__init__", "__call__"):
+                        sites.setdefault(id(member), []).append(site)
+            else:
+                sites.setdefault(id(target), []).append(site)
+
+        for tree in self.trees.values():
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call):
+                    values = self.value(node.func)
+                    for v in values:
+                        if isinstance(v, Own):
+                            add(v.node, node)
+                    if isinstance(node.func, ast.Attribute) and UNKNOWN in values:
+                        for b in self._members.get(node.func.attr, []):
+                            if b.kind == "def":
+                                add(b.node, node)
+                elif isinstance(node, _DEFS):
+                    for decorator in node.decorator_list:
+                        for v in self.value(decorator):
+                            if isinstance(v, Own):
+                                add(v.node, node)
+        return sites
+
+    def stores_parameter(self, node: ast.Name) -> bool:
+        """Whether the parameter `node` reads is kept where other code can find it: in a
+        statement that stores into a global, an attribute or an item, or hands it to a
+        method of an object (``global _k; _k = fn``, ``types.dfx = g``,
+        ``_out.append(cb())``; not ``jax.debug.print(..., x=x)``)."""
+        statement: ast.AST | None = node
+        while statement is not None and not isinstance(statement, ast.stmt):
+            statement = self._parents.get(id(statement))
+        scope = self._scope.get(id(node))
+        if isinstance(statement, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            return any(
+                not isinstance(t, ast.Name)
+                or (scope is not None and (t.id in scope.globals or t.id in scope.nonlocals))
+                for target in targets
+                for t in ([target] if not isinstance(target, ast.Tuple | ast.List) else target.elts)
+            )
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+            func = statement.value.func  # a method of an object, not a module's function
+            return isinstance(func, ast.Attribute) and not all(
+                isinstance(v, Api) for v in self.value(func.value)
+            )
+        return False
+
     def _find_class_hooks(self) -> dict[int, list[ast.AST]]:
         """The pytree registrations of each of the submission's classes (`_registered_class`)."""
         found: dict[int, list[ast.AST]] = {}
@@ -1926,8 +1989,59 @@ class Program:
                 plain = False
         if node.keywords:  # a metaclass
             plain = False
+        for method in node.body:
+            if plain and isinstance(method, _FUNCTIONS) and not self._keeps_to_itself(method):
+                plain = False
         self._plain[id(node)] = plain
         return plain
+
+    def _keeps_to_itself(self, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Whether a method changes its instance only through attributes it names: it
+        neither mutates a local name for one (``fs = self.fs; fs.append(g)``) nor hands
+        its instance or an attribute to code that may (``fill(self.fs)``, ``keep(self)``),
+        pure computations of JAX, numpy and the like aside."""
+        params = [*method.args.posonlyargs, *method.args.args]
+        if not params:
+            return True
+        me = params[0].arg
+
+        def rooted(expr: ast.AST) -> bool:  # `self`, `self.fs`, `self.a.b`
+            while isinstance(expr, ast.Attribute | ast.Subscript):
+                expr = expr.value
+            return isinstance(expr, ast.Name) and (expr.id == me or expr.id in aliases)
+
+        aliases: set[str] = set()
+        for sub in ast.walk(method):
+            if (
+                isinstance(sub, ast.Assign | ast.AnnAssign | ast.NamedExpr)
+                and sub.value is not None
+            ):
+                targets = [sub.target] if not isinstance(sub, ast.Assign) else sub.targets
+                if rooted(sub.value) and not isinstance(sub.value, ast.Name):
+                    aliases.update(t.id for t in targets if isinstance(t, ast.Name))
+        for sub in ast.walk(method):
+            if isinstance(sub, ast.Call):
+                func = sub.func
+                if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                    if func.value.id in aliases:
+                        return False  # `fs.append(g)`
+                pure = all(
+                    isinstance(v, Api) and v.path.split(".")[0] in _COMPUTE - {"builtins"}
+                    for v in self.value(func)
+                )
+                arguments = [*sub.args, *(k.value for k in sub.keywords)]
+                if not pure and any(rooted(a) for a in arguments):
+                    return False  # `fill(self.fs)`
+            elif isinstance(sub, ast.Assign | ast.AugAssign | ast.Delete):
+                targets = sub.targets if isinstance(sub, ast.Assign | ast.Delete) else [sub.target]
+                for target in targets:
+                    if (
+                        isinstance(target, ast.Subscript)
+                        and isinstance(target.value, ast.Name)
+                        and target.value.id in aliases
+                    ):
+                        return False  # `table = self.table; table[k] = g`
+        return True
 
     def _fillable(self, value: ast.AST) -> bool:
         """Whether `value` may build an object code can fill (see `_holders`).
@@ -2408,6 +2522,16 @@ class _Reach:
             self.note(node.id, node)  # unbound here: it can only come from somewhere unseen
             return
         self.touched(program.resolve(node.id, scope), node.id)
+        for binding in bindings:
+            if (
+                binding.kind == "param"
+                and isinstance(binding.node, ast.arg)
+                and program.stores_parameter(node)
+            ):
+                # what a function keeps of its argument (`global _k; _k = fn`), the callers
+                # hand in: reach what each passes (`@keep def df(...)`, `_patch(jax.grad(f))`)
+                for site in program._call_sites.get(id(binding.scope.node), ()):
+                    self.unit(site)
         values: set[Value] = set()
         for binding in bindings:
             if (
