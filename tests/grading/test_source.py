@@ -195,6 +195,32 @@ HONEST = {
                 return out.backward()
             return derivative
         """,
+    "a timing decorator on every answer, logging its arguments": """
+        import collections
+        import functools
+        import logging
+        import time
+        import jax
+        logger = logging.getLogger("hw2")
+        CALLS = collections.Counter()
+        TIMES = {}
+        def traced(fn):
+            @functools.wraps(fn)
+            def wrapper(*args, **kwargs):
+                CALLS[fn.__name__] += 1
+                t0 = time.perf_counter()
+                out = fn(*args, **kwargs)
+                TIMES[fn.__name__] = time.perf_counter() - t0
+                logger.debug("%s(%s) took %.2e s", fn.__name__, args, TIMES[fn.__name__])
+                return out
+            return wrapper
+        @traced
+        def dsin(x):
+            return jax.vmap(jax.grad(jax.numpy.sin))(x)
+        @traced
+        def quotient_rule(f, g, df, dg):
+            return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+        """,
     "an answer tried with autodiff first, redefined below": """
         import jax
         quotient_rule = jax.grad  # scratch: what should it give?

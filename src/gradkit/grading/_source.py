@@ -1500,9 +1500,12 @@ class Program:
         method of an object (``global _k; _k = fn``, ``types.dfx = g``,
         ``_out.append(cb())``; not ``jax.debug.print(..., x=x)``)."""
         statement: ast.AST | None = node
+        below: ast.AST = node  # the statement's child the parameter is read in
         while statement is not None and not isinstance(statement, ast.stmt):
-            statement = self._parents.get(id(statement))
+            below, statement = statement, self._parents.get(id(statement))
         scope = self._scope.get(id(node))
+        if getattr(statement, "value", None) is not below:
+            return False  # read in a target (`CALLS[fn.__name__] += 1`): its key, not kept
         if isinstance(statement, ast.Assign | ast.AugAssign | ast.AnnAssign):
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
             return any(
@@ -1511,11 +1514,18 @@ class Program:
                 for target in targets
                 for t in ([target] if not isinstance(target, ast.Tuple | ast.List) else target.elts)
             )
-        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
-            func = statement.value.func  # a method of an object, not a module's function
-            return isinstance(func, ast.Attribute) and not all(
-                isinstance(v, Api) for v in self.value(func.value)
-            )
+        if isinstance(statement, ast.Expr) and isinstance(call := statement.value, ast.Call):
+            func = call.func  # a method of an object (not a module's function) it is handed to
+            handed = any(node in ast.walk(argument) for argument in [*call.args, *call.keywords])
+            if not handed or not isinstance(func, ast.Attribute):
+                return False
+            base = func.value
+            if isinstance(base, ast.Name):  # `_out.append(...)`, not `logger.debug(...)`
+                home = self._home(base)
+                return (home is not None and (id(home), base.id) in self._holder_keys) or any(
+                    isinstance(v, Own) for v in self.value(base)
+                )
+            return not all(isinstance(v, Api) for v in self.value(base))  # not `jax.debug`
         return False
 
     def _find_class_hooks(self) -> dict[int, list[ast.AST]]:
@@ -1775,6 +1785,7 @@ class Program:
         Anywhere in a top-level statement: a decorator or a method that fills a table counts.
         """
         holders, aliases = self._holders()
+        self._holder_keys = holders
         touches: dict[tuple[int, str], list[ast.AST]] = {}
         for tree in self.trees.values():
             for top in tree.body:
