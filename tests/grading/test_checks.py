@@ -185,3 +185,29 @@ def test_exact_does_not_judge_a_wrong_answer_and_earns_nothing_for_it():
     )
     with pytest.raises(gk.ExerciseError, match=r"check on 'dcos' needs ulps >= 1, got 0.5"):
         checks.exact("dcos", samplers.normal(), ulps=0.5)
+
+
+def test_exact_may_judge_the_inputs_of_a_values_check_without_asking_again():
+    values = checks.values("dcos", samplers.uniform(0.5, 3.0, 4), samples=2)
+    exact = checks.exact("dcos", samplers.uniform(0.5, 3.0, 4), samples=2, inputs_of="dcos values")
+    spec = ExerciseSpec(
+        id="test.exact-of", title="t", section="2.4", prompt="p",
+        entries=(Entry("dcos", "(x)", "d/dx cos x"),),
+        checks=(values, exact),
+        reference={"dcos": lambda x: -jnp.sin(x)},
+    )  # fmt: skip
+    from gradkit.grading._score import check_requests, request_key
+
+    judged = [request_key(r) for r in check_requests(spec, 1, seed=5)]
+    assert judged == [request_key(r) for r in check_requests(spec, 0, seed=5)]
+    with pytest.raises(
+        gk.ExerciseError,
+        match=r"check 'dcos is exact' judges the inputs of 'dcos value', which is not one of its "
+        r"checks \['dcos values', 'dcos is exact'\]",
+    ):
+        ExerciseSpec(
+            id="test.exact-of", title="t", section="2.4", prompt="p",
+            entries=(Entry("dcos", "(x)", "d/dx cos x"),),
+            checks=(values, checks.exact("dcos", samplers.normal(), inputs_of="dcos value")),
+            reference={"dcos": lambda x: -jnp.sin(x)},
+        )  # fmt: skip

@@ -342,6 +342,7 @@ graph from the computation's jaxpr: `gradkit graph "log(x**2)*sin(x) + 1/x" -o g
     REF,
 )
 
+_DF_VALUES = checks.values("df", samplers.away_from_zero(5, low=0.2, high=4.0), samples=2)
 CHAIN_BY_HAND = ExerciseSpec(
     id="autodiff.chain-rule-by-hand",
     title="The chain rule on the dependency graph",
@@ -357,14 +358,14 @@ difference or complex step: `df` must be exact to rounding.
 """,
     entries=(Entry("df", "(x)", "Return f′(x) for f(x) = log(x²)·sin x + 1/x, by hand."),),
     checks=(
-        checks.values("df", samplers.away_from_zero(5, low=0.2, high=4.0), samples=2),
+        _DF_VALUES,
         checks.values(
             "df",
             samplers.away_from_zero(7, low=0.1, high=6.0),
             visibility="hidden",
             name="df (hidden)",
         ),
-        by_hand("df", samplers.away_from_zero(5, low=0.1, high=6.0), samples=2),
+        by_hand(_DF_VALUES),
         no_autodiff("df"),
     ),
     points=1,

@@ -93,6 +93,14 @@ float64 round-off bound. In float32 the table goes wrong at small `h`
     reference=REF,
 )
 
+_D_POWER = checks.values(
+    "d_power",
+    samplers.uniform(0.5, 2.0, 4),
+    statics=((2.0,), (3.0,), (0.5,), (-1.5,)),
+    samples=1,
+)
+_D_EXP = checks.values("d_exp", samplers.normal(4), samples=2)
+_D_LOG = checks.values("d_log", samplers.uniform(0.2, 5.0, 4), samples=2)
 DERIVATIVE_RULES = ExerciseSpec(
     id="calculus.derivative-rules",
     title="Derivatives from the definition: c, xⁿ, eˣ, log x",
@@ -119,14 +127,9 @@ that they are exact to rounding), elementwise on float arrays:
     ),
     checks=(
         checks.values("d_const", samplers.normal(), samplers.normal((2, 3)), samples=2),
-        checks.values(
-            "d_power",
-            samplers.uniform(0.5, 2.0, 4),
-            statics=((2.0,), (3.0,), (0.5,), (-1.5,)),
-            samples=1,
-        ),
-        checks.values("d_exp", samplers.normal(4), samples=2),
-        checks.values("d_log", samplers.uniform(0.2, 5.0, 4), samples=2),
+        _D_POWER,
+        _D_EXP,
+        _D_LOG,
         checks.values(
             "d_power",
             samplers.uniform(0.3, 3.0, 5),
@@ -138,15 +141,9 @@ that they are exact to rounding), elementwise on float arrays:
         checks.values(
             "d_log", samplers.uniform(0.1, 9.0, 6), visibility="hidden", name="d_log (hidden)"
         ),
-        by_hand(
-            "d_power",
-            samplers.uniform(0.3, 3.0, 5),
-            statics=((2.0,), (3.0,), (0.5,), (-1.5,)),
-            samples=1,
-            weight=0.25,
-        ),
-        by_hand("d_exp", samplers.normal(4), samples=2, weight=0.25),
-        by_hand("d_log", samplers.uniform(0.1, 9.0, 4), samples=2, weight=0.25),
+        by_hand(_D_POWER, weight=0.25),
+        by_hand(_D_EXP, weight=0.25),
+        by_hand(_D_LOG, weight=0.25),
         no_autodiff("d_power", weight=0.5),
         no_autodiff("d_exp", weight=0.5),
         no_autodiff("d_log", weight=0.5),
@@ -164,6 +161,9 @@ _QUOTIENTS = (
     (F("quadratic"), F("probe.exp"), F("quadratic'"), F("probe.exp'")),
 )
 
+_QUOTIENT_RULE = checks.values(
+    "quotient_rule", samplers.normal(4), statics=_QUOTIENTS, curry=True, samples=1
+)
 SUM_PRODUCT_QUOTIENT = ExerciseSpec(
     id="calculus.sum-product-quotient",
     title="The sum, product and quotient rules",
@@ -195,9 +195,7 @@ No autodiff inside, and no finite differences: combine the functions you are giv
             samples=2,
         ),
         checks.values("product_rule", samplers.normal(4), statics=_PAIRS, curry=True, samples=1),
-        checks.values(
-            "quotient_rule", samplers.normal(4), statics=_QUOTIENTS, curry=True, samples=1
-        ),
+        _QUOTIENT_RULE,
         checks.values(
             "product_rule",
             samplers.uniform(0.5, 2.0, 5),
@@ -214,7 +212,7 @@ No autodiff inside, and no finite differences: combine the functions you are giv
             visibility="hidden",
             name="quotient_rule (hidden)",
         ),
-        by_hand("quotient_rule", samplers.normal(4), statics=_QUOTIENTS, curry=True, samples=1),
+        by_hand(_QUOTIENT_RULE),
         no_autodiff("quotient_rule", weight=0.5),
     ),
     points=2,
@@ -235,6 +233,7 @@ Markdown with `$...$` maths). It is graded by hand.
     REF,
 )
 
+_D_X_POW_X = checks.values("d_x_pow_x", samplers.uniform(0.2, 3.0, 5), samples=2)
 X_POW_X = ExerciseSpec(
     id="calculus.x-to-the-x",
     title="The derivative of xˣ",
@@ -252,14 +251,14 @@ function must not use autodiff.
     entries=(Entry("d_x_pow_x", "(x)", "Return d/dx xˣ at x > 0 (elementwise), as a formula."),),
     checks=(
         checks.shape("d_x_pow_x", samplers.uniform(0.2, 3.0, 5)),
-        checks.values("d_x_pow_x", samplers.uniform(0.2, 3.0, 5), samples=2),
+        _D_X_POW_X,
         checks.values(
             "d_x_pow_x",
             samplers.uniform(0.05, 4.0, 7),
             visibility="hidden",
             name="d_x_pow_x (hidden)",
         ),
-        by_hand("d_x_pow_x", samplers.uniform(0.05, 4.0, 5), samples=2),
+        by_hand(_D_X_POW_X),
         no_autodiff("d_x_pow_x"),
     ),
     points=1,
@@ -350,6 +349,7 @@ or `gradkit.plot.tangent_line`).
     reference=REF,
 )
 
+_GRAD_F = checks.values("grad_f", samplers.normal(2), samples=2)
 GRADIENT = ExerciseSpec(
     id="calculus.gradient",
     title="A gradient by hand",
@@ -365,10 +365,10 @@ should also work under `jax.vmap` (a batch of points, shape `(k, 2)`).
     entries=(Entry("grad_f", "(x)", "Return ∇f(x) for f(x) = 3x₁² + 5e^{x₂}, shape (2,)."),),
     checks=(
         checks.shape("grad_f", samplers.normal(2)),
-        checks.values("grad_f", samplers.normal(2), samples=2),
+        _GRAD_F,
         checks.values("grad_f", samplers.normal(2), visibility="hidden", name="grad_f (hidden)"),
         checks.vmap("grad_f", samplers.normal((4, 2)), samples=1),
-        by_hand("grad_f", samplers.normal(2), samples=2),
+        by_hand(_GRAD_F),
         no_autodiff("grad_f", weight=0.5),
     ),
     points=1,
@@ -400,6 +400,7 @@ here you only need values, but do not divide by zero.
     reference=REF,
 )
 
+_DU_DA = checks.values("chain_rule", samplers.normal(), samplers.normal(), part=0, name="du_da")
 CHAIN_RULE = ExerciseSpec(
     id="calculus.multivariate-chain-rule",
     title="The multivariate chain rule",
@@ -422,7 +423,7 @@ tuple, a list or an array of length 2) for scalar `a`, `b`, from your formulas
     ),
     checks=(
         checks.shape("chain_rule", samplers.normal(), samplers.normal()),
-        checks.values("chain_rule", samplers.normal(), samplers.normal(), part=0, name="du_da"),
+        _DU_DA,
         checks.values("chain_rule", samplers.normal(), samplers.normal(), part=1, name="du_db"),
         checks.values(
             "chain_rule",
@@ -431,7 +432,7 @@ tuple, a list or an array of length 2) for scalar `a`, `b`, from your formulas
             visibility="hidden",
             name="chain_rule (hidden)",
         ),
-        by_hand("chain_rule", samplers.normal(scale=2.0), samplers.normal(scale=2.0), samples=2),
+        by_hand(_DU_DA),
         no_autodiff("chain_rule", weight=0.5),
     ),
     points=1,

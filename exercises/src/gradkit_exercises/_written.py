@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from gradkit.grading import Avoids, Entry, Exact, ExerciseSpec, Sampler, checks
+from gradkit.grading import Avoids, Entry, Exact, ExerciseSpec, Values, checks
 
 AUTODIFF_NAMES = (
     "grad",
@@ -55,12 +53,21 @@ def no_autodiff(entry: str, weight: float = 1.0) -> Avoids:
     )
 
 
-def by_hand(entry: str, *args: Sampler, weight: float = 0.5, **options: Any) -> Exact:
-    """Require that `entry` is a formula: exact to rounding where it is right.
+def by_hand(values: Values, weight: float = 0.5) -> Exact:
+    """Require that the entry of `values` is a formula: exact to rounding where it is right,
+    on the inputs of `values` (no evaluation is added).
 
     A finite difference written out by hand uses no name `no_autodiff` rules
     out, and passes the value checks' tolerance; it is never exact.
     """
-    return checks.exact(
-        entry, *args, weight=weight, requirement=True, name=f"{entry} is exact", **options
+    return Exact(
+        entry=values.entry,
+        args=values.args,
+        statics=values.statics,
+        curry=values.curry,
+        samples=values.samples,
+        weight=weight,
+        requirement=True,
+        name=f"{values.entry} is exact",
+        inputs_of=values.label,
     )

@@ -305,6 +305,9 @@ class Exact(Values):
     """
 
     ulps: float = 64.0
+    # the name of a check whose inputs this one judges (with its samplers, statics and
+    # samples): the same requests, answered once, so no evaluation is added
+    inputs_of: str | None = None
 
     rule: ClassVar[bool] = True
 

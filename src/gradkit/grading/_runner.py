@@ -319,7 +319,7 @@ def use_compile_cache(level: str) -> Path | None:
 
 def _warm_references(specs: Sequence[ExerciseSpec], seed: int, references: ReferenceCache) -> None:
     """Fill the cache with the reference answers every check will ask for."""
-    from ._score import check_rng
+    from ._score import check_requests
     from ._warmup import warm_references
 
     try:
@@ -332,7 +332,7 @@ def _warm_references(specs: Sequence[ExerciseSpec], seed: int, references: Refer
             request
             for i, check in enumerate(spec.checks)
             if check.needs_reference
-            for request in check.requests(check_rng(seed, spec.id, i))
+            for request in check_requests(spec, i, seed)
         ]
         try:
             references.get_many(spec, requests)

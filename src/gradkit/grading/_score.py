@@ -37,6 +37,15 @@ def check_rng(seed: int, exercise_id: str, index: int) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(f"{exercise_id}#{index}".encode())])
 
 
+def check_requests(spec: ExerciseSpec, index: int, seed: int) -> tuple[Request, ...]:
+    """The requests of check number `index`: drawn from its own generator, or from that
+    of the check whose inputs it judges (`Exact.inputs_of`), so they are the same ones."""
+    check = spec.checks[index]
+    of = getattr(check, "inputs_of", None)
+    draws = next((j for j, c in enumerate(spec.checks) if c.label == of), index)
+    return tuple(check.requests(check_rng(seed, spec.id, draws)))
+
+
 class ReferenceCache:
     """The reference solutions' answers, computed once per request and shared.
 
@@ -144,7 +153,7 @@ def grade_candidate(
     for spec in exercises:
         checks = []
         for i, check in enumerate(spec.checks):
-            requests = list(check.requests(check_rng(seed, spec.id, i)))
+            requests = list(check_requests(spec, i, seed))
             slots = batch.add(requests)
             if not check.hidden:
                 public.update(slots)

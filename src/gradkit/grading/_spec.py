@@ -113,6 +113,14 @@ class ExerciseSpec:
                     f"exercise {self.id!r}: check {check.label!r} uses {sorted(unknown)!r}, "
                     f"which is not among its entries {names!r}"
                 )
+        labels = [c.label for c in self.checks]
+        for check in self.checks:
+            of = getattr(check, "inputs_of", None)
+            if of is not None and of not in labels:
+                raise ExerciseError(
+                    f"exercise {self.id!r}: check {check.label!r} judges the inputs of "
+                    f"{of!r}, which is not one of its checks {labels!r}"
+                )
         if self.reference is None:
             raise ExerciseError(f"code exercise {self.id!r} needs a reference solution")
 

@@ -32,7 +32,7 @@ def warm_references(specs: Sequence[ExerciseSpec], seed: int, references: Refere
 
     from .._config import float64
     from .._sandboxed import capture_tools, export_artifact, transformed
-    from ._score import check_rng
+    from ._score import check_requests
 
     capture_tools()
     pairs: list[tuple[Any, list[Any]]] = []
@@ -44,7 +44,7 @@ def warm_references(specs: Sequence[ExerciseSpec], seed: int, references: Refere
         for i, check in enumerate(spec.checks):
             if not check.needs_reference:
                 continue
-            for request in check.requests(check_rng(seed, spec.id, i)):
+            for request in check_requests(spec, i, seed):
                 if isinstance(request, Evaluate) and request.call.mode == "export":
                     if request.call.x64:
                         groups.setdefault(request.call, []).append(request)
