@@ -910,6 +910,13 @@ class Program:
             builder = _Builder(self, name, scope)
             for statement in tree.body:
                 builder.visit(statement)
+        # each node's parent, across the files
+        self._parents = {
+            id(child): node
+            for tree in trees.values()
+            for node in ast.walk(tree)
+            for child in ast.iter_child_nodes(node)
+        }
         self._attributes = self._defined_attributes()
         # each node's top-level statement: (file, its index, the statement)
         self._top = {
@@ -929,12 +936,6 @@ class Program:
         runnable = self.runnable = self._runnable(mains)
         self._callbacks = self._find_callbacks(runnable, names_fixed)
         self._class_hooks = self._find_class_hooks()
-        self._parents = {
-            id(child): node
-            for tree in trees.values()
-            for node in ast.walk(tree)
-            for child in ast.iter_child_nodes(node)
-        }
         self._call_sites = self._index_call_sites()
         live = self._live_defs([trees[name] for name in mains if name in trees], names_fixed)
         self._module_stores = self._find_module_stores(runnable, names_fixed, live)
@@ -1134,11 +1135,7 @@ class Program:
             elif isinstance(func, Own) and isinstance(func.node, ast.ClassDef):
                 yield func  # an instance: its attributes are the class's
             elif isinstance(func, Own):
-                returns = [
-                    sub.value
-                    for sub in _own_body(func.node)
-                    if isinstance(sub, ast.Return) and sub.value is not None
-                ]
+                returns = _returns(func.node)
                 if not returns:
                     yield UNKNOWN
                 for expr in returns:
@@ -1183,11 +1180,7 @@ class Program:
         for func in self.value(node.func):
             if not (isinstance(func, Own) and isinstance(func.node, _FUNCTIONS)):
                 return None
-            returns = [
-                sub.value
-                for sub in _own_body(func.node)
-                if isinstance(sub, ast.Return) and sub.value is not None
-            ]
+            returns = _returns(func.node)
             if not returns:
                 return None
             for returned in returns:
@@ -1663,7 +1656,6 @@ class Program:
         found: list[ast.AST] = []
         for name in sorted(runnable):
             for top in self._runs(self.trees[name], skip_main_guards, live):
-                parents = {id(c): n for n in ast.walk(top) for c in ast.iter_child_nodes(n)}
                 for node in ast.walk(top):
                     if (
                         isinstance(node, ast.Attribute)
@@ -1671,8 +1663,8 @@ class Program:
                         and any(isinstance(v, Api | Sibling) for v in self.value(node.value))
                     ):
                         statement: ast.AST = node
-                        while not isinstance(statement, ast.stmt) and id(statement) in parents:
-                            statement = parents[id(statement)]
+                        while not isinstance(statement, ast.stmt):
+                            statement = self._parents[id(statement)]
                         found.append(statement)
         return found
 
@@ -1791,7 +1783,6 @@ class Program:
             for top in tree.body:
                 if is_main_guard(top):
                     continue  # never runs when graded (where it could, rebinds says so)
-                parents = {id(c): n for n in ast.walk(top) for c in ast.iter_child_nodes(n)}
                 for node in ast.walk(top):
                     if not (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)):
                         continue
@@ -1800,7 +1791,7 @@ class Program:
                         continue
                     key = (id(home), node.id)
                     values = [v for b in home.bindings[node.id] for v in self.binding_value(b)]
-                    parent = parents.get(id(node))
+                    parent = self._parents.get(id(node))
                     if key in holders and self._reads_member(node, parent):
                         changes = False  # `d = hw.d`: a plain instance's member, see _reads_member
                     elif key in holders:
@@ -1811,7 +1802,7 @@ class Program:
                         changes = (
                             isinstance(parent, ast.Attribute)
                             or (isinstance(parent, ast.Call) and parent.func is node)  # `_push(g)`
-                            or _stores_item(node, parents)
+                            or _stores_item(node, self._parents)
                             or (
                                 isinstance(parent, ast.Call)
                                 and parent.func is not node
@@ -1830,7 +1821,7 @@ class Program:
                     elif all(isinstance(v, Api) for v in values):
                         # an imported container can be filled through any mention
                         # (`dict.__setitem__(BACKSLASH, ...)`); anything else by stores
-                        changes = _stores_item(node, parents) or any(
+                        changes = _stores_item(node, self._parents) or any(
                             _imported_container(v.path) for v in values if isinstance(v, Api)
                         )
                     elif isinstance(parent, ast.Call) and parent.func is not node:
@@ -1842,9 +1833,9 @@ class Program:
                             )
                         )
                     else:
-                        changes = _stores_item(node, parents) or (
+                        changes = _stores_item(node, self._parents) or (
                             any(isinstance(v, Own) for v in values)  # `C.items.append(...)`
-                            and _calls_method(node, parents)
+                            and _calls_method(node, self._parents)
                         )
                     defines = isinstance(top, _DEFS) and top.name == node.id
                     if changes and not defines:  # (a class calling its own static methods)
@@ -1905,13 +1896,12 @@ class Program:
                         and self.resolve(n.id, self._scope.get(id(n), scope)) is scope
                     }
                 )
-                parents = {id(c): n for n in ast.walk(top) for c in ast.iter_child_nodes(n)}
                 loads = [
                     n
                     for n in ast.walk(top)
                     if isinstance(n, ast.Name)
                     and isinstance(n.ctx, ast.Load)
-                    and not self._reads_member(n, parents.get(id(n)))
+                    and not self._reads_member(n, self._parents.get(id(n)))
                 ]
                 statements.append((scope, bound, loads))
                 value = getattr(top, "value", None)
@@ -2331,6 +2321,15 @@ def _brief(node: ast.AST) -> str:
     """A node's code, on one line and at most 40 characters."""
     text = " ".join(ast.unparse(node).split())
     return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _returns(node: ast.AST) -> list[ast.expr]:
+    """The values a function's own ``return`` statements give (not its nested functions')."""
+    return [
+        sub.value
+        for sub in _own_body(node)
+        if isinstance(sub, ast.Return) and sub.value is not None
+    ]
 
 
 def _own_body(node: ast.AST) -> Iterator[ast.AST]:

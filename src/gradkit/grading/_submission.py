@@ -301,17 +301,10 @@ def _directory(shown: str, path: Path, limits: InputLimits) -> Submission:
         listed = [(e.name, e.is_dir()) for e in entries]
     names = sorted(n for n, is_dir in listed if n.endswith(".py") and not is_dir)
     notebooks = sorted(n for n, is_dir in listed if n.endswith(".ipynb") and not is_dir)
-    chosen = (
-        "solutions.ipynb" if "solutions.ipynb" in notebooks else notebooks[0] if notebooks else ""
-    )
-    if chosen and (len(notebooks) == 1 or chosen == "solutions.ipynb"):
-        if "solutions.py" not in names:
-            return _directory_notebook(shown, path, limits, chosen, names)
-        stubs = _read(path / "solutions.py", "solutions.py", path, limits.file_bytes)
-        if _only_stubs(python_text(stubs)):  # the handout's, untouched: the work is the notebook
-            sub = _directory_notebook(shown, path, limits, chosen, names)
-            note = f"solutions.py holds only the handout's stubs: {chosen} is the submission"
-            return dataclasses.replace(sub, notes=(note, *sub.notes))
+    chosen = "solutions.ipynb" if "solutions.ipynb" in notebooks else min(notebooks, default="")
+    notebook = chosen if len(notebooks) == 1 or chosen == "solutions.ipynb" else ""
+    if notebook and "solutions.py" not in names:
+        return _directory_notebook(shown, path, limits, notebook, names)
     if not names:
         return _broken(shown, "the directory holds no .py files")
     if len(names) > limits.files:
@@ -319,6 +312,11 @@ def _directory(shown: str, path: Path, limits: InputLimits) -> Submission:
             shown, f"the directory holds {len(names)} .py files; the limit is {limits.files}"
         )
     files = _read_all(path, names, limits, limits.submission_bytes)
+    if notebook and _only_stubs(python_text(files["solutions.py"])):
+        # the handout's solutions.py, untouched: the work is the notebook beside it
+        sub = _directory_notebook(shown, path, limits, notebook, names)
+        note = f"solutions.py holds only the handout's stubs: {notebook} is the submission"
+        return dataclasses.replace(sub, notes=(note, *sub.notes))
     order = ("solutions.py",) if "solutions.py" in files else tuple(names)
     notes: tuple[str, ...] = ()
     if shadows := _left_out([n for n in files if n not in order], path):
