@@ -5,6 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
+from gradkit.grading._source import usage
 from gradkit.grading._submission import (
     MAIN,
     MAX_BYTES,
@@ -106,6 +107,51 @@ def test_a_timed_statement_runs_and_defines_its_names_as_in_ipython(tmp_path):
     namespace: dict = {}
     exec(compile(sub.source, "hw.ipynb", "exec"), namespace)  # noqa: S102 - the test's own code
     assert namespace["best"] == 4 and namespace["total"] == 3
+
+
+def test_a_captured_cell_binds_its_name_as_in_ipython(tmp_path):
+    from gradkit._sandboxed._ipython import CapturedIO
+
+    sub = _load_notebook(
+        tmp_path,
+        nbformat.v4.new_code_cell("%%capture --no-stderr log\nprint('installing...')"),
+        nbformat.v4.new_code_cell("if 'ERROR' in log.stdout:\n    log.show()\nok = log.stderr"),
+    )
+    assert sub.source == (
+        "# %% code cell 1\n\nprint('installing...')\n"
+        "from IPython.utils.capture import CapturedIO as _gk_CapturedIO\n"
+        "log = _gk_CapturedIO(None, None)\n\n"
+        "# %% code cell 2\nif 'ERROR' in log.stdout:\n    log.show()\nok = log.stderr\n"
+    )
+    assert (CapturedIO().stdout, CapturedIO().stderr, CapturedIO().outputs) == ("", "", [])
+    assert usage(sub.source, "ok").dynamic == frozenset()
+
+
+def test_the_last_output_is_kept_as_underscore_as_in_ipython(tmp_path):
+    sub = _load_notebook(
+        tmp_path,
+        nbformat.v4.new_code_cell("x = 3.0\nx + 1"),
+        nbformat.v4.new_code_cell("print(_)"),
+        nbformat.v4.new_code_cell("y = _ ** 2\nx * 10;"),
+        nbformat.v4.new_code_cell("(_ +\n 1)"),
+    )
+    assert sub.source.splitlines()[1:4] == [
+        "x = 3.0",
+        "_gk_shown = x + 1",
+        "if _gk_shown is not None: _ = _gk_shown",
+    ]
+    namespace: dict = {}
+    exec(compile(sub.source, "hw.ipynb", "exec"), namespace)  # noqa: S102 - the test's own code
+    # `print(...)` shows None, which IPython does not keep; `;` shows nothing
+    assert namespace["y"] == 16.0 and namespace["_"] == 5.0
+    # a notebook that binds `_` itself keeps its own
+    (tmp_path / "mine").mkdir()
+    mine = _load_notebook(
+        tmp_path / "mine",
+        nbformat.v4.new_code_cell("_, b = 1, 2\nb"),
+        nbformat.v4.new_code_cell("print(_)"),
+    )
+    assert "_gk_shown" not in mine.source
 
 
 @pytest.mark.parametrize(

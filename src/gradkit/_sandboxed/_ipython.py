@@ -106,7 +106,7 @@ COLAB_MODULES = ("drive", "files", "output", "auth", "userdata", "data_table", "
 # every module `install` may stand in for (what the "must not use" rules take them for)
 STAND_IN_MODULES = frozenset(
     {"IPython", "IPython.display", "IPython.core", "IPython.core.display", "google.colab"}
-    | {"IPython.core.interactiveshell"}
+    | {"IPython.core.interactiveshell", "IPython.utils", "IPython.utils.capture"}
     | {f"google.colab.{name}" for name in COLAB_MODULES}
 )
 
@@ -193,6 +193,12 @@ def _stand_ins() -> dict[str, types.ModuleType]:
     shell = types.ModuleType("IPython.core.interactiveshell")
     shell.InteractiveShell = InteractiveShell  # type: ignore[attr-defined]
     core.interactiveshell = shell  # type: ignore[attr-defined]
+    utils = types.ModuleType("IPython.utils")
+    utils.__path__ = []  # type: ignore[attr-defined]
+    capture = types.ModuleType("IPython.utils.capture")
+    capture.CapturedIO = CapturedIO  # type: ignore[attr-defined]
+    utils.capture = capture  # type: ignore[attr-defined]
+    package.utils = utils  # type: ignore[attr-defined]
     # `from IPython.core.display import HTML`, an older spelling, reaches the same module
     return {
         "IPython": package,
@@ -200,7 +206,30 @@ def _stand_ins() -> dict[str, types.ModuleType]:
         "IPython.core": core,
         "IPython.core.display": display_module,
         "IPython.core.interactiveshell": shell,
+        "IPython.utils": utils,
+        "IPython.utils.capture": capture,
     }
+
+
+class CapturedIO:
+    """What ``%%capture NAME`` binds NAME to: the cell's output, which the grader never
+    shows (empty)."""
+
+    def __init__(self, stdout: Any = None, stderr: Any = None, outputs: Any = None) -> None:
+        self._stdout, self._stderr, self.outputs = stdout, stderr, list(outputs or [])
+
+    @property
+    def stdout(self) -> str:
+        return self._stdout.getvalue() if self._stdout is not None else ""
+
+    @property
+    def stderr(self) -> str:
+        return self._stderr.getvalue() if self._stderr is not None else ""
+
+    def show(self) -> None:
+        """Show the captured output: there is none."""
+
+    __call__ = show
 
 
 class _StandInFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):

@@ -483,13 +483,14 @@ def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
         # a notebook from an older nbformat lacks cell ids: not the student's fault
         warnings.simplefilter("ignore")
         notebook = nbformat.reads(text, as_version=4)
-    kept: list[str] = []
+    cells: list[tuple[int, list[str], bool]] = []  # (number, its Python, raises-exception)
     dropped = 0
     files: dict[str, str] = {}
     unwritten: list[str] = []  # "code cell 3 writes data/x.csv"
     code_cells = [cell for cell in notebook.cells if cell.get("cell_type") == "code"]
     for number, cell in enumerate(code_cells, start=1):
         lines = str(cell.get("source", "")).splitlines()
+        captured = None
         if lines and lines[0].lstrip().startswith("%%"):
             magic = lines[0].lstrip()[2:].split()
             if magic[:1] in (["writefile"], ["file"]):  # `%%file`: IPython's other name
@@ -505,6 +506,8 @@ def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
                 dropped += len(lines)
                 continue
             dropped += 1  # `%%time`: the rest of the cell is Python, and runs
+            if magic[0] == "capture" and len(magic) > 1 and magic[-1].isidentifier():
+                captured = magic[-1]  # `%%capture log`: `log` holds what the cell printed
             setup = _TIMEIT_SETUP.fullmatch(lines[0].strip()) if magic[0] == "timeit" else None
             # `%%timeit x = jnp.ones(9)`: the rest of its line is setup code the cell uses
             first = setup[1] if setup and _compiles([setup[1]]) else ""
@@ -538,13 +541,62 @@ def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
             # `if IN_COLAB:` / `    !pip install ...`: the block keeps a body; a timed
             # statement that does not fit where it is written is left out
             python = next((v for v in (passes, blanked) if _compiles(v)), python)
+        if captured is not None:
+            # an empty capture: the grader shows no output (IPython's own class, or the
+            # worker's stand-in for it)
+            python += [_CAPTURED_IO, f"{captured} = _gk_CapturedIO(None, None)"]
         tags = cell.get("metadata", {}).get("tags", ())
-        wrapped = _may_raise(python) if "raises-exception" in tags else None
+        cells.append((number, python, "raises-exception" in tags))
+    last_output = _uses_last_output(cells)
+    kept: list[str] = []
+    for number, python, raises in cells:
+        if last_output:
+            python = _keep_last_output(python)
+        wrapped = _may_raise(python) if raises else None
         if wrapped is None:
             kept += [cell_marker(number), *python, ""]
         else:
             kept += [f"try:  {cell_marker(number)}", *wrapped, "except Exception:  pass"]
     return "\n".join(kept), dropped, files, unwritten
+
+
+_CAPTURED_IO = "from IPython.utils.capture import CapturedIO as _gk_CapturedIO"
+
+
+def _uses_last_output(cells: list[tuple[int, list[str], bool]]) -> bool:
+    """Whether a notebook reads IPython's ``_`` (the last cell's output) without ever
+    binding ``_`` itself."""
+    loads = stores = False
+    for _, python, _ in cells:
+        try:
+            tree = ast.parse("\n".join(python))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id == "_":
+                loads |= isinstance(node.ctx, ast.Load)
+                stores |= not isinstance(node.ctx, ast.Load)
+    return loads and not stores
+
+
+def _keep_last_output(python: list[str]) -> list[str]:
+    """A cell whose last statement is an expression shows its value, and IPython keeps it
+    as ``_`` when it is not None (nor silenced by a ``;``): so does this."""
+    try:
+        body = ast.parse("\n".join(python)).body
+    except SyntaxError:
+        return python
+    last = body[-1] if body else None
+    if (
+        not isinstance(last, ast.Expr)
+        or last.col_offset != 0
+        or last.end_lineno is None
+        or python[last.end_lineno - 1].rstrip().endswith(";")
+    ):
+        return python
+    first = last.lineno - 1
+    shown = [*python[:first], f"_gk_shown = {python[first]}", *python[first + 1 :]]
+    return [*shown, "if _gk_shown is not None: _ = _gk_shown"]
 
 
 def _compiles(lines: list[str]) -> bool:
