@@ -103,17 +103,18 @@ def test_self_check_runs_visible_checks_only_and_renders_html():
         return jnp.array([6 * x[0], 5 * jnp.exp(x[1])])
 
     result = gk.check("calculus.gradient", grad_f)
-    assert result.passed and result.hidden == 1
+    assert result.passed and result.hidden == 2
     assert [c.name for c in result.result.checks] == [
         "grad_f shape",
         "grad_f values",
         "grad_f works under vmap",
         "grad_f is exact",
+        "grad_f works under vmap is exact",
         "grad_f uses no autodiff",
-    ]  # "grad_f (hidden)" never ran
-    assert str(result).splitlines()[0] == "calculus.gradient: 5 of 5 visible checks pass"
+    ]  # "grad_f (hidden)" and "grad_f (hidden) is exact" never ran
+    assert str(result).splitlines()[0] == "calculus.gradient: 6 of 6 visible checks pass"
     assert str(result).splitlines()[-1] == (
-        "1 hidden check did not run: they run only when your work is graded, so the grade "
+        "2 hidden checks did not run: they run only when your work is graded, so the grade "
         "may be lower than this"
     )
     html = result._repr_html_()
@@ -124,7 +125,7 @@ def test_self_check_runs_visible_checks_only_and_renders_html():
 
     bad = gk.check("calculus.gradient", grad_f=wrong)
     assert not bad.passed
-    assert str(bad).splitlines()[0] == "calculus.gradient: 3 of 5 visible checks pass"
+    assert str(bad).splitlines()[0] == "calculus.gradient: 4 of 6 visible checks pass"
     assert "✗ grad_f values: grad_f([" in str(bad)
     with pytest.raises(gk.InvalidInputError, match="'calculus.gradient' has no entry 'grad_g'"):
         gk.check("calculus.gradient", grad_g=wrong)
@@ -224,7 +225,7 @@ def test_gradkit_check_runs_the_visible_checks_with_the_graders_messages(tmp_pat
     assert "`grad_f` is not implemented yet (it raises NotImplementedError)" in result.output
     assert "total 0.00/1.00 (failed)" in result.output
     assert result.output.splitlines()[-1] == (
-        "1 hidden check did not run: they run only when your work is graded, so the grade "
+        "2 hidden checks did not run: they run only when your work is graded, so the grade "
         "may be lower than this"
     )
 

@@ -77,13 +77,14 @@ def test_show_prints_the_prompt_entries_and_checks():
     lines = result.output.splitlines()
     assert lines[0] == "calculus.x-to-the-x: The derivative of xˣ (§2.4 ex. 4, 1 point)"
     assert lines[2] == "*Calculate the derivative of $f(x) = x^x$.*"
-    assert lines[-12:] == [
+    assert lines[-13:] == [
         "  d_x_pow_x(x)  Return d/dx xˣ at x > 0 (elementwise), as a formula.",
         "Checks:",
         "  d_x_pow_x shape  (weight 1, visible)",
         "  d_x_pow_x values  (weight 1, visible)",
         "  d_x_pow_x (hidden)  (weight 1, hidden)",
-        "  d_x_pow_x is exact  (weight 0.5, visible, requirement)",
+        "  d_x_pow_x is exact  (weight 0.25, visible, requirement)",
+        "  d_x_pow_x (hidden) is exact  (weight 0.25, hidden, requirement)",
         "  d_x_pow_x uses no autodiff  (weight 1, visible, requirement, source rule)",
         "Scoring:",
         "  An exercise scores its points times the weight of the checks it passes over the weight",

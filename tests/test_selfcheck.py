@@ -15,7 +15,7 @@ import pytest
 
 import gradkit as gk
 
-EXERCISE = "autodiff.sin-derivative"  # values on a vector and on a matrix, avoids `cos`
+EXERCISE = "autodiff.sin-derivative"  # values on a vector and a matrix, avoids `cos`, uses autodiff
 
 
 def _messages(result: Any) -> list[str]:
@@ -37,7 +37,7 @@ def dsin_jitted(x):
 def test_debug_prints_cost_nothing(capsys: pytest.CaptureFixture[str]):
     result = gk.check(EXERCISE, dsin_printing)
     assert result.passed, _messages(result)
-    assert len(result.result.checks) == 3
+    assert len(result.result.checks) == 4
     assert "tracing with" in capsys.readouterr().out
 
 
@@ -46,8 +46,8 @@ def test_a_jitted_function_already_called_with_a_print_passes():
     assert jnp.allclose(dsin_jitted(jnp.zeros(6)), 1.0)
     result = gk.check(EXERCISE, dsin_jitted)
     assert result.passed, _messages(result)
-    # the decorated function's source is found: the `avoids cos` rule is judged on it
-    assert _messages(result)[-1] == "`dsin` avoids cos"
+    # the decorated function's source is found: the source rules are judged on it
+    assert _messages(result)[-2:] == ["`dsin` avoids cos", "`dsin` uses `grad` (line 4)"]
 
 
 def test_the_students_jax_is_left_as_it_was(capsys: pytest.CaptureFixture[str]):

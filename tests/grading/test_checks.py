@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import jax.numpy as jnp
+import numpy as np
 import pytest
 
 import gradkit as gk
@@ -12,6 +13,7 @@ from gradkit.grading import (
     Entry,
     ExerciseSpec,
     InProcessCandidate,
+    Ok,
     checks,
     grade_candidate,
     samplers,
@@ -185,6 +187,25 @@ def test_exact_does_not_judge_a_wrong_answer_and_earns_nothing_for_it():
     )
     with pytest.raises(gk.ExerciseError, match=r"check on 'dcos' needs ulps >= 1, got 0.5"):
         checks.exact("dcos", samplers.normal(), ulps=0.5)
+
+
+def test_exact_fails_an_answer_computed_in_complex_numbers():
+    """The evaluator marks results of complex numbers inside a real function (a complex step,
+    exact to rounding, which no count of units can tell from a formula)."""
+    exact = checks.exact("dcos", samplers.uniform(0.5, 3.0, 4), samples=1)
+    (request,) = exact.requests(np.random.default_rng(0))
+    right = Ok(-np.sin(request.args[0]))
+    assert exact.judge([request], [right], [right])[0]
+    stepped = Ok(right.value, complex_inside=True)
+    assert exact.judge([request], [stepped], [right]) == (
+        False,
+        "`dcos` computes with complex numbers, though its inputs and result are real: that is "
+        "a complex-step derivative, a numerical method exact to rounding; compute it from a "
+        "formula, in real numbers",
+    )
+    # a wrong answer is not judged, whatever it computed with (the value checks say so)
+    wrong = Ok(np.sin(request.args[0]), complex_inside=True)
+    assert exact.judge([request], [wrong], [right])[0]
 
 
 def test_exact_may_judge_the_inputs_of_a_values_check_without_asking_again():

@@ -12,8 +12,10 @@ or were scored wrong although honest. All are graded in ONE run (tests/grading/r
   imported for its side effect only (it rebinds the entry), a stdlib name after
   ``sys.path.insert(0, ".")``, a zip archive in /tmp on the path, a symlink, a helper of a
   directory submission rewritten before it is imported;
-- by hand: a finite difference (Richardson's, right to about 1e-10) and a complex step
-  use no forbidden name; the first is not exact to rounding, the second needs ``imag``;
+- by hand: a finite difference (Richardson's, right to about 1e-10) uses no forbidden
+  name and is not exact to rounding; a complex step is exact, but computes with complex
+  numbers inside a real function, which the evaluator sees however its source spells
+  them (``.imag``, or an i out of an FFT);
 - Python numbers: `.item()`, `.tolist()` and format specs work on traced values; `float()`
   of an answer is judged untraced on the visible inputs (the hidden ones cannot be);
 - cost checks: a loop (``fori_loop``) hides n passes from XLA's cost analysis;
@@ -71,6 +73,7 @@ SUBMISSIONS = (
     "cost_at_size.py",
     "finite_difference.py",
     "complex_step.py",
+    "complex_step_unnamed.py",
     "python_numbers.py",
 )
 
@@ -122,9 +125,21 @@ def test_a_finite_difference_or_a_complex_step_scores_nothing_by_hand(report, ch
     assert not passed and message.startswith("`df` is close to the reference but not exact: ")
     assert checks["finite_difference.py"]["df values"][0]
     assert checks["finite_difference.py"]["df uses no autodiff"][0]
-    assert checks["complex_step.py"]["df is exact"][0]  # exact: only the name tells
+    for name in ("complex_step.py", "complex_step_unnamed.py"):
+        for check in ("df is exact", "df (hidden) is exact"):
+            passed, message = checks[name][check]
+            assert not passed and message.startswith(
+                "`df` computes with complex numbers, though its inputs and result are real: "
+                "that is a complex-step derivative"
+            ), message
+        assert checks[name]["df values"][0] and checks[name]["df (hidden)"][0]
+    assert checks["complex_step_unnamed.py"]["df uses no autodiff"][0]  # no name tells
     for s in report.submissions:
-        if Path(s.path).name in ("finite_difference.py", "complex_step.py"):
+        if Path(s.path).name in (
+            "finite_difference.py",
+            "complex_step.py",
+            "complex_step_unnamed.py",
+        ):
             (by_hand,) = [e for e in s.exercises if e.id == "autodiff.chain-rule-by-hand"]
             assert by_hand.score == 0, by_hand
 

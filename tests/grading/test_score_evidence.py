@@ -309,6 +309,7 @@ def test_artifacts_exported_apart_are_evaluated_apart():
         ("Jacobian of a tall function", True),
         ("cost ≤ 4× best on R²⁵⁶ → R²", True),
         ("cost ≤ 4× best on R² → R²⁵⁶", True),
+        ("jacobian_auto uses autodiff", True),
     ]
 
 
@@ -334,6 +335,7 @@ def test_the_vmap_dsin_passes_its_1d_checks_at_every_seed(combined):
                 "dsin on a matrix": False,
                 "dsin (hidden)": True,
                 "dsin does not use `cos`": True,
+                "dsin uses autodiff": True,
             }, seed
     finally:
         candidate.close()

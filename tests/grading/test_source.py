@@ -246,7 +246,146 @@ HONEST = {
         quotient_rule = Homework().quotient_rule
         dsin = Homework().dsin
         """,
+    # honest round 4: what the rules took for the entry's, though it is not
+    "a base class method that calls a method its subclasses define": """
+        import jax
+        class Rule:
+            def tangent(self, f, x0):
+                return self.derivative(f, x0)
+        class Quotient(Rule):
+            def derivative(self, f, g, df, dg):
+                return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+        class Auto(Rule):
+            def derivative(self, f, x):
+                return jax.grad(f)(x)
+        def quotient_rule(f, g, df, dg):
+            return Quotient().derivative(f, g, df, dg)
+        """,
+    "a test that checks another answer against jax.grad": """
+        import unittest
+        import jax
+        import jax.numpy as jnp
+        def quotient_rule(f, g, df, dg):
+            return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+        class TestLog(unittest.TestCase):
+            def test_log(self):
+                xs = jnp.linspace(0.5, 3.0, 6)
+                def log_prime(t):
+                    return jax.grad(jnp.log)(t)
+                self.assertTrue(jnp.allclose(1 / xs, jax.vmap(log_prime)(xs)))
+        print(jax.vmap(lambda t: jax.grad(jnp.sin)(t))(jnp.ones(3)))
+        """,
+    "a literal dict of answers, one by autodiff": """
+        import jax
+        import jax.numpy as jnp
+        RULES = {
+            "quotient": lambda f, g, df, dg: lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2,
+            "sin": jnp.vectorize(jax.grad(jnp.sin)),
+        }
+        quotient_rule = RULES["quotient"]
+        """,
+    "answers unpacked from one tuple, one by autodiff": """
+        import jax
+        import jax.numpy as jnp
+        quotient_rule, dsin = (
+            lambda f, g, df, dg: lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+        ), jnp.vectorize(jax.grad(jnp.sin))
+        """,
+    "answers unpacked from a factory, one by autodiff": """
+        import jax
+        import jax.numpy as jnp
+        def make():
+            scale = 1.0
+            def quotient(f, g, df, dg):
+                return lambda x: scale * (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+            def sin(x):
+                return jnp.vectorize(jax.grad(jnp.sin))(x)
+            return quotient, sin
+        quotient_rule, dsin = make()
+        """,
+    "a class of static methods, one by autodiff, called at module level": """
+        import jax
+        import jax.numpy as jnp
+        class Rules:
+            @staticmethod
+            def quotient(f, g, df, dg):
+                return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+            @staticmethod
+            def by_autodiff(f):
+                return jnp.vectorize(jax.grad(f))
+        def quotient_rule(f, g, df, dg):
+            return Rules.quotient(f, g, df, dg)
+        dsin = Rules.by_autodiff(jnp.sin)
+        """,
+    "a frozen dataclass whose fields hold the answers": """
+        from dataclasses import dataclass
+        from typing import Callable
+        import jax
+        import jax.numpy as jnp
+        @dataclass(frozen=True)
+        class Answers:
+            quotient: Callable = lambda f, g, df, dg: lambda x: df(x) / g(x) - f(x) * dg(x)
+            sin: Callable = lambda x: jnp.vectorize(jax.grad(jnp.sin))(x)
+        A = Answers()
+        print(A)
+        quotient_rule = A.quotient
+        """,
+    "a class-based decorator on every answer": """
+        import jax
+        import jax.numpy as jnp
+        class counted:
+            registry = []
+            def __init__(self, fn):
+                self.fn = fn
+                self.calls = 0
+                counted.registry.append(self)
+            def __call__(self, *args):
+                self.calls += 1
+                return self.fn(*args)
+        @counted
+        def quotient_rule(f, g, df, dg):
+            return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+        @counted
+        def dsin(x):
+            return jnp.vectorize(jax.grad(jnp.sin))(x)
+        """,
 }
+
+
+def test_a_star_import_below_the_entry_in_a_directory_submission_is_read():
+    files = {
+        "solutions.py": "def df(x):\n    return 2 * x\nfrom helpers import *\n",
+        "helpers.py": "import jax\nimport jax.numpy as jnp\ndf = jax.vmap(jax.grad(jnp.sin))\n",
+    }
+    assert _forbidden(files, "df") == ["grad"]
+    # above the entry's def, the def holds; alone, what it binds is the entry
+    files["solutions.py"] = "from helpers import *\ndef df(x):\n    return 2 * x\n"
+    assert _forbidden(files, "df") == []
+    files["solutions.py"] = "from helpers import *\n"
+    assert _forbidden(files, "df") == ["grad"]
+
+
+@pytest.mark.parametrize(
+    ("call", "transform"),
+    [
+        ("numdifftools.Derivative(f, method='complex')(x)", "difference_quotient"),
+        ("scipy.differentiate.derivative(f, x).df", "difference_quotient"),
+        ("scipy.optimize.approx_fprime(x, f)", "difference_quotient"),
+        ("findiff.Diff(0, 0.1)(f(x))", "difference_quotient"),
+        ("autograd.grad(f)(x)", "grad"),
+    ],
+)
+def test_libraries_of_derivatives_count_as_what_they_compute(call, transform):
+    module = call.split("(")[0].rsplit(".", 1)[0]
+    source = f"import {module}\ndef f(x):\n    return x * x\ndef d(x):\n    return {call}\n"
+    found = usage(source, "d")
+    assert transform in found.names, sorted(found.names)
+
+
+def test_a_complex_literal_reads_as_complex():
+    source = "import jax.numpy as jnp\ndef d(x):\n    return jnp.real(-1j * jnp.exp(x + 1e-20j))\n"
+    assert "complex" in usage(source, "d").names
+    assert "complex" not in usage("def d(x):\n    return 2.0 * x\n", "d").names
 
 
 @pytest.mark.parametrize("case", sorted(HONEST))
@@ -395,6 +534,79 @@ def test_tools_around_the_answers_are_not_dynamic_code(case):
     assert not program(source).rebinds
     found = usage(source, "quotient_rule")
     assert found.dynamic == frozenset() and not found.names & AUTODIFF, found
+
+
+# honest round 4: harmless uses of what the rules once read as able to change any name
+EVERYDAY = {
+    "import builtins for a flushing print": """
+        import builtins
+        import functools
+        print = functools.partial(builtins.print, flush=True)
+        """,
+    "logging.config.dictConfig with logging's own classes": """
+        import logging.config
+        logging.config.dictConfig({
+            "version": 1,
+            "handlers": {"out": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}},
+            "root": {"level": "INFO", "handlers": ["out"]},
+        })
+        """,
+    "attrgetter and methodcaller with constant names": """
+        from operator import attrgetter, methodcaller
+        shape_of = attrgetter("shape")
+        total = methodcaller("sum")
+        """,
+    "a check that every answer is defined": """
+        REQUIRED = ["quotient_rule"]
+        missing = [name for name in REQUIRED if name not in globals()]
+        """,
+    "a settings class filled from keywords": """
+        class Config:
+            def __init__(self, **kw):
+                self.__dict__.update(kw)
+        class Child(Config):
+            def __init__(self, **kw):
+                super().__init__(**kw)
+                vars(self).setdefault("eps", 1e-12)
+        cfg = Child(verbose=False)
+        """,
+}
+
+
+@pytest.mark.parametrize("case", sorted(EVERYDAY))
+def test_everyday_library_calls_do_not_make_every_entry_reach_everything(case):
+    source = (
+        "import jax\nimport jax.numpy as jnp\n"
+        "def quotient_rule(f, g, df, dg):\n"
+        "    return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2\n"
+        "dsin = jnp.vectorize(jax.grad(jnp.sin))\n" + textwrap.dedent(EVERYDAY[case])
+    )
+    assert not program(source).rebinds, program(source).rebinds_at
+    found = usage(source, "quotient_rule")
+    assert found.dynamic == frozenset() and not found.names & AUTODIFF, found
+
+
+@pytest.mark.parametrize(
+    ("source", "why"),
+    [
+        ("import operator\nn = input()\nf = operator.attrgetter(n)\n", "`operator.attrgetter(n)`"),
+        (
+            "import logging.config\n"
+            "logging.config.dictConfig({'version': 1, 'filters': {'x': {'()': 'helpers.f'}}})\n",
+            "`logging.config.dictConfig(",
+        ),
+        ("import builtins\nbuiltins.exec('x = 1')\n", "`builtins.exec`"),
+        ("from builtins import exec as run\nrun('x = 1')\n", "`run`"),
+        (
+            "class C:\n    def __init__(self, **kw):\n        self.__dict__.update(kw)\n"
+            "import jax.numpy as jnp\nC.__init__(jnp, sin=abs)\n",
+            "`self.__dict__`",
+        ),
+    ],
+)
+def test_the_same_calls_with_names_the_rules_cannot_read_still_reach_everything(source, why):
+    found = program(source)
+    assert found.rebinds and found.rebinds_at.startswith(why), found.rebinds_at
 
 
 @pytest.mark.parametrize(
@@ -1201,10 +1413,119 @@ CHEATS = {
         def df(x):
             return jnp.vectorize(found["g"](F))(x)
         """,
+    # red-team round 7: what an operator, a pattern or a library reads without naming it
+    # (and, in CHEATS_IN_THE_WORKER, stores into JAX)
+    "an operator bound by assignment in the class body": """
+        class K:
+            def __init__(self, x):
+                self.x = x
+            __neg__ = lambda self: jnp.vectorize(jax.grad(F))(self.x)
+        def df(x):
+            return -K(x)
+        """,
+    "a lambda handed to a hook": """
+        import codecs
+        codecs.register(
+            lambda name: codecs.CodecInfo(
+                lambda s, errors="strict": (jnp.vectorize(jax.grad(F)), 0), None, name="slope"
+            )
+            if name == "slope"
+            else None
+        )
+        def df(x):
+            return codecs.encode(None, "slope")(x)
+        """,
+    "a keyword class pattern reads a member": """
+        class K:
+            d = staticmethod(jnp.vectorize(jax.grad(F)))
+        def df(x):
+            match K():
+                case object(d=g):
+                    return g(x)
+        """,
+    "getattr with a constant name on an instance of its own": """
+        class K:
+            d = staticmethod(jnp.vectorize(jax.grad(F)))
+        k = K()
+        def df(x):
+            return getattr(k, "d")(x)
+        """,
+    "an instance that registers itself, read back from the registry": """
+        REG = []
+        class Keep:
+            def __init__(self, f):
+                self.f = f
+                REG.append(self)
+        Keep(jnp.vectorize(jax.grad(F)))
+        def df(x):
+            return REG[0].f(x)
+        """,
+    "a star import below a function of its own with the API's name": """
+        def grad(f):
+            return lambda x: x * 0.0
+        from jax import *
+        def df(x):
+            return jnp.vectorize(grad(F))(x)
+        """,
 }
 # cheats that run only inside the worker (a package for `from . import`, the worker's
 # warnings): shown to score full marks there before the rules caught them
 CHEATS_IN_THE_WORKER = {
+    # they patch JAX itself, for the whole process: graded in the worker only
+    "a store into jax.numpy through a function's parameter": """
+        def patch(m):
+            m.log1p = jnp.vectorize(jax.grad(F))
+        patch(jnp)
+        def df(x):
+            return jnp.log1p(x)
+        """,
+    "a codec search function made by a factory": """
+        import codecs
+        def make_search():
+            def search(name):
+                return codecs.CodecInfo(
+                    lambda s, errors="strict": (jnp.vectorize(jax.grad(F)), 0), None, name="d"
+                )
+            return search
+        codecs.register(make_search())
+        def df(x):
+            return codecs.encode(None, "d")(x)
+        """,
+    "a NamedTuple's field read by index": """
+        from typing import Callable, NamedTuple
+        class K(NamedTuple):
+            d: Callable = jnp.vectorize(jax.grad(F))
+        def df(x):
+            return K()[0](x)
+        """,
+    # (a dataclass needs its module in sys.modules, which the in-process runner skips)
+    "a dataclass field's default factory, read by astuple": """
+        import dataclasses
+        @dataclasses.dataclass
+        class K:
+            d: object = dataclasses.field(default_factory=lambda: jnp.vectorize(jax.grad(F)))
+        def df(x):
+            return dataclasses.astuple(K())[0](x)
+        """,
+    "a dunder stored on a class the rules cannot trace": """
+        _T = next(iter([jax.core.Tracer]))
+        _T.__invert__ = lambda self: jnp.vectorize(jax.grad(F))(self)
+        def df(x):
+            return ~x
+        """,
+    "type.__setattr__ of a dunder on a class the rules cannot trace": """
+        G = lambda self: jnp.vectorize(jax.grad(F))(self)
+        _T = next(iter([jax.core.Tracer]))
+        type.__setattr__(_T, "__invert__", G)
+        def df(x):
+            return ~x
+        """,
+    "a store into jax.numpy through a name the rules cannot trace": """
+        _m = next(iter([jnp]))
+        _m.log1p = jnp.vectorize(jax.grad(F))
+        def df(x):
+            return jnp.log1p(x)
+        """,
     "a function of its own named isinstance": """
         def isinstance(value, kind):
             return kind(value)
@@ -1639,6 +1960,39 @@ def test_avoids_check_messages():
         .judge([request], [Ok("def f(:")], None)[1]
         .startswith("the source does not parse: ")
     )
+
+
+def test_uses_check_messages():
+    check = checks.uses("dsin", "grad", "jvp")
+    (request,) = check.requests(np.random.default_rng(0))
+    by_autodiff = "import jax\nimport jax.numpy as jnp\ndsin = jax.vmap(jax.grad(jnp.sin))\n"
+    assert check.judge([request], [Ok(by_autodiff)], None) == (
+        True,
+        "`dsin` uses `grad` (line 3)",
+    )
+    helper = (
+        "import gradkit as gk\nimport jax.numpy as jnp\n"
+        "def dsin(x):\n    return gk.derivative(jnp.sin)(x)\n"
+    )
+    assert check.judge([request], [Ok(helper)], None) == (
+        True,
+        "`dsin` uses `grad` (line 4, inside `gk.derivative`)",
+    )
+    by_formula = "import jax.numpy as jnp\ndef dsin(x):\n    return jnp.sin(x + jnp.pi / 2)\n"
+    assert check.judge([request], [Ok(by_formula)], None) == (
+        False,
+        "`dsin` uses none of `grad`, `jvp`, which this exercise asks for: a formula or a "
+        "numerical approximation in their place does not count",
+    )
+    # a function of its own named grad is not the transform
+    own = "import jax.numpy as jnp\ndef grad(f):\n    return f\ndsin = grad(jnp.cos)\n"
+    assert not check.judge([request], [Ok(own)], None)[0]
+    assert check.judge([request], [Ok("x = 1\n")], None) == (
+        False,
+        "`dsin` is not defined in the source",
+    )
+    with pytest.raises(gk.ExerciseError, match="needs at least one name"):
+        checks.uses("dsin")
 
 
 @settings(max_examples=25, deadline=None)

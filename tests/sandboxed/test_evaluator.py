@@ -315,3 +315,36 @@ def test_an_artifact_seen_before_is_not_compiled_again_whatever_it_comes_with(mo
     (sin,), (exp,) = (decode(r["value"], out) for r in reply["results"])
     np.testing.assert_allclose(sin, np.sin(x), rtol=1e-15)
     np.testing.assert_allclose(exp, np.exp(x), rtol=1e-15)
+
+
+def _complex_step(x):
+    h = 1e-20
+    z = lax.complex(x, jnp.full_like(x, h))
+    return (jnp.log(z**2) * jnp.sin(z)).imag / h
+
+
+def test_complex_numbers_inside_a_real_function_are_reported():
+    """A complex step is exact to rounding: its complex numbers are what gives it away."""
+    assert check_artifact(_exported(_complex_step, F32)) is True
+    assert check_artifact(_exported(jnp.sin, F32)) is False
+    # complex inputs or results are the function's own business (a holomorphic exercise)
+    c64 = jax.ShapeDtypeStruct((3,), np.complex64)
+    assert check_artifact(_exported(lambda z: jnp.sin(z) * z, c64)) is False
+    assert check_artifact(_exported(lambda x: lax.complex(x, x), F32)) is False
+
+
+def test_the_evaluator_marks_the_results_of_a_complex_step():
+    x = np.linspace(0.5, 1.5, 3)
+    with float64():
+        blobs = [
+            export.export(jax.jit(lambda v, f=f: [f(v)]), platforms=CPU)(x).serialize()
+            for f in (_complex_step, jnp.sin)
+        ]
+        header, buffers = _bundle(blobs, x)
+        reply, out = Evaluator().bundle(header, buffers)
+    step, sine = reply["results"]
+    assert step["ok"] and step["complex"] is True
+    assert sine["ok"] and "complex" not in sine
+    (value,) = decode(step["value"], out)
+    expected = np.sin(x) * 2 / x + np.log(x**2) * np.cos(x)
+    np.testing.assert_allclose(value, expected, rtol=1e-14)

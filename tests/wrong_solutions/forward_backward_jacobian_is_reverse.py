@@ -1,5 +1,6 @@
 # exercise: autodiff.forward-backward
 # fails: forward_derivative uses forward mode only
+# fails: forward_derivative uses forward mode
 # mistake: "forward" computed with jax.jacobian, which is reverse mode (jacrev)
 import jax
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gradkit.grading import Entry, ExerciseSpec, FunctionRef, checks, samplers
 
-from ._written import by_hand, no_autodiff, written
+from ._written import FORWARD_MODE, REVERSE_MODE, by_autodiff, by_hand, no_autodiff, written
 
 REF = "gradkit_exercises.reference.autodiff"
 
@@ -23,7 +23,7 @@ to $\\mathbf{x}$: at `x = jnp.arange(4.0)` the gradient is `[0, 4, 8, 12]`, whic
 
 Write `grad_2xtx(x)` returning $\\nabla_{\\mathbf{x}}\\, 2\\mathbf{x}^\\top\\mathbf{x}$ for a 1-D
 float array, **by automatic differentiation** (`jax.grad` or `gk.grad`), not by the
-formula.
+formula: the grader checks that your source uses an autodiff transform.
 """,
     entries=(Entry("grad_2xtx", "(x)", "Return the gradient of 2·xᵀx at x, by autodiff."),),
     checks=(
@@ -38,6 +38,7 @@ formula.
             "grad_2xtx", samplers.normal(6), visibility="hidden", name="grad_2xtx (hidden)"
         ),
         checks.jit("grad_2xtx", samplers.normal(5), samples=1),
+        by_autodiff("grad_2xtx"),
     ),
     points=1,
     reference=REF,
@@ -55,7 +56,8 @@ scalar output, and `jax.vjp` gives the product directly.
 
 Write `backward(f, x, v=None)`, PyTorch's `y.backward(v)` as a function: return
 $\\mathbf{v}^\\top J_f(\\mathbf{x})$ (shaped like `x`), with `v = None` meaning ones
-shaped like `f(x)`. Do not build the Jacobian.
+shaped like `f(x)`. Do not build the Jacobian. Use JAX's autodiff (`jax.vjp`, or
+`gk.backward`): the grader checks that your source uses an autodiff transform.
 """,
     entries=(
         Entry("backward", "(f, x, v=None)", "Return vᵀ ∂f/∂x at x (v = None: ones like f(x))."),
@@ -92,6 +94,7 @@ shaped like `f(x)`. Do not build the Jacobian.
             visibility="hidden",
             name="with v (hidden)",
         ),
+        by_autodiff("backward"),
     ),
     points=1,
     reference=REF,
@@ -237,7 +240,8 @@ nothing accumulates. Accumulation is explicit.
 
 Write `accumulate_grads(f, xs)` returning $\\sum_i \\nabla f(\\mathbf{x}_i)$, the sum of the
 gradients of the scalar function `f` at each row of `xs` (shape `(k, n)`), shaped
-like one row: what PyTorch's `x.grad` would hold after `k` backward calls.
+like one row: what PyTorch's `x.grad` would hold after `k` backward calls. Take the
+gradients with JAX's autodiff (`jax.grad`): the grader checks that your source uses it.
 """,
     entries=(Entry("accumulate_grads", "(f, xs)", "Return Σᵢ ∇f(xs[i]), shape (n,)."),),
     checks=(
@@ -255,6 +259,7 @@ like one row: what PyTorch's `x.grad` would hold after `k` backward calls.
             visibility="hidden",
             name="accumulate_grads (hidden)",
         ),
+        by_autodiff("accumulate_grads"),
     ),
     points=1,
     reference=REF,
@@ -311,7 +316,8 @@ result.*
 Write `dsin(x)` returning $f'(x)$ elementwise for a float array `x` of any shape,
 computed with automatic differentiation. `jax.grad` needs a scalar function:
 apply it elementwise (`jax.vmap`, `jnp.vectorize`, or `gk.derivative`). Your
-source must not use `cos`. To plot: `gradkit plot "sin(x)" --derivative -o sin.svg`.
+source must use an autodiff transform and must not use `cos`. To plot:
+`gradkit plot "sin(x)" --derivative -o sin.svg`.
 """,
     entries=(Entry("dsin", "(x)", "Return d/dx sin x at x, elementwise, by autodiff."),),
     checks=(
@@ -321,6 +327,7 @@ source must not use `cos`. To plot: `gradkit plot "sin(x)" --derivative -o sin.s
             "dsin", samplers.normal(9, scale=4.0), visibility="hidden", name="dsin (hidden)"
         ),
         checks.avoids("dsin", "cos", requirement=True),
+        by_autodiff("dsin"),
     ),
     points=1,
     reference=REF,
@@ -343,6 +350,15 @@ graph from the computation's jaxpr: `gradkit graph "log(x**2)*sin(x) + 1/x" -o g
 )
 
 _DF_VALUES = checks.values("df", samplers.away_from_zero(5, low=0.2, high=4.0), samples=2)
+_CHAIN_BY_HAND_VALUES = (
+    _DF_VALUES,
+    checks.values(
+        "df",
+        samplers.away_from_zero(7, low=0.1, high=6.0),
+        visibility="hidden",
+        name="df (hidden)",
+    ),
+)
 CHAIN_BY_HAND = ExerciseSpec(
     id="autodiff.chain-rule-by-hand",
     title="The chain rule on the dependency graph",
@@ -358,14 +374,8 @@ difference or complex step: `df` must be exact to rounding.
 """,
     entries=(Entry("df", "(x)", "Return f′(x) for f(x) = log(x²)·sin x + 1/x, by hand."),),
     checks=(
-        _DF_VALUES,
-        checks.values(
-            "df",
-            samplers.away_from_zero(7, low=0.1, high=6.0),
-            visibility="hidden",
-            name="df (hidden)",
-        ),
-        by_hand(_DF_VALUES),
+        *_CHAIN_BY_HAND_VALUES,
+        *by_hand(_CHAIN_BY_HAND_VALUES, "df"),
         no_autodiff("df"),
     ),
     points=1,
@@ -385,8 +395,8 @@ differentiation.*
 
 Write `forward_derivative(f, x)` with forward mode (`jax.jvp`, or `jax.jacfwd`) and
 `reverse_derivative(f, x)` with reverse mode (`jax.vjp`, `jax.grad` or `jax.jacrev`),
-each returning $f'(x)$ for a scalar function `f` at a scalar `x`. Each must use only
-its own mode.
+each returning $f'(x)$ for a scalar function `f` at a scalar `x`. Each must use its
+own mode, and only its own mode.
 """,
     entries=(
         Entry("forward_derivative", "(f, x)", "Return f′(x) by forward mode (jvp)."),
@@ -443,6 +453,8 @@ its own mode.
             name="reverse_derivative uses reverse mode only",
             requirement=True,
         ),
+        by_autodiff("forward_derivative", FORWARD_MODE, "forward mode"),
+        by_autodiff("reverse_derivative", REVERSE_MODE, "reverse mode"),
     ),
     points=1,
     reference=REF,
@@ -464,7 +476,7 @@ array `x`, choosing the cheaper mode from the sizes (`jax.eval_shape` tells you
 the output's shape without computing it). The grader measures XLA's flops on a
 wide function $\\mathbb{R}^{256} \\to \\mathbb{R}^2$ and a tall one
 $\\mathbb{R}^2 \\to \\mathbb{R}^{256}$: each must cost at most 4× the better of
-`jax.jacfwd` and `jax.jacrev`.
+`jax.jacfwd` and `jax.jacrev`, and your source must use JAX's autodiff.
 """,
     entries=(
         Entry("jacobian_auto", "(f, x)", "Return the Jacobian of f at x, by the cheaper mode."),
@@ -498,6 +510,7 @@ $\\mathbb{R}^2 \\to \\mathbb{R}^{256}$: each must cost at most 4× the better of
             factor=4.0,
             name="cost ≤ 4× best on R² → R²⁵⁶",
         ),
+        by_autodiff("jacobian_auto"),
     ),
     points=2,
     reference=REF,

@@ -101,6 +101,23 @@ _D_POWER = checks.values(
 )
 _D_EXP = checks.values("d_exp", samplers.normal(4), samples=2)
 _D_LOG = checks.values("d_log", samplers.uniform(0.2, 5.0, 4), samples=2)
+_RULES_VALUES = (
+    checks.values("d_const", samplers.normal(), samplers.normal((2, 3)), samples=2),
+    _D_POWER,
+    _D_EXP,
+    _D_LOG,
+    checks.values(
+        "d_power",
+        samplers.uniform(0.3, 3.0, 5),
+        statics=((4.0,), (-2.0,), (1.5,)),
+        samples=1,
+        visibility="hidden",
+        name="d_power (hidden)",
+    ),
+    checks.values(
+        "d_log", samplers.uniform(0.1, 9.0, 6), visibility="hidden", name="d_log (hidden)"
+    ),
+)
 DERIVATIVE_RULES = ExerciseSpec(
     id="calculus.derivative-rules",
     title="Derivatives from the definition: c, xⁿ, eˣ, log x",
@@ -126,24 +143,8 @@ that they are exact to rounding), elementwise on float arrays:
         Entry("d_log", "(x)", "Return d/dx log x at x > 0 (elementwise)."),
     ),
     checks=(
-        checks.values("d_const", samplers.normal(), samplers.normal((2, 3)), samples=2),
-        _D_POWER,
-        _D_EXP,
-        _D_LOG,
-        checks.values(
-            "d_power",
-            samplers.uniform(0.3, 3.0, 5),
-            statics=((4.0,), (-2.0,), (1.5,)),
-            samples=1,
-            visibility="hidden",
-            name="d_power (hidden)",
-        ),
-        checks.values(
-            "d_log", samplers.uniform(0.1, 9.0, 6), visibility="hidden", name="d_log (hidden)"
-        ),
-        by_hand(_D_POWER, weight=0.25),
-        by_hand(_D_EXP, weight=0.25),
-        by_hand(_D_LOG, weight=0.25),
+        *_RULES_VALUES,
+        *by_hand(_RULES_VALUES, "d_power", "d_exp", "d_log", weight=0.25),
         no_autodiff("d_power", weight=0.5),
         no_autodiff("d_exp", weight=0.5),
         no_autodiff("d_log", weight=0.5),
@@ -163,6 +164,33 @@ _QUOTIENTS = (
 
 _QUOTIENT_RULE = checks.values(
     "quotient_rule", samplers.normal(4), statics=_QUOTIENTS, curry=True, samples=1
+)
+_SPQ_VALUES = (
+    checks.values(
+        "sum_rule",
+        samplers.normal(4),
+        statics=((F("sin'"), F("quadratic'")),),
+        curry=True,
+        samples=2,
+    ),
+    checks.values("product_rule", samplers.normal(4), statics=_PAIRS, curry=True, samples=1),
+    _QUOTIENT_RULE,
+    checks.values(
+        "product_rule",
+        samplers.uniform(0.5, 2.0, 5),
+        statics=((F("cubic-minus-inverse"), F("sin"), F("cubic-minus-inverse'"), F("sin'")),),
+        curry=True,
+        visibility="hidden",
+        name="product_rule (hidden)",
+    ),
+    checks.values(
+        "quotient_rule",
+        samplers.uniform(0.5, 2.0, 5),
+        statics=((F("sin"), F("cubic-minus-inverse"), F("sin'"), F("cubic-minus-inverse'")),),
+        curry=True,
+        visibility="hidden",
+        name="quotient_rule (hidden)",
+    ),
 )
 SUM_PRODUCT_QUOTIENT = ExerciseSpec(
     id="calculus.sum-product-quotient",
@@ -187,32 +215,8 @@ No autodiff inside, and no finite differences: combine the functions you are giv
         Entry("quotient_rule", "(f, g, df, dg)", "Return the function x ↦ (f/g)′(x)."),
     ),
     checks=(
-        checks.values(
-            "sum_rule",
-            samplers.normal(4),
-            statics=((F("sin'"), F("quadratic'")),),
-            curry=True,
-            samples=2,
-        ),
-        checks.values("product_rule", samplers.normal(4), statics=_PAIRS, curry=True, samples=1),
-        _QUOTIENT_RULE,
-        checks.values(
-            "product_rule",
-            samplers.uniform(0.5, 2.0, 5),
-            statics=((F("cubic-minus-inverse"), F("sin"), F("cubic-minus-inverse'"), F("sin'")),),
-            curry=True,
-            visibility="hidden",
-            name="product_rule (hidden)",
-        ),
-        checks.values(
-            "quotient_rule",
-            samplers.uniform(0.5, 2.0, 5),
-            statics=((F("sin"), F("cubic-minus-inverse"), F("sin'"), F("cubic-minus-inverse'")),),
-            curry=True,
-            visibility="hidden",
-            name="quotient_rule (hidden)",
-        ),
-        by_hand(_QUOTIENT_RULE),
+        *_SPQ_VALUES,
+        *by_hand(_SPQ_VALUES, "quotient_rule"),
         no_autodiff("quotient_rule", weight=0.5),
     ),
     points=2,
@@ -234,6 +238,16 @@ Markdown with `$...$` maths). It is graded by hand.
 )
 
 _D_X_POW_X = checks.values("d_x_pow_x", samplers.uniform(0.2, 3.0, 5), samples=2)
+_X_POW_X_VALUES = (
+    checks.shape("d_x_pow_x", samplers.uniform(0.2, 3.0, 5)),
+    _D_X_POW_X,
+    checks.values(
+        "d_x_pow_x",
+        samplers.uniform(0.05, 4.0, 7),
+        visibility="hidden",
+        name="d_x_pow_x (hidden)",
+    ),
+)
 X_POW_X = ExerciseSpec(
     id="calculus.x-to-the-x",
     title="The derivative of xˣ",
@@ -250,15 +264,8 @@ function must not use autodiff.
 """,
     entries=(Entry("d_x_pow_x", "(x)", "Return d/dx xˣ at x > 0 (elementwise), as a formula."),),
     checks=(
-        checks.shape("d_x_pow_x", samplers.uniform(0.2, 3.0, 5)),
-        _D_X_POW_X,
-        checks.values(
-            "d_x_pow_x",
-            samplers.uniform(0.05, 4.0, 7),
-            visibility="hidden",
-            name="d_x_pow_x (hidden)",
-        ),
-        by_hand(_D_X_POW_X),
+        *_X_POW_X_VALUES,
+        *by_hand(_X_POW_X_VALUES, "d_x_pow_x"),
         no_autodiff("d_x_pow_x"),
     ),
     points=1,
@@ -350,6 +357,12 @@ or `gradkit.plot.tangent_line`).
 )
 
 _GRAD_F = checks.values("grad_f", samplers.normal(2), samples=2)
+_GRADIENT_VALUES = (
+    checks.shape("grad_f", samplers.normal(2)),
+    _GRAD_F,
+    checks.values("grad_f", samplers.normal(2), visibility="hidden", name="grad_f (hidden)"),
+    checks.vmap("grad_f", samplers.normal((4, 2)), samples=1),
+)
 GRADIENT = ExerciseSpec(
     id="calculus.gradient",
     title="A gradient by hand",
@@ -364,11 +377,8 @@ should also work under `jax.vmap` (a batch of points, shape `(k, 2)`).
 """,
     entries=(Entry("grad_f", "(x)", "Return ∇f(x) for f(x) = 3x₁² + 5e^{x₂}, shape (2,)."),),
     checks=(
-        checks.shape("grad_f", samplers.normal(2)),
-        _GRAD_F,
-        checks.values("grad_f", samplers.normal(2), visibility="hidden", name="grad_f (hidden)"),
-        checks.vmap("grad_f", samplers.normal((4, 2)), samples=1),
-        by_hand(_GRAD_F),
+        *_GRADIENT_VALUES,
+        *by_hand(_GRADIENT_VALUES, "grad_f"),
         no_autodiff("grad_f", weight=0.5),
     ),
     points=1,
@@ -401,6 +411,18 @@ here you only need values, but do not divide by zero.
 )
 
 _DU_DA = checks.values("chain_rule", samplers.normal(), samplers.normal(), part=0, name="du_da")
+_CHAIN_RULE_VALUES = (
+    checks.shape("chain_rule", samplers.normal(), samplers.normal()),
+    _DU_DA,
+    checks.values("chain_rule", samplers.normal(), samplers.normal(), part=1, name="du_db"),
+    checks.values(
+        "chain_rule",
+        samplers.normal(scale=2.0),
+        samplers.normal(scale=2.0),
+        visibility="hidden",
+        name="chain_rule (hidden)",
+    ),
+)
 CHAIN_RULE = ExerciseSpec(
     id="calculus.multivariate-chain-rule",
     title="The multivariate chain rule",
@@ -422,17 +444,8 @@ tuple, a list or an array of length 2) for scalar `a`, `b`, from your formulas
         Entry("chain_rule", "(a, b)", "Return (∂u/∂a, ∂u/∂b) for u = xy + sin z (see prompt)."),
     ),
     checks=(
-        checks.shape("chain_rule", samplers.normal(), samplers.normal()),
-        _DU_DA,
-        checks.values("chain_rule", samplers.normal(), samplers.normal(), part=1, name="du_db"),
-        checks.values(
-            "chain_rule",
-            samplers.normal(scale=2.0),
-            samplers.normal(scale=2.0),
-            visibility="hidden",
-            name="chain_rule (hidden)",
-        ),
-        by_hand(_DU_DA),
+        *_CHAIN_RULE_VALUES,
+        *by_hand(_CHAIN_RULE_VALUES, "chain_rule"),
         no_autodiff("chain_rule", weight=0.5),
     ),
     points=1,

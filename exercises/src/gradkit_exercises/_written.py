@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gradkit.grading import Avoids, Entry, Exact, ExerciseSpec, Values, checks
+from gradkit.grading import Avoids, Check, Entry, Exact, ExerciseSpec, Uses, Values, checks
 
 AUTODIFF_NAMES = (
     "grad",
@@ -20,9 +20,27 @@ AUTODIFF_NAMES = (
     "numerical_derivative",
     "difference_quotient",
 )
-# a complex-step derivative, ``imag(f(x + ih)) / h``, is exact to rounding, so `by_hand`
-# cannot tell it from a formula: the name it needs rules it out instead
-COMPLEX_STEP_NAMES = ("imag",)
+# a complex-step derivative, ``imag(f(x + ih)) / h``, is exact to rounding: `by_hand` fails
+# it when the grader traced it (complex numbers inside a real function); an entry run
+# untraced is ruled out by the names a complex number needs (``1j`` reads as `complex`)
+COMPLEX_STEP_NAMES = (
+    "imag",
+    "complex",
+    "complex64",
+    "complex128",
+    "csingle",
+    "cdouble",
+    "conj",
+    "conjugate",
+)
+
+
+# what "by automatic differentiation" means, as the rules read a source: JAX's transforms
+# and gradkit's (`gk.derivative` reads as `grad`, `gk.jacobian` as `jacfwd` or `jacrev`,
+# `eqx.filter_grad` as `grad`); `gk.backward` is PyTorch's `y.backward(v)`
+FORWARD_MODE = ("jvp", "jacfwd", "linearize")
+REVERSE_MODE = ("grad", "value_and_grad", "vjp", "jacrev", "jacobian", "backward")
+AUTODIFF = (*FORWARD_MODE, *REVERSE_MODE, "hessian")
 
 
 def written(
@@ -53,21 +71,44 @@ def no_autodiff(entry: str, weight: float = 1.0) -> Avoids:
     )
 
 
-def by_hand(values: Values, weight: float = 0.5) -> Exact:
-    """Require that the entry of `values` is a formula: exact to rounding where it is right,
-    on the inputs of `values` (no evaluation is added).
+def by_autodiff(entry: str, names: tuple[str, ...] = AUTODIFF, what: str = "autodiff") -> Uses:
+    """Require that `entry` uses automatic differentiation (one of `names`), not a formula,
+    a finite difference or a complex step."""
+    return checks.uses(entry, *names, name=f"{entry} uses {what}", requirement=True)
+
+
+def by_hand(checks_: tuple[Check, ...], *entries: str, weight: float = 0.5) -> tuple[Exact, ...]:
+    """Require that each of `entries` is a formula: exact to rounding where it is right, at
+    the inputs of each of its values checks in `checks_`, hidden ones too (no evaluation is
+    added). Each entry's share `weight`.
 
     A finite difference written out by hand uses no name `no_autodiff` rules
-    out, and passes the value checks' tolerance; it is never exact.
+    out, and passes the value checks' tolerance; it is never exact. Every
+    values check gets its own, so an answer made wrong where one is judged is
+    judged where it is right.
     """
-    return Exact(
-        entry=values.entry,
-        args=values.args,
-        statics=values.statics,
-        curry=values.curry,
-        samples=values.samples,
-        weight=weight,
-        requirement=True,
-        name=f"{values.entry} is exact",
-        inputs_of=values.label,
+    return tuple(exact for entry in entries for exact in _exact_twins(checks_, entry, weight))
+
+
+def _exact_twins(checks_: tuple[Check, ...], entry: str, weight: float) -> tuple[Exact, ...]:
+    twins = [c for c in checks_ if type(c) is Values and c.entry == entry and not c.shape_only]
+    return tuple(
+        Exact(
+            entry=entry,
+            args=check.args,
+            statics=check.statics,
+            transform=check.transform,
+            curry=check.curry,
+            mode=check.mode,
+            samples=check.samples,
+            rtol=check.rtol,
+            atol=check.atol,
+            roundoff=check.roundoff,
+            weight=weight / len(twins),
+            requirement=True,
+            visibility=check.visibility,
+            name=f"{check.label.removesuffix(' values')} is exact",
+            inputs_of=check.label,
+        )
+        for check in twins
     )

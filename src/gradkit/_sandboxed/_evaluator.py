@@ -70,13 +70,17 @@ class Rejected(Exception):
     """The artifact uses something outside the allow-list."""
 
 
-def check_artifact(exported: Any) -> None:
+def check_artifact(exported: Any) -> bool:
     """Raise `Rejected` unless the artifact is a plain, effect-free CPU computation.
 
     The module is read with the MLIR parser JAX ships (never by matching
     printed text) and every operation in it, nested ones included, must be in
     `ALLOWED_OPS`; a custom call must target `ALLOWED_CUSTOM_CALLS` (or a
     LAPACK kernel) and have no side effect; no value may be a token.
+
+    Return whether it computes with complex numbers though its inputs and
+    results are all real: how a complex-step derivative, ``imag(f(x + ih)) /
+    h``, looks, whatever its source calls it (`Exact` refuses it).
     """
     if tuple(exported.platforms) != ("cpu",):
         raise Rejected(f"the artifact targets {tuple(exported.platforms)!r}, not ('cpu',)")
@@ -91,12 +95,15 @@ def check_artifact(exported: Any) -> None:
     from jax._src.lib.mlir import ir  # pyright: ignore[reportPrivateImportUsage]
 
     problems: list[str] = []
+    complex_values: list[str] = []
 
     def visit(op: Any) -> Any:
         problem = _op_problem(op, ir)
         if problem is not None:
             problems.append(problem)
             return ir.WalkResult.INTERRUPT
+        if not complex_values:
+            complex_values.extend(op.name for value in op.results if "complex<" in str(value.type))
         return ir.WalkResult.ADVANCE
 
     with mlir.make_ir_context():
@@ -113,6 +120,13 @@ def check_artifact(exported: Any) -> None:
             check_artifact(exported.vjp())
         except Rejected as error:
             raise Rejected(f"its derivative: {error}") from None
+    import numpy as np
+
+    real = all(
+        not np.issubdtype(aval.dtype, np.complexfloating)
+        for aval in (*exported.in_avals, *exported.out_avals)
+    )
+    return real and bool(complex_values)
 
 
 def _op_problem(op: Any, ir: Any) -> str | None:
@@ -181,6 +195,7 @@ class Evaluator:
     def __init__(self) -> None:
         self.artifacts: OrderedDict[str, Any] = OrderedDict()
         self.compiled: OrderedDict[tuple, Any] = OrderedDict()
+        self.complex_inside: set[str] = set()  # keys of real functions computed in complex
 
     def _artifact(self, key: str, data: bytes) -> Any:
         if key in self.artifacts:
@@ -190,7 +205,8 @@ class Evaluator:
 
         try:
             exported = export.deserialize(bytearray(data))
-            check_artifact(exported)
+            if check_artifact(exported):
+                self.complex_inside.add(key)
             entry: Any = exported
         except Rejected as error:
             entry = error
@@ -198,7 +214,8 @@ class Evaluator:
             entry = Rejected(f"the artifact could not be read ({type(error).__name__})")
         self.artifacts[key] = entry
         if len(self.artifacts) > CACHE_SIZE:
-            self.artifacts.popitem(last=False)
+            old, _ = self.artifacts.popitem(last=False)
+            self.complex_inside.discard(old)
         return entry
 
     def bundle(self, header: dict[str, Any], buffers: list[bytes]) -> tuple[dict, list]:
@@ -229,7 +246,10 @@ class Evaluator:
             except Exception as error:  # noqa: BLE001 - a submission's function failed
                 results.append({"ok": False, "kind": "error", "message": _brief(error)})
                 continue
-            results.append(self._ok(value, out))
+            result = self._ok(value, out)
+            if item["key"] in self.complex_inside and result["ok"]:
+                result["complex"] = True
+            results.append(result)
         return {"ok": True, "results": results}, out
 
     @staticmethod

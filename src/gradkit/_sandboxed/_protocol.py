@@ -128,9 +128,14 @@ FaultKind = Literal[
 
 @dataclasses.dataclass(frozen=True)
 class Ok:
-    """A successful response: arrays (nested in tuples/lists), a float, or JSON data."""
+    """A successful response: arrays (nested in tuples/lists), a float, or JSON data.
+
+    ``complex_inside``: the evaluator computed it with complex numbers, from
+    real inputs to real results (a complex step; see `Exact`).
+    """
 
     value: Any
+    complex_inside: bool = False
 
 
 @dataclasses.dataclass(frozen=True)

@@ -23,6 +23,7 @@ from ._checks import Finite as Finite
 from ._checks import Values as Values
 from ._checks_special import Avoids as Avoids
 from ._checks_special import Stationary as Stationary
+from ._checks_special import Uses as Uses
 from ._inprocess import InProcessCandidate as InProcessCandidate
 from ._remote import Limits as Limits
 from ._remote import RemoteCandidate as RemoteCandidate

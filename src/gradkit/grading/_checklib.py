@@ -1,7 +1,7 @@
 """The check vocabulary exercise authors use: ``gk.checks.values(...)`` and friends.
 
 Each constructor returns a frozen check value (`Values`, `Finite`,
-`CostAtMost`, `Exact`, `Avoids`, `Stationary`); ``static=`` binds one row of static
+`CostAtMost`, `Exact`, `Avoids`, `Uses`, `Stationary`); ``static=`` binds one row of static
 arguments (numbers, strings, `FunctionRef`) and ``statics=`` several.
 """
 
@@ -18,6 +18,7 @@ from ._checks import Finite as Finite
 from ._checks import Values as Values
 from ._checks_special import Avoids as Avoids
 from ._checks_special import Stationary as Stationary
+from ._checks_special import Uses as Uses
 from ._samplers import Sampler
 
 
@@ -72,6 +73,11 @@ def cost(entry: str, *args: Sampler, factor: float, **options: Any) -> CostAtMos
 def avoids(entry: str, *names: str, **options: Any) -> Avoids:
     """Require that the entry's source (and what it reaches) does not use `names`."""
     return Avoids(entry=entry, names=frozenset(names), **options)
+
+
+def uses(entry: str, *names: str, **options: Any) -> Uses:
+    """Require that the entry's source (or what it reaches) uses one of `names`."""
+    return Uses(entry=entry, names=frozenset(names), **options)
 
 
 def stationary(function: str, point: str, args: Sampler, **options: Any) -> Stationary:

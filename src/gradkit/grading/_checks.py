@@ -299,7 +299,11 @@ class Exact(Values):
     of its own dtype's precision (`rounding_units`). A formula computed
     another way lands within a few units; a finite difference, whatever its
     step or order, hundreds to millions (docs/exercises.md). Inputs where the
-    entry is wrong or fails are not judged here (the value checks say so).
+    entry is wrong or fails are not judged here (the value checks say so): give
+    each values check, hidden ones too, its own (``inputs_of``), or an answer
+    made wrong where one is judged escapes it. A complex step, ``imag(f(x + ih)) / h``, is
+    exact to rounding: the evaluator sees it instead, as complex numbers inside
+    a function of real inputs and results (`Ok.complex_inside`), and it fails.
     Like a source rule, it earns its weight only when the entry passes a
     value check.
     """
@@ -339,6 +343,12 @@ class Exact(Values):
                 got_value, exp_value = got_value[self.part], exp_value[self.part]
             if compare(got_value, exp_value, rtol=self.rtol, atol=self._atol(request)):
                 continue  # wrong here: the value checks say so
+            if answer.complex_inside:
+                return False, (
+                    f"`{self.entry}` computes with complex numbers, though its inputs and "
+                    "result are real: that is a complex-step derivative, a numerical method "
+                    "exact to rounding; compute it from a formula, in real numbers"
+                )
             judged += 1
             units = rounding_units(got_value, exp_value)
             if units > self.ulps and (worst is None or units > worst[0]):

@@ -9,23 +9,17 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from .._errors import ExerciseError
 from .._sandboxed import Call, Constant, Evaluate, Fault, Ok, Request, Response, Source, place
 from ._checks import Check, fault_message
 from ._compare import leaves, show
 from ._samplers import Sampler
-from ._source import usage
+from ._source import Usage, usage
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class Avoids(Check):
-    """Require that `entry`, and everything it reaches in the submission, avoids `names`.
-
-    A name is what it resolves to (see `_source`): ``jax.grad``, ``gk.grad``
-    and ``from jax import grad as g`` are ``grad``; a function the student
-    wrote and named ``grad`` is not. Dynamic lookups (`eval`, `exec`,
-    `getattr` with a computed name, `__import__`, ...) fail the check too,
-    since they could spell a forbidden name at run time.
-    """
+class _SourceRule(Check):
+    """A rule on the names `entry` uses, read from the source (`_source`)."""
 
     entry: str
     names: frozenset[str]
@@ -38,63 +32,118 @@ class Avoids(Check):
         object.__setattr__(self, "names", frozenset(self.names))
         object.__setattr__(self, "needs_reference", False)
 
-    def _default_name(self) -> str:
-        return f"{self.entry} does not use " + ", ".join(f"`{n}`" for n in sorted(self.names))
-
     def entries(self) -> tuple[str, ...]:
         return (self.entry,)
 
     def requests(self, rng: np.random.Generator) -> tuple[Request, ...]:
         return (Source(),)
 
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Avoids(_SourceRule):
+    """Require that `entry`, and everything it reaches in the submission, avoids `names`.
+
+    A name is what it resolves to (see `_source`): ``jax.grad``, ``gk.grad``
+    and ``from jax import grad as g`` are ``grad``; a function the student
+    wrote and named ``grad`` is not. Dynamic lookups (`eval`, `exec`,
+    `getattr` with a computed name, `__import__`, ...) fail the check too,
+    since they could spell a forbidden name at run time.
+    """
+
+    def _default_name(self) -> str:
+        return f"{self.entry} does not use " + ", ".join(f"`{n}`" for n in sorted(self.names))
+
     def judge(
         self, requests: Sequence[Request], got: Sequence[Response], ref: Sequence[Response] | None
     ) -> tuple[bool, str]:
-        (answer,) = got
-        if isinstance(answer, Fault):
-            return False, f"the source could not be read ({answer.kind}): {answer.message}"
-        text = answer.value
-        if not (
-            isinstance(text, str)
-            or (isinstance(text, dict) and all(isinstance(v, str) for v in text.values()))
-        ):
-            return False, "the source is not text"
-        try:
-            found = usage(text, self.entry)
-        except SyntaxError as error:
-            where = place(text if isinstance(text, str) else "", error.lineno or 0)
-            return False, f"the source does not parse: {error.msg} ({where})"
-        if found.found:
-            if found.stub:
-                return (
-                    False,
-                    f"`{self.entry}` is not implemented yet (it raises NotImplementedError)",
-                )
-            # why code far from the entry counts: say so, or the student hunts in vain
-            why = (
-                f" (it is read as reaching all of the submission's code, since "
-                f"{found.everything} could change any name)"
-                if found.everything
-                else ""
-            )
-            used = sorted(found.names & self.names)
-            if used:
-                where = ", ".join(f"`{n}` ({found.lines[n]})" for n in used)
-                return False, f"`{self.entry}` uses {where}, which this exercise rules out{why}"
-            if found.dynamic:
-                where = ", ".join(f"`{n}` ({found.lines[n]})" for n in sorted(found.dynamic))
-                return False, (
-                    f"`{self.entry}` uses {where}: dynamic code could hide a name this exercise "
-                    f"rules out; call functions directly{why}"
-                )
-            return True, f"`{self.entry}` avoids " + ", ".join(sorted(self.names))
+        found = _read_usage(self.entry, got)
+        if isinstance(found, tuple):
+            return found
+        # why code far from the entry counts: say so, or the student hunts in vain
+        why = (
+            f" (it is read as reaching all of the submission's code, since "
+            f"{found.everything} could change any name)"
+            if found.everything
+            else ""
+        )
+        used = sorted(found.names & self.names)
+        if used:
+            where = ", ".join(f"`{n}` ({found.lines[n]})" for n in used)
+            return False, f"`{self.entry}` uses {where}, which this exercise rules out{why}"
         if found.dynamic:
             where = ", ".join(f"`{n}` ({found.lines[n]})" for n in sorted(found.dynamic))
             return False, (
-                f"`{self.entry}` is not defined in the source, which uses {where}: dynamic code "
-                "could hide a name this exercise rules out; define it with `def` or `=`"
+                f"`{self.entry}` uses {where}: dynamic code could hide a name this exercise "
+                f"rules out; call functions directly{why}"
             )
-        return False, f"`{self.entry}` is not defined in the source"
+        return True, f"`{self.entry}` avoids " + ", ".join(sorted(self.names))
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Uses(_SourceRule):
+    """Require that `entry`, or what it reaches in the submission, uses one of `names`.
+
+    Names resolve as for `Avoids`: ``gk.derivative`` and ``eqx.filter_grad``
+    use ``grad``, ``jax.vmap(jax.grad(jnp.sin))`` uses ``grad``; a function
+    the student wrote and named ``grad`` does not. It answers "by automatic
+    differentiation" in a prompt: a formula, a finite difference or a complex
+    step in its place uses none of the transforms.
+    """
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not self.names:
+            raise ExerciseError(f"check uses on {self.entry!r} needs at least one name")
+
+    def _default_name(self) -> str:
+        return f"{self.entry} uses " + " or ".join(f"`{n}`" for n in sorted(self.names))
+
+    def judge(
+        self, requests: Sequence[Request], got: Sequence[Response], ref: Sequence[Response] | None
+    ) -> tuple[bool, str]:
+        found = _read_usage(self.entry, got)
+        if isinstance(found, tuple):
+            return found
+        used = sorted(found.names & self.names)
+        if used:
+            return True, f"`{self.entry}` uses " + ", ".join(
+                f"`{n}` ({found.lines[n]})" for n in used
+            )
+        return False, (
+            f"`{self.entry}` uses none of "
+            + ", ".join(f"`{n}`" for n in sorted(self.names))
+            + ", which this exercise asks for: a formula or a numerical approximation in "
+            "their place does not count"
+        )
+
+
+def _read_usage(entry: str, got: Sequence[Response]) -> Usage | tuple[bool, str]:
+    """What `entry` uses in the submitted source, or a failed verdict saying why not."""
+    (answer,) = got
+    if isinstance(answer, Fault):
+        return False, f"the source could not be read ({answer.kind}): {answer.message}"
+    text = answer.value
+    if not (
+        isinstance(text, str)
+        or (isinstance(text, dict) and all(isinstance(v, str) for v in text.values()))
+    ):
+        return False, "the source is not text"
+    try:
+        found = usage(text, entry)
+    except SyntaxError as error:
+        where = place(text if isinstance(text, str) else "", error.lineno or 0)
+        return False, f"the source does not parse: {error.msg} ({where})"
+    if found.found and found.stub:
+        return False, f"`{entry}` is not implemented yet (it raises NotImplementedError)"
+    if found.found:
+        return found
+    if found.dynamic:
+        where = ", ".join(f"`{n}` ({found.lines[n]})" for n in sorted(found.dynamic))
+        return False, (
+            f"`{entry}` is not defined in the source, which uses {where}: dynamic code "
+            "could hide a name this exercise rules out; define it with `def` or `=`"
+        )
+    return False, f"`{entry}` is not defined in the source"
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

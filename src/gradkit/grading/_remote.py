@@ -416,29 +416,37 @@ class RemoteCandidate:
             retry = False
             for number, response in zip(order, results, strict=True):
                 entries = sorted(merged[number], key=lambda e: e[1])
-                if isinstance(response, Fault):
+                if isinstance(response, Fault) or response.complex_inside:
                     if len(entries) > 1 and self._combined:
-                        retry = True  # charge nobody yet: one artifact each finds the guilty one
+                        # charge nobody yet: one artifact each finds the guilty one (or the
+                        # entry that computes in complex numbers)
+                        retry = True
                         pending += [g for g, _ in entries]
                         continue
+                if isinstance(response, Fault):
                     for g, _ in entries:
                         for i in g.members + g.twins:
                             answers[i] = response
                     continue
-                value = response.value
+                value, inside = response.value, response.complex_inside
                 for g, offset in entries:
                     for k, i in enumerate(g.members):
-                        answers[i] = self._pick(value, offset + k, g.cost)
+                        answers[i] = self._pick(value, offset + k, g.cost, inside=inside)
                         for twin in g.twins:
-                            answers[twin] = self._pick(value, offset + k, False, runs=True)
+                            answers[twin] = self._pick(
+                                value, offset + k, False, runs=True, inside=inside
+                            )
             if retry:
                 self._combined = False
 
     @staticmethod
-    def _pick(value: Any, index: int, cost: bool, *, runs: bool = False) -> Response:
+    def _pick(
+        value: Any, index: int, cost: bool, *, runs: bool = False, inside: bool = False
+    ) -> Response:
         """Run ``index`` of an artifact's results, or the flops of a cost artifact.
 
         A cost artifact's answer is ``(flops, results)``; ``runs=True`` picks its results.
+        ``inside``: the artifact computes in complex numbers (`Ok.complex_inside`).
         """
         if cost or runs:
             if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], float)):
@@ -455,7 +463,7 @@ class RemoteCandidate:
             and isinstance(item["invalid"], str)
         ):
             return Fault("invalid", item["invalid"][:500])  # the evaluator could not send it
-        return Ok(item)
+        return Ok(item, complex_inside=inside)
 
     def _export_round(
         self,

@@ -68,7 +68,8 @@ def to_response(reply: dict[str, Any], buffers: list[bytes]) -> Response:
     """Turn a child's reply into a `Response`, trusting only plain data."""
     if reply.get("ok") is True:
         try:
-            return Ok(tuples(decode(reply.get("value"), buffers)))
+            value = tuples(decode(reply.get("value"), buffers))
+            return Ok(value, complex_inside=reply.get("complex") is True)
         except (ValueError, KeyError, TypeError) as error:
             return Fault("invalid", f"the answer is not plain data ({error})")
     kind = reply.get("kind")

@@ -137,8 +137,6 @@ DYNAMIC_APIS = (
     "jax.extend",
     "jaxlib",
     # names resolved from strings
-    "operator.attrgetter",
-    "operator.methodcaller",
     "string.Formatter",
     "logging.config",
     "unittest.mock",
@@ -195,6 +193,18 @@ _CODE_ARGUMENTS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
 # APIs that read every attribute of their argument, by name: dynamic unless it is the
 # submission's own (`asdict(gk.functions["log-sin"])["derivative"]`)
 _OWN_ARGUMENT = frozenset({"dataclasses.asdict", "dataclasses.astuple"})
+# what reads every field of an object at once (`Program.read_whole`)
+_WHOLE_READERS = frozenset(
+    {f"dataclasses.{n}" for n in ("asdict", "astuple", "fields", "replace")}
+    | {"copy.copy", "copy.deepcopy", "operator.itemgetter", "attrs.asdict", "attrs.astuple"}
+    | {
+        f"builtins.{n}"
+        for n in (
+            "vars list tuple dict set frozenset iter next sorted reversed zip enumerate "
+            "map filter sum min max any all"
+        ).split()
+    }
+)
 _FLAG_ARGUMENTS = {
     "numpy.load": "allow_pickle",
     "jax.numpy.load": "allow_pickle",
@@ -207,6 +217,7 @@ _FLAG_ARGUMENTS = {
 # worker checks again), never an object found by a name the rules cannot see
 SAFE_APIS = (
     "doctest.testmod",  # see _CODE_ARGUMENTS
+    "logging.config.dictConfig",  # see _NAME_ARGUMENTS
     "gc.collect",
     "multiprocessing.cpu_count",
     "gc.disable",
@@ -236,8 +247,16 @@ SAFE_APIS = (
 )
 
 
+# APIs that look attributes or objects up by names given as strings: fine with constant
+# names, which the rules read (`attrgetter("shape")` reads `.shape`; a `dictConfig` dict
+# that names only logging's classes and the standard streams), else dynamic
+_NAME_ARGUMENTS = frozenset(
+    {"operator.attrgetter", "operator.methodcaller", "logging.config.dictConfig"}
+)
 # judged by their arguments where they are called; passed as a value, called out of sight
-_ARGUMENT_APIS = frozenset(_CODE_ARGUMENTS) | _OWN_ARGUMENT | frozenset(_FLAG_ARGUMENTS)
+_ARGUMENT_APIS = (
+    frozenset(_CODE_ARGUMENTS) | _OWN_ARGUMENT | frozenset(_FLAG_ARGUMENTS) | _NAME_ARGUMENTS
+)
 
 
 def _under(path: str, apis: tuple[str, ...]) -> bool:
@@ -989,21 +1008,33 @@ class Program:
     def _global(
         self, name: str, module: _Scope, seen: frozenset[int] = frozenset()
     ) -> list[_Binding] | None:
-        if name in module.bindings:
-            return module.bindings[name]
+        own = module.bindings.get(name)
         found: list[_Binding] = []
         for star in module.stars:
+            if own and not self._later(star, own):
+                continue  # `from helpers import *` above `def df`: the def holds
             target = self._sibling_of(star)
             if target is not None:
                 if id(target) not in seen:
                     found += self._global(name, target, seen | {id(module)}) or []
             else:
                 found.append(dataclasses.replace(star, name=name))
+        if own:
+            return own + found  # a star import below `def df` may rebind it
         if found:
             return found
         if name in _BUILTINS:
             return [_Binding("import", module.node, module, module=f"builtins.{name}")]
         return None
+
+    def _later(self, star: _Binding, bindings: list[_Binding]) -> bool:
+        """Whether the star import `star` runs after a top-level statement of `bindings`
+        in its file (it may rebind the name), or where the order is not known."""
+        where = self._top.get(id(star.node))
+        places = [self._top.get(id(b.node)) for b in bindings]
+        if where is None or any(p is None or p[0] != where[0] for p in places):
+            return True
+        return where[1] > min(p[1] for p in places if p is not None)
 
     def _sibling_of(self, binding: _Binding) -> _Scope | None:
         """The submission's module a `from x import ...` reads (None: an outside module).
@@ -1197,8 +1228,9 @@ class Program:
                 return None
             if -len(container.elts) <= index < len(container.elts):
                 return container.elts[index]
-        if isinstance(container, ast.Dict):
-            for key, item in zip(container.keys, container.values, strict=True):
+        if isinstance(container, ast.Dict) and all(k is not None for k in container.keys):
+            # the last of equal keys holds (`{"d": a, "d": b}`); `**other` may hold any key
+            for key, item in reversed(list(zip(container.keys, container.values, strict=True))):
                 if isinstance(key, ast.Constant) and key.value == index:
                     return item
         return None
@@ -1346,22 +1378,34 @@ class Program:
             for node in (sub for top in runs for sub in ast.walk(top)):
                 if not isinstance(node, ast.Call) or not self._hook(node):
                     continue
-                called = {
-                    id(c.func)
-                    for arg in _arguments(node)
-                    for c in ast.walk(arg)
-                    if isinstance(c, ast.Call)
+                calls = [
+                    c for arg in _arguments(node) for c in ast.walk(arg) if isinstance(c, ast.Call)
+                ]
+                # `f(x)` hands over a result; so does `jax.vmap(jax.grad(f))(xs)`, a call of
+                # what is made of `f` there
+                called = {id(c.func) for c in calls} | {
+                    id(a) for c in calls if isinstance(c.func, ast.Call) for a in ast.walk(c.func)
                 }
                 for arg in _arguments(node):
                     for sub in ast.walk(arg):
+                        if isinstance(sub, ast.Lambda) and id(sub) not in called:
+                            found.append(sub)  # `codecs.register(lambda name: ...)`
                         if not isinstance(sub, ast.Name) or not isinstance(sub.ctx, ast.Load):
                             continue
                         for v in self.value(sub):
                             if isinstance(v, Own) and (
-                                isinstance(v.node, ast.ClassDef) or id(sub) not in called
+                                isinstance(v.node, ast.ClassDef)
+                                or id(sub) not in called
+                                or self._makes_function(v.node)  # `register(make_search())`
                             ):
                                 found.append(v.node)
         return found
+
+    def _makes_function(self, node: ast.AST) -> bool:
+        """Whether the function `node` returns a function of the submission's (a factory)."""
+        return isinstance(node, _FUNCTIONS) and any(
+            isinstance(v, Own) for r in _returns(node) for v in self.value(r)
+        )
 
     def _own_object_method(self, node: ast.Call) -> bool:
         """Whether `node` calls a method of a list, dict or set the submission builds at
@@ -1501,9 +1545,15 @@ class Program:
             return False  # read in a target (`CALLS[fn.__name__] += 1`): its key, not kept
         if isinstance(statement, ast.Assign | ast.AugAssign | ast.AnnAssign):
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            # `self.fn = fn` keeps it in the instance, whose making (`@counted def d_log`,
+            # `k = Keep(g)`) its readers reach: not every call's argument
             return any(
-                not isinstance(t, ast.Name)
-                or (scope is not None and (t.id in scope.globals or t.id in scope.nonlocals))
+                (not isinstance(t, ast.Name) and not self._self_rooted(t))
+                or (
+                    isinstance(t, ast.Name)
+                    and scope is not None
+                    and (t.id in scope.globals or t.id in scope.nonlocals)
+                )
                 for target in targets
                 for t in ([target] if not isinstance(target, ast.Tuple | ast.List) else target.elts)
             )
@@ -1595,12 +1645,11 @@ class Program:
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 if node.id == "__builtins__":
                     return node
-                if (
-                    node.id in rebinding
-                    and id(node) not in self._quiet
-                    and Api(f"builtins.{node.id}") in self.value(node)
+                if id(node) not in self._quiet and any(
+                    isinstance(v, Api) and v.path.startswith("builtins.") and v.leaf in rebinding
+                    for v in self.value(node)
                 ):
-                    return node
+                    return node  # `exec`, `from builtins import exec as run`
                 if id(node) not in self.harmless and any(
                     isinstance(v, Api) and self._dynamic_load(v.path, node)
                     for v in self.value(node)
@@ -1611,6 +1660,8 @@ class Program:
             elif isinstance(node, ast.Attribute):
                 if node.attr in DYNAMIC_ATTRIBUTES and id(node) not in self._quiet:
                     return node
+                if node.attr in rebinding and Api(f"builtins.{node.attr}") in self.value(node):
+                    return node  # `builtins.exec`, `builtins.globals`
                 if (
                     isinstance(node.ctx, ast.Load)
                     and id(node) not in self.harmless
@@ -1628,8 +1679,11 @@ class Program:
                 if isinstance(node, ast.ImportFrom) and node.level and not node.module:
                     if any(a.name.startswith("__") for a in node.names):
                         return node  # from . import __dict__: the module's namespace
-                if heads & {"builtins", "submission", MAIN.removesuffix(".py")}:
-                    return node  # (importlib's own doors count where they are used)
+                # (importlib's own doors count where they are used; so do builtins' doors,
+                # `builtins.exec`, and a store into it is read by every entry: see
+                # `_find_module_stores`)
+                if heads & {"submission", MAIN.removesuffix(".py")}:
+                    return node
         return None
 
     def _runs(self, tree: ast.Module, skip_main_guards: bool, live: set[int]) -> list[ast.AST]:
@@ -1648,10 +1702,14 @@ class Program:
         self, runnable: set[str], skip_main_guards: bool, live: set[int]
     ) -> list[ast.AST]:
         """The statements that store into an attribute of an imported module or class, or of
-        a sibling file (``warnings.formatwarning = ...``, ``jnp.sin = ...``).
+        a sibling file (``warnings.formatwarning = ...``, ``jnp.sin = ...``), or of what the
+        rules cannot trace (``_m = next(iter([jnp])); _m.sin = ...``), and every store of a
+        dunder but into ``self`` (``Tracer.__invert__ = ...``, ``K.__neg__ = ...``).
 
         What they store may be read under that name from anywhere (by the library itself,
-        too: `warnings.warn` calls `formatwarning`), so every entry reaches them, whole.
+        too: `warnings.warn` calls `formatwarning`; an operator calls its dunder without
+        spelling it), so every entry reaches them, whole. A store into the submission's own
+        object or class, or into ``self`` (``self.h = 1e-3``), is reached by its name.
         """
         found: list[ast.AST] = []
         for name in sorted(runnable):
@@ -1660,13 +1718,79 @@ class Program:
                     if (
                         isinstance(node, ast.Attribute)
                         and not isinstance(node.ctx, ast.Load)
-                        and any(isinstance(v, Api | Sibling) for v in self.value(node.value))
+                        and not self._self_rooted(node.value)
+                        and (_is_dunder(node.attr) or self._foreign(node.value))
                     ):
                         statement: ast.AST = node
                         while not isinstance(statement, ast.stmt):
                             statement = self._parents[id(statement)]
                         found.append(statement)
         return found
+
+    def read_whole(self, node: ast.AST) -> list[ast.ClassDef]:
+        """The submission's classes whose instances (or the classes themselves) `node` reads
+        other than by an attribute's name: every field and member at once.
+
+        ``dataclasses.astuple(k)``, ``asdict``, ``fields``, ``replace``, ``vars(k)``,
+        ``list(k)`` and the like, ``k[0]``, ``*k``, ``for f in k``, ``a, b = k``: a
+        ``NamedTuple`` or a dataclass hands over its fields (``d: F =
+        field(default_factory=...)``) without naming them.
+        """
+        found: list[ast.AST] = []
+        if isinstance(node, ast.Subscript | ast.Starred) and isinstance(node.ctx, ast.Load):
+            found.append(node.value)
+        elif isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):
+            found.append(node.iter)
+        elif isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Tuple | ast.List) for t in node.targets
+        ):
+            found.append(node.value)
+        elif isinstance(node, ast.Call) and any(
+            isinstance(v, Api) and v.path in _WHOLE_READERS for v in self.value(node.func)
+        ):
+            found += [*node.args, *(k.value for k in node.keywords)]
+        return [
+            v.node
+            for expr in found
+            for v in self.value(expr)
+            if isinstance(v, Own) and isinstance(v.node, ast.ClassDef)
+        ]
+
+    def _foreign(self, node: ast.AST) -> bool:
+        """Whether `node` may be an object of a library's (a module, a class): it resolves
+        to one, or the rules cannot trace it and it comes of code that names one
+        (``next(iter([jnp]))``) or of a function's parameter; not the submission's own
+        objects, nor what they hold (``t = Tensor(x)``, ``for row in xs``)."""
+        values = self.value(node)
+        if any(isinstance(v, Api | Sibling) for v in values):
+            return True
+        if all(isinstance(v, Own) for v in values):
+            return False
+        sources: list[ast.AST] = [node]
+        if isinstance(node, ast.Name) and (scope := self._scope.get(id(node))) is not None:
+            sources = []
+            for binding in self.lookup(node.id, scope) or ():
+                if binding.kind == "param":
+                    return True
+                source = binding.node
+                if isinstance(source, ast.For | ast.AsyncFor | ast.comprehension):
+                    source = source.iter
+                elif isinstance(source, ast.With | ast.AsyncWith):
+                    source = ast.Tuple([i.context_expr for i in source.items], ast.Load())
+                sources.append(source)
+        return any(
+            isinstance(v, Api | Sibling)
+            for source in sources
+            for sub in ast.walk(source)
+            if isinstance(sub, ast.Name | ast.Attribute) and sub is not node
+            for v in self.value(sub)
+        )
+
+    def _self_rooted(self, node: ast.AST) -> bool:
+        """Whether `node` is ``self``, or an attribute or item of it (``self.cache.h``)."""
+        while isinstance(node, ast.Attribute | ast.Subscript):
+            node = node.value
+        return self.is_self(node)
 
     def _dynamic_load(self, path: str, node: ast.AST) -> bool:
         """Whether loading the API at `path` here is dynamic code, whatever comes of it."""
@@ -1677,25 +1801,37 @@ class Program:
         name a type only: ``object.__setattr__(self, "slope", v)`` (a constant name, as
         ``setattr(obj, "slope", v)``), ``super().__setattr__(k, v)`` (``super()`` refuses
         anything but an instance of the class), ``isinstance(f, types.FunctionType)``, a
-        constant's membership in ``globals()`` (``"__file__" in globals()``).
+        membership test in ``globals()`` (``name in globals()``), and ``self.__dict__`` or
+        ``vars(self)`` in an ``__init__`` that only making an instance calls (``Config(**kw)``:
+        the values are the call's, which its readers reach).
 
-        ``vars(self)``, ``self.__dict__``, ``setattr(self, k, v)`` and ``asdict(self)`` are
-        not: a method can be called with anything as ``self`` (``Row.to_dict(spec)``).
+        Elsewhere ``vars(self)``, ``self.__dict__``, ``setattr(self, k, v)`` and
+        ``asdict(self)`` are not: a method can be called with anything as ``self``
+        (``Row.to_dict(spec)``, ``Config.__init__(jnp, sin=...)``).
         """
         quiet: set[int] = set()
+        # `__init__` named anywhere but in `super().__init__(...)`: called with anything
+        named_init = any(
+            isinstance(node, ast.Attribute)
+            and node.attr == "__init__"
+            and not (isinstance(node.value, ast.Call) and _is_name(node.value.func, "super"))
+            for tree in self.trees.values()
+            for node in ast.walk(tree)
+        )
         for tree in self.trees.values():
             for node in ast.walk(tree):
+                if not named_init and isinstance(node, _FUNCTIONS) and node.name == "__init__":
+                    quiet.update(self._own_namespace(node))
                 if (
                     isinstance(node, ast.Compare)
                     and len(node.ops) == 1
                     and isinstance(node.ops[0], ast.In | ast.NotIn)
-                    and isinstance(node.left, ast.Constant)
                     and isinstance(call := node.comparators[0], ast.Call)
                     and not call.args
                     and not call.keywords
                     and any(_is_name(call.func, n) for n in ("globals", "locals", "vars"))
                 ):
-                    quiet.add(id(call.func))  # `"__file__" in globals()` reads no value
+                    quiet.add(id(call.func))  # `name in globals()` reads no value
                 if not isinstance(node, ast.Call):
                     continue
                 func, args = node.func, node.args
@@ -1716,10 +1852,31 @@ class Program:
                     elif (
                         len(args) >= 2
                         and self.fold(args[1]) is not None
-                        and not any(isinstance(v, Api | Sibling) for v in self.value(args[0]))
+                        and not _is_dunder(self.fold(args[1]) or "")
+                        and (
+                            self._self_rooted(args[0])
+                            or all(isinstance(v, Own) for v in self.value(args[0]))
+                        )
                     ):
                         quiet.add(id(func))  # object.__setattr__(self, "slope", v)
         return quiet
+
+    def _own_namespace(self, init: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[int]:
+        """The ``self.__dict__`` attributes and ``vars(self)`` calls of a class's `__init__`."""
+        for node in ast.walk(init):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr == "__dict__"
+                and self.is_self(node.value)
+            ):
+                yield id(node)
+            elif (
+                isinstance(node, ast.Call)
+                and _is_name(node.func, "vars")
+                and len(node.args) == 1
+                and self.is_self(node.args[0])
+            ):
+                yield id(node.func)
 
     def is_self(self, node: ast.AST) -> bool:
         """Whether `node` is a method's first parameter (``self``, ``cls``)."""
@@ -1836,6 +1993,7 @@ class Program:
                         changes = _stores_item(node, self._parents) or (
                             any(isinstance(v, Own) for v in values)  # `C.items.append(...)`
                             and _calls_method(node, self._parents)
+                            and not self._static_call(node, values)
                         )
                     defines = isinstance(top, _DEFS) and top.name == node.id
                     if changes and not defines:  # (a class calling its own static methods)
@@ -1856,6 +2014,30 @@ class Program:
             if merged:
                 touches[key] = list(merged.values())
         return touches
+
+    def _static_call(self, node: ast.Name, values: list[Value]) -> bool:
+        """Whether `node` is the class of a call of its own static method (``Derivatives.exp(x)``,
+        ``dsin = Derivatives.by_autodiff(jnp.sin)``): that changes nothing the class holds."""
+        attribute = self._parents.get(id(node))
+        call = self._parents.get(id(attribute))
+        if not (
+            isinstance(attribute, ast.Attribute)
+            and isinstance(call, ast.Call)
+            and call.func is attribute
+            and values
+            and all(isinstance(v, Own) and isinstance(v.node, ast.ClassDef) for v in values)
+        ):
+            return False
+        for value in values:
+            members = self._scope_of_body[id(value.node)].bindings.get(attribute.attr, [])  # type: ignore[union-attr]
+            if not members or not all(
+                m.kind == "def"
+                and isinstance(m.node, _FUNCTIONS)
+                and any(_is_name(d, "staticmethod") for d in m.node.decorator_list)
+                for m in members
+            ):
+                return False
+        return True
 
     def _home(self, node: ast.Name) -> _Scope | None:
         """The module scope that binds the name `node` loads, or None (a local, a builtin)."""
@@ -2119,6 +2301,9 @@ class Program:
             elif func.path in _OWN_ARGUMENT:
                 if unseen or not node.args or not self._own_instance(node.args[0]):
                     return func.leaf
+            elif func.path in _NAME_ARGUMENTS:
+                if unseen or self.looked_up(node, func.path) is None:
+                    return func.leaf
             elif func.path in _FLAG_ARGUMENTS:
                 flags = [k.value for k in node.keywords if k.arg == _FLAG_ARGUMENTS[func.path]]
                 # np.load(file, mmap_mode, allow_pickle): the flag is also the third argument
@@ -2129,6 +2314,40 @@ class Program:
                 ):
                     return func.leaf
         return None
+
+    def looked_up(self, node: ast.Call, path: str) -> list[str] | None:
+        """The attribute names a call of a `_NAME_ARGUMENTS` API looks up, or None where they
+        are not all constants (or, for `dictConfig`, where its dict may name other code)."""
+        if path == "logging.config.dictConfig":
+            return [] if node.args and self._plain_logging_config(node.args[0]) else None
+        given = node.args if path == "operator.attrgetter" else node.args[:1]
+        names = [self.fold(arg) for arg in given]
+        if not names or any(n is None for n in names):
+            return None
+        return [piece for name in names for piece in name.split(".")]  # type: ignore[union-attr]
+
+    def _plain_logging_config(self, node: ast.AST) -> bool:
+        """Whether a `dictConfig` dict is a display of constants that names no code but
+        logging's own classes (``"class": "logging.StreamHandler"``) and the standard
+        streams (``"ext://sys.stdout"``): `dictConfig` imports whatever its strings name."""
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Dict):
+                if any(k is None for k in sub.keys):
+                    return False
+                for key, value in zip(sub.keys, sub.values, strict=True):
+                    if isinstance(key, ast.Constant) and key.value in ("()", "class", "."):
+                        text = self.fold(value)
+                        if text is None or not text.startswith("logging."):
+                            return False
+            elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+                if sub.value.startswith("ext://") and sub.value not in (
+                    "ext://sys.stdout",
+                    "ext://sys.stderr",
+                ):
+                    return False
+            elif not isinstance(sub, ast.List | ast.Tuple | ast.expr_context | ast.Constant):
+                return False  # a name, a call: anything
+        return True
 
     def _own_instance(self, node: ast.AST) -> bool:
         """Whether `node` is built from one of the submission's own classes (``Row(...)``).
@@ -2150,7 +2369,10 @@ class Program:
         return self._usages[entry]
 
     def _usage(self, entry: str) -> Usage:
-        bindings = self._final(self.main.bindings.get(entry) or [])
+        # what `from helpers import *` binds counts too: below the entry's def, or alone
+        bindings = self._final(self._global(entry, self.main) or [])
+        if bindings and all(b.module == "builtins." + entry for b in bindings):
+            bindings = []  # a builtin's name (`def max`) the submission does not bind
         if not bindings:
             if not self.rebinds:
                 return Usage(False, False, frozenset(), {})
@@ -2167,7 +2389,7 @@ class Program:
         for callback in self._callbacks:  # `codecs.register(search)`: set off from anywhere
             walker.unit(callback)
         for statement in self._module_stores:  # `jnp.sin = ...`: read as `jnp.sin` anywhere
-            walker.unit(statement)
+            walker.unit(statement, read=True)
         if self.rebinds:  # nothing can be ruled out: all of the submission's code
             for tree in self.trees.values():
                 walker.unit(tree)
@@ -2244,6 +2466,19 @@ _USES = {
     "numpy.gradient": ("difference_quotient",),
     "jax.numpy.gradient": ("difference_quotient",),
 }
+# whole libraries of derivatives, by the start of a path: numerical (finite differences,
+# Richardson's extrapolation, the complex step) and automatic
+_USES_BY_PREFIX = (
+    ("numdifftools.", ("difference_quotient",)),
+    ("findiff.", ("difference_quotient",)),
+    ("scipy.differentiate.", ("difference_quotient",)),
+    ("scipy.misc.derivative", ("difference_quotient",)),
+    ("scipy.optimize.approx_fprime", ("difference_quotient",)),
+    ("scipy.optimize.check_grad", ("difference_quotient",)),
+    ("autograd.", ("grad",)),
+    ("torch.autograd.", ("grad", "backward")),
+    ("torch.func.", ("grad",)),
+)
 # the transforms behind those names, by the name alone: looked up on a value the rules
 # cannot trace (`next(iter([eqx])).filter_grad`), they count too; not `minimize`, a common
 # method name of the student's own
@@ -2270,6 +2505,27 @@ def _stores_item(node: ast.AST, parents: Mapping[int, ast.AST]) -> bool:
         isinstance(parent, ast.Subscript)
         and parent.value is node
         and not isinstance(parent.ctx, ast.Load)
+    )
+
+
+# methods that only put things in (what they return tells nothing of what is inside)
+_FILLERS = frozenset(
+    {"append", "extend", "insert", "add", "update", "appendleft", "extendleft", "put"}
+)
+
+
+def _filled(node: ast.AST, parents: Mapping[int, ast.AST]) -> bool:
+    """Whether `node` is only filled here, not read: a store target, or the object of a
+    method that only puts things in (``traced.registry.append(self)``)."""
+    if isinstance(getattr(node, "ctx", None), ast.Store | ast.Del):
+        return True
+    parent = parents.get(id(node))
+    call = parents.get(id(parent))
+    return (
+        isinstance(parent, ast.Attribute)
+        and parent.attr in _FILLERS
+        and isinstance(call, ast.Call)
+        and call.func is parent
     )
 
 
@@ -2311,6 +2567,14 @@ def _stores_into(statement: ast.AST, name: str) -> bool:
 
 def _arguments(node: ast.Call) -> list[ast.expr]:
     return [*node.args, *(k.value for k in node.keywords)]
+
+
+# what Python runs when a class statement runs, not when an instance is made
+_CLASS_HOOKS = frozenset({"__init_subclass__", "__set_name__", "__class_getitem__", "__prepare__"})
+
+
+def _is_dunder(name: str) -> bool:
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
 
 
 def _is_name(node: ast.AST, name: str) -> bool:
@@ -2356,9 +2620,19 @@ class _Reach:
         self.called: set[int] = set()  # names called: `Solver()`
         self.shells: set[int] = set()  # classes reached as `reach_class`
         self.modes: dict[int, str] = {}  # `gk.jacobian` called with a constant mode
+        self.picked: set[int] = set()  # names of literal containers read at a constant key
+        self.read_from: set[int] = set()  # roots reached as what code reads (`unit`)
+        self.reading = False  # whether the root being walked is one of those
 
-    def unit(self, node: ast.AST) -> None:
-        if id(node) not in self.seen:
+    def unit(self, node: ast.AST, *, read: bool = False) -> None:
+        """Walk `node` (once). ``read``: reached because code reads what it stores (a store
+        of a name or attribute the entry reads), not because it runs: a parameter it keeps
+        then reaches what every caller hands in (`_name`); walked again if need be."""
+        if read and id(node) not in self.read_from:
+            self.read_from.add(id(node))
+            self.seen.add(id(node))
+            self.todo.append(node)
+        elif id(node) not in self.seen:
             self.seen.add(id(node))
             self.todo.append(node)
 
@@ -2378,22 +2652,25 @@ class _Reach:
             self.unit(hook)
         for part in (*node.decorator_list, *node.bases, *node.keywords):
             self.unit(part)
+        for base in node.bases:  # a base class of its own: as a shell too, not all of it
+            if isinstance(base, ast.Name):
+                (self.called if called else self.bases).add(id(base))
         for statement in node.body:
             if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                if called and statement.name.startswith("__") and statement.name.endswith("__"):
+                if (called and _is_dunder(statement.name)) or statement.name in _CLASS_HOOKS:
                     self._reach_dunder(statement)
-            elif not (
-                isinstance(statement, ast.Assign | ast.AnnAssign)
-                and all(
-                    isinstance(t, ast.Name)
-                    for t in (
-                        statement.targets
-                        if isinstance(statement, ast.Assign)
-                        else [statement.target]
-                    )
-                )
-            ):
+                continue
+            targets = (
+                statement.targets
+                if isinstance(statement, ast.Assign)
+                else [statement.target]
+                if isinstance(statement, ast.AnnAssign)
+                else None
+            )
+            if targets is None or not all(isinstance(t, ast.Name) for t in targets):
                 self.unit(statement)
+            elif called and any(_is_dunder(t.id) for t in targets if isinstance(t, ast.Name)):
+                self.unit(statement)  # `__neg__ = lambda self: ...`: what `-K(x)` runs
 
     def _reach_dunder(self, method: ast.AST) -> None:
         """Reach what making an instance runs of a dunder method: all of it but its plain
@@ -2414,14 +2691,17 @@ class _Reach:
     def touched(self, scope: _Scope, name: str) -> None:
         """Reach the statements that change what the module-level `name` holds."""
         for statement in self.program._touches.get((id(scope), name), ()):
-            self.unit(statement)
+            self.unit(statement, read=True)
 
-    def reach(self, binding: _Binding) -> None:
-        """Reach the code behind a binding of the submission's own."""
+    def reach(self, binding: _Binding, *, read: bool = False) -> None:
+        """Reach the code behind a binding of the submission's own (``read``: a value read
+        back where it was stored, see `unit`)."""
+        if binding.kind == "assign" and binding.unpack and self._reach_item(binding):
+            return
         if binding.kind in ("def", "assign", "other") or (
             binding.kind == "param" and not isinstance(binding.node, ast.arg)
         ):
-            self.unit(binding.node)
+            self.unit(binding.node, read=read and binding.kind == "assign")
             for hook in self.program._class_hooks.get(id(binding.node), ()):
                 self.unit(hook)  # `register_pytree_node(Cubic, ...)` with class Cubic
         elif binding.kind == "from":
@@ -2434,6 +2714,46 @@ class _Reach:
                 for inner in program._global(binding.name, sibling) or ():
                     self.reach(inner)
 
+    def _reach_item(self, binding: _Binding) -> bool:
+        """Reach only the item ``a, b = ...`` binds to one target, where it is known: an item
+        of a tuple display (``d_exp, dsin = f, g``), or of the tuples a function of the
+        submission's returns (``d_exp, dsin = make()``), with what calling it runs but the
+        functions it defines and returns (each reached when its item is). False: unknown."""
+        program = self.program
+        node = binding.node
+        if isinstance(node, ast.Tuple | ast.List):
+            items = program._unpacked(node, binding.unpack)
+        elif isinstance(node, ast.Call):
+            values = program.value(node.func)
+            functions = [v.node for v in values if isinstance(v, Own)]
+            if len(functions) != len(values) or not all(
+                isinstance(f, _FUNCTIONS)
+                and _returns(f)
+                and all(isinstance(r, ast.Tuple | ast.List) for r in _returns(f))
+                for f in functions
+            ):
+                return False
+            items = program._unpacked(node, binding.unpack)
+            if items is not None:
+                for part in (*node.args, *node.keywords):
+                    self.unit(part)
+                for function in functions:
+                    for part in _header(function):  # type: ignore[arg-type]
+                        self.unit(part)
+                    for statement in function.body:  # type: ignore[attr-defined]
+                        if isinstance(statement, _FUNCTIONS):
+                            for part in _header(statement):  # decorators run, defaults too
+                                self.unit(part)
+                        elif isinstance(statement, ast.ClassDef):
+                            self.reach_class(statement, called=False)
+                        elif not isinstance(statement, ast.Return):
+                            self.unit(statement)
+        else:
+            return False
+        for item in items or ():
+            self.unit(item)
+        return items is not None
+
     def note(self, name: str, node: ast.AST, *, dynamic: bool = False, via: str = "") -> None:
         (self.dynamic if dynamic else self.names).add(name)
         where = self.program.where(node)
@@ -2442,12 +2762,22 @@ class _Reach:
     def run(self) -> None:
         while self.todo:
             root = self.todo.pop()
+            self.reading = id(root) in self.read_from
             for node in ast.walk(root):
                 if isinstance(node, ast.Attribute):
                     self.bases.add(id(node.value))
                 elif isinstance(node, ast.Call):
                     self.called.add(id(node.func))
                     self._mode(node)
+                elif (
+                    isinstance(node, ast.Subscript)
+                    and isinstance(node.ctx, ast.Load)
+                    and isinstance(node.value, ast.Name)
+                    and (element := self.program._element(node)) is not None
+                ):
+                    # `DERIVATIVES["exp"]`: that item of a literal dict, not all of it
+                    self.picked.add(id(node.value))
+                    self.unit(element)
             for node in ast.walk(root):
                 if id(node) in self.program._code_annotations:
                     self.note("annotation", node, dynamic=True)
@@ -2459,13 +2789,17 @@ class _Reach:
                     self._call(node)
                 elif isinstance(node, ast.MatchClass):
                     self._match_class(node)
+                elif isinstance(node, ast.Constant) and isinstance(node.value, complex):
+                    self.note("complex", node)  # `1j`: complex numbers (a complex step?)
+                for whole in self.program.read_whole(node):
+                    self.unit(whole)  # `astuple(K())[0]`, `K()[0]`, `a, b = K()`
 
     def _match_class(self, node: ast.MatchClass) -> None:
         """``case Spec(derivative=d)`` looks ``derivative`` up; ``case Spec(_, d)`` looks up
         the names of ``Spec.__match_args__``, which only the submission's own classes show."""
-        for attr in node.kwd_attrs:
-            self.names.add(attr)
-            self.lines.setdefault(attr, self.program.where(node))
+        for attr in node.kwd_attrs:  # `case object(d=g)` reads `.d` of the subject
+            for binding in self._member(attr, node):
+                self.reach(binding)
         if node.patterns and not all(
             isinstance(v, Own) or (isinstance(v, Api) and v.path.startswith("builtins."))
             for v in self.program.value(node.cls)
@@ -2493,6 +2827,12 @@ class _Reach:
             elif isinstance(value, Api) and value.path in _USES:
                 self.note(value.leaf, node)
                 for transform in _USES[value.path]:
+                    self.note(transform, node, via=_shown(value.path))
+            elif isinstance(value, Api) and (
+                uses := next((u for p, u in _USES_BY_PREFIX if value.path.startswith(p)), None)
+            ):
+                self.note(value.leaf, node)
+                for transform in uses:
                     self.note(transform, node, via=_shown(value.path))
             elif isinstance(value, Api):
                 path = value.path
@@ -2532,14 +2872,18 @@ class _Reach:
             self.note(node.id, node)  # unbound here: it can only come from somewhere unseen
             return
         self.touched(program.resolve(node.id, scope), node.id)
+        if id(node) in self.picked:
+            return  # its item is reached (`run`), and what changes it (`touched`)
         for binding in bindings:
             if (
                 binding.kind == "param"
                 and isinstance(binding.node, ast.arg)
+                and self.reading
                 and program.stores_parameter(node)
             ):
-                # what a function keeps of its argument (`global _k; _k = fn`), the callers
-                # hand in: reach what each passes (`@keep def df(...)`, `_patch(jax.grad(f))`)
+                # what a function keeps of its argument (`global _k; _k = fn`) and the entry
+                # reads back, the callers hand in: reach what each passes (`@keep def
+                # df(...)`, `_patch(jax.grad(f))`); not where the function merely runs
                 for site in program._call_sites.get(id(binding.scope.node), ()):
                     self.unit(site)
         values: set[Value] = set()
@@ -2552,7 +2896,7 @@ class _Reach:
                 # `Solver.dsin`, `Solver()`: the class statement, not every member
                 self.reach_class(binding.node, called=id(node) in self.called)
             else:
-                self.reach(binding)
+                self.reach(binding, read=True)
             if binding.kind != "assign":  # an assigned value is noted where it is written
                 values.update(program.binding_value(binding))
         if id(node) not in self.bases:
@@ -2585,18 +2929,10 @@ class _Reach:
                     node.attr
                 ) or program._members.get(node.attr, [])
             else:  # `self.helper`, `obj.f`, a call's result: any class's member of that name
-                if node.attr not in program._attributes or not program.is_self(node.value):
-                    # `.grad` of something untraceable: it may be the API (a method `grad`
-                    # of the submission's own excuses `self.grad` only); `.filter_grad`,
-                    # the transform it runs
-                    self.names.add(node.attr)
-                    self.lines.setdefault(node.attr, program.where(node))
-                    for transform in _USES_BY_LEAF.get(node.attr, ()):
-                        self.note(transform, node, via=node.attr)
-                bindings = program._members.get(node.attr, [])
-            if not isinstance(base, Api | Sibling):
-                for store in program._stores.get(node.attr, ()):  # `obj.f = ...` anywhere
-                    self.unit(store)
+                bindings = self._member(node.attr, node, on_self=program.is_self(node.value))
+            if isinstance(base, Own) and isinstance(base.node, ast.ClassDef):
+                for store in program._stores.get(node.attr, ()):  # `K.f = ...` anywhere
+                    self.unit(store, read=not _filled(node, program._parents))
             for binding in bindings:
                 self.reach(binding)
                 if binding.kind != "assign":  # an assigned value is noted where it is written
@@ -2604,28 +2940,48 @@ class _Reach:
         if isinstance(node.ctx, ast.Load):
             self._check(frozenset(found), node)
 
+    def _member(self, attr: str, node: ast.AST, *, on_self: bool = False) -> list[_Binding]:
+        """Reach what an attribute `attr` of something untraced can be (``obj.f``, a call's
+        result, the subject of ``case object(f=g)``): every store of that name (``x.f =
+        ...`` anywhere); return every class's member of that name.
+
+        The name itself counts too (``.grad`` of an untraced object may be the API's; a
+        method `grad` of the submission's own excuses only ``self.grad``), with what it
+        runs (``.filter_grad``: `grad`).
+        """
+        program = self.program
+        if attr not in program._attributes or not on_self:
+            self.names.add(attr)
+            self.lines.setdefault(attr, program.where(node))
+            for transform in _USES_BY_LEAF.get(attr, ()):
+                self.note(transform, node, via=attr)
+        for store in program._stores.get(attr, ()):
+            self.unit(store, read=not _filled(node, program._parents))
+        return program._members.get(attr, [])
+
     def _call(self, node: ast.Call) -> None:
         program = self.program
         leaf = program.dynamic_call(node)
         if leaf is not None:
             self.note(leaf, node, dynamic=True)
+        else:
+            for func in program.value(node.func):
+                if isinstance(func, Api) and func.path in _NAME_ARGUMENTS:
+                    # `attrgetter("shape")`: `.shape` of whatever it is given
+                    for attr in program.looked_up(node, func.path) or ():
+                        for binding in self._member(attr, node):
+                            self.reach(binding)
         for name in _ATTR_BUILTINS:
             if program._is_builtin(node.func, name) and id(node.func) not in program._quiet:
                 if len(node.args) < 2 or program.fold(node.args[1]) is None:
                     self.note(name, node, dynamic=True)
                 elif name == "getattr":
+                    # `getattr(k, "d")` is `k.d`
                     self._check(program.value(node), node)
                     attr = program.fold(node.args[1])
-                    for base in program.value(node.args[0]):
-                        if isinstance(base, Sibling) and base.name in program.modules:
-                            module = program.modules[base.name]
-                            for binding in program._global(attr, module) or ():  # type: ignore[arg-type]
-                                self.reach(binding)
-                        elif not isinstance(base, Api | Own) and (
-                            attr not in program._attributes or not program.is_self(node.args[0])
-                        ):
-                            self.names.add(attr)  # type: ignore[arg-type]
-                            self.lines.setdefault(attr, program.where(node))  # type: ignore[arg-type]
+                    assert attr is not None
+                    synthetic = ast.Attribute(node.args[0], attr, ast.Load())
+                    self._attribute(ast.copy_location(synthetic, node))
 
 
 def _int(node: ast.AST | None) -> object:
