@@ -9,9 +9,12 @@ import gradkit
 
 STOLEN = {}
 root = Path(gradkit.__file__).resolve().parents[2]
+# where the file is, and anywhere under tests/ (not `**` from the root: walking a venv
+# takes longer than the import is allowed on a loaded machine, and the test is whether
+# the file can be read, not whether it can be found)
 for candidate in [
-    root / "tests" / "adversarial" / "h6_exercises.py",
-    *root.glob("**/h6_exercises.py"),
+    root / "tests" / "grading" / "adversarial" / "h6_exercises.py",
+    *root.glob("tests/**/h6_exercises.py"),
 ]:
     try:
         source = candidate.read_text()
