@@ -21,7 +21,7 @@ import textwrap
 
 import numpy as np
 import pytest
-from gradkit_exercises._written import AUTODIFF_NAMES
+from gradkit_exercises._written import AUTODIFF_NAMES, no_autodiff
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
@@ -329,6 +329,21 @@ HONEST = {
         A = Answers()
         print(A)
         quotient_rule = A.quotient
+        """,
+    "records of answers: SimpleNamespace, MappingProxyType, enum.member, namedtuple": """
+        import collections
+        import enum
+        import types
+        import jax
+        import jax.numpy as jnp
+        tools = types.SimpleNamespace(dsin=lambda x: jnp.vectorize(jax.grad(jnp.sin))(x))
+        frozen = types.MappingProxyType({"dsin": jax.grad(jnp.sin)})
+        Tools = collections.namedtuple("Tools", ["dsin"])
+        TOOLS = Tools(dsin=lambda x: jax.grad(jnp.sin)(x))
+        class Derivative(enum.Enum):
+            SIN = enum.member(lambda x: jax.grad(jnp.sin)(x))
+        def quotient_rule(f, g, df, dg):
+            return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
         """,
     "a class-based decorator on every answer": """
         import jax
@@ -1545,6 +1560,207 @@ CHEATS_IN_THE_WORKER = {
         _ns["df"] = jnp.vectorize(jax.grad(F))
         """,
 }
+# red-team round 8: holes in round 7's exemptions for honest code (each source whole)
+CHEATS_ROUND_8 = {
+    "a dict display whose computed key overrides a constant one": """
+        import jax, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        def honest(x): return x
+        TABLE = {"d": honest, str("d"): jnp.vectorize(jax.grad(f))}
+        def df(x): return TABLE["d"](x)
+        """,
+    "a decorated factory whose decorator reorders the returned items": """
+        import jax, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        def honest(x): return x
+        def swap(fn): return lambda: fn()[::-1]
+        @swap
+        def make(): return (honest, jnp.vectorize(jax.grad(f)))
+        df, other = make()
+        """,
+    "a starred target counted from the end": """
+        import jax, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        def honest(x): return x
+        *_, df = (0, honest, jnp.vectorize(jax.grad(f)))
+        """,
+    "a starred target unpacking a factory's tuple": """
+        import jax, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        def honest(x): return x
+        def make(): return 0, honest, jnp.vectorize(jax.grad(f))
+        *_, df = make()
+        """,
+    "a generator factory whose yields are the items": """
+        import jax, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        def honest(x): return x
+        def make():
+            return honest, (yield jnp.vectorize(jax.grad(f))), (yield honest)
+        df, other = make()
+        """,
+    "an item not unpacked that fills what the unpacked one reads": """
+        import jax, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        def make():
+            box = [None]
+            def d(x): return box[0](x)
+            return d, box.__setitem__(0, jnp.vectorize(jax.grad(f)))
+        df, _ = make()
+        """,
+    "a parameter stored through self.__class__": """
+        import jax, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        def honest(x): return x
+        class Keep:
+            def __init__(self, fn):
+                self.__class__.fn = staticmethod(fn)
+        k = Keep(honest)
+        Keep(jnp.vectorize(jax.grad(f)))
+        def df(x): return k.fn(x)
+        """,
+    "a parameter stored in a class-level dict through self": """
+        import jax, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        def honest(x): return x
+        class Keep:
+            registry = {}
+            def __init__(self, fn):
+                self.registry["d"] = fn
+        k = Keep(honest)
+        Keep(jnp.vectorize(jax.grad(f)))
+        def df(x): return k.registry["d"](x)
+        """,
+    "a parameter stored into self by a setter": """
+        import jax, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        def honest(x): return x
+        class Keep:
+            def set(self, fn):
+                self.fn = fn
+        k = Keep()
+        k.set(honest)
+        def df(x): return k.fn(x)
+        def _later(): k.set(jnp.vectorize(jax.grad(f)))
+        _later()
+        """,
+    "a static method that fills the table it is given": """
+        import jax, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        def honest(x): return x
+        class C:
+            table = {"d": honest}
+            @staticmethod
+            def install(t):
+                t.update(d=jnp.vectorize(jax.grad(f)))
+        C.install(C.table)
+        def df(x): return C.table["d"](x)
+        """,
+    "jax.numpy patched through a list of its own": """
+        import jax, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        L = [jnp]
+        for m in L:
+            m.positive = jnp.vectorize(jax.grad(f))
+        def df(x): return jnp.positive(x)
+        """,
+    "jax.numpy patched through an exception's obj": """
+        import jax, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        try:
+            jnp.no_such_thing
+        except AttributeError as e:
+            m = e.obj
+        m.positive = jnp.vectorize(jax.grad(f))
+        def df(x): return jnp.positive(x)
+        """,
+    "__init__ called through getattr with jax.numpy as self": """
+        import jax, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        class K:
+            def __init__(self, **kw):
+                vars(self).update(kw)
+        getattr(K, "__init__")(jnp, positive=jnp.vectorize(jax.grad(f)))
+        def df(x): return jnp.positive(x)
+        """,
+    "__init__ called through attrgetter with jax.numpy as self": """
+        import jax, jax.numpy as jnp, operator
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        class K:
+            def __init__(self, **kw):
+                self.__dict__.update(kw)
+        operator.attrgetter("__init__")(K)(jnp, positive=jnp.vectorize(jax.grad(f)))
+        def df(x): return jnp.positive(x)
+        """,
+    "jet2, Taylor mode under another name": """
+        import jax.numpy as jnp
+        from jax.experimental.jet import jet2
+        def _f(t):
+            return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        def df(x):
+            _, (d,) = jet2(_f, (x,), ((jnp.ones_like(x),),))
+            return d
+        """,
+    "gradkit's registry made a pytree and read by position": """
+        import jax
+        import gradkit as gk
+        jax.tree_util.register_dataclass(gk.FunctionSpec)
+        _d = jax.tree_util.tree_leaves(gk.functions["log-sin"])[4]
+        def df(x):
+            return _d(x)
+        """,
+    "dual numbers as nilpotent matrices through expm": """
+        import jax
+        import jax.numpy as jnp
+        from jax.scipy.linalg import expm
+        _N = jnp.array([[0.0, 1.0], [0.0, 0.0]])
+        _I = jnp.eye(2)
+        def _rot(A):
+            Z = jnp.zeros_like(A)
+            return expm(jnp.block([[Z, -A], [A, Z]]))
+        def _sinm(x, N):
+            c, s = jnp.cos(x), jnp.sin(x)
+            R = jnp.block([[c * _I, -s * _I], [s * _I, c * _I]])
+            return (R @ _rot(N))[2:, :2]
+        def _logm(M):
+            L = jnp.log(M[0, 0]) * _I
+            for _ in range(2):
+                E = jnp.exp(L[0, 0])
+                L = L + M @ jnp.linalg.inv(E * _I + (expm(L - L[0, 0] * _I) - _I) * E) - _I
+            return L
+        def _one(x):
+            N = _N.astype(x.dtype)
+            X = x * _I + N
+            return (_logm(X @ X) @ _sinm(x, N) + jnp.linalg.inv(X))[0, 1]
+        def df(x):
+            return jax.vmap(_one)(jnp.ravel(x)).reshape(jnp.shape(x))
+        """,
+    "an untraced complex step whose i comes from numpy.emath": """
+        import numpy as np
+        _I = np.emath.sqrt(-1.0)
+        def _f(t):
+            return np.log(t**2) * np.sin(t) + 1 / t
+        def df(x):
+            xs = np.array(float(x)) if np.ndim(x) == 0 else np.array([float(t) for t in x])
+            h = 1e-20
+            return (np.real(-_I * _f(xs + _I * h)) / h).astype(x.dtype)
+        """,
+    "a descriptor's __set_name__ storing into its owner": """
+        import jax, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        def honest(x): return x
+        class Desc:
+            def __init__(self, g): self.g = g
+            def __set_name__(self, owner, name):
+                owner.d = self.g
+        class K:
+            d = staticmethod(honest)
+            _hook = Desc(staticmethod(jnp.vectorize(jax.grad(f))))
+        def df(x): return K.d(x)
+        """,
+}
+
+
 CHEAT_HEADER = "import jax\nimport jax.numpy as jnp\n"
 
 
@@ -1558,6 +1774,14 @@ def test_every_aliasing_or_dynamic_cheat_is_caught(case):
     source = _cheat(case)
     check = checks.avoids("df", *AUTODIFF_NAMES)
     passed, message = check.judge([], [Ok(source)], None)
+    assert not passed, message
+    assert "rules out" in message, message
+
+
+@pytest.mark.parametrize("case", sorted(CHEATS_ROUND_8))
+def test_round_8_cheats_break_the_by_hand_rule(case):
+    check = no_autodiff("df")
+    passed, message = check.judge([], [Ok(textwrap.dedent(CHEATS_ROUND_8[case]))], None)
     assert not passed, message
     assert "rules out" in message, message
 
@@ -2033,6 +2257,45 @@ def test_gradkits_transforms_count_as_the_modes_they_use(call, forward_ok, rever
     reverse = checks.avoids("d", "jvp", "jacfwd", "linearize")
     assert forward.judge([], [Ok(source)], None)[0] is forward_ok
     assert reverse.judge([], [Ok(source)], None)[0] is reverse_ok
+
+
+def test_a_field_of_a_record_of_functions_reaches_that_field():
+    source = textwrap.dedent(
+        """
+        import types
+        import jax
+        import jax.numpy as jnp
+        auto = types.SimpleNamespace(
+            forward=lambda f, x: jax.jvp(f, (x,), (jnp.ones_like(x),))[1],
+            reverse=lambda f, x: jax.grad(f)(x),
+        )
+        forward_derivative = auto.forward
+        reverse_derivative = auto.reverse
+        """
+    )
+    modes = {"grad", "jvp"}
+    assert sorted(usage(source, "forward_derivative").names & modes) == ["jvp"]
+    assert sorted(usage(source, "reverse_derivative").names & modes) == ["grad"]
+    # a field changed later, or filled through a name for it, is read with the change
+    changed = source + "auto.forward = jax.grad\n"
+    assert "grad" in usage(changed, "forward_derivative").names
+    filled = source.replace("reverse=", "table=[],\n    reverse=") + (
+        "t = auto.table\nt.append(jax.grad(jnp.sin))\ndef df(x):\n    return auto.table[0](x)\n"
+    )
+    assert "grad" in usage(filled, "df").names
+
+
+def test_a_partial_of_gradkits_jacobian_keeps_its_constant_mode():
+    source = (
+        "import functools\nimport gradkit as gk\n"
+        "fwd = functools.partial(gk.jacobian, mode='fwd')\n"
+        "rev = functools.partial(gk.jacobian, mode='rev')\n"
+        "def forward_derivative(f, x):\n    return fwd(f)(x)\n"
+        "def reverse_derivative(f, x):\n    return rev(f)(x)\n"
+    )
+    modes = {"jacfwd", "jacrev", "jacobian", "grad", "jvp", "vjp"}
+    assert sorted(usage(source, "forward_derivative").names & modes) == ["jacfwd"]
+    assert sorted(usage(source, "reverse_derivative").names & modes) == ["jacrev"]
 
 
 def test_a_mode_behind_gradkits_own_transform_is_named_with_it():

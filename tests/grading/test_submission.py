@@ -135,15 +135,25 @@ def test_the_last_output_is_kept_as_underscore_as_in_ipython(tmp_path):
         nbformat.v4.new_code_cell("y = _ ** 2\nx * 10;"),
         nbformat.v4.new_code_cell("(_ +\n 1)"),
     )
-    assert sub.source.splitlines()[1:4] == [
+    assert sub.source.splitlines()[:5] == [
+        "_ = __ = ___ = ''; Out = {}",
+        "# %% code cell 1",
         "x = 3.0",
         "_gk_shown = x + 1",
-        "if _gk_shown is not None: _ = _gk_shown",
+        "if _gk_shown is not None: ___, __, _ = __, _, _gk_shown; Out[1] = _gk_shown",
     ]
     namespace: dict = {}
     exec(compile(sub.source, "hw.ipynb", "exec"), namespace)  # noqa: S102 - the test's own code
     # `print(...)` shows None, which IPython does not keep; `;` shows nothing
-    assert namespace["y"] == 16.0 and namespace["_"] == 5.0
+    assert namespace["y"] == 16.0 and (namespace["_"], namespace["__"]) == (5.0, 4.0)
+    assert namespace["Out"] == {1: 4.0, 4: 5.0} and namespace["___"] == ""
+    # the history by execution count, as saved: `Out[7]` of a cell run seventh
+    (tmp_path / "counted").mkdir()
+    shown = nbformat.v4.new_code_cell("2.0 * 21", execution_count=7)
+    counted = _load_notebook(tmp_path / "counted", shown, nbformat.v4.new_code_cell("y = Out[7]"))
+    namespace = {}
+    exec(compile(counted.source, "hw.ipynb", "exec"), namespace)  # noqa: S102 - the test's own code
+    assert namespace["y"] == 42.0
     # a notebook that binds `_` itself keeps its own
     (tmp_path / "mine").mkdir()
     mine = _load_notebook(

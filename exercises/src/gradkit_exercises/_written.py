@@ -25,14 +25,24 @@ AUTODIFF_NAMES = (
 # untraced is ruled out by the names a complex number needs (``1j`` reads as `complex`)
 COMPLEX_STEP_NAMES = (
     "imag",
-    "complex",
+    "complex",  # also `1j`, and numpy.emath, numpy.lib.scimath, cmath
     "complex64",
     "complex128",
     "csingle",
     "cdouble",
+    "clongdouble",
     "conj",
     "conjugate",
+    "fft",  # what turns real numbers complex
+    "ifft",
+    "rfft",
+    "roots",
+    "eig",
+    "eigvals",
 )
+# matrix functions: f of ``xI + N`` (N nilpotent) holds f′(x) in its corner, dual numbers
+# without writing a derivative rule
+MATRIX_FUNCTION_NAMES = ("expm", "logm", "sqrtm", "funm", "expm_frechet", "expm_multiply")
 
 
 # what "by automatic differentiation" means, as the rules read a source: JAX's transforms
@@ -60,11 +70,13 @@ def written(
 
 
 def no_autodiff(entry: str, weight: float = 1.0) -> Avoids:
-    """Require that `entry` computes its derivative by hand: no autodiff, no complex step."""
+    """Require that `entry` computes its derivative by hand: no autodiff, no complex step, no
+    matrix function of a nilpotent perturbation."""
     return checks.avoids(
         entry,
         *AUTODIFF_NAMES,
         *COMPLEX_STEP_NAMES,
+        *MATRIX_FUNCTION_NAMES,
         weight=weight,
         name=f"{entry} uses no autodiff",
         requirement=True,

@@ -417,6 +417,12 @@ _CONTAINERS = frozenset(
     | {f"collections.{n}" for n in ("defaultdict", "OrderedDict", "deque", "Counter")}
     | {"types.SimpleNamespace", "argparse.Namespace"}
 )
+# what makes a record of what it is given (no hook: `Program._record_maker`)
+_RECORDS = frozenset(
+    {"types.SimpleNamespace", "types.MappingProxyType", "enum.member", "enum.nonmember"}
+    | {"argparse.Namespace"}
+)
+_RECORD_CLASSES = frozenset({"collections.namedtuple", "typing.NamedTuple"})
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _DEFS = (*_FUNCTIONS, ast.ClassDef)
 
@@ -753,9 +759,12 @@ class _Builder(ast.NodeVisitor):
             self.program._scope[id(target)] = self.scope
             self.program._file[id(target)] = self.file
         elif isinstance(target, ast.Tuple | ast.List):
+            starred = False
             for i, elt in enumerate(target.elts):
                 star = isinstance(elt, ast.Starred)
-                sub = dataclasses.replace(binding, kind="other") if star else binding
+                starred |= star
+                # after `*rest`, an item's place is counted from the end: read it whole
+                sub = dataclasses.replace(binding, kind="other") if starred else binding
                 self._store(elt.value if star else elt, sub, (*path, i))
         elif isinstance(target, ast.Starred):
             self._store(target.value, dataclasses.replace(binding, kind="other"), path)
@@ -1209,7 +1218,7 @@ class Program:
             return None
         found: list[ast.AST] = []
         for func in self.value(node.func):
-            if not (isinstance(func, Own) and isinstance(func.node, _FUNCTIONS)):
+            if not (isinstance(func, Own) and _plain_function(func.node)):
                 return None
             returns = _returns(func.node)
             if not returns:
@@ -1228,7 +1237,9 @@ class Program:
                 return None
             if -len(container.elts) <= index < len(container.elts):
                 return container.elts[index]
-        if isinstance(container, ast.Dict) and all(k is not None for k in container.keys):
+        if isinstance(container, ast.Dict) and all(
+            isinstance(k, ast.Constant) for k in container.keys
+        ):  # a computed key (`str("d")`, `**other`) may override any of them
             # the last of equal keys holds (`{"d": a, "d": b}`); `**other` may hold any key
             for key, item in reversed(list(zip(container.keys, container.values, strict=True))):
                 if isinstance(key, ast.Constant) and key.value == index:
@@ -1445,6 +1456,8 @@ class Program:
             return False  # `results.append(fn)`: a list of its own, whose readers it shows
         if self._registered_class(node) is not None or self._event_hook(node, values):
             return False
+        if self._record_maker(node.func):
+            return False  # `types.SimpleNamespace(dsin=...)`: its readers reach what it holds
         for v in values:
             if isinstance(v, Own):
                 return False  # the submission's own code, which the rules read
@@ -1457,6 +1470,26 @@ class Program:
                 if root not in _COMPUTE:
                     return True
         return UNKNOWN in values  # a method of something untraced: `handlers.append(...)`
+
+    def _record_maker(self, func: ast.AST) -> bool:
+        """Whether calling `func` makes a record that only holds what it is given: a
+        `types.SimpleNamespace`, a read-only mapping, an enum member, or an instance of a
+        class made by `collections.namedtuple` (``Tools = namedtuple(...)``)."""
+        values = self.value(func)
+        if values and all(isinstance(v, Api) and v.path in _RECORDS for v in values):
+            return True
+        if not isinstance(func, ast.Name) or (scope := self._scope.get(id(func))) is None:
+            return False
+        bindings = self.lookup(func.id, scope) or []
+        return bool(bindings) and all(
+            b.kind == "assign"
+            and isinstance(b.node, ast.Call)
+            and not b.unpack
+            and all(
+                isinstance(v, Api) and v.path in _RECORD_CLASSES for v in self.value(b.node.func)
+            )
+            for b in bindings
+        )
 
     def _registered_class(self, node: ast.Call) -> ast.ClassDef | None:
         """The submission's class that `node` registers with JAX as a pytree, if it does
@@ -1545,10 +1578,10 @@ class Program:
             return False  # read in a target (`CALLS[fn.__name__] += 1`): its key, not kept
         if isinstance(statement, ast.Assign | ast.AugAssign | ast.AnnAssign):
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-            # `self.fn = fn` keeps it in the instance, whose making (`@counted def d_log`,
-            # `k = Keep(g)`) its readers reach: not every call's argument
+            # `self.fn = fn` in `__init__` keeps it in the instance, whose making (`@counted
+            # def d_log`, `k = Keep(g)`) its readers reach: not every call's argument
             return any(
-                (not isinstance(t, ast.Name) and not self._self_rooted(t))
+                (not isinstance(t, ast.Name) and not self._kept_by_instance(t, scope))
                 or (
                     isinstance(t, ast.Name)
                     and scope is not None
@@ -1756,35 +1789,110 @@ class Program:
             if isinstance(v, Own) and isinstance(v.node, ast.ClassDef)
         ]
 
-    def _foreign(self, node: ast.AST) -> bool:
+    def _kept_by_instance(self, target: ast.AST, scope: _Scope | None) -> bool:
+        """Whether the store target `target` is ``self.name`` in an ``__init__`` whose class
+        never hands what its instances hold to anything else by a store (``owner.d =
+        self.g``, ``Keep.current = self``): then only the instance keeps it."""
+        method = scope.node if scope is not None else None
+        cls = scope.parent.node if scope is not None and scope.parent is not None else None
+        return (
+            isinstance(target, ast.Attribute)
+            and not _is_dunder(target.attr)
+            and self.is_self(target.value)
+            and isinstance(method, ast.FunctionDef)
+            and method.name == "__init__"
+            and isinstance(cls, ast.ClassDef)
+            and not self._hands_out(cls)
+        )
+
+    def _hands_out(self, cls: ast.ClassDef) -> bool:
+        """Whether a method of `cls` stores what comes of its ``self`` (or of a local name
+        for it, ``g = self.g``) anywhere but in it."""
+        for method in cls.body:
+            if not isinstance(method, _FUNCTIONS):
+                continue
+            params = [*method.args.posonlyargs, *method.args.args]
+            if not params:
+                continue
+            stores = [
+                node
+                for node in ast.walk(method)
+                if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.NamedExpr)
+                and node.value is not None
+            ]
+            derived = {params[0].arg}
+            for _ in range(3):  # local names for what `self` holds, through each other
+                for node in stores:
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    if _mentions(node, derived):
+                        derived |= {t.id for t in targets if isinstance(t, ast.Name)}
+            for node in stores:
+                if not _mentions(node, derived):
+                    continue
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        scope = self._scope.get(id(target))
+                        if scope is not None and (
+                            target.id in scope.globals or target.id in scope.nonlocals
+                        ):
+                            return True  # `global INST; INST = self`
+                        continue
+                    root = target
+                    while isinstance(root, ast.Attribute | ast.Subscript | ast.Starred):
+                        root = root.value
+                    if not _is_name(root, params[0].arg):
+                        return True  # `owner.d = self.g`
+        return False
+
+    def _foreign(self, node: ast.AST, depth: int = 0) -> bool:
         """Whether `node` may be an object of a library's (a module, a class): it resolves
-        to one, or the rules cannot trace it and it comes of code that names one
-        (``next(iter([jnp]))``) or of a function's parameter; not the submission's own
-        objects, nor what they hold (``t = Tensor(x)``, ``for row in xs``)."""
+        to one, or may be one the rules cannot trace (``next(iter([jnp]))``, ``for m in
+        [jnp]``, ``e.obj`` of an exception, a parameter); not the submission's own
+        objects, nor what they make (``t = Tensor(x).zero_()``)."""
         values = self.value(node)
         if any(isinstance(v, Api | Sibling) for v in values):
             return True
-        if all(isinstance(v, Own) for v in values):
+        if (values and all(isinstance(v, Own) for v in values)) or depth > 8:
             return False
-        sources: list[ast.AST] = [node]
-        if isinstance(node, ast.Name) and (scope := self._scope.get(id(node))) is not None:
-            sources = []
-            for binding in self.lookup(node.id, scope) or ():
-                if binding.kind == "param":
-                    return True
+        deeper = functools.partial(self._foreign, depth=depth + 1)
+        if isinstance(node, ast.Name):
+            scope = self._scope.get(id(node))
+            for binding in (self.lookup(node.id, scope) if scope is not None else None) or ():
                 source = binding.node
+                if binding.kind == "param" or isinstance(
+                    source, ast.ExceptHandler | ast.Try | ast.TryStar
+                ):
+                    return True  # anything can be handed in, or raised with anything
                 if isinstance(source, ast.For | ast.AsyncFor | ast.comprehension):
-                    source = source.iter
+                    source = source.iter  # an item of what it loops over
                 elif isinstance(source, ast.With | ast.AsyncWith):
-                    source = ast.Tuple([i.context_expr for i in source.items], ast.Load())
-                sources.append(source)
-        return any(
-            isinstance(v, Api | Sibling)
-            for source in sources
-            for sub in ast.walk(source)
-            if isinstance(sub, ast.Name | ast.Attribute) and sub is not node
-            for v in self.value(sub)
-        )
+                    if any(deeper(item.context_expr) for item in source.items):
+                        return True
+                    continue
+                if binding.kind in ("assign", "other") and isinstance(source, ast.expr):
+                    if deeper(source):
+                        return True
+            return False
+        if isinstance(node, ast.Attribute | ast.Subscript | ast.Starred | ast.NamedExpr):
+            return deeper(node.value)
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            return any(deeper(e) for e in node.elts)
+        if isinstance(node, ast.Dict):
+            return any(deeper(v) for v in node.values)
+        if isinstance(node, ast.IfExp):
+            return deeper(node.body) or deeper(node.orelse)
+        if isinstance(node, ast.BoolOp):
+            return any(deeper(v) for v in node.values)
+        if isinstance(node, ast.Call):
+            called = self.value(node.func)
+            if called and all(isinstance(v, Own) for v in called):
+                return False  # what the submission's own code makes
+            parts = [*_arguments(node)]
+            if isinstance(node.func, ast.Attribute):
+                parts.append(node.func.value)
+            return any(deeper(p) for p in parts)
+        return False
 
     def _self_rooted(self, node: ast.AST) -> bool:
         """Whether `node` is ``self``, or an attribute or item of it (``self.cache.h``)."""
@@ -1812,9 +1920,16 @@ class Program:
         quiet: set[int] = set()
         # `__init__` named anywhere but in `super().__init__(...)`: called with anything
         named_init = any(
-            isinstance(node, ast.Attribute)
-            and node.attr == "__init__"
-            and not (isinstance(node.value, ast.Call) and _is_name(node.value.func, "super"))
+            (
+                isinstance(node, ast.Attribute)
+                and node.attr == "__init__"
+                and not (isinstance(node.value, ast.Call) and _is_name(node.value.func, "super"))
+            )
+            or (  # `getattr(K, "__init__")`, `attrgetter("__in" + "it__")`
+                isinstance(node, ast.Call)
+                and any("__init__" in (self.fold(a) or "") for a in _arguments(node))
+            )
+            or (isinstance(node, ast.Constant) and "__init__" in str(node.value))
             for tree in self.trees.values()
             for node in ast.walk(tree)
         )
@@ -2024,6 +2139,9 @@ class Program:
             isinstance(attribute, ast.Attribute)
             and isinstance(call, ast.Call)
             and call.func is attribute
+            and not any(  # `C.install(C.table)`: it may fill what it is given
+                self._own_object(argument) for argument in _arguments(call)
+            )
             and values
             and all(isinstance(v, Own) and isinstance(v.node, ast.ClassDef) for v in values)
         ):
@@ -2038,6 +2156,25 @@ class Program:
             ):
                 return False
         return True
+
+    def _own_object(self, node: ast.AST) -> bool:
+        """Whether `node` may hold an object of the submission's that code can fill: a
+        class or instance of its own, what one holds (``C.table``), or a module-level
+        container (``_box``)."""
+        for sub in ast.walk(node):
+            root = sub
+            while isinstance(root, ast.Attribute | ast.Subscript):
+                root = root.value
+            if not isinstance(root, ast.Name):
+                continue
+            home = self._home(root)
+            if home is not None and (id(home), root.id) in self._holder_keys:
+                return True
+            if any(
+                isinstance(v, Own) and isinstance(v.node, ast.ClassDef) for v in self.value(root)
+            ):
+                return True
+        return False
 
     def _home(self, node: ast.Name) -> _Scope | None:
         """The module scope that binds the name `node` loads, or None (a local, a builtin)."""
@@ -2130,10 +2267,30 @@ class Program:
             and isinstance(parent.ctx, ast.Load)
         ):
             return False
+        if self._function_field(node, parent.attr):
+            return True  # `forward = tools.forward`, tools a SimpleNamespace of functions
         values = self.value(node)
         return bool(values) and all(
             isinstance(v, Own) and isinstance(v.node, ast.ClassDef) and self._plain_class(v.node)
             for v in values
+        )
+
+    def _function_field(self, node: ast.Name, attr: str) -> bool:
+        """Whether `node` is bound once to a record (`_record_maker`) made with keywords, whose
+        field `attr` is a function (a lambda, or a ``def`` of the submission's): reading it
+        hands over the function, which nothing can fill."""
+        scope = self._scope.get(id(node))
+        bindings = (self.lookup(node.id, scope) if scope is not None else None) or []
+        if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].unpack:
+            return False
+        made = bindings[0].node
+        if not (isinstance(made, ast.Call) and not made.args and self._record_maker(made.func)):
+            return False
+        field = next((k.value for k in made.keywords if k.arg == attr), None)
+        return isinstance(field, ast.Lambda) or (
+            isinstance(field, ast.Name)
+            and bool(values := self.value(field))
+            and all(isinstance(v, Own) and isinstance(v.node, _FUNCTIONS) for v in values)
         )
 
     def _plain_class(self, node: ast.ClassDef, depth: int = 0) -> bool:
@@ -2304,6 +2461,15 @@ class Program:
             elif func.path in _NAME_ARGUMENTS:
                 if unseen or self.looked_up(node, func.path) is None:
                     return func.leaf
+            elif func.path.startswith("jax.") and func.leaf in _PYTREE_REGISTRATIONS:
+                # a library's class made a pytree: `tree_leaves` then reads every field of
+                # its objects by position (`gk.functions["log-sin"]`'s derivative)
+                if (
+                    unseen
+                    or not node.args
+                    or not all(isinstance(v, Own) for v in self.value(node.args[0]))
+                ):
+                    return func.leaf
             elif func.path in _FLAG_ARGUMENTS:
                 flags = [k.value for k in node.keywords if k.arg == _FLAG_ARGUMENTS[func.path]]
                 # np.load(file, mmap_mode, allow_pickle): the flag is also the third argument
@@ -2469,6 +2635,10 @@ _USES = {
 # whole libraries of derivatives, by the start of a path: numerical (finite differences,
 # Richardson's extrapolation, the complex step) and automatic
 _USES_BY_PREFIX = (
+    ("jax.experimental.jet.", ("jvp",)),  # `jet2`, Taylor mode under another name
+    ("numpy.emath.", ("complex",)),  # numbers that turn complex: a complex step
+    ("numpy.lib.scimath.", ("complex",)),
+    ("cmath.", ("complex",)),
     ("numdifftools.", ("difference_quotient",)),
     ("findiff.", ("difference_quotient",)),
     ("scipy.differentiate.", ("difference_quotient",)),
@@ -2571,6 +2741,26 @@ def _arguments(node: ast.Call) -> list[ast.expr]:
 
 # what Python runs when a class statement runs, not when an instance is made
 _CLASS_HOOKS = frozenset({"__init_subclass__", "__set_name__", "__class_getitem__", "__prepare__"})
+
+
+def _mentions(statement: ast.AST, names: set[str]) -> bool:
+    """Whether the value a store `statement` stores reads one of `names`."""
+    value = getattr(statement, "value", None)
+    return value is not None and any(
+        isinstance(sub, ast.Name) and sub.id in names for sub in ast.walk(value)
+    )
+
+
+def _plain_function(node: ast.AST) -> bool:
+    """Whether calling the function `node` returns what its ``return`` statements say: an
+    undecorated ``def`` (a decorator may change the result) that is not a generator."""
+    return (
+        isinstance(node, ast.FunctionDef)
+        and not node.decorator_list
+        and not any(
+            isinstance(sub, ast.Yield | ast.YieldFrom | ast.Await) for sub in _own_body(node)
+        )
+    )
 
 
 def _is_dunder(name: str) -> bool:
@@ -2723,17 +2913,19 @@ class _Reach:
         node = binding.node
         if isinstance(node, ast.Tuple | ast.List):
             items = program._unpacked(node, binding.unpack)
+            displays = [node]
         elif isinstance(node, ast.Call):
             values = program.value(node.func)
             functions = [v.node for v in values if isinstance(v, Own)]
             if len(functions) != len(values) or not all(
-                isinstance(f, _FUNCTIONS)
+                _plain_function(f)
                 and _returns(f)
                 and all(isinstance(r, ast.Tuple | ast.List) for r in _returns(f))
                 for f in functions
             ):
                 return False
             items = program._unpacked(node, binding.unpack)
+            displays = [r for f in functions for r in _returns(f)]
             if items is not None:
                 for part in (*node.args, *node.keywords):
                     self.unit(part)
@@ -2752,7 +2944,55 @@ class _Reach:
             return False
         for item in items or ():
             self.unit(item)
+        if items is not None:  # the other items run too (`return d, box.__setitem__(0, g)`)
+            for display in displays:
+                for other in display.elts:  # type: ignore[attr-defined]
+                    if not self._inert(other):
+                        self.unit(other)
         return items is not None
+
+    def _pick_field(self, node: ast.Attribute) -> None:
+        """``AUTO.forward`` of ``AUTO = types.SimpleNamespace(forward=..., reverse=...)``
+        (or of a namedtuple made with keywords): that field, not the whole record, with
+        what making it runs (its other fields' values, unless `_inert`)."""
+        program = self.program
+        base = node.value
+        if not isinstance(base, ast.Name) or (scope := program._scope.get(id(base))) is None:
+            return
+        bindings = program.lookup(base.id, scope) or []
+        if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].unpack:
+            return
+        made = bindings[0].node
+        if not (
+            isinstance(made, ast.Call)
+            and not made.args
+            and all(k.arg is not None for k in made.keywords)
+            and any(k.arg == node.attr for k in made.keywords)
+            and program._record_maker(made.func)
+        ):
+            return
+        self.picked.add(id(base))
+        self.unit(made.func)
+        for keyword in made.keywords:
+            if keyword.arg == node.attr or not self._inert(keyword.value):
+                self.unit(keyword.value)
+
+    def _inert(self, node: ast.AST) -> bool:
+        """Whether evaluating `node` changes nothing: names, constants, lambdas (their
+        bodies run later), and calls of JAX, numpy and the like that only read what they
+        are given (``jnp.vectorize(jax.grad(jnp.sin))``)."""
+        todo = [node]
+        while todo:
+            sub = todo.pop()
+            if isinstance(sub, ast.Lambda):  # its defaults run now
+                todo += [*sub.args.defaults, *(d for d in sub.args.kw_defaults if d is not None)]
+                continue
+            if isinstance(sub, ast.NamedExpr | ast.Await | ast.Yield | ast.YieldFrom) or (
+                isinstance(sub, ast.Call) and not self.program._reads_only(sub)
+            ):
+                return False
+            todo.extend(ast.iter_child_nodes(sub))
+        return True
 
     def note(self, name: str, node: ast.AST, *, dynamic: bool = False, via: str = "") -> None:
         (self.dynamic if dynamic else self.names).add(name)
@@ -2766,6 +3006,8 @@ class _Reach:
             for node in ast.walk(root):
                 if isinstance(node, ast.Attribute):
                     self.bases.add(id(node.value))
+                    if isinstance(node.ctx, ast.Load):
+                        self._pick_field(node)
                 elif isinstance(node, ast.Call):
                     self.called.add(id(node.func))
                     self._mode(node)
@@ -2810,15 +3052,23 @@ class _Reach:
         """``gk.jacobian(f, mode="fwd")`` is forward mode: note it as ``jacfwd`` (``jacrev``).
 
         Only with a constant ``mode``; without one (``"auto"`` picks by shape at run time)
-        it is noted as either mode (`_USES`).
+        it is noted as either mode (`_USES`). ``functools.partial(gk.jacobian,
+        mode="fwd")`` is forward mode too.
         """
-        if Api(_GK_JACOBIAN) not in self.program.value(node.func):
+        func = node.func
+        if (
+            Api("functools.partial") in self.program.value(func)
+            and node.args
+            and all(isinstance(v, Api) for v in self.program.value(func))
+        ):
+            func = node.args[0]
+        if Api(_GK_JACOBIAN) not in self.program.value(func):
             return
         for keyword in node.keywords:
             if keyword.arg == "mode":
                 leaf = _MODES.get(self.program.fold(keyword.value) or "")
                 if leaf is not None:
-                    self.modes[id(node.func)] = leaf
+                    self.modes[id(func)] = leaf
 
     def _check(self, values: frozenset[Value], node: ast.AST) -> None:
         for value in values:

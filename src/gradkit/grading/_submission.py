@@ -483,7 +483,8 @@ def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
         # a notebook from an older nbformat lacks cell ids: not the student's fault
         warnings.simplefilter("ignore")
         notebook = nbformat.reads(text, as_version=4)
-    cells: list[tuple[int, list[str], bool]] = []  # (number, its Python, raises-exception)
+    # (number, its Python, raises-exception, execution count)
+    cells: list[tuple[int, list[str], bool, int]] = []
     dropped = 0
     files: dict[str, str] = {}
     unwritten: list[str] = []  # "code cell 3 writes data/x.csv"
@@ -546,12 +547,15 @@ def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
             # worker's stand-in for it)
             python += [_CAPTURED_IO, f"{captured} = _gk_CapturedIO(None, None)"]
         tags = cell.get("metadata", {}).get("tags", ())
-        cells.append((number, python, "raises-exception" in tags))
-    last_output = _uses_last_output(cells)
+        count = cell.get("execution_count")
+        cells.append((number, python, "raises-exception" in tags, count or number))
+    history = _output_history(cells)
     kept: list[str] = []
-    for number, python, raises in cells:
-        if last_output:
-            python = _keep_last_output(python)
+    if history:  # IPython starts them so
+        kept.append("_ = __ = ___ = ''; Out = {}")
+    for number, python, raises, count in cells:
+        if history:
+            python = _keep_last_output(python, count)
         wrapped = _may_raise(python) if raises else None
         if wrapped is None:
             kept += [cell_marker(number), *python, ""]
@@ -563,25 +567,30 @@ def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
 _CAPTURED_IO = "from IPython.utils.capture import CapturedIO as _gk_CapturedIO"
 
 
-def _uses_last_output(cells: list[tuple[int, list[str], bool]]) -> bool:
-    """Whether a notebook reads IPython's ``_`` (the last cell's output) without ever
-    binding ``_`` itself."""
+_HISTORY = frozenset({"_", "__", "___", "Out"})
+
+
+def _output_history(cells: list[tuple[int, list[str], bool, int]]) -> bool:
+    """Whether a notebook reads IPython's output history (``_``, ``__``, ``___``,
+    ``Out[n]``) without ever binding one of those names itself."""
     loads = stores = False
-    for _, python, _ in cells:
+    for _, python, _, _ in cells:
         try:
             tree = ast.parse("\n".join(python))
         except SyntaxError:
             continue
         for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and node.id == "_":
+            if isinstance(node, ast.Name) and node.id in _HISTORY:
                 loads |= isinstance(node.ctx, ast.Load)
                 stores |= not isinstance(node.ctx, ast.Load)
     return loads and not stores
 
 
-def _keep_last_output(python: list[str]) -> list[str]:
+def _keep_last_output(python: list[str], count: int) -> list[str]:
     """A cell whose last statement is an expression shows its value, and IPython keeps it
-    as ``_`` when it is not None (nor silenced by a ``;``): so does this."""
+    (not None, nor silenced by a ``;``) as ``_``, the one before as ``__`` and the one
+    before that as ``___``, and as ``Out[n]``, n the cell's execution count: so does
+    this."""
     try:
         body = ast.parse("\n".join(python)).body
     except SyntaxError:
@@ -596,7 +605,8 @@ def _keep_last_output(python: list[str]) -> list[str]:
         return python
     first = last.lineno - 1
     shown = [*python[:first], f"_gk_shown = {python[first]}", *python[first + 1 :]]
-    return [*shown, "if _gk_shown is not None: _ = _gk_shown"]
+    keep = f"___, __, _ = __, _, _gk_shown; Out[{count}] = _gk_shown"
+    return [*shown, f"if _gk_shown is not None: {keep}"]
 
 
 def _compiles(lines: list[str]) -> bool:
