@@ -80,3 +80,29 @@ def host(monkeypatch: pytest.MonkeyPatch):
     _plugins.host.reset()
     yield _plugins.host
     _plugins.host.reset()
+
+
+# The modules that take longest (each runs on one worker under `--dist loadscope`,
+# most of them a whole grading run in a module fixture): handed out first, so that
+# the last minutes are not one worker finishing one of them alone.
+_LONGEST_FIRST = (
+    "tests/test_honest_bank.py",
+    "tests/test_norm_parity.py",
+    "tests/test_autograder.py",
+    "tests/grading/test_runner_adversarial.py",
+    "tests/test_types.py",
+    "tests/grading/test_score_evidence.py",
+    "tests/test_mutants.py",
+    "tests/grading/test_runner_redteam.py",
+    "tests/test_control.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    root = config.rootpath
+
+    def rank(item):
+        path = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
+        return _LONGEST_FIRST.index(path) if path in _LONGEST_FIRST else len(_LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: each module keeps its own order
