@@ -330,6 +330,25 @@ HONEST = {
         print(A)
         quotient_rule = A.quotient
         """,
+    "a graph of nodes whose backward pass stores into their parents": """
+        import jax
+        import jax.numpy as jnp
+        class Node:
+            def __init__(self, value, parents=()):
+                self.value = value
+                self.parents = parents
+                self.adjoint = 0.0
+            def backward(self):
+                for node in reversed(self.topo()):
+                    for parent, local in node.parents:
+                        parent.adjoint = parent.adjoint + node.adjoint * local
+            def topo(self):
+                return [self]
+        def build(x):
+            return Node(jnp.sin(x), [(Node(x), jax.grad(jnp.sin)(x))])
+        def quotient_rule(f, g, df, dg):
+            return lambda x: (df(x) * g(x) - f(x) * dg(x)) / g(x) ** 2
+        """,
     "records of answers: SimpleNamespace, MappingProxyType, enum.member, namedtuple": """
         import collections
         import enum

@@ -1857,6 +1857,8 @@ class Program:
             return False
         deeper = functools.partial(self._foreign, depth=depth + 1)
         if isinstance(node, ast.Name):
+            if self.is_self(node):
+                return False  # an instance of the submission's class (`self.topo()`)
             scope = self._scope.get(id(node))
             for binding in (self.lookup(node.id, scope) if scope is not None else None) or ():
                 source = binding.node
