@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -38,6 +38,15 @@ class _SourceRule(Check):
     def requests(self, rng: np.random.Generator) -> tuple[Request, ...]:
         return (Source(),)
 
+    def judge(
+        self, requests: Sequence[Request], got: Sequence[Response], ref: Sequence[Response] | None
+    ) -> tuple[bool, str]:
+        found = _read_usage(self.entry, got)
+        return found if isinstance(found, tuple) else self._judge_usage(found)
+
+    def _judge_usage(self, found: Usage) -> tuple[bool, str]:
+        raise NotImplementedError
+
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Avoids(_SourceRule):
@@ -53,12 +62,7 @@ class Avoids(_SourceRule):
     def _default_name(self) -> str:
         return f"{self.entry} does not use " + ", ".join(f"`{n}`" for n in sorted(self.names))
 
-    def judge(
-        self, requests: Sequence[Request], got: Sequence[Response], ref: Sequence[Response] | None
-    ) -> tuple[bool, str]:
-        found = _read_usage(self.entry, got)
-        if isinstance(found, tuple):
-            return found
+    def _judge_usage(self, found: Usage) -> tuple[bool, str]:
         # why code far from the entry counts: say so, or the student hunts in vain
         why = (
             f" (it is read as reaching all of the submission's code, since "
@@ -66,12 +70,12 @@ class Avoids(_SourceRule):
             if found.everything
             else ""
         )
-        used = sorted(found.names & self.names)
+        used = found.names & self.names
         if used:
-            where = ", ".join(f"`{n}` ({found.lines[n]})" for n in used)
+            where = _where(found, used)
             return False, f"`{self.entry}` uses {where}, which this exercise rules out{why}"
         if found.dynamic:
-            where = ", ".join(f"`{n}` ({found.lines[n]})" for n in sorted(found.dynamic))
+            where = _where(found, found.dynamic)
             return False, (
                 f"`{self.entry}` uses {where}: dynamic code could hide a name this exercise "
                 f"rules out; call functions directly{why}"
@@ -98,23 +102,21 @@ class Uses(_SourceRule):
     def _default_name(self) -> str:
         return f"{self.entry} uses " + " or ".join(f"`{n}`" for n in sorted(self.names))
 
-    def judge(
-        self, requests: Sequence[Request], got: Sequence[Response], ref: Sequence[Response] | None
-    ) -> tuple[bool, str]:
-        found = _read_usage(self.entry, got)
-        if isinstance(found, tuple):
-            return found
-        used = sorted(found.names & self.names)
+    def _judge_usage(self, found: Usage) -> tuple[bool, str]:
+        used = found.names & self.names
         if used:
-            return True, f"`{self.entry}` uses " + ", ".join(
-                f"`{n}` ({found.lines[n]})" for n in used
-            )
+            return True, f"`{self.entry}` uses {_where(found, used)}"
         return False, (
             f"`{self.entry}` uses none of "
             + ", ".join(f"`{n}`" for n in sorted(self.names))
             + ", which this exercise asks for: a formula or a numerical approximation in "
             "their place does not count"
         )
+
+
+def _where(found: Usage, names: Iterable[str]) -> str:
+    """``"`grad` (line 4), `jvp` (line 9)"``: each name, sorted, with where it is used."""
+    return ", ".join(f"`{n}` ({found.lines[n]})" for n in sorted(names))
 
 
 def _read_usage(entry: str, got: Sequence[Response]) -> Usage | tuple[bool, str]:
@@ -138,7 +140,7 @@ def _read_usage(entry: str, got: Sequence[Response]) -> Usage | tuple[bool, str]
     if found.found:
         return found
     if found.dynamic:
-        where = ", ".join(f"`{n}` ({found.lines[n]})" for n in sorted(found.dynamic))
+        where = _where(found, found.dynamic)
         return False, (
             f"`{entry}` is not defined in the source, which uses {where}: dynamic code "
             "could hide a name this exercise rules out; define it with `def` or `=`"
