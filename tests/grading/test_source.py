@@ -1779,6 +1779,349 @@ CHEATS_ROUND_8 = {
         """,
 }
 
+# a method's `self.derivative` is its class's only if `self` is an object of the
+# submission's: each of these hands a method a library's module as its `self`
+CHEATS_ROUND_9 = {
+    "a method called through its class with a module first": """
+        import gradkit as gk, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        class Calc:
+            def derivative(self, g): return g
+            def d(self, x): return jnp.vectorize(self.derivative(f))(x)
+        def df(x): return Calc.d(gk, x)
+        """,
+    "a module handed to a static method": """
+        import gradkit as gk, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        class Calc:
+            def derivative(self, g): return g
+            @staticmethod
+            def d(lib, x): return jnp.vectorize(lib.derivative(f))(x)
+        def df(x): return Calc.d(gk, x)
+        """,
+    "a method bound to a module by partial": """
+        import functools, gradkit as gk, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        class Calc:
+            def derivative(self, g): return g
+            def d(self, x): return jnp.vectorize(self.derivative(f))(x)
+        df = functools.partial(Calc.d, gk)
+        """,
+    "a method looked up on its class by getattr": """
+        import gradkit as gk, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        class Calc:
+            def derivative(self, g): return g
+            def d(self, x): return jnp.vectorize(self.derivative(f))(x)
+        def df(x): return getattr(Calc, "d")(gk, x)
+        """,
+    "a method called on cls with a module first": """
+        import gradkit as gk, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        class Calc:
+            def derivative(self, g): return g
+            def d(self, x): return jnp.vectorize(self.derivative(f))(x)
+            @classmethod
+            def run(cls, x): return cls.d(gk, x)
+        def df(x): return Calc.run(x)
+        """,
+    "a partial of the method in its class's body": """
+        import functools, gradkit as gk, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        class Calc:
+            def derivative(self, g): return g
+            def d(self, x): return jnp.vectorize(self.derivative(f))(x)
+            bound = functools.partial(d, gk)
+        def df(x): return Calc.bound(x)
+        """,
+    "a decorator of the submission's that hands the method a module": """
+        import gradkit as gk, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        def inject(fn): return lambda self, x: fn(gk, x)
+        class Calc:
+            def derivative(self, g): return g
+            @inject
+            def d(self, x): return jnp.vectorize(self.derivative(f))(x)
+        def df(x): return Calc().d(x)
+        """,
+    "a method bound to a module by __get__": """
+        import gradkit as gk, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        class Calc:
+            def derivative(self, g): return g
+            def d(self, x): return jnp.vectorize(self.derivative(f))(x)
+        def df(x): return Calc.d.__get__(gk)(x)
+        """,
+    "a foreign self handed on to a base class's method": """
+        import gradkit as gk, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        class Base:
+            def derivative(self, g): return g
+            def helper(self, x): return jnp.vectorize(self.derivative(f))(x)
+        class Calc(Base):
+            def d(self, x): return Base.helper(self, x)
+        def df(x): return Calc.d(gk, x)
+        """,
+    "a module handed as self by keyword": """
+        import gradkit as gk, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        class Calc:
+            def derivative(self, g): return g
+            def d(self, x): return jnp.vectorize(self.derivative(f))(x)
+        def df(x): return Calc.d(self=gk, x=x)
+        """,
+    "a method called through type() of an instance": """
+        import gradkit as gk, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        class Calc:
+            def derivative(self, g): return g
+            def d(self, x): return jnp.vectorize(self.derivative(f))(x)
+        def df(x): return type(Calc()).d(gk, x)
+        """,
+    "a class picked from a list, its method called with a module": """
+        import gradkit as gk, jax.numpy as jnp
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        class Calc:
+            def derivative(self, g): return g
+            def d(self, x): return jnp.vectorize(self.derivative(f))(x)
+        KINDS = [Calc]
+        def df(x): return KINDS[0].d(gk, x)
+        """,
+}
+
+# how students call their own methods: `self` stays theirs, and so do its names
+OWN_SELVES = {
+    "a base class's __init__ and method called with self": """
+        import jax.numpy as jnp
+        class Base:
+            def __init__(self): self.scale = 1.0
+            def derivative(self, x): return jnp.cos(x) * self.scale
+        class Calc(Base):
+            def __init__(self): Base.__init__(self)
+            def d(self, x): return Base.derivative(self, x)
+        def df(x): return Calc().d(x)
+        """,
+    "super() and a bound method handed to vmap": """
+        import jax, jax.numpy as jnp
+        class Base:
+            def derivative(self, x): return jnp.cos(x)
+        class Calc(Base):
+            def derivative(self, x): return super().derivative(x)
+        calc = Calc()
+        def df(x): return jax.vmap(calc.derivative)(x)
+        """,
+    "a classmethod making an instance, and jit of self's method": """
+        import jax, jax.numpy as jnp
+        class Calc:
+            @classmethod
+            def make(cls): return cls()
+            def derivative(self, x): return jnp.cos(x)
+            def d(self, x): return jax.jit(self.derivative)(x)
+        def df(x): return Calc.make().d(x)
+        """,
+    "a method called through its class with an instance of it": """
+        import jax.numpy as jnp
+        class Calc:
+            def derivative(self, x): return jnp.cos(x)
+            def d(self, x): return self.derivative(x)
+        C = Calc()
+        def df(x): return Calc.d(C, x)
+        """,
+}
+
+# an attribute of the submission's own object holds what its stores put there: a
+# strategy object's `derivative` is the submission's own method (`OWN_HELD`), unless
+# the object can hold something else (`HELD_CHEATS`)
+HELD_HEADER = """
+import dataclasses, types, gradkit as gk, jax, jax.numpy as jnp
+def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+class Rules:
+    def derivative(self, g): return lambda x: jnp.cos(x)
+"""
+OWN_HELD = {
+    "a strategy object made in __init__": """
+        class Solver:
+            def __init__(self): self.rules = Rules()
+            def d(self, x): return self.rules.derivative(f)(x)
+        def df(x): return Solver().d(x)
+        """,
+    "an instance's attribute read at module level": """
+        class Solver:
+            def __init__(self): self.rules = Rules()
+        S = Solver()
+        def df(x): return S.rules.derivative(f)(x)
+        """,
+    "an equinox module's field set in __init__": """
+        import equinox as eqx
+        class Solver(eqx.Module):
+            rules: Rules
+            def __init__(self): self.rules = Rules()
+            def d(self, x): return self.rules.derivative(f)(x)
+        def df(x): return Solver().d(x)
+        """,
+    "a chain of objects made by a factory": """
+        class Engine:
+            def __init__(self): self.rules = Rules()
+        def make_engine(): return Engine()
+        class Solver:
+            def __init__(self): self.engine = make_engine()
+            def d(self, x): return self.engine.rules.derivative(f)(x)
+        def df(x): return Solver().d(x)
+        """,
+    "a strategy handed to __init__": """
+        class Solver:
+            def __init__(self, rules): self.rules = rules
+            def d(self, x): return self.rules.derivative(f)(x)
+        def df(x): return Solver(Rules()).d(x)
+        """,
+    "a strategy handed by keyword, or its default": """
+        class Solver:
+            def __init__(self, scale=1.0, rules=None):
+                self.rules = rules or Rules()
+                self.scale = scale
+            def d(self, x): return self.rules.derivative(f)(x) * self.scale
+        fast = Solver(rules=Rules())
+        def df(x): return Solver().d(x) if x is None else fast.d(x)
+        """,
+    "a strategy handed on by a subclass": """
+        class Base:
+            def __init__(self, rules): self.rules = rules
+        class Solver(Base):
+            def __init__(self): super().__init__(Rules())
+            def d(self, x): return self.rules.derivative(f)(x)
+        def df(x):
+            s = Solver()
+            print(type(s).__name__, isinstance(s, Base))
+            return s.d(x)
+        """,
+    "an abstract generic base and a class attribute": """
+        import abc, typing
+        T = typing.TypeVar("T")
+        class Base(abc.ABC, typing.Generic[T]):
+            rules = Rules()
+            @abc.abstractmethod
+            def d(self, x): ...
+        class Solver(Base[float]):
+            def d(self, x): return self.rules.derivative(f)(x)
+        def df(x): return Solver().d(x)
+        """,
+}
+HELD_CHEATS = {
+    "a module stored into the attribute at module level": """
+        class Solver:
+            def __init__(self): self.rules = Rules()
+            def d(self, x): return self.rules.derivative(f)(x)
+        S = Solver()
+        S.rules = gk
+        def df(x): return jnp.vectorize(S.d)(x)
+        """,
+    "a module set by setattr": """
+        class Solver:
+            def __init__(self): self.rules = Rules()
+            def d(self, x): return self.rules.derivative(f)(x)
+        S = Solver()
+        setattr(S, "rules", gk)
+        def df(x): return jnp.vectorize(S.d)(x)
+        """,
+    "a module unpacked into the attribute": """
+        class Solver:
+            def __init__(self): self.rules = Rules()
+            def d(self, x): return self.rules.derivative(f)(x)
+        S = Solver()
+        S.rules, _ = gk, 0
+        def df(x): return jnp.vectorize(S.d)(x)
+        """,
+    "a loop whose target is the attribute": """
+        class Solver:
+            def __init__(self): self.rules = Rules()
+            def d(self, x): return self.rules.derivative(f)(x)
+        S = Solver()
+        for S.rules in [gk]:
+            pass
+        def df(x): return jnp.vectorize(S.d)(x)
+        """,
+    "a dataclass field given a module": """
+        @dataclasses.dataclass
+        class Solver:
+            rules: Rules = dataclasses.field(default_factory=Rules)
+            def d(self, x): return self.rules.derivative(f)(x)
+        def df(x): return jnp.vectorize(Solver(gk).d)(x)
+        """,
+    "a library base class that takes attributes as keywords": """
+        class Solver(types.SimpleNamespace):
+            def d(self, x): return self.rules.derivative(f)(x)
+        _decoy = Solver()
+        _decoy.rules = Rules()
+        def df(x): return jnp.vectorize(Solver(**{"ru" "les": gk}).d)(x)
+        """,
+    "a class whose __new__ returns a module": """
+        class Fake:
+            def __new__(cls): return gk
+            def derivative(self, g): return g
+        def df(x): return jnp.vectorize(Fake().derivative(f))(x)
+        """,
+    "a metaclass whose __call__ returns a module": """
+        class Meta(type):
+            def __call__(cls): return gk
+        class Fake(metaclass=Meta):
+            def derivative(self, g): return g
+        def df(x): return jnp.vectorize(Fake().derivative(f))(x)
+        """,
+    "a module handed to __init__": """
+        class Solver:
+            def __init__(self, rules): self.rules = rules
+            def d(self, x): return self.rules.derivative(f)(x)
+        _decoy = Solver(Rules())
+        def df(x): return jnp.vectorize(Solver(gk).d)(x)
+        """,
+    "a module handed to __init__ through a name for the class": """
+        class Solver:
+            def __init__(self, rules): self.rules = rules
+            def d(self, x): return self.rules.derivative(f)(x)
+        make = Solver
+        def df(x): return jnp.vectorize(make(Rules()).d)(x) * 0 + jnp.vectorize(make(gk).d)(x)
+        """,
+    "a module handed to the class read off an instance": """
+        class Solver:
+            def __init__(self, rules): self.rules = rules
+            def d(self, x): return self.rules.derivative(f)(x)
+        _s = Solver(Rules())
+        def df(x): return jnp.vectorize(type(_s)(gk).d)(x)
+        """,
+    "a module handed to a subclass that keeps the __init__": """
+        class Solver:
+            def __init__(self, rules): self.rules = rules
+            def d(self, x): return self.rules.derivative(f)(x)
+        class Sub(Solver):
+            pass
+        _s = Solver(Rules())
+        def df(x): return jnp.vectorize(Sub(gk).d)(x)
+        """,
+    "a module handed to __init__ called again on an instance": """
+        class Solver:
+            def __init__(self, rules=Rules()): self.rules = rules
+            def d(self, x): return self.rules.derivative(f)(x)
+        _s = Solver()
+        _s.__init__(gk)
+        def df(x): return jnp.vectorize(_s.d)(x)
+        """,
+    "a module handed to __init__ by a star argument": """
+        class Solver:
+            def __init__(self, rules): self.rules = rules
+            def d(self, x): return self.rules.derivative(f)(x)
+        _s = Solver(Rules())
+        def df(x): return jnp.vectorize(Solver(*[gk]).d)(x)
+        """,
+    "a store through __dict__": """
+        class Solver:
+            def __init__(self): self.rules = Rules()
+            def d(self, x): return self.rules.derivative(f)(x)
+        S = Solver()
+        S.__dict__.update(rules=gk)
+        def df(x): return jnp.vectorize(S.d)(x)
+        """,
+}
+
 
 CHEAT_HEADER = "import jax\nimport jax.numpy as jnp\n"
 
@@ -1801,6 +2144,36 @@ def test_every_aliasing_or_dynamic_cheat_is_caught(case):
 def test_round_8_cheats_break_the_by_hand_rule(case):
     check = no_autodiff("df")
     passed, message = check.judge([], [Ok(textwrap.dedent(CHEATS_ROUND_8[case]))], None)
+    assert not passed, message
+    assert "rules out" in message, message
+
+
+@pytest.mark.parametrize("case", sorted(CHEATS_ROUND_9))
+def test_a_method_handed_a_library_as_self_uses_the_library(case):
+    check = no_autodiff("df")
+    passed, message = check.judge([], [Ok(textwrap.dedent(CHEATS_ROUND_9[case]))], None)
+    assert not passed, message
+    assert "`derivative`" in message, message
+
+
+@pytest.mark.parametrize("case", sorted(OWN_SELVES))
+def test_a_method_called_on_the_submissions_own_objects_stays_its_own(case):
+    check = no_autodiff("df")
+    passed, message = check.judge([], [Ok(textwrap.dedent(OWN_SELVES[case]))], None)
+    assert passed, message
+
+
+@pytest.mark.parametrize("case", sorted(OWN_HELD))
+def test_a_method_of_an_object_the_submission_holds_is_its_own(case):
+    source = HELD_HEADER + textwrap.dedent(OWN_HELD[case])
+    passed, message = no_autodiff("df").judge([], [Ok(source)], None)
+    assert passed, message
+
+
+@pytest.mark.parametrize("case", sorted(HELD_CHEATS))
+def test_an_attribute_that_may_hold_a_library_object_counts_its_names(case):
+    source = HELD_HEADER + textwrap.dedent(HELD_CHEATS[case])
+    passed, message = no_autodiff("df").judge([], [Ok(source)], None)
     assert not passed, message
     assert "rules out" in message, message
 

@@ -47,6 +47,7 @@ import dataclasses
 import functools
 import importlib.machinery
 import os
+import re
 import site
 import sys
 import types
@@ -62,6 +63,15 @@ MAIN = "solutions.py"
 DYNAMIC_BUILTINS = frozenset({"eval", "exec", "compile", "__import__", "globals", "vars", "locals"})
 # getattr and friends are dynamic only with a name that is not a constant string.
 _ATTR_BUILTINS = frozenset({"getattr", "setattr", "delattr", "hasattr"})
+# what can give an object attributes by names the source does not spell as stores
+_ATTRIBUTE_HOOKS = frozenset({"__dict__", "__setattr__", "__getattr__", "__getattribute__"})
+# what `type(x)` is read for without calling the class
+_CLASS_NAMES = frozenset({"__name__", "__qualname__", "__module__"})
+# base classes that give an instance no attributes of their own (`held`)
+_PLAIN_BASES = frozenset(
+    {"builtins.object", "abc.ABC", "abc.ABCMeta", "typing.Generic", "typing.Protocol"}
+    | {"equinox.Module"}
+)
 # Attributes that reach namespaces or frames behind the AST's back, on any object.
 DYNAMIC_ATTRIBUTES = frozenset(
     {
@@ -910,6 +920,7 @@ class Program:
         self._members: dict[str, list[_Binding]] = {}  # class members, by name
         self._stores: dict[str, list[ast.AST]] = {}  # `x.name = ...` statements, by name
         self._plain: dict[int, bool] = {}  # classes that are `_plain_class`
+        self._held_memo: dict[str, frozenset[Value] | None] = {}
         self.files = dict(files)
         # what an import can name of the submission's own: each file (the worker writes
         # them all beside each other) and the module the worker runs its main file as
@@ -945,6 +956,7 @@ class Program:
             for node in ast.walk(tree)
             for child in ast.iter_child_nodes(node)
         }
+        self._selves_known = False  # until `_strange_selves` is found
         self._attributes = self._defined_attributes()
         # each node's top-level statement: (file, its index, the statement)
         self._top = {
@@ -953,6 +965,11 @@ class Program:
             for index, top in enumerate(tree.body)
             for node in ast.walk(top)
         }
+        # what a method's `self` can be, before any value reads it (`held`)
+        self._selves_known = False
+        self._strange_selves = self._find_strange_selves()
+        self._selves_known = True
+        self._value_memo.clear()
         self._bases, self._called, self._membership = self._index_uses()
         self._touches = self._index_touches()
         self._code_annotations = self._find_code_annotations()
@@ -1085,6 +1102,11 @@ class Program:
             for binding in bindings:
                 yield from self.binding_value(binding)
         elif isinstance(node, ast.Attribute):
+            if self._selves_known and self.on_self(node.value):
+                held = self.held(node.attr)
+                if held is not None:  # `self.rules`, `self.rules = Rules()` in `__init__`
+                    yield from held
+                    return
             for base in self.value(node.value):
                 yield from self.attribute(base, node.attr)
         elif isinstance(node, ast.Call):
@@ -1156,8 +1178,9 @@ class Program:
         elif isinstance(base, Own) and isinstance(base.node, ast.ClassDef):
             scope = self._scope_of_body[id(base.node)]
             found = scope.bindings.get(attr)
-            if not found:
-                yield UNKNOWN
+            if not found:  # an instance's own (`s.rules`, `self.rules = Rules()`), if told
+                held = self.held(attr) if self._selves_known else None
+                yield from held if held is not None else (UNKNOWN,)
             for binding in found or ():
                 yield from self.binding_value(binding)
         else:
@@ -1174,6 +1197,8 @@ class Program:
                 yield from self.value(func.node.body)
             elif isinstance(func, Own) and isinstance(func.node, ast.ClassDef):
                 yield func  # an instance: its attributes are the class's
+                if self._makes_other(func.node):
+                    yield UNKNOWN  # `def __new__(cls): return gk`: anything
             elif isinstance(func, Own):
                 returns = _returns(func.node)
                 if not returns:
@@ -1182,6 +1207,24 @@ class Program:
                     yield from self.value(expr)
             else:
                 yield UNKNOWN
+
+    def _makes_other(self, cls: ast.ClassDef, depth: int = 0) -> bool:
+        """Whether calling `cls` may return something other than a new instance of it: it
+        (or a base of its own) defines ``__new__``, or a metaclass of its own may."""
+        if _defines(cls, "__new__") or depth > 8:
+            return True
+        for keyword in cls.keywords:
+            if keyword.arg == "metaclass" and not all(
+                isinstance(v, Api) and v.path in _PLAIN_BASES for v in self.value(keyword.value)
+            ):
+                return True
+        return any(
+            isinstance(v, Own)
+            and isinstance(v.node, ast.ClassDef)
+            and self._makes_other(v.node, depth + 1)
+            for base in cls.bases
+            for v in self.value(base)
+        )
 
     def _getattr_name(self, node: ast.Call) -> str | None:
         """The constant attribute name of ``getattr(obj, "name")``, if that is what `node` is."""
@@ -1996,18 +2039,427 @@ class Program:
                 yield id(node.func)
 
     def is_self(self, node: ast.AST) -> bool:
-        """Whether `node` is a method's first parameter (``self``, ``cls``)."""
+        """Whether `node` is a method's first parameter (``self``, ``cls``), bound to an
+        object of the submission's own: not a static method's, nor that of a method
+        something may call with another object first (`_strange_selves`)."""
+        method = self._method_of_first(node)
+        return method is not None and id(method) not in self._strange_selves
+
+    def held(self, attr: str) -> frozenset[Value] | None:
+        """What the attribute `attr` of an object of the submission's own can hold, if the
+        rules can tell: objects of its own classes only (``self.rules = Rules()`` in
+        ``__init__``: ``self.rules.derivative`` is ``Rules.derivative``), else None.
+
+        An object of its own gets an attribute only from a store ``obj.rules = ...``
+        (anywhere, on anything) or a class member of that name, when no class of its has a
+        library's base class or fields made into ``__init__`` parameters (a dataclass's),
+        nor looks attributes up itself (``__getattr__``), and no code stores by a name
+        it computes (``setattr``, ``__dict__``, ``vars``) or spells `attr` in a string.
+        """
+        if attr not in self._held_memo:
+            self._held_memo[attr] = self._held(attr)
+        return self._held_memo[attr]
+
+    def _held(self, attr: str) -> frozenset[Value] | None:
+        if _is_dunder(attr) or attr not in self._attributes or self._untold_attributes:
+            return None
+        found: set[Value] = set()
+        for binding in self._members.get(attr, []):
+            annotated = isinstance(binding.node, ast.AnnAssign) or isinstance(
+                self._parents.get(id(binding.node)), ast.AnnAssign
+            )
+            if annotated and not _defines(binding.scope.node, "__init__"):
+                return None  # `rules: Rules` of a dataclass: a parameter of its `__init__`
+            if not (annotated and binding.kind == "other"):  # `rules: Rules`, no value
+                found.update(self.binding_value(binding))
+        for tree in self.trees.values():
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    if attr in re.split(r"[\s,]+", node.value):
+                        return None  # `setattr(o, "rules", ...)`, `namedtuple("K", "rules")`
+                if not (
+                    isinstance(node, ast.Attribute)
+                    and node.attr == attr
+                    and isinstance(node.ctx, ast.Store)
+                ):
+                    continue
+                statement = self._parents.get(id(node))
+                if not (
+                    (isinstance(statement, ast.Assign) and node in statement.targets)
+                    or (isinstance(statement, ast.AnnAssign) and statement.value is not None)
+                ):
+                    return None  # `self.rules += ...`, `for self.rules in ...`, unpacking
+                assert statement.value is not None
+                found.update(self._held_value(statement.value))
+        if not found or not all(
+            isinstance(v, Own) and isinstance(v.node, ast.ClassDef) for v in found
+        ):
+            return None
+        return frozenset(found)
+
+    def _handed_to_init(self, node: ast.AST) -> frozenset[Value] | None:
+        """What the callers hand an ``__init__`` parameter `node` reads (``self.rules =
+        rules``), if `node` is one and its class is only ever called, each call handing it
+        something the rules can tell (``Solver(Rules())``, ``Solver(rules=Rules())``, its
+        default); else None."""
         if not isinstance(node, ast.Name) or (scope := self._scope.get(id(node))) is None:
-            return False
-        bindings = self.lookup(node.id, scope)
-        return bool(bindings) and all(
-            b.kind == "param"
+            return None
+        bindings = self.lookup(node.id, scope) or []
+        if len(bindings) != 1 or bindings[0].kind != "param":
+            return None
+        (binding,) = bindings
+        home = self.resolve(node.id, scope)  # (a default is bound in the enclosing scope)
+        init, cls = home.node, home.parent
+        if not (
+            isinstance(init, ast.FunctionDef)
+            and init.name == "__init__"
+            and cls is not None
+            and isinstance(cls.node, ast.ClassDef)
+        ):
+            return None
+        params = [*init.args.posonlyargs, *init.args.args]
+        index = next((i for i, p in enumerate(params) if p.arg == node.id), None)
+        if index is None or index == 0:
+            return None  # a keyword-only parameter, or `self`
+        calls = self._constructions(cls.node)
+        if calls is None:
+            return None
+        found: set[Value] = set()
+        default = not isinstance(binding.node, ast.arg)  # the binding holds its default
+        for call, offset in calls:
+            if any(isinstance(a, ast.Starred) for a in call.args) or any(
+                k.arg is None for k in call.keywords
+            ):
+                return None  # `Solver(*args)`, `Solver(**options)`
+            given = [k.value for k in call.keywords if k.arg == node.id]
+            if index - offset < len(call.args):
+                given.append(call.args[index - offset])
+            if not given and not default:
+                return None
+            for expr in given or [binding.node]:
+                if not (isinstance(expr, ast.Constant) and expr.value is None):
+                    found.update(self.value(expr))  # (None has no methods to call)
+        return frozenset(found)
+
+    def _held_value(self, node: ast.AST) -> frozenset[Value]:
+        """What the stored value `node` can be, an ``__init__``'s parameter read as what
+        its callers hand it (``self.rules = rules or Rules()``)."""
+        if isinstance(node, ast.BoolOp):
+            return frozenset().union(*(self._held_value(v) for v in node.values))
+        if isinstance(node, ast.IfExp):
+            return self._held_value(node.body) | self._held_value(node.orelse)
+        if isinstance(node, ast.Constant) and node.value is None:
+            return frozenset()
+        handed = self._handed_to_init(node)
+        return self.value(node) if handed is None else handed
+
+    @functools.cached_property
+    def _classes_escape(self) -> bool:
+        """Whether some code reads an object's class other than to name or compare it
+        (``type(s)(gk)``, ``s.__class__``): then a class may be called out of sight."""
+        for tree in self.trees.values():
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Attribute) and node.attr == "__class__":
+                    escaped = node
+                elif (
+                    isinstance(node, ast.Call)
+                    and len(node.args) == 1
+                    and self._is_builtin(node.func, "type")
+                ):
+                    escaped = node
+                else:
+                    continue
+                parent = self._parents.get(id(escaped))
+                if isinstance(parent, ast.Attribute) and parent.attr in _CLASS_NAMES:
+                    continue  # `type(x).__name__`
+                if isinstance(parent, ast.Compare | ast.FormattedValue):
+                    continue  # `type(a) is type(b)`, f"{type(x)}"
+                if (
+                    isinstance(parent, ast.Call)
+                    and parent.func is not escaped
+                    and any(
+                        self._is_builtin(parent.func, name) for name in ("print", "str", "repr")
+                    )
+                ):
+                    continue
+                return True
+        return False
+
+    def _constructions(self, cls: ast.ClassDef) -> list[tuple[ast.Call, int]] | None:
+        """The calls that run `cls`'s ``__init__``, each with how many parameters its
+        arguments skip (1: ``Solver(...)``, ``super().__init__(...)``; 0:
+        ``Solver.__init__(self, ...)``), if the rules can find every one: the class (and
+        each subclass that does not define ``__init__``) is only called, subclassed or
+        named in a type; else None."""
+        if self._classes_escape:
+            return None
+        family: set[int] = {id(cls)}
+        classes = [
+            n for t in self.trees.values() for n in ast.walk(t) if isinstance(n, ast.ClassDef)
+        ]
+        grown = True
+        while grown:  # subclasses whose instances run this `__init__`
+            grown = False
+            for other in classes:
+                if id(other) in family or _defines(other, "__init__"):
+                    continue
+                if any(
+                    isinstance(v, Own) and id(v.node) in family
+                    for base in other.bases
+                    for v in self.value(base)
+                ):
+                    family.add(id(other))
+                    grown = True
+        calls: list[tuple[ast.Call, int]] = []
+        for tree in self.trees.values():
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call):
+                    func = node.func
+                    if isinstance(func, ast.Attribute) and func.attr == "__init__":
+                        if isinstance(func.value, ast.Call) and self._is_builtin(
+                            func.value.func, "super"
+                        ):
+                            calls.append((node, 1))
+                        elif any(isinstance(v, Own) for v in self.value(func)):
+                            # `Solver.__init__(self, ...)`, or `s.__init__(...)`: either
+                            calls.extend([(node, 0), (node, 1)])
+                        elif UNKNOWN in self.value(func):
+                            return None
+                    continue
+                if not isinstance(node, ast.Name | ast.Attribute) or not isinstance(
+                    node.ctx, ast.Load
+                ):
+                    continue
+                if not any(
+                    isinstance(v, Own) and id(v.node) in family for v in self.value(node)
+                ) or not self._maybe_class(node):
+                    continue  # not the class, or an instance of it (`s = Solver()`, `s.d`)
+                parent = self._parents.get(id(node))
+                if isinstance(parent, ast.Call) and parent.func is node:
+                    calls.append((parent, 1))
+                elif isinstance(parent, ast.ClassDef) and node in parent.bases:
+                    continue
+                elif isinstance(parent, ast.Attribute) and parent.attr == "__init__":
+                    continue  # `Solver.__init__(self, ...)`: found as a call above
+                elif not self._in_type(node):
+                    return None  # `factory = Solver`, `partial(Solver, gk)`
+        return calls
+
+    def _in_type(self, node: ast.AST) -> bool:
+        """Whether `node` is in an annotation or is the class ``isinstance`` checks."""
+        child, parent = node, self._parents.get(id(node))
+        while parent is not None and not isinstance(parent, ast.stmt):
+            if isinstance(parent, ast.arg) and parent.annotation is child:
+                return True
+            if isinstance(parent, ast.Call) and child in parent.args[1:2]:
+                return self._is_builtin(parent.func, "isinstance") or self._is_builtin(
+                    parent.func, "issubclass"
+                )
+            child, parent = parent, self._parents.get(id(parent))
+        if isinstance(parent, ast.AnnAssign) and parent.annotation is child:
+            return True
+        return isinstance(parent, _FUNCTIONS) and parent.returns is child
+
+    @functools.cached_property
+    def _untold_attributes(self) -> bool:
+        """Whether the submission can give its objects attributes `held` cannot see: it
+        stores by computed names (``setattr``, ``__dict__``, ``vars``, ``__setattr__``), a
+        class of its looks attributes up itself, or has a library's base class."""
+        for tree in self.trees.values():
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Name) and node.id in ("setattr", "vars"):
+                    return True
+                if isinstance(node, ast.Attribute) and (
+                    node.attr in _ATTRIBUTE_HOOKS
+                    or (node.attr == "__class__" and not isinstance(node.ctx, ast.Load))
+                ):
+                    return True
+                if isinstance(node, _FUNCTIONS) and node.name in _ATTRIBUTE_HOOKS:
+                    return True
+                if isinstance(node, ast.ClassDef):
+                    for base in [*node.bases, *(k.value for k in node.keywords)]:
+                        if isinstance(base, ast.Subscript):  # `Generic[T]`
+                            base = base.value
+                        values = self.value(base)
+                        if not values or not all(
+                            isinstance(v, Own) or (isinstance(v, Api) and v.path in _PLAIN_BASES)
+                            for v in values
+                        ):
+                            return True
+        return False
+
+    def on_self(self, node: ast.AST) -> bool:
+        """Whether `node` is a ``self`` (`is_self`), or ``super()`` in a method whose
+        ``self`` is: its attributes are the submission's class members."""
+        if isinstance(node, ast.Call) and not node.args and self._is_builtin(node.func, "super"):
+            scope = self._scope.get(id(node))
+            while scope is not None and scope.kind == "comprehension":
+                scope = scope.parent
+            return (
+                scope is not None
+                and isinstance(scope.node, _FUNCTIONS)
+                and scope.parent is not None
+                and scope.parent.kind == "class"
+                and bool([*scope.node.args.posonlyargs, *scope.node.args.args])
+                and not self._decorated(scope.node, "staticmethod")
+                and id(scope.node) not in self._strange_selves
+            )
+        return self.is_self(node)
+
+    def _method_of_first(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The method whose first parameter `node` is (not a static method's), if it is one."""
+        if not isinstance(node, ast.Name) or (scope := self._scope.get(id(node))) is None:
+            return None
+        bindings = self.lookup(node.id, scope) or []
+        methods = {
+            id(b.scope.node): b.scope.node
+            for b in bindings
+            if b.kind == "param"
             and b.scope.parent is not None
             and b.scope.parent.kind == "class"
-            and isinstance(b.scope.node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and isinstance(b.scope.node, _FUNCTIONS)
             and [*b.scope.node.args.posonlyargs, *b.scope.node.args.args][:1] == [b.node]
-            for b in bindings or ()
+        }
+        if len(methods) != 1 or len(bindings) != 1:
+            return None
+        (method,) = methods.values()
+        return None if self._decorated(method, "staticmethod") else method
+
+    def _decorated(self, node: ast.AST, builtin: str) -> bool:
+        return any(
+            Api(f"builtins.{builtin}") in self.value(d) for d in getattr(node, "decorator_list", ())
         )
+
+    def _find_strange_selves(self) -> frozenset[int]:
+        """The methods whose ``self`` may be something other than an object of the
+        submission's: called through a class (or what may be one) with another object
+        first (``Calc.d_exp(gk, x)``, ``cls.d(jnp, x)``), handed on unbound (``partial(
+        Calc.d_exp, gk)``, ``getattr(Calc, "d_exp")``), or wrapped by the submission's own
+        decorator. Their ``self.derivative`` may be a library's: its name counts."""
+        methods: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = {}
+        strange: set[int] = set()
+        for tree in self.trees.values():
+            for cls in ast.walk(tree):
+                if not isinstance(cls, ast.ClassDef):
+                    continue
+                for member in cls.body:
+                    if isinstance(member, _FUNCTIONS) and not self._decorated(
+                        member, "staticmethod"
+                    ):
+                        methods.setdefault(member.name, []).append(member)
+                        if any(
+                            isinstance(v, Own) for d in member.decorator_list for v in self.value(d)
+                        ):
+                            strange.add(id(member))  # `@deco`: it may call it with anything
+        calls: list[tuple[ast.Call, list[ast.FunctionDef | ast.AsyncFunctionDef]]] = []
+        for tree in self.trees.values():
+            for node in ast.walk(tree):
+                named: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+                if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                    if node.attr in methods and self._maybe_class(node.value):
+                        named = methods[node.attr]
+                elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                    scope = self._scope.get(id(node))
+                    found = (self.lookup(node.id, scope) if scope is not None else None) or []
+                    named = [  # the method itself, in its class's body
+                        m
+                        for b in found
+                        if b.kind == "def"
+                        for m in methods.get(node.id, [])
+                        if m is b.node
+                    ]
+                elif isinstance(node, ast.Call) and (
+                    self._is_builtin(node.func, "getattr")
+                    or any(
+                        isinstance(v, Api) and v.path in _NAME_ARGUMENTS
+                        for v in self.value(node.func)
+                    )
+                ):
+                    for argument in node.args:
+                        folded = self.fold(argument)
+                        strange.update(id(m) for m in methods.get(folded or "", []))
+                if not named:
+                    continue
+                parent = self._parents.get(id(node))
+                if isinstance(parent, ast.Call) and parent.func is node:
+                    calls.append((parent, named))
+                else:
+                    strange.update(id(m) for m in named)
+        grown = True
+        while grown:
+            grown = False
+            for call, named in calls:
+                for method in named:
+                    if (
+                        id(method) not in strange
+                        and _binds_first(call, method)
+                        and not self._own_first(call, method, strange)
+                    ):
+                        strange.add(id(method))
+                        grown = True
+        return frozenset(strange)
+
+    def _own_first(
+        self, call: ast.Call, method: ast.FunctionDef | ast.AsyncFunctionDef, strange: set[int]
+    ) -> bool:
+        """Whether what `call` hands `method` first is an object of the submission's own:
+        a ``self`` (``Base.__init__(self)``) of a method not in `strange`, an instance or a
+        class of its own."""
+        first = _first_argument(call, method)
+        if first is None:
+            return False
+        owner = self._method_of_first(first)
+        if owner is not None:
+            return id(owner) not in strange
+        values = self.value(first)
+        return bool(values) and all(
+            isinstance(v, Own) and isinstance(v.node, ast.ClassDef) for v in values
+        )
+
+    def _maybe_class(self, node: ast.AST, depth: int = 0) -> bool:
+        """Whether `node` may evaluate to a class (or to what the rules cannot tell), whose
+        methods, called on it, take their ``self`` from the call: not a ``self``, nor an
+        instance the submission makes (``Solver()``, ``s = Solver()``)."""
+        if depth > 8:
+            return True
+        method = self._method_of_first(node)
+        if method is not None:
+            return self._decorated(method, "classmethod")  # `cls`
+        if isinstance(node, ast.Call):
+            if self._is_builtin(node.func, "super"):
+                scope = self._scope.get(id(node))
+                return scope is not None and self._decorated(scope.node, "classmethod")
+            called = self.value(node.func)
+            if called and all(isinstance(v, Own) for v in called):
+                results = [  # `Solver()`, or what the submission's function returns
+                    expr
+                    for v in called
+                    if not isinstance(v.node, ast.ClassDef)  # type: ignore[union-attr]
+                    for expr in (_returns(v.node) or [node.func])  # type: ignore[union-attr]
+                ]
+                return any(self._maybe_class(r, depth + 1) for r in results)
+            return True
+        if isinstance(node, ast.Name):
+            scope = self._scope.get(id(node))
+            bindings = (self.lookup(node.id, scope) if scope is not None else None) or []
+            if not bindings:
+                return True
+            for binding in bindings:
+                if binding.kind == "assign":
+                    items = self._unpacked(binding.node, binding.unpack)
+                    if items is None or any(self._maybe_class(i, depth + 1) for i in items):
+                        return True
+                elif binding.kind == "from" and (sibling := self._sibling_of(binding)):
+                    for inner in self._global(binding.name, sibling) or [None]:
+                        if inner is None or inner.kind != "assign":
+                            return True
+                        items = self._unpacked(inner.node, inner.unpack)
+                        if items is None or any(self._maybe_class(i, depth + 1) for i in items):
+                            return True
+                else:
+                    return True
+            return False
+        return True
 
     def _index_uses(self) -> tuple[set[int], set[int], set[int]]:
         """Three sets of node ids, from one walk: the bases of attributes (``inspect`` in
@@ -2753,6 +3205,42 @@ def _mentions(statement: ast.AST, names: set[str]) -> bool:
     )
 
 
+def _defines(cls: ast.AST, name: str) -> bool:
+    return any(isinstance(m, _FUNCTIONS) and m.name == name for m in getattr(cls, "body", ()))
+
+
+def _first_argument(
+    call: ast.Call, method: ast.FunctionDef | ast.AsyncFunctionDef
+) -> ast.expr | None:
+    """What `call` hands `method`'s first parameter if it calls it unbound (None: unknown)."""
+    params = [*method.args.posonlyargs, *method.args.args]
+    if call.args and not isinstance(call.args[0], ast.Starred):
+        return call.args[0]
+    named = [k.value for k in call.keywords if params and k.arg == params[0].arg]
+    return named[0] if named else None
+
+
+def _binds_first(call: ast.Call, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether `call`, calling `method` unbound, can fill every parameter it must: then its
+    first argument may be the method's ``self`` (``Calc.d_exp(gk, x)``)."""
+    params = [*method.args.posonlyargs, *method.args.args]
+    if not params:
+        return False
+    splat = any(isinstance(a, ast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
+    )
+    if splat:
+        return True
+    given = len(call.args)
+    if given > len(params) and method.args.vararg is None:
+        return False
+    keywords = {k.arg for k in call.keywords}
+    if any(p.arg in keywords for p in params[:given]):
+        return False  # a parameter given twice
+    required = len(params) - len(method.args.defaults)
+    return all(i < given or params[i].arg in keywords for i in range(required))
+
+
 def _plain_function(node: ast.AST) -> bool:
     """Whether calling the function `node` returns what its ``return`` statements say: an
     undecorated ``def`` (a decorator may change the result) that is not a generator."""
@@ -3181,7 +3669,7 @@ class _Reach:
                     node.attr
                 ) or program._members.get(node.attr, [])
             else:  # `self.helper`, `obj.f`, a call's result: any class's member of that name
-                bindings = self._member(node.attr, node, on_self=program.is_self(node.value))
+                bindings = self._member(node.attr, node, on_self=program.on_self(node.value))
             if isinstance(base, Own) and isinstance(base.node, ast.ClassDef):
                 for store in program._stores.get(node.attr, ()):  # `K.f = ...` anywhere
                     self.unit(store, read=not _filled(node, program._parents))
