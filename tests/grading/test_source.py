@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 import gradkit as gk
 from gradkit.grading import InProcessCandidate, Ok, checks, grade_candidate
+from gradkit.grading._checks_special import Avoids, Uses
 from gradkit.grading._source import Program, program, usage
 
 AUTODIFF = frozenset(AUTODIFF_NAMES)
@@ -2122,6 +2123,494 @@ HELD_CHEATS = {
         """,
 }
 
+# red-team round 9, against the rules on `self` and on what attributes hold: each
+# computes `df` with gradkit's autodiff, behind a `derivative` the rules took for own
+ROUND_9B_HEADER = """\
+import functools, operator, dataclasses, gradkit as gk, jax, jax.numpy as jnp
+def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+class Rules:
+    def derivative(self, g): return lambda x: jnp.cos(x)
+"""
+CHEATS_ROUND_9B = {
+    "init alias": """
+class Solver:
+    def __init__(self, rules): self.rules = rules
+    def d(self, x): return self.rules.derivative(f)(x)
+S = Solver(Rules())
+init = S.__init__
+init(gk)
+def df(x): return jnp.vectorize(S.d)(x)
+""",
+    "class init alias": """
+class Solver:
+    def __init__(self, rules): self.rules = rules
+    def d(self, x): return self.rules.derivative(f)(x)
+S = Solver(Rules())
+init = Solver.__init__
+init(S, gk)
+def df(x): return jnp.vectorize(S.d)(x)
+""",
+    "map init": """
+class Solver:
+    def __init__(self, rules): self.rules = rules
+    def d(self, x): return self.rules.derivative(f)(x)
+S = Solver(Rules())
+list(map(S.__init__, [gk]))
+def df(x): return jnp.vectorize(S.d)(x)
+""",
+    "new returns class": """
+class Calc:
+    def __new__(cls): return cls
+    def derivative(self, g): return g
+    def d(self, x): return jnp.vectorize(self.derivative(f))(x)
+def df(x): return Calc().d(gk, x)
+""",
+    "meta call class": """
+class Meta(type):
+    def __call__(cls): return cls
+class Calc(metaclass=Meta):
+    def derivative(self, g): return g
+    def d(self, x): return jnp.vectorize(self.derivative(f))(x)
+def df(x): return Calc().d(gk, x)
+""",
+    "super two args": """
+class Calc:
+    def derivative(self, g): return g
+    def d(self, x): return jnp.vectorize(self.derivative(f))(x)
+class Sub(Calc):
+    pass
+def df(x): return super(Sub, Sub).d(gk, x)
+""",
+    "method in if": """
+class Calc:
+    def derivative(self, g): return g
+    if True:
+        def d(self, x): return jnp.vectorize(self.derivative(f))(x)
+def df(x): return Calc.d(gk, x)
+""",
+    "partial staticmethod": """
+class Calc:
+    def derivative(self, g): return g
+    @functools.partial(staticmethod)
+    def d(self, x): return jnp.vectorize(self.derivative(f))(x)
+def df(x): return Calc().d(gk, x)
+""",
+    "instance call returns class": """
+class Calc:
+    def __call__(self): return Calc
+    def derivative(self, g): return g
+    def d(self, x): return jnp.vectorize(self.derivative(f))(x)
+def df(x): return Calc()().d(gk, x)
+""",
+    "own first via call": """
+class Maker:
+    def __call__(self): return gk
+class Calc:
+    def derivative(self, g): return g
+    def d(self, x): return jnp.vectorize(self.derivative(f))(x)
+def df(x): return Calc.d(Maker()(), x)
+""",
+    "method in try": """
+class Calc:
+    def derivative(self, g): return g
+    try:
+        def d(self, x): return jnp.vectorize(self.derivative(f))(x)
+    finally:
+        pass
+def df(x): return Calc.d(gk, x)
+""",
+    "own first libbase": """
+import codecs
+class Proxy(codecs.StreamReader):
+    pass
+class Calc:
+    def derivative(self, g): return g
+    def d(self, x): return jnp.vectorize(self.derivative(f))(x)
+def df(x): return Calc.d(Proxy(gk), x)
+""",
+    "decorated factory": """
+def swap(fn): return lambda: gk
+@swap
+def make(): return Rules()
+class Solver:
+    def __init__(self): self.rules = make()
+    def d(self, x): return self.rules.derivative(f)(x)
+def df(x): return jnp.vectorize(Solver().d)(x)
+""",
+    "decorated class": """
+def swap(cls): return lambda: gk
+@swap
+class Fake:
+    def derivative(self, g): return g
+class Solver:
+    def __init__(self): self.rules = Fake()
+    def d(self, x): return self.rules.derivative(f)(x)
+def df(x): return jnp.vectorize(Solver().d)(x)
+""",
+    "decorated class direct": """
+def swap(cls): return lambda: gk
+@swap
+class Fake:
+    def derivative(self, g): return g
+def df(x): return jnp.vectorize(Fake().derivative(f))(x)
+""",
+    "call dunder": """
+class Maker:
+    def __call__(self): return gk
+    def derivative(self, g): return g
+class Solver:
+    def __init__(self): self.rules = Maker()()
+    def d(self, x): return self.rules.derivative(f)(x)
+def df(x): return jnp.vectorize(Solver().d)(x)
+""",
+    "call dunder direct": """
+class Maker:
+    def __call__(self): return gk
+    def derivative(self, g): return g
+def df(x): return jnp.vectorize(Maker()().derivative(f))(x)
+""",
+    "list mutated": """
+KINDS = [Rules()]
+KINDS[0] = gk
+class Solver:
+    def __init__(self): self.rules = KINDS[0]
+    def d(self, x): return self.rules.derivative(f)(x)
+def df(x): return jnp.vectorize(Solver().d)(x)
+""",
+    "list insert": """
+KINDS = [Rules()]
+KINDS.insert(0, gk)
+class Solver:
+    def __init__(self): self.rules = KINDS[0]
+    def d(self, x): return self.rules.derivative(f)(x)
+def df(x): return jnp.vectorize(Solver().d)(x)
+""",
+    "descriptor": """
+class Desc:
+    def __get__(self, obj, owner): return gk
+class Solver:
+    rules = Desc()
+    def d(self, x): return self.rules.derivative(f)(x)
+def df(x): return jnp.vectorize(Solver().d)(x)
+""",
+    "attrgetter class": """
+class Solver:
+    def __init__(self, rules): self.rules = rules
+    def d(self, x): return self.rules.derivative(f)(x)
+S = Solver(Rules())
+def df(x): return jnp.vectorize(lambda t: operator.attrgetter("__class__")(S)(gk).d(t))(x)
+""",
+    "getattr class": """
+class Solver:
+    def __init__(self, rules): self.rules = rules
+    def d(self, x): return self.rules.derivative(f)(x)
+S = Solver(Rules())
+def df(x): return jnp.vectorize(lambda t: getattr(S, "__class__")(gk).d(t))(x)
+""",
+    "class cell": """
+class Solver:
+    def __init__(self, rules): self.rules = rules
+    def with_rules(self, r): return __class__(r)
+    def d(self, x): return self.rules.derivative(f)(x)
+S = Solver(Rules())
+def df(x): return jnp.vectorize(lambda t: S.with_rules(gk).d(t))(x)
+""",
+    "dc replace": """
+@dataclasses.dataclass
+class Solver:
+    rules: Rules
+    def __init__(self, rules=None): self.rules = rules or Rules()
+    def d(self, x): return self.rules.derivative(f)(x)
+def df(x): return jnp.vectorize(lambda t: dataclasses.replace(Solver(), rules=gk).d(t))(x)
+""",
+    "attr s": """
+import attr
+@attr.s(auto_attribs=True)
+class Solver:
+    rules: Rules
+    def __init__(self): self.rules = Rules()
+    def d(self, x): return self.rules.derivative(f)(x)
+def df(x): return jnp.vectorize(Solver(gk).d)(x)
+""",
+    "decorated solver": """
+def wrap(cls): return lambda: cls(gk)
+@wrap
+class Solver:
+    def __init__(self, rules=None): self.rules = rules or Rules()
+    def d(self, x): return self.rules.derivative(f)(x)
+def df(x): return jnp.vectorize(Solver().d)(x)
+""",
+    "decorated nested class": """
+class Solver:
+    @(lambda c: gk)
+    class rules:
+        def derivative(self, g): return g
+    def d(self, x): return self.rules.derivative(f)(x)
+def df(x): return jnp.vectorize(Solver().d)(x)
+""",
+    "builtins setattr": """
+import builtins
+class Solver:
+    def __init__(self): self.rules = Rules()
+    def d(self, x): return self.rules.derivative(f)(x)
+S = Solver()
+builtins.setattr(S, "ru" + "les", gk)
+def df(x): return jnp.vectorize(S.d)(x)
+""",
+    "setattr alias": """
+from builtins import setattr as put
+class Solver:
+    def __init__(self): self.rules = Rules()
+    def d(self, x): return self.rules.derivative(f)(x)
+S = Solver()
+put(S, "ru" + "les", gk)
+def df(x): return jnp.vectorize(S.d)(x)
+""",
+    "lib base getattr decoy": """
+import codecs
+class Decoy:
+    def derivative(self, g): return g
+class Calc(codecs.StreamReader):
+    def d(self, x): return jnp.vectorize(self.derivative(f))(x)
+def df(x): return Calc(gk).d(x)
+""",
+    "lib base direct": """
+import codecs
+class Calc(codecs.StreamReader):
+    pass
+def df(x): return jnp.vectorize(Calc(gk).derivative(f))(x)
+""",
+    "class attr overwritten": """
+class Solver:
+    rules = Rules()
+S = Solver()
+S.rules = gk
+def df(x): return jnp.vectorize(S.rules.derivative(f))(x)
+""",
+    "class attr overwritten self": """
+class Solver:
+    rules = Rules()
+    def d(self, x): return Solver.rules.derivative(f)(x)
+Solver.rules = gk
+def df(x): return jnp.vectorize(Solver().d)(x)
+""",
+    "a holder made inside an if, filled at module level": """
+def honest(x): return x
+if True:
+    _box = [honest]
+_box.insert(0, jnp.vectorize(jax.grad(f)))
+def df(x): return _box[0](x)
+""",
+    "a namedtuple item replaced by a module": """
+import collections, gradkit as gk, jax, jax.numpy as jnp
+def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+K = collections.namedtuple("K", ["name", "derivative"])
+TABLE = {"f": K("f", lambda x: x)}
+TABLE["f"] = gk
+def df(x): return jnp.vectorize(TABLE["f"].derivative(f))(x)
+""",
+    "a namedtuple item replaced by a function": """
+import collections, gradkit as gk, jax, jax.numpy as jnp
+def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+K = collections.namedtuple("K", ["name", "derivative"])
+TABLE = {"f": K("f", lambda x: x)}
+def patch():
+    TABLE["f"] = gk
+patch()
+def df(x): return jnp.vectorize(TABLE["f"].derivative(f))(x)
+""",
+    "a namedtuple item replaced by update": """
+import collections, gradkit as gk, jax, jax.numpy as jnp
+def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+K = collections.namedtuple("K", ["name", "derivative"])
+TABLE = {"f": K("f", lambda x: x)}
+def patch():
+    TABLE.update(f=gk)
+patch()
+def df(x): return jnp.vectorize(TABLE["f"].derivative(f))(x)
+""",
+}
+CHEAT_ROUND_9B_FILES = {
+    "helpers.py": textwrap.dedent("""
+        import jax.numpy as jnp
+        class Rules:
+            def derivative(self, g): return lambda x: jnp.cos(x)
+        """),
+    "patch.py": textwrap.dedent("""
+        import gradkit as gk
+        import helpers
+        helpers.Rules = lambda: gk
+        """),
+    "solutions.py": textwrap.dedent("""
+        import gradkit as gk, jax.numpy as jnp
+        import patch
+        from helpers import Rules
+        def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+        class Solver:
+            def __init__(self): self.rules = Rules()
+            def d(self, x): return self.rules.derivative(f)(x)
+        def df(x): return jnp.vectorize(Solver().d)(x)
+        """),
+}
+
+# honest round 6: what students wrote, and lost points for
+HONEST_ROUND_6 = {
+    "a table of namedtuples made by position": """
+import collections
+import jax, jax.numpy as jnp
+Elementary = collections.namedtuple("Elementary", ["name", "f", "derivative"])
+TABLE = {
+    "exp": Elementary("exp", jnp.exp, jnp.exp),
+    "log": Elementary("log", jnp.log, lambda x: 1 / x),
+}
+def d_const(c, x): return jnp.zeros_like(x)
+def d_power(n, x): return n * x ** (n - 1)
+def d_exp(x): return TABLE["exp"].derivative(x)
+def d_log(x): return TABLE["log"].derivative(x)
+dsin = jnp.vectorize(jax.grad(jnp.sin))
+""",
+    "a factory-made entry checked beside autodiff on one line": """
+import jax, jax.numpy as jnp
+def d_const(c, x): return jnp.zeros_like(x)
+def d_power(n, x): return n * x ** (n - 1)
+def d_exp(x): return jnp.exp(x)
+
+def elementwise(fn):
+    return jnp.vectorize(fn)
+
+d_log = elementwise(lambda x: 1 / x)
+print(d_log(2.0), jax.grad(jnp.log)(2.0))   # sanity check
+""",
+    "a class method as an alternative constructor": """
+import jax, jax.numpy as jnp
+def d_const(c, x): return jnp.zeros_like(x)
+def d_power(n, x): return n * x ** (n - 1)
+def d_exp(x): return jnp.exp(x)
+
+class Rule:
+    def __init__(self, fn): self.fn = fn
+    def __call__(self, x): return self.fn(x)
+    @classmethod
+    def by_autodiff(cls, f): return cls(jnp.vectorize(jax.grad(f)))
+
+d_log = Rule(lambda x: 1 / x)
+dsin = Rule.by_autodiff(jnp.sin)
+""",
+    "a record field named derivative": """
+import jax, jax.numpy as jnp
+def d_const(c, x): return jnp.zeros_like(x)
+def d_power(n, x): return n * x ** (n - 1)
+def d_exp(x): return jnp.exp(x)
+
+from types import SimpleNamespace
+LOG = SimpleNamespace(f=jnp.log, derivative=lambda x: 1 / x)
+
+def d_log(x):
+    return LOG.derivative(x)
+""",
+    "a config dict read with get": """
+import jax, jax.numpy as jnp
+def d_const(c, x): return jnp.zeros_like(x)
+def d_power(n, x): return n * x ** (n - 1)
+def d_exp(x): return jnp.exp(x)
+
+CONFIG = {"dtype": jnp.float64, "verbose": True}
+
+def d_log(x):
+    return 1 / jnp.asarray(x, CONFIG["dtype"])
+
+if CONFIG.get("verbose"):
+    print(d_log(2.0), jax.grad(jnp.log)(2.0))
+""",
+    "a decorator copying __name__ by hand": """
+import jax, jax.numpy as jnp
+def d_const(c, x): return jnp.zeros_like(x)
+def d_power(n, x): return n * x ** (n - 1)
+def d_exp(x): return jnp.exp(x)
+
+def trace(fn):
+    def wrapper(*args):
+        return fn(*args)
+    wrapper.__name__ = fn.__name__
+    return wrapper
+
+@trace
+def d_log(x): return 1 / x
+
+@trace
+def dsin(x): return jnp.vectorize(jax.grad(jnp.sin))(x)
+""",
+    "a docstring stored on an autodiff answer": """
+import jax, jax.numpy as jnp
+def d_const(c, x): return jnp.zeros_like(x)
+def d_power(n, x): return n * x ** (n - 1)
+def d_exp(x): return jnp.exp(x)
+
+def d_log(x): return 1 / x
+
+dsin = jnp.vectorize(jax.grad(jnp.sin))
+dsin.__doc__ = "d/dx sin x, by autodiff"
+""",
+    "a __repr__ reading type(self).__name__": """
+import jax, jax.numpy as jnp
+
+class HW:
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+    def d_const(self, c, x): return jnp.zeros_like(x)
+    def d_power(self, n, x): return n * x ** (n - 1)
+    def d_exp(self, x): return jnp.exp(x)
+    def d_log(self, x): return 1 / x
+    def dsin(self, x): return jnp.vectorize(jax.grad(jnp.sin))(x)
+
+hw = HW()
+d_const, d_power, d_exp, d_log, dsin = hw.d_const, hw.d_power, hw.d_exp, hw.d_log, hw.dsin
+""",
+    "a method printing self's attributes": """
+import jax, jax.numpy as jnp
+
+class HW:
+    name = "hw2"
+    def describe(self):
+        print(self.name)
+    def d_const(self, c, x): return jnp.zeros_like(x)
+    def d_power(self, n, x): return n * x ** (n - 1)
+    def d_exp(self, x): return jnp.exp(x)
+    def d_log(self, x): return 1 / x
+    def dsin(self, x): return jnp.vectorize(jax.grad(jnp.sin))(x)
+
+hw = HW()
+d_const, d_power, d_exp, d_log, dsin = hw.d_const, hw.d_power, hw.d_exp, hw.d_log, hw.dsin
+""",
+    "an abstract base class holding the answers": """
+import jax, jax.numpy as jnp
+import abc
+
+class HW(abc.ABC):
+    def d_const(self, c, x): return jnp.zeros_like(x)
+    def d_power(self, n, x): return n * x ** (n - 1)
+    def d_exp(self, x): return jnp.exp(x)
+    def d_log(self, x): return 1 / x
+    def dsin(self, x): return jnp.vectorize(jax.grad(jnp.sin))(x)
+
+hw = HW()
+d_const, d_power, d_exp, d_log, dsin = hw.d_const, hw.d_power, hw.d_exp, hw.d_log, hw.dsin
+""",
+    "a checking helper that only calls the entry": """
+import jax, jax.numpy as jnp
+def d_const(c, x): return jnp.zeros_like(x)
+def d_power(n, x): return n * x ** (n - 1)
+def d_exp(x): return jnp.exp(x)
+
+def d_log(x): return 1 / x
+
+def check(mine, f, x=2.0):
+    assert jnp.allclose(mine(x), jax.grad(f)(x))
+
+check(d_log, jnp.log)
+""",
+}
+
 
 CHEAT_HEADER = "import jax\nimport jax.numpy as jnp\n"
 
@@ -2176,6 +2665,32 @@ def test_an_attribute_that_may_hold_a_library_object_counts_its_names(case):
     passed, message = no_autodiff("df").judge([], [Ok(source)], None)
     assert not passed, message
     assert "rules out" in message, message
+
+
+@pytest.mark.parametrize("case", sorted(CHEATS_ROUND_9B))
+def test_round_9_cheats_break_the_by_hand_rule(case):
+    source = ROUND_9B_HEADER + CHEATS_ROUND_9B[case]
+    passed, message = no_autodiff("df").judge([], [Ok(source)], None)
+    assert not passed, message
+    assert "rules out" in message, message
+
+
+def test_a_sibling_rebinding_the_class_a_strategy_is_made_of():
+    passed, message = no_autodiff("df").judge([], [Ok(CHEAT_ROUND_9B_FILES)], None)
+    assert not passed, message
+
+
+@pytest.mark.parametrize("case", sorted(HONEST_ROUND_6))
+def test_honest_round_6_keeps_every_source_rule(case):
+    source = HONEST_ROUND_6[case]
+    broken = []
+    for name in gk.exercises.names():
+        for check in gk.exercises.get(name).checks:
+            if isinstance(check, Avoids | Uses) and usage(source, check.entry).found:
+                passed, message = check.judge([], [Ok(source)], None)
+                if not passed:
+                    broken.append(message)
+    assert broken == []
 
 
 @pytest.mark.parametrize("case", sorted(CHEATS))

@@ -65,6 +65,28 @@ DYNAMIC_BUILTINS = frozenset({"eval", "exec", "compile", "__import__", "globals"
 _ATTR_BUILTINS = frozenset({"getattr", "setattr", "delattr", "hasattr"})
 # what can give an object attributes by names the source does not spell as stores
 _ATTRIBUTE_HOOKS = frozenset({"__dict__", "__setattr__", "__getattr__", "__getattribute__"})
+# dunders that only describe an object: storing them changes nothing it computes
+# (`wrapper.__name__ = fn.__name__`, `d_log.__doc__ = "..."`)
+_METADATA = frozenset({"__name__", "__qualname__", "__doc__", "__module__"})
+# methods of builtin containers that change nothing (`CONFIG.get("verbose")`)
+_READ_METHODS = frozenset({"get", "keys", "values", "items", "copy", "count", "index"})
+_BUILTIN_CONTAINERS = frozenset({f"builtins.{n}" for n in ("dict", "list", "set", "frozenset")})
+# decorators of a method that hand it on as it is, bound to an instance as it is
+_METHOD_DECORATORS = frozenset(
+    {"builtins.classmethod", "builtins.property", "functools.cached_property"}
+    | {"abc.abstractmethod", "typing.overload", "typing.final", "typing.override"}
+    | {"functools.cache", "jax.jit", "equinox.filter_jit"}
+)
+# decorators that return the function or class they are given, or one that calls it
+_KEEPING_DECORATORS = _METHOD_DECORATORS | frozenset(
+    {"builtins.staticmethod", "dataclasses.dataclass", "functools.total_ordering"}
+    | {"functools.lru_cache", "functools.wraps", "jax.vmap", "jax.checkpoint", "jax.remat"}
+    | {"jax.custom_jvp", "jax.custom_vjp", "typing.runtime_checkable", "enum.unique"}
+)
+# what makes an object stored in a class answer for it
+_DESCRIPTOR_HOOKS = ("__get__", "__set__", "__delete__", "__set_name__")
+# what makes an object anew by calling its class
+_REMAKERS = frozenset({"dataclasses.replace", "copy.replace"})
 # what `type(x)` is read for without calling the class
 _CLASS_NAMES = frozenset({"__name__", "__qualname__", "__module__"})
 # base classes that give an instance no attributes of their own (`held`)
@@ -1129,6 +1151,10 @@ class Program:
     def binding_value(self, binding: _Binding) -> Iterator[Value]:
         if binding.kind == "def":
             yield Own(binding.node)
+            if not all(  # what a decorator returns in its place: `@swap class Fake`
+                self._keeping(d) for d in getattr(binding.node, "decorator_list", ())
+            ):
+                yield UNKNOWN
         elif binding.kind == "import":
             head = binding.module.split(".")[0]
             if head in self.modules:
@@ -1183,8 +1209,40 @@ class Program:
                 yield from held if held is not None else (UNKNOWN,)
             for binding in found or ():
                 yield from self.binding_value(binding)
+            if found:  # and what `S.rules = gk` stores over a class member, anywhere
+                yield from self._stored(attr)
         else:
             yield UNKNOWN
+
+    def _stored(self, attr: str) -> Iterator[Value]:
+        """What the statements that store into an attribute `attr` put there (not those that
+        change what it holds: ``obj.items.append(g)``, ``obj.table[k] = g``)."""
+        for statement in self._stores.get(attr, ()):
+            if isinstance(statement, ast.Call):
+                continue  # `obj.items.append(g)`: the same list
+            if isinstance(statement, ast.comprehension):
+                yield UNKNOWN  # `[... for obj.f in ...]`
+                continue
+            if isinstance(statement, ast.For | ast.AsyncFor | ast.With | ast.AsyncWith):
+                yield UNKNOWN  # `for obj.f in ...`
+                continue
+            if not isinstance(statement, ast.Assign | ast.AnnAssign | ast.AugAssign):
+                continue
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            for target in targets:
+                for sub in ast.walk(target):
+                    if not (isinstance(sub, ast.Attribute) and sub.attr == attr):
+                        continue
+                    if not isinstance(sub.ctx, ast.Store):
+                        continue  # `obj.table[k] = g`: the table is the same object
+                    if (
+                        isinstance(statement, ast.Assign | ast.AnnAssign)
+                        and sub is target
+                        and statement.value is not None
+                    ):
+                        yield from self.value(statement.value)
+                    else:
+                        yield UNKNOWN
 
     def _call_value(self, node: ast.Call) -> Iterator[Value]:
         name = self._getattr_name(node)
@@ -1196,6 +1254,9 @@ class Program:
             if isinstance(func, Own) and isinstance(func.node, ast.Lambda):
                 yield from self.value(func.node.body)
             elif isinstance(func, Own) and isinstance(func.node, ast.ClassDef):
+                if not self._maybe_class(node.func):
+                    yield UNKNOWN  # an instance's `__call__` (`Maker()()`): anything
+                    continue
                 yield func  # an instance: its attributes are the class's
                 if self._makes_other(func.node):
                     yield UNKNOWN  # `def __new__(cls): return gk`: anything
@@ -1224,6 +1285,29 @@ class Program:
             and self._makes_other(v.node, depth + 1)
             for base in cls.bases
             for v in self.value(base)
+        )
+
+    def _keeping(self, decorator: ast.expr) -> bool:
+        """Whether `decorator` returns what it decorates, or a function that calls it
+        (`_KEEPING_DECORATORS`, ``@dataclass(frozen=True)``, ``@partial(jax.jit, ...)``)."""
+
+        def known(node: ast.AST) -> bool:
+            values = self.value(node)
+            return bool(values) and all(
+                isinstance(v, Api) and v.path in _KEEPING_DECORATORS for v in values
+            )
+
+        if known(decorator):
+            return True
+        if not isinstance(decorator, ast.Call):
+            return False
+        if known(decorator.func):  # `@dataclass(frozen=True)`, `@lru_cache(maxsize=None)`
+            return True
+        return (
+            Api("functools.partial") in self.value(decorator.func)
+            and len(self.value(decorator.func)) == 1
+            and bool(decorator.args)
+            and known(decorator.args[0])
         )
 
     def _getattr_name(self, node: ast.Call) -> str | None:
@@ -1366,6 +1450,16 @@ class Program:
                         self._members.setdefault(name, []).extend(bindings)
                 elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
                     names.add(node.attr)
+                    holder: ast.AST | None = self._parents.get(id(node))
+                    while holder is not None and not isinstance(
+                        holder, ast.stmt | ast.comprehension
+                    ):
+                        holder = self._parents.get(id(holder))
+                    if isinstance(holder, ast.For | ast.AsyncFor | ast.With | ast.AsyncWith):
+                        # `for obj.f in ...`, `with ... as obj.f`: a store too
+                        self._stores.setdefault(node.attr, []).append(holder)
+                    elif isinstance(holder, ast.comprehension):
+                        self._stores.setdefault(node.attr, []).append(holder)
                 elif isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.Delete):
                     targets = (
                         node.targets if isinstance(node, ast.Assign | ast.Delete) else [node.target]
@@ -1612,6 +1706,13 @@ class Program:
         statement that stores into a global, an attribute or an item, or hands it to a
         method of an object (``global _k; _k = fn``, ``types.dfx = g``,
         ``_out.append(cb())``; not ``jax.debug.print(..., x=x)``)."""
+        parent = self._parents.get(id(node))
+        if (
+            isinstance(parent, ast.Attribute)
+            and parent.attr in _METADATA
+            and not self._metadata_used
+        ):
+            return False  # `wrapper.__name__ = fn.__name__`: a string, not `fn`
         statement: ast.AST | None = node
         below: ast.AST = node  # the statement's child the parameter is read in
         while statement is not None and not isinstance(statement, ast.stmt):
@@ -1645,6 +1746,35 @@ class Program:
                     isinstance(v, Own) for v in self.value(base)
                 )
             return not all(isinstance(v, Api) for v in self.value(base))  # not `jax.debug`
+        return False
+
+    @functools.cached_property
+    def _metadata_used(self) -> bool:
+        """Whether some code reads a ``__name__``/``__doc__`` (`_METADATA`) other than to
+        show it or copy it into another's: calls it, keeps it in a name, hands it to code
+        of its own. Then what a store puts there may be a function that runs."""
+        for tree in self.trees.values():
+            for node in ast.walk(tree):
+                if not (
+                    isinstance(node, ast.Attribute)
+                    and node.attr in _METADATA
+                    and isinstance(node.ctx, ast.Load)
+                ):
+                    continue
+                parent = self._parents.get(id(node))
+                if isinstance(parent, ast.FormattedValue | ast.Compare | ast.BinOp):
+                    continue  # f"{fn.__name__}", `fn.__name__ == "d_log"`, "d/" + fn.__name__
+                if isinstance(parent, ast.Assign) and all(
+                    isinstance(t, ast.Attribute) and t.attr in _METADATA for t in parent.targets
+                ):
+                    continue  # `wrapper.__name__ = fn.__name__`
+                if (
+                    isinstance(parent, ast.Call)
+                    and parent.func is not node
+                    and all(isinstance(v, Api) for v in self.value(parent.func))
+                ):
+                    continue  # `print(fn.__name__)`, `logger.info("%s", fn.__doc__)`
+                return True
         return False
 
     def _find_class_hooks(self) -> dict[int, list[ast.AST]]:
@@ -1795,6 +1925,7 @@ class Program:
                         isinstance(node, ast.Attribute)
                         and not isinstance(node.ctx, ast.Load)
                         and not self._self_rooted(node.value)
+                        and node.attr not in _METADATA  # `f.__doc__ = ...` changes no result
                         and (_is_dunder(node.attr) or self._foreign(node.value))
                     ):
                         statement: ast.AST = node
@@ -2065,13 +2196,23 @@ class Program:
             return None
         found: set[Value] = set()
         for binding in self._members.get(attr, []):
-            annotated = isinstance(binding.node, ast.AnnAssign) or isinstance(
-                self._parents.get(id(binding.node)), ast.AnnAssign
+            cls = binding.scope.node
+            if (
+                binding.kind == "other"
+                and isinstance(binding.node, ast.AnnAssign)
+                and isinstance(cls, ast.ClassDef)
+                and not cls.decorator_list
+                and _defines(cls, "__init__")
+            ):
+                continue  # `rules: Rules`, no value, of a class whose `__init__` stores it
+            made = (
+                self._made_instance(binding.node)
+                if binding.kind == "assign" and not binding.unpack
+                else None
             )
-            if annotated and not _defines(binding.scope.node, "__init__"):
-                return None  # `rules: Rules` of a dataclass: a parameter of its `__init__`
-            if not (annotated and binding.kind == "other"):  # `rules: Rules`, no value
-                found.update(self.binding_value(binding))
+            if made is None or any(isinstance(v, Own) and self._descriptor(v.node) for v in made):
+                return None  # a class member that may answer otherwise (`__get__`)
+            found |= made
         for tree in self.trees.values():
             for node in ast.walk(tree):
                 if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -2090,14 +2231,117 @@ class Program:
                 ):
                     return None  # `self.rules += ...`, `for self.rules in ...`, unpacking
                 assert statement.value is not None
-                found.update(self._held_value(statement.value))
-        if not found or not all(
-            isinstance(v, Own) and isinstance(v.node, ast.ClassDef) for v in found
-        ):
-            return None
-        return frozenset(found)
+                made = self._made_instance(statement.value)
+                if made is None:
+                    return None
+                found |= made
+        return frozenset(found) or None
 
-    def _handed_to_init(self, node: ast.AST) -> frozenset[Value] | None:
+    def _made_instance(self, node: ast.AST, depth: int = 0) -> frozenset[Value] | None:
+        """The classes of the submission's `node` surely makes an instance of, as spelled:
+        ``Rules()``, ``rules or Rules()``, an ``__init__`` parameter every caller hands one
+        (``Solver(Rules())``); None when it may be anything else (a factory's result, an
+        item, a decorated class, a class whose ``__new__`` or metaclass is its own)."""
+        if depth > 8:
+            return None
+        if isinstance(node, ast.BoolOp | ast.IfExp):
+            parts = node.values if isinstance(node, ast.BoolOp) else [node.body, node.orelse]
+            either: set[Value] = set()
+            for part in parts:
+                made = self._made_instance(part, depth + 1)
+                if made is None:
+                    return None
+                either |= made
+            return frozenset(either)
+        if isinstance(node, ast.Constant) and node.value is None:
+            return frozenset()  # (None has no methods to call)
+        if isinstance(node, ast.Name) and self._init_parameter(node):
+            return self._handed_to_init(node, depth)
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name | ast.Attribute):
+            return None
+        values = self.value(node.func)
+        functions = [v.node for v in values if isinstance(v, Own)]
+        if values and len(functions) == len(values):
+            found: set[Value] = set()  # `make_engine()`: what each of its `return`s makes
+            for function in functions:
+                if not isinstance(function, ast.FunctionDef):
+                    break  # a class (below), a lambda, an `async def`
+                returns = _returns(function)
+                if not returns or any(
+                    isinstance(n, ast.Yield | ast.YieldFrom) for n in _own_body(function)
+                ):
+                    return None
+                for expr in returns:
+                    made = self._made_instance(expr, depth + 1)
+                    if made is None:
+                        return None
+                    found |= made
+            else:
+                return frozenset(found)
+        if not values or not self._maybe_class(node.func):
+            return None  # `maker()` of an instance runs its `__call__`
+        for value in values:
+            if not (
+                isinstance(value, Own)
+                and isinstance(value.node, ast.ClassDef)
+                and self._trusted_class(value.node)
+            ):
+                return None
+        return values
+
+    def _trusted_class(self, cls: ast.ClassDef) -> bool:
+        """Whether calling `cls` makes an instance of it whose attributes are its own: no
+        decorator (which may replace it), no ``__new__`` or metaclass of the submission's,
+        no base but its own such classes and `_PLAIN_BASES`, and its name is not stored
+        into (``helpers.Rules = ...``)."""
+        return not (
+            cls.decorator_list
+            or self._makes_other(cls)
+            or cls.name in self._stores
+            or not self.plain_bases(cls)
+        )
+
+    def plain_bases(self, cls: ast.ClassDef, depth: int = 0) -> bool:
+        """Whether every base of `cls` is one of the submission's classes with such bases,
+        or adds no attributes (`_PLAIN_BASES`): no library class whose ``__getattr__`` may
+        answer for a name the source spells (``codecs.StreamReader`` forwards to its
+        stream)."""
+        if depth > 20:
+            return False
+        for base in cls.bases:
+            values = self.value(base.value if isinstance(base, ast.Subscript) else base)
+            if not values or not all(
+                (isinstance(v, Api) and v.path in _PLAIN_BASES)
+                or (
+                    isinstance(v, Own)
+                    and isinstance(v.node, ast.ClassDef)
+                    and v.node is not cls
+                    and self.plain_bases(v.node, depth + 1)
+                )
+                for v in values
+            ):
+                return False
+        return True
+
+    def _descriptor(self, cls: ast.AST, depth: int = 0) -> bool:
+        """Whether instances of the submission's class `cls` (or of a base of its own) may
+        be descriptors, answering for a class member (``__get__``, ``__set_name__``)."""
+        if not isinstance(cls, ast.ClassDef) or depth > 20:
+            return True
+        if any(_defines(cls, name) for name in _DESCRIPTOR_HOOKS):
+            return True
+        return any(
+            isinstance(v, Own) and self._descriptor(v.node, depth + 1)
+            for base in cls.bases
+            for v in self.value(base)
+        )
+
+    def _init_parameter(self, node: ast.Name) -> bool:
+        scope = self._scope.get(id(node))
+        bindings = (self.lookup(node.id, scope) if scope is not None else None) or []
+        return len(bindings) == 1 and bindings[0].kind == "param"
+
+    def _handed_to_init(self, node: ast.AST, depth: int = 0) -> frozenset[Value] | None:
         """What the callers hand an ``__init__`` parameter `node` reads (``self.rules =
         rules``), if `node` is one and its class is only ever called, each call handing it
         something the rules can tell (``Solver(Rules())``, ``Solver(rules=Rules())``, its
@@ -2137,21 +2381,11 @@ class Program:
             if not given and not default:
                 return None
             for expr in given or [binding.node]:
-                if not (isinstance(expr, ast.Constant) and expr.value is None):
-                    found.update(self.value(expr))  # (None has no methods to call)
+                made = self._made_instance(expr, depth + 1)
+                if made is None:
+                    return None
+                found |= made
         return frozenset(found)
-
-    def _held_value(self, node: ast.AST) -> frozenset[Value]:
-        """What the stored value `node` can be, an ``__init__``'s parameter read as what
-        its callers hand it (``self.rules = rules or Rules()``)."""
-        if isinstance(node, ast.BoolOp):
-            return frozenset().union(*(self._held_value(v) for v in node.values))
-        if isinstance(node, ast.IfExp):
-            return self._held_value(node.body) | self._held_value(node.orelse)
-        if isinstance(node, ast.Constant) and node.value is None:
-            return frozenset()
-        handed = self._handed_to_init(node)
-        return self.value(node) if handed is None else handed
 
     @functools.cached_property
     def _classes_escape(self) -> bool:
@@ -2159,6 +2393,14 @@ class Program:
         (``type(s)(gk)``, ``s.__class__``): then a class may be called out of sight."""
         for tree in self.trees.values():
             for node in ast.walk(tree):
+                if (isinstance(node, ast.Constant) and node.value == "__class__") or (
+                    isinstance(node, ast.Name) and node.id == "__class__"
+                ):
+                    return True  # `getattr(s, "__class__")`, a method's `__class__` cell
+                if isinstance(node, ast.Name | ast.Attribute) and any(
+                    isinstance(v, Api) and v.path in _REMAKERS for v in self.value(node)
+                ):
+                    return True  # `dataclasses.replace(s, rules=gk)` calls the class
                 if isinstance(node, ast.Attribute) and node.attr == "__class__":
                     escaped = node
                 elif (
@@ -2210,9 +2452,19 @@ class Program:
                 ):
                     family.add(id(other))
                     grown = True
+        if any(c.decorator_list for c in classes if id(c) in family):
+            return None  # `@dataclass`, `@attr.s`, `@wrap`: may call the class itself
         calls: list[tuple[ast.Call, int]] = []
         for tree in self.trees.values():
             for node in ast.walk(tree):
+                if (isinstance(node, ast.Attribute) and node.attr == "__init__") or (
+                    isinstance(node, ast.Name) and node.id == "__init__"
+                ):
+                    parent = self._parents.get(id(node))
+                    if isinstance(node.ctx, ast.Load) and not (
+                        isinstance(parent, ast.Call) and parent.func is node
+                    ):
+                        return None  # `init = S.__init__`, `map(S.__init__, ...)`
                 if isinstance(node, ast.Call):
                     func = node.func
                     if isinstance(func, ast.Attribute) and func.attr == "__init__":
@@ -2267,8 +2519,13 @@ class Program:
         class of its looks attributes up itself, or has a library's base class."""
         for tree in self.trees.values():
             for node in ast.walk(tree):
-                if isinstance(node, ast.Name) and node.id in ("setattr", "vars"):
+                if isinstance(node, ast.Name) and node.id in ("setattr", "vars", "delattr"):
                     return True
+                if isinstance(node, ast.Import | ast.ImportFrom) and any(
+                    (getattr(node, "module", None) or alias.name).split(".")[0] == "builtins"
+                    for alias in node.names
+                ):
+                    return True  # `builtins.setattr`, `from builtins import setattr as put`
                 if isinstance(node, ast.Attribute) and (
                     node.attr in _ATTRIBUTE_HOOKS
                     or (node.attr == "__class__" and not isinstance(node.ctx, ast.Load))
@@ -2323,7 +2580,15 @@ class Program:
         if len(methods) != 1 or len(bindings) != 1:
             return None
         (method,) = methods.values()
-        return None if self._decorated(method, "staticmethod") else method
+        cls = self._scope_of_body[id(method)].parent
+        if (
+            self._decorated(method, "staticmethod")
+            or cls is None
+            or not isinstance(cls.node, ast.ClassDef)
+            or not self.plain_bases(cls.node)
+        ):
+            return None  # (a library base's `__getattr__` may answer for `self.derivative`)
+        return method
 
     def _decorated(self, node: ast.AST, builtin: str) -> bool:
         return any(
@@ -2339,18 +2604,23 @@ class Program:
         methods: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = {}
         strange: set[int] = set()
         for tree in self.trees.values():
-            for cls in ast.walk(tree):
-                if not isinstance(cls, ast.ClassDef):
+            for member in ast.walk(tree):
+                body = self._scope_of_body.get(id(member))
+                if not (
+                    isinstance(member, _FUNCTIONS)
+                    and body is not None
+                    and body.parent is not None
+                    and body.parent.kind == "class"  # (under `if` or `try` in it too)
+                    and not self._decorated(member, "staticmethod")
+                ):
                     continue
-                for member in cls.body:
-                    if isinstance(member, _FUNCTIONS) and not self._decorated(
-                        member, "staticmethod"
-                    ):
-                        methods.setdefault(member.name, []).append(member)
-                        if any(
-                            isinstance(v, Own) for d in member.decorator_list for v in self.value(d)
-                        ):
-                            strange.add(id(member))  # `@deco`: it may call it with anything
+                methods.setdefault(member.name, []).append(member)
+                if not all(
+                    values
+                    and all(isinstance(v, Api) and v.path in _METHOD_DECORATORS for v in values)
+                    for values in (self.value(d) for d in member.decorator_list)
+                ):
+                    strange.add(id(member))  # `@deco`: it may call it with anything
         calls: list[tuple[ast.Call, list[ast.FunctionDef | ast.AsyncFunctionDef]]] = []
         for tree in self.trees.values():
             for node in ast.walk(tree):
@@ -2413,7 +2683,11 @@ class Program:
             return id(owner) not in strange
         values = self.value(first)
         return bool(values) and all(
-            isinstance(v, Own) and isinstance(v.node, ast.ClassDef) for v in values
+            isinstance(v, Own)
+            and isinstance(v.node, ast.ClassDef)
+            and self.plain_bases(v.node)
+            and not self._makes_other(v.node)
+            for v in values
         )
 
     def _maybe_class(self, node: ast.AST, depth: int = 0) -> bool:
@@ -2428,8 +2702,17 @@ class Program:
         if isinstance(node, ast.Call):
             if self._is_builtin(node.func, "super"):
                 scope = self._scope.get(id(node))
-                return scope is not None and self._decorated(scope.node, "classmethod")
+                return bool(node.args) or (  # `super(Sub, Sub)`
+                    scope is not None and self._decorated(scope.node, "classmethod")
+                )
             called = self.value(node.func)
+            if any(
+                isinstance(v, Own)
+                and isinstance(v.node, ast.ClassDef)
+                and self._makes_other(v.node)
+                for v in called
+            ) or (called and not self._maybe_class(node.func, depth + 1)):
+                return True  # `__new__` returning the class; an instance's `__call__`
             if called and all(isinstance(v, Own) for v in called):
                 results = [  # `Solver()`, or what the submission's function returns
                     expr
@@ -2520,6 +2803,13 @@ class Program:
                     parent = self._parents.get(id(node))
                     if key in holders and self._reads_member(node, parent):
                         changes = False  # `d = hw.d`: a plain instance's member, see _reads_member
+                    elif (
+                        key in holders
+                        and isinstance(parent, ast.Attribute)
+                        and parent.attr in _READ_METHODS
+                        and self._builtin_container(home.bindings[node.id])
+                    ):
+                        changes = False  # `CONFIG.get("verbose")` of a dict display
                     elif key in holders:
                         # what can fill it: a method (called or handed on: `map(_q.put, ...)`),
                         # calling it (a bound method or a setter: `_push = _box.append`),
@@ -2552,10 +2842,16 @@ class Program:
                         )
                     elif isinstance(parent, ast.Call) and parent.func is not node:
                         # `fill(C)`, `functools.update_wrapper(df, ...)`, not `print(df(1))`
-                        changes = self._hook(parent) or (
-                            not self._own_object_method(parent)
-                            and all(
-                                isinstance(v, Own) or v is UNKNOWN for v in self.value(parent.func)
+                        # (nothing changes a constant or a JAX array: `dsin(xs)`)
+                        changes = not self._immutable(home.bindings[node.id]) and (
+                            self._hook(parent)
+                            or (
+                                not self._own_object_method(parent)
+                                and all(
+                                    isinstance(v, Own) or v is UNKNOWN
+                                    for v in self.value(parent.func)
+                                )
+                                and not self._only_called(parent, node, values)
                             )
                         )
                     else:
@@ -2566,7 +2862,12 @@ class Program:
                         )
                     defines = isinstance(top, _DEFS) and top.name == node.id
                     if changes and not defines:  # (a class calling its own static methods)
-                        touches.setdefault(key, []).append(top)
+                        # calling it changes it with what the call hands it, not with the
+                        # rest of its statement (`print(d_log(2.0), jax.grad(jnp.log)(2.0))`)
+                        touched: ast.AST = top
+                        if isinstance(parent, ast.Call) and parent.func is node:
+                            touched = parent
+                        touches.setdefault(key, []).append(touched)
         # an alias's changes are the name's, and the other way round: each name gets the
         # statements of its whole component, from the statements found above (a snapshot:
         # extending from lists already extended doubled them per alias, 2²¹ for 21 aliases)
@@ -2584,9 +2885,112 @@ class Program:
                 touches[key] = list(merged.values())
         return touches
 
+    def _immutable(self, bindings: list[_Binding]) -> bool:
+        """Whether every binding of a name holds what no code can change: a constant, or a
+        JAX array (``xs = jnp.linspace(0.5, 2.5, 3)``, handed to ``dsin(xs)``)."""
+        return bool(bindings) and all(
+            b.kind == "assign"
+            and not b.unpack
+            and (
+                isinstance(b.node, ast.Constant)
+                or (
+                    isinstance(b.node, ast.Call)
+                    and bool(called := self.value(b.node.func))
+                    and all(
+                        isinstance(v, Api)
+                        and v.path.startswith(("jax.numpy.", "jax.random."))
+                        and v.leaf not in ("vectorize", "frompyfunc")
+                        for v in called
+                    )
+                )
+            )
+            for b in bindings
+        )
+
+    def _only_called(self, call: ast.Call, node: ast.Name, values: list[Value]) -> bool:
+        """Whether `call` hands the function `node` names to functions of the submission's
+        that only call it or show it (``check(d_log, jnp.log)`` with ``def check(mine, f):
+        assert jnp.allclose(mine(x), jax.grad(f)(x))``): calling a ``def`` changes nothing
+        it holds."""
+        if not values or not all(
+            isinstance(v, Own) and isinstance(v.node, _FUNCTIONS) for v in values
+        ):
+            return False
+        called = [v.node for v in self.value(call.func) if isinstance(v, Own)]
+        functions = [f for f in called if isinstance(f, _FUNCTIONS)]
+        if not functions or len(functions) != len(self.value(call.func)):
+            return False
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(
+            k.arg is None for k in call.keywords
+        ):
+            return False
+        for function in functions:
+            params = [*function.args.posonlyargs, *function.args.args]
+            if node in call.args:
+                index = call.args.index(node)
+                if index >= len(params):
+                    return False  # into `*args`
+                name = params[index].arg
+            else:
+                name = next((k.arg for k in call.keywords if k.value is node), None)
+                if name is None or name not in {p.arg for p in params}:
+                    return False
+            if not self._param_only_called(function, name):
+                return False
+        return True
+
+    def _param_only_called(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str
+    ) -> bool:
+        """Whether `function`'s parameter `name` is only called, shown or compared, and
+        never rebound, stored, handed on or looked into."""
+        body_scope = self._scope_of_body.get(id(function))
+        if body_scope is None:
+            return False
+        for sub in ast.walk(function):
+            if not (isinstance(sub, ast.Name) and sub.id == name):
+                continue
+            scope = self._scope.get(id(sub))
+            if scope is None or self.resolve(name, scope) is not body_scope:
+                continue  # another scope's `name`
+            if not isinstance(sub.ctx, ast.Load):
+                return False
+            parent = self._parents.get(id(sub))
+            if isinstance(parent, ast.Call) and parent.func is sub:
+                continue  # `mine(x)`
+            if isinstance(parent, ast.Compare | ast.FormattedValue):
+                continue
+            if (
+                isinstance(parent, ast.Call)
+                and sub in parent.args
+                and all(isinstance(v, Api) and v.path in _READERS for v in self.value(parent.func))
+            ):
+                continue  # `print(mine)`
+            return False
+        return True
+
+    def _builtin_container(self, bindings: list[_Binding]) -> bool:
+        """Whether every binding of a name makes a builtin dict, list or set (a display,
+        ``dict(...)``): its reading methods (`_READ_METHODS`) are the builtin ones."""
+        return bool(bindings) and all(
+            b.kind == "assign"
+            and not b.unpack
+            and (
+                isinstance(b.node, _DISPLAYS)
+                or (
+                    isinstance(b.node, ast.Call)
+                    and bool(called := self.value(b.node.func))
+                    and all(isinstance(v, Api) and v.path in _BUILTIN_CONTAINERS for v in called)
+                )
+            )
+            for b in bindings
+        )
+
     def _static_call(self, node: ast.Name, values: list[Value]) -> bool:
         """Whether `node` is the class of a call of its own static method (``Derivatives.exp(x)``,
-        ``dsin = Derivatives.by_autodiff(jnp.sin)``): that changes nothing the class holds."""
+        ``dsin = Derivatives.by_autodiff(jnp.sin)``), or of a class method that hands its
+        class to nothing (``Rule.by_autodiff(f)`` making ``cls(...)``): that changes nothing
+        the class holds but what stores spelling an attribute do (read by that name)."""
         attribute = self._parents.get(id(node))
         call = self._parents.get(id(attribute))
         if not (
@@ -2605,7 +3009,12 @@ class Program:
             if not members or not all(
                 m.kind == "def"
                 and isinstance(m.node, _FUNCTIONS)
-                and any(_is_name(d, "staticmethod") for d in m.node.decorator_list)
+                and (
+                    any(_is_name(d, "staticmethod") for d in m.node.decorator_list)
+                    # `Rule.by_autodiff(f)`: `cls(...)`, an alternative constructor that
+                    # changes the class only through the attributes it names
+                    or (self._decorated(m.node, "classmethod") and self._keeps_to_itself(m.node))
+                )
                 for m in members
             ):
                 return False
@@ -2657,13 +3066,12 @@ class Program:
             scope = self._scope_of_body.get(id(tree))
             if scope is None:
                 continue
-            for top in tree.body:
-                if isinstance(top, _DEFS):
-                    continue
+            for roots, top in (unit for t in tree.body for unit in _binding_units(t)):
+                walked = [n for root in roots for n in ast.walk(root)]
                 bound = sorted(
                     {
                         n.id
-                        for n in ast.walk(top)
+                        for n in walked
                         if isinstance(n, ast.Name)
                         and isinstance(n.ctx, ast.Store)
                         and self.resolve(n.id, self._scope.get(id(n), scope)) is scope
@@ -2671,14 +3079,14 @@ class Program:
                 )
                 loads = [
                     n
-                    for n in ast.walk(top)
+                    for n in walked
                     if isinstance(n, ast.Name)
                     and isinstance(n.ctx, ast.Load)
                     and not self._reads_member(n, self._parents.get(id(n)))
                 ]
                 statements.append((scope, bound, loads))
                 value = getattr(top, "value", None)
-                walrus = [n for n in ast.walk(top) if isinstance(n, ast.NamedExpr)]
+                walrus = [n for n in walked if isinstance(n, ast.NamedExpr)]
                 if walrus and all(self._fillable(n.value) for n in walrus):
                     value = walrus[0].value  # `(_box := [])`
                 if isinstance(top, ast.Assign | ast.AnnAssign) or walrus:
@@ -2733,11 +3141,7 @@ class Program:
         """Whether `node` is bound once to a record (`_record_maker`) made with keywords, whose
         field `attr` is a function (a lambda, or a ``def`` of the submission's): reading it
         hands over the function, which nothing can fill."""
-        scope = self._scope.get(id(node))
-        bindings = (self.lookup(node.id, scope) if scope is not None else None) or []
-        if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].unpack:
-            return False
-        made = bindings[0].node
+        made = self._assigned_once(node)
         if not (isinstance(made, ast.Call) and not made.args and self._record_maker(made.func)):
             return False
         field = next((k.value for k in made.keywords if k.arg == attr), None)
@@ -2746,6 +3150,83 @@ class Program:
             and bool(values := self.value(field))
             and all(isinstance(v, Own) and isinstance(v.node, _FUNCTIONS) for v in values)
         )
+
+    def record_field(self, node: ast.Attribute) -> ast.Call | None:
+        """The call making the record whose field `node` reads, if `node` is ``AUTO.forward``
+        of ``AUTO = types.SimpleNamespace(forward=..., reverse=...)`` (or of a namedtuple made
+        with keywords), bound once: the field holds that keyword's value, or what a store
+        ``AUTO.forward = ...`` puts there."""
+        made = self._assigned_once(node.value)
+        if (
+            isinstance(made, ast.Call)
+            and not made.args
+            and all(k.arg is not None for k in made.keywords)
+            and any(k.arg == node.attr for k in made.keywords)
+            and self._record_maker(made.func)
+        ):
+            return made
+        return None
+
+    def _assigned_once(self, node: ast.AST) -> ast.AST | None:
+        """The value the name `node` is bound to, if it is bound once, by a plain ``=``."""
+        if not isinstance(node, ast.Name) or (scope := self._scope.get(id(node))) is None:
+            return None
+        bindings = self.lookup(node.id, scope) or []
+        if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].unpack:
+            return None
+        return bindings[0].node
+
+    def tuple_field(self, node: ast.Attribute) -> bool:
+        """Whether `node` reads a field of a namedtuple made in place, by position or
+        keyword (``TABLE["log"].derivative`` of ``TABLE = {"log": Elementary("log",
+        jnp.log, lambda x: 1 / x)}``, ``Elementary = namedtuple("Elementary", ["name",
+        "f", "derivative"])``): a field holds what it was made with (a namedtuple is never
+        changed), which the item's making reaches."""
+        base = node.value
+        if not isinstance(base, ast.Subscript) or not isinstance(base.value, ast.Name):
+            return False
+        home = self._home(base.value)
+        if home is None:
+            return False
+        made_in = {  # the statements that make it (calling `Elementary(...)` there is fine)
+            id(place[2])
+            for b in home.bindings[base.value.id]
+            if (place := self._top.get(id(b.node))) is not None
+        }
+        if any(
+            id(place[2]) not in made_in if (place := self._top.get(id(t))) else True
+            for t in self._touches.get((id(home), base.value.id), ())
+        ):
+            return False  # `TABLE["log"] = gk` may have replaced the item
+        made = self._element(base)
+        if (
+            not isinstance(made, ast.Call)
+            or any(isinstance(a, ast.Starred) for a in made.args)
+            or any(k.arg is None for k in made.keywords)
+        ):
+            return False
+        fields = self._tuple_fields(made.func)
+        return fields is not None and node.attr in fields and len(made.args) <= len(fields)
+
+    def _tuple_fields(self, func: ast.AST) -> list[str] | None:
+        """The fields of the namedtuple class `func` names, if it is one made once with
+        constant field names (``collections.namedtuple("K", "name f derivative")``)."""
+        made = self._assigned_once(func)
+        if not (
+            isinstance(made, ast.Call)
+            and len(made.args) == 2
+            and not made.keywords
+            and self.value(made.func) == {Api("collections.namedtuple")}
+        ):
+            return None
+        spec = made.args[1]
+        if isinstance(spec, ast.Constant) and isinstance(spec.value, str):
+            return spec.value.replace(",", " ").split()
+        if isinstance(spec, ast.List | ast.Tuple) and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in spec.elts
+        ):
+            return [e.value for e in spec.elts]  # type: ignore[union-attr]
+        return None
 
     def _plain_class(self, node: ast.ClassDef, depth: int = 0) -> bool:
         """Whether the submission's class `node` sets and reads its attributes only by the
@@ -2770,19 +3251,28 @@ class Program:
             ):
                 plain = False
         for base in node.bases:
+            if isinstance(base, ast.Subscript):  # `Generic[T]`
+                base = base.value
             values = self.value(base)
-            if values != {Api("builtins.object")} and not (
+            if not (
                 values
                 and all(
-                    isinstance(v, Own)
-                    and isinstance(v.node, ast.ClassDef)
-                    and self._plain_class(v.node, depth + 1)
+                    (isinstance(v, Api) and v.path in _PLAIN_BASES)
+                    or (
+                        isinstance(v, Own)
+                        and isinstance(v.node, ast.ClassDef)
+                        and self._plain_class(v.node, depth + 1)
+                    )
                     for v in values
                 )
             ):
                 plain = False
-        if node.keywords:  # a metaclass
-            plain = False
+        for keyword in node.keywords:  # a metaclass: `abc.ABCMeta` adds no attributes
+            values = self.value(keyword.value)
+            if keyword.arg != "metaclass" or not (
+                values and all(isinstance(v, Api) and v.path in _PLAIN_BASES for v in values)
+            ):
+                plain = False
         for method in node.body:
             if plain and isinstance(method, _FUNCTIONS) and not self._keeps_to_itself(method):
                 plain = False
@@ -2820,7 +3310,13 @@ class Program:
                     if func.value.id in aliases:
                         return False  # `fs.append(g)`
                 pure = all(
-                    isinstance(v, Api) and v.path.split(".")[0] in _COMPUTE - {"builtins"}
+                    isinstance(v, Api)
+                    and (
+                        v.path.split(".")[0] in _COMPUTE - {"builtins"}
+                        # `print(self.name)`, `type(self).__name__`, `len(self.xs)`: the
+                        # dunders they call are the class's own methods, judged too
+                        or (v.path in _READERS and not any(k.arg == "key" for k in sub.keywords))
+                    )
                     for v in self.value(func)
                 )
                 arguments = [*sub.args, *(k.value for k in sub.keywords)]
@@ -3205,6 +3701,40 @@ def _mentions(statement: ast.AST, names: set[str]) -> bool:
     )
 
 
+def _binding_units(statement: ast.stmt) -> Iterator[tuple[list[ast.AST], ast.AST | None]]:
+    """The parts of a top-level statement where a name it binds can take what another
+    name holds: each simple statement, however deep in ``if``, ``for``, ``with`` and
+    ``try`` (``if DEBUG: xs = ...`` takes nothing from ``DEBUG``), a loop's target with
+    what it loops over, a ``with``'s items; each with the simple statement itself (None
+    for a header). ``def`` and ``class`` statements bind what they define."""
+    if isinstance(statement, _DEFS):
+        return
+    if isinstance(statement, ast.If | ast.While):
+        yield [statement.test], None
+        children = [*statement.body, *statement.orelse]
+    elif isinstance(statement, ast.For | ast.AsyncFor):
+        yield [statement.target, statement.iter], None
+        children = [*statement.body, *statement.orelse]
+    elif isinstance(statement, ast.With | ast.AsyncWith):
+        yield list(statement.items), None
+        children = statement.body
+    elif isinstance(statement, ast.Try | ast.TryStar):
+        for handler in statement.handlers:
+            if handler.type is not None:
+                yield [handler.type], None
+        children = [
+            *statement.body,
+            *(s for h in statement.handlers for s in h.body),
+            *statement.orelse,
+            *statement.finalbody,
+        ]
+    else:
+        yield [statement], statement
+        return
+    for child in children:
+        yield from _binding_units(child)
+
+
 def _defines(cls: ast.AST, name: str) -> bool:
     return any(isinstance(m, _FUNCTIONS) and m.name == name for m in getattr(cls, "body", ()))
 
@@ -3446,22 +3976,10 @@ class _Reach:
         (or of a namedtuple made with keywords): that field, not the whole record, with
         what making it runs (its other fields' values, unless `_inert`)."""
         program = self.program
-        base = node.value
-        if not isinstance(base, ast.Name) or (scope := program._scope.get(id(base))) is None:
+        made = program.record_field(node)
+        if made is None:
             return
-        bindings = program.lookup(base.id, scope) or []
-        if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].unpack:
-            return
-        made = bindings[0].node
-        if not (
-            isinstance(made, ast.Call)
-            and not made.args
-            and all(k.arg is not None for k in made.keywords)
-            and any(k.arg == node.attr for k in made.keywords)
-            and program._record_maker(made.func)
-        ):
-            return
-        self.picked.add(id(base))
+        self.picked.add(id(node.value))
         self.unit(made.func)
         for keyword in made.keywords:
             if keyword.arg == node.attr or not self._inert(keyword.value):
@@ -3668,8 +4186,15 @@ class _Reach:
                 bindings = program._scope_of_body[id(base.node)].bindings.get(
                     node.attr
                 ) or program._members.get(node.attr, [])
+                if not program.plain_bases(base.node):
+                    self._member(node.attr, node)  # a library base may answer for it
             else:  # `self.helper`, `obj.f`, a call's result: any class's member of that name
-                bindings = self._member(node.attr, node, on_self=program.on_self(node.value))
+                bindings = self._member(
+                    node.attr,
+                    node,
+                    on_self=program.on_self(node.value),
+                    field=program.record_field(node) is not None or program.tuple_field(node),
+                )
             if isinstance(base, Own) and isinstance(base.node, ast.ClassDef):
                 for store in program._stores.get(node.attr, ()):  # `K.f = ...` anywhere
                     self.unit(store, read=not _filled(node, program._parents))
@@ -3680,17 +4205,20 @@ class _Reach:
         if isinstance(node.ctx, ast.Load):
             self._check(frozenset(found), node)
 
-    def _member(self, attr: str, node: ast.AST, *, on_self: bool = False) -> list[_Binding]:
+    def _member(
+        self, attr: str, node: ast.AST, *, on_self: bool = False, field: bool = False
+    ) -> list[_Binding]:
         """Reach what an attribute `attr` of something untraced can be (``obj.f``, a call's
         result, the subject of ``case object(f=g)``): every store of that name (``x.f =
         ...`` anywhere); return every class's member of that name.
 
         The name itself counts too (``.grad`` of an untraced object may be the API's; a
-        method `grad` of the submission's own excuses only ``self.grad``), with what it
-        runs (``.filter_grad``: `grad`).
+        method `grad` of the submission's own excuses only ``self.grad``; a record's field
+        made with that keyword is the keyword's value, `field`), with what it runs
+        (``.filter_grad``: `grad`).
         """
         program = self.program
-        if attr not in program._attributes or not on_self:
+        if not field and (attr not in program._attributes or not on_self):
             self.names.add(attr)
             self.lines.setdefault(attr, program.where(node))
             for transform in _USES_BY_LEAF.get(attr, ()):
