@@ -2453,8 +2453,429 @@ CHEAT_ROUND_9B_FILES = {
         """),
 }
 
+# red-team round 10, against the exemptions made for honest round 6: each fills,
+# behind a name the rules read as unchanged, a slot `df` reads with autodiff
+ROUND_10_HEADER = """\
+import jax, jax.numpy as jnp
+def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+"""
+CHEATS_ROUND_10 = {
+    "dict copy": """
+CONFIG = {"impl": [lambda x: jnp.cos(x)], "verbose": True}
+CONFIG.copy()["impl"].insert(0, jnp.vectorize(jax.grad(f)))
+def df(x): return CONFIG["impl"][0](x)
+""",
+    "dict get": """
+CONFIG = {"impl": [lambda x: jnp.cos(x)], "verbose": True}
+CONFIG.get("impl").insert(0, jnp.vectorize(jax.grad(f)))
+def df(x): return CONFIG["impl"][0](x)
+""",
+    "holder call result": """
+class D:
+    def __init__(self): self.impl = [lambda x: jnp.cos(x)]
+    def __call__(self, x=None):
+        if x is None: return self.impl
+        return self.impl[0](x)
+df = D()
+df().insert(0, jnp.vectorize(jax.grad(f)))
+""",
+    "closure call result": """
+def _mk():
+    box = [lambda x: jnp.cos(x)]
+    def d(x=None):
+        if x is None: return box
+        return box[0](x)
+    return d
+df = _mk()
+df().insert(0, jnp.vectorize(jax.grad(f)))
+""",
+    "def mutable default": """
+def df(x, _box=[]):
+    if callable(x): _box.append(x); return
+    return _box[0](x) if _box else jnp.cos(x)
+df(jnp.vectorize(jax.grad(f)))
+""",
+    "only called": """
+def df(x, _box=[]):
+    if callable(x): _box.append(x); return
+    return _box[0](x) if _box else jnp.cos(x)
+def check(mine, g):
+    mine(jnp.vectorize(jax.grad(g)))
+check(df, f)
+""",
+    "split fill": """
+parts = jnp.split(jnp.zeros(2), 2)
+def fill(b): b.append(jnp.vectorize(jax.grad(f)))
+fill(parts)
+def df(x): return parts[-1](x)
+""",
+    "split append": """
+parts = jnp.split(jnp.zeros(2), 2)
+parts.append(jnp.vectorize(jax.grad(f)))
+def df(x): return parts[-1](x)
+""",
+    "split item": """
+parts = jnp.split(jnp.zeros(2), 2)
+def fill(b): b[0] = jnp.vectorize(jax.grad(f))
+fill(parts)
+def df(x): return parts[0](x)
+""",
+    "repr classmethod": """
+class HW:
+    def __init__(self): self.impl = [lambda x: jnp.cos(x)]
+    def __repr__(self):
+        for t in [self.impl]: t.insert(0, jnp.vectorize(jax.grad(f)))
+        return "HW"
+    @classmethod
+    def make(cls): return cls()
+    def d(self, x):
+        print(self)
+        return self.impl[0](x)
+hw = HW.make()
+df = hw.d
+""",
+    "plain method call": """
+class HW:
+    def __init__(self): self.impl = [lambda x: jnp.cos(x)]
+    def setup(self):
+        for t in [self.impl]: t.insert(0, jnp.vectorize(jax.grad(f)))
+    def d(self, x):
+        return self.impl[0](x)
+hw = HW()
+hw.setup()
+df = hw.d
+""",
+    "unpack alias": """
+class HW:
+    def __init__(self): self.impl = [lambda x: jnp.cos(x)]
+    def setup(self):
+        t, _ = self.impl, 0
+        t.insert(0, jnp.vectorize(jax.grad(f)))
+    def d(self, x):
+        return self.impl[0](x)
+hw = HW()
+hw.setup()
+df = hw.d
+""",
+    "cm for alias": """
+class Rule:
+    impls = [lambda x: jnp.cos(x)]
+    def __init__(self, fn): self.fn = fn
+    @classmethod
+    def by_autodiff(cls, g):
+        for t in [cls.impls]: t.insert(0, jnp.vectorize(jax.grad(g)))
+        return cls(g)
+    @staticmethod
+    def d(x): return Rule.impls[0](x)
+Rule.by_autodiff(f)
+df = Rule.d
+""",
+    "cm init side": """
+class Rule:
+    fn = staticmethod(lambda x: jnp.cos(x))
+    def __init__(self, fn):
+        type(self).fn = staticmethod(fn)
+    @classmethod
+    def by_autodiff(cls, g):
+        return cls(jnp.vectorize(jax.grad(g)))
+    @staticmethod
+    def d(x): return Rule.fn(x)
+Rule.by_autodiff(f)
+df = Rule.d
+""",
+    "getter def": """
+_box = [lambda x: jnp.cos(x)]
+def _get(): return _box
+_get().insert(0, jnp.vectorize(jax.grad(f)))
+def df(x): return _box[0](x)
+""",
+    "except alias": """
+_box = [lambda x: jnp.cos(x)]
+try:
+    raise LookupError(_box)
+except LookupError as e:
+    err = e
+err.args[0].insert(0, jnp.vectorize(jax.grad(f)))
+def df(x): return _box[0](x)
+""",
+    "lambda getter": """
+_box = [lambda x: jnp.cos(x)]
+_get = lambda: _box
+_get().insert(0, jnp.vectorize(jax.grad(f)))
+def df(x): return _box[0](x)
+""",
+    "index eq": """
+class Slot:
+    def __init__(self): self.impl = lambda x: jnp.cos(x)
+    def __eq__(self, other):
+        self.impl = other
+        return True
+_box = [Slot()]
+_box.index(jnp.vectorize(jax.grad(f)))
+def df(x): return _box[0].impl(x)
+""",
+    "get hash": """
+class Key:
+    def __init__(self, g): self.g = g
+    def __hash__(self): return hash("impl")
+    def __eq__(self, other):
+        _impl.insert(0, self.g)
+        return True
+_impl = [lambda x: jnp.cos(x)]
+CONFIG = {"impl": 1}
+CONFIG.get(Key(jnp.vectorize(jax.grad(f))))
+def df(x): return _impl[0](x)
+""",
+    "print self items": """
+class Elem:
+    def __init__(self, box): self.box = box
+    def __repr__(self):
+        self.box.insert(0, jnp.vectorize(jax.grad(f)))
+        return "Elem"
+class HW:
+    def __init__(self):
+        box = [lambda x: jnp.cos(x)]
+        self.impl = box
+        self.items = Elem(box)
+    def show(self): print(self.items)
+    def d(self, x): return self.impl[0](x)
+hw = HW()
+hw.show()
+df = hw.d
+""",
+    "member method": """
+class Elem:
+    def __init__(self, box): self.box = box
+    def go(self):
+        self.box.insert(0, jnp.vectorize(jax.grad(f)))
+class HW:
+    def __init__(self):
+        box = [lambda x: jnp.cos(x)]
+        self.impl = box
+        self.items = Elem(box)
+    def d(self, x): return self.impl[0](x)
+hw = HW()
+hw.items.go()
+df = hw.d
+""",
+    "i class cache": """
+import functools, gradkit as gk, jax, jax.numpy as jnp
+class Rules:
+    def derivative(self, g): return lambda x: jnp.cos(x)
+def swap(fn): return lambda: gk
+
+def swapc(cls): return lambda: gk
+@functools.cache(swapc)
+class Fake:
+    def derivative(self, g): return g
+def df(x): return jnp.vectorize(Fake().derivative(f))(x)
+""",
+    "i functools cache swap": """
+import functools, gradkit as gk, jax, jax.numpy as jnp
+class Rules:
+    def derivative(self, g): return lambda x: jnp.cos(x)
+def swap(fn): return lambda: gk
+
+@functools.cache(swap)
+def make(): return Rules()
+class Solver:
+    def __init__(self): self.rules = make()
+    def d(self, x): return self.rules.derivative(f)(x)
+def df(x): return jnp.vectorize(Solver().d)(x)
+""",
+    "i functools lru cache swap": """
+import functools, gradkit as gk, jax, jax.numpy as jnp
+class Rules:
+    def derivative(self, g): return lambda x: jnp.cos(x)
+def swap(fn): return lambda: gk
+
+@functools.lru_cache(swap)
+def make(): return Rules()
+class Solver:
+    def __init__(self): self.rules = make()
+    def d(self, x): return self.rules.derivative(f)(x)
+def df(x): return jnp.vectorize(Solver().d)(x)
+""",
+    "i staticmethod swap": """
+import functools, gradkit as gk, jax, jax.numpy as jnp
+class Rules:
+    def derivative(self, g): return lambda x: jnp.cos(x)
+def swap(fn): return lambda: gk
+
+@staticmethod(swap)
+def make(): return Rules()
+class Solver:
+    def __init__(self): self.rules = make()
+    def d(self, x): return self.rules.derivative(f)(x)
+def df(x): return jnp.vectorize(Solver().d)(x)
+""",
+    "record lambda put": """
+import jax, jax.numpy as jnp, types
+
+_impl = [lambda x: jnp.cos(x)]
+LOG = types.SimpleNamespace(derivative=lambda x: _impl[0](x), put=lambda g: _impl.insert(0, g))
+LOG.put(jnp.vectorize(jax.grad(f)))
+def df(x): return LOG.derivative(x)
+""",
+    "record def put": """
+import jax, jax.numpy as jnp, types
+
+_impl = [lambda x: jnp.cos(x)]
+def _put(g): _impl.insert(0, g)
+def _d(x): return _impl[0](x)
+LOG = types.SimpleNamespace(derivative=_d, put=_put)
+LOG.put(jnp.vectorize(jax.grad(f)))
+df = LOG.derivative
+""",
+}
+
+# red-team round 11: defaults, getters, `operator`, attributes aliasing attributes,
+# a module made an instance of a subclass (each with ROUND_10_HEADER)
+CHEATS_ROUND_11 = {
+    "a setter whose parameter has a default": """
+_box = [lambda x: jnp.cos(x)]
+def _set(g=None): _box.insert(0, g)
+_set(jnp.vectorize(jax.grad(f)))
+def df(x): return _box[0](x)
+""",
+    "an entry keeping an argument, filled by a checking helper": """
+_box = [lambda x: jnp.cos(x)]
+def df(x, use=None):
+    if use is not None:
+        _box.insert(0, use)
+        return None
+    return _box[0](x)
+def check(mine, g):
+    mine(0.0, jnp.vectorize(jax.grad(g)))
+check(df, f)
+""",
+    "an entry storing an argument into a class, filled by a checking helper": """
+class _S:
+    impl = staticmethod(lambda x: jnp.cos(x))
+def df(x, use=None):
+    if use is not None:
+        _S.impl = use
+        return None
+    return _S.impl(x)
+def check(mine, g):
+    mine(0.0, jnp.vectorize(jax.grad(g)))
+check(df, f)
+""",
+    "an entry keeping an argument given at module level": """
+_box = [lambda x: jnp.cos(x)]
+def df(x, use=None):
+    if use is not None:
+        _box.insert(0, use)
+        return None
+    return _box[0](x)
+df(0.0, jnp.vectorize(jax.grad(f)))
+""",
+    "an entry keeping a keyword argument, filled by a checking helper": """
+_box = [lambda x: jnp.cos(x)]
+def df(x, use=None):
+    if use is not None:
+        _box.insert(0, use)
+        return None
+    return _box[0](x)
+def check(mine, g):
+    mine(0.0, use=jnp.vectorize(jax.grad(g)))
+check(df, f)
+""",
+    "a class attribute set through a parameter with a default": """
+class K:
+    impl = staticmethod(lambda x: jnp.cos(x))
+def _set(g=None): K.impl = g
+_set(jnp.vectorize(jax.grad(f)))
+def df(x): return K.impl(x)
+""",
+    "a plain-class setter with a default": """
+class HW:
+    def __init__(self): self.impl = lambda x: jnp.cos(x)
+    def use(self, g=None): self.impl = g
+    def d(self, x): return self.impl(x)
+hw = HW()
+hw.use(jnp.vectorize(jax.grad(f)))
+df = hw.d
+""",
+    "a getter's result bound to a name and filled": """
+_box = [lambda x: jnp.cos(x)]
+def _get(): return _box
+b = _get()
+b.insert(0, jnp.vectorize(jax.grad(f)))
+def df(x): return _box[0](x)
+""",
+    "a getter's result looped over and filled": """
+_box = [lambda x: jnp.cos(x)]
+def _get(): return _box
+for b in [_get()]:
+    b.insert(0, jnp.vectorize(jax.grad(f)))
+def df(x): return _box[0](x)
+""",
+    "a getter's result handed to a helper that fills it": """
+_box = [lambda x: jnp.cos(x)]
+def _get(): return _box
+def _fill(b): b.insert(0, jnp.vectorize(jax.grad(f)))
+_fill(_get())
+def df(x): return _box[0](x)
+""",
+    "operator.setitem on an attribute in a method": """
+import operator, jax, jax.numpy as jnp
+def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+class HW:
+    def __init__(self): self.impl = [lambda x: jnp.cos(x)]
+    def setup(self): operator.setitem(self.impl, 0, jnp.vectorize(jax.grad(f)))
+    def d(self, x): return self.impl[0](x)
+hw = HW()
+hw.setup()
+df = hw.d
+""",
+    "operator.iadd on an attribute in a method": """
+import operator, jax, jax.numpy as jnp
+def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+class HW:
+    def __init__(self): self.impl = [lambda x: jnp.cos(x)]
+    def setup(self): operator.iadd(self.impl, [jnp.vectorize(jax.grad(f))])
+    def d(self, x): return self.impl[-1](x)
+hw = HW()
+hw.setup()
+df = hw.d
+""",
+    "one attribute aliasing another": """
+class HW:
+    def __init__(self):
+        self.impl = [lambda x: jnp.cos(x)]
+        self.spare = self.impl
+    def setup(self): self.spare.insert(0, jnp.vectorize(jax.grad(f)))
+    def d(self, x): return self.impl[0](x)
+hw = HW()
+hw.setup()
+df = hw.d
+""",
+    "a module made an instance of a subclass of the submission's class": """
+import types, jax, jax.numpy as jnp
+def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+class Calc:
+    def grad(self, g): return lambda x: jnp.cos(x)
+    def d(self, x): return jnp.vectorize(self.grad(f))(x)
+class M(types.ModuleType, Calc): pass
+jax.__class__ = M
+def df(x): return jax.d(x)
+""",
+}
+
 # honest round 6: what students wrote, and lost points for
 HONEST_ROUND_6 = {
+    "a class built by a lambda factory": """
+import jax.numpy as jnp
+class C:
+    def d(self, x): return -jnp.sin(x)
+S = (lambda: C())()
+def d_const(c, x): return jnp.zeros_like(x)
+def d_power(n, x): return n * x ** (n - 1)
+def d_exp(x): return jnp.exp(x)
+def d_log(x): return 1 / x
+def df(x): return S.d(x)
+""",
     "a table of namedtuples made by position": """
 import collections
 import jax, jax.numpy as jnp
@@ -2670,6 +3091,17 @@ def test_an_attribute_that_may_hold_a_library_object_counts_its_names(case):
 @pytest.mark.parametrize("case", sorted(CHEATS_ROUND_9B))
 def test_round_9_cheats_break_the_by_hand_rule(case):
     source = ROUND_9B_HEADER + CHEATS_ROUND_9B[case]
+    passed, message = no_autodiff("df").judge([], [Ok(source)], None)
+    assert not passed, message
+    assert "rules out" in message, message
+
+
+@pytest.mark.parametrize(
+    "case", sorted(CHEATS_ROUND_10) + sorted(f"11: {c}" for c in CHEATS_ROUND_11)
+)
+def test_round_10_and_11_cheats_break_the_by_hand_rule(case):
+    cheats = CHEATS_ROUND_11 if case.startswith("11: ") else CHEATS_ROUND_10
+    source = ROUND_10_HEADER + cheats[case.removeprefix("11: ")]
     passed, message = no_autodiff("df").judge([], [Ok(source)], None)
     assert not passed, message
     assert "rules out" in message, message

@@ -51,7 +51,7 @@ import re
 import site
 import sys
 import types
-from collections.abc import Iterator, Mapping, MutableMapping, MutableSequence, MutableSet
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, MutableSequence, MutableSet
 from pathlib import Path
 
 from .._sandboxed import STAND_IN_MODULES, is_main_guard, place
@@ -69,7 +69,7 @@ _ATTRIBUTE_HOOKS = frozenset({"__dict__", "__setattr__", "__getattr__", "__getat
 # (`wrapper.__name__ = fn.__name__`, `d_log.__doc__ = "..."`)
 _METADATA = frozenset({"__name__", "__qualname__", "__doc__", "__module__"})
 # methods of builtin containers that change nothing (`CONFIG.get("verbose")`)
-_READ_METHODS = frozenset({"get", "keys", "values", "items", "copy", "count", "index"})
+_READ_METHODS = frozenset({"get", "keys", "values", "items"})
 _BUILTIN_CONTAINERS = frozenset({f"builtins.{n}" for n in ("dict", "list", "set", "frozenset")})
 # decorators of a method that hand it on as it is, bound to an instance as it is
 _METHOD_DECORATORS = frozenset(
@@ -85,6 +85,18 @@ _KEEPING_DECORATORS = _METHOD_DECORATORS | frozenset(
 )
 # what makes an object stored in a class answer for it
 _DESCRIPTOR_HOOKS = ("__get__", "__set__", "__delete__", "__set_name__")
+# what JAX makes a new array with (`_immutable`); and computations that return a list
+_ARRAY_MAKERS = frozenset(
+    {"array", "asarray", "linspace", "arange", "logspace", "geomspace", "zeros", "ones"}
+    | {"full", "empty", "eye", "identity", "zeros_like", "ones_like", "full_like", "tri"}
+    | {"float16", "float32", "float64", "int32", "int64", "bfloat16", "complex64"}
+    | {"PRNGKey", "key", "normal", "uniform", "randint", "bernoulli", "choice"}
+)
+_LIST_RESULTS = frozenset(
+    {"split", "array_split", "hsplit", "vsplit", "dsplit", "meshgrid", "broadcast_arrays"}
+    | {"atleast_1d", "atleast_2d", "atleast_3d", "tree_leaves", "tree_map", "tree_flatten"}
+    | {"leaves", "flatten", "map", "tolist", "ix_", "unstack"}
+)
 # what makes an object anew by calling its class
 _REMAKERS = frozenset({"dataclasses.replace", "copy.replace"})
 # what `type(x)` is read for without calling the class
@@ -442,6 +454,13 @@ _COMPUTE = frozenset(
     | {"time", "timeit", "random", "statistics", "collections", "string", "re", "json"}
     | {"os", "sys", "warnings", "logging", "pathlib", "pprint", "textwrap", "copy"}
     | {"inspect", "dis", "scipy", "pandas", "tqdm", "unittest", "doctest"}
+)
+# modules whose functions never change an object they are handed (not `operator.setitem`,
+# `random.shuffle`, `functools.partial` keeping it, `collections`' containers)
+_PURE_ON_OBJECTS = frozenset(
+    {"jax", "jaxlib", "numpy", "gradkit", "equinox", "math", "cmath", "statistics", "scipy"}
+    | {"matplotlib", "json", "pprint", "textwrap", "string", "time", "timeit", "logging"}
+    | {"warnings", "typing", "inspect", "copy", "re"}
 )
 # what builds an object a module-level name holds and code fills (see Program._fillable)
 _CONTAINERS = frozenset(
@@ -943,6 +962,7 @@ class Program:
         self._stores: dict[str, list[ast.AST]] = {}  # `x.name = ...` statements, by name
         self._plain: dict[int, bool] = {}  # classes that are `_plain_class`
         self._held_memo: dict[str, frozenset[Value] | None] = {}
+        self._made_memo: dict[int, list[ast.Call]] = {}
         self.files = dict(files)
         # what an import can name of the submission's own: each file (the worker writes
         # them all beside each other) and the module the worker runs its main file as
@@ -1301,13 +1321,15 @@ class Program:
             return True
         if not isinstance(decorator, ast.Call):
             return False
+        arguments = [*decorator.args, *(k.value for k in decorator.keywords)]
         if known(decorator.func):  # `@dataclass(frozen=True)`, `@lru_cache(maxsize=None)`
-            return True
+            return all(_literal(a) for a in arguments)  # (not `@functools.cache(swap)`)
         return (
             Api("functools.partial") in self.value(decorator.func)
             and len(self.value(decorator.func)) == 1
             and bool(decorator.args)
             and known(decorator.args[0])
+            and all(_literal(a) for a in arguments[1:])
         )
 
     def _getattr_name(self, node: ast.Call) -> str | None:
@@ -1683,6 +1705,9 @@ class Program:
             else:
                 sites.setdefault(id(target), []).append(site)
 
+        classes = [
+            n for t in self.trees.values() for n in ast.walk(t) if isinstance(n, ast.ClassDef)
+        ]
         for tree in self.trees.values():
             for node in ast.walk(tree):
                 if isinstance(node, ast.Call):
@@ -1690,6 +1715,17 @@ class Program:
                     for v in values:
                         if isinstance(v, Own):
                             add(v.node, node)
+                    if self._class_parameter(node.func) is not None:
+                        for cls in classes:  # `cls(...)`: this class's or a subclass's
+                            add(cls, node)
+                    if isinstance(node.func, ast.Attribute) and (
+                        made := self.record_field(node.func)
+                    ):  # `LOG.put(g)` of `LOG = SimpleNamespace(put=_put)`
+                        for keyword in made.keywords:
+                            if keyword.arg == node.func.attr:
+                                for v in self.value(keyword.value):
+                                    if isinstance(v, Own):
+                                        add(v.node, node)
                     if isinstance(node.func, ast.Attribute) and UNKNOWN in values:
                         for b in self._members.get(node.func.attr, []):
                             if b.kind == "def":
@@ -1715,8 +1751,14 @@ class Program:
             return False  # `wrapper.__name__ = fn.__name__`: a string, not `fn`
         statement: ast.AST | None = node
         below: ast.AST = node  # the statement's child the parameter is read in
-        while statement is not None and not isinstance(statement, ast.stmt):
+        while statement is not None and not isinstance(statement, ast.stmt | ast.Lambda):
             below, statement = statement, self._parents.get(id(statement))
+        if isinstance(statement, ast.Lambda):  # `lambda g: _impl.insert(0, g)`: its calls
+            return any(
+                self._hands_to_method(call, node)
+                for call in ast.walk(statement.body)
+                if isinstance(call, ast.Call)
+            )
         scope = self._scope.get(id(node))
         if getattr(statement, "value", None) is not below:
             return False  # read in a target (`CALLS[fn.__name__] += 1`): its key, not kept
@@ -1735,18 +1777,25 @@ class Program:
                 for t in ([target] if not isinstance(target, ast.Tuple | ast.List) else target.elts)
             )
         if isinstance(statement, ast.Expr) and isinstance(call := statement.value, ast.Call):
-            func = call.func  # a method of an object (not a module's function) it is handed to
-            handed = any(node in ast.walk(argument) for argument in [*call.args, *call.keywords])
-            if not handed or not isinstance(func, ast.Attribute):
-                return False
-            base = func.value
-            if isinstance(base, ast.Name):  # `_out.append(...)`, not `logger.debug(...)`
-                home = self._home(base)
-                return (home is not None and (id(home), base.id) in self._holder_keys) or any(
-                    isinstance(v, Own) for v in self.value(base)
-                )
-            return not all(isinstance(v, Api) for v in self.value(base))  # not `jax.debug`
+            return self._hands_to_method(call, node)
         return False
+
+    def _hands_to_method(self, call: ast.Call, node: ast.Name) -> bool:
+        """Whether `call` hands what `node` reads to a method of an object that can keep it
+        (``_out.append(g)``, not ``logger.debug(g)`` nor ``jax.debug.print(g)``)."""
+        func = call.func
+        handed = any(node in ast.walk(argument) for argument in [*call.args, *call.keywords])
+        if not handed or not isinstance(func, ast.Attribute):
+            return False
+        base = func.value
+        if isinstance(base, ast.Name):  # `_out.append(...)`, not `logger.debug(...)`
+            home = self._home(base)
+            return (
+                (home is not None and (id(home), base.id) in self._holder_keys)
+                or any(isinstance(v, Own) for v in self.value(base))
+                or self._mutable_default(base)  # `def df(x, _box=[])`
+            )
+        return not all(isinstance(v, Api) for v in self.value(base))  # not `jax.debug`
 
     @functools.cached_property
     def _metadata_used(self) -> bool:
@@ -2301,6 +2350,29 @@ class Program:
             or not self.plain_bases(cls)
         )
 
+    @functools.cached_property
+    def _library_based(self) -> frozenset[int]:
+        """The submission's classes whose instances may also be a library's: with a base
+        that is not `plain_bases`, or a subclass of their own with one (``class M(
+        types.ModuleType, Calc)``: a `self` of `Calc`'s methods may be a module)."""
+        classes = [
+            n for t in self.trees.values() for n in ast.walk(t) if isinstance(n, ast.ClassDef)
+        ]
+        found = {id(c) for c in classes if not self.plain_bases(c)}
+        for _ in range(len(classes)):
+            grown = {
+                id(v.node)
+                for c in classes
+                if id(c) in found
+                for base in c.bases
+                for v in self.value(base.value if isinstance(base, ast.Subscript) else base)
+                if isinstance(v, Own)
+            }
+            if grown <= found:
+                break
+            found |= grown
+        return frozenset(found)
+
     def plain_bases(self, cls: ast.ClassDef, depth: int = 0) -> bool:
         """Whether every base of `cls` is one of the submission's classes with such bases,
         or adds no attributes (`_PLAIN_BASES`): no library class whose ``__getattr__`` may
@@ -2585,7 +2657,7 @@ class Program:
             self._decorated(method, "staticmethod")
             or cls is None
             or not isinstance(cls.node, ast.ClassDef)
-            or not self.plain_bases(cls.node)
+            or id(cls.node) in self._library_based
         ):
             return None  # (a library base's `__getattr__` may answer for `self.derivative`)
         return method
@@ -2808,6 +2880,8 @@ class Program:
                         and isinstance(parent, ast.Attribute)
                         and parent.attr in _READ_METHODS
                         and self._builtin_container(home.bindings[node.id])
+                        and self._only_looked_at(self._parents.get(id(parent)))
+                        and self._constant_arguments(self._parents.get(id(parent)))
                     ):
                         changes = False  # `CONFIG.get("verbose")` of a dict display
                     elif key in holders:
@@ -2855,17 +2929,34 @@ class Program:
                             )
                         )
                     else:
-                        changes = _stores_item(node, self._parents) or (
-                            any(isinstance(v, Own) for v in values)  # `C.items.append(...)`
-                            and _calls_method(node, self._parents)
-                            and not self._static_call(node, values)
+                        changes = (
+                            _stores_item(node, self._parents)
+                            or (
+                                any(isinstance(v, Own) for v in values)  # `C.items.append(...)`
+                                and _calls_method(node, self._parents)
+                                and not self._static_call(node, values)
+                            )
+                            or (  # `df(g)` of `def df(x, _box=[])`: it keeps what it is given
+                                isinstance(parent, ast.Call)
+                                and parent.func is node
+                                and any(
+                                    isinstance(v, Own) and self._keeps_state(v.node) for v in values
+                                )
+                            )
                         )
+                    for returned in self._chained_returns(node, parent, values, holders):
+                        # `_get().insert(...)` of `def _get(): return _box`: a change of `_box`
+                        touches.setdefault(returned, []).append(top)
                     defines = isinstance(top, _DEFS) and top.name == node.id
                     if changes and not defines:  # (a class calling its own static methods)
                         # calling it changes it with what the call hands it, not with the
                         # rest of its statement (`print(d_log(2.0), jax.grad(jnp.log)(2.0))`)
                         touched: ast.AST = top
-                        if isinstance(parent, ast.Call) and parent.func is node:
+                        if (
+                            isinstance(parent, ast.Call)
+                            and parent.func is node
+                            and self._only_looked_at(parent)
+                        ):
                             touched = parent
                         touches.setdefault(key, []).append(touched)
         # an alias's changes are the name's, and the other way round: each name gets the
@@ -2899,7 +2990,7 @@ class Program:
                     and all(
                         isinstance(v, Api)
                         and v.path.startswith(("jax.numpy.", "jax.random."))
-                        and v.leaf not in ("vectorize", "frompyfunc")
+                        and v.leaf in _ARRAY_MAKERS
                         for v in called
                     )
                 )
@@ -2913,7 +3004,11 @@ class Program:
         assert jnp.allclose(mine(x), jax.grad(f)(x))``): calling a ``def`` changes nothing
         it holds."""
         if not values or not all(
-            isinstance(v, Own) and isinstance(v.node, _FUNCTIONS) for v in values
+            isinstance(v, Own)
+            and isinstance(v.node, _FUNCTIONS)
+            and not self._keeps_state(v.node)
+            and not self._keeps_arguments(v.node)
+            for v in values
         ):
             return False
         called = [v.node for v in self.value(call.func) if isinstance(v, Own)]
@@ -2938,6 +3033,19 @@ class Program:
             if not self._param_only_called(function, name):
                 return False
         return True
+
+    def _keeps_arguments(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Whether `function` keeps an argument where other code finds it (`stores_parameter`):
+        ``def df(x, use=None): _box.insert(0, use)``. A caller then changes it."""
+        body = self._scope_of_body.get(id(function))
+        params = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
+        for sub in ast.walk(function):
+            if isinstance(sub, ast.Name) and sub.id in params and isinstance(sub.ctx, ast.Load):
+                scope = self._scope.get(id(sub))
+                if scope is not None and self.resolve(sub.id, scope) is body:
+                    if self.stores_parameter(sub):
+                        return True
+        return False
 
     def _param_only_called(
         self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str
@@ -2976,7 +3084,13 @@ class Program:
             b.kind == "assign"
             and not b.unpack
             and (
-                isinstance(b.node, _DISPLAYS)
+                (  # (a key of its own could run its `__eq__`)
+                    isinstance(b.node, _DISPLAYS)
+                    and not (
+                        isinstance(b.node, ast.Dict)
+                        and not all(isinstance(k, ast.Constant) for k in b.node.keys)
+                    )
+                )
                 or (
                     isinstance(b.node, ast.Call)
                     and bool(called := self.value(b.node.func))
@@ -2985,6 +3099,145 @@ class Program:
             )
             for b in bindings
         )
+
+    def instances_made(self, cls: ast.ClassDef) -> list[ast.Call]:
+        """The calls that make an instance of `cls` or of a subclass of the submission's
+        (``Key(g)``, ``cls(...)`` in a class method)."""
+        if id(cls) in self._made_memo:
+            return self._made_memo[id(cls)]
+        family = {id(cls)}
+        classes = [
+            n for t in self.trees.values() for n in ast.walk(t) if isinstance(n, ast.ClassDef)
+        ]
+        for _ in range(len(classes)):
+            grown = {
+                id(c)
+                for c in classes
+                if any(
+                    isinstance(v, Own) and id(v.node) in family
+                    for b in c.bases
+                    for v in self.value(b)
+                )
+            }
+            if grown <= family:
+                break
+            family |= grown
+        found = [
+            node
+            for t in self.trees.values()
+            for node in ast.walk(t)
+            if isinstance(node, ast.Call)
+            and (
+                any(isinstance(v, Own) and id(v.node) in family for v in self.value(node.func))
+                or self._class_parameter(node.func) is not None
+            )
+        ]
+        self._made_memo[id(cls)] = found
+        return found
+
+    def _class_parameter(self, node: ast.AST) -> ast.ClassDef | None:
+        """The class whose class method `node` is the ``cls`` of, if it is one."""
+        method = self._method_of_first(node)
+        if method is None or not self._decorated(method, "classmethod"):
+            return None
+        cls = self._scope_of_body[id(method)].parent
+        return cls.node if cls is not None and isinstance(cls.node, ast.ClassDef) else None
+
+    def _mutable_default(self, node: ast.Name) -> bool:
+        """Whether `node` reads a parameter whose default is an object code can fill."""
+        scope = self._scope.get(id(node))
+        bindings = (self.lookup(node.id, scope) if scope is not None else None) or []
+        return any(
+            b.kind == "param" and not isinstance(b.node, ast.arg) and self._fillable(b.node)
+            for b in bindings
+        )
+
+    def _keeps_state(self, node: ast.AST) -> bool:
+        """Whether a function has a default code can fill (``def df(x, _box=[])``, or a
+        module-level list): calling it may keep what it is given."""
+        args = getattr(node, "args", None)
+        return isinstance(args, ast.arguments) and any(
+            self._fillable(d) for d in [*args.defaults, *args.kw_defaults] if d is not None
+        )
+
+    def _constant_arguments(self, call: ast.AST | None) -> bool:
+        """Whether `call` hands over only constants and a library's names (``.get(
+        "log_level", logging.INFO)``): nothing of the submission's whose dunders run."""
+        return isinstance(call, ast.Call) and all(
+            isinstance(a, ast.Constant)
+            or (
+                isinstance(a, ast.Name | ast.Attribute)
+                and bool(values := self.value(a))
+                and all(isinstance(v, Api) for v in values)
+            )
+            for a in [*call.args, *(k.value for k in call.keywords)]
+        )
+
+    def _only_looked_at(self, call: ast.AST | None) -> bool:
+        """Whether `call` (``CONFIG.get("verbose")``, a call of a fillable entry) has
+        constant arguments and a result only looked at: tested, compared, shown, or bound
+        to a name (whose uses count as the container's, an alias). Not ``.get("impl")
+        .insert(0, g)``, nor handed to code that may keep it."""
+        if not isinstance(call, ast.Call):
+            return False
+        parent = self._parents.get(id(call))
+        if isinstance(parent, ast.Attribute | ast.Subscript | ast.Starred):
+            return False  # `CONFIG.get("impl").insert(...)`, `df()[0] = ...`
+        if isinstance(parent, ast.Call) and call is not parent.func:
+            return all(isinstance(v, Api) and v.path in _READERS for v in self.value(parent.func))
+        if isinstance(parent, ast.Tuple | ast.List):
+            return self._only_looked_at(self._parents.get(id(parent)))  # `print((a, b))`
+        return isinstance(
+            parent,
+            ast.Expr
+            | ast.Assign
+            | ast.AnnAssign
+            | ast.If
+            | ast.While
+            | ast.IfExp
+            | ast.Compare
+            | ast.BoolOp
+            | ast.UnaryOp
+            | ast.BinOp
+            | ast.FormattedValue
+            | ast.Assert,
+        )
+
+    def _chained_returns(
+        self,
+        node: ast.Name,
+        parent: ast.AST | None,
+        values: list[Value],
+        holders: set[tuple[int, str]],
+    ) -> list[tuple[int, str]]:
+        """The module-level names a function of the submission's returns, when `node` calls
+        it and works on the result (``_get().insert(...)``, ``_get()[0] = g``)."""
+        if not (isinstance(parent, ast.Call) and parent.func is node):
+            return []
+        used = self._parents.get(id(parent))
+        if isinstance(used, ast.Expr | ast.Compare | ast.FormattedValue | ast.Assign):
+            return []  # dropped, compared, shown, or bound (an alias: `_holders`)
+        if isinstance(used, ast.Call) and self._only_looked_at(parent):
+            return []  # `print(_get())`
+        found: list[tuple[int, str]] = []
+        for name in self._returned_names(values):
+            if (home := self._home(name)) is not None and (id(home), name.id) in holders:
+                found.append((id(home), name.id))
+        return found
+
+    def _returned_names(self, values: Iterable[Value]) -> list[ast.Name]:
+        """The names the submission's functions among `values` return, as the root of what
+        they return (``return _box``, ``return _box[0]``, ``lambda: _h.items``)."""
+        found: list[ast.Name] = []
+        for value in values:
+            if not isinstance(value, Own) or isinstance(value.node, ast.ClassDef):
+                continue
+            for expr in _returns(value.node):
+                while isinstance(expr, ast.Attribute | ast.Subscript):
+                    expr = expr.value
+                if isinstance(expr, ast.Name):
+                    found.append(expr)
+        return found
 
     def _static_call(self, node: ast.Name, values: list[Value]) -> bool:
         """Whether `node` is the class of a call of its own static method (``Derivatives.exp(x)``,
@@ -3013,7 +3266,11 @@ class Program:
                     any(_is_name(d, "staticmethod") for d in m.node.decorator_list)
                     # `Rule.by_autodiff(f)`: `cls(...)`, an alternative constructor that
                     # changes the class only through the attributes it names
-                    or (self._decorated(m.node, "classmethod") and self._keeps_to_itself(m.node))
+                    or (
+                        self._decorated(m.node, "classmethod")
+                        and self._keeps_to_itself(m.node)
+                        and self._plain_class(value.node)  # type: ignore[arg-type]
+                    )
                 )
                 for m in members
             ):
@@ -3085,6 +3342,10 @@ class Program:
                     and not self._reads_member(n, self._parents.get(id(n)))
                 ]
                 statements.append((scope, bound, loads))
+                # `b = _get()` of `def _get(): return _box`: `b` is `_box` too
+                for sub in walked:
+                    if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name):
+                        loads.extend(self._returned_names(self.value(sub.func)))
                 value = getattr(top, "value", None)
                 walrus = [n for n in walked if isinstance(n, ast.NamedExpr)]
                 if walrus and all(self._fillable(n.value) for n in walrus):
@@ -3294,36 +3555,69 @@ class Program:
                 expr = expr.value
             return isinstance(expr, ast.Name) and (expr.id == me or expr.id in aliases)
 
+        def holds(expr: ast.AST) -> bool:  # `self.fs`, `[self.fs]`, `(self.fs, 0)`
+            if isinstance(expr, ast.Tuple | ast.List | ast.Set):
+                return any(holds(e) for e in expr.elts)
+            if isinstance(expr, ast.Starred | ast.NamedExpr):
+                return holds(expr.value)
+            if isinstance(expr, ast.IfExp):
+                return holds(expr.body) or holds(expr.orelse)
+            if isinstance(expr, ast.BoolOp):
+                return any(holds(v) for v in expr.values)
+            return rooted(expr) and not (isinstance(expr, ast.Name) and expr.id == me)
+
         aliases: set[str] = set()
-        for sub in ast.walk(method):
-            if (
-                isinstance(sub, ast.Assign | ast.AnnAssign | ast.NamedExpr)
-                and sub.value is not None
-            ):
-                targets = [sub.target] if not isinstance(sub, ast.Assign) else sub.targets
-                if rooted(sub.value) and not isinstance(sub.value, ast.Name):
-                    aliases.update(t.id for t in targets if isinstance(t, ast.Name))
+        for _ in range(3):  # aliases of aliases
+            for sub in ast.walk(method):
+                pairs: list[tuple[ast.AST | None, ast.AST]] = []
+                if isinstance(sub, ast.Assign):
+                    pairs = [(sub.value, t) for t in sub.targets]
+                elif isinstance(sub, ast.AnnAssign | ast.NamedExpr):
+                    pairs = [(sub.value, sub.target)]
+                elif isinstance(sub, ast.For | ast.AsyncFor | ast.comprehension):
+                    pairs = [(sub.iter, sub.target)]  # `for t in [self.fs]`, `for f in self.fs`
+                elif isinstance(sub, ast.withitem) and sub.optional_vars is not None:
+                    pairs = [(sub.context_expr, sub.optional_vars)]
+                for value, target in pairs:
+                    if value is not None and (
+                        holds(value)
+                        or (
+                            isinstance(sub, ast.For | ast.AsyncFor | ast.comprehension)
+                            and rooted(value)
+                        )
+                    ):
+                        aliases.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+        if self._shares_local(method):
+            return False
         for sub in ast.walk(method):
             if isinstance(sub, ast.Call):
                 func = sub.func
                 if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
                     if func.value.id in aliases:
                         return False  # `fs.append(g)`
+                arguments = [*sub.args, *(k.value for k in sub.keywords)]
+                # `print(self)`, `type(self).__name__`, `len(self)`: the dunders they call
+                # are the class's own methods, judged too; `print(self.name)` calls those
+                # of what the attribute holds, any class's of the submission's
+                reads = not any(k.arg == "key" for k in sub.keywords) and (
+                    all(_is_name(a, me) or not rooted(a) for a in arguments)
+                    or not self._reader_dunders
+                )
                 pure = all(
                     isinstance(v, Api)
-                    and (
-                        v.path.split(".")[0] in _COMPUTE - {"builtins"}
-                        # `print(self.name)`, `type(self).__name__`, `len(self.xs)`: the
-                        # dunders they call are the class's own methods, judged too
-                        or (v.path in _READERS and not any(k.arg == "key" for k in sub.keywords))
-                    )
+                    and (v.path.split(".")[0] in _PURE_ON_OBJECTS or (v.path in _READERS and reads))
                     for v in self.value(func)
                 )
-                arguments = [*sub.args, *(k.value for k in sub.keywords)]
                 if not pure and any(rooted(a) for a in arguments):
                     return False  # `fill(self.fs)`
             elif isinstance(sub, ast.Assign | ast.AugAssign | ast.Delete):
                 targets = sub.targets if isinstance(sub, ast.Assign | ast.Delete) else [sub.target]
+                if (
+                    isinstance(sub, ast.Assign)
+                    and holds(sub.value)
+                    and any(isinstance(t, ast.Attribute | ast.Subscript) for t in targets)
+                ):
+                    return False  # `self.spare = self.impl`: one object under two names
                 for target in targets:
                     if (
                         isinstance(target, ast.Subscript)
@@ -3332,6 +3626,64 @@ class Program:
                     ):
                         return False  # `table = self.table; table[k] = g`
         return True
+
+    def _shares_local(self, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Whether `method` hands one container or object it makes to two places (``box =
+        [...]; self.impl = box; self.items = Elem(box)``): a change through one is then a
+        change of the other, which its name does not spell."""
+        made = {
+            t.id
+            for sub in ast.walk(method)
+            if isinstance(sub, ast.Assign) and self._made_here(sub.value)
+            for t in sub.targets
+            if isinstance(t, ast.Name)
+        }
+        handed: dict[str, int] = {}
+        for sub in ast.walk(method):
+            if not (isinstance(sub, ast.Name) and sub.id in made and isinstance(sub.ctx, ast.Load)):
+                continue
+            parent = self._parents.get(id(sub))
+            if isinstance(parent, ast.Assign) and any(
+                not isinstance(t, ast.Name) for t in parent.targets
+            ):
+                escapes = True  # `self.impl = box`
+            elif isinstance(parent, ast.Call) and sub is not parent.func:
+                escapes = not all(isinstance(v, Api) for v in self.value(parent.func))
+            else:
+                escapes = isinstance(
+                    parent, ast.List | ast.Tuple | ast.Set | ast.Dict | ast.Return | ast.keyword
+                )
+            if escapes:
+                handed[sub.id] = handed.get(sub.id, 0) + 1
+        return any(count > 1 for count in handed.values())
+
+    def _made_here(self, value: ast.AST) -> bool:
+        """Whether `value` makes a new container or object of the submission's (``[...]``,
+        ``dict()``, ``Elem(...)``)."""
+        if isinstance(value, _DISPLAYS):
+            return True
+        if isinstance(value, ast.Call):
+            values = self.value(value.func)
+            return any(
+                (isinstance(v, Own) and isinstance(v.node, ast.ClassDef))
+                or (isinstance(v, Api) and _under(v.path, tuple(_CONTAINERS)))
+                for v in values
+            )
+        return False
+
+    @functools.cached_property
+    def _reader_dunders(self) -> bool:
+        """Whether a class of the submission's defines a dunder that `print`, `len` and the
+        like call (``__repr__``, ``__len__``, ...): reading an attribute then runs it."""
+        return any(
+            isinstance(member, _FUNCTIONS)
+            and _is_dunder(member.name)
+            and member.name not in ("__init__", "__post_init__", "__call__", "__init_subclass__")
+            for tree in self.trees.values()
+            for cls in ast.walk(tree)
+            if isinstance(cls, ast.ClassDef)
+            for member in cls.body
+        )
 
     def _fillable(self, value: ast.AST) -> bool:
         """Whether `value` may build an object code can fill (see `_holders`).
@@ -3353,6 +3705,8 @@ class Program:
                 for v in self.value(node.func):
                     if not isinstance(v, Api) or _under(v.path, tuple(_CONTAINERS)):
                         return True
+                    if v.leaf in _LIST_RESULTS:
+                        return True  # `jnp.split(...)` is a list
                     if v.path.split(".")[0] not in _COMPUTE:
                         return True
         return False
@@ -3705,8 +4059,9 @@ def _binding_units(statement: ast.stmt) -> Iterator[tuple[list[ast.AST], ast.AST
     """The parts of a top-level statement where a name it binds can take what another
     name holds: each simple statement, however deep in ``if``, ``for``, ``with`` and
     ``try`` (``if DEBUG: xs = ...`` takes nothing from ``DEBUG``), a loop's target with
-    what it loops over, a ``with``'s items; each with the simple statement itself (None
-    for a header). ``def`` and ``class`` statements bind what they define."""
+    what it loops over, a ``with``'s items, a ``try`` or ``match`` whole (an exception or a
+    subject carries anything to the names they bind); each with the simple statement
+    itself (None for the rest). ``def`` and ``class`` statements bind what they define."""
     if isinstance(statement, _DEFS):
         return
     if isinstance(statement, ast.If | ast.While):
@@ -3719,20 +4074,28 @@ def _binding_units(statement: ast.stmt) -> Iterator[tuple[list[ast.AST], ast.AST
         yield list(statement.items), None
         children = statement.body
     elif isinstance(statement, ast.Try | ast.TryStar):
-        for handler in statement.handlers:
-            if handler.type is not None:
-                yield [handler.type], None
+        yield [statement], None  # an exception carries anything to its handler's name
         children = [
             *statement.body,
             *(s for h in statement.handlers for s in h.body),
             *statement.orelse,
             *statement.finalbody,
         ]
+    elif isinstance(statement, ast.Match):
+        yield [statement], None  # a capture takes from the subject
+        children = [s for case in statement.cases for s in case.body]
     else:
         yield [statement], statement
         return
     for child in children:
         yield from _binding_units(child)
+
+
+def _literal(node: ast.AST) -> bool:
+    """A constant, or a tuple or list of them (``static_argnums=(0, 1)``)."""
+    if isinstance(node, ast.Tuple | ast.List):
+        return all(_literal(e) for e in node.elts)
+    return isinstance(node, ast.Constant)
 
 
 def _defines(cls: ast.AST, name: str) -> bool:
@@ -3798,7 +4161,10 @@ def _brief(node: ast.AST) -> str:
 
 
 def _returns(node: ast.AST) -> list[ast.expr]:
-    """The values a function's own ``return`` statements give (not its nested functions')."""
+    """The values a function's own ``return`` statements give (not its nested functions'),
+    or a lambda's body."""
+    if isinstance(node, ast.Lambda):
+        return [node.body]
     return [
         sub.value
         for sub in _own_body(node)
@@ -3902,6 +4268,11 @@ class _Reach:
         """Reach the statements that change what the module-level `name` holds."""
         for statement in self.program._touches.get((id(scope), name), ()):
             self.unit(statement, read=True)
+            if isinstance(statement, ast.ClassDef):
+                # a method changes it (`__eq__` filling `_impl`): with what each instance
+                # was made with, wherever it was made (`CONFIG.get(Key(g))`)
+                for site in self.program.instances_made(statement):
+                    self.unit(site, read=True)
 
     def reach(self, binding: _Binding, *, read: bool = False) -> None:
         """Reach the code behind a binding of the submission's own (``read``: a value read
@@ -4133,16 +4504,13 @@ class _Reach:
         if id(node) in self.picked:
             return  # its item is reached (`run`), and what changes it (`touched`)
         for binding in bindings:
-            if (
-                binding.kind == "param"
-                and isinstance(binding.node, ast.arg)
-                and self.reading
-                and program.stores_parameter(node)
-            ):
+            if binding.kind == "param" and self.reading and program.stores_parameter(node):
                 # what a function keeps of its argument (`global _k; _k = fn`) and the entry
                 # reads back, the callers hand in: reach what each passes (`@keep def
-                # df(...)`, `_patch(jax.grad(f))`); not where the function merely runs
-                for site in program._call_sites.get(id(binding.scope.node), ()):
+                # df(...)`, `_patch(jax.grad(f))`); not where the function merely runs.
+                # (A parameter with a default is bound in the scope around the function.)
+                function = program.resolve(node.id, scope).node
+                for site in program._call_sites.get(id(function), ()):
                     self.unit(site)
         values: set[Value] = set()
         for binding in bindings:
@@ -4229,6 +4597,9 @@ class _Reach:
 
     def _call(self, node: ast.Call) -> None:
         program = self.program
+        made = program._class_parameter(node.func)
+        if made is not None:  # `cls(...)` makes an instance: its dunders run
+            self.reach_class(made, called=True)
         leaf = program.dynamic_call(node)
         if leaf is not None:
             self.note(leaf, node, dynamic=True)
