@@ -3033,6 +3033,533 @@ check(d_log, jnp.log)
 }
 
 
+# honest round 7: object-oriented answers that lost points
+HONEST_ROUND_7 = {
+    "a property returning a helper": """
+import jax
+import jax.numpy as jnp
+
+
+class LogRule:
+    def derivative(self, x):
+        return 1.0 / x
+
+
+class Calculus:
+    def __init__(self):
+        self.rule = LogRule()
+
+    @property
+    def helper(self):
+        return self.rule
+
+    def d_log(self, x):
+        return self.helper.derivative(x)
+
+
+calc = Calculus()
+d_log = calc.d_log
+""",
+    "a cached_property returning a helper": """
+import functools
+import jax
+import jax.numpy as jnp
+
+
+class LogRule:
+    def derivative(self, x):
+        return 1.0 / x
+
+
+class Calculus:
+    @functools.cached_property
+    def helper(self):
+        return LogRule()
+
+    def d_log(self, x):
+        return self.helper.derivative(x)
+
+
+calc = Calculus()
+d_log = calc.d_log
+""",
+    "SimpleNamespace records in a dict": """
+from types import SimpleNamespace
+import jax
+import jax.numpy as jnp
+
+RULES = {
+    "log": SimpleNamespace(derivative=lambda x: 1.0 / x),
+}
+
+
+def d_log(x):
+    return RULES["log"].derivative(x)
+""",
+    "a namedtuple of modes made with keywords": """
+import collections
+import jax
+import jax.numpy as jnp
+
+Pair = collections.namedtuple("Pair", ["forward", "reverse"])
+
+MODES = Pair(
+    forward=lambda f, x: jax.jvp(f, (x,), (jnp.ones_like(x),))[1],
+    reverse=lambda f, x: jax.grad(f)(x),
+)
+forward_derivative = MODES.forward
+reverse_derivative = MODES.reverse
+""",
+    "a namedtuple of modes made by position": """
+import collections
+import jax
+import jax.numpy as jnp
+
+Pair = collections.namedtuple("Pair", ["forward", "reverse"])
+
+MODES = Pair(
+    lambda f, x: jax.jvp(f, (x,), (jnp.ones_like(x),))[1],
+    lambda f, x: jax.grad(f)(x),
+)
+forward_derivative = MODES.forward
+reverse_derivative = MODES.reverse
+""",
+    "a typing.NamedTuple of modes": """
+from typing import Callable, NamedTuple
+import jax
+import jax.numpy as jnp
+
+
+class Pair(NamedTuple):
+    forward: Callable
+    reverse: Callable
+
+
+MODES = Pair(
+    lambda f, x: jax.jvp(f, (x,), (jnp.ones_like(x),))[1],
+    lambda f, x: jax.grad(f)(x),
+)
+forward_derivative = MODES.forward
+reverse_derivative = MODES.reverse
+""",
+    "a table of typing.NamedTuple rules": """
+from typing import Callable, NamedTuple
+import jax
+import jax.numpy as jnp
+
+
+class Rule(NamedTuple):
+    name: str
+    derivative: Callable
+
+
+TABLE = {
+    "log": Rule("log", lambda x: 1.0 / x),
+    "sin": Rule("sin", jax.grad(jnp.sin)),
+}
+d_log = TABLE["log"].derivative
+""",
+    "an enum whose members have a derivative method": """
+import enum
+import jax
+import jax.numpy as jnp
+
+
+class Elementary(enum.Enum):
+    EXP = "exp"
+    LOG = "log"
+
+    def derivative(self, x):
+        if self is Elementary.EXP:
+            return jnp.exp(x)
+        return 1.0 / x
+
+
+def d_log(x):
+    return Elementary.LOG.derivative(x)
+""",
+    "a unittest helper method checking an entry": """
+import unittest
+import jax
+import jax.numpy as jnp
+
+
+def d_log(x):
+    return 1.0 / x
+
+
+class TestByHand(unittest.TestCase):
+    def check(self, mine, f):
+        self.assertTrue(jnp.allclose(mine(1.5), jax.grad(f)(1.5)))
+
+    def test_log(self):
+        self.check(d_log, jnp.log)
+
+
+if __name__ == "__main__":
+    unittest.main()
+""",
+    "a test class's own check method": """
+import jax
+import jax.numpy as jnp
+
+
+def d_log(x):
+    return 1.0 / x
+
+
+class Tests:
+    def check(self, mine, f):
+        assert jnp.allclose(mine(1.5), jax.grad(f)(1.5))
+
+    def test_log(self):
+        self.check(d_log, jnp.log)
+
+
+if __name__ == "__main__":
+    Tests().test_log()
+""",
+    "a unittest class checking two entries": """
+import unittest
+import jax
+import jax.numpy as jnp
+
+
+def df(x):
+    return 2.0 / x * jnp.sin(x) + jnp.log(x**2) * jnp.cos(x) - 1.0 / x**2
+
+
+def dsin(x):
+    return jnp.vectorize(jax.grad(jnp.sin))(x)
+
+
+class TestByHand(unittest.TestCase):
+    def check(self, mine, f):
+        self.assertTrue(jnp.allclose(mine(1.5), f(1.5)))
+
+    def test_df(self):
+        self.check(df, lambda x: jnp.log(x**2) * jnp.sin(x) + 1 / x)
+
+
+if __name__ == "__main__":
+    unittest.main()
+""",
+    "a callable-object entry handed to a compare helper": """
+import jax
+import jax.numpy as jnp
+
+
+class Answer:
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, *args):
+        return self.fn(*args)
+
+
+def compare(mine, f, x=1.7):
+    print(mine(x), jax.grad(f)(x))
+
+
+d_log = Answer(lambda x: 1 / x)
+compare(d_log, jnp.log)
+""",
+    "the same attribute name holding different helpers in two classes": """
+import jax
+import jax.numpy as jnp
+
+
+class HandRules:
+    def derivative(self, x):
+        return 1.0 / x
+
+
+class AutoRules:
+    def derivative(self, f):
+        return jax.grad(f)
+
+
+class HandSolver:
+    def __init__(self):
+        self.rules = HandRules()
+
+    def d_log(self, x):
+        return self.rules.derivative(x)
+
+
+class AutoSolver:
+    def __init__(self):
+        self.rules = AutoRules()
+
+    def dsin(self, x):
+        return jnp.vectorize(self.rules.derivative(jnp.sin))(x)
+
+
+hand = HandSolver()
+auto = AutoSolver()
+d_log = hand.d_log
+dsin = auto.dsin
+""",
+    "two classes each injected with their own helper": """
+import jax
+import jax.numpy as jnp
+
+
+class HandRules:
+    def derivative(self, x):
+        return 1.0 / x
+
+
+class AutoRules:
+    def derivative(self, f):
+        return jax.grad(f)
+
+
+class HandSolver:
+    def __init__(self, rules):
+        self.rules = rules
+
+    def d_log(self, x):
+        return self.rules.derivative(x)
+
+
+class AutoSolver:
+    def __init__(self, rules):
+        self.rules = rules
+
+    def dsin(self, x):
+        return jnp.vectorize(self.rules.derivative(jnp.sin))(x)
+
+
+hand = HandSolver(HandRules())
+auto = AutoSolver(AutoRules())
+d_log = hand.d_log
+dsin = auto.dsin
+""",
+    "a helper injected as a keyword-only argument": """
+import jax
+import jax.numpy as jnp
+
+
+class PaperRules:
+    def derivative(self, x):
+        return 1.0 / x
+
+
+class ByHand:
+    def __init__(self, *, rules):
+        self.paper = rules
+
+    def d_log(self, x):
+        return self.paper.derivative(x)
+
+
+by_hand = ByHand(rules=PaperRules())
+d_log = by_hand.d_log
+""",
+    "two methods of one helper attribute": """
+import jax
+import jax.numpy as jnp
+
+
+class Engine:
+    def forward(self, f, x):
+        return jax.jvp(f, (x,), (jnp.ones_like(x),))[1]
+
+    def reverse(self, f, x):
+        return jax.grad(f)(x)
+
+
+class Solver:
+    def __init__(self):
+        self.engine = Engine()
+
+    def forward_derivative(self, f, x):
+        return self.engine.forward(f, x)
+
+    def reverse_derivative(self, f, x):
+        return self.engine.reverse(f, x)
+
+
+s = Solver()
+forward_derivative = s.forward_derivative
+reverse_derivative = s.reverse_derivative
+""",
+    "a method read through a nested instance": """
+import jax
+
+
+class LogRule:
+    def derivative(self, x):
+        return 1.0 / x
+
+
+class Calculus:
+    def __init__(self):
+        self.rule = LogRule()
+
+    def d_log(self, x):
+        return self.rule.derivative(x)
+
+
+class Course:
+    def __init__(self):
+        self.calculus = Calculus()
+
+
+course = Course()
+d_log = course.calculus.d_log
+""",
+    "a checking helper printing the entry's name": """
+import jax
+import jax.numpy as jnp
+
+
+def check(mine, f):
+    xs = jnp.array([0.5, 1.0, 2.0])
+    err = jnp.max(jnp.abs(mine(xs) - jax.vmap(jax.grad(f))(xs)))
+    print(f"{mine.__name__}: max err {err:.2e}")
+    return err
+
+
+def d_log(x):
+    return 1 / x
+
+
+check(d_log, jnp.log)
+""",
+    "a decorator counting calls by name": """
+import jax
+import jax.numpy as jnp
+
+CALLS = {}
+
+
+def counted(fn):
+    def inner(*args):
+        CALLS[fn.__name__] = CALLS.get(fn.__name__, 0) + 1
+        return fn(*args)
+
+    return inner
+
+
+@counted
+def d_log(x):
+    return 1.0 / x
+
+
+@counted
+def reverse_derivative(f, x):
+    return jax.grad(f)(x)
+""",
+    "a decorator copying __name__ beside a counter": """
+import jax
+import jax.numpy as jnp
+
+CALLS = {}
+
+
+def timed(fn):
+    def inner(*args):
+        return fn(*args)
+
+    inner.__name__ = fn.__name__
+    return inner
+
+
+def counted(fn):
+    def inner(*args):
+        CALLS[fn.__name__] = 1
+        return fn(*args)
+
+    return inner
+
+
+@timed
+def d_log(x):
+    return 1.0 / x
+
+
+@timed
+def forward_derivative(f, x):
+    return jax.jvp(f, (x,), (jnp.ones_like(x),))[1]
+""",
+    "a grad slot in two unrelated classes": """
+import jax
+import jax.numpy as jnp
+
+
+class Node:
+    def __init__(self, value, grad):
+        self.value = value
+        self.grad = grad
+
+
+def df(x):
+    n = Node(1 / x, -1 / x**2)
+    return n.grad
+
+
+class Param:
+    def __init__(self, data):
+        self.data = data
+        self.grad = None
+
+    def backward(self, f):
+        y, pull = jax.vjp(f, self.data)
+        self.grad = pull(jnp.ones_like(y))[0]
+        return self.grad
+
+
+def backward(f, x, v=None):
+    return Param(x).backward(f)
+""",
+    "a class method injecting the helper with cls(...)": """
+import jax
+import jax.numpy as jnp
+
+
+class HandRules:
+    def derivative(self, x):
+        return 1.0 / x
+
+
+class Solver:
+    def __init__(self, rules):
+        self.rules = rules
+
+    @classmethod
+    def by_hand(cls):
+        return cls(HandRules())
+
+    def d_log(self, x):
+        return self.rules.derivative(x)
+
+
+d_log = Solver.by_hand().d_log
+dsin = jnp.vectorize(jax.grad(jnp.sin))
+""",
+    "an assert comparing two callable-object entries": """
+import jax
+import jax.numpy as jnp
+
+
+class Answer:
+    def __init__(self, title, fn):
+        self.title = title
+        self.fn = fn
+
+    def __call__(self, *args):
+        return self.fn(*args)
+
+
+forward_derivative = Answer("fwd", lambda f, x: jax.jvp(f, (x,), (jnp.ones_like(x),))[1])
+reverse_derivative = Answer("rev", lambda f, x: jax.grad(f)(x))
+assert jnp.allclose(forward_derivative(jnp.exp, 1.0), reverse_derivative(jnp.exp, 1.0))
+""",
+}
+
+
 CHEAT_HEADER = "import jax\nimport jax.numpy as jnp\n"
 
 
@@ -3112,9 +3639,11 @@ def test_a_sibling_rebinding_the_class_a_strategy_is_made_of():
     assert not passed, message
 
 
-@pytest.mark.parametrize("case", sorted(HONEST_ROUND_6))
-def test_honest_round_6_keeps_every_source_rule(case):
-    source = HONEST_ROUND_6[case]
+@pytest.mark.parametrize("case", sorted(HONEST_ROUND_6) + sorted(f"7: {c}" for c in HONEST_ROUND_7))
+def test_honest_rounds_6_and_7_keep_every_source_rule(case):
+    source = (HONEST_ROUND_7 if case.startswith("7: ") else HONEST_ROUND_6)[
+        case.removeprefix("7: ")
+    ]
     broken = []
     for name in gk.exercises.names():
         for check in gk.exercises.get(name).checks:

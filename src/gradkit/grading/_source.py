@@ -97,6 +97,8 @@ _LIST_RESULTS = frozenset(
     | {"atleast_1d", "atleast_2d", "atleast_3d", "tree_leaves", "tree_map", "tree_flatten"}
     | {"leaves", "flatten", "map", "tolist", "ix_", "unstack"}
 )
+# enum bases whose class-level constants are instances of the class
+_ENUMS = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
 # what makes an object anew by calling its class
 _REMAKERS = frozenset({"dataclasses.replace", "copy.replace"})
 # what `type(x)` is read for without calling the class
@@ -104,7 +106,8 @@ _CLASS_NAMES = frozenset({"__name__", "__qualname__", "__module__"})
 # base classes that give an instance no attributes of their own (`held`)
 _PLAIN_BASES = frozenset(
     {"builtins.object", "abc.ABC", "abc.ABCMeta", "typing.Generic", "typing.Protocol"}
-    | {"equinox.Module"}
+    | {"equinox.Module", "unittest.TestCase", "enum.Enum", "enum.IntEnum", "enum.StrEnum"}
+    | {"typing.NamedTuple"}
 )
 # Attributes that reach namespaces or frames behind the AST's back, on any object.
 DYNAMIC_ATTRIBUTES = frozenset(
@@ -961,8 +964,9 @@ class Program:
         self._members: dict[str, list[_Binding]] = {}  # class members, by name
         self._stores: dict[str, list[ast.AST]] = {}  # `x.name = ...` statements, by name
         self._plain: dict[int, bool] = {}  # classes that are `_plain_class`
-        self._held_memo: dict[str, frozenset[Value] | None] = {}
+        self._held_memo: dict[tuple[str, int], frozenset[Value] | None] = {}
         self._made_memo: dict[int, list[ast.Call]] = {}
+        self._holding = 0  # `held` computations under way
         self.files = dict(files)
         # what an import can name of the submission's own: each file (the worker writes
         # them all beside each other) and the module the worker runs its main file as
@@ -1012,6 +1016,7 @@ class Program:
         self._strange_selves = self._find_strange_selves()
         self._selves_known = True
         self._value_memo.clear()
+        self._held_memo.clear()
         self._bases, self._called, self._membership = self._index_uses()
         self._touches = self._index_touches()
         self._code_annotations = self._find_code_annotations()
@@ -1131,7 +1136,8 @@ class Program:
             found = frozenset(self._value(node))
         finally:
             self._busy.discard(key)
-        self._value_memo[key] = found
+        if not self._holding:
+            self._value_memo[key] = found
         return found
 
     def _value(self, node: ast.AST) -> Iterator[Value]:
@@ -1145,9 +1151,14 @@ class Program:
                 yield from self.binding_value(binding)
         elif isinstance(node, ast.Attribute):
             if self._selves_known and self.on_self(node.value):
-                held = self.held(node.attr)
+                owner = self._self_class(node.value)
+                held = self.held(node.attr, owner)
                 if held is not None:  # `self.rules`, `self.rules = Rules()` in `__init__`
                     yield from held
+                    return
+                methods = self._own_methods(node.attr, owner)
+                if methods:  # `self.check`: a method of its class (or a subclass)
+                    yield from methods
                     return
             for base in self.value(node.value):
                 yield from self.attribute(base, node.attr)
@@ -1224,8 +1235,11 @@ class Program:
         elif isinstance(base, Own) and isinstance(base.node, ast.ClassDef):
             scope = self._scope_of_body[id(base.node)]
             found = scope.bindings.get(attr)
+            if found and self._enum_member(base.node, attr, found):
+                yield base  # `Elementary.LOG`: an instance of the enum
+                return
             if not found:  # an instance's own (`s.rules`, `self.rules = Rules()`), if told
-                held = self.held(attr) if self._selves_known else None
+                held = self.held(attr, base.node) if self._selves_known else None
                 yield from held if held is not None else (UNKNOWN,)
             for binding in found or ():
                 yield from self.binding_value(binding)
@@ -1304,7 +1318,7 @@ class Program:
             and isinstance(v.node, ast.ClassDef)
             and self._makes_other(v.node, depth + 1)
             for base in cls.bases
-            for v in self.value(base)
+            for v in self.value(_unsubscripted(base))
         )
 
     def _keeping(self, decorator: ast.expr) -> bool:
@@ -1330,6 +1344,19 @@ class Program:
             and bool(decorator.args)
             and known(decorator.args[0])
             and all(_literal(a) for a in arguments[1:])
+        )
+
+    def _enum_member(self, cls: ast.ClassDef, attr: str, bindings: list[_Binding]) -> bool:
+        """Whether `cls` is an enum of the submission's and `attr` one of its members (a
+        constant assigned in its body: ``LOG = "log"``), an instance of `cls`."""
+        return (
+            not attr.startswith("_")
+            and any(
+                isinstance(v, Api) and v.path in _ENUMS
+                for base in cls.bases
+                for v in self.value(base)
+            )
+            and all(b.kind == "assign" and not b.unpack and _literal(b.node) for b in bindings)
         )
 
     def _getattr_name(self, node: ast.Call) -> str | None:
@@ -1817,12 +1844,13 @@ class Program:
                     isinstance(t, ast.Attribute) and t.attr in _METADATA for t in parent.targets
                 ):
                     continue  # `wrapper.__name__ = fn.__name__`
-                if (
-                    isinstance(parent, ast.Call)
-                    and parent.func is not node
-                    and all(isinstance(v, Api) for v in self.value(parent.func))
-                ):
-                    continue  # `print(fn.__name__)`, `logger.info("%s", fn.__doc__)`
+                if isinstance(parent, ast.Call) and parent.func is not node:
+                    if not any(isinstance(v, Own) for v in self.value(parent.func)):
+                        continue  # `print(fn.__name__)`, `CALLS.get(fn.__name__, 0)`
+                if isinstance(parent, ast.Subscript) and parent.slice is node:
+                    continue  # `CALLS[fn.__name__] += 1`
+                if isinstance(parent, ast.keyword | ast.JoinedStr | ast.Tuple):
+                    continue
                 return True
         return False
 
@@ -2225,7 +2253,7 @@ class Program:
         method = self._method_of_first(node)
         return method is not None and id(method) not in self._strange_selves
 
-    def held(self, attr: str) -> frozenset[Value] | None:
+    def held(self, attr: str, owner: ast.ClassDef | None = None) -> frozenset[Value] | None:
         """What the attribute `attr` of an object of the submission's own can hold, if the
         rules can tell: objects of its own classes only (``self.rules = Rules()`` in
         ``__init__``: ``self.rules.derivative`` is ``Rules.derivative``), else None.
@@ -2235,17 +2263,99 @@ class Program:
         library's base class or fields made into ``__init__`` parameters (a dataclass's),
         nor looks attributes up itself (``__getattr__``), and no code stores by a name
         it computes (``setattr``, ``__dict__``, ``vars``) or spells `attr` in a string.
+        With `owner`, the class of the object, only the stores and members that can reach
+        an object of that class count (``HandSolver.rules`` is not ``AutoSolver.rules``).
         """
-        if attr not in self._held_memo:
-            self._held_memo[attr] = self._held(attr)
-        return self._held_memo[attr]
+        key = (attr, id(owner))
+        if key not in self._held_memo:
+            self._held_memo[key] = None  # (a property returning itself: unknown)
+            self._holding += 1  # values found meanwhile may have met that None: not kept
+            try:
+                self._held_memo[key] = self._held(attr, owner)
+            finally:
+                self._holding -= 1
+        return self._held_memo[key]
 
-    def _held(self, attr: str) -> frozenset[Value] | None:
+    def stores_into(self, store: ast.AST, attr: str, owner: ast.ClassDef) -> bool:
+        """Whether the store `store` (of `_stores`) may give an object of class `owner` its
+        attribute `attr`: not ``self.grad = ...`` in a method of an unrelated class."""
+        family = self._family(owner)
+        if isinstance(store, ast.Call):  # `x.grad.append(g)`
+            func = store.func
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute):
+                return self._may_be(func.value.value, family)
+            return True
+        targets = [
+            sub
+            for sub in ast.walk(store)
+            if isinstance(sub, ast.Attribute)
+            and sub.attr == attr
+            and not isinstance(sub.ctx, ast.Load)
+        ] or [sub for sub in ast.walk(store) if isinstance(sub, ast.Attribute) and sub.attr == attr]
+        return not targets or any(self._may_be(t.value, family) for t in targets)
+
+    def _own_methods(self, attr: str, owner: ast.ClassDef | None) -> list[Value]:
+        """The methods named `attr` an object of class `owner` has, if that is all it can
+        have under that name: no other member, nor a store into it."""
+        if owner is None or _is_dunder(attr):
+            return []
+        family = self._family(owner)
+        members = [b for b in self._members.get(attr, []) if id(b.scope.node) in family]
+        if not members or not all(
+            b.kind == "def"
+            and isinstance(b.node, _FUNCTIONS)
+            and not self._decorated(b.node, "property")
+            and not any(
+                Api("functools.cached_property") in self.value(d) for d in b.node.decorator_list
+            )
+            for b in members
+        ):
+            return []
+        if any(self.stores_into(store, attr, owner) for store in self._stores.get(attr, ())):
+            return []
+        return [Own(b.node) for b in members]
+
+    def _self_class(self, node: ast.AST) -> ast.ClassDef | None:
+        """The class whose method's ``self`` (or ``super()``) `node` is, if it is one."""
+        method = self._method_of_first(node)
+        if method is None and isinstance(node, ast.Call) and self.on_self(node):
+            scope = self._scope.get(id(node))
+            while scope is not None and scope.kind == "comprehension":
+                scope = scope.parent
+            method = scope.node if scope is not None else None  # `super()`
+        if method is None:
+            return None
+        cls = self._scope_of_body[id(method)].parent
+        return cls.node if cls is not None and isinstance(cls.node, ast.ClassDef) else None
+
+    def _family(self, cls: ast.ClassDef) -> set[int]:
+        """The submission's classes an object of class `cls` may also be an instance of, or
+        run the methods of: its subclasses, and every base of those (themselves included)."""
+        classes = [
+            n for t in self.trees.values() for n in ast.walk(t) if isinstance(n, ast.ClassDef)
+        ]
+        subclasses = [c for c in classes if self._subclass_of(c, cls)]
+        return {id(c) for c in classes if any(self._subclass_of(d, c) for d in subclasses)}
+
+    def _may_be(self, node: ast.AST, family: set[int]) -> bool:
+        """Whether `node` may be an object (or class) of `family`'s."""
+        owner = self._self_class(node)
+        if owner is not None:
+            return id(owner) in family
+        values = self.value(node)
+        if values and all(isinstance(v, Own) and isinstance(v.node, ast.ClassDef) for v in values):
+            return any(id(v.node) in family for v in values)  # type: ignore[union-attr]
+        return True
+
+    def _held(self, attr: str, owner: ast.ClassDef | None) -> frozenset[Value] | None:
         if _is_dunder(attr) or attr not in self._attributes or self._untold_attributes:
             return None
+        family = self._family(owner) if owner is not None else None
         found: set[Value] = set()
         for binding in self._members.get(attr, []):
             cls = binding.scope.node
+            if family is not None and id(cls) not in family:
+                continue  # another class's member
             if (
                 binding.kind == "other"
                 and isinstance(binding.node, ast.AnnAssign)
@@ -2254,17 +2364,25 @@ class Program:
                 and _defines(cls, "__init__")
             ):
                 continue  # `rules: Rules`, no value, of a class whose `__init__` stores it
-            made = (
-                self._made_instance(binding.node)
-                if binding.kind == "assign" and not binding.unpack
-                else None
-            )
+            if binding.kind == "assign" and not binding.unpack:
+                made = self._made_instance(binding.node)
+            elif binding.kind == "def" and self._property(binding.node):
+                made = self._returned_instances(binding.node)  # `@property def helper`
+            else:
+                made = None
             if made is None or any(isinstance(v, Own) and self._descriptor(v.node) for v in made):
                 return None  # a class member that may answer otherwise (`__get__`)
             found |= made
         for tree in self.trees.values():
             for node in ast.walk(tree):
-                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if (
+                    isinstance(node, ast.Constant)
+                    and isinstance(node.value, str)
+                    and isinstance(
+                        self._parents.get(id(node)),
+                        ast.Call | ast.keyword | ast.Dict | ast.List | ast.Tuple | ast.Set,
+                    )
+                ):  # (handed on or a key: not a docstring, an answer's text, `T["log"]`)
                     if attr in re.split(r"[\s,]+", node.value):
                         return None  # `setattr(o, "rules", ...)`, `namedtuple("K", "rules")`
                 if not (
@@ -2273,6 +2391,8 @@ class Program:
                     and isinstance(node.ctx, ast.Store)
                 ):
                     continue
+                if family is not None and not self._may_be(node.value, family):
+                    continue  # `AutoSolver`'s `self.rules = AutoRules()`
                 statement = self._parents.get(id(node))
                 if not (
                     (isinstance(statement, ast.Assign) and node in statement.targets)
@@ -2285,6 +2405,18 @@ class Program:
                     return None
                 found |= made
         return frozenset(found) or None
+
+    def held_plain(self, attr: str) -> bool:
+        """Whether the attribute `attr` holds only instances of plain classes of the
+        submission's (`held`, `_plain_class`): calling their methods changes them only
+        through attributes those methods name."""
+        if not self._selves_known:
+            return False
+        held = self.held(attr)
+        return held is not None and all(
+            isinstance(v, Own) and isinstance(v.node, ast.ClassDef) and self._plain_class(v.node)
+            for v in held
+        )
 
     def _made_instance(self, node: ast.AST, depth: int = 0) -> frozenset[Value] | None:
         """The classes of the submission's `node` surely makes an instance of, as spelled:
@@ -2304,6 +2436,8 @@ class Program:
             return frozenset(either)
         if isinstance(node, ast.Constant) and node.value is None:
             return frozenset()  # (None has no methods to call)
+        if isinstance(node, ast.Attribute) and (owner := self._self_class(node.value)):
+            return self.held(node.attr, owner)  # `return self.rule` of a property
         if isinstance(node, ast.Name) and self._init_parameter(node):
             return self._handed_to_init(node, depth)
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name | ast.Attribute):
@@ -2337,6 +2471,26 @@ class Program:
             ):
                 return None
         return values
+
+    def _property(self, node: ast.AST) -> bool:
+        """Whether `node` is a ``def`` read as an attribute: ``@property``,
+        ``@functools.cached_property``."""
+        return isinstance(node, ast.FunctionDef) and any(
+            v in (Api("builtins.property"), Api("functools.cached_property"))
+            for d in node.decorator_list
+            for v in self.value(d)
+        )
+
+    def _returned_instances(self, function: ast.AST) -> frozenset[Value] | None:
+        """The instances every ``return`` of `function` surely makes (`_made_instance`)."""
+        returns = _returns(function)
+        found: set[Value] = set()
+        for expr in returns:
+            made = self._made_instance(expr)
+            if made is None:
+                return None
+            found |= made
+        return frozenset(found) if returns else None
 
     def _trusted_class(self, cls: ast.ClassDef) -> bool:
         """Whether calling `cls` makes an instance of it whose attributes are its own: no
@@ -2435,8 +2589,12 @@ class Program:
             return None
         params = [*init.args.posonlyargs, *init.args.args]
         index = next((i for i, p in enumerate(params) if p.arg == node.id), None)
-        if index is None or index == 0:
-            return None  # a keyword-only parameter, or `self`
+        if index == 0:
+            return None  # `self`
+        if index is None:
+            if node.id not in {a.arg for a in init.args.kwonlyargs}:
+                return None  # `*args`, `**options`
+            index = 1 << 30  # keyword-only: given by keyword alone
         calls = self._constructions(cls.node)
         if calls is None:
             return None
@@ -2520,7 +2678,7 @@ class Program:
                 if any(
                     isinstance(v, Own) and id(v.node) in family
                     for base in other.bases
-                    for v in self.value(base)
+                    for v in self.value(_unsubscripted(base))
                 ):
                     family.add(id(other))
                     grown = True
@@ -2539,6 +2697,11 @@ class Program:
                         return None  # `init = S.__init__`, `map(S.__init__, ...)`
                 if isinstance(node, ast.Call):
                     func = node.func
+                    made = self._class_parameter(func)
+                    if made is not None and any(
+                        id(c) in family for c in classes if self._subclass_of(c, made)
+                    ):
+                        calls.append((node, 1))  # `cls(HandRules())`: one of these, maybe
                     if isinstance(func, ast.Attribute) and func.attr == "__init__":
                         if isinstance(func.value, ast.Call) and self._is_builtin(
                             func.value.func, "super"
@@ -2565,9 +2728,32 @@ class Program:
                     continue
                 elif isinstance(parent, ast.Attribute) and parent.attr == "__init__":
                     continue  # `Solver.__init__(self, ...)`: found as a call above
+                elif (
+                    isinstance(parent, ast.Attribute)
+                    and not _is_dunder(parent.attr)
+                    and any(
+                        isinstance(v, Own)
+                        and isinstance(v.node, ast.ClassDef)
+                        and parent.attr in self._scope_of_body[id(v.node)].bindings
+                        for v in self.value(node)
+                    )
+                ):
+                    continue  # `Solver.by_hand()`: a member of its own (its `cls(...)` above)
                 elif not self._in_type(node):
                     return None  # `factory = Solver`, `partial(Solver, gk)`
         return calls
+
+    def _subclass_of(self, cls: ast.ClassDef, base: ast.ClassDef, depth: int = 0) -> bool:
+        """Whether `cls` is `base` or a subclass of it, through the submission's classes."""
+        if cls is base:
+            return True
+        return depth < 20 and any(
+            isinstance(v, Own)
+            and isinstance(v.node, ast.ClassDef)
+            and self._subclass_of(v.node, base, depth + 1)
+            for b in cls.bases
+            for v in self.value(_unsubscripted(b))
+        )
 
     def _in_type(self, node: ast.AST) -> bool:
         """Whether `node` is in an annotation or is the class ``isinstance`` checks."""
@@ -2777,6 +2963,15 @@ class Program:
                 return bool(node.args) or (  # `super(Sub, Sub)`
                     scope is not None and self._decorated(scope.node, "classmethod")
                 )
+            made = self._class_parameter(node.func)
+            if made is not None:  # `cls(...)`: an instance, unless a subclass makes another
+                classes = [
+                    n
+                    for t in self.trees.values()
+                    for n in ast.walk(t)
+                    if isinstance(n, ast.ClassDef)
+                ]
+                return any(self._makes_other(c) for c in classes if self._subclass_of(c, made))
             called = self.value(node.func)
             if any(
                 isinstance(v, Own)
@@ -2794,6 +2989,15 @@ class Program:
                 ]
                 return any(self._maybe_class(r, depth + 1) for r in results)
             return True
+        if isinstance(node, ast.Attribute):
+            base = self.value(node.value)
+            owner = self._self_class(node.value)
+            if owner is None and len(base) == 1:
+                (only,) = base
+                if isinstance(only, Own) and isinstance(only.node, ast.ClassDef):
+                    owner = only.node
+            if owner is not None and self.held(node.attr, owner) is not None:
+                return False  # `course.calculus`, `self.rule`: an instance made in sight
         if isinstance(node, ast.Name):
             scope = self._scope.get(id(node))
             bindings = (self.lookup(node.id, scope) if scope is not None else None) or []
@@ -2897,6 +3101,8 @@ class Program:
                                 isinstance(parent, ast.Call)
                                 and parent.func is not node
                                 and not self._reads_only(parent)
+                                # `compare(d_log, jnp.log)`, which only calls it
+                                and not self._only_called(parent, node, values)
                             )
                             or not isinstance(
                                 parent,
@@ -3003,24 +3209,31 @@ class Program:
         that only call it or show it (``check(d_log, jnp.log)`` with ``def check(mine, f):
         assert jnp.allclose(mine(x), jax.grad(f)(x))``): calling a ``def`` changes nothing
         it holds."""
-        if not values or not all(
-            isinstance(v, Own)
-            and isinstance(v.node, _FUNCTIONS)
-            and not self._keeps_state(v.node)
-            and not self._keeps_arguments(v.node)
-            for v in values
-        ):
+        if not values or not all(self._calling_changes_nothing(v) for v in values):
             return False
-        called = [v.node for v in self.value(call.func) if isinstance(v, Own)]
-        functions = [f for f in called if isinstance(f, _FUNCTIONS)]
-        if not functions or len(functions) != len(self.value(call.func)):
-            return False
+        offset = 0
+        owner = self._self_class(call.func.value) if isinstance(call.func, ast.Attribute) else None
+        if owner is not None:  # `self.check(d_log, jnp.log)`: a method of its own class
+            family = self._family(owner)
+            assert isinstance(call.func, ast.Attribute)
+            members = [
+                b.node for b in self._members.get(call.func.attr, []) if id(b.scope.node) in family
+            ]
+            functions = [f for f in members if isinstance(f, _FUNCTIONS)]
+            if not functions or len(functions) != len(members):
+                return False
+            offset = 1
+        else:
+            called = [v.node for v in self.value(call.func) if isinstance(v, Own)]
+            functions = [f for f in called if isinstance(f, _FUNCTIONS)]
+            if not functions or len(functions) != len(self.value(call.func)):
+                return False
         if any(isinstance(a, ast.Starred) for a in call.args) or any(
             k.arg is None for k in call.keywords
         ):
             return False
         for function in functions:
-            params = [*function.args.posonlyargs, *function.args.args]
+            params = [*function.args.posonlyargs, *function.args.args][offset:]
             if node in call.args:
                 index = call.args.index(node)
                 if index >= len(params):
@@ -3033,6 +3246,20 @@ class Program:
             if not self._param_only_called(function, name):
                 return False
         return True
+
+    def _calling_changes_nothing(self, value: Value) -> bool:
+        """Whether calling `value` changes nothing it holds: a ``def`` that keeps neither a
+        default nor an argument, or an instance of a plain class whose ``__call__`` does
+        not keep one either."""
+        if not isinstance(value, Own):
+            return False
+        node = value.node
+        if isinstance(node, _FUNCTIONS):
+            return not self._keeps_state(node) and not self._keeps_arguments(node)
+        if isinstance(node, ast.ClassDef) and self._plain_class(node):
+            calls = [m for m in node.body if isinstance(m, _FUNCTIONS) and m.name == "__call__"]
+            return all(not self._keeps_state(m) and not self._keeps_arguments(m) for m in calls)
+        return False
 
     def _keeps_arguments(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """Whether `function` keeps an argument where other code finds it (`stores_parameter`):
@@ -3068,12 +3295,21 @@ class Program:
                 continue  # `mine(x)`
             if isinstance(parent, ast.Compare | ast.FormattedValue):
                 continue
+            if isinstance(parent, ast.Attribute) and parent.attr in _METADATA:
+                continue  # `mine.__name__`
             if (
                 isinstance(parent, ast.Call)
                 and sub in parent.args
                 and all(isinstance(v, Api) and v.path in _READERS for v in self.value(parent.func))
             ):
                 continue  # `print(mine)`
+            if (
+                isinstance(parent, ast.Call)
+                and parent.args[:1] == [sub]
+                and self._is_builtin(parent.func, "getattr")
+                and (self.fold(parent.args[1]) if len(parent.args) > 1 else None) in _METADATA
+            ):
+                continue  # `getattr(mine, "__name__", "?")`
             return False
         return True
 
@@ -3116,7 +3352,7 @@ class Program:
                 if any(
                     isinstance(v, Own) and id(v.node) in family
                     for b in c.bases
-                    for v in self.value(b)
+                    for v in self.value(_unsubscripted(b))
                 )
             }
             if grown <= family:
@@ -3184,7 +3420,20 @@ class Program:
         if isinstance(parent, ast.Attribute | ast.Subscript | ast.Starred):
             return False  # `CONFIG.get("impl").insert(...)`, `df()[0] = ...`
         if isinstance(parent, ast.Call) and call is not parent.func:
-            return all(isinstance(v, Api) and v.path in _READERS for v in self.value(parent.func))
+            return all(  # `print(...)`, `jnp.allclose(...)`
+                isinstance(v, Api)
+                and (v.path in _READERS or v.path.startswith(("jax.numpy.", "numpy.", "math.")))
+                and v.leaf not in _LIST_RESULTS
+                for v in self.value(parent.func)
+            ) and (
+                parent.func is not None
+                and (
+                    self._only_looked_at(parent)
+                    or all(
+                        isinstance(v, Api) and v.path in _READERS for v in self.value(parent.func)
+                    )
+                )
+            )
         if isinstance(parent, ast.Tuple | ast.List):
             return self._only_looked_at(self._parents.get(id(parent)))  # `print((a, b))`
         return isinstance(
@@ -3403,9 +3652,9 @@ class Program:
         field `attr` is a function (a lambda, or a ``def`` of the submission's): reading it
         hands over the function, which nothing can fill."""
         made = self._assigned_once(node)
-        if not (isinstance(made, ast.Call) and not made.args and self._record_maker(made.func)):
+        if not isinstance(made, ast.Call):
             return False
-        field = next((k.value for k in made.keywords if k.arg == attr), None)
+        field = self.field_value(made, attr)
         return isinstance(field, ast.Lambda) or (
             isinstance(field, ast.Name)
             and bool(values := self.value(field))
@@ -3418,15 +3667,47 @@ class Program:
         with keywords), bound once: the field holds that keyword's value, or what a store
         ``AUTO.forward = ...`` puts there."""
         made = self._assigned_once(node.value)
-        if (
-            isinstance(made, ast.Call)
-            and not made.args
-            and all(k.arg is not None for k in made.keywords)
-            and any(k.arg == node.attr for k in made.keywords)
-            and self._record_maker(made.func)
-        ):
+        if isinstance(made, ast.Call) and self.field_value(made, node.attr) is not None:
             return made
         return None
+
+    def field_value(self, made: ast.Call, attr: str) -> ast.expr | None:
+        """What the record `made` makes holds in its field `attr`: a keyword's value, or, for
+        a namedtuple (``collections.namedtuple`` or a ``typing.NamedTuple`` class of the
+        submission's), the argument at the field's place. None: not such a record."""
+        if any(isinstance(a, ast.Starred) for a in made.args) or any(
+            k.arg is None for k in made.keywords
+        ):
+            return None
+        fields = self._tuple_fields(made.func) or self._named_tuple_fields(made.func)
+        if fields is None:
+            if made.args or not self._record_maker(made.func):
+                return None
+            fields = []
+        given = {k.arg: k.value for k in made.keywords}
+        given.update(zip(fields, made.args, strict=False))
+        if len(made.args) > len(fields) and fields:
+            return None
+        return given.get(attr)
+
+    def _named_tuple_fields(self, func: ast.AST) -> list[str] | None:
+        """The fields of a ``typing.NamedTuple`` class of the submission's `func` names."""
+        values = self.value(func)
+        if len(values) != 1:
+            return None
+        (cls,) = values
+        if not (
+            isinstance(cls, Own)
+            and isinstance(cls.node, ast.ClassDef)
+            and not cls.node.decorator_list
+            and [self.value(b) for b in cls.node.bases] == [{Api("typing.NamedTuple")}]
+        ):
+            return None
+        return [
+            s.target.id
+            for s in cls.node.body
+            if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+        ]
 
     def _assigned_once(self, node: ast.AST) -> ast.AST | None:
         """The value the name `node` is bound to, if it is bound once, by a plain ``=``."""
@@ -3460,14 +3741,7 @@ class Program:
         ):
             return False  # `TABLE["log"] = gk` may have replaced the item
         made = self._element(base)
-        if (
-            not isinstance(made, ast.Call)
-            or any(isinstance(a, ast.Starred) for a in made.args)
-            or any(k.arg is None for k in made.keywords)
-        ):
-            return False
-        fields = self._tuple_fields(made.func)
-        return fields is not None and node.attr in fields and len(made.args) <= len(fields)
+        return isinstance(made, ast.Call) and self.field_value(made, node.attr) is not None
 
     def _tuple_fields(self, func: ast.AST) -> list[str] | None:
         """The fields of the namedtuple class `func` names, if it is one made once with
@@ -4098,6 +4372,11 @@ def _literal(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant)
 
 
+def _unsubscripted(base: ast.expr) -> ast.expr:
+    """A base class without its type arguments (``Base[float]``: ``Base``)."""
+    return base.value if isinstance(base, ast.Subscript) else base
+
+
 def _defines(cls: ast.AST, name: str) -> bool:
     return any(isinstance(m, _FUNCTIONS) and m.name == name for m in getattr(cls, "body", ()))
 
@@ -4197,6 +4476,7 @@ class _Reach:
         self.shells: set[int] = set()  # classes reached as `reach_class`
         self.modes: dict[int, str] = {}  # `gk.jacobian` called with a constant mode
         self.picked: set[int] = set()  # names of literal containers read at a constant key
+        self.making: set[int] = set()  # the calls making a record whose field is picked
         self.read_from: set[int] = set()  # roots reached as what code reads (`unit`)
         self.reading = False  # whether the root being walked is one of those
 
@@ -4264,9 +4544,24 @@ class _Reach:
             if me is None or not _stores_into(statement, me):
                 self.unit(statement)
 
-    def touched(self, scope: _Scope, name: str) -> None:
-        """Reach the statements that change what the module-level `name` holds."""
-        for statement in self.program._touches.get((id(scope), name), ()):
+    def touched(self, scope: _Scope, name: str, *, picked: bool = False) -> None:
+        """Reach the statements that change what the module-level `name` holds (`picked`:
+        but the statement that makes it, whose item is reached alone: calling the
+        namedtuple class in ``MODES = Pair(forward=..., reverse=...)``)."""
+        program = self.program
+        made_in = (
+            {
+                id(place[2])
+                for b in scope.bindings.get(name, ())
+                if (place := program._top.get(id(b.node))) is not None
+            }
+            if picked
+            else set()
+        )
+        for statement in program._touches.get((id(scope), name), ()):
+            place = program._top.get(id(statement))
+            if (place is not None and id(place[2]) in made_in) or id(statement) in self.making:
+                continue
             self.unit(statement, read=True)
             if isinstance(statement, ast.ClassDef):
                 # a method changes it (`__eq__` filling `_impl`): with what each instance
@@ -4351,10 +4646,12 @@ class _Reach:
         if made is None:
             return
         self.picked.add(id(node.value))
+        self.making.add(id(made))  # (calling the record's class there is making it)
         self.unit(made.func)
-        for keyword in made.keywords:
-            if keyword.arg == node.attr or not self._inert(keyword.value):
-                self.unit(keyword.value)
+        picked = program.field_value(made, node.attr)
+        for value in [*made.args, *(k.value for k in made.keywords)]:
+            if value is picked or not self._inert(value):
+                self.unit(value)
 
     def _inert(self, node: ast.AST) -> bool:
         """Whether evaluating `node` changes nothing: names, constants, lambdas (their
@@ -4500,7 +4797,8 @@ class _Reach:
         if bindings is None:
             self.note(node.id, node)  # unbound here: it can only come from somewhere unseen
             return
-        self.touched(program.resolve(node.id, scope), node.id)
+        home = program.resolve(node.id, scope)
+        self.touched(home, node.id, picked=id(node) in self.picked)
         if id(node) in self.picked:
             return  # its item is reached (`run`), and what changes it (`touched`)
         for binding in bindings:
@@ -4561,11 +4859,13 @@ class _Reach:
                     node.attr,
                     node,
                     on_self=program.on_self(node.value),
+                    owner=program._self_class(node.value) if program.on_self(node.value) else None,
                     field=program.record_field(node) is not None or program.tuple_field(node),
                 )
             if isinstance(base, Own) and isinstance(base.node, ast.ClassDef):
                 for store in program._stores.get(node.attr, ()):  # `K.f = ...` anywhere
-                    self.unit(store, read=not _filled(node, program._parents))
+                    if program.stores_into(store, node.attr, base.node):
+                        self.unit(store, read=not _filled(node, program._parents))
             for binding in bindings:
                 self.reach(binding)
                 if binding.kind != "assign":  # an assigned value is noted where it is written
@@ -4574,7 +4874,13 @@ class _Reach:
             self._check(frozenset(found), node)
 
     def _member(
-        self, attr: str, node: ast.AST, *, on_self: bool = False, field: bool = False
+        self,
+        attr: str,
+        node: ast.AST,
+        *,
+        on_self: bool = False,
+        field: bool = False,
+        owner: ast.ClassDef | None = None,
     ) -> list[_Binding]:
         """Reach what an attribute `attr` of something untraced can be (``obj.f``, a call's
         result, the subject of ``case object(f=g)``): every store of that name (``x.f =
@@ -4591,9 +4897,18 @@ class _Reach:
             self.lines.setdefault(attr, program.where(node))
             for transform in _USES_BY_LEAF.get(attr, ()):
                 self.note(transform, node, via=attr)
+        plain = program.held_plain(attr)
         for store in program._stores.get(attr, ()):
+            if plain and isinstance(store, ast.Call):
+                continue  # `self.engine.reverse(f, x)`: a plain object's method, by name
+            if owner is not None and not program.stores_into(store, attr, owner):
+                continue  # `self.grad = ...` of another class's objects
             self.unit(store, read=not _filled(node, program._parents))
-        return program._members.get(attr, [])
+        members = program._members.get(attr, [])
+        if owner is not None:
+            family = program._family(owner)
+            members = [b for b in members if id(b.scope.node) in family]
+        return members
 
     def _call(self, node: ast.Call) -> None:
         program = self.program
