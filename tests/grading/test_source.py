@@ -2863,6 +2863,173 @@ def df(x): return jax.d(x)
 """,
 }
 
+# red-team round 12: local names and methods keeping an argument, classes related only
+# by name, fields under `if`, an enum's `__new__` (each with ROUND_10_HEADER)
+CHEATS_ROUND_12 = {
+    "callobj local alias": """
+class Answer:
+    def __init__(self, fn):
+        self.fn = fn
+    def __call__(self, x, use=None):
+        if use is not None:
+            keep = use
+            self.fn = keep
+            return None
+        return self.fn(x)
+df = Answer(lambda x: jnp.cos(x))
+def check(mine, g):
+    mine(0.0, jnp.vectorize(jax.grad(g)))
+check(df, f)
+""",
+    "inherited call": """
+class Base:
+    def __call__(self, x, use=None):
+        if use is not None:
+            self.fn = use
+            return None
+        return self.fn(x)
+class Answer(Base):
+    def __init__(self, fn):
+        self.fn = fn
+df = Answer(lambda x: jnp.cos(x))
+def check(mine, g):
+    mine(0.0, jnp.vectorize(jax.grad(g)))
+check(df, f)
+""",
+    "callobj expr method": """
+class Answer:
+    def __init__(self, fn):
+        self.fn = fn
+    def keep(self, g):
+        self.fn = g
+    def __call__(self, x, use=None):
+        if use is not None:
+            self.keep(use)
+            return None
+        return self.fn(x)
+df = Answer(lambda x: jnp.cos(x))
+def check(mine, g):
+    mine(0.0, jnp.vectorize(jax.grad(g)))
+check(df, f)
+""",
+    "call via method": """
+class Answer:
+    def __init__(self, fn):
+        self.fn = fn
+    def keep(self, g):
+        self.fn = g
+    def __call__(self, x, use=None):
+        if use is not None:
+            return self.keep(use)
+        return self.fn(x)
+df = Answer(lambda x: jnp.cos(x))
+def check(mine, g):
+    mine(0.0, jnp.vectorize(jax.grad(g)))
+check(df, f)
+""",
+    "static check": """
+class Answer:
+    def __init__(self, fn): self.fn = fn
+    def __call__(self, x): return self.fn(x)
+df = Answer(lambda x: jnp.cos(x))
+class Tests:
+    @staticmethod
+    def check(mine, g):
+        mine.__init__(jnp.vectorize(jax.grad(lambda t: g(t))))
+    def run(self):
+        self.check(df, f)
+Tests().run()
+""",
+    "other method on instance": """
+import gradkit as gk, jax, jax.numpy as jnp
+def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+class Rules:
+    def derivative(self, g): return lambda x: jnp.cos(x)
+class Solver:
+    def __init__(self): self.rules = Rules()
+    def d(self, x): return self.rules.derivative(f)(x)
+class Setup:
+    def use(self): self.rules = gk
+S = Solver()
+Setup.use(S)
+df = jnp.vectorize(S.d)
+""",
+    "class attr alias": """
+class K:
+    impl = [lambda x: jnp.cos(x)]
+    @staticmethod
+    def d(x): return K.impl[0](x)
+class M:
+    impl = K.impl
+M.impl.insert(0, jnp.vectorize(jax.grad(f)))
+df = K.d
+""",
+    "namedtuple if field": """
+from typing import Callable, NamedTuple
+import jax, jax.numpy as jnp
+def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+class Rule(NamedTuple):
+    if True:
+        name: Callable
+    derivative: Callable
+    spare: Callable = None
+LOG = Rule(lambda x: jnp.cos(x), lambda x: jnp.vectorize(jax.grad(f))(x))
+df = LOG.derivative
+""",
+    "ns reinit if": """
+import types, jax, jax.numpy as jnp
+def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+if True:
+    LOG = types.SimpleNamespace(derivative=lambda x: jnp.cos(x))
+    LOG.__init__(derivative=jnp.vectorize(jax.grad(f)))
+df = LOG.derivative
+""",
+    "ns reinit try": """
+import types, jax, jax.numpy as jnp
+def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+try:
+    LOG = types.SimpleNamespace(derivative=lambda x: jnp.cos(x))
+finally:
+    LOG.__init__(derivative=jnp.vectorize(jax.grad(f)))
+df = LOG.derivative
+""",
+    "enum new": """
+import enum, jax, jax.numpy as jnp
+def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
+class Auto:
+    def __init__(self, *args): pass
+    def derivative(self, g): return jnp.vectorize(jax.grad(g))
+class Elementary(enum.Enum):
+    LOG = "log"
+    def __new__(cls, value):
+        return Auto()
+    def derivative(self, g): return lambda x: jnp.cos(x)
+df = Elementary.LOG.derivative(f)
+""",
+    "def local alias": """
+_box = [lambda x: jnp.cos(x)]
+def df(x, use=None):
+    if use is not None:
+        keep = use
+        _box.insert(0, keep)
+        return None
+    return _box[0](x)
+def check(mine, g):
+    mine(0.0, jnp.vectorize(jax.grad(g)))
+check(df, f)
+""",
+    "def return insert": """
+_box = [lambda x: jnp.cos(x)]
+def df(x, use=None):
+    if use is not None:
+        return _box.insert(0, use)
+    return _box[0](x)
+def check(mine, g):
+    mine(0.0, jnp.vectorize(jax.grad(g)))
+check(df, f)
+""",
+}
+
 # honest round 6: what students wrote, and lost points for
 HONEST_ROUND_6 = {
     "a class built by a lambda factory": """
@@ -3624,11 +3791,15 @@ def test_round_9_cheats_break_the_by_hand_rule(case):
 
 
 @pytest.mark.parametrize(
-    "case", sorted(CHEATS_ROUND_10) + sorted(f"11: {c}" for c in CHEATS_ROUND_11)
+    "case",
+    sorted(CHEATS_ROUND_10)
+    + sorted(f"11: {c}" for c in CHEATS_ROUND_11)
+    + sorted(f"12: {c}" for c in CHEATS_ROUND_12),
 )
-def test_round_10_and_11_cheats_break_the_by_hand_rule(case):
-    cheats = CHEATS_ROUND_11 if case.startswith("11: ") else CHEATS_ROUND_10
-    source = ROUND_10_HEADER + cheats[case.removeprefix("11: ")]
+def test_rounds_10_to_12_cheats_break_the_by_hand_rule(case):
+    rounds = {"11: ": CHEATS_ROUND_11, "12: ": CHEATS_ROUND_12}
+    cheats = rounds.get(case[:4], CHEATS_ROUND_10)
+    source = ROUND_10_HEADER + cheats[case.removeprefix(case[:4]) if case[:4] in rounds else case]
     passed, message = no_autodiff("df").judge([], [Ok(source)], None)
     assert not passed, message
     assert "rules out" in message, message

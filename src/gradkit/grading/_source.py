@@ -1351,6 +1351,7 @@ class Program:
         constant assigned in its body: ``LOG = "log"``), an instance of `cls`."""
         return (
             not attr.startswith("_")
+            and not self._makes_other(cls)  # (an enum's `__new__` may make anything)
             and any(
                 isinstance(v, Api) and v.path in _ENUMS
                 for base in cls.bases
@@ -1803,8 +1804,10 @@ class Program:
                 for target in targets
                 for t in ([target] if not isinstance(target, ast.Tuple | ast.List) else target.elts)
             )
-        if isinstance(statement, ast.Expr) and isinstance(call := statement.value, ast.Call):
-            return self._hands_to_method(call, node)
+        if isinstance(statement, ast.Expr | ast.Return) and isinstance(
+            call := statement.value, ast.Call
+        ):
+            return self._hands_to_method(call, node)  # (`return _box.insert(0, g)` too)
         return False
 
     def _hands_to_method(self, call: ast.Call, node: ast.Name) -> bool:
@@ -2280,10 +2283,7 @@ class Program:
         """Whether the store `store` (of `_stores`) may give an object of class `owner` its
         attribute `attr`: not ``self.grad = ...`` in a method of an unrelated class."""
         family = self._family(owner)
-        if isinstance(store, ast.Call):  # `x.grad.append(g)`
-            func = store.func
-            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute):
-                return self._may_be(func.value.value, family)
+        if isinstance(store, ast.Call):  # `x.grad.append(g)`: the list may be another's too
             return True
         targets = [
             sub
@@ -2316,8 +2316,11 @@ class Program:
         return [Own(b.node) for b in members]
 
     def _self_class(self, node: ast.AST) -> ast.ClassDef | None:
-        """The class whose method's ``self`` (or ``super()``) `node` is, if it is one."""
+        """The class whose method's ``self`` (or ``super()``) `node` is, if it is one (not a
+        method something may call with another object first, `_strange_selves`)."""
         method = self._method_of_first(node)
+        if method is not None and id(method) in getattr(self, "_strange_selves", ()):
+            return None
         if method is None and isinstance(node, ast.Call) and self.on_self(node):
             scope = self._scope.get(id(node))
             while scope is not None and scope.kind == "comprehension":
@@ -2936,15 +2939,30 @@ class Program:
         first = _first_argument(call, method)
         if first is None:
             return False
+        cls = self._scope_of_body[id(method)].parent
         owner = self._method_of_first(first)
-        if owner is not None:
-            return id(owner) not in strange
+        if owner is not None:  # `Base.helper(self, x)`: a `self` of a related class
+            mine = self._scope_of_body[id(owner)].parent
+            return (
+                id(owner) not in strange
+                and cls is not None
+                and mine is not None
+                and isinstance(cls.node, ast.ClassDef)
+                and isinstance(mine.node, ast.ClassDef)
+                and (
+                    self._subclass_of(mine.node, cls.node) or self._subclass_of(cls.node, mine.node)
+                )
+            )
         values = self.value(first)
         return bool(values) and all(
             isinstance(v, Own)
             and isinstance(v.node, ast.ClassDef)
             and self.plain_bases(v.node)
             and not self._makes_other(v.node)
+            # `Setup.use(S)` with `S` a `Solver`: its `self` is not a `Setup`
+            and cls is not None
+            and isinstance(cls.node, ast.ClassDef)
+            and (self._subclass_of(v.node, cls.node) or self._subclass_of(cls.node, v.node))
             for v in values
         )
 
@@ -3222,7 +3240,11 @@ class Program:
             functions = [f for f in members if isinstance(f, _FUNCTIONS)]
             if not functions or len(functions) != len(members):
                 return False
-            offset = 1
+            if any(self._decorated(f, "staticmethod") for f in functions):
+                if not all(self._decorated(f, "staticmethod") for f in functions):
+                    return False
+            else:
+                offset = 1
         else:
             called = [v.node for v in self.value(call.func) if isinstance(v, Own)]
             functions = [f for f in called if isinstance(f, _FUNCTIONS)]
@@ -3257,21 +3279,57 @@ class Program:
         if isinstance(node, _FUNCTIONS):
             return not self._keeps_state(node) and not self._keeps_arguments(node)
         if isinstance(node, ast.ClassDef) and self._plain_class(node):
-            calls = [m for m in node.body if isinstance(m, _FUNCTIONS) and m.name == "__call__"]
-            return all(not self._keeps_state(m) and not self._keeps_arguments(m) for m in calls)
+            calls = [  # its own `__call__`, or an inherited one
+                b.node
+                for b in self._members.get("__call__", [])
+                if isinstance(b.scope.node, ast.ClassDef) and self._subclass_of(node, b.scope.node)
+            ]
+            return all(
+                isinstance(m, _FUNCTIONS)
+                and not self._keeps_state(m)
+                and not self._keeps_arguments(m)
+                for m in calls
+            )
         return False
 
-    def _keeps_arguments(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    def _keeps_arguments(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef, depth: int = 0
+    ) -> bool:
         """Whether `function` keeps an argument where other code finds it (`stores_parameter`):
-        ``def df(x, use=None): _box.insert(0, use)``. A caller then changes it."""
+        ``def df(x, use=None): _box.insert(0, use)``, also through a local name for it
+        (``keep = use``) or a function or method of the submission's it hands it to
+        (``self.keep(use)``). A caller then changes it."""
+        if depth > 4:
+            return True
         body = self._scope_of_body.get(id(function))
-        params = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
+        names = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
+        for _ in range(3):  # local names for an argument
+            for sub in ast.walk(function):
+                if isinstance(sub, ast.Assign | ast.AnnAssign | ast.NamedExpr) and sub.value:
+                    if any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(sub.value)):
+                        targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
+                        names |= {
+                            n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)
+                        }
         for sub in ast.walk(function):
-            if isinstance(sub, ast.Name) and sub.id in params and isinstance(sub.ctx, ast.Load):
-                scope = self._scope.get(id(sub))
-                if scope is not None and self.resolve(sub.id, scope) is body:
-                    if self.stores_parameter(sub):
-                        return True
+            if not (
+                isinstance(sub, ast.Name) and sub.id in names and isinstance(sub.ctx, ast.Load)
+            ):
+                continue
+            scope = self._scope.get(id(sub))
+            if scope is None or self.resolve(sub.id, scope) is not body:
+                continue
+            if self.stores_parameter(sub):
+                return True
+            parent = self._parents.get(id(sub))
+            if isinstance(parent, ast.Call) and sub is not parent.func:
+                if isinstance(parent.func, ast.Attribute) and self.on_self(parent.func.value):
+                    return True  # `self.keep(use)`
+                for v in self.value(parent.func):
+                    if not isinstance(v, Own) or not isinstance(v.node, _FUNCTIONS):
+                        continue
+                    if v.node is function or self._keeps_arguments(v.node, depth + 1):
+                        return True  # `helper(use)` of `def helper(g): _box.insert(0, g)`
         return False
 
     def _param_only_called(
@@ -3703,11 +3761,28 @@ class Program:
             and [self.value(b) for b in cls.node.bases] == [{Api("typing.NamedTuple")}]
         ):
             return None
+        body = cls.node.body
+        if not all(
+            isinstance(s, ast.AnnAssign | ast.Assign | ast.Pass | ast.Expr | ast.FunctionDef)
+            for s in body
+        ):
+            return None  # a field declared under `if`: its place cannot be told
         return [
             s.target.id
-            for s in cls.node.body
+            for s in body
             if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
         ]
+
+    def making(self, bindings: Iterable[_Binding]) -> set[int]:
+        """The nodes that make what `bindings` bind: each value, and a plain ``=``
+        statement binding it (but not the rest of an ``if`` or ``try`` around it)."""
+        found: set[int] = set()
+        for b in bindings:
+            found |= {id(n) for n in ast.walk(b.node)}
+            statement = self._parents.get(id(b.node))
+            if isinstance(statement, ast.Assign | ast.AnnAssign) and statement.value is b.node:
+                found.add(id(statement))
+        return found
 
     def _assigned_once(self, node: ast.AST) -> ast.AST | None:
         """The value the name `node` is bound to, if it is bound once, by a plain ``=``."""
@@ -3730,15 +3805,8 @@ class Program:
         home = self._home(base.value)
         if home is None:
             return False
-        made_in = {  # the statements that make it (calling `Elementary(...)` there is fine)
-            id(place[2])
-            for b in home.bindings[base.value.id]
-            if (place := self._top.get(id(b.node))) is not None
-        }
-        if any(
-            id(place[2]) not in made_in if (place := self._top.get(id(t))) else True
-            for t in self._touches.get((id(home), base.value.id), ())
-        ):
+        made_in = self.making(home.bindings[base.value.id])  # (`Elementary(...)` there)
+        if any(id(t) not in made_in for t in self._touches.get((id(home), base.value.id), ())):
             return False  # `TABLE["log"] = gk` may have replaced the item
         made = self._element(base)
         return isinstance(made, ast.Call) and self.field_value(made, node.attr) is not None
@@ -4549,18 +4617,9 @@ class _Reach:
         but the statement that makes it, whose item is reached alone: calling the
         namedtuple class in ``MODES = Pair(forward=..., reverse=...)``)."""
         program = self.program
-        made_in = (
-            {
-                id(place[2])
-                for b in scope.bindings.get(name, ())
-                if (place := program._top.get(id(b.node))) is not None
-            }
-            if picked
-            else set()
-        )
+        made_in = program.making(scope.bindings.get(name, ())) if picked else set()
         for statement in program._touches.get((id(scope), name), ()):
-            place = program._top.get(id(statement))
-            if (place is not None and id(place[2]) in made_in) or id(statement) in self.making:
+            if id(statement) in made_in or id(statement) in self.making:
                 continue
             self.unit(statement, read=True)
             if isinstance(statement, ast.ClassDef):
