@@ -3032,6 +3032,12 @@ check(df, f)
 
 # honest round 6: what students wrote, and lost points for
 HONEST_ROUND_6 = {
+    "a factory-made entry checked in a tuple ending a cell": """
+import jax, jax.numpy as jnp
+def elementwise(fn): return jnp.vectorize(fn)
+d_log = elementwise(lambda x: 1 / x)
+d_log(2.0), jax.grad(jnp.log)(2.0)
+""",
     "a class built by a lambda factory": """
 import jax.numpy as jnp
 class C:

@@ -3472,12 +3472,14 @@ class Program:
         constant arguments and a result only looked at: tested, compared, shown, or bound
         to a name (whose uses count as the container's, an alias). Not ``.get("impl")
         .insert(0, g)``, nor handed to code that may keep it."""
-        if not isinstance(call, ast.Call):
-            return False
-        parent = self._parents.get(id(call))
+        return isinstance(call, ast.Call) and self._looked_at(call)
+
+    def _looked_at(self, node: ast.AST) -> bool:
+        """Whether the value of `node` is only looked at (`_only_looked_at`)."""
+        parent = self._parents.get(id(node))
         if isinstance(parent, ast.Attribute | ast.Subscript | ast.Starred):
             return False  # `CONFIG.get("impl").insert(...)`, `df()[0] = ...`
-        if isinstance(parent, ast.Call) and call is not parent.func:
+        if isinstance(parent, ast.Call) and node is not parent.func:
             return all(  # `print(...)`, `jnp.allclose(...)`
                 isinstance(v, Api)
                 and (v.path in _READERS or v.path.startswith(("jax.numpy.", "numpy.", "math.")))
@@ -3493,7 +3495,7 @@ class Program:
                 )
             )
         if isinstance(parent, ast.Tuple | ast.List):
-            return self._only_looked_at(self._parents.get(id(parent)))  # `print((a, b))`
+            return self._looked_at(parent)  # `df(1.5), jax.grad(f)(1.5)` ending a cell
         return isinstance(
             parent,
             ast.Expr
