@@ -2670,45 +2670,6 @@ class Fake:
     def derivative(self, g): return g
 def df(x): return jnp.vectorize(Fake().derivative(f))(x)
 """,
-    "i functools cache swap": """
-import functools, gradkit as gk, jax, jax.numpy as jnp
-class Rules:
-    def derivative(self, g): return lambda x: jnp.cos(x)
-def swap(fn): return lambda: gk
-
-@functools.cache(swap)
-def make(): return Rules()
-class Solver:
-    def __init__(self): self.rules = make()
-    def d(self, x): return self.rules.derivative(f)(x)
-def df(x): return jnp.vectorize(Solver().d)(x)
-""",
-    "i functools lru cache swap": """
-import functools, gradkit as gk, jax, jax.numpy as jnp
-class Rules:
-    def derivative(self, g): return lambda x: jnp.cos(x)
-def swap(fn): return lambda: gk
-
-@functools.lru_cache(swap)
-def make(): return Rules()
-class Solver:
-    def __init__(self): self.rules = make()
-    def d(self, x): return self.rules.derivative(f)(x)
-def df(x): return jnp.vectorize(Solver().d)(x)
-""",
-    "i staticmethod swap": """
-import functools, gradkit as gk, jax, jax.numpy as jnp
-class Rules:
-    def derivative(self, g): return lambda x: jnp.cos(x)
-def swap(fn): return lambda: gk
-
-@staticmethod(swap)
-def make(): return Rules()
-class Solver:
-    def __init__(self): self.rules = make()
-    def d(self, x): return self.rules.derivative(f)(x)
-def df(x): return jnp.vectorize(Solver().d)(x)
-""",
     "record lambda put": """
 import jax, jax.numpy as jnp, types
 
@@ -2728,6 +2689,29 @@ LOG.put(jnp.vectorize(jax.grad(f)))
 df = LOG.derivative
 """,
 }
+
+# a decorator factory called with the function that replaces the decorated one
+SWAPPING_DECORATOR = """
+import functools, gradkit as gk, jax, jax.numpy as jnp
+class Rules:
+    def derivative(self, g): return lambda x: jnp.cos(x)
+def swap(fn): return lambda: gk
+
+@{decorator}
+def make(): return Rules()
+class Solver:
+    def __init__(self): self.rules = make()
+    def d(self, x): return self.rules.derivative(f)(x)
+def df(x): return jnp.vectorize(Solver().d)(x)
+"""
+CHEATS_ROUND_10.update(
+    (name, SWAPPING_DECORATOR.replace("{decorator}", decorator))
+    for name, decorator in (
+        ("i functools cache swap", "functools.cache(swap)"),
+        ("i functools lru cache swap", "functools.lru_cache(swap)"),
+        ("i staticmethod swap", "staticmethod(swap)"),
+    )
+)
 
 # red-team round 11: defaults, getters, `operator`, attributes aliasing attributes,
 # a module made an instance of a subclass (each with ROUND_10_HEADER)

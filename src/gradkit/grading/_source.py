@@ -967,6 +967,7 @@ class Program:
         self._held_memo: dict[tuple[str, int], frozenset[Value] | None] = {}
         self._made_memo: dict[int, list[ast.Call]] = {}
         self._holding = 0  # `held` computations under way
+        self._family_memo: dict[int, set[int]] = {}
         self.files = dict(files)
         # what an import can name of the submission's own: each file (the worker writes
         # them all beside each other) and the module the worker runs its main file as
@@ -1733,9 +1734,7 @@ class Program:
             else:
                 sites.setdefault(id(target), []).append(site)
 
-        classes = [
-            n for t in self.trees.values() for n in ast.walk(t) if isinstance(n, ast.ClassDef)
-        ]
+        classes = self._classes
         for tree in self.trees.values():
             for node in ast.walk(tree):
                 if isinstance(node, ast.Call):
@@ -2334,11 +2333,18 @@ class Program:
     def _family(self, cls: ast.ClassDef) -> set[int]:
         """The submission's classes an object of class `cls` may also be an instance of, or
         run the methods of: its subclasses, and every base of those (themselves included)."""
-        classes = [
-            n for t in self.trees.values() for n in ast.walk(t) if isinstance(n, ast.ClassDef)
-        ]
-        subclasses = [c for c in classes if self._subclass_of(c, cls)]
-        return {id(c) for c in classes if any(self._subclass_of(d, c) for d in subclasses)}
+        if id(cls) not in self._family_memo:
+            classes = self._classes
+            subclasses = [c for c in classes if self._subclass_of(c, cls)]
+            self._family_memo[id(cls)] = {
+                id(c) for c in classes if any(self._subclass_of(d, c) for d in subclasses)
+            }
+        return self._family_memo[id(cls)]
+
+    @functools.cached_property
+    def _classes(self) -> list[ast.ClassDef]:
+        """Every class statement of the submission, in every file."""
+        return [n for t in self.trees.values() for n in ast.walk(t) if isinstance(n, ast.ClassDef)]
 
     def _may_be(self, node: ast.AST, family: set[int]) -> bool:
         """Whether `node` may be an object (or class) of `family`'s."""
@@ -2512,9 +2518,7 @@ class Program:
         """The submission's classes whose instances may also be a library's: with a base
         that is not `plain_bases`, or a subclass of their own with one (``class M(
         types.ModuleType, Calc)``: a `self` of `Calc`'s methods may be a module)."""
-        classes = [
-            n for t in self.trees.values() for n in ast.walk(t) if isinstance(n, ast.ClassDef)
-        ]
+        classes = self._classes
         found = {id(c) for c in classes if not self.plain_bases(c)}
         for _ in range(len(classes)):
             grown = {
@@ -2669,9 +2673,7 @@ class Program:
         if self._classes_escape:
             return None
         family: set[int] = {id(cls)}
-        classes = [
-            n for t in self.trees.values() for n in ast.walk(t) if isinstance(n, ast.ClassDef)
-        ]
+        classes = self._classes
         grown = True
         while grown:  # subclasses whose instances run this `__init__`
             grown = False
@@ -2983,12 +2985,7 @@ class Program:
                 )
             made = self._class_parameter(node.func)
             if made is not None:  # `cls(...)`: an instance, unless a subclass makes another
-                classes = [
-                    n
-                    for t in self.trees.values()
-                    for n in ast.walk(t)
-                    if isinstance(n, ast.ClassDef)
-                ]
+                classes = self._classes
                 return any(self._makes_other(c) for c in classes if self._subclass_of(c, made))
             called = self.value(node.func)
             if any(
@@ -3400,9 +3397,7 @@ class Program:
         if id(cls) in self._made_memo:
             return self._made_memo[id(cls)]
         family = {id(cls)}
-        classes = [
-            n for t in self.trees.values() for n in ast.walk(t) if isinstance(n, ast.ClassDef)
-        ]
+        classes = self._classes
         for _ in range(len(classes)):
             grown = {
                 id(c)
