@@ -82,6 +82,33 @@ def host(monkeypatch: pytest.MonkeyPatch):
     _plugins.host.reset()
 
 
+@pytest.fixture(scope="module")
+def xla_disk_cache(tmp_path_factory: pytest.TempPathFactory):
+    """XLA's on-disk compile cache, on for one module's tests and off again after.
+
+    A module that grades many near-identical submissions in this process compiles
+    the same programs over and over: each submission is a new module object, so
+    JAX's in-memory caches miss, while the programs' HLO is the same. On disk they
+    are found by it. The cache is JAX's global state, so it lives in a folder of
+    this module's own and is switched off (and forgotten) when the module ends.
+    """
+    from jax.experimental.compilation_cache import compilation_cache
+
+    names = (
+        "jax_compilation_cache_dir",
+        "jax_persistent_cache_min_compile_time_secs",
+        "jax_persistent_cache_min_entry_size_bytes",
+    )
+    before = {name: getattr(jax.config, name) for name in names}
+    for name, value in zip(names, (str(tmp_path_factory.mktemp("xla")), 0.0, 0), strict=True):
+        jax.config.update(name, value)
+    compilation_cache.reset_cache()
+    yield
+    for name, value in before.items():
+        jax.config.update(name, value)
+    compilation_cache.reset_cache()
+
+
 # The modules that take longest (each runs on one worker under `--dist loadscope`,
 # most of them a whole grading run in a module fixture): handed out first, so that
 # the last minutes are not one worker finishing one of them alone.

@@ -245,7 +245,9 @@ def _mutate(old: str, new: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def references() -> ReferenceCache:
+def references(xla_disk_cache) -> ReferenceCache:
+    # every mutant compiles the programs of the entries it leaves alone again: on
+    # disk, each is found by its HLO
     return ReferenceCache()
 
 
