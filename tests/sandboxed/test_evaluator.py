@@ -325,26 +325,98 @@ def _complex_step(x):
 
 def test_complex_numbers_inside_a_real_function_are_reported():
     """A complex step is exact to rounding: its complex numbers are what gives it away."""
-    assert check_artifact(_exported(_complex_step, F32)) is True
-    assert check_artifact(_exported(jnp.sin, F32)) is False
+    assert check_artifact(_exported(_complex_step, F32)).complex_inside is True
+    assert check_artifact(_exported(jnp.sin, F32)).complex_inside is False
     # complex inputs or results are the function's own business (a holomorphic exercise)
     c64 = jax.ShapeDtypeStruct((3,), np.complex64)
-    assert check_artifact(_exported(lambda z: jnp.sin(z) * z, c64)) is False
-    assert check_artifact(_exported(lambda x: lax.complex(x, x), F32)) is False
+    assert check_artifact(_exported(lambda z: jnp.sin(z) * z, c64)).complex_inside is False
+    assert check_artifact(_exported(lambda x: lax.complex(x, x), F32)).complex_inside is False
 
 
-def test_the_evaluator_marks_the_results_of_a_complex_step():
-    x = np.linspace(0.5, 1.5, 3)
-    with float64():
-        blobs = [
-            export.export(jax.jit(lambda v, f=f: [f(v)]), platforms=CPU)(x).serialize()
-            for f in (_complex_step, jnp.sin)
-        ]
-        header, buffers = _bundle(blobs, x)
-        reply, out = Evaluator().bundle(header, buffers)
-    step, sine = reply["results"]
-    assert step["ok"] and step["complex"] is True
-    assert sine["ok"] and "complex" not in sine
-    (value,) = decode(step["value"], out)
-    expected = np.sin(x) * 2 / x + np.log(x**2) * np.cos(x)
-    np.testing.assert_allclose(value, expected, rtol=1e-14)
+def _f(t):
+    return jnp.log(t**2) * jnp.sin(t) + 1 / t
+
+
+def _by_hand(x):
+    return 2 / x * jnp.sin(x) + jnp.log(x**2) * jnp.cos(x) - 1 / x**2
+
+
+@jax.jit
+def _jitted_grad(x):
+    return jax.grad(lambda t: jnp.sum(jnp.sin(t)))(x)
+
+
+def jvp(x):  # a student's own function, named like JAX's transform
+    return jnp.cos(x) * x
+
+
+def transpose(x):
+    return x[::-1]
+
+
+RUNS = {
+    # run: (function, computed with JAX's autodiff?)
+    "a formula": (_by_hand, False),
+    "jax.grad, vectorized": (lambda x: jnp.vectorize(jax.grad(_f))(x), True),
+    "jax.jvp": (lambda x: jax.jvp(_f, (x,), (jnp.ones_like(x),))[1], True),
+    "jax.vjp": (lambda x: jax.vjp(_f, x)[1](jnp.ones_like(x))[0], True),
+    "jax.linearize": (lambda x: jax.linearize(_f, x)[1](jnp.ones_like(x)), True),
+    "jax.jacfwd": (lambda x: jnp.diag(jax.jacfwd(_f)(x)), True),
+    "a jitted grad in a cond": (lambda x: lax.cond(x[0] > 0, _jitted_grad, jnp.sin, x), True),
+    "a while loop": (
+        lambda x: lax.while_loop(lambda c: c[0] < 3, lambda c: (c[0] + 1, 2 * c[1]), (0, x))[1],
+        False,
+    ),
+    "own functions named jvp and transpose, jitted": (
+        lambda x: jax.jit(jvp)(jax.jit(transpose)(x)),
+        False,
+    ),
+    "a named scope": (lambda x: _named(x), False),
+    "a formula beside a grad, one result each": (
+        lambda x: (_by_hand(x), jax.grad(lambda t: jnp.sum(_f(t)))(x)),
+        True,
+    ),
+    "a custom_jvp function's value": (lambda x: jax.nn.softplus(x) + jax.nn.relu(x), False),
+}
+
+
+def _named(x):
+    with jax.named_scope("jvp"):
+        return jnp.sin(x) * 2
+
+
+def test_the_runs_jax_differentiated_are_read_from_the_artifact():
+    """A combined artifact marks exactly the runs whose results JAX's autodiff computed.
+
+    JAX names every operation by the transforms it was traced under; a run is
+    followed back from its results, through calls and loops, so a formula
+    beside a ``jax.grad`` in the same artifact is not marked.
+    """
+    fns = [fn for fn, _ in RUNS.values()]
+
+    def combined(*xs):
+        return [fn(x) for fn, x in zip(fns, xs, strict=True)]
+
+    findings = check_artifact(_exported(combined, *[F32] * len(fns)))
+    marked = {name for k, name in enumerate(RUNS) if k in findings.differentiated}
+    assert marked == {name for name, (_, derived) in RUNS.items() if derived}
+    assert findings.complex_inside is False
+
+
+def test_the_evaluator_says_which_runs_were_differentiated():
+    """The reply names the runs; nothing is said of what the evaluator derives itself."""
+    blob = bytes(
+        export.export(
+            jax.jit(lambda x, y: [_by_hand(x), jax.grad(lambda t: jnp.sum(_f(t)))(y)]),
+            platforms=CPU,
+        )(F32, F32).serialize(vjp_order=1)
+    )
+    x = np.array([0.5, 1.0, 2.0], np.float32)
+    key = hashlib.sha256(blob).hexdigest()
+    buffers = [blob]
+    plain = {"key": key, "artifact": 0, "args": encode([x, x], buffers), "cost": False}
+    derive = {**plain, "args": encode([x, x], buffers), "derive": [["jacrev", 1], ["jacrev", 1]]}
+    reply, _ = Evaluator().bundle({"items": [plain, derive]}, buffers)
+    plain, derived = reply["results"]
+    assert plain["ok"] and plain["differentiated"] == [1]
+    assert derived["ok"] and "differentiated" not in derived

@@ -79,6 +79,7 @@ _LAZY: dict[str, str] = {
     "Unmeasurable": EVALUATOR,
     "check_artifact": EVALUATOR,
     "check_measurable": EVALUATOR,
+    "differentiated": EVALUATOR,
 }
 
 

@@ -25,7 +25,7 @@ import sys
 import traceback
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._channel import decode, encode, exit_when_closed, recv, send
 from ._limits import apply_limits
@@ -70,7 +70,21 @@ class Rejected(Exception):
     """The artifact uses something outside the allow-list."""
 
 
-def check_artifact(exported: Any) -> bool:
+class Findings(NamedTuple):
+    """What `check_artifact` read in an artifact that it allows."""
+
+    # it computes with complex numbers though its inputs and results are all real: how
+    # a complex-step derivative, ``imag(f(x + ih)) / h``, looks, whatever its source
+    # calls it (`Exact` refuses it)
+    complex_inside: bool
+    # the runs (the artifact returns a list of results, one per run) computed with
+    # JAX's automatic differentiation: their operations carry its steps (`jvp`,
+    # `transpose`) in the names JAX gives them (`Avoids` refuses it where it rules
+    # autodiff out, whatever the source looks like)
+    differentiated: frozenset[int]
+
+
+def check_artifact(exported: Any) -> Findings:
     """Raise `Rejected` unless the artifact is a plain, effect-free CPU computation.
 
     The module is read with the MLIR parser JAX ships (never by matching
@@ -78,9 +92,8 @@ def check_artifact(exported: Any) -> bool:
     `ALLOWED_OPS`; a custom call must target `ALLOWED_CUSTOM_CALLS` (or a
     LAPACK kernel) and have no side effect; no value may be a token.
 
-    Return whether it computes with complex numbers though its inputs and
-    results are all real: how a complex-step derivative, ``imag(f(x + ih)) /
-    h``, looks, whatever its source calls it (`Exact` refuses it).
+    Return what else it read (`Findings`): complex numbers inside a real
+    function, and which runs JAX differentiated (`differentiated_results`).
     """
     if tuple(exported.platforms) != ("cpu",):
         raise Rejected(f"the artifact targets {tuple(exported.platforms)!r}, not ('cpu',)")
@@ -113,8 +126,9 @@ def check_artifact(exported: Any) -> bool:
             if key in attrs and ir.IntegerAttr(attrs[key]).value != 1:
                 raise Rejected(f"the artifact wants several devices ({key} is not 1)")
         module.operation.walk(visit)
-    if problems:
-        raise Rejected(problems[0])
+        if problems:
+            raise Rejected(problems[0])
+        differentiated = differentiated_results(module, ir)
     if exported.has_vjp():  # the evaluator differentiates through it: check it too
         try:
             check_artifact(exported.vjp())
@@ -126,7 +140,114 @@ def check_artifact(exported: Any) -> bool:
         not np.issubdtype(aval.dtype, np.complexfloating)
         for aval in (*exported.in_avals, *exported.out_avals)
     )
-    return real and bool(complex_values)
+    return Findings(real and bool(complex_values), _runs(exported, differentiated))
+
+
+# JAX names each operation by the transforms it was traced under, in the first string
+# of its location: `jit(f)/vmap(jvp(g))/sin`, `transpose(jvp(g))/mul`. A function the
+# student named `jvp` shows as `jit(jvp)` or `"jvp"(file:line)`, never followed by `(`.
+_NAME = re.compile(r'^loc\("((?:[^"\\]|\\.)*)"')
+_AUTODIFF_STEP = re.compile(r"(?:^|[/(])(?:jvp|transpose)\(")
+
+
+def _differentiates(op: Any) -> bool:
+    name = _NAME.match(str(op.location))
+    return name is not None and _AUTODIFF_STEP.search(name.group(1)) is not None
+
+
+def differentiated_results(module: Any, ir: Any) -> frozenset[int]:
+    """The results of ``main`` computed by an operation JAX traced under autodiff.
+
+    Each result is followed back through the operations that compute it (an
+    operation with regions brings all of its own, a call all of its callee's),
+    so an artifact that combines a formula with a ``jax.grad`` marks only the
+    ``jax.grad``'s results.
+    """
+    functions = {
+        ir.StringAttr(op.operation.attributes["sym_name"]).value: op.operation
+        for op in module.body.operations
+        if op.operation.name == "func.func"
+    }
+    calls: dict[str, bool] = {}
+
+    def inside(op: Any, operands: list[Any] | None) -> bool:
+        """Whether ``op`` or anything nested in it differentiates; its operands go on."""
+        found = False
+
+        def visit(nested: Any) -> Any:
+            nonlocal found
+            if _differentiates(nested) or (
+                nested.name == "func.call"
+                and callee(ir.FlatSymbolRefAttr(nested.attributes["callee"]).value)
+            ):
+                found = True
+                return ir.WalkResult.INTERRUPT
+            if operands is not None:
+                operands.extend(nested.operands)
+            return ir.WalkResult.ADVANCE
+
+        op.walk(visit)
+        return found
+
+    def callee(name: str) -> bool:
+        if name not in calls:
+            calls[name] = False  # a recursive call adds nothing
+            function = functions.get(name)
+            calls[name] = function is not None and inside(function, None)
+        return calls[name]
+
+    def computed(value: Any) -> bool:
+        seen: set[Any] = set()
+        todo = [value]
+        while todo:
+            owner = todo.pop().owner
+            op = getattr(owner, "operation", None)
+            if op is None or op in seen:  # an argument of a function or a region
+                continue
+            seen.add(op)
+            if inside(op, todo):
+                return True
+        return False
+
+    main = functions.get("main")
+    if main is None:
+        return frozenset()
+    (block,) = main.regions[0].blocks
+    returned = list(block.operations)[-1]
+    return frozenset(k for k, value in enumerate(returned.operands) if computed(value))
+
+
+def differentiated(exported: Any) -> frozenset[int]:
+    """The runs of an artifact computed with JAX's autodiff (`differentiated_results`).
+
+    `check_artifact` finds the same while it reads the module for the
+    evaluator; the grader's in-process candidate, which allows any artifact,
+    asks this.
+    """
+    from jax._src.interpreters import mlir
+    from jax._src.lib import _jax  # pyright: ignore[reportPrivateImportUsage]
+    from jax._src.lib.mlir import ir  # pyright: ignore[reportPrivateImportUsage]
+
+    with mlir.make_ir_context():
+        module = _jax.mlir.deserialize_portable_artifact(exported.mlir_module_serialized)
+        return _runs(exported, differentiated_results(module, ir))
+
+
+def _runs(exported: Any, results: frozenset[int]) -> frozenset[int]:
+    """The runs whose results include one of ``results`` (flat indices)."""
+    import jax
+
+    if not results:
+        return frozenset()
+    runs = jax.tree_util.treedef_children(exported.out_tree)
+    if exported.out_tree.num_nodes == 1 or not runs:
+        return frozenset({0})
+    out, start = set(), 0
+    for k, run in enumerate(runs):
+        if any(start <= r < start + run.num_leaves for r in results):
+            out.add(k)
+        start += run.num_leaves
+    return frozenset(out)
 
 
 def _op_problem(op: Any, ir: Any) -> str | None:
@@ -196,6 +317,7 @@ class Evaluator:
         self.artifacts: OrderedDict[str, Any] = OrderedDict()
         self.compiled: OrderedDict[tuple, Any] = OrderedDict()
         self.complex_inside: set[str] = set()  # keys of real functions computed in complex
+        self.differentiated: dict[str, frozenset[int]] = {}  # key -> runs JAX differentiated
 
     def _artifact(self, key: str, data: bytes) -> Any:
         if key in self.artifacts:
@@ -205,8 +327,11 @@ class Evaluator:
 
         try:
             exported = export.deserialize(bytearray(data))
-            if check_artifact(exported):
+            findings = check_artifact(exported)
+            if findings.complex_inside:
                 self.complex_inside.add(key)
+            if findings.differentiated:
+                self.differentiated[key] = findings.differentiated
             entry: Any = exported
         except Rejected as error:
             entry = error
@@ -216,6 +341,7 @@ class Evaluator:
         if len(self.artifacts) > CACHE_SIZE:
             old, _ = self.artifacts.popitem(last=False)
             self.complex_inside.discard(old)
+            self.differentiated.pop(old, None)
         return entry
 
     def bundle(self, header: dict[str, Any], buffers: list[bytes]) -> tuple[dict, list]:
@@ -225,7 +351,9 @@ class Evaluator:
         compiled on its own and cached by its hash and argument shapes, so
         one bad artifact spoils nothing else and an artifact seen before
         costs no compile, whatever it came with. A ``cost`` item returns
-        ``(flops, results)`` of its artifact instead.
+        ``(flops, results)`` of its artifact instead. A result says
+        ``"complex": true`` and ``"differentiated": [runs]`` for what
+        `check_artifact` found (the latter only where nothing is derived here).
         """
         out: list[bytes] = []
         results: list[dict[str, Any]] = []
@@ -249,6 +377,9 @@ class Evaluator:
             result = self._ok(value, out)
             if item["key"] in self.complex_inside and result["ok"]:
                 result["complex"] = True
+            runs = self.differentiated.get(item["key"])
+            if runs and result["ok"] and item.get("derive") is None:
+                result["differentiated"] = sorted(runs)
             results.append(result)
         return {"ok": True, "results": results}, out
 

@@ -132,10 +132,15 @@ class Ok:
 
     ``complex_inside``: the evaluator computed it with complex numbers, from
     real inputs to real results (a complex step; see `Exact`).
+    ``autodiff_inside``: it was computed with JAX's automatic differentiation,
+    as the evaluator reads the artifact (see `Avoids`). An artifact's answer
+    (one result per run) says which runs were in ``runs_differentiated``.
     """
 
     value: Any
     complex_inside: bool = False
+    autodiff_inside: bool = False
+    runs_differentiated: frozenset[int] = frozenset()
 
 
 @dataclasses.dataclass(frozen=True)

@@ -48,6 +48,11 @@ class _SourceRule(Check):
         raise NotImplementedError
 
 
+# the transforms all of JAX's automatic differentiation is made of: a rule naming the
+# three rules it out whole
+AUTODIFF_CORE = frozenset({"grad", "jvp", "vjp"})
+
+
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Avoids(_SourceRule):
     """Require that `entry`, and everything it reaches in the submission, avoids `names`.
@@ -57,10 +62,32 @@ class Avoids(_SourceRule):
     wrote and named ``grad`` is not. Dynamic lookups (`eval`, `exec`,
     `getattr` with a computed name, `__import__`, ...) fail the check too,
     since they could spell a forbidden name at run time.
+
+    A rule that names ``grad``, ``jvp`` and ``vjp`` rules out JAX's automatic
+    differentiation itself (every transform of it is built on these), so it
+    also reads what the entry ran: where the evaluator found JAX's
+    differentiation steps in the compiled program of one of the entry's value
+    checks (`Ok.autodiff_inside`), the rule is broken, however the source hid
+    them (`judge_runs`).
     """
+
+    @property
+    def rules_out_autodiff(self) -> bool:
+        """Whether this rule forbids JAX's autodiff as a whole (``grad``, ``jvp`` and ``vjp``)."""
+        return AUTODIFF_CORE <= self.names
 
     def _default_name(self) -> str:
         return f"{self.entry} does not use " + ", ".join(f"`{n}`" for n in sorted(self.names))
+
+    def judge_runs(self, where: str | None) -> tuple[bool, str] | None:
+        """The verdict when the entry was computed with autodiff ``where`` (None: it was not)."""
+        if where is None or not self.rules_out_autodiff:
+            return None
+        return False, (
+            f"`{self.entry}` computes with automatic differentiation as it runs: JAX's "
+            f"differentiation steps (jvp, transpose) are in its compiled program {where}, "
+            "which this exercise rules out; compute it from a formula"
+        )
 
     def _judge_usage(self, found: Usage) -> tuple[bool, str]:
         # why code far from the entry counts: say so, or the student hunts in vain

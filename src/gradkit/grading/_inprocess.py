@@ -36,6 +36,7 @@ from .._sandboxed import (
     Source,
     Unmeasurable,
     check_measurable,
+    differentiated,
     resolve_function,
     traced_debug_dropped,
 )
@@ -109,7 +110,8 @@ class InProcessCandidate:
         if isinstance(request, Evaluate | Cost):
             try:
                 with _maybe_x64(request.call.x64):
-                    return Ok(self._evaluate(request))
+                    value, derived = self._evaluate(request)
+                    return Ok(value, autodiff_inside=derived)
             except _Missing as missing:
                 return Fault("missing", str(missing))
             except Unmeasurable as error:
@@ -164,7 +166,13 @@ class InProcessCandidate:
             "jacrev": lambda: jax.jacrev(g),
         }[call.transform]()
 
-    def _exported(self, call: Call, args: tuple[np.ndarray, ...]) -> jax.stages.Wrapped:
+    def _exported(
+        self, call: Call, args: tuple[np.ndarray, ...]
+    ) -> tuple[jax.stages.Wrapped, bool]:
+        """The call's artifact, compiled, and whether a plain call of it differentiates.
+
+        The latter is the evaluator's reading of the artifact (`Ok.autodiff_inside`).
+        """
         import jax
         from jax import export
 
@@ -172,27 +180,30 @@ class InProcessCandidate:
         # solution graded by `verify`, say) is exported and compiled once per process.
         key = (self._ns.get(call.entry), call, tuple((a.shape, a.dtype.str) for a in args))
         with _ARTIFACTS_LOCK:
-            compiled = _ARTIFACTS.get(key)
-        if compiled is None:
+            found = _ARTIFACTS.get(key)
+        if found is None:
             fn = self._transformed(call)
             specs = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in args]
             # for the CPU, as the worker exports: grading computes on the CPU
             # even where an accelerator is the default backend
             blob = _export(lambda: export.export(jax.jit(fn), platforms=("cpu",))(*specs))
-            compiled = jax.jit(export.deserialize(cast(bytearray, blob)).call)  # bytes do
+            exported = export.deserialize(cast(bytearray, blob))  # bytes do
+            derived = call.transform == "call" and bool(differentiated(exported))
+            found = (jax.jit(exported.call), derived)
             with _ARTIFACTS_LOCK:
                 if len(_ARTIFACTS) >= _MAX_ARTIFACTS:
                     _ARTIFACTS.pop(next(iter(_ARTIFACTS)))
-                _ARTIFACTS[key] = compiled
-        return compiled
+                _ARTIFACTS[key] = found
+        return found
 
-    def _evaluate(self, request: Evaluate | Cost) -> Any:
+    def _evaluate(self, request: Evaluate | Cost) -> tuple[Any, bool]:
+        """The answer's value, and whether it was computed with autodiff."""
         import jax
 
         call, args = request.call, request.args
         if isinstance(request, Cost):
             fn = (
-                self._exported(call, args)
+                self._exported(call, args)[0]
                 if call.mode == "export"
                 else jax.jit(self._transformed(call))
             )
@@ -203,12 +214,11 @@ class InProcessCandidate:
                 analysis = analysis[0] if analysis else None
             if not analysis or "flops" not in analysis:
                 raise GradingError("XLA cost analysis is unavailable on this backend")
-            return float(analysis["flops"])
+            return float(analysis["flops"]), False
         if call.mode == "export":
-            out = self._exported(call, args)(*args)
-        else:
-            out = self._transformed(call)(*args)
-        return _to_data(out)
+            compiled, derived = self._exported(call, args)
+            return _to_data(compiled(*args)), derived
+        return _to_data(self._transformed(call)(*args)), False
 
     def _fault(self, call: Call, error: Exception) -> Fault:
         if isinstance(error, NotImplementedError) and self._raised_by_submission(error, call):

@@ -431,22 +431,32 @@ class RemoteCandidate:
                 value, inside = response.value, response.complex_inside
                 for g, offset in entries:
                     for k, i in enumerate(g.members):
-                        answers[i] = self._pick(value, offset + k, g.cost, inside=inside)
+                        derived = offset + k in response.runs_differentiated
+                        answers[i] = self._pick(
+                            value, offset + k, g.cost, inside=inside, derived=derived
+                        )
                         for twin in g.twins:
                             answers[twin] = self._pick(
-                                value, offset + k, False, runs=True, inside=inside
+                                value, offset + k, False, runs=True, inside=inside, derived=derived
                             )
             if retry:
                 self._combined = False
 
     @staticmethod
     def _pick(
-        value: Any, index: int, cost: bool, *, runs: bool = False, inside: bool = False
+        value: Any,
+        index: int,
+        cost: bool,
+        *,
+        runs: bool = False,
+        inside: bool = False,
+        derived: bool = False,
     ) -> Response:
         """Run ``index`` of an artifact's results, or the flops of a cost artifact.
 
         A cost artifact's answer is ``(flops, results)``; ``runs=True`` picks its results.
-        ``inside``: the artifact computes in complex numbers (`Ok.complex_inside`).
+        ``inside``: the artifact computes in complex numbers (`Ok.complex_inside`);
+        ``derived``: this run was computed with autodiff (`Ok.autodiff_inside`).
         """
         if cost or runs:
             if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], float)):
@@ -463,7 +473,7 @@ class RemoteCandidate:
             and isinstance(item["invalid"], str)
         ):
             return Fault("invalid", item["invalid"][:500])  # the evaluator could not send it
-        return Ok(item, complex_inside=inside)
+        return Ok(item, complex_inside=inside, autodiff_inside=derived)
 
     def _export_round(
         self,

@@ -16,8 +16,19 @@ from collections.abc import Hashable, Sequence
 
 import numpy as np
 
-from .._sandboxed import Candidate, Constant, Cost, Evaluate, Fault, Ok, Request, Response
-from ._checks import Check, fault_message
+from .._sandboxed import (
+    Candidate,
+    Constant,
+    Cost,
+    Evaluate,
+    Fault,
+    FunctionRef,
+    Ok,
+    Request,
+    Response,
+)
+from ._checks import Check, Values, fault_message
+from ._checks_special import Avoids
 from ._inprocess import InProcessCandidate
 from ._results import SCORING_MODEL as SCORING_MODEL
 from ._results import CheckResult, ExerciseResult, Status
@@ -211,14 +222,18 @@ def _grade_one(
     if spec.kind == "written":
         return _written(spec, answers[answer_slot] if answer_slot is not None else None)
     unavailable = _unavailable(spec, checks, answers)
+    derived = _differentiated(checks, answers)
     verdicts: list[tuple[bool, str, bool]] = []
     for check, requests, slots in checks:
         got = [answers[s] for s in slots]
         missing = [e for e in check.entries() if e in unavailable]
         if missing:
             verdicts.append((False, unavailable[missing[0]], False))
-        else:
-            verdicts.append((*_judge(spec, check, requests, got, references), True))
+            continue
+        verdict = _judge(spec, check, requests, got, references)
+        if verdict[0] and isinstance(check, Avoids):
+            verdict = check.judge_runs(derived.get(check.entry)) or verdict
+        verdicts.append((*verdict, True))
     results = _apply_model([c for c, _, _ in checks], verdicts)
     broken = [r for r in results if r.requirement_broken]
     total = sum(r.weight for r in results)
@@ -236,6 +251,38 @@ def _grade_one(
         ),
         tuple(r.result for r in results),
     )
+
+
+def _differentiated(
+    checks: list[tuple[Check, list[Request], list[int]]], answers: list[Response]
+) -> dict[str, str]:
+    """Where each entry was computed with JAX's autodiff, by the evaluator's reading.
+
+    Only plain calls count (a check's own ``jacfwd`` of the entry differentiates
+    it, not the student), and only calls handed no function (the grader's
+    functions may be derivatives JAX computes, ``"sin'"``); a visible input is
+    named, a hidden one is not.
+    """
+    found: dict[str, str] = {}
+    for check, requests, slots in checks:
+        if not isinstance(check, Values):
+            continue
+        for request, slot in zip(requests, slots, strict=False):
+            answer = answers[slot]
+            if not (
+                isinstance(request, Evaluate)
+                and request.call.transform == "call"
+                and not any(isinstance(s, FunctionRef) for s in request.call.static)
+                and isinstance(answer, Ok)
+                and answer.autodiff_inside
+            ):
+                continue
+            entry = request.call.entry
+            if check.hidden:
+                found.setdefault(entry, "at a hidden input")
+            elif found.get(entry, "at a hidden input") == "at a hidden input":
+                found[entry] = f"at {check._where(request)}"
+    return found
 
 
 @dataclasses.dataclass(frozen=True)

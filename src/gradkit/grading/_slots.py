@@ -69,7 +69,14 @@ def to_response(reply: dict[str, Any], buffers: list[bytes]) -> Response:
     if reply.get("ok") is True:
         try:
             value = tuples(decode(reply.get("value"), buffers))
-            return Ok(value, complex_inside=reply.get("complex") is True)
+            runs = reply.get("differentiated", [])
+            if not (isinstance(runs, list) and all(type(r) is int for r in runs)):
+                raise ValueError("differentiated runs are not a list of numbers")
+            return Ok(
+                value,
+                complex_inside=reply.get("complex") is True,
+                runs_differentiated=frozenset(runs),
+            )
         except (ValueError, KeyError, TypeError) as error:
             return Fault("invalid", f"the answer is not plain data ({error})")
     kind = reply.get("kind")
