@@ -208,3 +208,26 @@ def test_grading_is_reproducible_for_a_seed_and_inputs_change_with_it(references
     other = spec.checks[0].requests(check_rng(8, spec.id, 0))
     assert all(np.array_equal(a.args[0], b.args[0]) for a, b in zip(first, again, strict=True))
     assert not np.array_equal(first[0].args[0], other[0].args[0])
+
+
+def test_constants_may_be_static_arguments_of_a_jitted_rule(references):
+    """`c` of `d_const(c, x)` is a Python number, as `n` of `d_power(n, x)` is: a student
+    who marks both static (``static_argnums=0``) keeps every point."""
+    import gradkit_exercises.reference.calculus as reference
+
+    source = Path(reference.__file__).read_text(encoding="utf-8")
+    for name in ("d_const", "d_power"):
+        source = source.replace(
+            f"\ndef {name}(", f"\n@functools.partial(jax.jit, static_argnums=0)\ndef {name}("
+        )
+    source = "import functools\n" + source
+    spec = gk.exercises.get("calculus.derivative-rules")
+    (result,) = grade_candidate(
+        InProcessCandidate.from_source(source, name="solutions"),
+        [spec],
+        seed=SEED,
+        references=references,
+    )
+    assert source.count("static_argnums=0") == 2
+    assert [(c.name, c.message) for c in result.checks if not c.passed] == []
+    assert result.score == result.max_score

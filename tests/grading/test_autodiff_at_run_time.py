@@ -33,7 +33,9 @@ def f(t): return jnp.log(t**2) * jnp.sin(t) + 1 / t
 """
 
 
-def _stores_into_its_box(store: str, prelude: str = "") -> str:
+def _stores_into_its_box(
+    store: str, prelude: str = "", use: str = "jnp.vectorize(jax.grad(f))"
+) -> str:
     """``df`` reads a list it fills with ``use``, by ``store``, when it is called with one."""
     return f"""\
 {prelude}
@@ -43,7 +45,7 @@ def df(x, use=None):
 {textwrap.indent(store, " " * 8)}
         return None
     return _box[0](x)
-df(0.0, jnp.vectorize(jax.grad(f)))
+df(0.0, {use})
 """
 
 

@@ -30,6 +30,8 @@ from gradkit.grading import InProcessCandidate, Ok, checks, grade_candidate
 from gradkit.grading._checks_special import Avoids, Uses
 from gradkit.grading._source import Program, program, usage
 
+from .test_autodiff_at_run_time import _stores_into_its_box
+
 AUTODIFF = frozenset(AUTODIFF_NAMES)
 
 
@@ -3014,6 +3016,54 @@ check(df, f)
 """,
 }
 
+# red-team round 14: Python 3.12's `type` statement and class type parameters, which the
+# scopes did not bind, and code that rewrites the names JAX gives the operations it traces
+# (what the evaluator reads, `Avoids.judge_runs`), behind a `for` target's store (each
+# with ROUND_10_HEADER)
+_FOR_TARGET_BOX = _stores_into_its_box("for _box[0] in [use]:\n    pass", use="{}")
+CHEATS_ROUND_14 = {
+    "type alias": """
+type _G = jnp.vectorize(jax.grad(f))
+def df(x):
+    return _G.__value__(x)
+""",
+    "class type parameter bound": """
+class Ans[T: jnp.vectorize(jax.grad(f))]:
+    def __call__(self, x):
+        return self.__type_params__[0].__bound__(x)
+df = Ans()
+""",
+    "jet behind a type alias": """
+from jax.experimental import jet
+type _G = lambda x: jet.jet(f, (x,), ((jnp.ones_like(x),),))[1][0]
+def df(x):
+    return _G.__value__(x)
+""",
+    "a jaxpr's names scrubbed": _FOR_TARGET_BOX.format("_run")
+    + """
+def _plain(e):
+    info = e.source_info
+    return e.replace(source_info=info.replace(name_stack=type(info.name_stack)()))
+def _run(x):
+    j = jax.make_jaxpr(jax.grad(f))(x)
+    plain = j.jaxpr.replace(eqns=[_plain(e) for e in j.jaxpr.eqns])
+    return jax.core.eval_jaxpr(plain, j.consts, x)[0]
+""",
+    "an export's names rewritten": _FOR_TARGET_BOX.format("_run")
+    + """
+import dataclasses
+def _run(x):
+    e = jax.export.export(jax.jit(jax.grad(f)))(jax.ShapeDtypeStruct(x.shape, x.dtype))
+    b = e.mlir_module_serialized.replace(b"jvp(", b"jvq(")
+    return dataclasses.replace(e, mlir_module_serialized=b).call(x)
+""",
+    "JAX's transform names patched": _FOR_TARGET_BOX.format("jnp.vectorize(jax.grad(f))")
+    + """
+_step = jax.make_jaxpr(jax.grad(jnp.sin))(1.0).eqns[0].source_info.name_stack.stack[0]
+type(_step).wrap = lambda self, names: None
+""",
+}
+
 # honest round 6: what students wrote, and lost points for
 HONEST_ROUND_6 = {
     "a factory-made entry checked in a tuple ending a cell": """
@@ -3248,6 +3298,7 @@ import jax.numpy as jnp
 RULES = {
     "log": SimpleNamespace(derivative=lambda x: 1.0 / x),
 }
+
 
 
 def d_log(x):
@@ -3716,6 +3767,37 @@ assert jnp.allclose(forward_derivative(jnp.exp, 1.0), reverse_derivative(jnp.exp
 """,
 }
 
+# honest round 8: Python 3.12's type statements and generics beside a sanity check
+HONEST_ROUND_8 = {
+    "type aliases, a generic helper and a generic class": """
+import jax
+import jax.numpy as jnp
+
+type Vec = jax.Array
+type Fn[T] = Callable[[T], T]
+
+
+def ewise[T](fn: Fn[T], x: T) -> T:
+    return jnp.vectorize(fn)(x)
+
+
+class Rule[T: jax.Array]:
+    def __call__(self, x: T) -> T:
+        return 1 / x
+
+
+d_log = Rule()
+
+
+def df(x: Vec) -> Vec:
+    return ewise(lambda t: 2 / t * jnp.sin(t) + jnp.log(t**2) * jnp.cos(t) - 1 / t**2, x)
+
+
+assert jnp.allclose(df(1.5), jax.grad(lambda t: jnp.log(t**2) * jnp.sin(t) + 1 / t)(1.5))
+print(d_log(2.0), jax.grad(jnp.log)(2.0))
+""",
+}
+
 
 CHEAT_HEADER = "import jax\nimport jax.numpy as jnp\n"
 
@@ -3784,10 +3866,11 @@ def test_round_9_cheats_break_the_by_hand_rule(case):
     "case",
     sorted(CHEATS_ROUND_10)
     + sorted(f"11: {c}" for c in CHEATS_ROUND_11)
-    + sorted(f"12: {c}" for c in CHEATS_ROUND_12),
+    + sorted(f"12: {c}" for c in CHEATS_ROUND_12)
+    + sorted(f"14: {c}" for c in CHEATS_ROUND_14),
 )
-def test_rounds_10_to_12_cheats_break_the_by_hand_rule(case):
-    rounds = {"11: ": CHEATS_ROUND_11, "12: ": CHEATS_ROUND_12}
+def test_rounds_10_to_14_cheats_break_the_by_hand_rule(case):
+    rounds = {"11: ": CHEATS_ROUND_11, "12: ": CHEATS_ROUND_12, "14: ": CHEATS_ROUND_14}
     cheats = rounds.get(case[:4], CHEATS_ROUND_10)
     source = ROUND_10_HEADER + cheats[case.removeprefix(case[:4]) if case[:4] in rounds else case]
     passed, message = no_autodiff("df").judge([], [Ok(source)], None)
@@ -3800,11 +3883,15 @@ def test_a_sibling_rebinding_the_class_a_strategy_is_made_of():
     assert not passed, message
 
 
-@pytest.mark.parametrize("case", sorted(HONEST_ROUND_6) + sorted(f"7: {c}" for c in HONEST_ROUND_7))
-def test_honest_rounds_6_and_7_keep_every_source_rule(case):
-    source = (HONEST_ROUND_7 if case.startswith("7: ") else HONEST_ROUND_6)[
-        case.removeprefix("7: ")
-    ]
+@pytest.mark.parametrize(
+    "case",
+    sorted(HONEST_ROUND_6)
+    + sorted(f"7: {c}" for c in HONEST_ROUND_7)
+    + sorted(f"8: {c}" for c in HONEST_ROUND_8),
+)
+def test_honest_rounds_6_to_8_keep_every_source_rule(case):
+    rounds = {"7: ": HONEST_ROUND_7, "8: ": HONEST_ROUND_8}
+    source = rounds.get(case[:3], HONEST_ROUND_6)[case[3:] if case[:3] in rounds else case]
     broken = []
     for name in gk.exercises.names():
         for check in gk.exercises.get(name).checks:

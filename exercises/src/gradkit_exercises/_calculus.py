@@ -102,7 +102,8 @@ _D_POWER = checks.values(
 _D_EXP = checks.values("d_exp", samplers.normal(4), samples=2)
 _D_LOG = checks.values("d_log", samplers.uniform(0.2, 5.0, 4), samples=2)
 _RULES_VALUES = (
-    checks.values("d_const", samplers.normal(), samplers.normal((2, 3)), samples=2),
+    # `c` is a Python number, as `n` is: a student may mark both static (`static_argnums`)
+    checks.values("d_const", samplers.normal((2, 3)), statics=((-1.5,), (2.0,)), samples=1),
     _D_POWER,
     _D_EXP,
     _D_LOG,

@@ -143,25 +143,28 @@ def check_artifact(exported: Any) -> Findings:
     return Findings(real and bool(complex_values), _runs(exported, differentiated))
 
 
-# JAX names each operation by the transforms it was traced under, in the first string
-# of its location: `jit(f)/vmap(jvp(g))/sin`, `transpose(jvp(g))/mul`. A function the
-# student named `jvp` shows as `jit(jvp)` or `"jvp"(file:line)`, never followed by `(`.
-_NAME = re.compile(r'^loc\("((?:[^"\\]|\\.)*)"')
+# JAX names each operation by the transforms it was traced under, in its location's
+# name: `jit(f)/vmap(jvp(g))/sin`, `transpose(jvp(g))/mul`. A function the student named
+# `jvp` shows as `jit(jvp)` (or in the location's call sites), never followed by `(`.
 _AUTODIFF_STEP = re.compile(r"(?:^|[/(])(?:jvp|transpose)\(")
 
 
 def _differentiates(op: Any) -> bool:
-    name = _NAME.match(str(op.location))
-    return name is not None and _AUTODIFF_STEP.search(name.group(1)) is not None
+    try:
+        name = op.location.name_str  # only a named location has one
+    except AttributeError:
+        return False
+    return _AUTODIFF_STEP.search(name) is not None
 
 
 def differentiated_results(module: Any, ir: Any) -> frozenset[int]:
     """The results of ``main`` computed by an operation JAX traced under autodiff.
 
-    Each result is followed back through the operations that compute it (an
-    operation with regions brings all of its own, a call all of its callee's),
-    so an artifact that combines a formula with a ``jax.grad`` marks only the
-    ``jax.grad``'s results.
+    One pass over ``main`` in program order: an operation is marked when its
+    name says so, when an operation nested in it (a loop's body, a branch) or
+    a function it calls is, or when it reads a marked value. So an artifact
+    that combines a formula with a ``jax.grad`` marks only the ``jax.grad``'s
+    results.
     """
     functions = {
         ir.StringAttr(op.operation.attributes["sym_name"]).value: op.operation
@@ -170,51 +173,45 @@ def differentiated_results(module: Any, ir: Any) -> frozenset[int]:
     }
     calls: dict[str, bool] = {}
 
-    def inside(op: Any, operands: list[Any] | None) -> bool:
-        """Whether ``op`` or anything nested in it differentiates; its operands go on."""
+    def callee(name: str) -> bool:
+        if name not in calls:
+            calls[name] = False  # a recursive call adds nothing
+            function = functions.get(name)
+            calls[name] = function is not None and marked(function, set())
+        return calls[name]
+
+    def marked(op: Any, values: set[Any]) -> bool:
+        """Whether ``op``, or anything nested in it, differentiates or reads ``values``."""
         found = False
 
         def visit(nested: Any) -> Any:
             nonlocal found
-            if _differentiates(nested) or (
-                nested.name == "func.call"
-                and callee(ir.FlatSymbolRefAttr(nested.attributes["callee"]).value)
+            if (
+                _differentiates(nested)
+                or any(operand in values for operand in nested.operands)
+                or (
+                    nested.name == "func.call"
+                    and callee(ir.FlatSymbolRefAttr(nested.attributes["callee"]).value)
+                )
             ):
                 found = True
                 return ir.WalkResult.INTERRUPT
-            if operands is not None:
-                operands.extend(nested.operands)
             return ir.WalkResult.ADVANCE
 
         op.walk(visit)
         return found
 
-    def callee(name: str) -> bool:
-        if name not in calls:
-            calls[name] = False  # a recursive call adds nothing
-            function = functions.get(name)
-            calls[name] = function is not None and inside(function, None)
-        return calls[name]
-
-    def computed(value: Any) -> bool:
-        seen: set[Any] = set()
-        todo = [value]
-        while todo:
-            owner = todo.pop().owner
-            op = getattr(owner, "operation", None)
-            if op is None or op in seen:  # an argument of a function or a region
-                continue
-            seen.add(op)
-            if inside(op, todo):
-                return True
-        return False
-
     main = functions.get("main")
     if main is None:
         return frozenset()
     (block,) = main.regions[0].blocks
-    returned = list(block.operations)[-1]
-    return frozenset(k for k, value in enumerate(returned.operands) if computed(value))
+    derived: set[Any] = set()
+    operations = list(block.operations)
+    for op in operations[:-1]:
+        if marked(op.operation, derived):
+            derived.update(op.operation.results)
+    returned = operations[-1].operation
+    return frozenset(k for k, value in enumerate(returned.operands) if value in derived)
 
 
 def differentiated(exported: Any) -> frozenset[int]:

@@ -147,6 +147,12 @@ DYNAMIC_ATTRIBUTES = frozenset(
         "__wrapped__",  # what functools.update_wrapper put there
         "load_module",  # a loader's: code from a file no import statement names
         "exec_module",
+        # what JAX names the operations it traces by, which tells the grader's evaluator
+        # an entry differentiated (`Avoids.judge_runs`): rewriting it hides that
+        "source_info",
+        "name_stack",
+        "new_jaxpr_eqn",
+        "mlir_module_serialized",
     }
 )
 # Imported APIs that look names up, or run code given as data, at run time (an API and
@@ -756,6 +762,13 @@ class _Builder(ast.NodeVisitor):
             self._bind(node.name, _Binding("def", node, outer))
 
     visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = _function
+
+    def visit_TypeAlias(self, node: ast.TypeAlias) -> None:
+        # `type G = expr` binds `G`; its `__value__` is `expr`, evaluated when read
+        self.program._scope[id(node)] = self.scope
+        self.program._file[id(node)] = self.file
+        self._visit_all([*node.type_params, node.value])
+        self._store(node.name, _Binding("other", node.value, self.scope))
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.program._scope[id(node)] = self.scope
@@ -4571,7 +4584,8 @@ class _Reach:
         self.shells.add(id(node))
         for hook in self.program._class_hooks.get(id(node), ()):
             self.unit(hook)
-        for part in (*node.decorator_list, *node.bases, *node.keywords):
+        # (and its type parameters: `class K[T: bound]`, whose bound a member may read)
+        for part in (*node.decorator_list, *node.bases, *node.keywords, *node.type_params):
             self.unit(part)
         for base in node.bases:  # a base class of its own: as a shell too, not all of it
             if isinstance(base, ast.Name):
