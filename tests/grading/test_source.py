@@ -3767,6 +3767,56 @@ assert jnp.allclose(forward_derivative(jnp.exp, 1.0), reverse_derivative(jnp.exp
 """,
 }
 
+# red-team round 15: Taylor mode (whose program carries no `jvp` for the evaluator to
+# read) and a jaxpr traced again equation by equation (`primitive.bind`: new names) on
+# handles the rules cannot follow, or behind a `for` target's store (each with
+# ROUND_10_HEADER)
+_REPLAY = """
+def _replay(closed, x):
+    env = dict(zip(closed.jaxpr.invars, [x]))
+    for e in closed.jaxpr.eqns:
+        ins = [env[v] if v in env else v.val for v in e.invars]
+        outs = e.primitive.bind(*ins, **e.params)
+        env.update(zip(e.outvars, outs if e.primitive.multiple_results else [outs]))
+    return env[closed.jaxpr.outvars[0]]
+"""
+CHEATS_ROUND_15 = {
+    "jet behind a for target": _stores_into_its_box(
+        "for _box[0] in [use]:\n    pass",
+        "from jax.experimental import jet\n"
+        "def _taylor(x): return jet.jet(f, (x,), ((jnp.ones_like(x),),))[1][0]",
+        use="_taylor",
+    ),
+    "jet2 on a handle the rules cannot follow": """
+import jax.experimental.jet
+_taylor = next(iter([jax.experimental.jet]))
+def df(x):
+    return _taylor.jet2(f, (x,), ((jnp.ones_like(x),),))[1][0]
+""",
+    "a grad's jaxpr replayed behind a for target": _stores_into_its_box(
+        "for _box[0] in [use]:\n    pass",
+        _REPLAY + "def _g(x): return _replay(jax.make_jaxpr(jax.grad(f))(x), x)",
+        use="_g",
+    ),
+    "minimize on a handle the rules cannot follow, replayed": _REPLAY
+    + """
+import jax.scipy.optimize
+_opt = next(iter([jax.scipy.optimize]))
+def _slope(s):
+    r = _opt.minimize(lambda y: f(y[0]), jnp.reshape(s, (1,)), method="BFGS")
+    return r.jac[0]
+def df(x):
+    return _replay(jax.make_jaxpr(_slope)(x), x)
+""",
+    "JAX's names reset through the jet module": """
+import jax.experimental.jet
+_names = next(iter([jax.experimental.jet])).core.source_info_util
+def df(x):
+    with _names.reset_name_stack():
+        return jnp.vectorize(jax.grad(f))(x)
+""",
+}
+
 # honest round 8: Python 3.12's type statements and generics beside a sanity check
 HONEST_ROUND_8 = {
     "type aliases, a generic helper and a generic class": """
@@ -3867,10 +3917,16 @@ def test_round_9_cheats_break_the_by_hand_rule(case):
     sorted(CHEATS_ROUND_10)
     + sorted(f"11: {c}" for c in CHEATS_ROUND_11)
     + sorted(f"12: {c}" for c in CHEATS_ROUND_12)
-    + sorted(f"14: {c}" for c in CHEATS_ROUND_14),
+    + sorted(f"14: {c}" for c in CHEATS_ROUND_14)
+    + sorted(f"15: {c}" for c in CHEATS_ROUND_15),
 )
-def test_rounds_10_to_14_cheats_break_the_by_hand_rule(case):
-    rounds = {"11: ": CHEATS_ROUND_11, "12: ": CHEATS_ROUND_12, "14: ": CHEATS_ROUND_14}
+def test_rounds_10_to_15_cheats_break_the_by_hand_rule(case):
+    rounds = {
+        "11: ": CHEATS_ROUND_11,
+        "12: ": CHEATS_ROUND_12,
+        "14: ": CHEATS_ROUND_14,
+        "15: ": CHEATS_ROUND_15,
+    }
     cheats = rounds.get(case[:4], CHEATS_ROUND_10)
     source = ROUND_10_HEADER + cheats[case.removeprefix(case[:4]) if case[:4] in rounds else case]
     passed, message = no_autodiff("df").judge([], [Ok(source)], None)
@@ -4433,14 +4489,24 @@ def test_a_mode_behind_gradkits_own_transform_is_named_with_it():
     ],
 )
 def test_other_libraries_autodiff_is_named_with_the_transform_it_runs(call, used, inside):
+    taylor = call.startswith("jet(")
     source = (
-        "import jax\nimport equinox as eqx\nfrom jax.experimental.jet import jet\n\n"
-        f"def d(f, x):\n    return {call}\n"
+        "import jax\nimport equinox as eqx\n"
+        + ("from jax.experimental.jet import jet\n" if taylor else "\n")
+        + f"\ndef d(f, x):\n    return {call}\n"
     )
     rule = checks.avoids("d", used)
+    # Taylor mode leaves nothing the evaluator can read: importing it is read as
+    # reaching all of the code (`Avoids.judge_runs`)
+    why = (
+        " (it is read as reaching all of the submission's code, since "
+        "`from jax.experimental.jet import jet` (line 3) could change any name)"
+        if taylor
+        else ""
+    )
     assert rule.judge([], [Ok(source)], None) == (
         False,
-        f"`d` uses `{used}` (line 6, inside `{inside}`), which this exercise rules out",
+        f"`d` uses `{used}` (line 6, inside `{inside}`), which this exercise rules out{why}",
     )
 
 

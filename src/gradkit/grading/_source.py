@@ -151,10 +151,17 @@ DYNAMIC_ATTRIBUTES = frozenset(
         # an entry differentiated (`Avoids.judge_runs`): rewriting it hides that
         "source_info",
         "name_stack",
+        "source_info_util",  # (`reset_name_stack`, reached through a module that imports it)
+        "reset_name_stack",
         "new_jaxpr_eqn",
         "mlir_module_serialized",
+        "bind",  # a jaxpr's equations traced again, `eqn.primitive.bind(...)`: new names
     }
 )
+# Taylor mode: automatic differentiation whose compiled program carries no `jvp` or
+# `transpose` in its operations' names, so the grader's evaluator cannot see it
+# (`Avoids.judge_runs`); importing it anywhere makes every entry reach all of the code
+TAYLOR_MODE = "jax.experimental.jet"
 # Imported APIs that look names up, or run code given as data, at run time (an API and
 # everything under it: "pickle.load" is pickle.load, not pickle.loads)
 DYNAMIC_APIS = (
@@ -1958,6 +1965,10 @@ class Program:
             elif isinstance(node, ast.Attribute):
                 if node.attr in DYNAMIC_ATTRIBUTES and id(node) not in self._quiet:
                     return node
+                if isinstance(node.ctx, ast.Load) and any(
+                    isinstance(v, Api) and _under(v.path, (TAYLOR_MODE,)) for v in self.value(node)
+                ):
+                    return node  # `jax.experimental.jet`, as the import above
                 if node.attr in rebinding and Api(f"builtins.{node.attr}") in self.value(node):
                     return node  # `builtins.exec`, `builtins.globals`
                 if (
@@ -1973,6 +1984,9 @@ class Program:
                 spelled = [a.name for a in node.names]
                 if isinstance(node, ast.ImportFrom) and node.module:
                     spelled.append(node.module)
+                    spelled += [f"{node.module}.{a.name}" for a in node.names]
+                if any(_under(name, (TAYLOR_MODE,)) for name in spelled):
+                    return node  # its derivatives leave no trace in the compiled program
                 heads = {name.split(".")[0] for name in spelled}
                 if isinstance(node, ast.ImportFrom) and node.level and not node.module:
                     if any(a.name.startswith("__") for a in node.names):
@@ -4310,7 +4324,7 @@ _USES_BY_PREFIX = (
 # method name of the student's own
 _USES_BY_LEAF = {
     path.rpartition(".")[2]: uses for path, uses in _USES.items() if not path.endswith("minimize")
-}
+} | {name: ("jvp",) for name in ("jet2", "jet_fun", "jet_rules", "jet_jaxpr", "_jet_jaxpr")}
 # how feedback spells a module
 _SHORT = (("gradkit.", "gk."), ("equinox.", "eqx."))
 
