@@ -3183,6 +3183,7 @@ class Program:
                                 any(isinstance(v, Own) for v in values)  # `C.items.append(...)`
                                 and _calls_method(node, self._parents)
                                 and not self._static_call(node, values)
+                                and not self._inert_function_attribute(node, values)
                             )
                             or (  # `df(g)` of `def df(x, _box=[])`: it keeps what it is given
                                 isinstance(parent, ast.Call)
@@ -3223,6 +3224,50 @@ class Program:
             if merged:
                 touches[key] = list(merged.values())
         return touches
+
+    def _inert_function_attribute(self, node: ast.Name, values: list[Value]) -> bool:
+        """Whether `node` is the function of ``fn.attr = ...`` (a ``def`` or lambda of the
+        submission's) and nothing reads ``attr`` back but to look at it: a store that
+        changes nothing the function computes (``d_log.reference = jax.grad(jnp.log)``,
+        printed beside ``d_log(1.5)``)."""
+        parent = self._parents.get(id(node))
+        return (
+            isinstance(parent, ast.Attribute)
+            and isinstance(parent.ctx, ast.Store)
+            and not _is_dunder(parent.attr)
+            and bool(values)
+            and all(
+                isinstance(v, Own) and isinstance(v.node, (*_FUNCTIONS, ast.Lambda)) for v in values
+            )
+            and not self._untold_attributes
+            and parent.attr not in self._attributes_read_back
+        )
+
+    @functools.cached_property
+    def _attributes_read_back(self) -> frozenset[str]:
+        """Attribute names some code can read back to use, not only to look at: read in a
+        function or class body (code that may run as an entry's), read at module level
+        other than shown, compared or called with constants (`_looked_at`), or spelled in
+        a string (``getattr(fn, "reference")``, ``attrgetter("reference")``)."""
+        names: set[str] = set()
+        for tree in self.trees.values():
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    names.add(node.value)
+                if not (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load)):
+                    continue
+                inside: ast.AST | None = self._parents.get(id(node))
+                while inside is not None and not isinstance(inside, (*_DEFS, ast.Lambda)):
+                    inside = self._parents.get(id(inside))
+                parent = self._parents.get(id(node))
+                shown = self._looked_at(node) or (
+                    isinstance(parent, ast.Call)
+                    and parent.func is node
+                    and self._only_looked_at(parent)
+                )
+                if inside is not None or not shown:
+                    names.add(node.attr)
+        return frozenset(names)
 
     def _immutable(self, bindings: list[_Binding]) -> bool:
         """Whether every binding of a name holds what no code can change: a constant, or a
