@@ -7,12 +7,13 @@ compiled program, however the source hides the call (`Ok.autodiff_inside`). An
 `Avoids` rule naming ``grad``, ``jvp`` and ``vjp`` is then broken.
 
 `CHEATS_ROUND_13` are red-team round 13's submissions: each one's ``df`` really
-computes with ``jax.grad``, behind Python the source rules do not follow (a ``for``
+computes with ``jax.grad``, behind Python the source rules did not follow (a ``for``
 target, a ``with`` target, a walrus, ``match`` capture, ``operator.setitem``,
 comparison and operator dunders, ``__class_getitem__``, enum members reached by
 iteration, ``type`` aliases, class type parameters, ``tree_map``'s ``is_leaf``, an
-own object's member taken as an alias...). The honest ones check their formula
-against ``jax.grad`` outside the entry, or name their own functions like JAX's.
+own object's member taken as an alias...; some of them the source rules read
+since). The honest ones check their formula against ``jax.grad`` outside the entry, or
+name their own functions like JAX's.
 """
 
 from __future__ import annotations
@@ -429,7 +430,7 @@ def test_a_cheat_computed_with_autodiff_scores_zero_however_its_source_hides_it(
 
 
 def test_the_rule_says_where_the_entry_was_differentiated(references):
-    _, checks, _ = _grade(CHEATS_ROUND_13["for target box"], references)
+    _, checks, _ = _grade(CHEATS_ROUND_13["box compare"], references)
     message = checks["df uses no autodiff"].message
     assert message.startswith(
         "`df` computes with automatic differentiation as it runs: JAX's differentiation "

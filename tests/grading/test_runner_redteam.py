@@ -21,9 +21,10 @@ or were scored wrong although honest. All are graded in ONE run (tests/grading/r
 - cost checks: a loop (``fori_loop``) hides n passes from XLA's cost analysis;
 - constants: ``10**400`` and a 6000-digit int crashed the whole grader run; a
   numpy scalar ``x_star`` was refused;
-- autodiff out of the rules' sight: ``jax.grad`` stored by a ``for`` target, or kept in
-  an enum member reached by iteration; the evaluator finds JAX's differentiation steps
-  in the compiled program, which breaks the rule whatever the source says;
+- autodiff out of the rules' sight: ``jax.grad`` put in a list by an ``__eq__`` the
+  rules take for a comparison, or kept in an enum member reached by iteration; the
+  evaluator finds JAX's differentiation steps in the compiled program, which breaks the
+  rule whatever the source says;
 - results: a bfloat16 result crashed the evaluator (and blamed its neighbours);
 - notebooks: ``files = !ls`` and ``f?`` lines made an honest notebook a SyntaxError.
 """
@@ -78,7 +79,7 @@ SUBMISSIONS = (
     "complex_step.py",
     "complex_step_unnamed.py",
     "python_numbers.py",
-    "autodiff_for_target.py",
+    "autodiff_compared_box.py",
     "autodiff_enum_member.py",
 )
 
@@ -411,7 +412,7 @@ def test_a_module_written_as_it_runs_never_replaces_an_installed_one(checks):
     assert not passed and "cannot import name 'd' from 'click'" in message, message
 
 
-@pytest.mark.parametrize("name", ["autodiff_for_target.py", "autodiff_enum_member.py"])
+@pytest.mark.parametrize("name", ["autodiff_compared_box.py", "autodiff_enum_member.py"])
 def test_autodiff_the_source_rules_miss_is_found_in_the_compiled_program(report, checks, name):
     passed, message = checks[name]["df uses no autodiff"]
     assert not passed

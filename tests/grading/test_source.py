@@ -3837,6 +3837,60 @@ for _name in ["impl"]:
     pass
 df = lambda x: getattr(_hand, _name)(x)
 """,
+    # an answers dict filled by keyed stores is read at its key (honest round 8), while
+    # nothing else changes it
+    "the same key stored twice": """
+ANSWERS = {}
+ANSWERS["df"] = lambda x: jnp.cos(x)
+ANSWERS["df"] = jnp.vectorize(jax.grad(f))
+df = ANSWERS["df"]
+""",
+    "a key stored through an alias": """
+ANSWERS = {}
+ANSWERS["df"] = lambda x: jnp.cos(x)
+_other = ANSWERS
+_other["df"] = jnp.vectorize(jax.grad(f))
+df = ANSWERS["df"]
+""",
+    "a key stored by a function": """
+ANSWERS = {}
+ANSWERS["df"] = lambda x: jnp.cos(x)
+def _fill():
+    ANSWERS["df"] = jnp.vectorize(jax.grad(f))
+_fill()
+df = ANSWERS["df"]
+""",
+    "a key stored that reads another key": """
+ANSWERS = {}
+ANSWERS["dsin"] = jnp.vectorize(jax.grad(f))
+ANSWERS["df"] = lambda x: ANSWERS["dsin"](x)
+df = ANSWERS["df"]
+""",
+    "a key stored at a folded name": """
+ANSWERS = {}
+ANSWERS["d" + "f"] = jnp.vectorize(jax.grad(f))
+df = ANSWERS["df"]
+""",
+    # red-team round 16
+    "a global swapped through attrgetter": """
+import operator
+def _d(x):
+    return jnp.cos(x)
+def df(x):
+    return _d(x)
+operator.attrgetter("__globals__")(df).update(_d=jnp.vectorize(jax.grad(f)))
+""",
+    "minimize on a handle the rules cannot follow": """
+import jax.scipy.optimize
+_opt = next(iter([jax.scipy.optimize]))
+def df(x):
+    return _opt.minimize(lambda y: f(y[0]), jnp.reshape(x, (1,)), method="BFGS").jac[0]
+""",
+    "a for target's store": _stores_into_its_box("for _box[0] in [use]:\n    pass"),
+    "a with target's store": _stores_into_its_box(
+        "with contextlib.nullcontext(use) as _box[0]:\n    pass", "import contextlib"
+    ),
+    "a comprehension target's store": _stores_into_its_box("[None for _box[0] in [use]]"),
     "JAX's names reset through the jet module": """
 import jax.experimental.jet
 _names = next(iter([jax.experimental.jet])).core.source_info_util
@@ -3874,6 +3928,19 @@ def df(x: Vec) -> Vec:
 
 assert jnp.allclose(df(1.5), jax.grad(lambda t: jnp.log(t**2) * jnp.sin(t) + 1 / t)(1.5))
 print(d_log(2.0), jax.grad(jnp.log)(2.0))
+""",
+    "an answers dict filled by keyed stores, one of them autodiff": """
+import jax
+import jax.numpy as jnp
+
+answers = {}
+answers["d_log"] = lambda x: 1 / x
+answers["dsin"] = jnp.vectorize(jax.grad(jnp.sin))
+answers["df"] = lambda x: 2 / x * jnp.sin(x) + jnp.log(x**2) * jnp.cos(x) - 1 / x**2
+d_log = answers["d_log"]
+dsin = answers["dsin"]
+df = answers["df"]
+print(d_log(1.5), dsin(1.5), df(1.5))
 """,
     "autodiff references kept as attributes of the by-hand functions, printed": """
 import jax

@@ -155,7 +155,6 @@ DYNAMIC_ATTRIBUTES = frozenset(
         "reset_name_stack",
         "new_jaxpr_eqn",
         "mlir_module_serialized",
-        "bind",  # a jaxpr's equations traced again, `eqn.primitive.bind(...)`: new names
     }
 )
 # Taylor mode: automatic differentiation whose compiled program carries no `jvp` or
@@ -1428,6 +1427,59 @@ class Program:
                 found += items
         return found or None
 
+    def keyed(self, node: ast.Subscript) -> str | None:
+        """The key of ``ANSWERS["d_log"]`` where ``ANSWERS`` is a module-level dict display
+        with constant keys, bound once, and every statement that changes it stores one
+        item at a constant key (``ANSWERS["d_log"] = ...``); else None."""
+        name = node.value
+        key = self.fold(node.slice)
+        if key is None or not isinstance(name, ast.Name):
+            return None
+        literal = self._literal(name)
+        if not isinstance(literal, ast.Dict) or None in literal.keys:
+            return None  # (`**other` may hold any key)
+        home = self._home(name)
+        if home is None or home.kind != "module":
+            return None
+        statements = self._touches.get((id(home), name.id), ())
+        stores = [s for s in statements if not isinstance(s, ast.Call)]
+        # (a call is one of an alias, only looked at: `print(dsin(1.5))`, see `_index_touches`)
+        if not stores or any(self.stored_key(s, name.id) is None for s in stores):
+            return None
+        return key
+
+    def keyed_alias(self, node: ast.AST) -> tuple[str, str] | None:
+        """``("ANSWERS", "d_log")`` where `node` is a name bound once to ``ANSWERS["d_log"]``
+        of a dict filled by keyed stores (`keyed`)."""
+        if not isinstance(node, ast.Name):
+            return None
+        scope = self._scope.get(id(node))
+        bindings = self.lookup(node.id, scope) if scope else None
+        if not bindings or len(bindings) != 1 or bindings[0].kind != "assign":
+            return None
+        value = bindings[0].node
+        if bindings[0].unpack or not (
+            isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name)
+        ):
+            return None
+        key = self.keyed(value)
+        return None if key is None else (value.value.id, key)
+
+    def stored_key(self, statement: ast.AST, name: str) -> str | None:
+        """The constant key of ``name[key] = value``, if `statement` is just that store."""
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
+            return None
+        target = statement.targets[0]
+        if not (
+            isinstance(target, ast.Subscript)
+            and isinstance(target.value, ast.Name)
+            and target.value.id == name
+        ):
+            return None
+        if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(statement.value)):
+            return None  # `A["d"] = A["e"]`: what it stores is another of its items
+        return self.fold(target.slice)
+
     def _literal_item(self, node: ast.AST | None, index: object) -> ast.AST | None:
         container = self._literal(node)
         if isinstance(container, ast.Tuple | ast.List) and isinstance(index, int):
@@ -1807,6 +1859,8 @@ class Program:
                 if isinstance(call, ast.Call)
             )
         scope = self._scope.get(id(node))
+        if self._stores_beside(statement, below, scope):
+            return True  # `for _box[0] in [fn]`, `with cm(fn) as _box[0]`, `(_k := fn)`
         if getattr(statement, "value", None) is not below:
             return False  # read in a target (`CALLS[fn.__name__] += 1`): its key, not kept
         if isinstance(statement, ast.Assign | ast.AugAssign | ast.AnnAssign):
@@ -1827,6 +1881,42 @@ class Program:
             call := statement.value, ast.Call
         ):
             return self._hands_to_method(call, node)  # (`return _box.insert(0, g)` too)
+        return False
+
+    def _stores_beside(
+        self, statement: ast.AST | None, below: ast.AST, scope: _Scope | None
+    ) -> bool:
+        """Whether the part of `statement` a parameter is read in (`below`) binds a target
+        other code can read: an item or attribute, or a ``global``/``nonlocal`` name, in a
+        ``for`` or ``with`` target, a comprehension's, a walrus or a ``match`` capture."""
+        if isinstance(statement, ast.For | ast.AsyncFor):
+            parts: list[ast.AST] = [statement.target] if below is statement.iter else []
+        elif isinstance(statement, ast.With | ast.AsyncWith):
+            parts = [item.optional_vars for item in statement.items if item.optional_vars]
+        elif isinstance(statement, ast.Match):
+            parts = [case.pattern for case in statement.cases] if below is statement.subject else []
+        else:
+            parts = [below]
+        shared = set() if scope is None else scope.globals | scope.nonlocals
+        for part in parts:
+            for sub in ast.walk(part):
+                if isinstance(sub, ast.comprehension) or isinstance(sub, ast.NamedExpr):
+                    targets = [sub.target]
+                elif part is not below:
+                    targets = [sub]
+                else:
+                    continue
+                for target in targets:
+                    for t in ast.walk(target):
+                        if isinstance(t, ast.Attribute | ast.Subscript) and not isinstance(
+                            t.ctx, ast.Load
+                        ):
+                            return True
+                        if isinstance(t, ast.Name) and not isinstance(t.ctx, ast.Load):
+                            if t.id in shared:
+                                return True
+                        if isinstance(t, ast.MatchAs | ast.MatchStar) and t.name in shared:
+                            return True
         return False
 
     def _hands_to_method(self, call: ast.Call, node: ast.Name) -> bool:
@@ -1960,7 +2050,9 @@ class Program:
                     for v in self.value(node)
                 ):
                     return node  # from pickle import loads
-            elif isinstance(node, ast.Call) and self.dynamic_call(node):
+            elif isinstance(node, ast.Call) and (
+                self.dynamic_call(node) or self._looks_up_dynamic(node)
+            ):
                 return node
             elif isinstance(node, ast.Attribute):
                 if node.attr in DYNAMIC_ATTRIBUTES and id(node) not in self._quiet:
@@ -4196,6 +4288,33 @@ class Program:
                     return func.leaf
         return None
 
+    @functools.cached_property
+    def imports_optimizers(self) -> bool:
+        """Whether the submission imports JAX's optimizers (``jax.scipy.optimize``, whose
+        BFGS `minimize` returns the gradient): then ``.minimize`` of a value the rules
+        cannot trace counts as `grad` too, not only as a method of the student's own."""
+        for tree in self.trees.values():
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+                else:
+                    continue
+                if any(_under(n, ("jax.scipy.optimize",)) for n in names):
+                    return True
+        return False
+
+    def _looks_up_dynamic(self, node: ast.Call) -> bool:
+        """Whether `node` looks up one of `DYNAMIC_ATTRIBUTES` by a constant name
+        (``operator.attrgetter("__globals__")``), as the attribute itself would."""
+        return any(
+            piece in DYNAMIC_ATTRIBUTES
+            for func in self.value(node.func)
+            if isinstance(func, Api) and func.path in _NAME_ARGUMENTS
+            for piece in self.looked_up(node, func.path) or ()
+        )
+
     def looked_up(self, node: ast.Call, path: str) -> list[str] | None:
         """The attribute names a call of a `_NAME_ARGUMENTS` API looks up, or None where they
         are not all constants (or, for `dictConfig`, where its dict may name other code)."""
@@ -4613,6 +4732,7 @@ class _Reach:
         self.shells: set[int] = set()  # classes reached as `reach_class`
         self.modes: dict[int, str] = {}  # `gk.jacobian` called with a constant mode
         self.picked: set[int] = set()  # names of literal containers read at a constant key
+        self.keys: dict[int, str] = {}  # of those, the ones filled only by keyed stores
         self.making: set[int] = set()  # the calls making a record whose field is picked
         self.read_from: set[int] = set()  # roots reached as what code reads (`unit`)
         self.reading = False  # whether the root being walked is one of those
@@ -4682,15 +4802,36 @@ class _Reach:
             if me is None or not _stores_into(statement, me):
                 self.unit(statement)
 
-    def touched(self, scope: _Scope, name: str, *, picked: bool = False) -> None:
+    def touched(
+        self, scope: _Scope, name: str, *, picked: bool = False, key: str | None = None
+    ) -> None:
         """Reach the statements that change what the module-level `name` holds (`picked`:
         but the statement that makes it, whose item is reached alone: calling the
-        namedtuple class in ``MODES = Pair(forward=..., reverse=...)``)."""
+        namedtuple class in ``MODES = Pair(forward=..., reverse=...)``; `key`: only the
+        stores at that key, of a dict filled by keyed stores alone, `Program.keyed`)."""
         program = self.program
         made_in = program.making(scope.bindings.get(name, ())) if picked else set()
+        # `ANSWERS["d_log"]`, or a name bound to it alone (`d_log = ANSWERS["d_log"]`, an
+        # alias of the dict to the rules): the stores at other keys change nothing it reads
+        keys = [(name, key)] if key is not None else []
+        bindings = scope.bindings.get(name, ())
+        if len(bindings) == 1 and bindings[0].kind == "assign" and not bindings[0].unpack:
+            value = bindings[0].node
+            if (
+                isinstance(value, ast.Subscript)
+                and isinstance(value.value, ast.Name)
+                and (picked_key := program.keyed(value)) is not None
+            ):
+                keys.append((value.value.id, picked_key))
         for statement in program._touches.get((id(scope), name), ()):
             if id(statement) in made_in or id(statement) in self.making:
                 continue
+            if any(program.stored_key(statement, holder) not in (None, k) for holder, k in keys):
+                continue  # `ANSWERS["dsin"] = ...`, read as `ANSWERS["d_log"]`
+            if isinstance(statement, ast.Call) and keys:
+                other = program.keyed_alias(statement.func)
+                if other is not None and any(other[0] == h and other[1] != k for h, k in keys):
+                    continue  # `print(dsin(1.5))`: a call of another key's entry
             self.unit(statement, read=True)
             if isinstance(statement, ast.ClassDef):
                 # a method changes it (`__eq__` filling `_impl`): with what each instance
@@ -4825,6 +4966,16 @@ class _Reach:
                     # `DERIVATIVES["exp"]`: that item of a literal dict, not all of it
                     self.picked.add(id(node.value))
                     self.unit(element)
+                elif (
+                    isinstance(node, ast.Subscript)
+                    and isinstance(node.value, ast.Name)
+                    and (key := self.program.keyed(node)) is not None
+                ):
+                    # `ANSWERS["d_log"]` of a dict filled only by `ANSWERS["d_log"] = ...`
+                    # statements: the stores at that key (`touched`), not the others (and
+                    # such a store fills its key only)
+                    self.picked.add(id(node.value))
+                    self.keys[id(node.value)] = key
             for node in ast.walk(root):
                 if id(node) in self.program._code_annotations:
                     self.note("annotation", node, dynamic=True)
@@ -4927,7 +5078,7 @@ class _Reach:
             self.note(node.id, node)  # unbound here: it can only come from somewhere unseen
             return
         home = program.resolve(node.id, scope)
-        self.touched(home, node.id, picked=id(node) in self.picked)
+        self.touched(home, node.id, picked=id(node) in self.picked, key=self.keys.get(id(node)))
         if id(node) in self.picked:
             return  # its item is reached (`run`), and what changes it (`touched`)
         for binding in bindings:
@@ -5026,6 +5177,8 @@ class _Reach:
             self.lines.setdefault(attr, program.where(node))
             for transform in _USES_BY_LEAF.get(attr, ()):
                 self.note(transform, node, via=attr)
+            if attr == "minimize" and program.imports_optimizers:
+                self.note("grad", node, via=attr)  # `next(iter([jax.scipy.optimize])).minimize`
         plain = program.held_plain(attr)
         for store in program._stores.get(attr, ()):
             if plain and isinstance(store, ast.Call):
