@@ -30,7 +30,7 @@ from gradkit.grading import InProcessCandidate, Ok, checks, grade_candidate
 from gradkit.grading._checks_special import Avoids, Uses
 from gradkit.grading._source import Program, program, usage
 
-from .test_autodiff_at_run_time import _stores_into_its_box
+from .test_score_autodiff_at_run_time import _stores_into_its_box
 
 AUTODIFF = frozenset(AUTODIFF_NAMES)
 
