@@ -313,8 +313,7 @@ class Evaluator:
     def __init__(self) -> None:
         self.artifacts: OrderedDict[str, Any] = OrderedDict()
         self.compiled: OrderedDict[tuple, Any] = OrderedDict()
-        self.complex_inside: set[str] = set()  # keys of real functions computed in complex
-        self.differentiated: dict[str, frozenset[int]] = {}  # key -> runs JAX differentiated
+        self.findings: dict[str, Findings] = {}  # what `check_artifact` read, by key
 
     def _artifact(self, key: str, data: bytes) -> Any:
         if key in self.artifacts:
@@ -324,11 +323,7 @@ class Evaluator:
 
         try:
             exported = export.deserialize(bytearray(data))
-            findings = check_artifact(exported)
-            if findings.complex_inside:
-                self.complex_inside.add(key)
-            if findings.differentiated:
-                self.differentiated[key] = findings.differentiated
+            self.findings[key] = check_artifact(exported)
             entry: Any = exported
         except Rejected as error:
             entry = error
@@ -337,8 +332,7 @@ class Evaluator:
         self.artifacts[key] = entry
         if len(self.artifacts) > CACHE_SIZE:
             old, _ = self.artifacts.popitem(last=False)
-            self.complex_inside.discard(old)
-            self.differentiated.pop(old, None)
+            self.findings.pop(old, None)
         return entry
 
     def bundle(self, header: dict[str, Any], buffers: list[bytes]) -> tuple[dict, list]:
@@ -372,11 +366,11 @@ class Evaluator:
                 results.append({"ok": False, "kind": "error", "message": _brief(error)})
                 continue
             result = self._ok(value, out)
-            if item["key"] in self.complex_inside and result["ok"]:
+            findings = self.findings[item["key"]]
+            if findings.complex_inside and result["ok"]:
                 result["complex"] = True
-            runs = self.differentiated.get(item["key"])
-            if runs and result["ok"] and item.get("derive") is None:
-                result["differentiated"] = sorted(runs)
+            if findings.differentiated and result["ok"] and item.get("derive") is None:
+                result["differentiated"] = sorted(findings.differentiated)
             results.append(result)
         return {"ok": True, "results": results}, out
 

@@ -264,10 +264,11 @@ def _differentiated(
     named, a hidden one is not.
     """
     found: dict[str, str] = {}
+    hidden = "at a hidden input"
     for check, requests, slots in checks:
         if not isinstance(check, Values):
             continue
-        for request, slot in zip(requests, slots, strict=False):
+        for request, slot in zip(requests, slots, strict=True):
             answer = answers[slot]
             if not (
                 isinstance(request, Evaluate)
@@ -279,8 +280,8 @@ def _differentiated(
                 continue
             entry = request.call.entry
             if check.hidden:
-                found.setdefault(entry, "at a hidden input")
-            elif found.get(entry, "at a hidden input") == "at a hidden input":
+                found.setdefault(entry, hidden)
+            elif found.get(entry, hidden) == hidden:  # a visible input is worth naming
                 found[entry] = f"at {check._where(request)}"
     return found
 

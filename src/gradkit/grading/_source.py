@@ -51,7 +51,15 @@ import re
 import site
 import sys
 import types
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping, MutableSequence, MutableSet
+from collections.abc import (
+    Iterable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    MutableSequence,
+    MutableSet,
+    Sequence,
+)
 from pathlib import Path
 
 from .._sandboxed import STAND_IN_MODULES, is_main_guard, place
@@ -1451,16 +1459,18 @@ class Program:
     def keyed_alias(self, node: ast.AST) -> tuple[str, str] | None:
         """``("ANSWERS", "d_log")`` where `node` is a name bound once to ``ANSWERS["d_log"]``
         of a dict filled by keyed stores (`keyed`)."""
-        if not isinstance(node, ast.Name):
+        scope = self._scope.get(id(node)) if isinstance(node, ast.Name) else None
+        if not isinstance(node, ast.Name) or scope is None:
             return None
-        scope = self._scope.get(id(node))
-        bindings = self.lookup(node.id, scope) if scope else None
-        if not bindings or len(bindings) != 1 or bindings[0].kind != "assign":
+        return self.keyed_binding(self.lookup(node.id, scope) or [])
+
+    def keyed_binding(self, bindings: Sequence[_Binding]) -> tuple[str, str] | None:
+        """``("ANSWERS", "d_log")`` where `bindings` are the one ``= ANSWERS["d_log"]`` of a
+        dict filled by keyed stores (`keyed`)."""
+        if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].unpack:
             return None
         value = bindings[0].node
-        if bindings[0].unpack or not (
-            isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name)
-        ):
+        if not (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name)):
             return None
         key = self.keyed(value)
         return None if key is None else (value.value.id, key)
@@ -1859,8 +1869,8 @@ class Program:
                 if isinstance(call, ast.Call)
             )
         scope = self._scope.get(id(node))
-        if self._stores_beside(statement, below, scope):
-            return True  # `for _box[0] in [fn]`, `with cm(fn) as _box[0]`, `(_k := fn)`
+        if self._stores_beside(statement, below):
+            return True  # `for _box[0] in [fn]`, `with cm(fn) as _box[0]`
         if getattr(statement, "value", None) is not below:
             return False  # read in a target (`CALLS[fn.__name__] += 1`): its key, not kept
         if isinstance(statement, ast.Assign | ast.AugAssign | ast.AnnAssign):
@@ -1883,41 +1893,21 @@ class Program:
             return self._hands_to_method(call, node)  # (`return _box.insert(0, g)` too)
         return False
 
-    def _stores_beside(
-        self, statement: ast.AST | None, below: ast.AST, scope: _Scope | None
-    ) -> bool:
-        """Whether the part of `statement` a parameter is read in (`below`) binds a target
-        other code can read: an item or attribute, or a ``global``/``nonlocal`` name, in a
-        ``for`` or ``with`` target, a comprehension's, a walrus or a ``match`` capture."""
-        if isinstance(statement, ast.For | ast.AsyncFor):
-            parts: list[ast.AST] = [statement.target] if below is statement.iter else []
+    def _stores_beside(self, statement: ast.AST | None, below: ast.AST) -> bool:
+        """Whether the part of `statement` a parameter is read in (`below`) stores into an
+        item or an attribute through a binding target: ``for _box[0] in [fn]``, ``with
+        cm(fn) as _box[0]``, ``[None for _box[0] in [fn]]``."""
+        targets: list[ast.AST] = []
+        if isinstance(statement, ast.For | ast.AsyncFor) and below is statement.iter:
+            targets.append(statement.target)
         elif isinstance(statement, ast.With | ast.AsyncWith):
-            parts = [item.optional_vars for item in statement.items if item.optional_vars]
-        elif isinstance(statement, ast.Match):
-            parts = [case.pattern for case in statement.cases] if below is statement.subject else []
-        else:
-            parts = [below]
-        shared = set() if scope is None else scope.globals | scope.nonlocals
-        for part in parts:
-            for sub in ast.walk(part):
-                if isinstance(sub, ast.comprehension) or isinstance(sub, ast.NamedExpr):
-                    targets = [sub.target]
-                elif part is not below:
-                    targets = [sub]
-                else:
-                    continue
-                for target in targets:
-                    for t in ast.walk(target):
-                        if isinstance(t, ast.Attribute | ast.Subscript) and not isinstance(
-                            t.ctx, ast.Load
-                        ):
-                            return True
-                        if isinstance(t, ast.Name) and not isinstance(t.ctx, ast.Load):
-                            if t.id in shared:
-                                return True
-                        if isinstance(t, ast.MatchAs | ast.MatchStar) and t.name in shared:
-                            return True
-        return False
+            targets += [item.optional_vars for item in statement.items if item.optional_vars]
+        targets += [c.target for c in ast.walk(below) if isinstance(c, ast.comprehension)]
+        return any(
+            isinstance(t, ast.Attribute | ast.Subscript)
+            for target in targets
+            for t in ast.walk(target)
+        )
 
     def _hands_to_method(self, call: ast.Call, node: ast.Name) -> bool:
         """Whether `call` hands what `node` reads to a method of an object that can keep it
@@ -2073,10 +2063,7 @@ class Program:
                 ):
                     return node
             elif isinstance(node, ast.Import | ast.ImportFrom):
-                spelled = [a.name for a in node.names]
-                if isinstance(node, ast.ImportFrom) and node.module:
-                    spelled.append(node.module)
-                    spelled += [f"{node.module}.{a.name}" for a in node.names]
+                spelled = _imported(node)
                 if any(_under(name, (TAYLOR_MODE,)) for name in spelled):
                     return node  # its derivatives leave no trace in the compiled program
                 heads = {name.split(".")[0] for name in spelled}
@@ -4293,17 +4280,13 @@ class Program:
         """Whether the submission imports JAX's optimizers (``jax.scipy.optimize``, whose
         BFGS `minimize` returns the gradient): then ``.minimize`` of a value the rules
         cannot trace counts as `grad` too, not only as a method of the student's own."""
-        for tree in self.trees.values():
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Import):
-                    names = [a.name for a in node.names]
-                elif isinstance(node, ast.ImportFrom) and node.module:
-                    names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
-                else:
-                    continue
-                if any(_under(n, ("jax.scipy.optimize",)) for n in names):
-                    return True
-        return False
+        return any(
+            _under(name, ("jax.scipy.optimize",))
+            for tree in self.trees.values()
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for name in _imported(node)
+        )
 
     def _looks_up_dynamic(self, node: ast.Call) -> bool:
         """Whether `node` looks up one of `DYNAMIC_ATTRIBUTES` by a constant name
@@ -4498,6 +4481,15 @@ def _shown(path: str) -> str:
         if path.startswith(long):
             return short + path.removeprefix(long)
     return path
+
+
+def _imported(node: ast.Import | ast.ImportFrom) -> list[str]:
+    """The dotted names an import statement spells: ``import a.b`` is ``a.b``, ``from a
+    import b`` is ``b``, ``a`` and ``a.b`` (``b`` may be a module or a name of ``a``)."""
+    spelled = [a.name for a in node.names]
+    if isinstance(node, ast.ImportFrom) and node.module:
+        spelled += [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+    return spelled
 
 
 def _stores_item(node: ast.AST, parents: Mapping[int, ast.AST]) -> bool:
@@ -4814,15 +4806,8 @@ class _Reach:
         # `ANSWERS["d_log"]`, or a name bound to it alone (`d_log = ANSWERS["d_log"]`, an
         # alias of the dict to the rules): the stores at other keys change nothing it reads
         keys = [(name, key)] if key is not None else []
-        bindings = scope.bindings.get(name, ())
-        if len(bindings) == 1 and bindings[0].kind == "assign" and not bindings[0].unpack:
-            value = bindings[0].node
-            if (
-                isinstance(value, ast.Subscript)
-                and isinstance(value.value, ast.Name)
-                and (picked_key := program.keyed(value)) is not None
-            ):
-                keys.append((value.value.id, picked_key))
+        if (alias := program.keyed_binding(scope.bindings.get(name, ()))) is not None:
+            keys.append(alias)
         for statement in program._touches.get((id(scope), name), ()):
             if id(statement) in made_in or id(statement) in self.making:
                 continue
