@@ -3891,6 +3891,27 @@ def df(x):
         "with contextlib.nullcontext(use) as _box[0]:\n    pass", "import contextlib"
     ),
     "a comprehension target's store": _stores_into_its_box("[None for _box[0] in [use]]"),
+    "a function attribute's code that fills what the entry reads": """
+_box = [jnp.cos]
+def df(x):
+    return _box[0](x)
+def _mutator(x):
+    _box[0] = jnp.vectorize(jax.grad(f))
+    return x
+df.hook = _mutator
+print(df.hook(1.5))
+""",
+    "a function attribute's code that rebinds a global the entry reads": """
+_impl = jnp.cos
+def df(x):
+    return _impl(x)
+def _mutator(x):
+    global _impl
+    _impl = jnp.vectorize(jax.grad(f))
+    return x
+df.hook = _mutator
+print(df.hook(1.5))
+""",
     "JAX's names reset through the jet module": """
 import jax.experimental.jet
 _names = next(iter([jax.experimental.jet])).core.source_info_util
@@ -3941,6 +3962,18 @@ d_log = answers["d_log"]
 dsin = answers["dsin"]
 df = answers["df"]
 print(d_log(1.5), dsin(1.5), df(1.5))
+""",
+    "an autodiff reference kept as an attribute, called in a sanity print": """
+import jax
+import jax.numpy as jnp
+
+
+def df(x):
+    return 2.0 / x * jnp.sin(x) + jnp.log(x**2) * jnp.cos(x) - 1.0 / x**2
+
+
+df.reference = jax.grad(lambda t: jnp.log(t**2) * jnp.sin(t) + 1 / t)
+print(df(1.5), df.reference(1.5))
 """,
     "autodiff references kept as attributes of the by-hand functions, printed": """
 import jax

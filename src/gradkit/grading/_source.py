@@ -3305,14 +3305,23 @@ class Program:
         return touches
 
     def _inert_function_attribute(self, node: ast.Name, values: list[Value]) -> bool:
-        """Whether `node` is the function of ``fn.attr = ...`` (a ``def`` or lambda of the
-        submission's) and nothing reads ``attr`` back but to look at it: a store that
-        changes nothing the function computes (``d_log.reference = jax.grad(jnp.log)``,
-        printed beside ``d_log(1.5)``)."""
+        """Whether `node` is the function of ``fn.attr = ...``, or of ``fn.attr(...)`` called
+        with constants and only looked at (a ``def`` or lambda of the submission's), and
+        nothing reads ``attr`` back but to look at it: neither changes what the function
+        computes (``d_log.reference = jax.grad(jnp.log)``, then ``print(d_log(1.5),
+        d_log.reference(1.5))``). What the stored code itself changes, its own reach finds."""
         parent = self._parents.get(id(node))
+        call = self._parents.get(id(parent))
         return (
             isinstance(parent, ast.Attribute)
-            and isinstance(parent.ctx, ast.Store)
+            and (
+                isinstance(parent.ctx, ast.Store)
+                or (
+                    isinstance(call, ast.Call)
+                    and call.func is parent
+                    and self._only_looked_at(call)
+                )
+            )
             and not _is_dunder(parent.attr)
             and bool(values)
             and all(
