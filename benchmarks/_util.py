@@ -57,26 +57,27 @@ def paired_times(
     return statistics.median(ta), statistics.median(tb)
 
 
-def same_program(fa: Callable[..., Any], fb: Callable[..., Any], *args: Any) -> bool:
-    """Return whether ``jax.jit`` compiles `fa` and `fb` to the same optimized HLO.
+def program_text(fn: Callable[..., Any], *args: Any) -> str:
+    """Return the optimized HLO ``jax.jit`` compiles `fn` to at `args`, names stripped.
 
-    Names (module, function and source locations) are stripped before comparing.
+    Module, function and source-location names are removed, so two installs (or
+    two spellings) that compile to the same computation give the same text.
     """
     import re
 
     import jax
 
-    def text(fn: Callable[..., Any]) -> str:
-        hlo = jax.jit(fn).lower(*args).compile().as_text()
-        hlo = re.sub(r"HloModule \S+", "HloModule m", hlo)
-        hlo = re.sub(r", metadata=\{[^}]*\}", "", hlo)
-        hlo = re.sub(r"jit_\w+", "jit_f", hlo)
-        # keep the computations; drop the source-location tables (file and function names)
-        return "\n".join(
-            line for line in hlo.splitlines() if not re.match(r"^(\d+ |[A-Z]\w*$)", line)
-        )
+    hlo = jax.jit(fn).lower(*args).compile().as_text()
+    hlo = re.sub(r"HloModule \S+", "HloModule m", hlo)
+    hlo = re.sub(r", metadata=\{[^}]*\}", "", hlo)
+    hlo = re.sub(r"jit_\w+", "jit_f", hlo)
+    # keep the computations; drop the source-location tables (file and function names)
+    return "\n".join(line for line in hlo.splitlines() if not re.match(r"^(\d+ |[A-Z]\w*$)", line))
 
-    return text(fa) == text(fb)
+
+def same_program(fa: Callable[..., Any], fb: Callable[..., Any], *args: Any) -> bool:
+    """Return whether ``jax.jit`` compiles `fa` and `fb` to the same optimized HLO."""
+    return program_text(fa, *args) == program_text(fb, *args)
 
 
 def _block(out: Any) -> None:

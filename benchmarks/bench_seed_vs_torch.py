@@ -13,21 +13,37 @@ Run:
 With ``--device cuda`` the torch side runs on the GPU (every timed call ends
 with ``torch.cuda.synchronize()``) and gradkit on JAX's default device; set
 ``TORCH_PYTHON`` to this interpreter where it has torch (a GPU image).
+
+Each side times every workload in its own process. ``--rounds R`` repeats
+that R times, rotating which side goes first, and reports the median of each
+round's times and ratios, so a change of load on a shared machine falls on
+every side. ``--against OTHER/.venv/bin/python`` adds a third side: the
+gradkit installed for that interpreter, timed by this script in the same
+rounds. Its column says whether a change to gradkit moved the torch ratios,
+with torch's own noise divided out (``this / against`` is gradkit's time
+against the other install's, round by round):
+
+    .venv/bin/python benchmarks/bench_seed_vs_torch.py --rounds 5 \
+        --against /tmp/old/.venv/bin/python
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import statistics
 import subprocess
 import sys
+from collections.abc import Callable
+from typing import Any
 
 sys.path.insert(0, os.path.dirname(__file__))
 
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
-from _util import machine, median_time, table  # noqa: E402
+from _util import machine, median_time, program_text, table  # noqa: E402
 
 import gradkit as gk  # noqa: E402
 
@@ -116,60 +132,109 @@ print(json.dumps(out))
 """
 
 
-def gradkit_times() -> dict[str, float]:
-    dot2 = gk.functions["dot2"].fn
-    g_dot2 = jax.jit(gk.grad(dot2))
-    out = {}
-    for n in SIZES:
-        x = jnp.arange(float(n)) / n
-        out[f"grad 2xᵀx, n={n:g}"] = median_time(lambda x=x: g_dot2(x))
-    g_doubling = jax.jit(gk.grad(gk.functions["doubling"].fn))
-    a = jnp.float32(0.813)
-    out["grad doubling (a=0.813)"] = median_time(lambda: g_doubling(a))
-    v = jnp.array([3.0, -4.0, 0.0])
-    m = jnp.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
-    vec_norms = jax.jit(lambda v: (gk.norm(v), gk.norm(v, ord=1), gk.norm(v, ord=jnp.inf)))
-    mat_norms = jax.jit(lambda m: (gk.norm(m, axis=0), gk.norm(m, axis=1), gk.norm(m, ord="fro")))
-    out["norm(v), p=2,1,inf"] = median_time(lambda: vec_norms(v))
-    out["norm(M), dim=0, dim=1, fro"] = median_time(lambda: mat_norms(m))
-    w = jnp.linspace(-1.0, 1.0, 1000)
-    g_norm = jax.jit(gk.grad(gk.norm))
-    out["grad ‖w‖₂, n=1000"] = median_time(lambda: g_norm(w))
+def gradkit_workloads() -> dict[str, tuple[Callable[..., Any], tuple[Any, ...]]]:
+    """Return each workload's gradkit function and the arguments it is timed at."""
+    g_dot2 = gk.grad(gk.functions["dot2"].fn)
+    out: dict[str, tuple[Callable[..., Any], tuple[Any, ...]]] = {
+        f"grad 2xᵀx, n={n:g}": (g_dot2, (jnp.arange(float(n)) / n,)) for n in SIZES
+    }
+    out["grad doubling (a=0.813)"] = (
+        gk.grad(gk.functions["doubling"].fn),
+        (jnp.float32(0.813),),
+    )
+    out["norm(v), p=2,1,inf"] = (
+        lambda v: (gk.norm(v), gk.norm(v, ord=1), gk.norm(v, ord=jnp.inf)),
+        (jnp.array([3.0, -4.0, 0.0]),),
+    )
+    out["norm(M), dim=0, dim=1, fro"] = (
+        lambda m: (gk.norm(m, axis=0), gk.norm(m, axis=1), gk.norm(m, ord="fro")),
+        (jnp.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),),
+    )
+    out["grad ‖w‖₂, n=1000"] = (gk.grad(gk.norm), (jnp.linspace(-1.0, 1.0, 1000),))
     return out
 
 
-def torch_times(device: str = "cpu") -> dict[str, float] | None:
-    if not os.path.exists(TORCH_PYTHON):
-        print(f"(no PyTorch interpreter at {TORCH_PYTHON}; set TORCH_PYTHON to compare)")
-        return None
-    script = f"SIZES = {SIZES!r}\nDEVICE = {device!r}\n" + TORCH_SCRIPT
-    done = subprocess.run(
-        [TORCH_PYTHON, "-c", script], capture_output=True, text=True, timeout=600, check=False
-    )
+def gradkit_times() -> dict[str, dict[str, Any]]:
+    """Time each workload jitted; fingerprint its optimized program (names stripped)."""
+    times, programs = {}, {}
+    for name, (fn, args) in gradkit_workloads().items():
+        jitted = jax.jit(fn)
+        times[name] = median_time(lambda jitted=jitted, args=args: jitted(*args))
+        programs[name] = hashlib.sha256(program_text(fn, *args).encode()).hexdigest()[:12]
+    return {"times": times, "programs": programs}
+
+
+def side_times(python: str, args: list[str]) -> dict[str, Any]:
+    """Run one side in its own interpreter and return what it printed as JSON."""
+    done = subprocess.run([python, *args], capture_output=True, text=True, timeout=600, check=False)
     if done.returncode != 0:
-        print(f"(the torch side failed: {done.stderr.strip().splitlines()[-1:]})")
-        return None
+        sys.exit(f"{python} failed: {done.stderr.strip().splitlines()[-1:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
-    device = parser.parse_args().device
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of every side (default 1)")
+    parser.add_argument(
+        "--against", metavar="PYTHON", help="also time the gradkit installed for PYTHON"
+    )
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.json:  # one gradkit side, run by the rounds below
+        print(json.dumps(gradkit_times()))
+        return
     print(f"machine: {machine()}")
-    ours = gradkit_times()
-    theirs = torch_times(device)
-    if theirs:
-        print(f"torch {theirs.pop('torch')} (eager, {device}, its own process)\n")
-    rows = []
-    for name, t in ours.items():
-        row = [name, f"{t * 1e6:.1f}"]
-        if theirs:
-            row += [f"{theirs[name] * 1e6:.1f}", f"{theirs[name] / t:.1f}×"]
-        rows.append(row)
+    ours = [sys.executable, os.path.abspath(__file__), "--json"]
+    sides = {"gradkit": (sys.executable, ours[1:])}
+    if args.against:
+        sides["against"] = (args.against, ours[1:])
+    if os.path.exists(TORCH_PYTHON):
+        script = f"SIZES = {SIZES!r}\nDEVICE = {args.device!r}\n" + TORCH_SCRIPT
+        sides["torch"] = (TORCH_PYTHON, ["-c", script])
+    else:
+        print(f"(no PyTorch interpreter at {TORCH_PYTHON}; set TORCH_PYTHON to compare)")
+    rounds: list[dict[str, dict[str, float]]] = []
+    programs: dict[str, set[str]] = {}  # workload -> the programs either gradkit compiled
+    order = list(sides)
+    version = ""
+    for r in range(args.rounds):
+        done = {}
+        for side in order[r % len(order) :] + order[: r % len(order)]:
+            out = side_times(*sides[side])
+            if side == "torch":
+                version = out.pop("torch")
+                done[side] = out
+            else:
+                done[side] = out["times"]
+                for name, program in out["programs"].items():
+                    programs.setdefault(name, set()).add(program)
+        rounds.append(done)
+    if version:
+        print(f"torch {version} (eager, {args.device}, its own process)")
+    print(f"{args.rounds} round(s), medians over rounds\n")
+
+    def med(name: str, side: str, per: str | None = None) -> float:
+        """Median over rounds of `side`'s time, or of its ratio to `per`'s."""
+        return statistics.median(
+            done[side][name] / (done[per][name] if per else 1e-6) for done in rounds
+        )
+
     header = ["workload", "gradkit jit µs"]
-    if theirs:
-        header += ["torch eager µs", "torch/gradkit"]
+    header += ["against µs", "this / against", "same program"] if "against" in sides else []
+    header += ["torch eager µs", "torch/gradkit"] if "torch" in sides else []
+    header += ["torch/against"] if "torch" in sides and "against" in sides else []
+    rows = []
+    for name in rounds[0]["gradkit"]:
+        row = [name, f"{med(name, 'gradkit'):.1f}"]
+        if "against" in sides:
+            row += [f"{med(name, 'against'):.1f}", f"{med(name, 'gradkit', 'against'):.2f}"]
+            row.append("yes" if len(programs[name]) == 1 else "no")
+        if "torch" in sides:
+            row += [f"{med(name, 'torch'):.1f}", f"{med(name, 'torch', 'gradkit'):.1f}×"]
+            if "against" in sides:
+                row.append(f"{med(name, 'torch', 'against'):.1f}×")
+        rows.append(row)
     print(table(header, rows))
 
 
