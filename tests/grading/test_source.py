@@ -4062,6 +4062,320 @@ def test_round_9_cheats_break_the_by_hand_rule(case):
     assert "rules out" in message, message
 
 
+# honest round 9: tables made by `dict(zip(...))` or `map(...)`, and self-checks against
+# autodiff inside a decorator, a factory or an `__init__`
+HONEST_ROUND_9 = {
+    "an answers table made by dict(zip(...)), printed in a loop": """
+import jax
+import jax.numpy as jnp
+
+NAMES = ["d_log", "dsin", "df"]
+FUNCS = [
+    lambda x: 1 / x,
+    jnp.vectorize(jax.grad(jnp.sin)),
+    lambda x: 2 / x * jnp.sin(x) + jnp.log(x**2) * jnp.cos(x) - 1 / x**2,
+]
+ANSWERS = dict(zip(NAMES, FUNCS))
+d_log = ANSWERS["d_log"]
+dsin = ANSWERS["dsin"]
+df = ANSWERS["df"]
+for k in NAMES:
+    print(k, ANSWERS[k](1.5))
+""",
+    "an answers table made by dict(name=...)": """
+import jax
+import jax.numpy as jnp
+
+ANSWERS = dict(d_log=lambda x: 1 / x, dsin=jnp.vectorize(jax.grad(jnp.sin)))
+d_log, dsin = ANSWERS["d_log"], ANSWERS["dsin"]
+""",
+    "entries unpacked from map(jnp.vectorize, [...])": """
+import jax
+import jax.numpy as jnp
+
+d_exp, d_log, dsin = map(
+    jnp.vectorize, [lambda x: jnp.exp(x), lambda x: 1.0 / x, jax.grad(jnp.sin)]
+)
+""",
+    "a decorator asserting against jax.grad": """
+import jax
+import jax.numpy as jnp
+
+
+def checked_against(f):
+    def deco(mine):
+        for x in (0.5, 1.0, 2.0):
+            assert jnp.allclose(mine(x), jax.grad(f)(x)), f"{mine.__name__} is wrong at {x}"
+        return mine
+
+    return deco
+
+
+@checked_against(jnp.log)
+def d_log(x):
+    return 1 / x
+
+
+@checked_against(jnp.exp)
+def d_exp(x):
+    return jnp.exp(x)
+""",
+    "an __init__ asserting against jax.grad": """
+import jax
+import jax.numpy as jnp
+
+
+class Hand:
+    def __init__(self, tol=1e-6):
+        self.tol = tol
+        assert jnp.allclose(self.d_log(2.0), jax.grad(jnp.log)(2.0)), "d_log"
+        assert abs(float(self.d_exp(1.0)) - float(jax.grad(jnp.exp)(1.0))) < 1e-6
+        print(f"d_exp(1) = {self.d_exp(1.0):.4f}")
+
+    def d_log(self, x):
+        return 1 / x
+
+    def d_exp(self, x):
+        return jnp.exp(x)
+
+
+hand = Hand()
+d_log = hand.d_log
+d_exp = hand.d_exp
+""",
+    "an __init__ with a default point, checking against lambdas": """
+import jax
+import jax.numpy as jnp
+
+
+class HandDerivatives:
+    def __init__(self, x=1.3):
+        assert jnp.allclose(self.d_exp(x), jax.grad(jnp.exp)(x))
+        assert jnp.allclose(self.d_power(3.0, x), jax.grad(lambda t: t**3.0)(x))
+
+    def d_power(self, n, x):
+        return n * x ** (n - 1)
+
+    def d_exp(self, x):
+        return jnp.exp(x)
+
+
+def make_grad_f():
+    def grad_f(x):
+        return jnp.stack([6 * x[0], 5 * jnp.exp(x[1])])
+
+    v = jnp.array([0.3, -0.2])
+    assert jnp.allclose(grad_f(v), jax.grad(lambda u: 3 * u[0] ** 2 + 5 * jnp.exp(u[1]))(v))
+    return grad_f
+
+
+hand = HandDerivatives()
+d_power, d_exp = hand.d_power, hand.d_exp
+grad_f = make_grad_f()
+""",
+    "a factory checking its function before returning it": """
+import jax
+import jax.numpy as jnp
+import math
+
+
+def make_d_log():
+    def d(x):
+        return 1.0 / x
+
+    xs = jnp.linspace(0.5, 3.0, 7)
+    if not jnp.allclose(d(xs), jax.vmap(jax.grad(jnp.log))(xs)):
+        raise ValueError("d_log does not match autodiff")
+    assert all(math.isclose(d(x), jax.grad(jnp.log)(x), rel_tol=1e-6) for x in (1.0, 2.0))
+    assert (jnp.abs(d(xs) - jax.vmap(jax.grad(jnp.log))(xs)).max() < 1e-6).item()
+    print("d_log ok:", d(2.0))
+    return d
+
+
+d_log = make_d_log()
+""",
+}
+
+
+# against round 9's fixes: a table whose items changed, a map of code of the submission's,
+# and checks whose autodiff values reach the submission's code, a message, an output or
+# an array it reads back (the value at fixed points, or on a grid to interpolate)
+_GRID = "jnp.linspace(0.1, 10.0, 1000)"
+CHEATS_ROUND_17 = {
+    "dict(zip) of a list changed first": """
+FUNCS = [lambda x: jnp.cos(x), jnp.vectorize(jax.grad(f))]
+FUNCS.reverse()
+A = dict(zip(["df", "other"], FUNCS))
+df = A["df"]
+""",
+    "dict(zip) of a list stored into by a for target": """
+FUNCS = [lambda x: jnp.cos(x)]
+for FUNCS[0] in [jnp.vectorize(jax.grad(f))]:
+    pass
+A = dict(zip(["df"], FUNCS))
+df = A["df"]
+""",
+    "dict(zip) whose names were reordered": """
+NAMES = ["other", "df"]
+NAMES.sort()
+A = dict(zip(NAMES, [lambda x: jnp.cos(x), jnp.vectorize(jax.grad(f))]))
+df = A["df"]
+""",
+    "dict(zip) with the key twice": """
+A = dict(zip(["df", "df"], [lambda x: jnp.cos(x), jnp.vectorize(jax.grad(f))]))
+df = A["df"]
+""",
+    "map of a function of its own that keeps the items": """
+KEPT = []
+def keep(fn):
+    KEPT.append(fn)
+    return lambda x: KEPT[-1](x)
+df, other = map(keep, [lambda x: jnp.cos(x), jnp.vectorize(jax.grad(f))])
+""",
+    "a check handing the value to a dunder of its own": """
+BOX = []
+class Spy:
+    def __eq__(self, other):
+        BOX.append(other)
+        return True
+def mine(x):
+    return Spy()
+def make():
+    assert mine(1.5) == jax.vmap(jax.grad(jnp.log))(@GRID@)
+    return lambda x: jnp.interp(x, @GRID@, BOX[0])
+df = make()
+""",
+    "a check handing the value to a function of its own": """
+TABLE = {}
+def keep(v):
+    TABLE["g"] = v
+    return True
+def make():
+    assert keep(jax.vmap(jax.grad(jnp.log))(@GRID@))
+    return lambda x: jnp.interp(x, @GRID@, TABLE["g"])
+df = make()
+""",
+    "a check printing into a file object": """
+SINK = []
+def make():
+    print(jax.vmap(jax.grad(jnp.log))(@GRID@), file=SINK)
+    return lambda x: SINK[0]
+df = make()
+""",
+    "a format spec computed from the value": """
+class Spy:
+    def __format__(self, spec):
+        Spy.v = float(spec)
+        return ""
+def make():
+    print(f"{Spy():{jax.grad(jnp.log)(1.5)}}")
+    return lambda x: Spy.v
+df = make()
+""",
+    "a custom_jvp rule of its own seeing autodiff's tangents": """
+STASH = []
+@jax.custom_jvp
+def own(y):
+    return y
+@own.defjvp
+def _rule(p, t):
+    STASH.append(t[0])
+    return p[0], t[0]
+def composite(x):
+    return own(jnp.log(x))
+def make():
+    assert jnp.all(jax.jvp(jax.vmap(composite), (@GRID@,), (jnp.ones(1000),))[1] > 0)
+    return lambda x: jnp.interp(x, @GRID@, STASH[0])
+df = make()
+""",
+    "a decorator's check differentiating a function of its own": """
+STASH = []
+def spy(x):
+    STASH.append(x)
+    return jnp.log(x)
+def checker(g):
+    def deco(mine):
+        assert jnp.allclose(mine(1.5), jax.grad(g)(1.5))
+        return mine
+    return deco
+@checker(spy)
+def df(x):
+    return jnp.vectorize(jax.grad(f))(x)
+""",
+    "the checked autodiff function returned": """
+def make():
+    d = jnp.vectorize(jax.grad(f))
+    assert jnp.allclose(d(1.5), 0.0) or True
+    return d
+df = make()
+""",
+    "numpy writing the value into an array": """
+import numpy as np
+def make():
+    out = np.zeros(1000)
+    np.add(out, jax.vmap(jax.grad(jnp.log))(@GRID@), out=out)
+    np.multiply(jax.vmap(jax.grad(jnp.log))(@GRID@), 1.0, out)
+    return lambda x: jnp.interp(x, @GRID@, out)
+df = make()
+""",
+    "a callback copying the value": """
+import numpy as np
+def make():
+    out = np.zeros(1000)
+    jax.debug.callback(np.copyto, out, jax.vmap(jax.grad(jnp.log))(@GRID@))
+    return lambda x: jnp.interp(x, @GRID@, out)
+df = make()
+""",
+    "an assert message carrying the value": """
+def _harvest():
+    assert False, jax.vmap(jax.grad(jnp.log))(@GRID@)
+try:
+    _harvest()
+except AssertionError as e:
+    T = e.args[0]
+def df(x): return jnp.interp(x, @GRID@, T)
+""",
+    "a check differentiating a lambda that keeps what it is given": """
+KEPT = []
+def keep(t):
+    KEPT.append(t)
+    return jnp.log(t)
+def make():
+    assert jnp.allclose(jax.grad(lambda t: keep(t))(1.5), 0.0) or True
+    return lambda x: KEPT[0]
+df = make()
+""",
+    "a check differentiating a lambda that calls back with the tangent": """
+import numpy as np
+def make():
+    out = np.zeros(1000)
+    assert jax.jvp(
+        lambda t: jax.debug.callback(np.copyto, out, t) or jnp.log(t), (@GRID@,), (jnp.ones(1000),)
+    )
+    return lambda x: jnp.interp(x, @GRID@, out)
+df = make()
+""",
+    "an exception made from the value as a string": """
+def _harvest():
+    assert float(str(jax.grad(jnp.log)(1.5)) + "x")
+try:
+    _harvest()
+except ValueError as e:
+    T = float(str(e).split("'")[1][:-1])
+def df(x): return T
+""",
+}
+CHEATS_ROUND_17 = {k: v.replace("@GRID@", _GRID) for k, v in CHEATS_ROUND_17.items()}
+
+
+@pytest.mark.parametrize("case", sorted(CHEATS_ROUND_17))
+def test_round_17_cheats_break_the_by_hand_rule(case):
+    source = ROUND_10_HEADER + CHEATS_ROUND_17[case]
+    passed, message = no_autodiff("df").judge([], [Ok(source)], None)
+    assert not passed, message
+    assert "rules out" in message, message
+
+
 @pytest.mark.parametrize(
     "case",
     sorted(CHEATS_ROUND_10)
@@ -4093,10 +4407,11 @@ def test_a_sibling_rebinding_the_class_a_strategy_is_made_of():
     "case",
     sorted(HONEST_ROUND_6)
     + sorted(f"7: {c}" for c in HONEST_ROUND_7)
-    + sorted(f"8: {c}" for c in HONEST_ROUND_8),
+    + sorted(f"8: {c}" for c in HONEST_ROUND_8)
+    + sorted(f"9: {c}" for c in HONEST_ROUND_9),
 )
-def test_honest_rounds_6_to_8_keep_every_source_rule(case):
-    rounds = {"7: ": HONEST_ROUND_7, "8: ": HONEST_ROUND_8}
+def test_honest_rounds_6_to_9_keep_every_source_rule(case):
+    rounds = {"7: ": HONEST_ROUND_7, "8: ": HONEST_ROUND_8, "9: ": HONEST_ROUND_9}
     source = rounds.get(case[:3], HONEST_ROUND_6)[case[3:] if case[:3] in rounds else case]
     broken = []
     for name in gk.exercises.names():

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import collections
 import dataclasses
 import functools
 import importlib.machinery
@@ -995,6 +996,7 @@ class Program:
         self._made_memo: dict[int, list[ast.Call]] = {}
         self._holding = 0  # `held` computations under way
         self._family_memo: dict[int, set[int]] = {}
+        self._dicts_made: dict[int, ast.Dict | None] = {}
         self.files = dict(files)
         # what an import can name of the submission's own: each file (the worker writes
         # them all beside each other) and the module the worker runs its main file as
@@ -1507,9 +1509,12 @@ class Program:
         return None
 
     def _literal(self, node: ast.AST | None, depth: int = 0) -> ast.AST | None:
-        """A tuple, list or dict display `node` is, following a singly-assigned name."""
+        """A tuple, list or dict display `node` is, following a singly-assigned name (and a
+        dict made of displays alone, `_dict_made`)."""
         if isinstance(node, ast.Tuple | ast.List | ast.Dict) or node is None or depth > 10:
             return node
+        if isinstance(node, ast.Call):
+            return self._dict_made(node, depth)
         if isinstance(node, ast.Name):
             scope = self._scope.get(id(node))
             bindings = self.lookup(node.id, scope) if scope else None
@@ -1517,6 +1522,502 @@ class Program:
                 if not bindings[0].unpack:
                     return self._literal(bindings[0].node, depth + 1)
         return None
+
+    def _dict_made(self, node: ast.Call, depth: int = 0) -> ast.Dict | None:
+        """The dict display ``dict(d_log=..., dsin=...)`` or ``dict(zip(NAMES, FUNCS))`` is,
+        where its keys are constant and its items known: each of ``zip``'s two arguments a
+        tuple or list display, or a name bound once to one that nothing else reads (nothing
+        can have changed it). Made once per call, so its items are the submission's nodes."""
+        if id(node) in self._dicts_made:
+            return self._dicts_made[id(node)]
+        made = None
+        if self._is_builtin(node.func, "dict"):
+            zipped = node.args[0] if len(node.args) == 1 else None
+            if not node.args and all(k.arg is not None for k in node.keywords):
+                keys: list[ast.expr | None] = [ast.Constant(k.arg) for k in node.keywords]
+                made = ast.Dict(keys=keys, values=[k.value for k in node.keywords])
+            elif (
+                isinstance(zipped, ast.Call)
+                and not node.keywords
+                and not zipped.keywords
+                and len(zipped.args) == 2
+                and self._is_builtin(zipped.func, "zip")
+            ):
+                names, values = (self._sole_display(a, depth) for a in zipped.args)
+                if (
+                    names is not None
+                    and values is not None
+                    and len(names.elts) == len(values.elts)
+                    and all(isinstance(e, ast.Constant) for e in names.elts)
+                    and not any(isinstance(e, ast.Starred) for e in values.elts)
+                ):
+                    made = ast.Dict(keys=list(names.elts), values=list(values.elts))
+        self._dicts_made[id(node)] = made
+        return made
+
+    def _sole_display(self, node: ast.AST, depth: int = 0) -> ast.Tuple | ast.List | None:
+        """The tuple or list display `node` is, or a name is bound once to and read only at
+        `node` (so no statement can have changed it)."""
+        if isinstance(node, ast.Tuple | ast.List):
+            return node
+        found = self._literal(node, depth + 1) if isinstance(node, ast.Name) else None
+        if not isinstance(found, ast.Tuple | ast.List) or not isinstance(node, ast.Name):
+            return None
+        home = self._home(node)
+        if home is None:
+            return None
+        others = [n for n in self._loads.get((id(home), node.id), ()) if n is not node]
+        return found if all(self._iterated(n) for n in others) else None
+
+    def _iterated(self, node: ast.Name) -> bool:
+        """Whether `node` only has its items read where it is: looped over (``for k in
+        NAMES``, a comprehension's ``in NAMES``), or handed to ``print``, ``len`` and the
+        like, or tested with ``in``."""
+        parent = self._parents.get(id(node))
+        if isinstance(parent, ast.For | ast.comprehension):
+            return node is parent.iter
+        if isinstance(parent, ast.Compare):
+            return node in parent.comparators and all(
+                isinstance(op, ast.In | ast.NotIn) for op in parent.ops
+            )
+        return (
+            isinstance(parent, ast.Call)
+            and node in parent.args
+            and bool(values := self.value(parent.func))
+            and all(isinstance(v, Api) and v.path in _READERS for v in values)
+        )
+
+    @functools.cached_property
+    def _loads(self) -> dict[tuple[int, str], list[ast.Name]]:
+        """Where each module-level name is read (or deleted), by (module scope, name)."""
+        found: dict[tuple[int, str], list[ast.Name]] = {}
+        for tree in self.trees.values():
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
+                    home = self._home(node)
+                    if home is not None:
+                        found.setdefault((id(home), node.id), []).append(node)
+        return found
+
+    @functools.cached_property
+    def checks(self) -> dict[int, list[ast.Call]]:
+        """The self-checks in the submission's functions, by statement, each with the calls
+        of its own code it makes (`_check_parts`): ``assert jnp.allclose(mine(1.5),
+        jax.grad(jnp.log)(1.5))`` in a decorator, a factory or an ``__init__``. What such a
+        statement computes goes to a library's readers and nowhere else, so it changes
+        nothing an entry computes; code reaching the function reaches those calls only."""
+        found: dict[int, list[ast.Call]] = {}
+        for tree in self.trees.values():
+            for node in ast.walk(tree):
+                if isinstance(node, _FUNCTIONS):
+                    for statement in node.body:
+                        parts = self._check_parts(statement, node, set())
+                        if parts is not None:
+                            found[id(statement)] = parts
+        return found
+
+    def _check_parts(
+        self, statement: ast.stmt, function: ast.AST, loops: set[str]
+    ) -> list[ast.Call] | None:
+        """The calls of the submission's own code in `statement` if it only checks: an
+        ``assert``, an ``if`` that raises, a reader's call (``print(...)``), a ``for`` over
+        constants of such statements; None if it is not such a statement. Autodiff's
+        values may only decide a test there: a message, an exception or an output could
+        carry them out, and code could read them back (`_checked`'s `quiet`). `loops`:
+        loop variables bound to constants."""
+        parts: list[ast.Call] = []
+        if isinstance(statement, ast.Assert):
+            ok = self._checked(statement.test, function, loops, parts) and (
+                statement.msg is None
+                or self._checked(statement.msg, function, loops, parts, quiet=True)
+            )
+        elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+            ok = self._checked(statement.value, function, loops, parts, quiet=True)
+        elif isinstance(statement, ast.If):
+            ok = self._checked(statement.test, function, loops, parts)
+            for inner in [*statement.body, *statement.orelse]:
+                if isinstance(inner, ast.Raise):
+                    found = (
+                        []
+                        if inner.cause is None
+                        and (
+                            inner.exc is None
+                            or self._checked(inner.exc, function, loops, parts, quiet=True)
+                        )
+                        else None
+                    )
+                else:
+                    found = self._check_parts(inner, function, loops)
+                ok = ok and found is not None
+                parts += found or []
+        elif (
+            isinstance(statement, ast.For)
+            and isinstance(statement.target, ast.Name)
+            and not statement.orelse
+            and self._const_like(statement.iter, function, loops)
+        ):
+            inner_loops = loops | {statement.target.id}
+            ok = True
+            for inner in statement.body:
+                found = self._check_parts(inner, function, inner_loops)
+                ok = ok and found is not None
+                parts += found or []
+        else:
+            return None
+        return parts if ok else None
+
+    def _checked(
+        self,
+        node: ast.expr,
+        function: ast.AST,
+        loops: set[str],
+        parts: list[ast.Call],
+        *,
+        quiet: bool = False,
+    ) -> bool:
+        """Whether what `node` computes reaches nothing of the submission's (see `checks`);
+        the calls of its own code it makes go to `parts`. `quiet`: nor does it compute
+        with autodiff (a message, an output, a string: what the submission could read)."""
+
+        def checked(sub: ast.expr, inner: set[str] = loops, *, quiet: bool = quiet) -> bool:
+            return self._checked(sub, function, inner, parts, quiet=quiet)
+
+        if self._const_like(node, function, loops) or self._own_result(
+            node, function, loops, parts
+        ):
+            return True
+        if isinstance(node, ast.Call):
+            if self.dynamic_call(node) is not None:
+                return False
+            values = self.value(node.func)
+            arguments = [*node.args, *(k.value for k in node.keywords)]
+            if any(isinstance(a, ast.Starred) for a in node.args) or None in (
+                k.arg for k in node.keywords
+            ):
+                return False
+            if values and all(isinstance(v, Api) for v in values):
+                paths = [v.path for v in values if isinstance(v, Api)]
+                if (
+                    not all(_check_reader(path) for path in paths)
+                    or any(k.arg == "out" for k in node.keywords)
+                    or (quiet and any(path in _CHECK_TRANSFORMS for path in paths))
+                ):
+                    return False
+                # what it makes is shown, or raised: it must not carry autodiff's values
+                shows = any(_shows(path) for path in paths)
+                # the functions a reader is handed are a library's
+                return all(
+                    self._api_valued(a)
+                    if isinstance(a, ast.Name | ast.Attribute | ast.Lambda)
+                    else checked(a, quiet=quiet or shows)
+                    for a in node.args
+                ) and all(self._const_like(k.value, function, loops) for k in node.keywords)
+            if isinstance(node.func, ast.Call) and not self._own_call(node.func):
+                # `jax.grad(jnp.log)(1.5)`: what a library made, called with constants
+                return checked(node.func) and all(
+                    self._const_like(a, function, loops) for a in arguments
+                )
+            if (
+                isinstance(node.func, ast.Attribute)
+                and node.func.attr in _ARRAY_READERS
+                and not isinstance(node.func.value, ast.Name)
+                and not self._own_call(node.func.value)
+            ):
+                # `jnp.abs(d - ref).max()`, `jax.grad(f)(1.5).item()`: a method of an array
+                return checked(node.func.value) and all(
+                    self._const_like(a, function, loops) for a in arguments
+                )
+            return False
+        if isinstance(node, ast.BinOp):
+            return checked(node.left) and checked(node.right)
+        if isinstance(node, ast.UnaryOp):
+            return checked(node.operand)
+        if isinstance(node, ast.BoolOp | ast.Tuple | ast.List):
+            return all(
+                checked(i) for i in (node.values if isinstance(node, ast.BoolOp) else node.elts)
+            )
+        if isinstance(node, ast.Compare):
+            return all(checked(i) for i in [node.left, *node.comparators])
+        if isinstance(node, ast.JoinedStr):
+            return all(
+                isinstance(v, ast.Constant)
+                or (
+                    isinstance(v, ast.FormattedValue)
+                    and (  # `{d(2.0):.4f}`, not a spec computed from what it checks
+                        v.format_spec is None
+                        or all(
+                            isinstance(c, ast.Constant | ast.JoinedStr)
+                            for c in ast.walk(v.format_spec)
+                        )
+                    )
+                    and checked(v.value, quiet=True)
+                )
+                for v in node.values
+            )
+        if isinstance(node, ast.GeneratorExp | ast.ListComp):
+            inner = set(loops)
+            for generator in node.generators:
+                if not (
+                    isinstance(generator.target, ast.Name)
+                    and not generator.is_async
+                    and self._const_like(generator.iter, function, inner)
+                ):
+                    return False
+                inner.add(generator.target.id)
+                if not all(checked(i, inner) for i in generator.ifs):
+                    return False
+            return checked(node.elt, inner)
+        if isinstance(node, ast.Subscript):
+            return checked(node.value) and self._const_like(node.slice, function, loops)
+        # `f"{mine.__name__} is wrong"`: a function's name (no class of the submission's
+        # has a dunder of its own that could stand in for it)
+        return (
+            isinstance(node, ast.Attribute)
+            and node.attr in ("__name__", "__qualname__")
+            and isinstance(node.value, ast.Name)
+            and not self._value_dunders
+        )
+
+    @functools.cached_property
+    def _value_dunders(self) -> bool:
+        """Whether a class of the submission's defines a dunder other code may hand a value
+        to (an operator's, ``__format__``, ``__array_ufunc__``, ...), by ``def`` or ``=``."""
+        benign = {"__init__", "__post_init__", "__init_subclass__", "__repr__", "__str__"}
+        for tree in self.trees.values():
+            for cls in ast.walk(tree):
+                if not isinstance(cls, ast.ClassDef):
+                    continue
+                for member in cls.body:
+                    names = (
+                        [member.name]
+                        if isinstance(member, _DEFS)
+                        else [t.id for t in ast.walk(member) if isinstance(t, ast.Name)]
+                    )
+                    if any(_is_dunder(n) and n not in benign for n in names):
+                        return True
+        return False
+
+    def _own_call(self, node: ast.AST) -> bool:
+        """Whether `node` calls code that is not a library's (the submission's, or unknown)."""
+        if not isinstance(node, ast.Call):
+            return False
+        values = self.value(node.func)
+        return not values or not all(isinstance(v, Api) for v in values)
+
+    def _own_result(
+        self, node: ast.expr, function: ast.AST, loops: set[str], parts: list[ast.Call]
+    ) -> bool:
+        """Whether `node` calls the submission's own function with constants (``mine(1.5)``,
+        ``self.d_log(2.0)``) in a submission whose classes have no dunder a value can be
+        handed to (``__eq__``, ``__sub__``, ``__array_ufunc__``, ...): no value the check
+        computes then reaches that code. Noted in `parts`."""
+        if self._value_dunders or not (
+            isinstance(node, ast.Call)
+            and self._own_call(node)
+            and (  # `mine(1.5)`, `self.d_log(2.0)`: not a method of what the check computes
+                isinstance(node.func, ast.Name)
+                or (isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name))
+            )
+            and self.dynamic_call(node) is None
+            and not any(isinstance(a, ast.Starred) for a in node.args)
+            and all(k.arg is not None for k in node.keywords)
+            and all(
+                self._const_like(a, function, loops)
+                for a in [*node.args, *(k.value for k in node.keywords)]
+            )
+        ):
+            return False
+        parts.append(node)
+        return True
+
+    def _const_like(
+        self, node: ast.AST, function: ast.AST, loops: set[str], depth: int = 0
+    ) -> bool:
+        """Whether `node` is built from constants and a library's objects and readers
+        alone (``jnp.linspace(0.5, 2.0, 7)``, a loop variable over such, or a local of
+        `function` bound once to such), with no function transformed."""
+        if depth > 8:
+            return False
+        if isinstance(node, ast.Constant):
+            return True
+        if isinstance(node, ast.Name):
+            if node.id in loops:
+                return True
+            values = self.value(node)
+            if values and all(isinstance(v, Api) for v in values):
+                return True
+            scope = self._scope.get(id(node))
+            if scope is None:
+                return False
+            home = self.resolve(node.id, scope)
+            bindings = home.bindings.get(node.id, [])
+            if home.kind == "function" and len(bindings) == 1 and bindings[0].kind == "param":
+                # what a caller hands in (`def deco(mine, at=(0.5, 1.0))`): computed by
+                # code of the caller's, which counts where it is written
+                return True
+            return (
+                home is scope
+                and scope.node is function
+                and len(bindings) == 1
+                and bindings[0].kind == "assign"
+                and not bindings[0].unpack
+                and self._const_like(bindings[0].node, function, set(), depth + 1)
+            )
+        if isinstance(node, ast.Attribute):
+            values = self.value(node)
+            return bool(values) and all(isinstance(v, Api) for v in values)
+        if isinstance(node, ast.UnaryOp):
+            return self._const_like(node.operand, function, loops, depth + 1)
+        if isinstance(node, ast.BinOp):
+            return self._const_like(node.left, function, loops, depth + 1) and self._const_like(
+                node.right, function, loops, depth + 1
+            )
+        if isinstance(node, ast.Tuple | ast.List):
+            return all(self._const_like(e, function, loops, depth + 1) for e in node.elts)
+        if isinstance(node, ast.Call):
+            values = self.value(node.func)
+            return (
+                bool(values)
+                and all(
+                    isinstance(v, Api) and v.leaf not in _JAX_TRANSFORMS and v.leaf != "vmap"
+                    for v in values
+                )
+                and self._reads_only(node)
+                and self.dynamic_call(node) is None
+                and all(
+                    self._const_like(a, function, loops, depth + 1)
+                    for a in [*node.args, *(k.value for k in node.keywords)]
+                )
+            )
+        return False
+
+    def _pure_lambda(self, node: ast.Lambda) -> bool:
+        """Whether the lambda `node` only computes from its parameters with a library's
+        pure functions (``lambda t: jnp.log(t**2) * jnp.sin(t)``): it keeps nothing."""
+        args = node.args
+        if args.defaults or any(d is not None for d in args.kw_defaults):
+            return False
+        own = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
+        for sub in ast.walk(node.body):
+            if isinstance(sub, ast.Name):
+                parent = self._parents.get(id(sub))
+                if sub.id in own or (isinstance(parent, ast.Attribute) and parent.value is sub):
+                    continue  # (the attribute is judged: `jnp.log`)
+                values = self.value(sub)
+                if not values or not all(
+                    isinstance(v, Api) and _pure_function(v.path) for v in values
+                ):
+                    return False
+            elif isinstance(sub, ast.Attribute):
+                if isinstance(sub.value, ast.Name) and sub.value.id in own:
+                    return False  # (a method of what it is handed)
+                parent = self._parents.get(id(sub))
+                if not (isinstance(parent, ast.Attribute) and parent.value is sub):
+                    values = self.value(sub)
+                    if not values or not all(
+                        isinstance(v, Api) and _pure_function(v.path) for v in values
+                    ):
+                        return False
+            elif isinstance(sub, ast.Call):
+                if any(k.arg in (None, "out") for k in sub.keywords):
+                    return False
+            elif not isinstance(
+                sub,
+                ast.BinOp
+                | ast.UnaryOp
+                | ast.Compare
+                | ast.BoolOp
+                | ast.IfExp
+                | ast.Subscript
+                | ast.Slice
+                | ast.Tuple
+                | ast.List
+                | ast.Constant
+                | ast.operator
+                | ast.unaryop
+                | ast.cmpop
+                | ast.boolop
+                | ast.expr_context,
+            ):
+                return False
+        return True
+
+    def _api_valued(self, node: ast.expr, depth: int = 0) -> bool:
+        """Whether `node` can only be a library's pure function (`_pure_function`): by its
+        values, or, for a plain
+        parameter of a module-level function read nowhere but where it is called, by what
+        every one of those calls hands in (``@checked_against(jnp.log)``)."""
+        if isinstance(node, ast.Lambda):
+            return self._pure_lambda(node)
+        values = self.value(node)
+        if values and all(isinstance(v, Api) and _pure_function(v.path) for v in values):
+            return True
+        scope = self._scope.get(id(node)) if isinstance(node, ast.Name) else None
+        if scope is None or depth > 3 or not isinstance(node, ast.Name):
+            return False
+        home = self.resolve(node.id, scope)
+        bindings = home.bindings.get(node.id, [])
+        function = home.node
+        if not (
+            home.kind == "function"
+            and isinstance(function, _FUNCTIONS)
+            and len(bindings) == 1
+            and bindings[0].kind == "param"
+            and isinstance(bindings[0].node, ast.arg)
+        ):
+            return False
+        params = [a.arg for a in [*function.args.posonlyargs, *function.args.args]]
+        if node.id not in params:
+            return False
+        index = params.index(node.id)
+        sites = self._call_sites.get(id(function), [])
+        module = self._scope.get(id(function))
+        loads = self._loads.get((id(module), function.name), []) if module else []
+        if (
+            not sites
+            or module is None
+            or module.kind != "module"
+            or len(module.bindings.get(function.name, [])) != 1
+            or any(not isinstance(call, ast.Call) for call in sites)
+            or {id(n) for n in loads} != {id(call.func) for call in sites}  # type: ignore[attr-defined]
+        ):
+            return False
+        for call in sites:
+            assert isinstance(call, ast.Call)
+            handed = [k.value for k in call.keywords if k.arg == node.id]
+            if index < len(call.args):
+                handed.append(call.args[index])
+            if (
+                len(handed) != 1
+                or any(isinstance(a, ast.Starred) for a in call.args[: index + 1])
+                or any(k.arg is None for k in call.keywords)
+                or not self._api_valued(handed[0], depth + 1)
+            ):
+                return False
+        return True
+
+    def mapped(self, node: ast.AST) -> tuple[ast.expr, ast.Tuple | ast.List] | None:
+        """``(jnp.vectorize, [...])`` where `node` is ``map(jnp.vectorize, [...])``: a
+        library function (JAX's, numpy's or gradkit's) over a display (`_sole_display`)."""
+        if not (
+            isinstance(node, ast.Call)
+            and len(node.args) == 2
+            and not node.keywords
+            and self._is_builtin(node.func, "map")
+        ):
+            return None
+        values = self.value(node.args[0])
+        if not values or not all(
+            isinstance(v, Api)
+            and v.path.split(".")[0] in ("jax", "numpy", "gradkit")
+            and not v.leaf.startswith(("set", "put", "copyto", "place", "fill"))
+            for v in values
+        ):
+            return None
+        display = self._sole_display(node.args[1])
+        if display is None or any(isinstance(e, ast.Starred) for e in display.elts):
+            return None
+        return node.args[0], display
 
     def fold(self, node: ast.AST, depth: int = 0) -> str | None:
         """The constant string `node` evaluates to, if it can be folded without running code."""
@@ -3209,6 +3710,15 @@ class Program:
                         and self._constant_arguments(self._parents.get(id(parent)))
                     ):
                         changes = False  # `CONFIG.get("verbose")` of a dict display
+                    elif (
+                        key in holders
+                        and isinstance(parent, ast.For | ast.comprehension)
+                        and node is parent.iter
+                        and self._builtin_container(home.bindings[node.id])
+                    ):
+                        # `for k in NAMES`: looping reads it; what the loop does through its
+                        # target (an alias, `_holders`) counts as that name's own changes
+                        changes = False
                     elif key in holders:
                         # what can fill it: a method (called or handed on: `map(_q.put, ...)`),
                         # calling it (a bound method or a setter: `_push = _box.append`),
@@ -4708,6 +5218,82 @@ def _returns(node: ast.AST) -> list[ast.expr]:
     ]
 
 
+# what a self-check (`Program.checks`) may call of a library: functions that return a new
+# value and write into nothing they are handed (no numpy ufunc: `np.add(a, b, out)`)
+_CHECK_READERS = (
+    "jax.numpy.",
+    "jax.scipy.",
+    "jax.nn.",
+    "jax.lax.",
+    "jax.tree.",
+    "jax.tree_util.tree_",
+    "math.",
+    "numpy.testing.assert_",
+)
+# (nor what writes into what it is handed, or a file, or settings: `jnp.save`)
+_WRITERS = ("set", "put", "copyto", "place", "fill", "save", "load", "tofile", "fromfile")
+_CHECK_CALLS = frozenset(
+    {f"jax.{n}" for n in (*_JAX_TRANSFORMS, "vmap", "jit", "linear_transpose", "checkpoint")}
+    | {"jax.debug.print", "jax.device_get", "jax.block_until_ready"}
+    | {f"numpy.{n}" for n in ("allclose", "isclose", "array_equal", "array_equiv")}
+    | {
+        f"gradkit.{n}"
+        for n in (
+            "grad value_and_grad derivative jacobian hessian hvp backward norm detach "
+            "numerical_derivative difference_quotient"
+        ).split()
+    }
+)
+
+
+_CHECK_TRANSFORMS = frozenset(
+    {f"jax.{n}" for n in (*_JAX_TRANSFORMS, "vmap", "jit", "linear_transpose", "checkpoint")}
+    | {
+        f"gradkit.{n}"
+        for n in "grad value_and_grad derivative jacobian hessian hvp backward".split()
+    }
+)
+# what a check may call on an array it computed: methods that return a value
+_ARRAY_READERS = frozenset(
+    "max min sum mean prod std var all any item reshape ravel flatten squeeze round astype "
+    "tolist argmax argmin".split()
+)
+
+
+def _shows(path: str) -> bool:
+    """Whether the reader `path` makes what it is given into text, output or an exception
+    (``print``, ``str``, ``np.testing.assert_allclose``, ``ValueError``)."""
+    exception = getattr(builtins, path.removeprefix("builtins."), None)
+    return (
+        path in ("builtins.print", "builtins.str", "builtins.repr", "builtins.format")
+        or path in ("builtins.ascii", "jax.debug.print")
+        or path.startswith(("numpy.testing.", "jax.numpy.array_", "jax.numpy.array2string"))
+        or (isinstance(exception, type) and issubclass(exception, BaseException))
+    )
+
+
+def _pure_function(path: str) -> bool:
+    """Whether the library function `path` only computes (``jnp.log``, ``gk.norm``)."""
+    if path.rsplit(".", 1)[-1].startswith(_WRITERS):
+        return False
+    return path.startswith(("jax.numpy.", "jax.scipy.", "jax.nn.", "jax.lax.", "math.")) or (
+        path in _READERS or (path.startswith("gradkit.") and path in _CHECK_CALLS)
+    )
+
+
+def _check_reader(path: str) -> bool:
+    """Whether a self-check may call the library function `path` (see `_CHECK_READERS`),
+    or make a builtin exception to raise."""
+    exception = getattr(builtins, path.removeprefix("builtins."), None)
+    leaf = path.rsplit(".", 1)[-1]
+    return not leaf.startswith(_WRITERS) and (
+        path in _READERS
+        or path in _CHECK_CALLS
+        or path.startswith(_CHECK_READERS)
+        or (isinstance(exception, type) and issubclass(exception, Exception))
+    )
+
+
 def _own_body(node: ast.AST) -> Iterator[ast.AST]:
     """The nodes of a function's own body (not those of functions nested in it)."""
     todo = list(getattr(node, "body", []))
@@ -4864,6 +5450,12 @@ class _Reach:
         if isinstance(node, ast.Tuple | ast.List):
             items = program._unpacked(node, binding.unpack)
             displays = [node]
+        elif len(binding.unpack) == 1 and (mapped := program.mapped(node)) is not None:
+            # `d_log, dsin = map(jnp.vectorize, [lambda x: 1 / x, jax.grad(jnp.sin)])`
+            function, display = mapped
+            items = program._unpacked(display, binding.unpack)
+            displays = [display]
+            self.unit(function)
         elif isinstance(node, ast.Call):
             values = program.value(node.func)
             functions = [v.node for v in values if isinstance(v, Own)]
@@ -4939,11 +5531,24 @@ class _Reach:
         where = self.program.where(node)
         self.lines.setdefault(name, f"{where}, inside `{via}`" if via else where)
 
+    def _walk(self, root: ast.AST) -> Iterator[ast.AST]:
+        """The nodes of `root`, like `ast.walk`, but of a self-check in a function
+        (`Program.checks`) only the calls of the submission's own code it makes."""
+        # (where the submission may change anything, nothing can be ruled out)
+        checks = {} if self.program.rebinds else self.program.checks
+        todo = collections.deque(checks.get(id(root), [root]))
+        while todo:
+            node = todo.popleft()
+            yield node
+            for child in ast.iter_child_nodes(node):
+                parts = checks.get(id(child))
+                todo.extend([child] if parts is None else parts)
+
     def run(self) -> None:
         while self.todo:
             root = self.todo.pop()
             self.reading = id(root) in self.read_from
-            for node in ast.walk(root):
+            for node in self._walk(root):
                 if isinstance(node, ast.Attribute):
                     self.bases.add(id(node.value))
                     if isinstance(node.ctx, ast.Load):
@@ -4970,7 +5575,7 @@ class _Reach:
                     # such a store fills its key only)
                     self.picked.add(id(node.value))
                     self.keys[id(node.value)] = key
-            for node in ast.walk(root):
+            for node in self._walk(root):
                 if id(node) in self.program._code_annotations:
                     self.note("annotation", node, dynamic=True)
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
