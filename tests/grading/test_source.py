@@ -4355,6 +4355,28 @@ def make():
     return lambda x: jnp.interp(x, @GRID@, out)
 df = make()
 """,
+    "a table written to a file at import and read back": """
+import numpy as np
+np.asarray(jax.vmap(jax.grad(f))(@GRID@)).tofile("t.bin")
+def df(x): return jnp.interp(x, @GRID@, np.fromfile("t.bin"))
+""",
+    "a table pickled by a function called at import": """
+import pickle
+def _save():
+    with open("t.pkl", "wb") as fh:
+        pickle.dump(jax.vmap(jax.grad(f))(@GRID@), fh)
+_save()
+def df(x):
+    with open("t.pkl", "rb") as fh:
+        return jnp.interp(x, @GRID@, pickle.load(fh))
+""",
+    "a table written as text by pathlib": """
+import pathlib
+pathlib.Path("t.txt").write_text(" ".join(map(str, jax.vmap(jax.grad(f))(@GRID@).tolist())))
+def df(x):
+    table = [float(v) for v in pathlib.Path("t.txt").read_text().split()]
+    return jnp.interp(x, @GRID@, jnp.array(table))
+""",
     "an exception made from the value as a string": """
 def _harvest():
     assert float(str(jax.grad(jnp.log)(1.5)) + "x")

@@ -1996,6 +1996,31 @@ class Program:
                 return False
         return True
 
+    def reads_files(self, node: ast.Call) -> bool:
+        """Whether the call `node` may read a file (or another store outside the process's
+        names): ``np.fromfile``, ``open``, ``Path.read_text``, ``pickle.load``, ..."""
+        func = node.func
+        leaf = func.attr if isinstance(func, ast.Attribute) else None
+        values = self.value(func)
+        leaves = {v.leaf for v in values if isinstance(v, Api)} | ({leaf} if leaf else set())
+        return bool(leaves & _FILE_CALLS)
+
+    @functools.cached_property
+    def file_writers(self) -> list[ast.AST]:
+        """The top-level statements that may write a file: each one with a call that opens,
+        saves or writes something (``arr.tofile("t.bin")`` at import, or in a function)."""
+        found: dict[int, ast.AST] = {}
+        for tree in self.trees.values():
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call) and (top := self._top.get(id(node))) is not None:
+                    func = node.func
+                    leaf = func.attr if isinstance(func, ast.Attribute) else None
+                    values = self.value(func)
+                    leaves = {v.leaf for v in values if isinstance(v, Api)} | {leaf}
+                    if leaves & _FILE_WRITES:
+                        found[id(top[2])] = top[2]
+        return list(found.values())
+
     def mapped(self, node: ast.AST) -> tuple[ast.expr, ast.Tuple | ast.List] | None:
         """``(jnp.vectorize, [...])`` where `node` is ``map(jnp.vectorize, [...])``: a
         library function (JAX's, numpy's or gradkit's) over a display (`_sole_display`)."""
@@ -5272,6 +5297,19 @@ def _shows(path: str) -> bool:
     )
 
 
+# what reads a file, or a store like it, and what may write one: an entry reading one
+# reaches every statement that may have written it (`Program.file_writers`)
+_FILE_CALLS = frozenset(
+    "open load loads fromfile loadtxt genfromtxt fromregex memmap read_text read_bytes "
+    "getline getlines connect reader DictReader".split()
+)
+_FILE_WRITES = _FILE_CALLS | frozenset(
+    "save savez savez_compressed savetxt tofile dump dumps write write_text write_bytes "
+    "writelines writer DictWriter copy copyfile copy2 copytree move rename replace "
+    "symlink link mkfifo system popen run call check_call check_output Popen".split()
+)
+
+
 def _pure_function(path: str) -> bool:
     """Whether the library function `path` only computes (``jnp.log``, ``gk.norm``)."""
     if path.rsplit(".", 1)[-1].startswith(_WRITERS):
@@ -5793,6 +5831,9 @@ class _Reach:
 
     def _call(self, node: ast.Call) -> None:
         program = self.program
+        if program.reads_files(node):  # what the submission wrote there may be anything
+            for statement in program.file_writers:
+                self.unit(statement)
         made = program._class_parameter(node.func)
         if made is not None:  # `cls(...)` makes an instance: its dunders run
             self.reach_class(made, called=True)
