@@ -4173,6 +4173,69 @@ hand = HandDerivatives()
 d_power, d_exp = hand.d_power, hand.d_exp
 grad_f = make_grad_f()
 """,
+    "one helper for both modes, chosen by a constant string or flag": """
+import jax
+import jax.numpy as jnp
+
+
+def derivative(f, x, mode="reverse"):
+    if mode == "forward":
+        return jax.jvp(f, (x,), (jnp.ones_like(x),))[1]
+    elif mode in ("reverse", "rev"):
+        return jax.grad(f)(x)
+    else:
+        raise ValueError(f"unknown mode {mode!r}")
+
+
+def forward_derivative(f, x):
+    return derivative(f, x, mode="forward")
+
+
+def reverse_derivative(f, x):
+    return derivative(f, x)
+
+
+def _slope(f, x, forward=True):
+    if not forward:
+        return jax.grad(f)(x)
+    return jax.jvp(f, (x,), (1.0,))[1]
+
+
+def tangent_line(f, x0):
+    s = _slope(f, x0, False)
+    return s, f(x0) - s * x0
+""",
+    "one helper for both modes, chosen by an Enum member": """
+from enum import Enum, auto
+
+import jax
+import jax.numpy as jnp
+
+
+class Mode(Enum):
+    FORWARD = auto()
+    REVERSE = auto()
+
+
+def differentiate(f, x, mode: Mode = Mode.REVERSE):
+    if mode is Mode.FORWARD:
+        return jax.jvp(f, (x,), (jnp.ones_like(x),))[1]
+    elif mode is Mode.REVERSE:
+        return jax.grad(f)(x)
+    raise ValueError(mode)
+
+
+def forward_derivative(f, x):
+    return differentiate(f, x, Mode.FORWARD)
+
+
+def reverse_derivative(f, x):
+    return differentiate(f, x, Mode.REVERSE)
+
+
+def dsin(x):
+    return jnp.vectorize(lambda t: differentiate(jnp.sin, t))(x)
+""",
     "a factory checking its function before returning it": """
 import jax
 import jax.numpy as jnp
@@ -4388,6 +4451,54 @@ def df(x): return T
 """,
 }
 CHEATS_ROUND_17 = {k: v.replace("@GRID@", _GRID) for k, v in CHEATS_ROUND_17.items()}
+
+
+# a mode chosen by a constant the branch test does not decide as it reads
+_MODE_HEAD = "import jax\nfrom enum import Enum, StrEnum\n"
+_MODE_BRANCHES = """
+    if mode == "fwd":
+        return jax.jvp(f, (x,), (1.0,))[1]
+    return jax.grad(f)(x)
+"""
+CHEATS_MODE_FLAGS = {
+    "two members of one value": """
+class Mode(Enum):
+    HAND = 1
+    AUTO = 1
+def impl(f, x, mode):
+    if mode is Mode.AUTO:
+        return jax.grad(f)(x)
+    return 0.0
+def forward_derivative(f, x):
+    return impl(f, x, Mode.HAND)
+""",
+    "the defaults replaced": "def _s(f, x, mode='fwd'):"
+    + _MODE_BRANCHES
+    + "setattr(_s, '__defaults__', ('rev',))\ndef forward_derivative(f, x): return _s(f, x)\n",
+    "the mode rebound": "def _s(f, x, mode):\n    mode = mode.upper()"
+    + _MODE_BRANCHES
+    + "def forward_derivative(f, x): return _s(f, x, 'fwd')\n",
+    "the mode rebound by a nested function": "def _s(f, x, mode):\n"
+    "    def inner():\n        nonlocal mode\n        mode = 'rev'\n    inner()"
+    + _MODE_BRANCHES
+    + "def forward_derivative(f, x): return _s(f, x, 'fwd')\n",
+    "a string enum compared with a string": "class Mode(StrEnum):\n    FWD = 'fwd'\n"
+    "def _s(f, x, mode):"
+    + _MODE_BRANCHES
+    + "def forward_derivative(f, x): return _s(f, x, Mode.FWD)\n",
+    "the name of the constant bound twice": "FWD = 'fwd'\ndef _s(f, x, mode):"
+    + _MODE_BRANCHES.replace('"fwd"', "FWD")
+    + "FWD = 'rev'\ndef forward_derivative(f, x): return _s(f, x, 'fwd')\n",
+    "a constant of another type": "def _s(f, x, mode):"
+    + _MODE_BRANCHES
+    + "def forward_derivative(f, x): return _s(f, x, 1)\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(CHEATS_MODE_FLAGS))
+def test_a_mode_the_rules_cannot_decide_reaches_both_branches(case):
+    found = usage(_MODE_HEAD + CHEATS_MODE_FLAGS[case], "forward_derivative")
+    assert "grad" in found.names
 
 
 @pytest.mark.parametrize("case", sorted(CHEATS_ROUND_17))

@@ -2021,6 +2021,154 @@ class Program:
                         found[id(top[2])] = top[2]
         return list(found.values())
 
+    def flag_value(self, node: ast.AST | None) -> object:
+        """The constant `node` is, for choosing a branch (`Program.taken`): a literal, a
+        module-level name bound once to one, or a member of a plain ``Enum`` of the
+        submission's (``Mode.FORWARD``); `_UNKNOWN_FLAG` otherwise."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str | int | float | None):
+            return node.value
+        if isinstance(node, ast.Name) and (home := self._home(node)) is not None:
+            bindings = home.bindings.get(node.id, [])
+            if len(bindings) == 1 and bindings[0].kind == "assign" and not bindings[0].unpack:
+                if isinstance(bindings[0].node, ast.Constant):
+                    return self.flag_value(bindings[0].node)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            classes = [v.node for v in self.value(node.value) if isinstance(v, Own)]
+            if len(classes) == 1 and self._plain_enum(classes[0], node.attr):
+                return ("member", id(classes[0]), node.attr)
+        return _UNKNOWN_FLAG
+
+    def _plain_enum(self, cls: ast.AST, member: str) -> bool:
+        """Whether `cls` is ``class Mode(Enum)`` with plain members (`member` one of them)
+        and nothing else: its members compare by identity."""
+        if not (
+            isinstance(cls, ast.ClassDef)
+            and not cls.decorator_list
+            and not cls.keywords
+            and len(cls.bases) == 1
+            and self.value(cls.bases[0]) == {Api("enum.Enum")}
+        ):
+            return False
+        names, values = set(), []
+        for statement in cls.body:
+            if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+                continue  # a docstring
+            if not (
+                isinstance(statement, ast.Assign)
+                and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)
+                and not statement.targets[0].id.startswith("_")
+            ):
+                return False
+            names.add(statement.targets[0].id)
+            value = statement.value
+            if isinstance(value, ast.Call) and not value.args and not value.keywords:
+                if self.value(value.func) != {Api("enum.auto")}:
+                    return False
+                values.append(object())  # (each `auto()` a value of its own)
+            elif isinstance(value, ast.Constant) and isinstance(value.value, str | int | float):
+                values.append(value.value)
+            else:
+                return False
+        # (two members of one value are one member: `HAND = 1; AUTO = 1`)
+        return member in names and len(set(values)) == len(values) == len(names)
+
+    def flags(self, call: ast.Call, function: ast.FunctionDef) -> dict[str, object] | None:
+        """What each parameter of `function` that chooses a branch of it is at `call`
+        (``differentiate(f, x, Mode.FORWARD)``), when every one is a constant and no
+        statement can have changed the function's defaults; else None."""
+        chosen = self._flag_parameters(function)
+        if not chosen or any(isinstance(a, ast.Starred) for a in call.args):
+            return None
+        if any(k.arg is None for k in call.keywords):
+            return None
+        args = function.args
+        positional = [a.arg for a in [*args.posonlyargs, *args.args]]
+        defaults = dict(zip(reversed(positional), reversed(args.defaults), strict=False))
+        defaults |= {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d}
+        scope = self._scope.get(id(function))
+        if scope is not None and self._touches.get((id(scope), function.name)):
+            defaults = {}  # `differentiate.__defaults__ = ...`
+        found: dict[str, object] = {}
+        for name in chosen:
+            given = [k.value for k in call.keywords if k.arg == name]
+            if name in positional and positional.index(name) < len(call.args):
+                given.append(call.args[positional.index(name)])
+            if len(given) > 1:
+                return None
+            value = self.flag_value(given[0] if given else defaults.get(name))
+            if value is _UNKNOWN_FLAG:
+                return None
+            found[name] = value
+        return found
+
+    @functools.cache  # noqa: B019 (one Program per submission, cached itself)
+    def _flag_parameters(self, function: ast.FunctionDef) -> frozenset[str]:
+        """The parameters of `function` an ``if`` of its body tests against constants
+        (``if mode is Mode.FORWARD:``), never rebound."""
+        args = [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]
+        scope = self._scope.get(id(args[0])) if args else None
+        if scope is None:
+            return frozenset()
+        tested: set[str] = set()
+        for sub in _own_body(function):
+            if isinstance(sub, ast.If):
+                tested |= _tested_names(sub.test)
+        return frozenset(
+            name
+            for name in tested
+            if len(scope.bindings.get(name, [])) == 1
+            and scope.bindings[name][0].kind == "param"
+            and name not in scope.nonlocals | scope.globals
+        )
+
+    def taken(self, test: ast.expr, flags: Mapping[str, object]) -> bool | None:
+        """Whether the branch test `test` holds when the parameters are `flags`; None when
+        that cannot be told (``mode is Mode.FORWARD``, ``mode == "rev"``, ``not fwd``)."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            inner = self.taken(test.operand, flags)
+            return None if inner is None else not inner
+        if isinstance(test, ast.Name) and test.id in flags:
+            value = flags[test.id]
+            return None if isinstance(value, tuple) else bool(value)
+        if isinstance(test, ast.BoolOp):
+            values = [self.taken(v, flags) for v in test.values]
+            if isinstance(test.op, ast.And):
+                return False if False in values else (None if None in values else True)
+            return True if True in values else (None if None in values else False)
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+            return None
+        left, op, right = test.left, test.ops[0], test.comparators[0]
+        if (
+            isinstance(right, ast.Name)
+            and right.id in flags
+            and not isinstance(op, ast.In | ast.NotIn)
+        ):
+            left, right = right, left
+        if not (isinstance(left, ast.Name) and left.id in flags):
+            return None
+        value = flags[left.id]
+        if isinstance(op, ast.In | ast.NotIn):
+            if not isinstance(right, ast.Tuple | ast.List | ast.Set):
+                return None
+            others = [self.flag_value(e) for e in right.elts]
+            if _UNKNOWN_FLAG in others:
+                return None
+            inside = any(_same_flag(value, o) for o in others)
+            return inside if isinstance(op, ast.In) else not inside
+        other = self.flag_value(right)
+        if other is _UNKNOWN_FLAG:
+            return None
+        if isinstance(op, ast.Eq | ast.NotEq):
+            equal = _same_flag(value, other)
+            return equal if isinstance(op, ast.Eq) else not equal
+        if isinstance(op, ast.Is | ast.IsNot) and (
+            isinstance(value, tuple) or value is None or isinstance(value, bool)
+        ):
+            same = _same_flag(value, other) and type(value) is type(other)
+            return same if isinstance(op, ast.Is) else not same
+        return None
+
     def mapped(self, node: ast.AST) -> tuple[ast.expr, ast.Tuple | ast.List] | None:
         """``(jnp.vectorize, [...])`` where `node` is ``map(jnp.vectorize, [...])``: a
         library function (JAX's, numpy's or gradkit's) over a display (`_sole_display`)."""
@@ -4728,6 +4876,8 @@ class Program:
         Not constants (``1e-6``), another name for a function, class or module, nor what
         JAX, numpy and the like compute (``TWO = jnp.float32(2.0)``).
         """
+        if isinstance(value, ast.Attribute) and self.flag_value(value) is not _UNKNOWN_FLAG:
+            return False  # `Mode.FORWARD` of a plain `Enum`: a constant
         if isinstance(value, ast.Name | ast.Attribute):
             return not all(isinstance(v, Own | Api) for v in self.value(value))
         for node in ast.walk(value):
@@ -5310,6 +5460,34 @@ _FILE_WRITES = _FILE_CALLS | frozenset(
 )
 
 
+_UNKNOWN_FLAG = object()
+
+
+def _same_flag(a: object, b: object) -> bool:
+    """Whether two constants (`Program.flag_value`) compare equal: an enum member only to
+    itself, a number not to a string."""
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        return a == b
+    return (
+        type(a) is type(b)
+        and a == b
+        or (isinstance(a, int | float) and isinstance(b, int | float) and a == b)
+    )
+
+
+def _tested_names(test: ast.expr) -> set[str]:
+    """The names a branch test compares (see `Program.taken`)."""
+    found: set[str] = set()
+    for sub in ast.walk(test):
+        if isinstance(sub, ast.Compare):
+            found |= {n.id for n in [sub.left, *sub.comparators] if isinstance(n, ast.Name)}
+        elif isinstance(sub, ast.UnaryOp) and isinstance(sub.operand, ast.Name):
+            found.add(sub.operand.id)
+    if isinstance(test, ast.Name):
+        found.add(test.id)
+    return found
+
+
 def _pure_function(path: str) -> bool:
     """Whether the library function `path` only computes (``jnp.log``, ``gk.norm``)."""
     if path.rsplit(".", 1)[-1].startswith(_WRITERS):
@@ -5736,6 +5914,12 @@ class _Reach:
             ):
                 # `Solver.dsin`, `Solver()`: the class statement, not every member
                 self.reach_class(binding.node, called=id(node) in self.called)
+            elif (flags := self._call_flags(node, binding, len(bindings))) is not None:
+                # `differentiate(f, x, Mode.FORWARD)`: the branches that mode takes
+                assert isinstance(binding.node, ast.FunctionDef)
+                for part in _header(binding.node):
+                    self.unit(part)
+                self._reach_branches(binding.node.body, flags)
             else:
                 self.reach(binding, read=True)
             if binding.kind != "assign":  # an assigned value is noted where it is written
@@ -5745,6 +5929,41 @@ class _Reach:
                 if isinstance(value, Sibling) and value.name in program.modules:
                     self.unit(program.modules[value.name].node)  # the module itself, all of it
         self._check(frozenset(values), node)
+
+    def _call_flags(
+        self, node: ast.Name, binding: _Binding, count: int
+    ) -> dict[str, object] | None:
+        """What the call `node` names hands the parameters that choose the branches of
+        the function `binding` binds (`Program.flags`), if it is such a call."""
+        parent = self.program._parents.get(id(node))
+        if not (
+            count == 1
+            and binding.kind == "def"
+            and isinstance(parent, ast.Call)
+            and parent.func is node
+            and _plain_function(binding.node)
+            and not self.program._class_hooks.get(id(binding.node))
+        ):
+            return None
+        assert isinstance(binding.node, ast.FunctionDef)
+        return self.program.flags(parent, binding.node)
+
+    def _reach_branches(self, statements: list[ast.stmt], flags: Mapping[str, object]) -> bool:
+        """Reach `statements`, but of an ``if`` whose test `flags` decide, the branch taken
+        (and nothing after a branch taken that returns or raises). Whether they always
+        return or raise."""
+        for statement in statements:
+            taken = (
+                self.program.taken(statement.test, flags) if isinstance(statement, ast.If) else None
+            )
+            if isinstance(statement, ast.If) and taken is not None:
+                if self._reach_branches(statement.body if taken else statement.orelse, flags):
+                    return True
+            else:
+                self.unit(statement)
+                if isinstance(statement, ast.Return | ast.Raise):
+                    return True
+        return False
 
     def _attribute(self, node: ast.Attribute) -> None:
         program = self.program
