@@ -4236,6 +4236,27 @@ def reverse_derivative(f, x):
 def dsin(x):
     return jnp.vectorize(lambda t: differentiate(jnp.sin, t))(x)
 """,
+    "notebook cells shown after an entry a helper made (the `_` history)": """
+_ = __ = ___ = ''; Out = {}
+# %% code cell 1
+import jax, jax.numpy as jnp
+def elementwise(fn):
+    return jnp.vectorize(fn)
+
+# %% code cell 2
+d_log = elementwise(lambda x: 1 / x)
+
+# %% code cell 3
+_gk_shown = d_log(2.0)
+if _gk_shown is not None: ___, __, _ = __, _, _gk_shown; Out[3] = _gk_shown
+
+# %% code cell 4
+_gk_shown = jax.grad(jnp.log)(2.0)
+if _gk_shown is not None: ___, __, _ = __, _, _gk_shown; Out[4] = _gk_shown
+
+# %% code cell 5
+assert jnp.allclose(_, __)
+""",
     "a factory checking its function before returning it": """
 import jax
 import jax.numpy as jnp
@@ -4440,6 +4461,19 @@ def df(x):
     table = [float(v) for v in pathlib.Path("t.txt").read_text().split()]
     return jnp.interp(x, @GRID@, jnp.array(table))
 """,
+    "np.vectorize's pyfunc replaced": """
+import numpy as np
+def elementwise(fn):
+    return np.vectorize(fn)
+df = elementwise(lambda x: jnp.cos(x))
+df.pyfunc = jax.grad(f)
+""",
+    "custom_jvp's function replaced": """
+def elementwise(fn):
+    return jax.custom_jvp(fn)
+df = elementwise(lambda x: jnp.cos(x))
+df.fun = jnp.vectorize(jax.grad(f))
+""",
     "an exception made from the value as a string": """
 def _harvest():
     assert float(str(jax.grad(jnp.log)(1.5)) + "x")
@@ -4489,6 +4523,33 @@ def forward_derivative(f, x):
     "the name of the constant bound twice": "FWD = 'fwd'\ndef _s(f, x, mode):"
     + _MODE_BRANCHES.replace('"fwd"', "FWD")
     + "FWD = 'rev'\ndef forward_derivative(f, x): return _s(f, x, 'fwd')\n",
+    "a positional-only mode given by keyword into **options": "def _s(f, x, mode='rev', /, **kw):"
+    + _MODE_BRANCHES
+    + "def forward_derivative(f, x): return _s(f, x, mode='fwd')\n",
+    "auto() and a literal of one value": "from enum import auto\n"
+    "class Mode(Enum):\n    REV = auto()\n    FWD = 1\n"
+    "def _s(f, x, mode):\n    if mode is Mode.FWD:\n        return jax.jvp(f, (x,), (1.0,))[1]\n"
+    "    return jax.grad(f)(x)\n"
+    "def forward_derivative(f, x): return _s(f, x, Mode.REV)\n",
+    "__eq__ patched on the enum": "class Mode(Enum):\n    FWD = 1\n    REV = 2\n"
+    "Mode.__eq__ = lambda a, b: a is not b\n"
+    "def _s(f, x, mode):\n    if mode == Mode.FWD:\n        return jax.jvp(f, (x,), (1.0,))[1]\n"
+    "    return jax.grad(f)(x)\n"
+    "def forward_derivative(f, x): return _s(f, x, Mode.FWD)\n",
+    "enum.Enum swapped for IntEnum": "import enum\n_e = enum.Enum\nenum.Enum = enum.IntEnum\n"
+    "class Mode(enum.Enum):\n    FWD = 1\n    REV = 2\nenum.Enum = _e\n"
+    "def _s(f, x, mode):\n    if mode == 1:\n        return jax.grad(f)(x)\n"
+    "    return jax.jvp(f, (x,), (1.0,))[1]\n"
+    "def forward_derivative(f, x): return _s(f, x, Mode.FWD)\n",
+    "the enum's name bound again": "from enum import IntEnum\n"
+    "class Mode(Enum):\n    FWD = 1\n    REV = 2\nMode = IntEnum('Mode', 'FWD REV')\n"
+    "def _s(f, x, mode):\n    if mode == 1:\n        return jax.grad(f)(x)\n"
+    "    return jax.jvp(f, (x,), (1.0,))[1]\n"
+    "def forward_derivative(f, x): return _s(f, x, Mode.FWD)\n",
+    "the constant's name deleted for a builtin": "import builtins\nbuiltins.MODE = 'rev'\n"
+    "MODE = 'fwd'\ndef _s(f, x, mode):"
+    + _MODE_BRANCHES
+    + "def forward_derivative(f, x): return _s(f, x, MODE)\ndel MODE\n",
     "a constant of another type": "def _s(f, x, mode):"
     + _MODE_BRANCHES
     + "def forward_derivative(f, x): return _s(f, x, 1)\n",
@@ -4499,6 +4560,163 @@ def forward_derivative(f, x):
 def test_a_mode_the_rules_cannot_decide_reaches_both_branches(case):
     found = usage(_MODE_HEAD + CHEATS_MODE_FLAGS[case], "forward_derivative")
     assert "grad" in found.names
+
+
+# round 18: round 17's fixes red-teamed, and holes older than them
+_TABLE = "jax.vmap(jax.grad(f))(jnp.linspace(0.1, 10.0, 1000))"
+_INTERP = "jnp.interp(x, jnp.linspace(0.1, 10.0, 1000), {})"
+CHEATS_ROUND_18 = {
+    "a check mapping a parameter's item over autodiff's values": f"""
+KEPT = []
+def probe(hooks):
+    assert jax.tree_util.tree_map(hooks[0], {_TABLE}) is not None
+probe([KEPT.append])
+def df(x): return {_INTERP.format("KEPT[0]")}
+""",
+    "a check whose is_leaf is a parameter": f"""
+KEPT = []
+def probe(hook):
+    assert jax.tree_util.tree_map(jnp.abs, {_TABLE}, is_leaf=hook) is not None
+probe(lambda v: KEPT.append(v) or True)
+def df(x): return {_INTERP.format("KEPT[0]")}
+""",
+    "a check sorting with a parameter as the key": f"""
+KEPT = []
+def probe(hook):
+    assert sorted([{_TABLE}], key=hook)
+probe(lambda v: KEPT.append(v) or 0)
+def df(x): return {_INTERP.format("KEPT[0]")}
+""",
+    "a decorator's check comparing with a class made by type()": f"""
+KEPT = []
+Spy = type("Spy", (), {{"__eq__": lambda self, other: KEPT.append(other) is None}})
+def checked(g):
+    def deco(mine):
+        assert mine(1.0) == {_TABLE}
+        return mine
+    return deco
+@checked(jnp.log)
+def spy(x):
+    return Spy()
+def df(x): return {_INTERP.format("KEPT[0]")}
+""",
+    "a comprehension filling the items of a list": """
+BOXES = [[jnp.cos]]
+[b.insert(0, jnp.vectorize(jax.grad(f))) for b in BOXES]
+def df(x): return BOXES[0][0](x)
+""",
+    "a for loop whose target is an attribute": """
+import types
+ns = types.SimpleNamespace()
+BOXES = [[jnp.cos]]
+for ns.b in BOXES:
+    ns.b.insert(0, jnp.vectorize(jax.grad(f)))
+def df(x): return BOXES[0][0](x)
+""",
+    "a generator filling dict(zip)'s list": """
+FUNCS = [[jnp.cos]]
+any(b.insert(0, jnp.vectorize(jax.grad(f))) for b in FUNCS)
+A = dict(zip(["df"], FUNCS))
+def df(x): return A["df"][0](x)
+""",
+    "a module-level comparison handing the value to __eq__": """
+class Spy:
+    def __eq__(self, other):
+        Spy.stash = other
+        return True
+Spy() == jnp.vectorize(jax.grad(f))
+def df(x): return Spy.stash(x)
+""",
+    "a sort key filling the items": """
+FUNCS = [[jnp.cos]]
+sorted(FUNCS, key=lambda b: b.insert(0, jnp.vectorize(jax.grad(f))) or 0)
+def df(x): return FUNCS[0][0](x)
+""",
+    "an in test handing the items to __eq__": """
+class Grab:
+    def __eq__(self, other):
+        other.insert(0, jnp.vectorize(jax.grad(f)))
+        return False
+BOXES = [[jnp.cos]]
+Grab() in BOXES
+def df(x): return BOXES[0][0](x)
+""",
+    "a custom_jvp rule keeping autodiff's tangents": f"""
+STASH = []
+@jax.custom_jvp
+def own(y):
+    return y
+@own.defjvp
+def _rule(p, t):
+    STASH.append(t[0])
+    return p[0], t[0]
+G = jnp.linspace(0.1, 10.0, 1000)
+jax.jvp(jax.vmap(lambda x: own(jax.grad(f)(x))), (G,), (jnp.ones(1000),))
+def df(x): return {_INTERP.format("STASH[0]")}
+""",
+    "a decorator swapping the function a checker differentiates": """
+STASH = []
+@jax.custom_jvp
+def own(y):
+    return y
+@own.defjvp
+def _rule(p, t):
+    STASH.append(t[0])
+    return p[0], t[0]
+def swap(fn):
+    return lambda ref: fn(lambda x: own(f(x)))
+@swap
+def checker(ref):
+    assert jax.jvp(ref, (jnp.array([1.3]),), (jnp.ones(1),)) is not None
+checker(jnp.log)
+def df(x): return STASH[0][0]
+""",
+    "an enum member's value replaced through a loop": """
+from enum import Enum
+class Mode(Enum):
+    HAND = 1
+for m in Mode:
+    m._value_ = jnp.vectorize(jax.grad(f))
+def df(x): return Mode.HAND.value(x)
+""",
+    "a file read by io.FileIO": """
+import io, numpy as np
+np.save("t.npy", np.asarray(jax.vmap(jax.grad(f))(jnp.linspace(0.1, 10.0, 1000))))
+def df(x):
+    raw = io.FileIO("t.npy").read()
+    return jnp.interp(x, jnp.linspace(0.1, 10.0, 1000), np.frombuffer(raw[128:]))
+""",
+    "a file read by os.popen": """
+import os, numpy as np
+np.savetxt("t.txt", np.asarray(jax.vmap(jax.grad(f))(jnp.linspace(0.1, 10.0, 1000))))
+def df(x):
+    table = [float(v) for v in os.popen("cat t.txt").read().split()]
+    return jnp.interp(x, jnp.linspace(0.1, 10.0, 1000), jnp.array(table))
+""",
+    "a file written by map(Path.write_text, ...)": """
+import fileinput, pathlib
+T = " ".join(map(str, jax.vmap(jax.grad(f))(jnp.linspace(0.1, 10.0, 1000)).tolist()))
+list(map(pathlib.Path.write_text, [pathlib.Path("t.txt")], [T]))
+def df(x):
+    table = [float(v) for line in fileinput.input("t.txt") for v in line.split()]
+    return jnp.interp(x, jnp.linspace(0.1, 10.0, 1000), jnp.array(table))
+""",
+    "a file written by methodcaller": """
+import operator, pathlib, linecache
+T = " ".join(map(str, jax.vmap(jax.grad(f))(jnp.linspace(0.1, 10.0, 1000)).tolist()))
+operator.methodcaller("write_text", T)(pathlib.Path("t.txt"))
+def df(x):
+    table = [float(v) for v in linecache.getline("t.txt", 1).split()]
+    return jnp.interp(x, jnp.linspace(0.1, 10.0, 1000), jnp.array(table))
+""",
+}
+
+
+@pytest.mark.parametrize("case", sorted(CHEATS_ROUND_18))
+def test_round_18_cheats_break_the_by_hand_rule(case):
+    source = ROUND_10_HEADER + CHEATS_ROUND_18[case]
+    passed, message = no_autodiff("df").judge([], [Ok(source)], None)
+    assert not passed, message
 
 
 @pytest.mark.parametrize("case", sorted(CHEATS_ROUND_17))

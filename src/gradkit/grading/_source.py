@@ -1574,18 +1574,51 @@ class Program:
         NAMES``, a comprehension's ``in NAMES``), or handed to ``print``, ``len`` and the
         like, or tested with ``in``."""
         parent = self._parents.get(id(node))
-        if isinstance(parent, ast.For | ast.comprehension):
-            return node is parent.iter
+        if isinstance(parent, ast.For):
+            # `for k in NAMES: print(k, A[k](1.5))`: the loop reads its items only
+            return (
+                node is parent.iter
+                and isinstance(parent.target, ast.Name)
+                and self._target_only_read(parent)
+            )
         if isinstance(parent, ast.Compare):
-            return node in parent.comparators and all(
-                isinstance(op, ast.In | ast.NotIn) for op in parent.ops
+            return (
+                node in parent.comparators
+                and all(isinstance(op, ast.In | ast.NotIn) for op in parent.ops)
+                and not self._value_dunders
             )
         return (
             isinstance(parent, ast.Call)
             and node in parent.args
+            and not parent.keywords
             and bool(values := self.value(parent.func))
             and all(isinstance(v, Api) and v.path in _READERS for v in values)
         )
+
+    def _target_only_read(self, loop: ast.For) -> bool:
+        """Whether the body of `loop` only reads its target: as a key (``A[k]``), shown, or
+        handed to ``print`` and the like (no method of an item, no store)."""
+        name = loop.target.id if isinstance(loop.target, ast.Name) else None
+        for node in ast.walk(ast.Module(body=[*loop.body, *loop.orelse], type_ignores=[])):
+            if not (isinstance(node, ast.Name) and node.id == name):
+                continue
+            parent = self._parents.get(id(node))
+            if not isinstance(node.ctx, ast.Load):
+                return False
+            if isinstance(parent, ast.Subscript) and parent.slice is node:
+                continue
+            if isinstance(parent, ast.FormattedValue) and parent.value is node:
+                continue
+            if (
+                isinstance(parent, ast.Call)
+                and node in parent.args
+                and bool(values := self.value(parent.func))
+                and all(isinstance(v, Api) and v.path in _READERS for v in values)
+                and not parent.keywords
+            ):
+                continue
+            return False
+        return True
 
     @functools.cached_property
     def _loads(self) -> dict[tuple[int, str], list[ast.Name]]:
@@ -1611,20 +1644,20 @@ class Program:
             for node in ast.walk(tree):
                 if isinstance(node, _FUNCTIONS):
                     for statement in node.body:
-                        parts = self._check_parts(statement, node, set())
+                        parts = self._check_parts(statement, node, {})
                         if parts is not None:
                             found[id(statement)] = parts
         return found
 
     def _check_parts(
-        self, statement: ast.stmt, function: ast.AST, loops: set[str]
+        self, statement: ast.stmt, function: ast.AST, loops: Mapping[str, bool]
     ) -> list[ast.Call] | None:
         """The calls of the submission's own code in `statement` if it only checks: an
         ``assert``, an ``if`` that raises, a reader's call (``print(...)``), a ``for`` over
         constants of such statements; None if it is not such a statement. Autodiff's
         values may only decide a test there: a message, an exception or an output could
         carry them out, and code could read them back (`_checked`'s `quiet`). `loops`:
-        loop variables bound to constants."""
+        loop variables bound to constants (True: to what a caller handed in)."""
         parts: list[ast.Call] = []
         if isinstance(statement, ast.Assert):
             ok = self._checked(statement.test, function, loops, parts) and (
@@ -1654,9 +1687,10 @@ class Program:
             isinstance(statement, ast.For)
             and isinstance(statement.target, ast.Name)
             and not statement.orelse
-            and self._const_like(statement.iter, function, loops)
+            and self._const_like(statement.iter, function, loops, params=True)
         ):
-            inner_loops = loops | {statement.target.id}
+            handed = not self._const_like(statement.iter, function, loops)
+            inner_loops = {**loops, statement.target.id: handed}
             ok = True
             for inner in statement.body:
                 found = self._check_parts(inner, function, inner_loops)
@@ -1670,19 +1704,31 @@ class Program:
         self,
         node: ast.expr,
         function: ast.AST,
-        loops: set[str],
+        loops: Mapping[str, bool],
         parts: list[ast.Call],
         *,
         quiet: bool = False,
+        called: bool = False,
     ) -> bool:
         """Whether what `node` computes reaches nothing of the submission's (see `checks`);
         the calls of its own code it makes go to `parts`. `quiet`: nor does it compute
-        with autodiff (a message, an output, a string: what the submission could read)."""
+        with autodiff (a message, an output, a string: what the submission could read).
+        `called`: a library may call it (``tree_map(hooks[0], ...)``), so it must not be
+        what a caller handed in (`_const_like`'s `params`)."""
+        # what a caller handed in is data where nothing can call it, nor hand it a value
+        # through a dunder of the submission's
+        params = not called and not self._value_dunders
 
-        def checked(sub: ast.expr, inner: set[str] = loops, *, quiet: bool = quiet) -> bool:
-            return self._checked(sub, function, inner, parts, quiet=quiet)
+        def checked(
+            sub: ast.expr,
+            inner: Mapping[str, bool] = loops,
+            *,
+            quiet: bool = quiet,
+            called: bool = called,
+        ) -> bool:
+            return self._checked(sub, function, inner, parts, quiet=quiet, called=called)
 
-        if self._const_like(node, function, loops) or self._own_result(
+        if self._const_like(node, function, loops, params=params) or self._own_result(
             node, function, loops, parts
         ):
             return True
@@ -1705,17 +1751,23 @@ class Program:
                     return False
                 # what it makes is shown, or raised: it must not carry autodiff's values
                 shows = any(_shows(path) for path in paths)
+                # a library that calls what it is handed (`tree_map`, `jnp.vectorize`)
+                calls = any(_calls_arguments(path) for path in paths)
                 # the functions a reader is handed are a library's
                 return all(
                     self._api_valued(a)
+                    or (
+                        not isinstance(a, ast.Lambda)
+                        and self._const_like(a, function, loops, params=params and not calls)
+                    )
                     if isinstance(a, ast.Name | ast.Attribute | ast.Lambda)
-                    else checked(a, quiet=quiet or shows)
+                    else checked(a, quiet=quiet or shows, called=called or calls)
                     for a in node.args
                 ) and all(self._const_like(k.value, function, loops) for k in node.keywords)
             if isinstance(node.func, ast.Call) and not self._own_call(node.func):
                 # `jax.grad(jnp.log)(1.5)`: what a library made, called with constants
                 return checked(node.func) and all(
-                    self._const_like(a, function, loops) for a in arguments
+                    self._const_like(a, function, loops, params=True) for a in arguments
                 )
             if (
                 isinstance(node.func, ast.Attribute)
@@ -1755,20 +1807,22 @@ class Program:
                 for v in node.values
             )
         if isinstance(node, ast.GeneratorExp | ast.ListComp):
-            inner = set(loops)
+            inner = dict(loops)
             for generator in node.generators:
                 if not (
                     isinstance(generator.target, ast.Name)
                     and not generator.is_async
-                    and self._const_like(generator.iter, function, inner)
+                    and self._const_like(generator.iter, function, inner, params=params)
                 ):
                     return False
-                inner.add(generator.target.id)
+                inner[generator.target.id] = not self._const_like(generator.iter, function, inner)
                 if not all(checked(i, inner) for i in generator.ifs):
                     return False
             return checked(node.elt, inner)
         if isinstance(node, ast.Subscript):
-            return checked(node.value) and self._const_like(node.slice, function, loops)
+            return checked(node.value) and self._const_like(
+                node.slice, function, loops, params=params
+            )
         # `f"{mine.__name__} is wrong"`: a function's name (no class of the submission's
         # has a dunder of its own that could stand in for it)
         return (
@@ -1784,6 +1838,19 @@ class Program:
         to (an operator's, ``__format__``, ``__array_ufunc__``, ...), by ``def`` or ``=``."""
         benign = {"__init__", "__post_init__", "__init_subclass__", "__repr__", "__str__"}
         for tree in self.trees.values():
+            for node in ast.walk(tree):
+                # `type("Spy", (), {"__eq__": ...})`, `setattr(K, "__eq__", ...)`
+                if (
+                    isinstance(node, ast.Constant)
+                    and isinstance(node.value, str)
+                    and _is_dunder(node.value)
+                    and node.value not in benign
+                ) or (
+                    isinstance(node, ast.Call)
+                    and len(node.args) == 3
+                    and self._is_builtin(node.func, "type")
+                ):
+                    return True
             for cls in ast.walk(tree):
                 if not isinstance(cls, ast.ClassDef):
                     continue
@@ -1805,7 +1872,7 @@ class Program:
         return not values or not all(isinstance(v, Api) for v in values)
 
     def _own_result(
-        self, node: ast.expr, function: ast.AST, loops: set[str], parts: list[ast.Call]
+        self, node: ast.expr, function: ast.AST, loops: Mapping[str, bool], parts: list[ast.Call]
     ) -> bool:
         """Whether `node` calls the submission's own function with constants (``mine(1.5)``,
         ``self.d_log(2.0)``) in a submission whose classes have no dunder a value can be
@@ -1822,7 +1889,7 @@ class Program:
             and not any(isinstance(a, ast.Starred) for a in node.args)
             and all(k.arg is not None for k in node.keywords)
             and all(
-                self._const_like(a, function, loops)
+                self._const_like(a, function, loops, params=True)
                 for a in [*node.args, *(k.value for k in node.keywords)]
             )
         ):
@@ -1831,18 +1898,26 @@ class Program:
         return True
 
     def _const_like(
-        self, node: ast.AST, function: ast.AST, loops: set[str], depth: int = 0
+        self,
+        node: ast.AST,
+        function: ast.AST,
+        loops: Mapping[str, bool],
+        depth: int = 0,
+        *,
+        params: bool = False,
     ) -> bool:
         """Whether `node` is built from constants and a library's objects and readers
         alone (``jnp.linspace(0.5, 2.0, 7)``, a loop variable over such, or a local of
-        `function` bound once to such), with no function transformed."""
+        `function` bound once to such), with no function transformed. `params`: what a
+        caller handed in counts too (a parameter of an enclosing function, a loop over
+        one): the caller's code computed it, and counts where it is written."""
         if depth > 8:
             return False
         if isinstance(node, ast.Constant):
             return True
         if isinstance(node, ast.Name):
             if node.id in loops:
-                return True
+                return params or not loops[node.id]
             values = self.value(node)
             if values and all(isinstance(v, Api) for v in values):
                 return True
@@ -1852,28 +1927,28 @@ class Program:
             home = self.resolve(node.id, scope)
             bindings = home.bindings.get(node.id, [])
             if home.kind == "function" and len(bindings) == 1 and bindings[0].kind == "param":
-                # what a caller hands in (`def deco(mine, at=(0.5, 1.0))`): computed by
-                # code of the caller's, which counts where it is written
-                return True
+                return params  # (`def deco(mine, at=(0.5, 1.0))`)
             return (
                 home is scope
                 and scope.node is function
                 and len(bindings) == 1
                 and bindings[0].kind == "assign"
                 and not bindings[0].unpack
-                and self._const_like(bindings[0].node, function, set(), depth + 1)
+                and self._const_like(bindings[0].node, function, {}, depth + 1, params=params)
             )
         if isinstance(node, ast.Attribute):
             values = self.value(node)
             return bool(values) and all(isinstance(v, Api) for v in values)
         if isinstance(node, ast.UnaryOp):
-            return self._const_like(node.operand, function, loops, depth + 1)
+            return self._const_like(node.operand, function, loops, depth + 1, params=params)
         if isinstance(node, ast.BinOp):
-            return self._const_like(node.left, function, loops, depth + 1) and self._const_like(
-                node.right, function, loops, depth + 1
-            )
+            return self._const_like(
+                node.left, function, loops, depth + 1, params=params
+            ) and self._const_like(node.right, function, loops, depth + 1, params=params)
         if isinstance(node, ast.Tuple | ast.List):
-            return all(self._const_like(e, function, loops, depth + 1) for e in node.elts)
+            return all(
+                self._const_like(e, function, loops, depth + 1, params=params) for e in node.elts
+            )
         if isinstance(node, ast.Call):
             values = self.value(node.func)
             return (
@@ -1885,7 +1960,7 @@ class Program:
                 and self._reads_only(node)
                 and self.dynamic_call(node) is None
                 and all(
-                    self._const_like(a, function, loops, depth + 1)
+                    self._const_like(a, function, loops, depth + 1, params=params)
                     for a in [*node.args, *(k.value for k in node.keywords)]
                 )
             )
@@ -1961,6 +2036,7 @@ class Program:
         if not (
             home.kind == "function"
             and isinstance(function, _FUNCTIONS)
+            and not function.decorator_list  # (a decorator may call it with anything)
             and len(bindings) == 1
             and bindings[0].kind == "param"
             and isinstance(bindings[0].node, ast.arg)
@@ -1997,28 +2073,43 @@ class Program:
         return True
 
     def reads_files(self, node: ast.Call) -> bool:
-        """Whether the call `node` may read a file (or another store outside the process's
-        names): ``np.fromfile``, ``open``, ``Path.read_text``, ``pickle.load``, ..."""
+        """Whether the call `node` may read a file, or another store outside the process's
+        names: ``np.fromfile``, ``open``, ``Path.read_text``, ``pickle.load``, anything of
+        an I/O module (``io``, ``os``, ``urllib``, ``fileinput``, ...)."""
         func = node.func
         leaf = func.attr if isinstance(func, ast.Attribute) else None
         values = self.value(func)
         leaves = {v.leaf for v in values if isinstance(v, Api)} | ({leaf} if leaf else set())
-        return bool(leaves & _FILE_CALLS)
+        return bool(leaves & _FILE_CALLS) or any(
+            isinstance(v, Api) and _io_api(v.path) for v in values
+        )
 
     @functools.cached_property
     def file_writers(self) -> list[ast.AST]:
-        """The top-level statements that may write a file: each one with a call that opens,
-        saves or writes something (``arr.tofile("t.bin")`` at import, or in a function)."""
+        """The top-level statements that may write a file: each one that names something
+        that opens, saves or writes (``arr.tofile("t.bin")``, ``map(Path.write_text,
+        ...)``, ``methodcaller("write_text", ...)``), or an I/O module's function, at
+        import or in a function."""
         found: dict[int, ast.AST] = {}
         for tree in self.trees.values():
             for node in ast.walk(tree):
-                if isinstance(node, ast.Call) and (top := self._top.get(id(node))) is not None:
-                    func = node.func
-                    leaf = func.attr if isinstance(func, ast.Attribute) else None
-                    values = self.value(func)
-                    leaves = {v.leaf for v in values if isinstance(v, Api)} | {leaf}
-                    if leaves & _FILE_WRITES:
-                        found[id(top[2])] = top[2]
+                top = self._top.get(id(node))
+                if top is None or id(top[2]) in found:
+                    continue
+                if isinstance(node, ast.Attribute):
+                    writes = node.attr in _FILE_WRITES
+                elif isinstance(node, ast.Constant):
+                    writes = isinstance(node.value, str) and node.value in _FILE_WRITES
+                else:
+                    writes = False
+                if isinstance(node, ast.Name | ast.Attribute) and not writes:
+                    values = self.value(node)
+                    writes = any(
+                        isinstance(v, Api) and (_io_api(v.path) or v.leaf in _FILE_WRITES)
+                        for v in values
+                    )
+                if writes:
+                    found[id(top[2])] = top[2]
         return list(found.values())
 
     def flag_value(self, node: ast.AST | None) -> object:
@@ -2029,13 +2120,17 @@ class Program:
             return node.value
         if isinstance(node, ast.Name) and (home := self._home(node)) is not None:
             bindings = home.bindings.get(node.id, [])
+            deleted = any(  # (`del MODE`: then a builtin of that name)
+                isinstance(n.ctx, ast.Del) for n in self._loads.get((id(home), node.id), ())
+            )
             if len(bindings) == 1 and bindings[0].kind == "assign" and not bindings[0].unpack:
-                if isinstance(bindings[0].node, ast.Constant):
+                if isinstance(bindings[0].node, ast.Constant) and not deleted:
                     return self.flag_value(bindings[0].node)
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            classes = [v.node for v in self.value(node.value) if isinstance(v, Own)]
-            if len(classes) == 1 and self._plain_enum(classes[0], node.attr):
-                return ("member", id(classes[0]), node.attr)
+            values = self.value(node.value)
+            cls = next(iter(values)) if len(values) == 1 else None
+            if isinstance(cls, Own) and self._plain_enum(cls.node, node.attr):
+                return ("member", id(cls.node), node.attr)
         return _UNKNOWN_FLAG
 
     def _plain_enum(self, cls: ast.AST, member: str) -> bool:
@@ -2070,8 +2165,63 @@ class Program:
                 values.append(value.value)
             else:
                 return False
-        # (two members of one value are one member: `HAND = 1; AUTO = 1`)
-        return member in names and len(set(values)) == len(values) == len(names)
+        # (two members of one value are one member: `HAND = 1; AUTO = 1`, or `auto()`'s 1)
+        autos = [type(v) is object for v in values]
+        mixed = any(autos) and not all(autos)
+        return (
+            member in names
+            and not mixed
+            and len(set(values)) == len(values) == len(names)
+            and not self._enum_patched  # (`enum.Enum = enum.IntEnum`)
+            and self._only_members_read(cls, names)
+        )
+
+    @functools.cached_property
+    def _enum_patched(self) -> bool:
+        """Whether the submission stores into the ``enum`` module (``enum.Enum = ...``)."""
+        for tree in self.trees.values():
+            for node in ast.walk(tree):
+                if (
+                    isinstance(node, ast.Attribute)
+                    and not isinstance(node.ctx, ast.Load)
+                    and any(
+                        isinstance(v, Api) and v.path.split(".")[0] == "enum"
+                        for v in self.value(node.value)
+                    )
+                ):
+                    return True
+        return False
+
+    def _only_members_read(self, cls: ast.ClassDef, members: set[str]) -> bool:
+        """Whether the class `cls` is read nowhere but as ``Cls.MEMBER`` or in annotations:
+        not looped over, stored into (``Mode.__eq__ = ...``), rebound, nor handed on."""
+        scope = self._scope.get(id(cls))
+        if scope is None or scope.kind != "module" or len(scope.bindings.get(cls.name, [])) != 1:
+            return False
+        for node in self._loads.get((id(scope), cls.name), ()):
+            parent = self._parents.get(id(node))
+            if (
+                isinstance(parent, ast.Attribute)
+                and isinstance(parent.ctx, ast.Load)
+                and parent.attr in members
+                and not isinstance(self._parents.get(id(parent)), ast.Attribute)
+            ):
+                continue  # `Mode.FORWARD` (not `Mode.FORWARD._value_`)
+            if self._in_annotation(node):
+                continue
+            return False
+        return True
+
+    def _in_annotation(self, node: ast.AST) -> bool:
+        """Whether `node` is part of an annotation (``mode: Mode = Mode.REVERSE``)."""
+        child, parent = node, self._parents.get(id(node))
+        while parent is not None and not isinstance(parent, ast.stmt):
+            if isinstance(parent, ast.arg) and parent.annotation is child:
+                return True
+            child, parent = parent, self._parents.get(id(parent))
+        return (isinstance(parent, ast.AnnAssign) and parent.annotation is child) or (
+            isinstance(parent, _FUNCTIONS) and parent.returns is child
+        )
 
     def flags(self, call: ast.Call, function: ast.FunctionDef) -> dict[str, object] | None:
         """What each parameter of `function` that chooses a branch of it is at `call`
@@ -2090,8 +2240,9 @@ class Program:
         if scope is not None and self._touches.get((id(scope), function.name)):
             defaults = {}  # `differentiate.__defaults__ = ...`
         found: dict[str, object] = {}
+        by_keyword = {a.arg for a in [*args.args, *args.kwonlyargs]}  # (not positional-only)
         for name in chosen:
-            given = [k.value for k in call.keywords if k.arg == name]
+            given = [k.value for k in call.keywords if k.arg == name and name in by_keyword]
             if name in positional and positional.index(name) < len(call.args):
                 given.append(call.args[positional.index(name)])
             if len(given) > 1:
@@ -2380,6 +2531,16 @@ class Program:
         """Whether the call `node` only reads what it is given (``print``, ``len``,
         ``jnp.allclose``), never stores into it."""
         values = self.value(node.func)
+        if any(
+            isinstance(k.value, ast.Lambda)
+            or (
+                not isinstance(k.value, ast.Constant)
+                and any(isinstance(v, Own) or v is UNKNOWN for v in self.value(k.value))
+            )
+            for k in node.keywords
+            if k.arg in ("key", "is_leaf", "default")
+        ):
+            return False  # `sorted(FUNCS, key=lambda b: b.insert(0, g))`: calls it on each
         return bool(values) and all(
             isinstance(v, Api)
             and (
@@ -2402,17 +2563,23 @@ class Program:
             return False
         if self._record_maker(node.func):
             return False  # `types.SimpleNamespace(dsin=...)`: its readers reach what it holds
+        # (judged over all of its values, in no particular order: a frozenset's order
+        # changes from run to run, and so would the grade)
+        hooks = False
         for v in values:
-            if isinstance(v, Own):
-                return False  # the submission's own code, which the rules read
-            if isinstance(v, Api) and v.path.split(".")[0] == "atexit":
-                return False  # runs as the worker exits, after every answer
-            if isinstance(v, Api):
-                leaf, root = v.leaf, v.path.split(".")[0]
-                if v.path in _HOOKS or leaf.startswith(("register", "add", "set")):
-                    return True
-                if root not in _COMPUTE:
-                    return True
+            if not isinstance(v, Api):
+                continue
+            leaf, root = v.leaf, v.path.split(".")[0]
+            if root == "atexit" or root in self.module_names:
+                continue  # runs as the worker exits; or a file of the submission's own
+            if v.path in _HOOKS or leaf.startswith(("register", "add", "set")):
+                hooks = True
+            elif root not in _COMPUTE:
+                hooks = True
+        if hooks:
+            return True
+        if any(isinstance(v, Own) for v in values):
+            return False  # the submission's own code, which the rules read
         return UNKNOWN in values  # a method of something untraced: `handlers.append(...)`
 
     def _record_maker(self, func: ast.AST) -> bool:
@@ -2565,6 +2732,31 @@ class Program:
             call := statement.value, ast.Call
         ):
             return self._hands_to_method(call, node)  # (`return _box.insert(0, g)` too)
+        return False
+
+    def called_unseen(self, function: ast.AST) -> bool:
+        """Whether something the rules do not see may call `function`, with anything: an
+        operator (a dunder: ``__eq__``), JAX (a ``custom_jvp`` rule, a callback), a library
+        it is handed to (``tree_map(keep, ...)``), or what a lambda written inline is
+        handed to. Not an entry, which only the grader calls."""
+        if isinstance(function, ast.Lambda):
+            parent = self._parents.get(id(function))
+            return not (isinstance(parent, ast.Assign | ast.AnnAssign) and parent.value is function)
+        if not isinstance(function, _FUNCTIONS):
+            return False
+        if _is_dunder(function.name) or any(
+            isinstance(d, ast.Attribute) and d.attr.startswith("def")  # `@own.defjvp`
+            for d in function.decorator_list
+        ):
+            return True
+        scope = self._scope.get(id(function))
+        if scope is None:
+            return False
+        home = self.resolve(function.name, scope)
+        for node in self._loads.get((id(home), function.name), ()):
+            parent = self._parents.get(id(node))
+            if not (isinstance(parent, ast.Call) and parent.func is node):
+                return True  # handed on as a value (`jax.debug.callback(keep, ...)`)
         return False
 
     def _stores_beside(self, statement: ast.AST | None, below: ast.AST) -> bool:
@@ -3885,12 +4077,15 @@ class Program:
                         changes = False  # `CONFIG.get("verbose")` of a dict display
                     elif (
                         key in holders
-                        and isinstance(parent, ast.For | ast.comprehension)
+                        and isinstance(parent, ast.For)
+                        and parent is top
                         and node is parent.iter
+                        and isinstance(parent.target, ast.Name)
                         and self._builtin_container(home.bindings[node.id])
                     ):
-                        # `for k in NAMES`: looping reads it; what the loop does through its
-                        # target (an alias, `_holders`) counts as that name's own changes
+                        # `for k in NAMES` at module level: looping reads it; what the loop
+                        # does through its target (an alias, `_holders`) counts as that
+                        # name's own changes
                         changes = False
                     elif key in holders:
                         # what can fill it: a method (called or handed on: `map(_q.put, ...)`),
@@ -3899,6 +4094,7 @@ class Program:
                         # read (`operator.setitem(_box, ...)`, not `print(_box)`)
                         changes = (
                             isinstance(parent, ast.Attribute)
+                            or (isinstance(parent, ast.Compare) and self._value_dunders)
                             or (isinstance(parent, ast.Call) and parent.func is node)  # `_push(g)`
                             or _stores_item(node, self._parents)
                             or (
@@ -3941,6 +4137,11 @@ class Program:
                     else:
                         changes = (
                             _stores_item(node, self._parents)
+                            or (  # `for m in Mode: m._value_ = ...`: its members, changed
+                                isinstance(parent, ast.For | ast.comprehension)
+                                and node is parent.iter
+                                and any(isinstance(v, Own) for v in values)
+                            )
                             or (
                                 any(isinstance(v, Own) for v in values)  # `C.items.append(...)`
                                 and _calls_method(node, self._parents)
@@ -4887,6 +5088,8 @@ class Program:
                 return True
             if isinstance(node, ast.Call):
                 for v in self.value(node.func):
+                    if isinstance(v, Own) and self._returns_computed(v.node):
+                        continue  # `elementwise(fn)` returning `jnp.vectorize(fn)`
                     if not isinstance(v, Api) or _under(v.path, tuple(_CONTAINERS)):
                         return True
                     if v.leaf in _LIST_RESULTS:
@@ -4894,6 +5097,23 @@ class Program:
                     if v.path.split(".")[0] not in _COMPUTE:
                         return True
         return False
+
+    def _returns_computed(self, function: ast.AST) -> bool:
+        """Whether the plain function `function` only returns what JAX computes: an array,
+        or a function JAX made (``return jnp.vectorize(fn)``), nothing code can fill or
+        change (not ``np.vectorize``'s ``.pyfunc``, nor ``jax.custom_jvp``'s ``.fun``)."""
+        returns = _returns(function) if _plain_function(function) else []
+        return bool(returns) and all(
+            isinstance(r, ast.Call)
+            and bool(values := self.value(r.func))
+            and all(
+                isinstance(v, Api)
+                and (v.path in _MAKES_FUNCTIONS or v.path.startswith(_MAKES_ARRAYS))
+                and v.leaf not in _LIST_RESULTS
+                for v in values
+            )
+            for r in returns
+        )
 
     def _find_code_annotations(self) -> set[int]:
         """Annotations that are code, not types: a string that is not a type expression, or
@@ -5435,6 +5655,36 @@ _ARRAY_READERS = frozenset(
 )
 
 
+def _calls_arguments(path: str) -> bool:
+    """Whether the library function `path` may call what it is handed (``tree_map``,
+    ``jnp.vectorize``, ``lax.scan``, ``sorted``)."""
+    leaf = path.rsplit(".", 1)[-1]
+    return path in _CHECK_TRANSFORMS or any(
+        part in leaf
+        for part in (
+            "map",
+            "scan",
+            "cond",
+            "switch",
+            "loop",
+            "reduce",
+            "vectorize",
+            "apply",
+            "pyfunc",
+            "piecewise",
+            "custom",
+            "sorted",
+            "min",
+            "max",
+            "filter",
+            "callback",
+            "root",
+            "solve",
+            "checkpoint",
+        )
+    )
+
+
 def _shows(path: str) -> bool:
     """Whether the reader `path` makes what it is given into text, output or an exception
     (``print``, ``str``, ``np.testing.assert_allclose``, ``ValueError``)."""
@@ -5461,6 +5711,12 @@ _FILE_WRITES = _FILE_CALLS | frozenset(
 
 
 _UNKNOWN_FLAG = object()
+# what returns an immutable array, or a function whose attributes change nothing it does
+_MAKES_ARRAYS = ("jax.numpy.", "jax.lax.", "jax.scipy.", "jax.nn.", "math.")
+_MAKES_FUNCTIONS = frozenset(
+    f"jax.{n}"
+    for n in "jit vmap pmap checkpoint remat grad value_and_grad jacfwd jacrev hessian".split()
+)
 
 
 def _same_flag(a: object, b: object) -> bool:
@@ -5486,6 +5742,51 @@ def _tested_names(test: ast.expr) -> set[str]:
     if isinstance(test, ast.Name):
         found.add(test.id)
     return found
+
+
+# modules whose functions read or write what is outside the process's names
+_IO_MODULES = (
+    "io",
+    "os",
+    "pathlib",
+    "shutil",
+    "tempfile",
+    "glob",
+    "fnmatch",
+    "fileinput",
+    "linecache",
+    "urllib",
+    "http",
+    "socket",
+    "subprocess",
+    "mmap",
+    "sqlite3",
+    "shelve",
+    "dbm",
+    "pickle",
+    "marshal",
+    "csv",
+    "json",
+    "zipfile",
+    "tarfile",
+    "gzip",
+    "bz2",
+    "lzma",
+    "codecs",
+    "tokenize",
+    "importlib.resources",
+    "pkgutil",
+    "configparser",
+    "plistlib",
+    "mailbox",
+)
+
+
+def _io_api(path: str) -> bool:
+    """Whether `path` is a function of an I/O module (`_IO_MODULES`), or ``open``/``input``."""
+    return path in ("builtins.open", "builtins.input") or any(
+        path == m or path.startswith(m + ".") for m in _IO_MODULES
+    )
 
 
 def _pure_function(path: str) -> bool:
@@ -5903,8 +6204,14 @@ class _Reach:
                 # df(...)`, `_patch(jax.grad(f))`); not where the function merely runs.
                 # (A parameter with a default is bound in the scope around the function.)
                 function = program.resolve(node.id, scope).node
-                for site in program._call_sites.get(id(function), ()):
+                sites = program._call_sites.get(id(function), ())
+                for site in sites:
                     self.unit(site)
+                if not sites and program.called_unseen(function):
+                    # called by an operator (`__eq__`), by JAX (a `custom_jvp` rule), or
+                    # from nowhere the rules see: any statement may hand it anything
+                    for tree in program.trees.values():
+                        self.unit(tree)
         values: set[Value] = set()
         for binding in bindings:
             if (
