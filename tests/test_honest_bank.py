@@ -26,7 +26,8 @@ argparse, matplotlib and a ``globals()[name]`` self-test under the main guard: d
 code there never runs when graded, so it rules nothing out), ``doctests_asserts.py`` (doctests,
 ``assert`` self-checks at import, recursion, generators into builtin ``sum``, ``tqdm``,
 ``pandas`` and ``seaborn`` imported under try/except ImportError, reverse-over-reverse
-``hvp``), ``gk_native_lax.py`` (gradkit's own ``derivative``, ``detach``, ``jacobian``,
+``hvp``, the handout's ``assert gk.check(...).passed`` left in), ``gk_native_lax.py``
+(gradkit's own ``derivative``, ``detach``, ``jacobian``,
 ``hvp`` and ``while_loop``, ``lax.scan``/``fori_loop``/``select``, ``einsum``,
 ``tree_util``, ``os.environ`` set before ``import jax``, ``logging``, a ``global``
 counter, ``jax.debug.print`` in ``fun``, a file written at import, ``__all__``),
@@ -34,7 +35,8 @@ counter, ``jax.debug.print`` in ``fun``, a file written at import, ``__all__``),
 Jacobian printed in full) and ``jupyter_raises_tag.ipynb`` (``!pip``, ``%config``,
 ``display(Markdown(...))``, a plot, the book's ``while`` loop under ``jax.jit`` left raising
 in a cell tagged ``raises-exception``), and ``colab_writefile.ipynb`` (``drive.mount`` and
-``%cd`` first, its norm helpers written to ``norm_tools.py`` by a ``%%writefile`` cell and a
+``%cd`` first, ``pip install`` and ``pwd`` written without ``%``, its norm helpers
+written to ``norm_tools.py`` by a ``%%writefile`` cell and a
 ``%%writefile -a`` one, imported with ``from norm_tools import *``, ``files.download`` last).
 ``instance_methods.py`` puts every answer on one instance of a class aliased member by
 member at module level (a PyTorch migrant's), with ``warnings.formatwarning`` and

@@ -75,3 +75,14 @@ def test_a_python_callback_is_named_as_in_the_grader():
         "...) on the values, which graded code cannot do: the grader runs your function as a "
         "compiled JAX program. Compute the result with jax.numpy (jnp) instead"
     )
+
+
+def test_a_self_check_left_in_a_graded_file_runs_nothing(monkeypatch: pytest.MonkeyPatch):
+    # the grader's worker sets this: there the exercises are refused, and the grade counts
+    from gradkit import _selfcheck
+
+    monkeypatch.setattr(_selfcheck, "GRADED", True)
+    result = gk.check("no.such-exercise", dsin_printing)
+    assert result.passed
+    assert str(result) == "no.such-exercise: not run here: this file is being graded"
+    assert "not run here" in result._repr_html_()

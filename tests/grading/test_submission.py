@@ -92,6 +92,19 @@ def test_a_notebook_keeps_code_cells_and_drops_magics(tmp_path):
     assert notebook_code(path.read_text())[1] == 5
 
 
+def test_line_magics_written_without_their_percent_are_dropped_as_ipython_runs_them(tmp_path):
+    # IPython's automagic runs `pip install ...`, `pwd`, `cd data` without a `%`
+    sub = _load_notebook(
+        tmp_path,
+        nbformat.v4.new_code_cell("pip install -q gradkit\npwd\ncd data\nwho"),
+        nbformat.v4.new_code_cell("time x = 1\nls = [1, 2]\nls\nrun = len(ls)"),
+    )
+    assert sub.source == (
+        "# %% code cell 1\n\n\n\n\n\n# %% code cell 2\nx = 1\nls = [1, 2]\nls\nrun = len(ls)\n"
+    )
+    assert sub.notes == ("notebook: dropped 5 IPython magic/shell line(s)",)
+
+
 def test_a_timed_statement_runs_and_defines_its_names_as_in_ipython(tmp_path):
     sub = _load_notebook(
         tmp_path,

@@ -163,6 +163,10 @@ def grad_f(x):
     return jnp.array([6 * x[0], 5 * jnp.exp(x[1])])
 
 
+# the handout's self-check, left in: it runs nothing when the file is graded
+assert gk.check("calculus.gradient", grad_f).passed
+
+
 def grad_l2(x):
     n = l2(x)
     return jnp.where(n > 0, x / jnp.where(n > 0, n, 1), 0 * x)

@@ -489,8 +489,9 @@ def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
     files: dict[str, str] = {}
     unwritten: list[str] = []  # "code cell 3 writes data/x.csv"
     code_cells = [cell for cell in notebook.cells if cell.get("cell_type") == "code"]
+    bound = _bound_names("\n".join(str(c.get("source", "")) for c in code_cells))
     for number, cell in enumerate(code_cells, start=1):
-        lines = str(cell.get("source", "")).splitlines()
+        lines = [_automagic(line, bound) for line in str(cell.get("source", "")).splitlines()]
         captured = None
         if lines and lines[0].lstrip().startswith("%%"):
             magic = lines[0].lstrip()[2:].split()
@@ -607,6 +608,39 @@ def _keep_last_output(python: list[str], count: int) -> list[str]:
     shown = [*python[:first], f"_gk_shown = {python[first]}", *python[first + 1 :]]
     keep = f"___, __, _ = __, _, _gk_shown; Out[{count}] = _gk_shown"
     return [*shown, f"if _gk_shown is not None: {keep}"]
+
+
+# line magics IPython runs without their `%` (automagic, on by default) when no name of
+# the notebook's hides them: `pip install -q gradkit`, `pwd`, `who`
+_AUTOMAGIC = frozenset(
+    "pip conda mamba cd pwd ls ll who whos who_ls env set_env matplotlib load_ext "
+    "reload_ext unload_ext reset reset_selective history hist lsmagic magic config "
+    "precision xmode cat mkdir rmdir rm mv cp man less more alias unalias bookmark dhist "
+    "dirs pushd popd pylab colors automagic doctest_mode pdb tb store sx sc time timeit "
+    "prun run page pinfo pinfo2 psearch pdef pdoc pfile".split()
+)
+_FIRST_WORD = re.compile(r"([A-Za-z_]\w*)(?:\s+(\S.*))?")
+
+
+def _bound_names(code: str) -> set[str]:
+    """The names a notebook's code may bind (roughly: what a magic's name could be)."""
+    found = set(re.findall(r"\b(?:def|class|as|import|for|global|nonlocal)\s+(\w+)", code))
+    found |= set(re.findall(r"(?m)^\s*(\w+)\s*(?::[^=\n]*)?=(?!=)", code))
+    found |= set(re.findall(r"\b(\w+)\s*:=", code))
+    return found
+
+
+def _automagic(line: str, bound: set[str]) -> str:
+    """`line` with the `%` IPython's automagic adds, where it is a line magic written
+    without one: its name, at the start of the line, is one of `_AUTOMAGIC` and no name
+    of the notebook's (`pwd = ...`), and it is not Python (``pip install -q gradkit``)
+    or is that name alone (``pwd``)."""
+    word = _FIRST_WORD.fullmatch(line.rstrip())
+    if word is None or word[1] not in _AUTOMAGIC or word[1] in bound:
+        return line
+    if word[2] is None or not _compiles([line]):
+        return "%" + line
+    return line
 
 
 def _compiles(lines: list[str]) -> bool:
