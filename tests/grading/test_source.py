@@ -4062,6 +4062,136 @@ def test_round_9_cheats_break_the_by_hand_rule(case):
     assert "rules out" in message, message
 
 
+# honest round 10: a lambda entry in a checking loop, an item of a table called and shown,
+# checker objects, a class of static methods checked by a classmethod, `fn.__wrapped__`
+HONEST_ROUND_10 = {
+    "a lambda entry that calls a helper, in a loop printing autodiff": """
+import jax
+import jax.numpy as jnp
+
+
+def sq(t):
+    return t * t
+
+
+df = lambda x: 2 / x * jnp.sin(x) + jnp.log(sq(x)) * jnp.cos(x) - 1 / sq(x)
+
+for mine, ref in [(df, lambda t: jnp.log(t**2) * jnp.sin(t) + 1 / t)]:
+    print(mine(1.3), jax.grad(ref)(1.3))
+""",
+    "an item of a table called and shown beside autodiff, in a loop": """
+import jax
+import jax.numpy as jnp
+
+D = {"log": lambda x: 1 / x, "exp": lambda x: jnp.exp(x)}
+
+
+def deriv(name):
+    return D[name]
+
+
+def d_log(x):
+    return deriv("log")(x)
+
+
+print(deriv("log")(0.7), jax.grad(jnp.log)(0.7))
+for k, f in [("exp", jnp.exp), ("log", jnp.log)]:
+    print(k, float(deriv(k)(0.7)), float(jax.grad(f)(0.7)))
+""",
+    "checker objects: a callable and a method": """
+import jax
+import jax.numpy as jnp
+
+
+def d_log(x):
+    return 1 / x
+
+
+class Check:
+    def __call__(self, mine, ref, x):
+        print(mine(x), jax.grad(ref)(x))
+
+
+class _Check:
+    def __init__(self, name):
+        self.name = name
+
+    def run(self, mine, ref, x):
+        print(self.name, float(mine(x)), float(jax.grad(ref)(x)))
+
+
+Check()(d_log, jnp.log, 2.0)
+_Check("log").run(d_log, jnp.log, 2.0)
+""",
+    "a class of static methods checked by a classmethod at import": """
+import jax
+import jax.numpy as jnp
+
+
+class Solutions:
+    X = 1.7
+    BOOK_X = jnp.arange(4.0)
+
+    @staticmethod
+    def d_log(x):
+        return 1.0 / x
+
+    @staticmethod
+    def df(x):
+        s = Solutions.d_log(x)
+        return 2.0 * s * jnp.sin(x) + jnp.log(x**2) * jnp.cos(x) - s**2
+
+    @staticmethod
+    def grad_2xtx(x):
+        return jax.grad(lambda t: 2 * jnp.dot(t, t))(x)
+
+    @classmethod
+    def check(cls):
+        for mine, f in [(cls.d_log, jnp.log)]:
+            print(mine(1.7), jax.grad(f)(1.7))
+        print(cls.d_log(cls.X), cls.grad_2xtx(cls.BOOK_X))
+
+
+d_log = Solutions.d_log
+df = Solutions.df
+grad_2xtx = Solutions.grad_2xtx
+Solutions.check()
+""",
+    "a functools.wraps logger, and the wrapped function called": """
+import functools
+
+import jax
+import jax.numpy as jnp
+
+
+def logged(fn):
+    calls = 0
+
+    @functools.wraps(fn)
+    def wrapper(*args):
+        nonlocal calls
+        calls += 1
+        return fn(*args)
+
+    return wrapper
+
+
+@logged
+def d_log(x):
+    return 1 / x
+
+
+@logged
+def reverse_derivative(f, x):
+    return jax.grad(f)(x)
+
+
+dsin = jnp.vectorize(jax.grad(jnp.sin))
+print(d_log(2.0), reverse_derivative(jnp.log, 2.0), d_log.__wrapped__(4.0))
+""",
+}
+
+
 # honest round 9: tables made by `dict(zip(...))` or `map(...)`, and self-checks against
 # autodiff inside a decorator, a factory or an `__init__`
 HONEST_ROUND_9 = {
@@ -4759,11 +4889,15 @@ def test_a_sibling_rebinding_the_class_a_strategy_is_made_of():
     sorted(HONEST_ROUND_6)
     + sorted(f"7: {c}" for c in HONEST_ROUND_7)
     + sorted(f"8: {c}" for c in HONEST_ROUND_8)
-    + sorted(f"9: {c}" for c in HONEST_ROUND_9),
+    + sorted(f"9: {c}" for c in HONEST_ROUND_9)
+    + sorted(f"10: {c}" for c in HONEST_ROUND_10),
 )
-def test_honest_rounds_6_to_9_keep_every_source_rule(case):
+def test_honest_rounds_6_to_10_keep_every_source_rule(case):
     rounds = {"7: ": HONEST_ROUND_7, "8: ": HONEST_ROUND_8, "9: ": HONEST_ROUND_9}
-    source = rounds.get(case[:3], HONEST_ROUND_6)[case[3:] if case[:3] in rounds else case]
+    if case.startswith("10: "):
+        source = HONEST_ROUND_10[case[4:]]
+    else:
+        source = rounds.get(case[:3], HONEST_ROUND_6)[case[3:] if case[:3] in rounds else case]
     broken = []
     for name in gk.exercises.names():
         for check in gk.exercises.get(name).checks:

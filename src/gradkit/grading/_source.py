@@ -3162,6 +3162,8 @@ class Program:
         )
         for tree in self.trees.values():
             for node in ast.walk(tree):
+                if isinstance(node, ast.Attribute) and self._wraps_only(node):
+                    quiet.add(id(node))
                 if not named_init and isinstance(node, _FUNCTIONS) and node.name == "__init__":
                     quiet.update(self._own_namespace(node))
                 if (
@@ -3202,6 +3204,42 @@ class Program:
                     ):
                         quiet.add(id(func))  # object.__setattr__(self, "slope", v)
         return quiet
+
+    def _wraps_only(self, node: ast.Attribute) -> bool:
+        """Whether `node` reads ``fn.__wrapped__`` where only ``functools.wraps`` and
+        ``update_wrapper`` put it: the function they were given, which the code running them
+        reaches (a decorator's body, or a top-level ``update_wrapper(df, ...)``, which
+        changes ``df``)."""
+        return (
+            node.attr == "__wrapped__" and isinstance(node.ctx, ast.Load) and not self._wrapped_put
+        )
+
+    def _calls_wrapped(self, node: ast.Attribute) -> bool:
+        """Whether `node` is ``fn.__wrapped__`` (`_wraps_only`) called with constants and
+        only looked at: ``print(d_log.__wrapped__(4.0))`` runs the function a decorator
+        wrapped, which changes nothing ``fn`` holds."""
+        call = self._parents.get(id(node))
+        return (
+            self._wraps_only(node)
+            and isinstance(call, ast.Call)
+            and call.func is node
+            and self._constant_arguments(call)
+            and self._only_looked_at(call)
+        )
+
+    @functools.cached_property
+    def _wrapped_put(self) -> bool:
+        """Whether the submission puts ``__wrapped__`` anywhere itself (or spells it)."""
+        return any(
+            (
+                isinstance(node, ast.Attribute)
+                and node.attr == "__wrapped__"
+                and not isinstance(node.ctx, ast.Load)
+            )
+            or (isinstance(node, ast.Constant) and "__wrapped__" in str(node.value))
+            for tree in self.trees.values()
+            for node in ast.walk(tree)
+        )
 
     def _own_namespace(self, init: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[int]:
         """The ``self.__dict__`` attributes and ``vars(self)`` calls of a class's `__init__`."""
@@ -4093,7 +4131,7 @@ class Program:
                         # an item or attribute store, or handing it to code that is not a pure
                         # read (`operator.setitem(_box, ...)`, not `print(_box)`)
                         changes = (
-                            isinstance(parent, ast.Attribute)
+                            (isinstance(parent, ast.Attribute) and not self._calls_wrapped(parent))
                             or (isinstance(parent, ast.Compare) and self._value_dunders)
                             or (isinstance(parent, ast.Call) and parent.func is node)  # `_push(g)`
                             or _stores_item(node, self._parents)
@@ -4147,6 +4185,10 @@ class Program:
                                 and _calls_method(node, self._parents)
                                 and not self._static_call(node, values)
                                 and not self._inert_function_attribute(node, values)
+                                and not (
+                                    isinstance(parent, ast.Attribute)
+                                    and self._calls_wrapped(parent)
+                                )
                             )
                             or (  # `df(g)` of `def df(x, _box=[])`: it keeps what it is given
                                 isinstance(parent, ast.Call)
@@ -4206,7 +4248,7 @@ class Program:
                     and self._only_looked_at(call)
                 )
             )
-            and not _is_dunder(parent.attr)
+            and (not _is_dunder(parent.attr) or self._wraps_only(parent))
             and bool(values)
             and all(
                 isinstance(v, Own) and isinstance(v.node, (*_FUNCTIONS, ast.Lambda)) for v in values
@@ -4286,6 +4328,8 @@ class Program:
                     return False
             else:
                 offset = 1
+        elif (made := self._checker_methods(call.func)) is not None:
+            functions, offset = made, 1  # `Check()(d_log, jnp.log, 2.0)`, `Check().run(...)`
         else:
             called = [v.node for v in self.value(call.func) if isinstance(v, Own)]
             functions = [f for f in called if isinstance(f, _FUNCTIONS)]
@@ -4309,6 +4353,34 @@ class Program:
             if not self._param_only_called(function, name):
                 return False
         return True
+
+    def _checker_methods(
+        self, func: ast.AST
+    ) -> list[ast.FunctionDef | ast.AsyncFunctionDef] | None:
+        """The methods `func` calls on an instance made where it is called: ``Check()``'s
+        ``__call__`` for ``Check()(...)``, ``run`` for ``Check("log").run(...)``; None when
+        that is not what `func` is (or a method is not a plain ``def`` of the class)."""
+        made_by, attr = func, "__call__"
+        if isinstance(func, ast.Attribute):
+            made_by, attr = func.value, func.attr
+        if not isinstance(made_by, ast.Call):
+            return None
+        made = self._made_instance(made_by)
+        if not made or not all(
+            isinstance(v, Own) and isinstance(v.node, ast.ClassDef) for v in made
+        ):
+            return None
+        functions = []
+        for v in made:
+            family = self._family(v.node)  # type: ignore[arg-type]
+            members = [b for b in self._members.get(attr, []) if id(b.scope.node) in family]
+            if not members or not all(
+                b.kind == "def" and isinstance(b.node, _FUNCTIONS) and not b.node.decorator_list
+                for b in members
+            ):
+                return None
+            functions += [b.node for b in members]  # type: ignore[misc]
+        return functions
 
     def _calling_changes_nothing(self, value: Value) -> bool:
         """Whether calling `value` changes nothing it holds: a ``def`` that keeps neither a
@@ -4503,8 +4575,37 @@ class Program:
                 and bool(values := self.value(a))
                 and all(isinstance(v, Api) for v in values)
             )
+            or self._looped_constant(a)
             for a in [*call.args, *(k.value for k in call.keywords)]
         )
+
+    def _looped_constant(self, node: ast.AST) -> bool:
+        """Whether `node` is a name only a ``for`` binds, over a display of constants and a
+        library's names (``for k, f in [("exp", jnp.exp), ("log", jnp.log)]``)."""
+        scope = self._scope.get(id(node)) if isinstance(node, ast.Name) else None
+        bindings = self.lookup(node.id, scope) if isinstance(node, ast.Name) and scope else None
+        if not bindings:
+            return False
+        for binding in bindings:
+            loop = binding.node
+            if not (
+                binding.kind == "other"
+                and isinstance(loop, ast.For)
+                and isinstance(loop.iter, ast.Tuple | ast.List)
+            ):
+                return False
+            for item in ast.walk(loop.iter):
+                if isinstance(item, ast.Tuple | ast.List | ast.Constant | ast.expr_context):
+                    continue
+                if isinstance(item, ast.Name | ast.Attribute):
+                    parent = self._parents.get(id(item))
+                    if isinstance(parent, ast.Attribute):
+                        continue  # (the attribute is judged)
+                    values = self.value(item)
+                    if values and all(isinstance(v, Api) for v in values):
+                        continue
+                return False
+        return True
 
     def _only_looked_at(self, call: ast.AST | None) -> bool:
         """Whether `call` (``CONFIG.get("verbose")``, a call of a fillable entry) has
@@ -4567,6 +4668,13 @@ class Program:
             return []  # dropped, compared, shown, or bound (an alias: `_holders`)
         if isinstance(used, ast.Call) and self._only_looked_at(parent):
             return []  # `print(_get())`
+        if (
+            isinstance(used, ast.Call)
+            and used.func is parent
+            and self._constant_arguments(parent)
+            and self._only_looked_at(used)
+        ):
+            return []  # `print(deriv("log")(0.7))`: calls an item, shows what it returns
         found: list[tuple[int, str]] = []
         for name in self._returned_names(values):
             if (home := self._home(name)) is not None and (id(home), name.id) in holders:
@@ -4929,11 +5037,32 @@ class Program:
         its instance or an attribute to code that may (``fill(self.fs)``, ``keep(self)``),
         pure computations of JAX, numpy and the like aside."""
         params = [*method.args.posonlyargs, *method.args.args]
-        if not params:
-            return True
+        if not params or self._decorated(method, "staticmethod"):
+            return True  # (a static method has no instance: its first parameter is data)
         me = params[0].arg
+        owner = self._scope.get(id(method))
+        constants = (
+            {
+                name
+                for name, bindings in owner.bindings.items()
+                if len(bindings) == 1
+                and bindings[0].kind == "assign"
+                and not bindings[0].unpack
+                and self._computed_constant(bindings[0].node)
+                and not self._stores.get(name)
+            }
+            if owner is not None and owner.kind == "class"
+            else set()
+        )
 
         def rooted(expr: ast.AST) -> bool:  # `self`, `self.fs`, `self.a.b`
+            if (  # `cls.X` of `X = 1.7` in the class body, stored nowhere: a constant
+                isinstance(expr, ast.Attribute)
+                and isinstance(expr.value, ast.Name)
+                and expr.value.id == me
+                and expr.attr in constants
+            ):
+                return False
             while isinstance(expr, ast.Attribute | ast.Subscript):
                 expr = expr.value
             return isinstance(expr, ast.Name) and (expr.id == me or expr.id in aliases)
@@ -5010,6 +5139,32 @@ class Program:
                         return False  # `table = self.table; table[k] = g`
         return True
 
+    def _computed_constant(self, node: ast.AST) -> bool:
+        """Whether `node` is a constant, or an array JAX (or math) computes from constants
+        (``jnp.arange(4.0)``, ``jnp.array([0.3, -0.2])``): nothing code can change."""
+        if isinstance(node, ast.Constant):
+            return True
+        if isinstance(node, ast.UnaryOp):
+            return self._computed_constant(node.operand)
+        if isinstance(node, ast.Tuple):
+            return all(self._computed_constant(e) for e in node.elts)
+        if isinstance(node, ast.Call):
+            values = self.value(node.func)
+            return (
+                bool(values)
+                and all(
+                    isinstance(v, Api) and v.path.startswith(("jax.numpy.", "math."))
+                    for v in values
+                )
+                and all(
+                    self._computed_constant(a)
+                    or isinstance(a, ast.List)
+                    and all(self._computed_constant(e) for e in a.elts)
+                    for a in [*node.args, *(k.value for k in node.keywords)]
+                )
+            )
+        return False
+
     def _shares_local(self, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """Whether `method` hands one container or object it makes to two places (``box =
         [...]; self.impl = box; self.items = Elem(box)``): a change through one is then a
@@ -5081,7 +5236,7 @@ class Program:
             return False  # `Mode.FORWARD` of a plain `Enum`: a constant
         if isinstance(value, ast.Name | ast.Attribute):
             return not all(isinstance(v, Own | Api) for v in self.value(value))
-        for node in ast.walk(value):
+        for node in _walk_now(value):
             if isinstance(node, ast.List | ast.Dict | ast.Set | ast.ListComp | ast.DictComp):
                 return True
             if isinstance(node, ast.SetComp):
@@ -5809,6 +5964,19 @@ def _check_reader(path: str) -> bool:
         or path.startswith(_CHECK_READERS)
         or (isinstance(exception, type) and issubclass(exception, Exception))
     )
+
+
+def _walk_now(node: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of `node` that run when it is evaluated: not a lambda's body (it runs when
+    the lambda is called), only its defaults."""
+    todo = [node]
+    while todo:
+        sub = todo.pop()
+        yield sub
+        if isinstance(sub, ast.Lambda):
+            todo += [*sub.args.defaults, *(d for d in sub.args.kw_defaults if d is not None)]
+        else:
+            todo.extend(ast.iter_child_nodes(sub))
 
 
 def _own_body(node: ast.AST) -> Iterator[ast.AST]:
