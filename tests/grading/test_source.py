@@ -4157,6 +4157,22 @@ df = Solutions.df
 grad_2xtx = Solutions.grad_2xtx
 Solutions.check()
 """,
+    "a config dict an entry reads, its points looped over to print autodiff": """
+import jax
+import jax.numpy as jnp
+
+CONFIG = {"verbose": False, "points": [0.5, 1.0]}
+
+
+def d_log(x):
+    if CONFIG["verbose"]:
+        print("d_log", x)
+    return 1 / x
+
+
+for p in CONFIG["points"]:
+    print(d_log(p), jax.grad(jnp.log)(p))
+""",
     "a functools.wraps logger, and the wrapped function called": """
 import functools
 
@@ -4809,6 +4825,26 @@ for m in Mode:
     m._value_ = jnp.vectorize(jax.grad(f))
 def df(x): return Mode.HAND.value(x)
 """,
+    "a loop item handed to a function that fills it": """
+CONFIG = {"impl": [[jnp.cos]]}
+def keep(box):
+    box.insert(0, jnp.vectorize(jax.grad(f)))
+    return box
+for p in CONFIG["impl"]:
+    print(keep(p))
+def df(x): return CONFIG["impl"][0][0](x)
+""",
+    "a loop item a function keeps": """
+CONFIG = {"impl": [[jnp.cos]]}
+KEPT = []
+def keep(box):
+    KEPT.append(box)
+    return 0
+for p in CONFIG["impl"]:
+    print(keep(p))
+KEPT[0].insert(0, jnp.vectorize(jax.grad(f)))
+def df(x): return CONFIG["impl"][0][0](x)
+""",
     "a file read by io.FileIO": """
 import io, numpy as np
 np.save("t.npy", np.asarray(jax.vmap(jax.grad(f))(jnp.linspace(0.1, 10.0, 1000))))
@@ -4840,6 +4876,90 @@ def df(x):
     return jnp.interp(x, jnp.linspace(0.1, 10.0, 1000), jnp.array(table))
 """,
 }
+
+
+# round 19: round 10's honest fixes red-teamed (a transform handed to code that keeps it,
+# a parameter stored in a test, a checker made with what it hands on, a list a class holds,
+# `update_wrapper` in a loop)
+_KEEPING = """
+def _impl(x, _memo={}):
+    if callable(x):
+        _memo["g"] = jnp.vectorize(x(f))
+        return 0.0
+    return _memo["g"](x)
+"""
+CHEATS_ROUND_19 = {
+    "a transform handed to a helper that keeps it": _KEEPING
+    + "def df(x):\n    return _impl(x)\nprint(df(jax.grad))\n",
+    "a transform handed to a lambda entry's helper": _KEEPING
+    + "df = lambda x: _impl(x)\nprint(df(jax.grad))\n",
+    "a transform handed to an item a helper returns": _KEEPING
+    + "D = {'f': _impl}\ndef deriv(name):\n    return D[name]\n"
+    "def df(x):\n    return deriv('f')(x)\nprint(deriv('f')(jax.grad))\n",
+    "a transform handed to the function a decorator wraps": """
+import functools
+def logged(fn):
+    @functools.wraps(fn)
+    def wrapper(*args):
+        return fn(*args)
+    return wrapper
+@logged
+def df(x, _memo={}):
+    if callable(x):
+        _memo["g"] = jnp.vectorize(x(f))
+        return 0.0
+    return _memo["g"](x)
+print(df.__wrapped__(jax.grad))
+""",
+    "a parameter stored in an if test, the entry handed to a checker": """
+BOX = [jnp.cos]
+def df(x):
+    if callable(x) and BOX.insert(0, x) is None:
+        return 0.0
+    return BOX[0](x)
+def check(mine, ref):
+    print(mine(ref))
+check(df, jnp.vectorize(jax.grad(f)))
+""",
+    "a checker made with what it hands on": """
+BOX = [jnp.cos]
+def df(x):
+    if callable(x) and BOX.insert(0, x) is None:
+        return 0.0
+    return BOX[0](x)
+class Check:
+    def __init__(self, ref):
+        self.ref = ref
+    def run(self, mine):
+        print(mine(self.ref))
+Check(jnp.vectorize(jax.grad(f))).run(df)
+""",
+    "a list a class holds as a constant": """
+class K:
+    IMPL = jnp.split(jnp.zeros(2), 2)
+    @classmethod
+    def fill(cls):
+        keep(cls.IMPL, jnp.vectorize(jax.grad(f)))
+def keep(box, g):
+    box.insert(0, g)
+K.fill()
+def df(x): return K.IMPL[0](x)
+""",
+    "update_wrapper in a loop": """
+import functools
+def _base(x): return 0.0
+for h in [_base]:
+    functools.update_wrapper(h, jnp.vectorize(jax.grad(f)))
+def df(x): return _base.__wrapped__(x)
+""",
+}
+
+
+@pytest.mark.parametrize("case", sorted(CHEATS_ROUND_19))
+def test_round_19_cheats_break_the_by_hand_rule(case):
+    source = ROUND_10_HEADER + CHEATS_ROUND_19[case]
+    passed, message = no_autodiff("df").judge([], [Ok(source)], None)
+    assert not passed, message
 
 
 @pytest.mark.parametrize("case", sorted(CHEATS_ROUND_18))

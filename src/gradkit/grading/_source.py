@@ -2530,6 +2530,15 @@ class Program:
     def _reads_only(self, node: ast.Call) -> bool:
         """Whether the call `node` only reads what it is given (``print``, ``len``,
         ``jnp.allclose``), never stores into it."""
+        if isinstance(node.func, ast.Call) and (made := self.value(node.func.func)):
+            # `jax.grad(f)(p)`: JAX hands the function arrays and tracers made from what it
+            # is given, never the object itself
+            if all(
+                isinstance(v, Api)
+                and (v.path in _MAKES_FUNCTIONS or v.path == "jax.numpy.vectorize")
+                for v in made
+            ):
+                return True
         values = self.value(node.func)
         if any(
             isinstance(k.value, ast.Lambda)
@@ -2712,6 +2721,11 @@ class Program:
         scope = self._scope.get(id(node))
         if self._stores_beside(statement, below):
             return True  # `for _box[0] in [fn]`, `with cm(fn) as _box[0]`
+        if any(
+            isinstance(call, ast.Call) and self._hands_to_method(call, node)
+            for call in ast.walk(below)
+        ):
+            return True  # `if BOX.insert(0, g) is None:`, `assert keep.append(g) is None`
         if getattr(statement, "value", None) is not below:
             return False  # read in a target (`CALLS[fn.__name__] += 1`): its key, not kept
         if isinstance(statement, ast.Assign | ast.AugAssign | ast.AnnAssign):
@@ -3229,16 +3243,43 @@ class Program:
 
     @functools.cached_property
     def _wrapped_put(self) -> bool:
-        """Whether the submission puts ``__wrapped__`` anywhere itself (or spells it)."""
-        return any(
-            (
-                isinstance(node, ast.Attribute)
-                and node.attr == "__wrapped__"
-                and not isinstance(node.ctx, ast.Load)
-            )
-            or (isinstance(node, ast.Constant) and "__wrapped__" in str(node.value))
-            for tree in self.trees.values()
-            for node in ast.walk(tree)
+        """Whether the submission puts ``__wrapped__`` anywhere itself (or spells it), or
+        has ``functools`` put it other than as ``@functools.wraps(fn)`` on a ``def`` in a
+        decorator, ``fn`` its parameter (``update_wrapper(_base, table)``)."""
+        for tree in self.trees.values():
+            for node in ast.walk(tree):
+                if (
+                    isinstance(node, ast.Attribute)
+                    and node.attr == "__wrapped__"
+                    and not isinstance(node.ctx, ast.Load)
+                ) or (isinstance(node, ast.Constant) and "__wrapped__" in str(node.value)):
+                    return True
+                if not isinstance(node, ast.Call):
+                    continue
+                paths = {v.path for v in self.value(node.func) if isinstance(v, Api)}
+                if "functools.update_wrapper" in paths:
+                    return True
+                if "functools.wraps" in paths and not self._wraps_parameter(node):
+                    return True
+        return False
+
+    def _wraps_parameter(self, call: ast.Call) -> bool:
+        """Whether `call` is ``functools.wraps(fn)`` decorating a ``def``, with ``fn`` a
+        parameter of the function around that ``def`` (a decorator's own argument)."""
+        scope = self._scope.get(id(call.args[0])) if len(call.args) == 1 else None
+        owner = self._parents.get(id(call))
+        if scope is None or not isinstance(owner, _FUNCTIONS) or call not in owner.decorator_list:
+            return False
+        arg = call.args[0]
+        if not isinstance(arg, ast.Name) or call.keywords:
+            return False
+        home = self.resolve(arg.id, scope)
+        bindings = home.bindings.get(arg.id, [])
+        return (
+            home.kind == "function"
+            and len(bindings) == 1
+            and bindings[0].kind == "param"
+            and isinstance(bindings[0].node, ast.arg)
         )
 
     def _own_namespace(self, init: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[int]:
@@ -4132,6 +4173,7 @@ class Program:
                         # read (`operator.setitem(_box, ...)`, not `print(_box)`)
                         changes = (
                             (isinstance(parent, ast.Attribute) and not self._calls_wrapped(parent))
+                            or _changes_item(node, self._parents)  # `BOX[0].insert(0, g)`
                             or (isinstance(parent, ast.Compare) and self._value_dunders)
                             or (isinstance(parent, ast.Call) and parent.func is node)  # `_push(g)`
                             or _stores_item(node, self._parents)
@@ -4141,6 +4183,11 @@ class Program:
                                 and not self._reads_only(parent)
                                 # `compare(d_log, jnp.log)`, which only calls it
                                 and not self._only_called(parent, node, values)
+                                # `d_log(p)` of `for p in CONFIG["points"]`: computes with it
+                                and not (
+                                    key in self._loop_items
+                                    and self._only_called(parent, node, values, data=True)
+                                )
                             )
                             or not isinstance(
                                 parent,
@@ -4196,6 +4243,12 @@ class Program:
                                 and any(
                                     isinstance(v, Own) and self._keeps_state(v.node) for v in values
                                 )
+                            )
+                            or (  # `df(jax.grad)`: code it calls may keep the transform
+                                isinstance(parent, ast.Call)
+                                and parent.func is node
+                                and any(isinstance(v, Own) for v in values)
+                                and self._hands_autodiff(parent)
                             )
                         )
                     for returned in self._chained_returns(node, parent, values, holders):
@@ -4305,12 +4358,15 @@ class Program:
             for b in bindings
         )
 
-    def _only_called(self, call: ast.Call, node: ast.Name, values: list[Value]) -> bool:
+    def _only_called(
+        self, call: ast.Call, node: ast.Name, values: list[Value], *, data: bool = False
+    ) -> bool:
         """Whether `call` hands the function `node` names to functions of the submission's
         that only call it or show it (``check(d_log, jnp.log)`` with ``def check(mine, f):
         assert jnp.allclose(mine(x), jax.grad(f)(x))``): calling a ``def`` changes nothing
-        it holds."""
-        if not values or not all(self._calling_changes_nothing(v) for v in values):
+        it holds. `data`: `node` is an item of a container, handed to functions that only
+        compute with it (``d_log(p)`` in ``for p in CONFIG["points"]``)."""
+        if not data and (not values or not all(self._calling_changes_nothing(v) for v in values)):
             return False
         offset = 0
         owner = self._self_class(call.func.value) if isinstance(call.func, ast.Attribute) else None
@@ -4350,8 +4406,58 @@ class Program:
                 name = next((k.arg for k in call.keywords if k.value is node), None)
                 if name is None or name not in {p.arg for p in params}:
                     return False
-            if not self._param_only_called(function, name):
+            if not (self._param_only_read if data else self._param_only_called)(function, name):
                 return False
+        return True
+
+    @functools.cached_property
+    def _loop_items(self) -> frozenset[tuple[int, str]]:
+        """The module-level names only a top-level ``for NAME in ...`` binds: items."""
+        found = set()
+        for scope in [self.main, *self.modules.values()]:
+            for name, bindings in scope.bindings.items():
+                if all(
+                    b.kind == "other"
+                    and isinstance(b.node, ast.For)
+                    and isinstance(b.node.target, ast.Name)
+                    and b.node.target.id == name
+                    for b in bindings
+                ):
+                    found.add((id(scope), name))
+        return frozenset(found)
+
+    def _param_only_read(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+        """Whether `function`'s parameter `name` is only computed with: in arithmetic, a
+        comparison, a test, shown, handed to a pure computation (``jnp.log(x)``), or
+        returned; never rebound, stored, looked into or handed to other code."""
+        body_scope = self._scope_of_body.get(id(function))
+        if body_scope is None or len(body_scope.bindings.get(name, [])) != 1:
+            return False
+        for sub in ast.walk(function):
+            if not (isinstance(sub, ast.Name) and sub.id == name):
+                continue
+            scope = self._scope.get(id(sub))
+            if scope is None or self.resolve(name, scope) is not body_scope:
+                continue  # another scope's `name`
+            if not isinstance(sub.ctx, ast.Load):
+                return False
+            parent = self._parents.get(id(sub))
+            if isinstance(
+                parent,
+                ast.BinOp | ast.UnaryOp | ast.Compare | ast.FormattedValue | ast.Return | ast.IfExp,
+            ) or (isinstance(parent, ast.Subscript) and parent.slice is sub):
+                continue
+            if (
+                isinstance(parent, ast.Call)
+                and sub in parent.args
+                and bool(values := self.value(parent.func))
+                and all(
+                    isinstance(v, Api) and (v.path in _READERS or v.path.startswith(_MAKES_ARRAYS))
+                    for v in values
+                )
+            ):
+                continue  # `print(x)`, `jnp.log(x)`
+            return False
         return True
 
     def _checker_methods(
@@ -4363,8 +4469,8 @@ class Program:
         made_by, attr = func, "__call__"
         if isinstance(func, ast.Attribute):
             made_by, attr = func.value, func.attr
-        if not isinstance(made_by, ast.Call):
-            return None
+        if not isinstance(made_by, ast.Call) or not self._constant_arguments(made_by):
+            return None  # (`Check(table).run(df)`: what `__init__` keeps, `run` may hand on)
         made = self._made_instance(made_by)
         if not made or not all(
             isinstance(v, Own) and isinstance(v.node, ast.ClassDef) for v in made
@@ -4573,10 +4679,19 @@ class Program:
             or (
                 isinstance(a, ast.Name | ast.Attribute)
                 and bool(values := self.value(a))
-                and all(isinstance(v, Api) for v in values)
+                and all(isinstance(v, Api) and _inert_api(v) for v in values)
             )
             or self._looped_constant(a)
             for a in [*call.args, *(k.value for k in call.keywords)]
+        )
+
+    def _hands_autodiff(self, call: ast.Call) -> bool:
+        """Whether `call` hands over a module or an autodiff transform (`_inert_api`)."""
+        return any(
+            isinstance(v, Api) and not _inert_api(v)
+            for a in [*call.args, *(k.value for k in call.keywords)]
+            if isinstance(a, ast.Name | ast.Attribute | ast.Starred)
+            for v in self.value(a.value if isinstance(a, ast.Starred) else a)
         )
 
     def _looped_constant(self, node: ast.AST) -> bool:
@@ -4602,7 +4717,7 @@ class Program:
                     if isinstance(parent, ast.Attribute):
                         continue  # (the attribute is judged)
                     values = self.value(item)
-                    if values and all(isinstance(v, Api) for v in values):
+                    if values and all(isinstance(v, Api) and _inert_api(v) for v in values):
                         continue
                 return False
         return True
@@ -4672,6 +4787,7 @@ class Program:
             isinstance(used, ast.Call)
             and used.func is parent
             and self._constant_arguments(parent)
+            and self._constant_arguments(used)
             and self._only_looked_at(used)
         ):
             return []  # `print(deriv("log")(0.7))`: calls an item, shows what it returns
@@ -5153,7 +5269,9 @@ class Program:
             return (
                 bool(values)
                 and all(
-                    isinstance(v, Api) and v.path.startswith(("jax.numpy.", "math."))
+                    isinstance(v, Api)
+                    and v.path.startswith(("jax.numpy.", "math."))
+                    and v.leaf not in _LIST_RESULTS  # (`jnp.split` makes a list)
                     for v in values
                 )
                 and all(
@@ -5607,6 +5725,30 @@ def _calls_method(node: ast.AST, parents: Mapping[int, ast.AST]) -> bool:
     return isinstance(parent, ast.Call) and parent.func is node
 
 
+# methods that change the container they are called on
+_MUTATORS = _FILLERS | frozenset(
+    "setdefault pop popitem popleft remove clear sort reverse discard __setitem__ "
+    "__delitem__ __iadd__ rotate".split()
+)
+
+
+def _changes_item(node: ast.AST, parents: Mapping[int, ast.AST]) -> bool:
+    """Whether `node` is the root of a container method call or an attribute store on one
+    of its items: ``BOX[0].insert(0, g)``, ``T["k"][1].x = g`` (not ``T["log"].f(x)``,
+    calling what an item holds)."""
+    parent, indexed = parents.get(id(node)), False
+    while isinstance(parent, ast.Subscript | ast.Attribute) and isinstance(parent.ctx, ast.Load):
+        if isinstance(parent, ast.Subscript):
+            if parent.value is not node:
+                return False  # (it is the key: `T[BOX]`)
+            indexed = True
+        elif indexed:
+            call = parents.get(id(parent))
+            return isinstance(call, ast.Call) and call.func is parent and parent.attr in _MUTATORS
+        node, parent = parent, parents.get(id(parent))
+    return indexed and isinstance(parent, ast.Attribute) and not isinstance(parent.ctx, ast.Load)
+
+
 def _imported_container(path: str) -> bool:
     """Whether the API at `path` is a list, dict or set a library keeps (``json.decoder.
     BACKSLASH``), looked up where its module is imported already (nothing is imported)."""
@@ -5866,6 +6008,12 @@ _FILE_WRITES = _FILE_CALLS | frozenset(
 
 
 _UNKNOWN_FLAG = object()
+_AUTODIFF_LEAVES = frozenset(
+    "grad value_and_grad jvp vjp jacfwd jacrev jacobian hessian linearize linear_transpose "
+    "hvp derivative backward check_grad fwd_and_bwd jet jet2 filter_grad filter_jvp "
+    "filter_vjp filter_value_and_grad filter_jacfwd filter_jacrev filter_hessian "
+    "custom_jvp custom_vjp closure_convert".split()
+)
 # what returns an immutable array, or a function whose attributes change nothing it does
 _MAKES_ARRAYS = ("jax.numpy.", "jax.lax.", "jax.scipy.", "jax.nn.", "math.")
 _MAKES_FUNCTIONS = frozenset(
@@ -5941,6 +6089,15 @@ def _io_api(path: str) -> bool:
     """Whether `path` is a function of an I/O module (`_IO_MODULES`), or ``open``/``input``."""
     return path in ("builtins.open", "builtins.input") or any(
         path == m or path.startswith(m + ".") for m in _IO_MODULES
+    )
+
+
+def _inert_api(value: Api) -> bool:
+    """Whether a library's object is safe to hand to the submission's code as a constant:
+    not a module (``jax``, whose attributes are every transform), nor an autodiff
+    transform (``jax.grad``: code that keeps it could differentiate with it later)."""
+    return value.path not in sys.modules and not (
+        value.path in _CHECK_TRANSFORMS or value.leaf in _AUTODIFF_LEAVES
     )
 
 
