@@ -4426,13 +4426,15 @@ class Program:
                     found.add((id(scope), name))
         return frozenset(found)
 
-    def _param_only_read(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
-        """Whether `function`'s parameter `name` is only computed with: in arithmetic, a
-        comparison, a test, shown, handed to a pure computation (``jnp.log(x)``), or
-        returned; never rebound, stored, looked into or handed to other code."""
+    def _param_loads(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str
+    ) -> list[tuple[ast.Name, ast.AST | None]] | None:
+        """Where `function`'s own parameter `name` is read, each with its parent (an empty
+        list when nowhere); None when it is stored or deleted there too."""
         body_scope = self._scope_of_body.get(id(function))
-        if body_scope is None or len(body_scope.bindings.get(name, [])) != 1:
-            return False
+        if body_scope is None:
+            return None
+        found: list[tuple[ast.Name, ast.AST | None]] = []
         for sub in ast.walk(function):
             if not (isinstance(sub, ast.Name) and sub.id == name):
                 continue
@@ -4440,8 +4442,21 @@ class Program:
             if scope is None or self.resolve(name, scope) is not body_scope:
                 continue  # another scope's `name`
             if not isinstance(sub.ctx, ast.Load):
-                return False
-            parent = self._parents.get(id(sub))
+                return None
+            found.append((sub, self._parents.get(id(sub))))
+        return found
+
+    def _param_only_read(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+        """Whether `function`'s parameter `name` is only computed with: in arithmetic, a
+        comparison, a test, shown, handed to a pure computation (``jnp.log(x)``), or
+        returned; never rebound, stored, looked into or handed to other code."""
+        body_scope = self._scope_of_body.get(id(function))
+        if body_scope is None or len(body_scope.bindings.get(name, [])) != 1:
+            return False
+        loads = self._param_loads(function, name)
+        if loads is None:
+            return False
+        for sub, parent in loads:
             if isinstance(
                 parent,
                 ast.BinOp | ast.UnaryOp | ast.Compare | ast.FormattedValue | ast.Return | ast.IfExp,
@@ -4556,18 +4571,10 @@ class Program:
     ) -> bool:
         """Whether `function`'s parameter `name` is only called, shown or compared, and
         never rebound, stored, handed on or looked into."""
-        body_scope = self._scope_of_body.get(id(function))
-        if body_scope is None:
+        loads = self._param_loads(function, name)
+        if loads is None:
             return False
-        for sub in ast.walk(function):
-            if not (isinstance(sub, ast.Name) and sub.id == name):
-                continue
-            scope = self._scope.get(id(sub))
-            if scope is None or self.resolve(name, scope) is not body_scope:
-                continue  # another scope's `name`
-            if not isinstance(sub.ctx, ast.Load):
-                return False
-            parent = self._parents.get(id(sub))
+        for sub, parent in loads:
             if isinstance(parent, ast.Call) and parent.func is sub:
                 continue  # `mine(x)`
             if isinstance(parent, ast.Compare | ast.FormattedValue):
