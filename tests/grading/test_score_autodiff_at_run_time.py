@@ -430,7 +430,7 @@ def test_a_cheat_computed_with_autodiff_scores_zero_however_its_source_hides_it(
 
 
 def test_the_rule_says_where_the_entry_was_differentiated(references):
-    _, checks, _ = _grade(CHEATS_ROUND_13["box compare"], references)
+    _, checks, _ = _grade(CHEATS_ROUND_13["class attr compare"], references)
     message = checks["df uses no autodiff"].message
     assert message.startswith(
         "`df` computes with automatic differentiation as it runs: JAX's differentiation "

@@ -4174,7 +4174,8 @@ class Program:
                         changes = (
                             (isinstance(parent, ast.Attribute) and not self._calls_wrapped(parent))
                             or _changes_item(node, self._parents)  # `BOX[0].insert(0, g)`
-                            or (isinstance(parent, ast.Compare) and self._value_dunders)
+                            # (`_box == Expect()`, `_box + Extra()`: its dunder gets `_box`)
+                            or (isinstance(parent, ast.Compare | ast.BinOp) and self._value_dunders)
                             or (isinstance(parent, ast.Call) and parent.func is node)  # `_push(g)`
                             or _stores_item(node, self._parents)
                             or (

