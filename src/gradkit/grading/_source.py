@@ -2077,11 +2077,11 @@ class Program:
         names: ``np.fromfile``, ``open``, ``Path.read_text``, ``pickle.load``, anything of
         an I/O module (``io``, ``os``, ``urllib``, ``fileinput``, ...)."""
         func = node.func
-        leaf = func.attr if isinstance(func, ast.Attribute) else None
         values = self.value(func)
-        leaves = {v.leaf for v in values if isinstance(v, Api)} | ({leaf} if leaf else set())
-        return bool(leaves & _FILE_CALLS) or any(
-            isinstance(v, Api) and _io_api(v.path) for v in values
+        if isinstance(func, ast.Attribute) and func.attr in _FILE_CALLS:
+            return True  # (`Path(p).read_text()`, on whatever `Path(p)` is)
+        return any(
+            isinstance(v, Api) and (v.leaf in _FILE_CALLS or _io_api(v.path)) for v in values
         )
 
     @functools.cached_property
@@ -5993,13 +5993,22 @@ def _calls_arguments(path: str) -> bool:
 def _shows(path: str) -> bool:
     """Whether the reader `path` makes what it is given into text, output or an exception
     (``print``, ``str``, ``np.testing.assert_allclose``, ``ValueError``)."""
-    exception = getattr(builtins, path.removeprefix("builtins."), None)
     return (
         path in ("builtins.print", "builtins.str", "builtins.repr", "builtins.format")
         or path in ("builtins.ascii", "jax.debug.print")
         or path.startswith(("numpy.testing.", "jax.numpy.array_", "jax.numpy.array2string"))
-        or (isinstance(exception, type) and issubclass(exception, BaseException))
+        or _builtin_exception(path, BaseException)
     )
+
+
+def _builtin_exception(path: str, base: type[BaseException]) -> bool:
+    """Whether `path` names a builtin exception class derived from `base`."""
+    found = (
+        getattr(builtins, path.removeprefix("builtins."), None)
+        if path.startswith("builtins.")
+        else None
+    )
+    return isinstance(found, type) and issubclass(found, base)
 
 
 # what reads a file, or a store like it, and what may write one: an entry reading one
@@ -6121,13 +6130,12 @@ def _pure_function(path: str) -> bool:
 def _check_reader(path: str) -> bool:
     """Whether a self-check may call the library function `path` (see `_CHECK_READERS`),
     or make a builtin exception to raise."""
-    exception = getattr(builtins, path.removeprefix("builtins."), None)
     leaf = path.rsplit(".", 1)[-1]
     return not leaf.startswith(_WRITERS) and (
         path in _READERS
         or path in _CHECK_CALLS
         or path.startswith(_CHECK_READERS)
-        or (isinstance(exception, type) and issubclass(exception, Exception))
+        or _builtin_exception(path, Exception)
     )
 
 
@@ -6363,18 +6371,11 @@ class _Reach:
         """Whether evaluating `node` changes nothing: names, constants, lambdas (their
         bodies run later), and calls of JAX, numpy and the like that only read what they
         are given (``jnp.vectorize(jax.grad(jnp.sin))``)."""
-        todo = [node]
-        while todo:
-            sub = todo.pop()
-            if isinstance(sub, ast.Lambda):  # its defaults run now
-                todo += [*sub.args.defaults, *(d for d in sub.args.kw_defaults if d is not None)]
-                continue
-            if isinstance(sub, ast.NamedExpr | ast.Await | ast.Yield | ast.YieldFrom) or (
-                isinstance(sub, ast.Call) and not self.program._reads_only(sub)
-            ):
-                return False
-            todo.extend(ast.iter_child_nodes(sub))
-        return True
+        return not any(
+            isinstance(sub, ast.NamedExpr | ast.Await | ast.Yield | ast.YieldFrom)
+            or (isinstance(sub, ast.Call) and not self.program._reads_only(sub))
+            for sub in _walk_now(node)  # (a lambda's defaults run now, its body later)
+        )
 
     def note(self, name: str, node: ast.AST, *, dynamic: bool = False, via: str = "") -> None:
         (self.dynamic if dynamic else self.names).add(name)
