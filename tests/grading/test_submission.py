@@ -5,6 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
+from gradkit._sandboxed import place
 from gradkit.grading._source import usage
 from gradkit.grading._submission import (
     MAIN,
@@ -140,6 +141,13 @@ def test_a_captured_cell_binds_its_name_as_in_ipython(tmp_path):
     assert usage(sub.source, "ok").dynamic == frozenset()
 
 
+def _ran(sub) -> dict:
+    """The names a notebook's joined code binds when run."""
+    namespace: dict = {}
+    exec(compile(sub.source, "hw.ipynb", "exec"), namespace)  # noqa: S102 - the test's own code
+    return namespace
+
+
 def test_the_last_output_is_kept_as_underscore_as_in_ipython(tmp_path):
     sub = _load_notebook(
         tmp_path,
@@ -148,15 +156,16 @@ def test_the_last_output_is_kept_as_underscore_as_in_ipython(tmp_path):
         nbformat.v4.new_code_cell("y = _ ** 2\nx * 10;"),
         nbformat.v4.new_code_cell("(_ +\n 1)"),
     )
-    assert sub.source.splitlines()[:5] == [
-        "_ = __ = ___ = ''; Out = {}",
+    assert sub.source.splitlines()[:6] == [
+        "_ = __ = ___ = _gk_h0 = _gk_h1 = _gk_h2 = ''; Out = _oh = _gk_Out = {}",
         "# %% code cell 1",
         "x = 3.0",
         "_gk_shown = x + 1",
-        "if _gk_shown is not None: ___, __, _ = __, _, _gk_shown; Out[1] = _gk_shown",
+        "if _gk_shown is not None: _gk_up = _ is _gk_h0 and __ is _gk_h1 and ___ is _gk_h2; "
+        "_gk_h2, _gk_h1, _gk_h0 = _gk_h1, _gk_h0, _gk_shown; _gk_Out[1] = _1 = _gk_shown",
+        "if _gk_shown is not None and _gk_up: ___, __, _ = _gk_h2, _gk_h1, _gk_h0",
     ]
-    namespace: dict = {}
-    exec(compile(sub.source, "hw.ipynb", "exec"), namespace)  # noqa: S102 - the test's own code
+    namespace = _ran(sub)
     # `print(...)` shows None, which IPython does not keep; `;` shows nothing
     assert namespace["y"] == 16.0 and (namespace["_"], namespace["__"]) == (5.0, 4.0)
     assert namespace["Out"] == {1: 4.0, 4: 5.0} and namespace["___"] == ""
@@ -164,17 +173,65 @@ def test_the_last_output_is_kept_as_underscore_as_in_ipython(tmp_path):
     (tmp_path / "counted").mkdir()
     shown = nbformat.v4.new_code_cell("2.0 * 21", execution_count=7)
     counted = _load_notebook(tmp_path / "counted", shown, nbformat.v4.new_code_cell("y = Out[7]"))
-    namespace = {}
-    exec(compile(counted.source, "hw.ipynb", "exec"), namespace)  # noqa: S102 - the test's own code
+    namespace = _ran(counted)
     assert namespace["y"] == 42.0
-    # a notebook that binds `_` itself keeps its own
+    # a notebook that binds `_` itself keeps its own, and IPython then stops moving `_`,
+    # `__` and `___` along; `Out[n]` and `_n` go on
     (tmp_path / "mine").mkdir()
     mine = _load_notebook(
         tmp_path / "mine",
         nbformat.v4.new_code_cell("_, b = 1, 2\nb"),
-        nbformat.v4.new_code_cell("print(_)"),
+        nbformat.v4.new_code_cell("b * 10"),
+        nbformat.v4.new_code_cell("seen = (_, __, Out[2], _1, _oh[1])"),
     )
-    assert "_gk_shown" not in mine.source
+    namespace = _ran(mine)
+    assert namespace["seen"] == (1, "", 20, 2, 2)
+
+
+def test_the_output_history_is_kept_beside_a_function_that_binds_underscore(tmp_path):
+    # `_` bound in a function (the usual throwaway name) or a comprehension is its own;
+    # IPython's history goes on for the notebook, numbered outputs (`_5`) included
+    sub = _load_notebook(
+        tmp_path,
+        nbformat.v4.new_code_cell(
+            "def f(x):\n    _, y = divmod(x, 3)\n    return y", execution_count=4
+        ),
+        nbformat.v4.new_code_cell("f(7)", execution_count=5),
+        nbformat.v4.new_code_cell("[_ for _ in range(3)]", execution_count=6),
+        nbformat.v4.new_code_cell("seen = (_, __, _5, _6)", execution_count=7),
+    )
+    namespace = _ran(sub)
+    assert namespace["seen"] == ([0, 1, 2], 1, 1, [0, 1, 2])
+    # a function that reads the notebook's `_` reads its history too
+    (tmp_path / "reads").mkdir()
+    reads = _load_notebook(
+        tmp_path / "reads",
+        nbformat.v4.new_code_cell("2.5"),
+        nbformat.v4.new_code_cell("def last():\n    return _\nseen = last()"),
+    )
+    namespace = _ran(reads)
+    assert namespace["seen"] == 2.5
+    # none of it without a read: the notebook runs as written
+    (tmp_path / "none").mkdir()
+    none = _load_notebook(
+        tmp_path / "none",
+        nbformat.v4.new_code_cell("def f(x):\n    _, y = divmod(x, 3)\n    return _"),
+        nbformat.v4.new_code_cell("f(7)"),
+    )
+    assert "_gk_shown" not in none.source
+
+
+def test_an_error_in_a_notebook_with_history_is_placed_in_its_cell(tmp_path):
+    sub = _load_notebook(
+        tmp_path,
+        nbformat.v4.new_code_cell("x = 2.0\nx"),
+        nbformat.v4.new_code_cell("_ * 2"),
+        nbformat.v4.new_code_cell("y = undefined_name"),
+    )
+    lines = sub.source.splitlines()
+    line = lines.index("y = undefined_name") + 1
+    assert place(sub.source, line) == "code cell 3, line 1"
+    assert place(sub.source, 1) == "line 1"
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,7 @@ from ._ipython import STAND_IN_MODULES as STAND_IN_MODULES
 from ._leftovers import traced_debug_dropped as traced_debug_dropped
 from ._limits import REFUSE_ENV as REFUSE_ENV
 from ._limits import apply_limits as apply_limits
+from ._places import HISTORY_START as HISTORY_START
 from ._places import cell_marker as cell_marker
 from ._places import is_main_guard as is_main_guard
 from ._places import place as place

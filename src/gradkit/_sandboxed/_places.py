@@ -18,6 +18,12 @@ import re
 _MARK = re.compile(r"(?:try:  )?# %% code cell ([1-9][0-9]{0,5})")
 
 
+# the line before a notebook's first cell when it reads IPython's output history: the
+# names IPython starts with, and the cache it compares them with (`_`, `__` and `___`
+# follow the outputs only while the notebook has not bound one of them itself)
+HISTORY_START = "_ = __ = ___ = _gk_h0 = _gk_h1 = _gk_h2 = ''; Out = _oh = _gk_Out = {}"
+
+
 def cell_marker(number: int) -> str:
     """The line that starts a notebook's code cell ``number`` (counted from 1) in its code."""
     return f"# %% code cell {number}"
@@ -35,7 +41,8 @@ def place(source: str, line: int) -> str:
     or a line outside every cell, keeps its own number.
     """
     lines = source.splitlines()
-    if not lines or not _MARK.fullmatch(lines[0]) or not 1 <= line <= len(lines):
+    first = 1 if lines[:1] == [HISTORY_START] else 0
+    if len(lines) <= first or not _MARK.fullmatch(lines[first]) or not 1 <= line <= len(lines):
         return f"line {line}"
     for index in range(line - 1, -1, -1):
         found = _MARK.fullmatch(lines[index])

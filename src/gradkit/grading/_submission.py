@@ -41,7 +41,7 @@ import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .._sandboxed import cell_marker
+from .._sandboxed import HISTORY_START, cell_marker
 from ._source import found_outside, is_stub
 
 MAX_BYTES = 5 << 20
@@ -553,7 +553,7 @@ def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
     history = _output_history(cells)
     kept: list[str] = []
     if history:  # IPython starts them so
-        kept.append("_ = __ = ___ = ''; Out = {}")
+        kept.append(HISTORY_START)
     for number, python, raises, count in cells:
         if history:
             python = _keep_last_output(python, count)
@@ -568,30 +568,71 @@ def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
 _CAPTURED_IO = "from IPython.utils.capture import CapturedIO as _gk_CapturedIO"
 
 
-_HISTORY = frozenset({"_", "__", "___", "Out"})
+_HISTORY = frozenset({"_", "__", "___", "Out", "_oh"})
+_NUMBERED = re.compile(r"_[1-9][0-9]{0,5}")  # `_5`: the output of the cell run fifth
 
 
 def _output_history(cells: list[tuple[int, list[str], bool, int]]) -> bool:
-    """Whether a notebook reads IPython's output history (``_``, ``__``, ``___``,
-    ``Out[n]``) without ever binding one of those names itself."""
-    loads = stores = False
+    """Whether a notebook reads IPython's output history (``_``, ``__``, ``___``, ``_5``,
+    ``Out[n]``, ``_oh``) outside a function that binds that name itself (``_, b =
+    ...`` in a function is its own)."""
     for _, python, _, _ in cells:
         try:
             tree = ast.parse("\n".join(python))
         except SyntaxError:
             continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and node.id in _HISTORY:
-                loads |= isinstance(node.ctx, ast.Load)
-                stores |= not isinstance(node.ctx, ast.Load)
-    return loads and not stores
+        if _reads_history(tree, frozenset()):
+            return True
+    return False
+
+
+def _reads_history(node: ast.AST, local: frozenset[str]) -> bool:
+    """Whether `node` reads a history name that is not in `local` (bound in a function or
+    comprehension around it)."""
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+        args = node.args
+        bound = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
+        bound |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+        body = node.body if isinstance(node.body, list) else [node.body]
+        todo: list[ast.AST] = list(body)
+        declared: set[str] = set()
+        while todo:  # what the function itself binds (not what its nested ones do)
+            sub = todo.pop()
+            if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
+                bound.add(sub.id)
+            elif isinstance(sub, ast.Global | ast.Nonlocal):
+                declared.update(sub.names)
+            elif isinstance(sub, ast.ExceptHandler) and sub.name:
+                bound.add(sub.name)
+            if not isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                todo.extend(ast.iter_child_nodes(sub))
+        inner = (local | bound) - declared
+        defaults = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
+        return any(_reads_history(d, local) for d in defaults) or any(
+            _reads_history(b, inner) for b in body
+        )
+    if isinstance(node, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+        targets = {
+            t.id
+            for generator in node.generators
+            for t in ast.walk(generator.target)
+            if isinstance(t, ast.Name)
+        }
+        return any(_reads_history(c, local | targets) for c in ast.iter_child_nodes(node))
+    if (
+        isinstance(node, ast.Name)
+        and isinstance(node.ctx, ast.Load)
+        and (node.id in _HISTORY or _NUMBERED.fullmatch(node.id))
+    ):
+        return node.id not in local
+    return any(_reads_history(c, local) for c in ast.iter_child_nodes(node))
 
 
 def _keep_last_output(python: list[str], count: int) -> list[str]:
     """A cell whose last statement is an expression shows its value, and IPython keeps it
-    (not None, nor silenced by a ``;``) as ``_``, the one before as ``__`` and the one
-    before that as ``___``, and as ``Out[n]``, n the cell's execution count: so does
-    this."""
+    (not None, nor silenced by a ``;``) as ``Out[n]`` and ``_n``, n the cell's
+    execution count, and as ``_``, the one before as ``__`` and the one before that as
+    ``___`` while the notebook has not bound one of these itself: so does this."""
     try:
         body = ast.parse("\n".join(python)).body
     except SyntaxError:
@@ -606,8 +647,16 @@ def _keep_last_output(python: list[str], count: int) -> list[str]:
         return python
     first = last.lineno - 1
     shown = [*python[:first], f"_gk_shown = {python[first]}", *python[first + 1 :]]
-    keep = f"___, __, _ = __, _, _gk_shown; Out[{count}] = _gk_shown"
-    return [*shown, f"if _gk_shown is not None: {keep}"]
+    cache = (
+        "_gk_up = _ is _gk_h0 and __ is _gk_h1 and ___ is _gk_h2; "
+        "_gk_h2, _gk_h1, _gk_h0 = _gk_h1, _gk_h0, _gk_shown; "
+        f"_gk_Out[{count}] = _{count} = _gk_shown"
+    )
+    return [
+        *shown,
+        f"if _gk_shown is not None: {cache}",
+        "if _gk_shown is not None and _gk_up: ___, __, _ = _gk_h2, _gk_h1, _gk_h0",
+    ]
 
 
 # line magics IPython runs without their `%` (automagic, on by default) when no name of
