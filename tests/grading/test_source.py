@@ -4064,6 +4064,132 @@ def test_round_9_cheats_break_the_by_hand_rule(case):
 
 # honest round 10: a lambda entry in a checking loop, an item of a table called and shown,
 # checker objects, a class of static methods checked by a classmethod, `fn.__wrapped__`
+HONEST_ROUND_11 = {
+    "a factory that prints its rule beside autodiff's": """
+import jax
+import jax.numpy as jnp
+
+
+def make(fn, rule):
+    print("check", rule(2.0), jax.grad(fn)(2.0))
+    return rule
+
+
+d_log = make(jnp.log, lambda x: 1 / x)
+""",
+    "a checking decorator with numpy.testing": """
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+
+def checked(ref):
+    def deco(mine):
+        for x in (0.5, 1.5):
+            np.testing.assert_allclose(mine(x), jax.grad(ref)(x), rtol=1e-6)
+        return mine
+
+    return deco
+
+
+@checked(jnp.log)
+def d_log(x):
+    return 1 / x
+
+
+@checked(jnp.exp)
+def d_exp(x):
+    return jnp.exp(x)
+""",
+    "a decorator that writes to stderr and raises with the values": """
+import sys
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+np.set_printoptions(precision=4, suppress=True)
+
+
+def verified(ref, at=(0.5, 1.0, 2.0)):
+    def deco(mine):
+        for x in at:
+            sys.stderr.write(f"{mine.__name__}({x}): {mine(x):.6f}, {jax.grad(ref)(x):.6f}\\n")
+            print(f"{jax.grad(ref)(x)=}", file=sys.stderr)
+            if abs(mine(x) - jax.grad(ref)(x)) > 1e-6:
+                raise ValueError(f"{mine.__name__} is off at {x}: {jax.grad(ref)(x)}")
+        sys.stdout.flush()
+        return mine
+
+    return deco
+
+
+@verified(jnp.log)
+def d_log(x):
+    return 1 / x
+""",
+    "an enum member's method printed beside autodiff, and a loop over the enum": """
+import enum
+
+import jax
+import jax.numpy as jnp
+
+
+class Elementary(enum.Enum):
+    EXP = "exp"
+    LOG = "log"
+
+    def derivative(self, x):
+        return jnp.exp(x) if self is Elementary.EXP else 1 / x
+
+
+def d_exp(x):
+    return Elementary.EXP.derivative(x)
+
+
+def d_log(x):
+    return Elementary.LOG.derivative(x)
+
+
+print(Elementary.EXP.derivative(1.5), jax.grad(jnp.exp)(1.5))
+for e in Elementary:
+    print(e.name, e.value, e.derivative(2.0), jax.grad(getattr(jnp, e.value))(2.0))
+""",
+    "a directory without solutions.py star-importing a file with private helpers": {
+        "checks.py": "import jax\nimport jax.numpy as jnp\nfrom hw2 import *\n\n"
+        "print(d_log(2.0), jax.grad(jnp.log)(2.0))\n",
+        "hw2.py": "import jax\nimport jax.numpy as jnp\n\n\ndef d_log(x):\n    return 1 / x\n\n\n"
+        "def _sin_grad(x):\n    return jax.grad(jnp.sin)(x)\n\n\ndsin = jnp.vectorize(_sin_grad)\n",
+    },
+    "a package folder whose __init__ star-imports its parts relatively": {
+        "__init__.py": "from .part1 import *\nfrom .part2 import *\n",
+        "part1.py": "def d_log(x):\n    return 1 / x\n",
+        "part2.py": "import jax\nimport jax.numpy as jnp\nimport gradkit as gk\n\n\n"
+        "def grad_2xtx(x):\n    return jax.grad(lambda t: 2.0 * jnp.dot(t, t))(x)\n\n\n"
+        "def _book(a):\n    b = gk.while_loop(lambda b: jnp.linalg.norm(b) < 1000, "
+        "lambda b: 2 * b, 2 * a, max_steps=80)\n"
+        "    return jnp.where(jnp.sum(b) > 0, b, 100 * b)\n\n\n"
+        "fun_jacobian = jax.jit(jax.jacrev(_book))\n",
+    },
+    "an assert message with the reference": """
+import jax
+import jax.numpy as jnp
+
+
+def rule(ref):
+    def deco(mine):
+        assert jnp.allclose(mine(1.5), jax.grad(ref)(1.5)), f"expected {jax.grad(ref)(1.5)}"
+        return mine
+
+    return deco
+
+
+@rule(jnp.exp)
+def d_exp(x):
+    return jnp.exp(x)
+""",
+}
+
 HONEST_ROUND_10 = {
     "a lambda entry that calls a helper, in a loop printing autodiff": """
 import jax
@@ -4383,7 +4509,7 @@ def dsin(x):
     return jnp.vectorize(lambda t: differentiate(jnp.sin, t))(x)
 """,
     "notebook cells shown after an entry a helper made (the `_` history)": """
-_ = __ = ___ = ''; Out = {}
+_ = __ = ___ = _gk_h0 = _gk_h1 = _gk_h2 = ''; Out = _oh = _gk_Out = {}
 # %% code cell 1
 import jax, jax.numpy as jnp
 def elementwise(fn):
@@ -4394,15 +4520,17 @@ d_log = elementwise(lambda x: 1 / x)
 
 # %% code cell 3
 _gk_shown = d_log(2.0)
-if _gk_shown is not None: ___, __, _ = __, _, _gk_shown; Out[3] = _gk_shown
+if _gk_shown is not None: _gk_up = _ is _gk_h0 and __ is _gk_h1 and ___ is _gk_h2; _gk_h2, _gk_h1, _gk_h0 = _gk_h1, _gk_h0, _gk_shown; _gk_Out[3] = _3 = _gk_shown
+if _gk_shown is not None and _gk_up: ___, __, _ = _gk_h2, _gk_h1, _gk_h0
 
 # %% code cell 4
 _gk_shown = jax.grad(jnp.log)(2.0)
-if _gk_shown is not None: ___, __, _ = __, _, _gk_shown; Out[4] = _gk_shown
+if _gk_shown is not None: _gk_up = _ is _gk_h0 and __ is _gk_h1 and ___ is _gk_h2; _gk_h2, _gk_h1, _gk_h0 = _gk_h1, _gk_h0, _gk_shown; _gk_Out[4] = _4 = _gk_shown
+if _gk_shown is not None and _gk_up: ___, __, _ = _gk_h2, _gk_h1, _gk_h0
 
 # %% code cell 5
 assert jnp.allclose(_, __)
-""",
+""",  # noqa: E501 - the grader writes these lines
     "a factory checking its function before returning it": """
 import jax
 import jax.numpy as jnp
@@ -4955,6 +5083,192 @@ def df(x): return _base.__wrapped__(x)
 }
 
 
+# a self-check shows autodiff's value where the submission reads it back
+_SHOWN = "def make(fn, rule):\n    print(jax.grad(fn)(2.0))\n    return rule\n"
+_RAISED = "def make(fn, rule):\n    assert False, jax.grad(fn)(2.0)\n    return rule\n"
+CHEATS_ROUND_20 = {
+    "stdout redirected into a buffer": """
+import contextlib, io
+T = {}
+def make(fn, rule):
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        print(jax.grad(fn)(2.0))
+    T["g"] = float(buf.getvalue())
+    return rule
+df = make(jnp.log, lambda x: T["g"] * x)
+""",
+    "print into an object of the submission's": """
+T = []
+class Sink:
+    def write(self, s): T.append(s)
+    def flush(self): pass
+def make(fn, rule):
+    print(jax.grad(fn)(2.0), file=Sink())
+    return rule
+df = make(jnp.log, lambda x: float(T[0]) * x)
+""",
+    "sys.stdout replaced": """
+import sys
+T = []
+class Sink:
+    def write(self, s): T.append(s)
+    def flush(self): pass
+"""
+    + _SHOWN
+    + """
+old, sys.stdout = sys.stdout, Sink()
+df = make(jnp.log, lambda x: float(T[0]) * x)
+sys.stdout = old
+""",
+    "sys.stdout set by name": """
+import sys
+T = []
+class Sink:
+    def write(self, s): T.append(s)
+"""
+    + _SHOWN
+    + """
+setattr(sys, "stdout", Sink())
+df = make(jnp.log, lambda x: float(T[0]) * x)
+""",
+    "a format string that looks up the capture": """
+import sys
+"""
+    + _SHOWN
+    + """
+def df(x):
+    make(jnp.log, None)
+    return float("{0.stdout.text}".format(sys).split()[-1]) * x
+""",
+    "numpy's formatter keeps what is printed": """
+import numpy as np
+T = []
+def spy(v):
+    T.append(float(v))
+    return str(v)
+np.set_printoptions(formatter={"float": spy})
+"""
+    + _SHOWN
+    + "df = make(jnp.log, lambda x: T[0] * x)\n",
+    "numpy's print options handed a formatter positionally": """
+import numpy as np
+T = []
+np.set_printoptions(8, 1000, 3, 75, False, "nan", "inf", {"float": lambda v: T.append(v) or ""})
+"""
+    + _SHOWN
+    + "df = make(jnp.log, lambda x: T[0] * x)\n",
+    "a test's failure read by its handler": """
+import numpy as np
+T = []
+def make(fn, rule):
+    try:
+        np.testing.assert_allclose(jax.grad(fn)(2.0), -1e9)
+    except AssertionError as e:
+        T.append(str(e))
+    return rule
+df = make(jnp.log, lambda x: len(T) * x)
+""",
+    "an exception's value caught by name": """
+T = []
+def make(fn, rule):
+    if True:
+        raise ValueError(jax.grad(fn)(2.0))
+    return rule
+try:
+    make(jnp.log, None)
+except ValueError as e:
+    T.append(float(e.args[0]))
+df = lambda x: T[0] * x
+""",
+    "an assert message read from sys.exc_info": """
+import sys
+T = []
+"""
+    + _RAISED
+    + """
+try:
+    make(jnp.log, None)
+except AssertionError:
+    T.append(float(sys.exc_info()[1].args[0]))
+df = lambda x: T[0] * x
+""",
+    "an assert message caught by __exit__": """
+T = []
+class Catch:
+    def __enter__(self): return self
+    def __exit__(self, t, e, tb):
+        T.append(float(e.args[0]))
+        return True
+"""
+    + _RAISED
+    + """
+with Catch():
+    make(jnp.log, None)
+df = lambda x: T[0] * x
+""",
+    "print reached through builtins": """
+import builtins
+T = []
+builtins.print = lambda *a, **k: T.append(a)
+"""
+    + _SHOWN
+    + "df = make(jnp.log, lambda x: float(T[0][0]) * x)\n",
+    "the collector's list": """
+import gc
+"""
+    + _SHOWN
+    + "df = make(jnp.log, lambda x: x)\nprint(len(gc.get_objects()))\n",
+    "a library's private module": """
+"""
+    + _SHOWN
+    + "df = make(jnp.log, lambda x: jnp._src.numpy.ufuncs.cos(x))\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(CHEATS_ROUND_20))
+def test_round_20_cheats_break_the_by_hand_rule(case):
+    source = ROUND_10_HEADER + CHEATS_ROUND_20[case]
+    passed, message = no_autodiff("df").judge([], [Ok(source)], None)
+    assert not passed, message
+    assert "`df` uses `grad`" in message, message
+
+
+def test_a_main_file_imported_by_its_name_is_the_submissions_own_code():
+    # a directory without solutions.py runs every file in one namespace; `import b`
+    # still runs b.py, whose code is the submission's
+    files = {
+        "a.py": "import b\ndf = b.cheat\n",
+        "b.py": ROUND_10_HEADER + "def cheat(x):\n    return jnp.vectorize(jax.grad(f))(x)\n",
+    }
+    passed, message = no_autodiff("df").judge([], [Ok(files)], None)
+    assert not passed
+    assert message.startswith("`df` uses `grad` (b.py line 4)"), message
+    # a star import binds a private name only where `__all__` says so
+    listed = {
+        "a.py": "from b import *\ndf = _cheat\n",
+        "b.py": ROUND_10_HEADER
+        + "__all__ = ['_cheat']\ndef _cheat(x):\n    return jnp.vectorize(jax.grad(f))(x)\n",
+    }
+    assert not no_autodiff("df").judge([], [Ok(listed)], None)[0]
+
+
+def test_a_self_check_may_show_autodiff_only_where_nothing_reads_it_back():
+    shown = ROUND_10_HEADER + _SHOWN + "df = make(jnp.log, lambda x: x)\n"
+    assert no_autodiff("df").judge([], [Ok(shown)], None)[0]
+    for opening in ["import io", "import logging", "import sys\nprint(sys.stdout)"]:
+        passed, message = no_autodiff("df").judge([], [Ok(opening + "\n" + shown)], None)
+        assert not passed, opening
+    # an exception's message is out of reach when no handler names it; print is out of
+    # reach even where one does
+    raised = ROUND_10_HEADER + _RAISED.replace("False", "jnp.isfinite(jax.grad(fn)(2.0))")
+    raised += "df = make(jnp.log, lambda x: x)\n"
+    handler = "try:\n    pass\nexcept Exception as e:\n    pass\n"
+    assert no_autodiff("df").judge([], [Ok(raised)], None)[0]
+    assert not no_autodiff("df").judge([], [Ok(handler + raised)], None)[0]
+    assert no_autodiff("df").judge([], [Ok(handler + shown)], None)[0]
+
+
 @pytest.mark.parametrize("case", sorted(CHEATS_ROUND_19))
 def test_round_19_cheats_break_the_by_hand_rule(case):
     source = ROUND_10_HEADER + CHEATS_ROUND_19[case]
@@ -5010,12 +5324,13 @@ def test_a_sibling_rebinding_the_class_a_strategy_is_made_of():
     + sorted(f"7: {c}" for c in HONEST_ROUND_7)
     + sorted(f"8: {c}" for c in HONEST_ROUND_8)
     + sorted(f"9: {c}" for c in HONEST_ROUND_9)
-    + sorted(f"10: {c}" for c in HONEST_ROUND_10),
+    + sorted(f"10: {c}" for c in HONEST_ROUND_10)
+    + sorted(f"11: {c}" for c in HONEST_ROUND_11),
 )
-def test_honest_rounds_6_to_10_keep_every_source_rule(case):
+def test_honest_rounds_6_to_11_keep_every_source_rule(case):
     rounds = {"7: ": HONEST_ROUND_7, "8: ": HONEST_ROUND_8, "9: ": HONEST_ROUND_9}
-    if case.startswith("10: "):
-        source = HONEST_ROUND_10[case[4:]]
+    if case.startswith(("10: ", "11: ")):
+        source = {"10": HONEST_ROUND_10, "11": HONEST_ROUND_11}[case[:2]][case[4:]]
     else:
         source = rounds.get(case[:3], HONEST_ROUND_6)[case[3:] if case[:3] in rounds else case]
     broken = []

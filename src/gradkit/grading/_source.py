@@ -1012,6 +1012,7 @@ class Program:
                     raise
                 # a sibling that does not parse cannot be imported either: it adds nothing
         self.trees = trees
+        self._main_files = [m for m in mains if m in trees]
         # one namespace for the main file(s); each sibling file is a module of its own
         self.main = _Scope("module", ast.Module(body=[], type_ignores=[]), None, mains[0])
         self.modules: dict[str, _Scope] = {}
@@ -1118,6 +1119,8 @@ class Program:
                 continue  # `from helpers import *` above `def df`: the def holds
             target = self._sibling_of(star)
             if target is not None:
+                if name.startswith("_") and "__all__" not in target.bindings:
+                    continue  # `import *` binds no private name, unless `__all__` says so
                 if id(target) not in seen:
                     found += self._global(name, target, seen | {id(module)}) or []
             else:
@@ -1146,12 +1149,36 @@ class Program:
         """
         if not binding.module:
             return None
-        head = binding.module.split(".")[0]
-        if head in self.modules:
-            return self.modules[head]
-        if head == MAIN.removesuffix(".py") and MAIN in self.files:
-            return self.main
-        return None
+        return self._own_module(binding.module.split(".")[0])
+
+    def _own_module(self, name: str) -> _Scope | None:
+        """The submission's module `name` names (None: an outside one). A main file
+        imported by its name (``from hw2 import *`` in a directory without
+        ``solutions.py``, whose files all run in one namespace) is read as that
+        namespace: its code is the same."""
+        if name in self.modules:
+            return self.modules[name]
+        return self.main if f"{name}.py" in self._main_files else None
+
+    def _imported(self, binding: _Binding, sibling: _Scope) -> list[_Binding] | None:
+        """The bindings ``from m import name`` (`binding`) reads in the submission's module
+        `sibling`, but imports of that name from that same module: a main file importing
+        another one of the one namespace (``from helper import step`` beside helper.py)."""
+        found = self._global(binding.name, sibling)
+        if found is None:
+            return None
+        return [
+            b
+            for b in found
+            if not (b.kind == "from" and b.name == binding.name and self._sibling_of(b) is sibling)
+        ]
+
+    def _module_trees(self, name: str) -> list[ast.AST]:
+        """The code of the submission's module `name` (every main file's, for the main)."""
+        module = self._own_module(name)
+        if module is self.main:
+            return [self.trees[m] for m in self._main_files]
+        return [module.node] if module is not None else []
 
     # -- values -------------------------------------------------------------------------------
     def value(self, node: ast.AST) -> frozenset[Value]:
@@ -1218,13 +1245,13 @@ class Program:
                 yield UNKNOWN
         elif binding.kind == "import":
             head = binding.module.split(".")[0]
-            if head in self.modules:
+            if self._own_module(head) is not None:
                 yield Sibling(head)
             else:
                 yield Api(canonical(binding.module))
         elif binding.kind == "from":
             if binding.level and not binding.module:  # from . import helpers
-                yield Sibling(binding.name) if binding.name in self.modules else UNKNOWN
+                yield Sibling(binding.name) if self._own_module(binding.name) else UNKNOWN
                 return
             sibling = self._sibling_of(binding)
             if sibling is None:
@@ -1232,7 +1259,7 @@ class Program:
                     UNKNOWN if binding.level else Api(canonical(f"{binding.module}.{binding.name}"))
                 )
                 return
-            bindings = self._global(binding.name, sibling)
+            bindings = self._imported(binding, sibling)
             if bindings is None:
                 yield UNKNOWN
             for inner in bindings or ():
@@ -1255,9 +1282,8 @@ class Program:
         if isinstance(base, Api):
             yield Api(canonical(f"{base.path}.{attr}"))
         elif isinstance(base, Sibling):
-            bindings = (
-                self._global(attr, self.modules[base.name]) if base.name in self.modules else None
-            )
+            module = self._own_module(base.name)
+            bindings = self._global(attr, module) if module is not None else None
             if not bindings:
                 yield UNKNOWN
             for binding in bindings or ():
@@ -1662,7 +1688,7 @@ class Program:
         if isinstance(statement, ast.Assert):
             ok = self._checked(statement.test, function, loops, parts) and (
                 statement.msg is None
-                or self._checked(statement.msg, function, loops, parts, quiet=True)
+                or self._checked(statement.msg, function, loops, parts, quiet=self._raised_read)
             )
         elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
             ok = self._checked(statement.value, function, loops, parts, quiet=True)
@@ -1675,7 +1701,9 @@ class Program:
                         if inner.cause is None
                         and (
                             inner.exc is None
-                            or self._checked(inner.exc, function, loops, parts, quiet=True)
+                            or self._checked(
+                                inner.exc, function, loops, parts, quiet=self._raised_read
+                            )
                         )
                         else None
                     )
@@ -1750,7 +1778,16 @@ class Program:
                 ):
                     return False
                 # what it makes is shown, or raised: it must not carry autodiff's values
-                shows = any(_shows(path) for path in paths)
+                # where the submission could read them back (`_unread`): a printer's or
+                # a test's are out of reach then, text made goes where the check puts it
+                shown = [path for path in paths if _shows(path)]
+                if not shown:
+                    hushed = quiet
+                elif not all(self._unread(path) for path in shown):
+                    hushed = True
+                else:
+                    effects = all(p in _PRINTERS or p.startswith("numpy.testing.") for p in shown)
+                    hushed = quiet and not effects
                 # a library that calls what it is handed (`tree_map`, `jnp.vectorize`)
                 calls = any(_calls_arguments(path) for path in paths)
                 # the functions a reader is handed are a library's
@@ -1761,7 +1798,7 @@ class Program:
                         and self._const_like(a, function, loops, params=params and not calls)
                     )
                     if isinstance(a, ast.Name | ast.Attribute | ast.Lambda)
-                    else checked(a, quiet=quiet or shows, called=called or calls)
+                    else checked(a, quiet=hushed, called=called or calls)
                     for a in node.args
                 ) and all(self._const_like(k.value, function, loops) for k in node.keywords)
             if isinstance(node.func, ast.Call) and not self._own_call(node.func):
@@ -1802,7 +1839,7 @@ class Program:
                             for c in ast.walk(v.format_spec)
                         )
                     )
-                    and checked(v.value, quiet=True)
+                    and checked(v.value, quiet=quiet or bool(self._read_back))
                 )
                 for v in node.values
             )
@@ -1863,6 +1900,154 @@ class Program:
                     if any(_is_dunder(n) and n not in benign for n in names):
                         return True
         return False
+
+    @functools.cached_property
+    def _read_back(self) -> frozenset[str]:
+        """How the submission's code could read back what a self-check shows: "output"
+        (what ``print`` writes: a stream it could capture, a frame or the collector's
+        list that holds it, a printing hook), "raised" (an exception's message: a
+        handler that names it, ``sys.exc_info``, ``__exit__``). Read from the names it
+        uses, not from what they are: any module beyond `_SEALED_MODULES`, any name of
+        `_READ_BACK_NAMES` (as a name, an attribute, a keyword or a string), a dunder
+        beyond `_PLAIN_DUNDERS`, a library's private attribute or a format string that
+        looks one up (``"{0.stdout}"``) opens both."""
+        found: set[str] = set()
+        for tree in self.trees.values():
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ExceptHandler) and node.name is not None:
+                    found.add("raised")
+                elif self._reads_back(node):
+                    return frozenset({"output", "raised"})
+        return frozenset(found)
+
+    def _reads_back(self, node: ast.AST) -> bool:
+        """Whether `node` opens a way to read back output (see `_read_back`)."""
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                return False  # (the submission's own module)
+            modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            modules += [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            for module in modules:
+                root, *rest = module.split(".")
+                if root in self.module_names:
+                    continue
+                if root not in _SEALED_MODULES or any(
+                    part.startswith("_") or part in _READ_BACK_NAMES for part in rest
+                ):
+                    return True
+            if isinstance(node, ast.ImportFrom):
+                allowed = _SEALED_ATTRIBUTES.get(node.module or "")
+                return any(
+                    a.name == "*"
+                    or (allowed is not None and a.name not in allowed)
+                    or self._read_back_name(a.name)
+                    for a in node.names
+                )
+            return False
+        if isinstance(node, ast.Name):
+            if node.id in _SEALED_ATTRIBUTES and self._sealed_module(node):
+                return False
+            return self._read_back_name(node.id)
+        if isinstance(node, ast.Attribute):
+            base = self.value(node.value) if isinstance(node.value, ast.Name) else frozenset()
+            if base and all(isinstance(v, Api) for v in base):
+                paths = {v.path for v in base if isinstance(v, Api)}
+                if node.attr.startswith("_") and not _is_dunder(node.attr):
+                    return True  # (a library's private attribute: `np._core`)
+                if paths <= set(_SEALED_ATTRIBUTES):
+                    return not all(
+                        node.attr in _SEALED_ATTRIBUTES[p] or self._shown_stream(node)
+                        for p in paths
+                    )
+            return self._read_back_name(node.attr)
+        if isinstance(node, ast.keyword):
+            return node.arg is not None and node.arg in _READ_BACK_NAMES
+        if isinstance(node, _DEFS):
+            return self._read_back_name(node.name)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            # (`"{0.stdout}".format(sys)` looks up an attribute)
+            return node.value in _READ_BACK_NAMES or bool(_FORMAT_LOOKUP.search(node.value))
+        if isinstance(node, ast.Call):
+            return self._prints_elsewhere(node) or self._sets_printing(node)
+        return False
+
+    @staticmethod
+    def _read_back_name(name: str) -> bool:
+        return name in _READ_BACK_NAMES or (_is_dunder(name) and name not in _PLAIN_DUNDERS)
+
+    def _sealed_module(self, node: ast.Name) -> bool:
+        """Whether `node` names ``sys`` or ``os`` as the base of an attribute (what it may
+        reach is judged there) and nothing else."""
+        parent = self._parents.get(id(node))
+        return (
+            self.value(node) == {Api(node.id)}
+            and isinstance(parent, ast.Attribute)
+            and parent.value is node
+        )
+
+    def _shown_stream(self, node: ast.Attribute) -> bool:
+        """Whether `node` is ``sys.stdout`` or ``sys.stderr`` only written to: ``.write(...)``,
+        ``.flush()``, or ``print(..., file=sys.stderr)``."""
+        if node.attr not in ("stdout", "stderr") or self.value(node.value) != {Api("sys")}:
+            return False
+        parent = self._parents.get(id(node))
+        if isinstance(parent, ast.keyword):
+            call = self._parents.get(id(parent))
+            return (
+                parent.arg == "file"
+                and isinstance(call, ast.Call)
+                and self._is_builtin(call.func, "print")
+            )
+        call = self._parents.get(id(parent))
+        return (
+            isinstance(parent, ast.Attribute)
+            and parent.attr in ("write", "flush")
+            and isinstance(call, ast.Call)
+            and call.func is parent
+        )
+
+    def _prints_elsewhere(self, node: ast.Call) -> bool:
+        """Whether `node` is a ``print`` into a file other than ``sys.stdout``/``stderr``."""
+        if not self._is_builtin(node.func, "print"):
+            return False
+        return any(
+            k.arg is None
+            or (
+                k.arg == "file"
+                and not (isinstance(k.value, ast.Attribute) and self._shown_stream(k.value))
+            )
+            for k in node.keywords
+        )
+
+    def _sets_printing(self, node: ast.Call) -> bool:
+        """Whether `node` sets NumPy's print options beyond plain constants (a ``formatter``
+        or ``override_repr`` calls the submission's code with what is printed)."""
+        values = self.value(node.func)
+        if not any(isinstance(v, Api) and v.leaf in _PRINT_OPTIONS for v in values):
+            return False
+        return not (
+            len(node.args) <= 7
+            and all(isinstance(a, ast.Constant) for a in node.args)
+            and all(
+                k.arg in _PLAIN_PRINT_OPTIONS and isinstance(k.value, ast.Constant)
+                for k in node.keywords
+            )
+        )
+
+    @property
+    def _raised_read(self) -> bool:
+        """Whether the submission could read an exception's message (`_read_back`)."""
+        return "raised" in self._read_back
+
+    def _unread(self, path: str) -> bool:
+        """Whether what the library's `path` shows stays out of the submission's reach
+        (see `_read_back`): a printer's output, a test's failure, or text and exceptions
+        made (``str``, ``ValueError``)."""
+        if path in _PRINTERS:
+            return "output" not in self._read_back
+        if path.startswith("numpy.testing."):
+            return "raised" not in self._read_back
+        return not self._read_back
 
     def _own_call(self, node: ast.AST) -> bool:
         """Whether `node` calls code that is not a library's (the submission's, or unknown)."""
@@ -4075,7 +4260,7 @@ class Program:
                     if items is None or any(self._maybe_class(i, depth + 1) for i in items):
                         return True
                 elif binding.kind == "from" and (sibling := self._sibling_of(binding)):
-                    for inner in self._global(binding.name, sibling) or [None]:
+                    for inner in self._imported(binding, sibling) or [None]:
                         if inner is None or inner.kind != "assign":
                             return True
                         items = self._unpacked(inner.node, inner.unpack)
@@ -4227,11 +4412,13 @@ class Program:
                                 isinstance(parent, ast.For | ast.comprehension)
                                 and node is parent.iter
                                 and any(isinstance(v, Own) for v in values)
+                                and not self._enum_loop(parent, values)
                             )
                             or (
                                 any(isinstance(v, Own) for v in values)  # `C.items.append(...)`
                                 and _calls_method(node, self._parents)
                                 and not self._static_call(node, values)
+                                and not self._enum_use(self._parents.get(id(node)), values)
                                 and not self._inert_function_attribute(node, values)
                                 and not (
                                     isinstance(parent, ast.Attribute)
@@ -4818,6 +5005,73 @@ class Program:
                 if isinstance(expr, ast.Name):
                     found.append(expr)
         return found
+
+    def _plain_enums(self, values: Iterable[Value]) -> list[ast.ClassDef] | None:
+        """The plain enum classes of the submission's `values` are, if that is all they are."""
+        classes = [v.node for v in values if isinstance(v, Own)]
+        if not classes or len(classes) != len(list(values)):
+            return None
+        for cls in classes:
+            if not (
+                isinstance(cls, ast.ClassDef)
+                and self._plain_class(cls)
+                and any(
+                    isinstance(v, Api) and v.path in _ENUMS
+                    for b in cls.bases
+                    for v in self.value(b)
+                )
+            ):
+                return None
+        return classes  # type: ignore[return-value]
+
+    def _enum_use(self, member: ast.AST | None, values: Iterable[Value]) -> bool:
+        """Whether `member` reads a member of a plain enum class of the submission's for its
+        field or a method's call (``Op.EXP.value``, ``Op.EXP.derivative(1.5)``): the member
+        holds a constant, and its class's methods change it only through attributes by
+        name (`_plain_class`), which code reading them reaches. `values`: the class's."""
+        classes = self._plain_enums(values)
+        if classes is None or not (
+            isinstance(member, ast.Attribute) and isinstance(member.ctx, ast.Load)
+        ):
+            return False
+        for cls in classes:
+            bindings = self._scope_of_body[id(cls)].bindings.get(member.attr)
+            if not bindings or not self._enum_member(cls, member.attr, bindings):
+                return False
+        return self._member_only_read(self._parents.get(id(member)))
+
+    def _member_only_read(self, use: ast.AST | None) -> bool:
+        """Whether `use`, an attribute of an enum member, reads a field or calls a method with
+        what cannot be filled (no object of the submission's, no module or transform)."""
+        if not (
+            isinstance(use, ast.Attribute)
+            and isinstance(use.ctx, ast.Load)
+            and not use.attr.startswith("_")
+        ):
+            return False
+        after = self._parents.get(id(use))
+        if isinstance(after, ast.Call) and after.func is use:
+            return not self._hands_autodiff(after) and not any(
+                self._own_object(a) for a in _arguments(after)
+            )
+        return not isinstance(after, ast.Attribute)
+
+    def _enum_loop(self, loop: ast.AST, values: Iterable[Value]) -> bool:
+        """Whether `loop` (``for op in Op:``) goes over a plain enum class of the submission's
+        and its body only reads the members' fields or calls their methods (`_member_only_read`)."""
+        if not (
+            isinstance(loop, ast.For)
+            and isinstance(loop.target, ast.Name)
+            and self._plain_enums(values) is not None
+        ):
+            return False
+        name = loop.target.id
+        body = ast.Module(body=[*loop.body, *loop.orelse], type_ignores=[])
+        return all(
+            self._member_only_read(self._parents.get(id(n)))
+            for n in ast.walk(body)
+            if isinstance(n, ast.Name) and n.id == name
+        )
 
     def _static_call(self, node: ast.Name, values: list[Value]) -> bool:
         """Whether `node` is the class of a call of its own static method (``Derivatives.exp(x)``,
@@ -5995,7 +6249,8 @@ def _shows(path: str) -> bool:
     (``print``, ``str``, ``np.testing.assert_allclose``, ``ValueError``)."""
     return (
         path in ("builtins.print", "builtins.str", "builtins.repr", "builtins.format")
-        or path in ("builtins.ascii", "jax.debug.print")
+        or path in _PRINTERS
+        or path == "builtins.ascii"
         or path.startswith(("numpy.testing.", "jax.numpy.array_", "jax.numpy.array2string"))
         or _builtin_exception(path, BaseException)
     )
@@ -6021,6 +6276,65 @@ _FILE_WRITES = _FILE_CALLS | frozenset(
     "save savez savez_compressed savetxt tofile dump dumps write write_text write_bytes "
     "writelines writer DictWriter copy copyfile copy2 copytree move rename replace "
     "symlink link mkfifo system popen run call check_call check_output Popen".split()
+)
+
+
+# What a self-check may show when the submission has no way to read it back
+# (`Program._read_back`): the modules such a submission may import, and the
+# attributes it may use of ``sys`` and ``os`` (None: any)
+_SEALED_MODULES = frozenset(
+    {"jax", "numpy", "gradkit", "equinox", "math", "cmath", "functools", "itertools"}
+    | {"operator", "typing", "typing_extensions", "dataclasses", "matplotlib", "time"}
+    | {"textwrap", "string", "collections", "enum", "abc", "statistics", "fractions"}
+    | {"decimal", "numbers", "random", "re", "copy", "json", "__future__", "pprint"}
+    | {"sys", "os"}
+)
+_SEALED_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "sys": frozenset(
+        "argv version version_info platform float_info maxsize setrecursionlimit "
+        "getrecursionlimit exit path executable byteorder implementation hexversion "
+        "getsizeof int_info flags".split()
+    ),
+    "os": frozenset("path environ getenv makedirs mkdir getcwd cpu_count sep linesep".split()),
+}
+# names that reach a stream, its capture, a frame, the collector's lists, a log's
+# handlers, a printing hook, an exception being handled, or any of these by a lookup
+_READ_BACK_NAMES = (
+    frozenset(
+        (
+            "stdout stderr stdin displayhook excepthook unraisablehook breakpointhook "
+            "redirect_stdout redirect_stderr StringIO BytesIO TextIOWrapper getvalue "
+            "set_string_function formatter override_repr "
+            "currentframe f_back f_locals f_globals f_code tb_frame tb_next gi_frame cr_frame "
+            "ag_frame get_objects get_referrers get_referents settrace setprofile monitoring "
+            "audit addaudithook handlers addHandler stream setStream lastResort setFormatter "
+            "Formatter addFilter setLogRecordFactory setLoggerClass makeLogRecord "
+            "captureWarnings catch_warnings showwarning formatwarning "
+            "getattr setattr delattr vars globals locals dir eval exec compile breakpoint "
+            "input attrgetter methodcaller modules get_type_hints ForwardRef "
+            "exc_info exception last_value last_exc last_type last_traceback "
+            "raises assertRaises assertRaisesRegex assert_raises assert_raises_regex "
+            "print_exc format_exc format_exception print_exception "
+            "os sys io gc inspect ctypes ctypeslib traceback builtins subprocess threading "
+            "importlib contextlib tempfile shutil pathlib socket signal atexit pickle marshal "
+            "types weakref timeit code codeop runpy pdb bdb faulthandler tracemalloc "
+            "linecache tokenize mmap select fcntl pty termios resource posix "
+            "multiprocessing concurrent asyncio logging warnings unittest"
+        ).split()
+    )
+    | _FILE_CALLS
+)
+# the dunders a sealed submission may name (no frame, namespace, class tree or hook)
+_PLAIN_DUNDERS = frozenset(
+    "__name__ __qualname__ __doc__ __init__ __post_init__ __call__ __repr__ __str__ "
+    "__main__ __file__ __version__ __all__ __future__ __annotations__ __wrapped__ "
+    "__class__ __module__ __slots__".split()
+)
+_FORMAT_LOOKUP = re.compile(r"\{\w*(\.[A-Za-z_]|\[[^\]\d])")
+_PRINTERS = frozenset({"builtins.print", "jax.debug.print", "sys.stdout.write", "sys.stderr.write"})
+_PRINT_OPTIONS = frozenset({"set_printoptions", "printoptions"})
+_PLAIN_PRINT_OPTIONS = frozenset(
+    "precision threshold edgeitems linewidth suppress nanstr infstr sign floatmode legacy".split()
 )
 
 
@@ -6134,6 +6448,7 @@ def _check_reader(path: str) -> bool:
     return not leaf.startswith(_WRITERS) and (
         path in _READERS
         or path in _CHECK_CALLS
+        or path in _PRINTERS
         or path.startswith(_CHECK_READERS)
         or _builtin_exception(path, Exception)
     )
@@ -6290,12 +6605,12 @@ class _Reach:
                 self.unit(hook)  # `register_pytree_node(Cubic, ...)` with class Cubic
         elif binding.kind == "from":
             program = self.program
-            if binding.level and not binding.module and binding.name in program.modules:
+            if binding.level and not binding.module and program._own_module(binding.name):
                 return  # the module itself: only what is used of it is reached
             sibling = program._sibling_of(binding)
             if sibling is not None:
                 self.touched(sibling, binding.name)
-                for inner in program._global(binding.name, sibling) or ():
+                for inner in program._imported(binding, sibling) or ():
                     self.reach(inner)
 
     def _reach_item(self, binding: _Binding) -> bool:
@@ -6567,8 +6882,9 @@ class _Reach:
                 values.update(program.binding_value(binding))
         if id(node) not in self.bases:
             for value in values:
-                if isinstance(value, Sibling) and value.name in program.modules:
-                    self.unit(program.modules[value.name].node)  # the module itself, all of it
+                if isinstance(value, Sibling):
+                    for tree in program._module_trees(value.name):
+                        self.unit(tree)  # the module itself, all of it
         self._check(frozenset(values), node)
 
     def _call_flags(
@@ -6615,8 +6931,9 @@ class _Reach:
             bindings: list[_Binding] = []
             if isinstance(base, Api):
                 found.add(Api(canonical(f"{base.path}.{node.attr}")))
-            elif isinstance(base, Sibling) and base.name in program.modules:
-                module = program.modules[base.name]
+            elif isinstance(base, Sibling) and program._own_module(base.name):
+                module = program._own_module(base.name)
+                assert module is not None
                 self.touched(module, node.attr)
                 # a name it does not bind comes from its `__getattr__` (PEP 562), if any
                 bindings = (
