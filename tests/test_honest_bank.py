@@ -47,6 +47,12 @@ scratch ``d_x_pow_x = jax.grad(...)`` redefined below, an optional ``interact`` 
 ``debug_prints.py`` also points ``sys.path`` at its own folder, times its entries with
 ``timeit`` through lambdas, and saves results with ``pickle.dump`` and ``np.save``, then
 ``np.load``-s them back: modules the dynamic-code rules name, used the harmless way.
+``notebook_history.ipynb`` reads IPython's output history (``_``, ``Out[2]``, the numbered
+``_5``) in a notebook whose book loop binds a throwaway ``_`` inside a function,
+``package_init_dir`` is a package folder without ``solutions.py`` whose ``__init__.py``
+star-imports its parts relatively (their private helpers, ``_book_fn``, stay theirs), and
+``enum_rules.py`` gives the elementary derivatives as methods of an ``Enum``, checked in a
+loop over its members beside ``jax.grad``.
 They are graded in ONE ``gradkit grade`` run (``--jobs 2``) and every format is rendered from
 that run.
 """

@@ -4154,6 +4154,10 @@ def d_log(x):
 print(Elementary.EXP.derivative(1.5), jax.grad(jnp.exp)(1.5))
 for e in Elementary:
     print(e.name, e.value, e.derivative(2.0), jax.grad(getattr(jnp, e.value))(2.0))
+REFERENCE = {Elementary.EXP: jnp.exp, Elementary.LOG: jnp.log}
+for e in Elementary:
+    if e is not Elementary.LOG:
+        print(f"{e}: {e.derivative(1.5)} vs {jax.grad(REFERENCE[e])(1.5)}")
 """,
     "a directory without solutions.py star-importing a file with private helpers": {
         "checks.py": "import jax\nimport jax.numpy as jnp\nfrom hw2 import *\n\n"
@@ -4171,6 +4175,30 @@ for e in Elementary:
         "    return jnp.where(jnp.sum(b) > 0, b, 100 * b)\n\n\n"
         "fun_jacobian = jax.jit(jax.jacrev(_book))\n",
     },
+    "a factory whose branches define the function it returns, called with a mode": """
+import jax
+import jax.numpy as jnp
+
+
+def make_autodiff(mode):
+    if mode == "forward":
+
+        def derive(f, x):
+            return jax.jvp(f, (x,), (jnp.ones_like(x),))[1]
+
+    elif mode == "reverse":
+
+        def derive(f, x):
+            return jax.grad(f)(x)
+
+    else:
+        raise ValueError(mode)
+    return derive
+
+
+forward_derivative = make_autodiff("forward")
+reverse_derivative = make_autodiff("reverse")
+""",
     "an assert message with the reference": """
 import jax
 import jax.numpy as jnp
@@ -5219,6 +5247,39 @@ import gc
 """
     + _SHOWN
     + "df = make(jnp.log, lambda x: x)\nprint(len(gc.get_objects()))\n",
+    "an enum's loop storing at its members": """
+import enum
+TABLE = {}
+class Op(enum.Enum):
+    DF = "df"
+for op in Op:
+    TABLE[op] = jnp.vectorize(jax.grad(f))
+df = lambda x: TABLE[Op.DF](x)
+""",
+    "an enum member's method handed what it keeps": """
+import enum
+class Op(enum.Enum):
+    DF = "df"
+    def keep(self, g):
+        type(self).impl = g
+Op.DF.keep(jnp.vectorize(jax.grad(f)))
+df = lambda x: Op.impl(x)
+""",
+    "a factory's other branch reached through a name it rebinds": """
+def make(mode):
+    if mode == "hand":
+        def impl(x):
+            return jnp.cos(x)
+    else:
+        def impl(x):
+            return jnp.vectorize(jax.grad(f))(x)
+    if mode == "hand":
+        return impl
+    return impl
+other = make("auto")
+df = make("hand")
+df.__code__ = other.__code__
+""",
     "a library's private module": """
 """
     + _SHOWN

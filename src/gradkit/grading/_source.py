@@ -5066,9 +5066,27 @@ class Program:
         ):
             return False
         name = loop.target.id
+        classes = self._plain_enums(values) or []
+        own = {m.name for c in classes for m in c.body if isinstance(m, _DEFS)}
         body = ast.Module(body=[*loop.body, *loop.orelse], type_ignores=[])
         return all(
-            self._member_only_read(self._parents.get(id(n)))
+            self._member_only_read(parent := self._parents.get(id(n)))
+            # `TABLE[op]`, `f"{op}"`, `op is Op.EXP`: the enum's own dunders, unless the
+            # class has its own
+            or (
+                isinstance(parent, ast.Subscript)
+                and parent.slice is n
+                and isinstance(parent.ctx, ast.Load)
+                and not own & {"__hash__", "__eq__"}
+            )
+            or (
+                isinstance(parent, ast.FormattedValue)
+                and not own & {"__format__", "__str__", "__repr__"}
+            )
+            or (
+                isinstance(parent, ast.Compare)
+                and all(isinstance(o, ast.Is | ast.IsNot) for o in parent.ops)
+            )
             for n in ast.walk(body)
             if isinstance(n, ast.Name) and n.id == name
         )
@@ -6488,6 +6506,7 @@ class _Reach:
         self.dynamic: set[str] = set()
         self.lines: dict[str, str] = {}
         self.bases: set[int] = set()  # names used as the base of an attribute
+        self.skipped: set[int] = set()  # branches no flagged call takes (`_reach_branches`)
         self.called: set[int] = set()  # names called: `Solver()`
         self.shells: set[int] = set()  # classes reached as `reach_class`
         self.modes: dict[int, str] = {}  # `gk.jacobian` called with a constant mode
@@ -6842,6 +6861,8 @@ class _Reach:
         if bindings is None:
             self.note(node.id, node)  # unbound here: it can only come from somewhere unseen
             return
+        if self.skipped:  # `def derive` in a branch no call reached takes: not this name's
+            bindings = [b for b in bindings if not self._skipped(b)] or bindings
         home = program.resolve(node.id, scope)
         self.touched(home, node.id, picked=id(node) in self.picked, key=self.keys.get(id(node)))
         if id(node) in self.picked:
@@ -6887,6 +6908,20 @@ class _Reach:
                         self.unit(tree)  # the module itself, all of it
         self._check(frozenset(values), node)
 
+    def _skipped(self, binding: _Binding) -> bool:
+        """Whether `binding` is made in a branch of a function that the calls reached so far
+        do not take (`_reach_branches`), and nothing else reached it: the names of the
+        branches taken cannot hold it. Any later call that takes the branch reaches its
+        statements themselves."""
+        if binding.kind != "def" or id(binding.node) in self.seen:
+            return False
+        node: ast.AST | None = binding.node
+        while node is not None and not isinstance(node, ast.Module):
+            if id(node) in self.skipped:
+                return True
+            node = self.program._parents.get(id(node))
+        return False
+
     def _call_flags(
         self, node: ast.Name, binding: _Binding, count: int
     ) -> dict[str, object] | None:
@@ -6914,6 +6949,8 @@ class _Reach:
                 self.program.taken(statement.test, flags) if isinstance(statement, ast.If) else None
             )
             if isinstance(statement, ast.If) and taken is not None:
+                # (what only the other branch binds is not what this call's names hold)
+                self.skipped.update(id(s) for s in (statement.orelse if taken else statement.body))
                 if self._reach_branches(statement.body if taken else statement.orelse, flags):
                     return True
             else:
