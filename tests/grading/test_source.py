@@ -4199,6 +4199,25 @@ def make_autodiff(mode):
 forward_derivative = make_autodiff("forward")
 reverse_derivative = make_autodiff("reverse")
 """,
+    "a helper for both modes made into entries by partial": """
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+
+
+def _derive(f, x, *, mode):
+    if mode == "fwd":
+        return jax.jvp(f, (x,), (jnp.ones_like(x),))[1]
+    elif mode == "rev":
+        return jax.grad(f)(x)
+    raise ValueError(mode)
+
+
+forward_derivative = partial(_derive, mode="fwd")
+reverse_derivative = partial(_derive, mode="rev")
+print(forward_derivative(jnp.sin, 1.0), reverse_derivative(jnp.sin, 1.0))
+""",
     "an assert message with the reference": """
 import jax
 import jax.numpy as jnp
@@ -5114,6 +5133,13 @@ def df(x): return _base.__wrapped__(x)
 # a self-check shows autodiff's value where the submission reads it back
 _SHOWN = "def make(fn, rule):\n    print(jax.grad(fn)(2.0))\n    return rule\n"
 _RAISED = "def make(fn, rule):\n    assert False, jax.grad(fn)(2.0)\n    return rule\n"
+_PARTIAL = """import functools
+def _impl(x, mode):
+    if mode == "hand":
+        return 2 / x * jnp.sin(x)
+    return jnp.vectorize(jax.grad(f))(x)
+df = functools.partial(_impl, mode="hand")
+"""
 CHEATS_ROUND_20 = {
     "stdout redirected into a buffer": """
 import contextlib, io
@@ -5280,6 +5306,14 @@ other = make("auto")
 df = make("hand")
 df.__code__ = other.__code__
 """,
+    "a partial's keywords changed": _PARTIAL + 'df.keywords["mode"] = "auto"\n',
+    "a partial's keywords changed through an alias": _PARTIAL
+    + 'kw = df.keywords\nkw["mode"] = "auto"\n',
+    "a partial's keywords updated": _PARTIAL + 'df.keywords.update(mode="auto")\n',
+    "a partial handed to a helper that changes it": _PARTIAL
+    + 'def tweak(p):\n    p.keywords["mode"] = "auto"\ntweak(df)\n',
+    "a partial changed in a loop over it": _PARTIAL
+    + 'for p in [df]:\n    p.keywords["mode"] = "auto"\n',
     "a library's private module": """
 """
     + _SHOWN

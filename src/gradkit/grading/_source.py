@@ -1646,6 +1646,36 @@ class Program:
             return False
         return True
 
+    def only_called(self, made: ast.expr) -> bool:
+        """Whether what `made` makes is bound to one module-level name and nothing else, and
+        that name is never read but to call it (``forward = partial(...)``, then
+        ``forward(f, x)``): no code can reach the object to change it."""
+        assign = self._parents.get(id(made))
+        if not (
+            isinstance(assign, ast.Assign)
+            and assign.value is made
+            and len(assign.targets) == 1
+            and isinstance(target := assign.targets[0], ast.Name)
+        ):
+            return False
+        home = self._home(target)
+        if home is None or home.kind != "module" or len(home.bindings.get(target.id, [])) != 1:
+            return False
+        for tree in self.trees.values():  # (`from solutions import forward`, `sol.forward`)
+            for sub in ast.walk(tree):
+                if (
+                    (isinstance(sub, ast.alias) and target.id in (sub.name, sub.asname))
+                    or (isinstance(sub, ast.Attribute) and sub.attr == target.id)
+                    or (isinstance(sub, ast.Constant) and sub.value == target.id)
+                ):
+                    return False
+        return all(
+            isinstance(call := self._parents.get(id(n)), ast.Call)
+            and call.func is n
+            and not isinstance(n.ctx, ast.Del)
+            for n in self._loads.get((id(home), target.id), [])
+        )
+
     @functools.cached_property
     def _loads(self) -> dict[tuple[int, str], list[ast.Name]]:
         """Where each module-level name is read (or deleted), by (module scope, name)."""
@@ -6932,13 +6962,30 @@ class _Reach:
             count == 1
             and binding.kind == "def"
             and isinstance(parent, ast.Call)
-            and parent.func is node
             and _plain_function(binding.node)
             and not self.program._class_hooks.get(id(binding.node))
         ):
             return None
         assert isinstance(binding.node, ast.FunctionDef)
-        return self.program.flags(parent, binding.node)
+        if parent.func is node:
+            return self.program.flags(parent, binding.node)
+        if (
+            parent.args[:1] == [node]
+            and self.program.value(parent.func) == {Api("functools.partial")}
+            and not any(isinstance(a, ast.Starred) for a in parent.args)
+        ):
+            # `forward = partial(_derive, mode="fwd")`, only ever called: the call it makes,
+            # where it names every flag (its `.keywords` is a dict code could change)
+            if not self.program.only_called(parent):
+                return None
+            call = ast.Call(func=node, args=parent.args[1:], keywords=parent.keywords)
+            flags = self.program.flags(call, binding.node)
+            args = binding.node.args
+            positional = [a.arg for a in [*args.posonlyargs, *args.args]]
+            given = {k.arg for k in parent.keywords} | set(positional[: len(call.args)])
+            if flags is not None and set(flags) <= given:
+                return flags
+        return None
 
     def _reach_branches(self, statements: list[ast.stmt], flags: Mapping[str, object]) -> bool:
         """Reach `statements`, but of an ``if`` whose test `flags` decide, the branch taken
