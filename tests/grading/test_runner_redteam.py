@@ -26,7 +26,9 @@ or were scored wrong although honest. All are graded in ONE run (tests/grading/r
   evaluator finds JAX's differentiation steps in the compiled program, which breaks the
   rule whatever the source says;
 - results: a bfloat16 result crashed the evaluator (and blamed its neighbours);
-- notebooks: ``files = !ls`` and ``f?`` lines made an honest notebook a SyntaxError.
+- notebooks: ``files = !ls`` and ``f?`` lines made an honest notebook a SyntaxError; a
+  notebook whose run stops at an error before its hand-written ``df`` (a scratch
+  ``jax.grad`` answer above) was read as that ``df``, while the grader ran the scratch one.
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ SUBMISSIONS = (
     "honest_dir",
     "helper_notebook.ipynb",
     "honest_notebook.ipynb",
+    "stopped_notebook.ipynb",
+    "honest_stopped.ipynb",
     "shadow_dir",
     "shadow_notebook.ipynb",
     "runtime_module.py",
@@ -117,6 +121,8 @@ def test_every_submission_was_graded(checks):
         ("helper_notebook.ipynb", "df uses no autodiff", "`grad`"),
         ("shadow_dir", "df uses no autodiff", "`grad`"),
         ("shadow_notebook.ipynb", "df uses no autodiff", "`grad`"),
+        # the run stopped at cell 4: `df` is the scratch answer, not cell 5's (never ran)
+        ("stopped_notebook.ipynb", "df uses no autodiff", "`grad`"),
         ("runtime_module.py", "df uses no autodiff", "`zz_helpers` (line 13): dynamic code"),
         ("complex_step.py", "df uses no autodiff", "`imag` (line 12)"),
     ],
@@ -423,3 +429,9 @@ def test_autodiff_the_source_rules_miss_is_found_in_the_compiled_program(report,
     assert checks[name]["df values"][0]  # right values: only the rule tells
     (submission,) = [s for s in report.submissions if Path(s.path).name == name]
     assert {e.id: e.score for e in submission.exercises}["autodiff.chain-rule-by-hand"] == 0.0
+
+
+def test_a_notebook_that_stops_is_read_as_far_as_it_ran(checks):
+    # the hand-written `df` ran before the failing plot: it is the entry
+    assert checks["honest_stopped.ipynb"]["df uses no autodiff"][0]
+    assert checks["honest_stopped.ipynb"]["df values"][0]

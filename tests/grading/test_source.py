@@ -4199,6 +4199,23 @@ def make_autodiff(mode):
 forward_derivative = make_autodiff("forward")
 reverse_derivative = make_autodiff("reverse")
 """,
+    "a factory whose function tests the factory's mode": """
+import jax
+import jax.numpy as jnp
+
+
+def make_autodiff(mode):
+    def derive(f, x):
+        if mode == "forward":
+            return jax.jvp(f, (x,), (jnp.ones_like(x),))[1]
+        return jax.grad(f)(x)
+
+    return derive
+
+
+forward_derivative = make_autodiff("forward")
+reverse_derivative = make_autodiff("reverse")
+""",
     "a helper for both modes made into entries by partial": """
 from functools import partial
 
@@ -5314,6 +5331,117 @@ df.__code__ = other.__code__
     + 'def tweak(p):\n    p.keywords["mode"] = "auto"\ntweak(df)\n',
     "a partial changed in a loop over it": _PARTIAL
     + 'for p in [df]:\n    p.keywords["mode"] = "auto"\n',
+    "a StopIteration's value read by yield from": """
+T = []
+def make(fn, rule):
+    if True:
+        raise StopIteration(jax.grad(fn))
+    return rule
+def grab():
+    T.append((yield from map(lambda _: make(jnp.log, None), [0])))
+for _ in grab():
+    pass
+df = lambda x: jnp.vectorize(T[0])(x)
+""",
+    "matplotlib's exception handler": """
+import matplotlib.cbook
+T = []
+def make(fn, rule):
+    if True:
+        raise ValueError(jax.grad(fn))
+    return rule
+reg = matplotlib.cbook.CallbackRegistry(exception_handler=lambda e: T.append(e.args[0]))
+reg.callbacks["go"] = {0: lambda: lambda: make(jnp.log, None)}
+reg.process("go")
+df = lambda x: jnp.vectorize(T[0])(x)
+""",
+    "numpy's formatter set through map": """
+import numpy as np
+T = []
+def spy(v):
+    T.append(float(v))
+    return str(v)
+list(map(np.set_printoptions, [8], [1000], [3], [75], [False], ["nan"], ["inf"], [{"float": spy}]))
+def make(fn, rule):
+    print(jax.grad(fn)(2.0))
+    return rule
+df = make(jnp.log, lambda x: T[0] * x)
+""",
+    "numpy's formatter set through partial": """
+import functools
+import numpy as np
+T = []
+def spy(v):
+    T.append(float(v))
+    return str(v)
+functools.partial(np.set_printoptions, 8, 1000, 3, 75, False, "nan", "inf", {"float": spy})()
+def make(fn, rule):
+    print(jax.grad(fn)(2.0))
+    return rule
+df = make(jnp.log, lambda x: T[0] * x)
+""",
+    "a format string made at run time": """
+import typing
+def make(fn, rule):
+    print(jax.grad(fn)(2.0))
+    return rule
+def df(x):
+    make(jnp.log, None)
+    return float(("{0" + ".sys.stdout.text}").format(typing).split()[-1]) * x
+""",
+    "an enum's loop storing _value_": """
+import enum
+class Op(enum.Enum):
+    DF = 1
+    def fill(self):
+        self._value_ = jnp.vectorize(jax.grad(f))
+for op in Op:
+    op.fill()
+def df(x):
+    return Op.DF.value(x)
+""",
+    "an enum's _generate_next_value_ with auto()": """
+import enum
+class Op(enum.Enum):
+    def _generate_next_value_(name, start, count, last_values):
+        return jnp.vectorize(jax.grad(f))
+    DF = enum.auto()
+def df(x):
+    return Op.DF.value(x)
+""",
+    "an enum's __init__ setting _value_": """
+import enum
+class Op(enum.Enum):
+    DF = 1
+    def __init__(self, n):
+        self._value_ = jnp.vectorize(jax.grad(f))
+def df(x):
+    return Op.DF.value(x)
+""",
+    "a factory's closed-over mode switched by a nonlocal": """
+def make(mode):
+    def impl(x):
+        if mode == "hand":
+            return 2 / x * jnp.sin(x)
+        return jnp.vectorize(jax.grad(f))(x)
+    def switch():
+        nonlocal mode
+        mode = "auto"
+    impl.switch = switch
+    return impl
+df = make("hand")
+df.switch()
+""",
+    "a factory's closed-over mode rebound after the function": """
+def make(mode):
+    def impl(x):
+        if mode == "hand":
+            return 2 / x * jnp.sin(x)
+        return jnp.vectorize(jax.grad(f))(x)
+    mode = "auto"
+    return impl
+df = make("hand")
+""",
     "a library's private module": """
 """
     + _SHOWN
@@ -5339,7 +5467,16 @@ def test_a_main_file_imported_by_its_name_is_the_submissions_own_code():
     passed, message = no_autodiff("df").judge([], [Ok(files)], None)
     assert not passed
     assert message.startswith("`df` uses `grad` (b.py line 4)"), message
-    # a star import binds a private name only where `__all__` says so
+    # a star import binds a private name only where `__all__` says so, its own or one a
+    # star import of its own gives it
+    inherited = {
+        "solutions.py": "from helpers import *\ndf = _cheat\n",
+        "helpers.py": "from inner import *\n",
+        "inner.py": ROUND_10_HEADER
+        + "__all__ = ['__all__', '_cheat']\n"
+        + "def _cheat(x):\n    return jnp.vectorize(jax.grad(f))(x)\n",
+    }
+    assert not no_autodiff("df").judge([], [Ok(inherited)], None)[0]
     listed = {
         "a.py": "from b import *\ndf = _cheat\n",
         "b.py": ROUND_10_HEADER

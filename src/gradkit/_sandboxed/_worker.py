@@ -346,8 +346,10 @@ class Worker:
         self.module: types.ModuleType | None = None
         self.load_fault: dict[str, Any] | None = None
         self.guarded: dict[str, str] = {}  # name → where a main guard defines it
-        # where a notebook's run stopped at an error (its later cells did not run)
+        # where a notebook's run stopped at an error (its later cells did not run), and
+        # how many lines of its code the cells that ran (the last one in part) span
         self.stopped = ""
+        self.ran = 0
 
     def serve(self) -> None:
         """Answer requests until the grader closes the channel.
@@ -410,6 +412,7 @@ class Worker:
                         if not notebook:
                             raise
                         self.stopped = _describe(error, shown, sources, "running the notebook")
+                        self.ran = code.count("\n") + 1 if isinstance(code, str) else 0
                         break
         except BaseException as error:  # noqa: BLE001 - anything the submission raises
             self.load_fault = _from_exception(error, "importing the submission")
@@ -421,7 +424,8 @@ class Worker:
         self.module = module
         self.guarded = _main_guarded(sources, shown)
         if self.stopped:
-            return {"ok": True, "stopped": f"{self.stopped}; the cells after it did not run"}
+            stopped = f"{self.stopped}; the cells after it did not run"
+            return {"ok": True, "stopped": stopped, "ran": self.ran}
         return {"ok": True}
 
     def _missing(self, name: str) -> dict[str, Any]:

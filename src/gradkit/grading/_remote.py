@@ -55,7 +55,8 @@ from ._slots import (
     spawn_worker,
     to_response,
 )
-from ._source import unused_files
+from ._source import MAIN as SOURCE_MAIN
+from ._source import RAN, unused_files
 
 MAX_STRAYS = 64
 # artifacts per export request (its entries cut into runs, in order): more
@@ -203,9 +204,13 @@ class RemoteCandidate:
             fault = to_response(reply, buffers)
             self._load_fault = fault if isinstance(fault, Fault) else Fault("invalid", "bad reply")
             return None
-        stopped = reply.get("stopped")
+        stopped, ran = reply.get("stopped"), reply.get("ran")
         if isinstance(stopped, str) and not self._ever_loaded:  # once, not per restart
             self.notes.append(f"the notebook stopped: {stopped[:600]}")
+            if isinstance(ran, int) and not isinstance(ran, bool) and ran > 0:
+                # an entry is what the cells that ran last defined it as, not a definition
+                # in a cell after the stop (the rules still read all of the code)
+                self.source = _with_stop(self.source, ran)
         self._loaded = self._ever_loaded = True
         return child
 
@@ -295,6 +300,7 @@ class RemoteCandidate:
         self._entries |= {r.call.entry for r in requests if isinstance(r, Evaluate | Cost)}
         for i, request in enumerate(requests):
             if isinstance(request, Source):
+                self._worker()  # (a notebook that stops reads as far as it ran)
                 answers[i] = Ok(self.source)
             elif isinstance(request, Constant):
                 answers[i] = self._ask(request.name, {"op": "constant", "name": request.name}, [])
@@ -577,3 +583,9 @@ class RemoteCandidate:
                 fault = Fault("invalid", "the worker sent no artifact")
             for i in group.members + group.twins:
                 answers[i] = fault
+
+
+def _with_stop(source: str | dict[str, str], lines: int) -> dict[str, str]:
+    """A notebook's source for the rules, with the line its run stopped after (`RAN`)."""
+    files = {SOURCE_MAIN: source} if isinstance(source, str) else dict(source)
+    return {**files, RAN: str(lines)}

@@ -67,6 +67,9 @@ from .._sandboxed import STAND_IN_MODULES, is_main_guard, place
 
 # The entry file(s) of a directory submission, as in ``_submission``.
 MAIN = "solutions.py"
+# the pseudo-file that says after which line of the main file a notebook's run stopped
+# (no file of a submission can be named so): see `Program._final`
+RAN = "<ran>"
 
 # Builtins that run or look up code by a computed name: always dynamic.
 DYNAMIC_BUILTINS = frozenset({"eval", "exec", "compile", "__import__", "globals", "vars", "locals"})
@@ -109,6 +112,10 @@ _LIST_RESULTS = frozenset(
 # enum bases whose class-level constants are instances of the class
 _ENUMS = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
 # what makes an object anew by calling its class
+# what an enum runs to make its members, or calls on its own
+_ENUM_HOOKS = frozenset(
+    {"__init__", "__new__", "_generate_next_value_", "_missing_", "__init_subclass__"}
+)
 _REMAKERS = frozenset({"dataclasses.replace", "copy.replace"})
 # what `type(x)` is read for without calling the class
 _CLASS_NAMES = frozenset({"__name__", "__qualname__", "__module__"})
@@ -997,7 +1004,10 @@ class Program:
         self._holding = 0  # `held` computations under way
         self._family_memo: dict[int, set[int]] = {}
         self._dicts_made: dict[int, ast.Dict | None] = {}
-        self.files = dict(files)
+        files = dict(files)
+        ran = files.pop(RAN, "")
+        self.ran = int(ran) if ran.isdigit() else None  # (a notebook that stopped)
+        self.files = files
         # what an import can name of the submission's own: each file (the worker writes
         # them all beside each other) and the module the worker runs its main file as
         self.module_names = {n.removesuffix(".py") for n in files} | {"submission"}
@@ -1119,10 +1129,14 @@ class Program:
                 continue  # `from helpers import *` above `def df`: the def holds
             target = self._sibling_of(star)
             if target is not None:
-                if name.startswith("_") and "__all__" not in target.bindings:
-                    continue  # `import *` binds no private name, unless `__all__` says so
-                if id(target) not in seen:
-                    found += self._global(name, target, seen | {id(module)}) or []
+                inner = seen | {id(module)}
+                if id(target) in seen or (
+                    # `import *` binds no private name, unless `__all__` (its own, or one
+                    # that a star import of its own gives it) says so
+                    name.startswith("_") and self._global("__all__", target, inner) is None
+                ):
+                    continue
+                found += self._global(name, target, inner) or []
             else:
                 found.append(dataclasses.replace(star, name=name))
         if own:
@@ -1944,7 +1958,11 @@ class Program:
         found: set[str] = set()
         for tree in self.trees.values():
             for node in ast.walk(tree):
-                if isinstance(node, ast.ExceptHandler) and node.name is not None:
+                if (isinstance(node, ast.ExceptHandler) and node.name is not None) or isinstance(
+                    node, ast.YieldFrom | ast.Await | ast.AsyncFunctionDef
+                ):
+                    # a handler that names what it caught; `yield from` and `await` read a
+                    # `StopIteration`'s value
                     found.add("raised")
                 elif self._reads_back(node):
                     return frozenset({"output", "raised"})
@@ -1977,7 +1995,7 @@ class Program:
         if isinstance(node, ast.Name):
             if node.id in _SEALED_ATTRIBUTES and self._sealed_module(node):
                 return False
-            return self._read_back_name(node.id)
+            return self._read_back_name(node.id) or self._printing_handed(node, node.id)
         if isinstance(node, ast.Attribute):
             base = self.value(node.value) if isinstance(node.value, ast.Name) else frozenset()
             if base and all(isinstance(v, Api) for v in base):
@@ -1989,7 +2007,11 @@ class Program:
                         node.attr in _SEALED_ATTRIBUTES[p] or self._shown_stream(node)
                         for p in paths
                     )
-            return self._read_back_name(node.attr)
+            if node.attr in ("format", "format_map") and not (
+                isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+            ):
+                return True  # a format string made at run time may look anything up
+            return self._read_back_name(node.attr) or self._printing_handed(node, node.attr)
         if isinstance(node, ast.keyword):
             return node.arg is not None and node.arg in _READ_BACK_NAMES
         if isinstance(node, _DEFS):
@@ -2000,6 +2022,19 @@ class Program:
         if isinstance(node, ast.Call):
             return self._prints_elsewhere(node) or self._sets_printing(node)
         return False
+
+    def _printing_handed(self, node: ast.Name | ast.Attribute, name: str) -> bool:
+        """Whether `node` names NumPy's print options other than to call them in place
+        (``partial(np.set_printoptions, ...)``, ``map(np.set_printoptions, ...)``), or
+        ``jax.debug.print`` with a format string made at run time."""
+        call = self._parents.get(id(node))
+        if name == "print" and isinstance(call, ast.Call) and call.func is node:
+            return Api("jax.debug.print") in self.value(node) and not (
+                call.args
+                and isinstance(call.args[0], ast.Constant)
+                and isinstance(call.args[0].value, str)
+            )
+        return name in _PRINT_OPTIONS and not (isinstance(call, ast.Call) and call.func is node)
 
     @staticmethod
     def _read_back_name(name: str) -> bool:
@@ -2480,6 +2515,9 @@ class Program:
         for sub in _own_body(function):
             if isinstance(sub, ast.If):
                 tested |= _tested_names(sub.test)
+            elif isinstance(sub, _FUNCTIONS) and not sub.decorator_list:
+                # `def derive(f, x): if mode == "forward": ...` in a factory: its closure
+                tested |= self._closure_tests(sub)
         return frozenset(
             name
             for name in tested
@@ -2487,6 +2525,20 @@ class Program:
             and scope.bindings[name][0].kind == "param"
             and name not in scope.nonlocals | scope.globals
         )
+
+    def _closure_tests(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+        """The names the ``if`` tests of `function`'s own body read from the scope around it
+        (not bound in it)."""
+        own = self._scope_of_body.get(id(function))
+        if own is None:
+            return set()
+        return {
+            name
+            for sub in _own_body(function)
+            if isinstance(sub, ast.If)
+            for name in _tested_names(sub.test)
+            if name not in own.bindings and name not in own.globals
+        }
 
     def taken(self, test: ast.expr, flags: Mapping[str, object]) -> bool | None:
         """Whether the branch test `test` holds when the parameters are `flags`; None when
@@ -5036,23 +5088,47 @@ class Program:
                     found.append(expr)
         return found
 
+    def is_enum(self, cls: ast.ClassDef) -> bool:
+        """Whether the submission's class `cls` derives from one of `enum`'s directly."""
+        return any(
+            isinstance(v, Api) and v.path in _ENUMS for b in cls.bases for v in self.value(b)
+        )
+
     def _plain_enums(self, values: Iterable[Value]) -> list[ast.ClassDef] | None:
-        """The plain enum classes of the submission's `values` are, if that is all they are."""
+        """The plain enum classes of the submission's `values` are, if that is all they are:
+        none has a hook `enum` calls (`_ENUM_HOOKS`), and no code of the submission's
+        stores a sunder attribute (``self._value_ = ...``, which ``.value`` reads)."""
         classes = [v.node for v in values if isinstance(v, Own)]
-        if not classes or len(classes) != len(list(values)):
+        if not classes or len(classes) != len(list(values)) or self._stores_sunder:
             return None
         for cls in classes:
             if not (
                 isinstance(cls, ast.ClassDef)
                 and self._plain_class(cls)
-                and any(
-                    isinstance(v, Api) and v.path in _ENUMS
-                    for b in cls.bases
-                    for v in self.value(b)
-                )
+                and self.is_enum(cls)
+                and not any(isinstance(m, _DEFS) and m.name in _ENUM_HOOKS for m in cls.body)
             ):
                 return None
         return classes  # type: ignore[return-value]
+
+    @functools.cached_property
+    def _stores_sunder(self) -> bool:
+        """Whether the submission stores an attribute named like ``_value_`` anywhere (or
+        names one in a string: ``setattr(self, "_value_", ...)``)."""
+        return any(
+            (
+                isinstance(node, ast.Attribute)
+                and not isinstance(node.ctx, ast.Load)
+                and _is_sunder(node.attr)
+            )
+            or (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and _is_sunder(node.value)
+            )
+            for tree in self.trees.values()
+            for node in ast.walk(tree)
+        )
 
     def _enum_use(self, member: ast.AST | None, values: Iterable[Value]) -> bool:
         """Whether `member` reads a member of a plain enum class of the submission's for its
@@ -5899,6 +5975,8 @@ class Program:
             for file, index, top in [place]
             if top is b.node
             or (isinstance(top, ast.Assign | ast.AnnAssign) and top.value is b.node)
+            # (not one in a cell after where a notebook's run stopped: it never ran)
+            if self.ran is None or file != MAIN or top.lineno <= self.ran
         ]
         if not direct or len({file for file, _ in direct}) > 1:
             return bindings
@@ -6198,6 +6276,11 @@ def _is_dunder(name: str) -> bool:
     return len(name) > 4 and name.startswith("__") and name.endswith("__")
 
 
+def _is_sunder(name: str) -> bool:
+    """``_value_``, ``_name_``: the names `enum` keeps its own state under."""
+    return len(name) > 2 and name[0] == name[-1] == "_" and not _is_dunder(name)
+
+
 def _is_name(node: ast.AST, name: str) -> bool:
     return isinstance(node, ast.Name) and node.id == name
 
@@ -6367,7 +6450,8 @@ _READ_BACK_NAMES = (
             "importlib contextlib tempfile shutil pathlib socket signal atexit pickle marshal "
             "types weakref timeit code codeop runpy pdb bdb faulthandler tracemalloc "
             "linecache tokenize mmap select fcntl pty termios resource posix "
-            "multiprocessing concurrent asyncio logging warnings unittest"
+            "multiprocessing concurrent asyncio logging warnings unittest "
+            "cbook CallbackRegistry callbacks exception_handler mpl_connect"
         ).split()
     )
     | _FILE_CALLS
@@ -6537,6 +6621,7 @@ class _Reach:
         self.lines: dict[str, str] = {}
         self.bases: set[int] = set()  # names used as the base of an attribute
         self.skipped: set[int] = set()  # branches no flagged call takes (`_reach_branches`)
+        self.flagged_defs: set[int] = set()  # functions reached for a factory's flags only
         self.called: set[int] = set()  # names called: `Solver()`
         self.shells: set[int] = set()  # classes reached as `reach_class`
         self.modes: dict[int, str] = {}  # `gk.jacobian` called with a constant mode
@@ -6578,9 +6663,14 @@ class _Reach:
         for base in node.bases:  # a base class of its own: as a shell too, not all of it
             if isinstance(base, ast.Name):
                 (self.called if called else self.bases).add(id(base))
+        enum = self.program.is_enum(node)
         for statement in node.body:
             if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                if (called and _is_dunder(statement.name)) or statement.name in _CLASS_HOOKS:
+                if enum and statement.name in _ENUM_HOOKS:
+                    # what makes its members runs with the class statement (`enum.auto()`),
+                    # and `.value` reads the `_value_` it may set
+                    self.unit(statement)
+                elif (called and _is_dunder(statement.name)) or statement.name in _CLASS_HOOKS:
                     self._reach_dunder(statement)
                 continue
             targets = (
@@ -6927,7 +7017,7 @@ class _Reach:
                 for part in _header(binding.node):
                     self.unit(part)
                 self._reach_branches(binding.node.body, flags)
-            else:
+            elif id(binding.node) not in self.flagged_defs:  # (reached where it is defined)
                 self.reach(binding, read=True)
             if binding.kind != "assign":  # an assigned value is noted where it is written
                 values.update(program.binding_value(binding))
@@ -6991,10 +7081,23 @@ class _Reach:
         """Reach `statements`, but of an ``if`` whose test `flags` decide, the branch taken
         (and nothing after a branch taken that returns or raises). Whether they always
         return or raise."""
+        closures = self.program._closure_tests
         for statement in statements:
             taken = (
                 self.program.taken(statement.test, flags) if isinstance(statement, ast.If) else None
             )
+            if (
+                isinstance(statement, _FUNCTIONS)
+                and not statement.decorator_list
+                and (inner := {k: v for k, v in flags.items() if k in closures(statement)})
+            ):
+                # a function it defines whose tests read those parameters: what it runs
+                # for them (any call of the factory with other ones reaches the others)
+                self.flagged_defs.add(id(statement))
+                for part in _header(statement):
+                    self.unit(part)
+                self._reach_branches(statement.body, inner)
+                continue
             if isinstance(statement, ast.If) and taken is not None:
                 # (what only the other branch binds is not what this call's names hold)
                 self.skipped.update(id(s) for s in (statement.orelse if taken else statement.body))
