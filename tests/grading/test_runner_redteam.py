@@ -26,7 +26,8 @@ or were scored wrong although honest. All are graded in ONE run (tests/grading/r
   evaluator finds JAX's differentiation steps in the compiled program, which breaks the
   rule whatever the source says;
 - results: a bfloat16 result crashed the evaluator (and blamed its neighbours);
-- notebooks: ``files = !ls`` and ``f?`` lines made an honest notebook a SyntaxError; a
+- notebooks: ``files = !ls`` and ``f?`` lines made an honest notebook a SyntaxError, and
+  so did a top-level ``await asyncio.sleep(...)`` (IPython runs it); a
   notebook whose run stops at an error before its hand-written ``df`` (a scratch
   ``jax.grad`` answer above) was read as that ``df``, while the grader ran the scratch one.
 """
@@ -62,6 +63,7 @@ SUBMISSIONS = (
     "honest_notebook.ipynb",
     "stopped_notebook.ipynb",
     "honest_stopped.ipynb",
+    "honest_await.ipynb",
     "shadow_dir",
     "shadow_notebook.ipynb",
     "runtime_module.py",
@@ -435,3 +437,9 @@ def test_a_notebook_that_stops_is_read_as_far_as_it_ran(checks):
     # the hand-written `df` ran before the failing plot: it is the entry
     assert checks["honest_stopped.ipynb"]["df uses no autodiff"][0]
     assert checks["honest_stopped.ipynb"]["df values"][0]
+
+
+def test_a_notebook_cell_may_await_at_its_top_level(report, checks):
+    (sub,) = [s for s in report.submissions if s.path.endswith("honest_await.ipynb")]
+    assert "stopped" not in sub.message, sub.message
+    assert checks["honest_await.ipynb"]["df values"][0]

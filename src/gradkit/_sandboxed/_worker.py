@@ -177,6 +177,20 @@ def _from_exception(error: BaseException, doing: str) -> dict[str, Any]:
     return _fault("error", f"{doing} raised {_brief(error)}")
 
 
+_COROUTINE = 0x80  # `inspect.CO_COROUTINE`: a cell with a top-level `await`
+
+
+def _run_awaiting(awaiting: Any) -> None:
+    """Run a notebook cell's top-level ``await`` code to its end, as IPython's own event
+    loop does (``await asyncio.sleep(0.05)`` between the frames of an animation)."""
+    import asyncio
+
+    async def cell() -> None:
+        await awaiting
+
+    asyncio.run(cell())
+
+
 _FUTURE_FLAGS = functools.reduce(
     operator.or_, (getattr(__future__, f).compiler_flag for f in __future__.all_feature_names)
 )
@@ -404,10 +418,15 @@ class Worker:
                 flags = 0  # a cell's `from __future__ import ...` holds for the later cells too
                 for code in _cells(sources[name]) if notebook else [sources[name]]:
                     try:
-                        # a fixed file name: identical code gives identical artifacts
-                        compiled = compile(code, name, "exec", flags=flags)
+                        # a fixed file name: identical code gives identical artifacts; a
+                        # notebook's cell may `await` at its top level, as IPython allows
+                        awaits = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if notebook else 0
+                        compiled = compile(code, name, "exec", flags=flags | awaits)
                         flags |= compiled.co_flags & _FUTURE_FLAGS
-                        exec(compiled, module.__dict__)
+                        if compiled.co_flags & _COROUTINE:
+                            _run_awaiting(eval(compiled, module.__dict__))  # noqa: S307
+                        else:
+                            exec(compiled, module.__dict__)
                     except Exception as error:
                         if not notebook:
                             raise
