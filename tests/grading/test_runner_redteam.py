@@ -62,6 +62,7 @@ SUBMISSIONS = (
     "helper_notebook.ipynb",
     "honest_notebook.ipynb",
     "stopped_notebook.ipynb",
+    "stopped_in_cell.ipynb",
     "honest_stopped.ipynb",
     "honest_await.ipynb",
     "shadow_dir",
@@ -125,6 +126,8 @@ def test_every_submission_was_graded(checks):
         ("shadow_notebook.ipynb", "df uses no autodiff", "`grad`"),
         # the run stopped at cell 4: `df` is the scratch answer, not cell 5's (never ran)
         ("stopped_notebook.ipynb", "df uses no autodiff", "`grad`"),
+        # ...and at cell 3's first line: the `def df` below it in that cell never ran either
+        ("stopped_in_cell.ipynb", "df uses no autodiff", "`grad`"),
         ("runtime_module.py", "df uses no autodiff", "`zz_helpers` (line 13): dynamic code"),
         ("complex_step.py", "df uses no autodiff", "`imag` (line 12)"),
     ],

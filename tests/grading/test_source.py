@@ -5449,6 +5449,197 @@ df = make("hand")
 }
 
 
+# round 21: the factory flags, enum, read-back and notebook-stop exemptions, attacked
+CHEATS_ROUND_21 = {
+    "a partial's keyword overridden at the call": """
+import functools
+HAND = lambda x: 2.0 / x * jnp.sin(x) + jnp.log(x**2) * jnp.cos(x) - 1.0 / x**2
+
+def _derive(x, hand):
+    if hand:
+        return HAND(x)
+    return jnp.vectorize(jax.grad(f))(x)
+
+_by_hand = functools.partial(_derive, hand=True)
+
+def df(x):
+    return _by_hand(x, hand=False)   # or: _by_hand(x, **{"hand": False})
+""",
+    "a skipped branch's global def": """
+HAND = lambda x: 2.0 / x * jnp.sin(x) + jnp.log(x**2) * jnp.cos(x) - 1.0 / x**2
+
+def setup(hand):
+    global impl
+    if hand:
+        def impl(x):
+            return HAND(x)
+    else:
+        def impl(x):
+            return jnp.vectorize(jax.grad(f))(x)
+
+def df(x, _=setup(True)):
+    return impl(x)
+
+setup(False)
+""",
+    "unittest's result keeping a test's exception": """
+import numpy as np
+HAND = lambda x: 2.0 / x * jnp.sin(x) + jnp.log(x**2) * jnp.cos(x) - 1.0 / x**2
+
+R = {}
+
+def checked(ref):
+    if True:
+        raise ValueError(jax.grad(ref))
+    return None
+
+class Sink:
+    startTest = stopTest = addDuration = addSuccess = R.get
+    addError = R.setdefault
+
+class Probe(np.testing.TestCase):
+    def runTest(self):
+        checked(jnp.log)
+
+Probe().run(Sink())
+
+def d_log(x):
+    return jnp.vectorize(list(R.values())[0][1].args[0])(x)
+""",
+    "unittest's buffered stdout": """
+import numpy as np
+HAND = lambda x: 2.0 / x * jnp.sin(x) + jnp.log(x**2) * jnp.cos(x) - 1.0 / x**2
+
+T = []
+
+def shown(ref):
+    print(float(jax.grad(ref)(2.0)))
+    return None
+
+class Probe(np.testing.TestCase):
+    def runTest(self):
+        shown(jnp.log)
+        buf = RES._stdout_buffer
+        buf.seek(0)
+        T.append(float(buf.read()))
+
+RES = Probe().defaultTestResult()
+RES.buffer = True
+Probe().run(RES)
+
+def d_log(x):
+    return 0.0 * x + T[0]   # the derivative at 2.0, as printed
+""",
+    "a walrus under global": """
+HAND = lambda x: 2.0 / x * jnp.sin(x) + jnp.log(x**2) * jnp.cos(x) - 1.0 / x**2
+
+def df(x):
+    return HAND(x)
+
+def setup():
+    global df
+    (df := jnp.vectorize(jax.grad(f)))
+
+setup()
+""",
+    "a walrus under nonlocal flipping a factory's flag": """
+HAND = lambda x: 2.0 / x * jnp.sin(x) + jnp.log(x**2) * jnp.cos(x) - 1.0 / x**2
+
+def make(hand):
+    def flip():
+        nonlocal hand
+        (hand := False)
+    def derive(x):
+        flip()
+        if hand:
+            return HAND(x)
+        return jnp.vectorize(jax.grad(f))(x)
+    return derive
+
+df = make(True)
+""",
+    "type.__setattr__ on a class": """
+HAND = lambda x: 2.0 / x * jnp.sin(x) + jnp.log(x**2) * jnp.cos(x) - 1.0 / x**2
+
+class Rules:
+    def df(x):
+        return HAND(x)
+
+type.__setattr__(Rules, "df", jnp.vectorize(jax.grad(f)))
+
+def df(x):
+    return Rules.df(x)
+""",
+    "object.__setattr__ on an enum member": """
+import enum
+HAND = lambda x: 2.0 / x * jnp.sin(x) + jnp.log(x**2) * jnp.cos(x) - 1.0 / x**2
+
+class Op(enum.Enum):
+    DF = 1
+
+object.__setattr__(Op.DF, "_value_", jnp.vectorize(jax.grad(f)))
+
+def df(x):
+    return Op.DF.value(x)
+""",
+    "an enum's mixin data type": """
+import enum
+HAND = lambda x: 2.0 / x * jnp.sin(x) + jnp.log(x**2) * jnp.cos(x) - 1.0 / x**2
+
+class Box:
+    def __new__(cls, *args):
+        return object.__new__(cls)
+    def __call__(self, x):
+        return jnp.vectorize(jax.grad(f))(x)
+
+class Op(Box, enum.Enum):
+    DF = 1
+
+def df(x):
+    return Op.DF.value(x)
+""",
+    "a flag-decided if whose test fills a box": """
+HAND = lambda x: 2.0 / x * jnp.sin(x) + jnp.log(x**2) * jnp.cos(x) - 1.0 / x**2
+
+def _derive(x, hand):
+    box = []
+    if box.append(jnp.vectorize(jax.grad(f))) or hand == True:
+        return box[0](x)
+    return HAND(x)
+
+def df(x):
+    return _derive(x, True)
+""",
+    "__exit__ as a string key of type()": """
+HAND = lambda x: 2.0 / x * jnp.sin(x) + jnp.log(x**2) * jnp.cos(x) - 1.0 / x**2
+
+T = []
+
+def checked(ref):
+    if True:
+        raise ValueError(jax.grad(ref))
+    return None
+
+Keep = type(
+    "Keep", (), {"__enter__": lambda s: s, "__exit__": lambda s, *e: T.append(e[1]) or True}
+)
+with Keep():
+    checked(jnp.log)
+
+def d_log(x):
+    return jnp.vectorize(T[0].args[0])(x)
+""",
+}
+
+
+@pytest.mark.parametrize("case", sorted(CHEATS_ROUND_21))
+def test_round_21_cheats_break_the_by_hand_rule(case):
+    source = ROUND_10_HEADER + CHEATS_ROUND_21[case]
+    entry = "d_log" if "def d_log" in source else "df"
+    passed, message = no_autodiff(entry).judge([], [Ok(source)], None)
+    assert not passed, message
+
+
 @pytest.mark.parametrize("case", sorted(CHEATS_ROUND_20))
 def test_round_20_cheats_break_the_by_hand_rule(case):
     source = ROUND_10_HEADER + CHEATS_ROUND_20[case]

@@ -180,6 +180,21 @@ def _from_exception(error: BaseException, doing: str) -> dict[str, Any]:
 _COROUTINE = 0x80  # `inspect.CO_COROUTINE`: a cell with a top-level `await`
 
 
+def _stop_line(error: BaseException, name: str, cell: str) -> int:
+    """The line of a notebook's joined code where its run stopped at `error`: the line of
+    the cell's top-level statement that raised (the statements wholly above it ran), or
+    the cell's marker line when it did not compile (none of it ran)."""
+    marker = len(cell) - len(cell.lstrip("\n")) + 1
+    if isinstance(error, SyntaxError):
+        return marker
+    lines = [
+        line
+        for frame, line in traceback.walk_tb(error.__traceback__)
+        if frame.f_code.co_filename == name and frame.f_code.co_name == "<module>"
+    ]
+    return lines[0] if lines else marker
+
+
 def _run_awaiting(awaiting: Any) -> None:
     """Run a notebook cell's top-level ``await`` code to its end, as IPython's own event
     loop does (``await asyncio.sleep(0.05)`` between the frames of an animation)."""
@@ -431,7 +446,7 @@ class Worker:
                         if not notebook:
                             raise
                         self.stopped = _describe(error, shown, sources, "running the notebook")
-                        self.ran = code.count("\n") + 1 if isinstance(code, str) else 0
+                        self.ran = _stop_line(error, name, code) if isinstance(code, str) else 0
                         break
         except BaseException as error:  # noqa: BLE001 - anything the submission raises
             self.load_fault = _from_exception(error, "importing the submission")

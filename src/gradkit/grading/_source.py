@@ -112,6 +112,8 @@ _LIST_RESULTS = frozenset(
 # enum bases whose class-level constants are instances of the class
 _ENUMS = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
 # what makes an object anew by calling its class
+# what sets an attribute of what it is handed, by name
+_SETTERS = frozenset({"__setattr__", "__delattr__", "setattr", "delattr", "__set__"})
 # what an enum runs to make its members, or calls on its own
 _ENUM_HOOKS = frozenset(
     {"__init__", "__new__", "_generate_next_value_", "_missing_", "__init_subclass__"}
@@ -894,7 +896,10 @@ class _Builder(ast.NodeVisitor):
         scope = self.scope
         while scope.kind == "comprehension" and scope.parent is not None:
             scope = scope.parent
-        scope.add(node.target.id, _Binding("assign", node.value, self.scope))
+        # (in that scope, `global df` / `nonlocal hand` send it where they say)
+        inner, self.scope = self.scope, scope
+        self._bind(node.target.id, _Binding("assign", node.value, inner))
+        self.scope = inner
         self.program._scope[id(node.target)] = self.scope
 
     def _other(self, node: ast.AST, targets: list[ast.AST]) -> None:
@@ -1687,6 +1692,9 @@ class Program:
             isinstance(call := self._parents.get(id(n)), ast.Call)
             and call.func is n
             and not isinstance(n.ctx, ast.Del)
+            # (a keyword at the call overrides the partial's own: `_by_hand(x, hand=False)`)
+            and not call.keywords
+            and not any(isinstance(a, ast.Starred) for a in call.args)
             for n in self._loads.get((id(home), target.id), [])
         )
 
@@ -2002,6 +2010,10 @@ class Program:
                 paths = {v.path for v in base if isinstance(v, Api)}
                 if node.attr.startswith("_") and not _is_dunder(node.attr):
                     return True  # (a library's private attribute: `np._core`)
+                if paths & {"numpy.testing", "jax.numpy.testing"} and not (
+                    node.attr.startswith("assert_") and "raises" not in node.attr
+                ):
+                    return True  # (its TestCase keeps what a test raises)
                 if paths <= set(_SEALED_ATTRIBUTES):
                     return not all(
                         node.attr in _SEALED_ATTRIBUTES[p] or self._shown_stream(node)
@@ -2018,7 +2030,7 @@ class Program:
             return self._read_back_name(node.name)
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             # (`"{0.stdout}".format(sys)` looks up an attribute)
-            return node.value in _READ_BACK_NAMES or bool(_FORMAT_LOOKUP.search(node.value))
+            return self._read_back_name(node.value) or bool(_FORMAT_LOOKUP.search(node.value))
         if isinstance(node, ast.Call):
             return self._prints_elsewhere(node) or self._sets_printing(node)
         return False
@@ -4478,6 +4490,7 @@ class Program:
                         # (nothing changes a constant or a JAX array: `dsin(xs)`)
                         changes = not self._immutable(home.bindings[node.id]) and (
                             self._hook(parent)
+                            or self._set_through(node)
                             or (
                                 not self._own_object_method(parent)
                                 and all(
@@ -4490,6 +4503,7 @@ class Program:
                     else:
                         changes = (
                             _stores_item(node, self._parents)
+                            or self._set_through(node)
                             or (  # `for m in Mode: m._value_ = ...`: its members, changed
                                 isinstance(parent, ast.For | ast.comprehension)
                                 and node is parent.iter
@@ -5088,6 +5102,33 @@ class Program:
                     found.append(expr)
         return found
 
+    def _set_through(self, node: ast.Name) -> bool:
+        """Whether `node`, or what it holds (``Op.DF``), is handed to a library's attribute
+        setter: ``type.__setattr__(Rules, "df", g)``, ``object.__setattr__(Op.DF, ...)``."""
+        outer: ast.AST = node
+        while isinstance(parent := self._parents.get(id(outer)), ast.Attribute | ast.Subscript):
+            if parent.value is not outer:
+                return False
+            outer = parent
+        call = self._parents.get(id(outer))
+        return (
+            isinstance(call, ast.Call)
+            and outer in call.args
+            and any(isinstance(v, Api) and v.leaf in _SETTERS for v in self.value(call.func))
+        )
+
+    def library_base(self, cls: ast.ClassDef) -> bool:
+        """Whether `cls` derives from a library's class that may call its methods
+        (``unittest.TestCase``'s ``runTest``; not ``object``, ``ABC``, ``Protocol``, an
+        enum's)."""
+        return any(
+            isinstance(v, Api)
+            and (v.path not in _PLAIN_BASES or v.path == "unittest.TestCase")
+            and v.path not in _ENUMS
+            for b in cls.bases
+            for v in self.value(b.value if isinstance(b, ast.Subscript) else b)
+        )
+
     def is_enum(self, cls: ast.ClassDef) -> bool:
         """Whether the submission's class `cls` derives from one of `enum`'s directly."""
         return any(
@@ -5292,6 +5333,10 @@ class Program:
                         and self.resolve(n.id, self._scope.get(id(n), scope)) is scope
                     }
                 )
+                if isinstance(top, ast.ClassDef):
+                    # `class Sink: addError = R.setdefault`: its class holds what fills R,
+                    # for any code (a library's too) that calls it
+                    bound.append(top.name)
                 loads = [
                     n
                     for n in walked
@@ -5975,8 +6020,8 @@ class Program:
             for file, index, top in [place]
             if top is b.node
             or (isinstance(top, ast.Assign | ast.AnnAssign) and top.value is b.node)
-            # (not one in a cell after where a notebook's run stopped: it never ran)
-            if self.ran is None or file != MAIN or top.lineno <= self.ran
+            # (not one at or after where a notebook's run stopped: it never ran)
+            if self.ran is None or file != MAIN or (top.end_lineno or top.lineno) < self.ran
         ]
         if not direct or len({file for file, _ in direct}) > 1:
             return bindings
@@ -6183,6 +6228,10 @@ def _binding_units(statement: ast.stmt) -> Iterator[tuple[list[ast.AST], ast.AST
     what it loops over, a ``with``'s items, a ``try`` or ``match`` whole (an exception or a
     subject carries anything to the names they bind); each with the simple statement
     itself (None for the rest). ``def`` and ``class`` statements bind what they define."""
+    if isinstance(statement, ast.ClassDef):
+        # what its body's own statements hold, the class holds (`addError = R.setdefault`)
+        yield [s for s in statement.body if not isinstance(s, _DEFS)], statement
+        return
     if isinstance(statement, _DEFS):
         return
     if isinstance(statement, ast.If | ast.While):
@@ -6451,7 +6500,9 @@ _READ_BACK_NAMES = (
             "types weakref timeit code codeop runpy pdb bdb faulthandler tracemalloc "
             "linecache tokenize mmap select fcntl pty termios resource posix "
             "multiprocessing concurrent asyncio logging warnings unittest "
-            "cbook CallbackRegistry callbacks exception_handler mpl_connect"
+            "cbook CallbackRegistry callbacks exception_handler mpl_connect "
+            "TestCase TestResult TextTestRunner TestSuite TestLoader defaultTestResult "
+            "addError addFailure addSubTest suppress_warnings clear_and_catch_warnings"
         ).split()
     )
     | _FILE_CALLS
@@ -6664,9 +6715,18 @@ class _Reach:
             if isinstance(base, ast.Name):
                 (self.called if called else self.bases).add(id(base))
         enum = self.program.is_enum(node)
+        if enum:  # a mixin of its own makes its members' values (`class Op(Box, Enum)`)
+            for base in node.bases:
+                for value in self.program.value(base):
+                    if isinstance(value, Own) and isinstance(value.node, ast.ClassDef):
+                        self.unit(value.node)
+        # a library's class it derives from may call any method (unittest's `runTest`)
+        library = called and self.program.library_base(node)
         for statement in node.body:
             if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                if enum and statement.name in _ENUM_HOOKS:
+                if library:
+                    self.unit(statement)
+                elif enum and statement.name in _ENUM_HOOKS:
                     # what makes its members runs with the class statement (`enum.auto()`),
                     # and `.value` reads the `_value_` it may set
                     self.unit(statement)
@@ -7033,8 +7093,14 @@ class _Reach:
         do not take (`_reach_branches`), and nothing else reached it: the names of the
         branches taken cannot hold it. Any later call that takes the branch reaches its
         statements themselves."""
-        if binding.kind != "def" or id(binding.node) in self.seen:
-            return False
+        name = getattr(binding.node, "name", "")
+        if (
+            binding.kind != "def"
+            or id(binding.node) in self.seen
+            or binding.scope.kind != "function"
+            or name in binding.scope.globals | binding.scope.nonlocals
+        ):
+            return False  # (a `global` def binds the module's name, whoever runs it)
         node: ast.AST | None = binding.node
         while node is not None and not isinstance(node, ast.Module):
             if id(node) in self.skipped:
@@ -7099,6 +7165,7 @@ class _Reach:
                 self._reach_branches(statement.body, inner)
                 continue
             if isinstance(statement, ast.If) and taken is not None:
+                self.unit(statement.test)  # (it runs, whichever branch it picks)
                 # (what only the other branch binds is not what this call's names hold)
                 self.skipped.update(id(s) for s in (statement.orelse if taken else statement.body))
                 if self._reach_branches(statement.body if taken else statement.orelse, flags):
