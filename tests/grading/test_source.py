@@ -4165,6 +4165,10 @@ for e in Elementary:
         "hw2.py": "import jax\nimport jax.numpy as jnp\n\n\ndef d_log(x):\n    return 1 / x\n\n\n"
         "def _sin_grad(x):\n    return jax.grad(jnp.sin)(x)\n\n\ndsin = jnp.vectorize(_sin_grad)\n",
     },
+    "a directory without solutions.py whose later file redefines an entry": {
+        "hw2_v1.py": "import jax\nimport jax.numpy as jnp\n\n\nd_log = jax.grad(jnp.log)\n",
+        "hw2_v2.py": "def d_log(x):\n    return 1 / x\n",
+    },
     "a package folder whose __init__ star-imports its parts relatively": {
         "__init__.py": "from .part1 import *\nfrom .part2 import *\n",
         "part1.py": "def d_log(x):\n    return 1 / x\n",

@@ -6,6 +6,7 @@ import nbformat
 import pytest
 
 from gradkit._sandboxed import place
+from gradkit.grading._runner import _shown_names
 from gradkit.grading._source import usage
 from gradkit.grading._submission import (
     MAIN,
@@ -510,3 +511,57 @@ def test_a_notebook_saved_as_a_script_runs_the_code_of_its_time_cells(tmp_path):
     plain = tmp_path / "plain.py"
     plain.write_text("x = 1\n")
     assert load_submission(plain).notes == ()
+
+
+@pytest.mark.parametrize(
+    "line", ["%run -i helpers.py", "%run helpers", "%run helpers.py --fast", "%run ./helpers.py"]
+)
+def test_run_of_a_module_brings_its_names_however_it_is_spelled(tmp_path, line):
+    sub = _load_notebook(
+        tmp_path,
+        nbformat.v4.new_code_cell("%%writefile helpers.py\ndef twice(x):\n    return 2 * x"),
+        nbformat.v4.new_code_cell(line),
+    )
+    assert "from helpers import *" in sub.source.splitlines()
+
+
+def test_a_directory_notebook_runs_cell_by_cell_and_may_run_a_module_beside_it(tmp_path):
+    folder = tmp_path / "hw"
+    folder.mkdir()
+    (folder / "helpers.py").write_text("def twice(x):\n    return 2 * x\n")
+    cells = [nbformat.v4.new_code_cell("%run helpers.py"), nbformat.v4.new_code_cell("y = 1")]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), folder / "hw2.ipynb")
+    # a fresh Untitled.ipynb beside it is not the work
+    nbformat.write(nbformat.v4.new_notebook(cells=[]), folder / "Untitled.ipynb")
+    sub = load_submission(folder)
+    assert sub.error is None and sub.notebook == "hw2.ipynb"
+    assert "from helpers import *" in sub.source.splitlines()
+    assert _shown_names(sub) == {"submission.py": "hw2.ipynb"}  # (cell by cell, places too)
+    # two notebooks with code and no .py file: which one is the work is not known
+    (folder / "helpers.py").unlink()
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), folder / "scratch.ipynb")
+    assert load_submission(folder).error == (
+        "the directory holds 2 notebooks (hw2.ipynb, scratch.ipynb) and no .py file: name "
+        "the one to grade solutions.ipynb"
+    )
+
+
+def test_what_ipython_keeps_no_output_of_leaves_the_history_alone(tmp_path):
+    (tmp_path / "captured").mkdir()
+    sub = _load_notebook(
+        tmp_path,
+        nbformat.v4.new_code_cell("x = 2.0\nx"),
+        nbformat.v4.new_code_cell("x * 10;  # silenced, a comment after it"),
+        nbformat.v4.new_code_cell("%%timeit\nx * 1000"),
+        nbformat.v4.new_code_cell("seen = _"),
+    )
+    assert _ran(sub)["seen"] == 2.0
+    captured = _load_notebook(
+        tmp_path / "captured",
+        nbformat.v4.new_code_cell("x = 2.0\nx"),
+        nbformat.v4.new_code_cell("%%capture out --no-stderr\nx * 100"),
+    ).source.splitlines()
+    assert captured[-3:] == ["x * 100", _CAPTURED, "out = _gk_CapturedIO(None, None)"]
+
+
+_CAPTURED = "from IPython.utils.capture import CapturedIO as _gk_CapturedIO"

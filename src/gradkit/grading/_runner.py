@@ -137,6 +137,8 @@ def _shown_names(submission: Submission) -> dict[str, str]:
 
     A notebook's ``%%writefile`` modules keep their names beside it.
     """
+    if submission.notebook is not None:
+        return {MAIN: submission.notebook}  # a directory's notebook runs cell by cell
     if submission.order != (MAIN,) or MAIN in submission.sources:
         return {}  # a directory: its files keep their names
     return {MAIN: Path(submission.path).name}

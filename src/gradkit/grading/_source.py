@@ -6010,7 +6010,8 @@ class Program:
         A plain top-level ``def`` or ``=`` replaces every binding above it in its file
         that is not in a function's or class's body (a scratch answer, redefined below:
         the grader reads the module once it has run). With such bindings in several
-        files (no ``solutions.py``), whose order is not known, all count.
+        files of a directory without ``solutions.py``, they run in name order, so the last
+        file's last one holds.
         """
         places = [self._top.get(id(b.node)) for b in bindings]
         direct = [
@@ -6023,15 +6024,20 @@ class Program:
             # (not one at or after where a notebook's run stopped: it never ran)
             if self.ran is None or file != MAIN or (top.end_lineno or top.lineno) < self.ran
         ]
-        if not direct or len({file for file, _ in direct}) > 1:
+        if not direct:
             return bindings
-        file, last = max(direct)
+        # the files of a directory without `solutions.py` run in name order, one namespace
+        order = {name: rank for rank, name in enumerate(self._main_files)}
+        if len({file for file, _ in direct}) > 1 and not all(f in order for f, _ in direct):
+            return bindings
+        file, last = max(direct, key=lambda place: (order.get(place[0], 0), place[1]))
         return [
             b
             for b, place in zip(bindings, places, strict=True)
             if place is None
-            or place[0] != file
-            or place[1] >= last
+            or order.get(place[0], -1) > order.get(file, -1)
+            or (place[0] != file and place[0] not in order)
+            or (place[0] == file and place[1] >= last)
             or (isinstance(place[2], _DEFS) and place[2] is not b.node)
         ]
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import importlib.util
+import json
 import os
 import posixpath
 import re
@@ -91,6 +92,8 @@ class Submission:
     notes: tuple[str, ...] = ()
     error: str | None = None
     sources: dict[str, str] = dataclasses.field(default_factory=dict)
+    # a directory's notebook (``hw2.ipynb``): the name its code runs under, cell by cell
+    notebook: str | None = None
 
 
 def _broken(path: str, why: str) -> Submission:
@@ -287,6 +290,20 @@ def _left_out(names: Iterable[str], own: Path | None = None) -> list[str]:
     return [n for n in names if found_outside(n.removesuffix(".py"), (own,) if own else ())]
 
 
+def _empty_notebook(path: Path) -> bool:
+    """Whether the notebook at `path` has no code in it (a fresh ``Untitled.ipynb``); one
+    that cannot be read is not known to be empty."""
+    try:
+        if path.stat().st_size > 1_000_000:
+            return False
+        cells = json.loads(path.read_text(encoding="utf-8-sig")).get("cells", [])
+        return not any(
+            "".join(c.get("source", "")).strip() for c in cells if c.get("cell_type") == "code"
+        )
+    except (OSError, ValueError, AttributeError, TypeError):
+        return False
+
+
 def _shadow_note(names: Sequence[str]) -> str:
     return (
         f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} named like a module Python "
@@ -301,10 +318,18 @@ def _directory(shown: str, path: Path, limits: InputLimits) -> Submission:
         listed = [(e.name, e.is_dir()) for e in entries]
     names = sorted(n for n, is_dir in listed if n.endswith(".py") and not is_dir)
     notebooks = sorted(n for n, is_dir in listed if n.endswith(".ipynb") and not is_dir)
+    # (an `Untitled.ipynb` Jupyter left beside the work, with no code in it, is not work)
+    notebooks = [n for n in notebooks if not _empty_notebook(path / n)] or notebooks
     chosen = "solutions.ipynb" if "solutions.ipynb" in notebooks else min(notebooks, default="")
     notebook = chosen if len(notebooks) == 1 or chosen == "solutions.ipynb" else ""
     if notebook and "solutions.py" not in names:
         return _directory_notebook(shown, path, limits, notebook, names)
+    if not names and len(notebooks) > 1:
+        return _broken(
+            shown,
+            f"the directory holds {len(notebooks)} notebooks ({', '.join(notebooks)}) and no "
+            ".py file: name the one to grade solutions.ipynb",
+        )
     if not names:
         return _broken(shown, "the directory holds no .py files")
     if len(names) > limits.files:
@@ -368,7 +393,8 @@ def _directory_notebook(
     """A directory whose work is a notebook (its only one, or ``solutions.ipynb``), with
     modules beside it that the notebook imports (``from helpers import step``)."""
     data = _read(path / notebook, notebook, path, min(limits.file_bytes, limits.submission_bytes))
-    sub = _notebook(shown, data.decode("utf-8-sig"), limits, path)
+    modules = frozenset(n.removesuffix(".py") for n in names if n not in _MAIN_NAMES)
+    sub = _notebook(shown, data.decode("utf-8-sig"), limits, path, modules)
     if sub.error is not None:
         return sub
     # a module a %%writefile cell writes replaces the file of that name, as in IPython
@@ -388,7 +414,9 @@ def _directory_notebook(
     texts.update({n: python_text(files[n]) for n in beside})
     if beside:
         notes.append(f"{notebook} is the submission; {', '.join(beside)} beside it may be imported")
-    return Submission(shown, files, sub.order, sub.source, tuple(notes), sources=texts)
+    return Submission(
+        shown, files, sub.order, sub.source, tuple(notes), sources=texts, notebook=notebook
+    )
 
 
 def unique_paths(paths: Iterable[str]) -> list[str]:
@@ -437,7 +465,9 @@ _TIMED_STATEMENT = re.compile(r"(\s*)%(?:time|prun)\s+([^-\s].*)")
 # `%%timeit -n 10 -r 3 SETUP`: the options, then setup code run before the cell
 _TIMEIT_SETUP = re.compile(r"%%timeit(?:\s+-[nrp]\s*\S+|\s+-[tcqo])*\s+([^-\s].*)")
 # `%run helpers.py` (`./helpers.py`): run a module's code into the notebook's names
-_RUN_MODULE = re.compile(r"%run\s+(?:\./)?([A-Za-z_][A-Za-z0-9_]*)\.py")
+_RUN_MODULE = re.compile(
+    r"%run(?:\s+-[a-z]+)*\s+(?:\./)?([A-Za-z_][A-Za-z0-9_]*)(?:\.py)?(?:\s+[^#]*)?(?:#.*)?"
+)
 # the names the notebook's own code has: in the worker, and for the "must not use" rules
 _MAIN_NAMES = frozenset({MAIN, "solutions.py"})
 
@@ -458,7 +488,9 @@ def _writefile(line: str) -> tuple[str, bool] | None:
     return name, bool(options)
 
 
-def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
+def _read_notebook(
+    text: str, modules: frozenset[str] = frozenset()
+) -> tuple[str, int, dict[str, str], list[str]]:
     """A notebook's code as one script, the IPython lines dropped, its written files.
 
     Cells are joined in order, each after its marker line (``# %% code cell 3``,
@@ -493,6 +525,7 @@ def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
     for number, cell in enumerate(code_cells, start=1):
         lines = [_automagic(line, bound) for line in str(cell.get("source", "")).splitlines()]
         captured = None
+        shows_nothing = False  # `%%capture` and `%%timeit` cells show no value
         if lines and lines[0].lstrip().startswith("%%"):
             magic = lines[0].lstrip()[2:].split()
             if magic[:1] in (["writefile"], ["file"]):  # `%%file`: IPython's other name
@@ -508,8 +541,11 @@ def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
                 dropped += len(lines)
                 continue
             dropped += 1  # `%%time`: the rest of the cell is Python, and runs
-            if magic[0] == "capture" and len(magic) > 1 and magic[-1].isidentifier():
-                captured = magic[-1]  # `%%capture log`: `log` holds what the cell printed
+            shows_nothing = magic[0] in ("capture", "timeit")
+            named = [w for w in magic[1:] if not w.startswith("-")]
+            if magic[0] == "capture" and named and named[0].isidentifier():
+                # `%%capture log` (`%%capture log --no-stderr`): `log` holds what it printed
+                captured = named[0]
             setup = _TIMEIT_SETUP.fullmatch(lines[0].strip()) if magic[0] == "timeit" else None
             # `%%timeit x = jnp.ones(9)`: the rest of its line is setup code the cell uses
             first = setup[1] if setup and _compiles([setup[1]]) else ""
@@ -519,8 +555,9 @@ def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
             indent = line[: len(line) - len(line.lstrip())]
             ran = None if indent else _RUN_MODULE.fullmatch(line.rstrip())
             timed = _TIMED_STATEMENT.fullmatch(line.rstrip())
-            if ran and f"{ran[1]}.py" in files:
-                # `%run helpers.py` of a module a `%%writefile` cell wrote: its names, here
+            if ran and (f"{ran[1]}.py" in files or ran[1] in modules):
+                # `%run helpers.py` of a module a `%%writefile` cell wrote, or one beside
+                # the notebook (`modules`): its names, here
                 python.append(f"{indent}from {ran[1]} import *")
                 passes.append(python[-1])
                 blanked.append(python[-1])
@@ -549,13 +586,15 @@ def _read_notebook(text: str) -> tuple[str, int, dict[str, str], list[str]]:
             python += [_CAPTURED_IO, f"{captured} = _gk_CapturedIO(None, None)"]
         tags = cell.get("metadata", {}).get("tags", ())
         count = cell.get("execution_count")
+        if shows_nothing:  # (IPython keeps no output of theirs as `_`)
+            count = -1
         cells.append((number, python, "raises-exception" in tags, count or number))
     history = _output_history(cells)
     kept: list[str] = []
     if history:  # IPython starts them so
         kept.append(HISTORY_START)
     for number, python, raises, count in cells:
-        if history:
+        if history and count >= 0:
             python = _keep_last_output(python, count)
         wrapped = _may_raise(python) if raises else None
         if wrapped is None:
@@ -642,7 +681,9 @@ def _keep_last_output(python: list[str], count: int) -> list[str]:
         not isinstance(last, ast.Expr)
         or last.col_offset != 0
         or last.end_lineno is None
-        or python[last.end_lineno - 1].rstrip().endswith(";")
+        or last.end_col_offset is None
+        # `x + 1;  # silenced`: what follows the expression on its line
+        or python[last.end_lineno - 1].encode()[last.end_col_offset :].decode().lstrip()[:1] == ";"
     ):
         return python
     first = last.lineno - 1
@@ -720,9 +761,15 @@ def _may_raise(lines: list[str]) -> list[str] | None:
     return [line if row in inside else f"\t{line}" for row, line in enumerate(lines, start=1)]
 
 
-def _notebook(shown: str, text: str, limits: InputLimits, own: Path | None = None) -> Submission:
+def _notebook(
+    shown: str,
+    text: str,
+    limits: InputLimits,
+    own: Path | None = None,
+    modules: frozenset[str] = frozenset(),
+) -> Submission:
     try:
-        code, dropped, written, unwritten = _read_notebook(text)
+        code, dropped, written, unwritten = _read_notebook(text, modules)
     except Exception as error:  # noqa: BLE001 - nbformat raises many kinds for bad JSON
         return _broken(shown, f"not a readable notebook ({type(error).__name__})")
     if len(written) >= limits.files:  # the notebook's own code is one file too
