@@ -565,3 +565,14 @@ def test_what_ipython_keeps_no_output_of_leaves_the_history_alone(tmp_path):
 
 
 _CAPTURED = "from IPython.utils.capture import CapturedIO as _gk_CapturedIO"
+
+
+def test_a_line_that_continues_a_statement_is_python_whatever_it_starts_with(tmp_path):
+    # Black breaks long lines before an operator: `!= b` and `% args` there are Python
+    sub = _load_notebook(
+        tmp_path,
+        nbformat.v4.new_code_cell("a, b = 1.0, 2.0\nsame = (\n    a\n    != b\n)"),
+        nbformat.v4.new_code_cell('text = (\n    "%.1f"\n    % a\n)\nif a:\n    !echo hi'),
+    )
+    assert (_ran(sub)["same"], _ran(sub)["text"]) == (True, "1.0")
+    assert sub.notes == ("notebook: dropped 1 IPython magic/shell line(s)",)

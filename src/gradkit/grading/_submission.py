@@ -29,6 +29,7 @@ graded 0 with that reason; the other submissions are not affected.
 from __future__ import annotations
 
 import ast
+import codeop
 import dataclasses
 import importlib.util
 import json
@@ -567,7 +568,7 @@ def _read_notebook(
                 python.append(f"{timed[1]}{timed[2]}")
                 passes.append(python[-1])
                 blanked.append("")
-            elif _IPYTHON_LINE.match(line):
+            elif _IPYTHON_LINE.match(line) and not _continues(python):
                 dropped += 1
                 python.append("")
                 passes.append(f"{indent}pass")
@@ -731,6 +732,21 @@ def _automagic(line: str, bound: set[str]) -> str:
     if word[2] is None or not _compiles([line]):
         return "%" + line
     return line
+
+
+def _continues(lines: list[str]) -> bool:
+    """Whether the next line continues the statement `lines` leave open (a bracket, a
+    backslash, a triple-quoted string): ``!= b`` or ``% args`` there is Python, not
+    IPython (Black breaks long lines before an operator)."""
+    last = lines[-1].split("#", 1)[0].rstrip() if lines else ""
+    if not last or last.endswith(":"):
+        return False  # (`if IN_COLAB:` then `    !pip install ...`: a block's first line)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return codeop.compile_command("\n".join(lines), "<cell>", "exec") is None
+    except (SyntaxError, ValueError, OverflowError):
+        return False
 
 
 def _compiles(lines: list[str]) -> bool:
