@@ -10,6 +10,9 @@ evaluator (which keeps executables by artifact) compiles only that part.
 from __future__ import annotations
 
 import hashlib
+import socket
+import time
+import types
 import uuid
 
 from gradkit.grading import checks, samplers
@@ -73,3 +76,41 @@ def test_a_submission_that_differs_in_one_entry_differs_in_one_part_of_each_expo
         assert mine[:-1] == theirs[:-1]
         assert mine[-1] != theirs[-1]
     assert leftover_processes(tag) == []
+
+
+class _Waiting:
+    """A worker that says nothing and has waited `delay(t)` seconds for a CPU at time t."""
+
+    def __init__(self, delay):
+        self.sock, self.other = socket.socketpair()
+        self._start, self._delay = time.monotonic(), delay
+
+    def waited(self):
+        return self._delay(time.monotonic() - self._start)
+
+    def close(self):
+        self.sock.close()
+        self.other.close()
+
+
+def test_time_a_worker_spent_waiting_for_a_cpu_is_given_back_to_its_deadline():
+    candidate = types.SimpleNamespace(limits=types.SimpleNamespace(timeout=0.3))
+
+    def deadline_after(delay, say=b""):
+        child = _Waiting(delay)
+        child.other.sendall(say)
+        start = time.monotonic()
+        try:
+            deadline, given = RemoteCandidate._given_back(candidate, child, start + 0.3, 0, 0)
+        finally:
+            child.close()
+        return round(deadline - start, 6), given
+
+    # it never waited (or slept): the deadline holds
+    assert deadline_after(lambda t: 0.0) == (0.3, 0.0)
+    # a loaded machine kept it from a CPU for 0.2 s: those come back
+    assert deadline_after(lambda t: min(t, 0.2)) == (0.5, 0.2)
+    # at most the timeout once more, however long it waits
+    assert deadline_after(lambda t: t) == (0.6, 0.3)
+    # something to read: the deadline as it was
+    assert deadline_after(lambda t: t, b"x") == (0.3, 0)

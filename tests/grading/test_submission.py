@@ -6,6 +6,7 @@ import nbformat
 import pytest
 
 from gradkit._sandboxed import place
+from gradkit._sandboxed._ipython import SList, TimeitResult
 from gradkit.grading._runner import _shown_names
 from gradkit.grading._source import usage
 from gradkit.grading._submission import (
@@ -576,3 +577,24 @@ def test_a_line_that_continues_a_statement_is_python_whatever_it_starts_with(tmp
     )
     assert (_ran(sub)["same"], _ran(sub)["text"]) == (True, "1.0")
     assert sub.notes == ("notebook: dropped 1 IPython magic/shell line(s)",)
+
+
+def test_a_magics_output_bound_to_a_name_gets_what_ipython_binds(tmp_path):
+    sub = _load_notebook(
+        tmp_path,
+        nbformat.v4.new_code_cell("t = %timeit -o -q -n 20 -r 3 sum(range(9))\nbest = t.best"),
+        nbformat.v4.new_code_cell("lines = !pip show jax"),
+        nbformat.v4.new_code_cell("t2 = %timeit -n 5 sum(range(9))"),  # no -o: nothing bound
+    )
+    code = sub.source.splitlines()
+    assert code[1] == (
+        "from IPython.core.magics.execution import TimeitResult as _gk_TimeitResult; "
+        "import time as _gk_time; _gk_t0 = _gk_time.perf_counter(); sum(range(9)); "
+        "t = _gk_TimeitResult(1, 1, [_gk_time.perf_counter() - _gk_t0])"
+    )
+    assert "from IPython.utils.text import SList as _gk_SList; lines = _gk_SList()" in code
+    assert not any(line.startswith("t2") for line in code)
+    # the worker's stand-ins: IPython's attributes, timed once; no shell output
+    result = TimeitResult(4, 2, [0.4, 0.8])
+    assert (result.best, result.worst, result.average) == (0.1, 0.2, 0.15000000000000002)
+    assert (SList(), SList(["a", "b"]).n, SList(["a", "b"]).s) == ([], "a\nb", "a b")

@@ -107,6 +107,7 @@ COLAB_MODULES = ("drive", "files", "output", "auth", "userdata", "data_table", "
 STAND_IN_MODULES = frozenset(
     {"IPython", "IPython.display", "IPython.core", "IPython.core.display", "google.colab"}
     | {"IPython.core.interactiveshell", "IPython.utils", "IPython.utils.capture"}
+    | {"IPython.utils.text", "IPython.core.magics", "IPython.core.magics.execution"}
     | {f"google.colab.{name}" for name in COLAB_MODULES}
 )
 
@@ -199,6 +200,16 @@ def _stand_ins() -> dict[str, types.ModuleType]:
     capture.CapturedIO = CapturedIO  # type: ignore[attr-defined]
     utils.capture = capture  # type: ignore[attr-defined]
     package.utils = utils  # type: ignore[attr-defined]
+    # what `t = %timeit -o f(x)` and `lines = !cmd` bind (the grader runs no shell)
+    text = types.ModuleType("IPython.utils.text")
+    text.SList = SList  # type: ignore[attr-defined]
+    utils.text = text  # type: ignore[attr-defined]
+    magics = types.ModuleType("IPython.core.magics")
+    magics.__path__ = []  # type: ignore[attr-defined]
+    execution = types.ModuleType("IPython.core.magics.execution")
+    execution.TimeitResult = TimeitResult  # type: ignore[attr-defined]
+    magics.execution = execution  # type: ignore[attr-defined]
+    core.magics = magics  # type: ignore[attr-defined]
     # `from IPython.core.display import HTML`, an older spelling, reaches the same module
     return {
         "IPython": package,
@@ -208,7 +219,52 @@ def _stand_ins() -> dict[str, types.ModuleType]:
         "IPython.core.interactiveshell": shell,
         "IPython.utils": utils,
         "IPython.utils.capture": capture,
+        "IPython.utils.text": text,
+        "IPython.core.magics": magics,
+        "IPython.core.magics.execution": execution,
     }
+
+
+class SList(list):
+    """What ``lines = !cmd`` binds: the command's output lines (none: no shell runs here)."""
+
+    @property
+    def s(self) -> str:
+        return " ".join(self)
+
+    @property
+    def n(self) -> str:
+        return "\n".join(self)
+
+    l = p = property(list)  # noqa: E741 - IPython's names
+
+
+class TimeitResult:
+    """What ``t = %timeit -o STATEMENT`` binds: its timings, as IPython's has them."""
+
+    def __init__(self, loops: int, repeat: int, all_runs: list[float]) -> None:
+        self.loops, self.repeat, self.all_runs = loops, repeat, list(all_runs)
+        self.best = min(self.all_runs) / loops
+        self.worst = max(self.all_runs) / loops
+        self.compile_time, self._precision = 0.0, 3
+
+    @property
+    def timings(self) -> list[float]:
+        return [run / self.loops for run in self.all_runs]
+
+    @property
+    def average(self) -> float:
+        return sum(self.timings) / len(self.timings)
+
+    @property
+    def stdev(self) -> float:
+        mean = self.average
+        return (sum((t - mean) ** 2 for t in self.timings) / len(self.timings)) ** 0.5
+
+    def __str__(self) -> str:
+        return f"{self.average * 1e6:.3g} µs ± {self.stdev * 1e6:.3g} µs per loop"
+
+    __repr__ = __str__
 
 
 class CapturedIO:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+import select
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -234,11 +235,31 @@ class RemoteCandidate:
         of them moves the deadline.
         """
         deadline = time.monotonic() + self.limits.timeout
+        waited, given = child.waited(), 0.0
         for _ in range(MAX_STRAYS):
+            deadline, given = self._given_back(child, deadline, waited, given)
             reply, out = recv(child.sock, deadline, MESSAGE_LIMIT)
             if reply.get("id") == ident and "progress" not in reply:
                 return reply, out
         raise ChannelError("invalid", "too many unexpected messages")
+
+    def _given_back(
+        self, child: Worker, deadline: float, waited: float, given: float
+    ) -> tuple[float, float]:
+        """`deadline` once the child has something to say, made later by the time it has
+        spent waiting for a CPU since the request began (`Worker.waited`, `waited` then;
+        a loaded machine is not the submission's fault), at most the timeout once more;
+        and the time given back so far."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining > 0:
+                if select.select([child.sock], [], [], remaining)[0]:
+                    return deadline, given
+                continue
+            owed = min(child.waited() - waited, self.limits.timeout) - given
+            if owed < 0.05:
+                return deadline, given  # (`recv` says it timed out)
+            deadline, given = deadline + owed, given + owed
 
     def _after(self, child: Worker) -> None:
         """Replace the worker when a request left processes behind (forked children).

@@ -348,6 +348,29 @@ class _Sandboxed:
         except OSError:
             return None
 
+    def waited(self) -> float:
+        """Seconds the child's busiest-waiting process has spent ready to run but without a
+        CPU (its main thread's run delay, ``/proc/PID/schedstat``); 0 without a cgroup.
+
+        On a loaded machine a submission waits for a core through no fault of its own:
+        `RemoteCandidate` gives that time back to its deadlines. Sleeping is not waiting
+        for a CPU, and the largest of its processes' delays counts, not their sum, so
+        neither a ``sleep`` nor a swarm of busy processes earns time.
+        """
+        if self._cgroup is None:
+            return 0.0
+        try:
+            pids = (self._cgroup / "cgroup.procs").read_text().split()
+        except OSError:
+            return 0.0
+        found = 0
+        for pid in pids:
+            try:
+                found = max(found, int(Path(f"/proc/{pid}/schedstat").read_text().split()[1]))
+            except (OSError, ValueError, IndexError):
+                continue
+        return found / 1e9
+
     def ready(self, deadline: float) -> None:
         """Wait for the child's ``ready`` (once; a `ChannelError` if it dies or is late)."""
         if not self._ready:
