@@ -180,49 +180,38 @@ class InteractiveShell:
 
 def _stand_ins() -> dict[str, types.ModuleType]:
     display_module = _display_module()
-    package = types.ModuleType("IPython", "gradkit's stand-in for IPython (not installed here)")
-    package.__path__ = []  # type: ignore[attr-defined]
-    package.get_ipython = get_ipython  # type: ignore[attr-defined]
-    package.display = display_module  # type: ignore[attr-defined]
+    modules: dict[str, types.ModuleType] = {}
+
+    def module(name: str, package: bool = False, **names: Any) -> types.ModuleType:
+        """A stand-in module `name` holding `names`, set as an attribute of its parent."""
+        made = types.ModuleType(name, f"gradkit's stand-in for {name} (not installed here)")
+        if package:
+            made.__path__ = []  # type: ignore[attr-defined]
+        for key, value in names.items():
+            setattr(made, key, value)
+        parent, _, leaf = name.rpartition(".")
+        if parent:
+            setattr(modules[parent], leaf, made)
+        modules[name] = made
+        return made
+
     # libraries that find IPython imported ask its version (matplotlib: >= 8.24 needs no patch)
-    package.version_info = (9, 0, 0, "")  # type: ignore[attr-defined]
-    package.__version__ = "9.0.0"  # type: ignore[attr-defined]
-    core = types.ModuleType("IPython.core")
-    core.__path__ = []  # type: ignore[attr-defined]
-    core.display = display_module  # type: ignore[attr-defined]
-    package.core = core  # type: ignore[attr-defined]
-    shell = types.ModuleType("IPython.core.interactiveshell")
-    shell.InteractiveShell = InteractiveShell  # type: ignore[attr-defined]
-    core.interactiveshell = shell  # type: ignore[attr-defined]
-    utils = types.ModuleType("IPython.utils")
-    utils.__path__ = []  # type: ignore[attr-defined]
-    capture = types.ModuleType("IPython.utils.capture")
-    capture.CapturedIO = CapturedIO  # type: ignore[attr-defined]
-    utils.capture = capture  # type: ignore[attr-defined]
-    package.utils = utils  # type: ignore[attr-defined]
+    module("IPython", True, get_ipython=get_ipython, version_info=(9, 0, 0, ""))
+    modules["IPython"].__version__ = "9.0.0"  # type: ignore[attr-defined]
+    module("IPython.core", True)
+    module("IPython.core.interactiveshell", InteractiveShell=InteractiveShell)
+    module("IPython.utils", True)
+    module("IPython.utils.capture", CapturedIO=CapturedIO)
     # what `t = %timeit -o f(x)` and `lines = !cmd` bind (the grader runs no shell)
-    text = types.ModuleType("IPython.utils.text")
-    text.SList = SList  # type: ignore[attr-defined]
-    utils.text = text  # type: ignore[attr-defined]
-    magics = types.ModuleType("IPython.core.magics")
-    magics.__path__ = []  # type: ignore[attr-defined]
-    execution = types.ModuleType("IPython.core.magics.execution")
-    execution.TimeitResult = TimeitResult  # type: ignore[attr-defined]
-    magics.execution = execution  # type: ignore[attr-defined]
-    core.magics = magics  # type: ignore[attr-defined]
+    module("IPython.utils.text", SList=SList)
+    module("IPython.core.magics", True)
+    module("IPython.core.magics.execution", TimeitResult=TimeitResult)
     # `from IPython.core.display import HTML`, an older spelling, reaches the same module
-    return {
-        "IPython": package,
-        "IPython.display": display_module,
-        "IPython.core": core,
-        "IPython.core.display": display_module,
-        "IPython.core.interactiveshell": shell,
-        "IPython.utils": utils,
-        "IPython.utils.capture": capture,
-        "IPython.utils.text": text,
-        "IPython.core.magics": magics,
-        "IPython.core.magics.execution": execution,
-    }
+    for name in ("IPython.display", "IPython.core.display"):
+        parent, _, leaf = name.rpartition(".")
+        setattr(modules[parent], leaf, display_module)
+        modules[name] = display_module
+    return modules
 
 
 class SList(list):
