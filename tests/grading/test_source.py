@@ -5662,6 +5662,16 @@ def test_a_main_file_imported_by_its_name_is_the_submissions_own_code():
     passed, message = no_autodiff("df").judge([], [Ok(files)], None)
     assert not passed
     assert message.startswith("`df` uses `grad` (b.py line 4)"), message
+    # the files of a directory without solutions.py run in name order: a later file's
+    # definition holds, unless a still later star import of a main file rebinds it to
+    # that module's own
+    later = {
+        "b.py": ROUND_10_HEADER + "def df(x):\n    return jnp.vectorize(jax.grad(f))(x)\n",
+        "c.py": ROUND_10_HEADER + "def df(x):\n    return 2.0 / x * jnp.sin(x)\n",
+    }
+    assert no_autodiff("df").judge([], [Ok(later)], None)[0]
+    rebound = {**later, "d.py": "from b import *\n"}
+    assert not no_autodiff("df").judge([], [Ok(rebound)], None)[0]
     # a star import binds a private name only where `__all__` says so, its own or one a
     # star import of its own gives it
     inherited = {

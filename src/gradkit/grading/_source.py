@@ -6024,7 +6024,8 @@ class Program:
             # (not one at or after where a notebook's run stopped: it never ran)
             if self.ran is None or file != MAIN or (top.end_lineno or top.lineno) < self.ran
         ]
-        if not direct:
+        if not direct or any(self._sibling_of(star) is self.main for star in self.main.stars):
+            # (`from b import *` of a main file: module `b`'s own names, rebound here)
             return bindings
         # the files of a directory without `solutions.py` run in name order, one namespace
         order = {name: rank for rank, name in enumerate(self._main_files)}
