@@ -214,7 +214,8 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
     type=click.FloatRange(min=0.1),
     default=10.0,
     show_default=True,
-    help="Seconds allowed per request (import, one trace, one evaluation).",
+    help="Seconds allowed per request (import, one trace, one evaluation), not counting "
+    "time the worker waited for a CPU.",
 )
 @click.option(
     "--memory",
