@@ -4165,6 +4165,13 @@ for e in Elementary:
         "hw2.py": "import jax\nimport jax.numpy as jnp\n\n\ndef d_log(x):\n    return 1 / x\n\n\n"
         "def _sin_grad(x):\n    return jax.grad(jnp.sin)(x)\n\n\ndsin = jnp.vectorize(_sin_grad)\n",
     },
+    "a helper module reloaded to pick up edits": {
+        "solutions.py": "import importlib\n\nimport adtools\n\nimportlib.reload(adtools)\n\n"
+        "forward_derivative = adtools.forward\nreverse_derivative = adtools.reverse\n",
+        "adtools.py": "import jax\nimport jax.numpy as jnp\n\n\ndef forward(f, x):\n"
+        "    return jax.jvp(f, (x,), (jnp.ones_like(x),))[1]\n\n\n"
+        "def reverse(f, x):\n    return jax.grad(f)(x)\n",
+    },
     "a directory without solutions.py whose later file redefines an entry": {
         "hw2_v1.py": "import jax\nimport jax.numpy as jnp\n\n\nd_log = jax.grad(jnp.log)\n",
         "hw2_v2.py": "def d_log(x):\n    return 1 / x\n",

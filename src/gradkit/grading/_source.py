@@ -5117,6 +5117,18 @@ class Program:
             and any(isinstance(v, Api) and v.leaf in _SETTERS for v in self.value(call.func))
         )
 
+    def reloaded(self, node: ast.AST) -> bool:
+        """Whether `node` is what ``importlib.reload(helpers)`` is handed: running the
+        module's code again binds what its code binds, which its names already say."""
+        call = self._parents.get(id(node))
+        return (
+            isinstance(call, ast.Call)
+            and call.args[:1] == [node]
+            and len(call.args) == 1
+            and not call.keywords
+            and self.value(call.func) == {Api("importlib.reload")}
+        )
+
     def library_base(self, cls: ast.ClassDef) -> bool:
         """Whether `cls` derives from a library's class that may call its methods
         (``unittest.TestCase``'s ``runTest``; not ``object``, ``ABC``, ``Protocol``, an
@@ -7088,7 +7100,7 @@ class _Reach:
                 self.reach(binding, read=True)
             if binding.kind != "assign":  # an assigned value is noted where it is written
                 values.update(program.binding_value(binding))
-        if id(node) not in self.bases:
+        if id(node) not in self.bases and not program.reloaded(node):
             for value in values:
                 if isinstance(value, Sibling):
                     for tree in program._module_trees(value.name):
