@@ -26,6 +26,7 @@ import dataclasses
 import functools
 import importlib.abc
 import importlib.machinery
+import inspect
 import io
 import itertools
 import operator
@@ -175,9 +176,6 @@ def _from_exception(error: BaseException, doing: str) -> dict[str, Any]:
     if isinstance(error, GradingError):  # the grader's own refusal: its message says it all
         return _fault("error", f"{doing}: {error}")
     return _fault("error", f"{doing} raised {_brief(error)}")
-
-
-_COROUTINE = 0x80  # `inspect.CO_COROUTINE`: a cell with a top-level `await`
 
 
 def _stop_line(error: BaseException, name: str, cell: str) -> int:
@@ -438,7 +436,7 @@ class Worker:
                         awaits = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if notebook else 0
                         compiled = compile(code, name, "exec", flags=flags | awaits)
                         flags |= compiled.co_flags & _FUTURE_FLAGS
-                        if compiled.co_flags & _COROUTINE:
+                        if compiled.co_flags & inspect.CO_COROUTINE:
                             _run_awaiting(eval(compiled, module.__dict__))  # noqa: S307
                         else:
                             exec(compiled, module.__dict__)

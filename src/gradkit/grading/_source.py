@@ -5147,12 +5147,12 @@ class Program:
             isinstance(v, Api) and v.path in _ENUMS for b in cls.bases for v in self.value(b)
         )
 
-    def _plain_enums(self, values: Iterable[Value]) -> list[ast.ClassDef] | None:
+    def _plain_enums(self, values: Sequence[Value]) -> list[ast.ClassDef] | None:
         """The plain enum classes of the submission's `values` are, if that is all they are:
         none has a hook `enum` calls (`_ENUM_HOOKS`), and no code of the submission's
         stores a sunder attribute (``self._value_ = ...``, which ``.value`` reads)."""
         classes = [v.node for v in values if isinstance(v, Own)]
-        if not classes or len(classes) != len(list(values)) or self._stores_sunder:
+        if not classes or len(classes) != len(values) or self._stores_sunder:
             return None
         for cls in classes:
             if not (
@@ -5183,7 +5183,7 @@ class Program:
             for node in ast.walk(tree)
         )
 
-    def _enum_use(self, member: ast.AST | None, values: Iterable[Value]) -> bool:
+    def _enum_use(self, member: ast.AST | None, values: Sequence[Value]) -> bool:
         """Whether `member` reads a member of a plain enum class of the submission's for its
         field or a method's call (``Op.EXP.value``, ``Op.EXP.derivative(1.5)``): the member
         holds a constant, and its class's methods change it only through attributes by
@@ -5215,17 +5215,13 @@ class Program:
             )
         return not isinstance(after, ast.Attribute)
 
-    def _enum_loop(self, loop: ast.AST, values: Iterable[Value]) -> bool:
+    def _enum_loop(self, loop: ast.AST, values: Sequence[Value]) -> bool:
         """Whether `loop` (``for op in Op:``) goes over a plain enum class of the submission's
         and its body only reads the members' fields or calls their methods (`_member_only_read`)."""
-        if not (
-            isinstance(loop, ast.For)
-            and isinstance(loop.target, ast.Name)
-            and self._plain_enums(values) is not None
-        ):
+        classes = self._plain_enums(values)
+        if not (isinstance(loop, ast.For) and isinstance(loop.target, ast.Name) and classes):
             return False
         name = loop.target.id
-        classes = self._plain_enums(values) or []
         own = {m.name for c in classes for m in c.body if isinstance(m, _DEFS)}
         body = ast.Module(body=[*loop.body, *loop.orelse], type_ignores=[])
         return all(

@@ -517,7 +517,7 @@ def _read_notebook(
         warnings.simplefilter("ignore")
         notebook = nbformat.reads(text, as_version=4)
     # (number, its Python, raises-exception, execution count)
-    cells: list[tuple[int, list[str], bool, int]] = []
+    cells: list[tuple[int, list[str], bool, int | None]] = []
     dropped = 0
     files: dict[str, str] = {}
     unwritten: list[str] = []  # "code cell 3 writes data/x.csv"
@@ -592,16 +592,16 @@ def _read_notebook(
             # worker's stand-in for it)
             python += [_CAPTURED_IO, f"{captured} = _gk_CapturedIO(None, None)"]
         tags = cell.get("metadata", {}).get("tags", ())
-        count = cell.get("execution_count")
-        if shows_nothing:  # (IPython keeps no output of theirs as `_`)
-            count = -1
-        cells.append((number, python, "raises-exception" in tags, count or number))
+        # the output history's key: the saved execution count; none for a cell IPython
+        # keeps no output of (`%%capture`, `%%timeit`)
+        count = None if shows_nothing else cell.get("execution_count") or number
+        cells.append((number, python, "raises-exception" in tags, count))
     history = _output_history(cells)
     kept: list[str] = []
     if history:  # IPython starts them so
         kept.append(HISTORY_START)
     for number, python, raises, count in cells:
-        if history and count >= 0:
+        if history and count is not None:
             python = _keep_last_output(python, count)
         wrapped = _may_raise(python) if raises else None
         if wrapped is None:
@@ -618,7 +618,7 @@ _HISTORY = frozenset({"_", "__", "___", "Out", "_oh"})
 _NUMBERED = re.compile(r"_[1-9][0-9]{0,5}")  # `_5`: the output of the cell run fifth
 
 
-def _output_history(cells: list[tuple[int, list[str], bool, int]]) -> bool:
+def _output_history(cells: list[tuple[int, list[str], bool, int | None]]) -> bool:
     """Whether a notebook reads IPython's output history (``_``, ``__``, ``___``, ``_5``,
     ``Out[n]``, ``_oh``) outside a function that binds that name itself (``_, b =
     ...`` in a function is its own)."""
